@@ -1,0 +1,10 @@
+//! The rules both sides of Soundings share: API request and response types, values that can
+//! only hold what is valid, and (later) scoring. No I/O here, so it runs in the browser too.
+
+pub mod auth;
+pub mod error;
+pub mod org;
+pub mod values;
+
+pub use error::{ErrorBody, ErrorCode};
+pub use values::{Email, Name, ParseError, Password, Role};

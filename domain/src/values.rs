@@ -1,0 +1,243 @@
+//! Values parsed once at the edge: holding one proves it is valid.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+fn err(msg: impl Into<String>) -> ParseError {
+    ParseError(msg.into())
+}
+
+/// A staff member's role inside their organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Manager,
+    Specialist,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Specialist => "specialist",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "manager" => Ok(Role::Manager),
+            "specialist" => Ok(Role::Specialist),
+            other => Err(err(format!(
+                "unknown role {other:?}: expected admin, manager or specialist"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An email address, trimmed and lower-cased so one person has one login.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "email"))]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return Err(err("email is empty"));
+        }
+        if s.len() > 254 {
+            return Err(err("email is longer than 254 characters"));
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return Err(err("email has no @"));
+        };
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..");
+        if local.is_empty() || !domain_ok || domain.contains('@') || s.chars().any(char::is_whitespace)
+        {
+            return Err(err("email is not a valid address"));
+        }
+        Ok(Email(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Email::parse(&value)
+    }
+}
+
+impl From<Email> for String {
+    fn from(value: Email) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A display name for a person or a team: 1–100 characters after trimming, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, min_length = 1, max_length = 100))]
+#[serde(try_from = "String", into = "String")]
+pub struct Name(String);
+
+impl Name {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(err("name is empty"));
+        }
+        if s.chars().count() > Self::MAX_CHARS {
+            return Err(err(format!(
+                "name is longer than {} characters",
+                Self::MAX_CHARS
+            )));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(err("name contains control characters"));
+        }
+        Ok(Name(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Name {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Name::parse(&value)
+    }
+}
+
+impl From<Name> for String {
+    fn from(value: Name) -> Self {
+        value.0
+    }
+}
+
+/// A new password: long enough to resist guessing, short enough not to be a hashing DoS.
+/// Its Debug never shows the secret.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, min_length = 12, max_length = 256))]
+#[serde(try_from = "String")]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_CHARS: usize = 12;
+    pub const MAX_CHARS: usize = 256;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let n = raw.chars().count();
+        if n < Self::MIN_CHARS {
+            return Err(err(format!(
+                "password must be at least {} characters",
+                Self::MIN_CHARS
+            )));
+        }
+        if n > Self::MAX_CHARS {
+            return Err(err(format!(
+                "password must be at most {} characters",
+                Self::MAX_CHARS
+            )));
+        }
+        Ok(Password(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Password {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Password::parse(&value)
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lowercased() {
+        assert_eq!(
+            Email::parse("  Ann.Smith@Example.ORG ").unwrap().as_str(),
+            "ann.smith@example.org"
+        );
+    }
+
+    #[test]
+    fn email_without_at_or_dot_in_domain_is_refused() {
+        for bad in ["", "ann", "ann@", "@example.org", "ann@example", "a b@example.org", "a@@b.org", "a@b..org"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn name_is_trimmed_and_bounded() {
+        assert_eq!(Name::parse("  North team ").unwrap().as_str(), "North team");
+        assert!(Name::parse("   ").is_err());
+        assert!(Name::parse(&"x".repeat(101)).is_err());
+        assert!(Name::parse(&"x".repeat(100)).is_ok());
+        assert!(Name::parse("tab\there").is_err());
+    }
+
+    #[test]
+    fn password_length_is_bounded_and_debug_hides_it() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse(&"p".repeat(257)).is_err());
+        let p = Password::parse("correct horse battery").unwrap();
+        assert!(!format!("{p:?}").contains("horse"));
+    }
+
+    #[test]
+    fn role_round_trips_through_its_name() {
+        for r in [Role::Admin, Role::Manager, Role::Specialist] {
+            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        }
+        assert!(Role::parse("owner").is_err());
+    }
+
+    #[test]
+    fn a_bad_email_in_json_is_a_deserialisation_error() {
+        let r: Result<Email, _> = serde_json::from_str("\"nope\"");
+        assert!(r.is_err());
+    }
+}
