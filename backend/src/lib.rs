@@ -1,1 +1,17 @@
+//! The Soundings server: configuration, database, auth and the JSON API, assembled by
+//! [`startup::Application`]. `main.rs` only parses the command line and calls in here.
 
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod json;
+pub mod repo;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+
+pub use error::{ApiError, Result};

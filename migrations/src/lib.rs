@@ -1,1 +1,15 @@
+//! Soundings' schema as ordered migrations. Each migration names its own tables and columns
+//! (never the backend's entities), so old migrations keep compiling as entities change.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_tenancy_and_auth;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_tenancy_and_auth::Migration)]
+    }
+}

@@ -1,1 +1,226 @@
+//! The end-to-end harness: each test gets the real server on port 0 with a fresh database
+//! (an SQLite file, or a new PostgreSQL database when `SOUNDINGS_TEST_DB=postgres`), and a
+//! client that speaks the `domain` types.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use anyhow::Context;
+use domain::{Role, auth::TokenResponse};
+use reqwest::{Method, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde::Serialize;
+use serde_json::Value;
+use soundings::{config::Config, startup::Application};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// The password every account made by the harness has.
+pub const PASSWORD: &str = "a test password";
+
+pub struct TestApp {
+    pub address: String,
+    pub http: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub database_url: String,
+    handle: actix_web::dev::ServerHandle,
+    _dir: tempfile::TempDir,
+}
+
+/// Which database the suite runs against: `sqlite` (default) or `postgres`.
+pub fn backend_under_test() -> String {
+    std::env::var("SOUNDINGS_TEST_DB").unwrap_or_else(|_| "sqlite".into())
+}
+
+fn quiet_logs() {
+    if std::env::var("TEST_LOG").is_ok() {
+        soundings::telemetry::init(soundings::config::LogFormat::Pretty);
+    }
+}
+
+/// The built PWA, if scripts/build-frontend has run.
+pub fn static_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist")
+}
+
+async fn fresh_database_url(dir: &tempfile::TempDir) -> anyhow::Result<String> {
+    if backend_under_test() == "postgres" {
+        let admin_url = std::env::var("SOUNDINGS_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://soundings:soundings@127.0.0.1:5432/postgres".into());
+        let admin = Database::connect(admin_url.as_str())
+            .await
+            .context("connecting to PostgreSQL (is it running? scripts/test starts it)")?;
+        let name = format!("soundings_test_{}", Uuid::new_v4().simple());
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .context("creating a test database")?;
+        admin.close().await.ok();
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+        Ok(format!("{base}/{name}"))
+    } else {
+        Ok(format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("soundings.db").display()
+        ))
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the server with the default config, changed by `tweak`.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        quiet_logs();
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = fresh_database_url(&dir).await.unwrap();
+        let mut config = Config::for_database(database_url.clone());
+        config.static_dir = static_dir();
+        tweak(&mut config);
+        let app = Application::build(config).await.expect("server builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run());
+        let db = soundings::db::connect(&database_url).await.unwrap();
+        TestApp {
+            address,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db,
+            database_url,
+            handle,
+            _dir: dir,
+        }
+    }
+
+    /// Stops the server (as if the network went away); the database stays.
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Sends `body` as JSON with an optional bearer token.
+    pub async fn send<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&B>,
+    ) -> Response {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request reaches the server")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.send::<()>(Method::GET, path, token, None).await
+    }
+
+    pub async fn post<B: Serialize + ?Sized>(&self, path: &str, token: Option<&str>, body: &B) -> Response {
+        self.send(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch<B: Serialize + ?Sized>(&self, path: &str, token: Option<&str>, body: &B) -> Response {
+        self.send(Method::PATCH, path, token, Some(body)).await
+    }
+
+    /// Sends raw bytes with a content type: for malformed-body tests.
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Response {
+        let mut req = self
+            .http
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request reaches the server")
+    }
+
+    pub async fn login_response(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/auth/login",
+            None,
+            &serde_json::json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Logs in and returns the tokens; panics (failing the test) if login fails.
+    pub async fn login(&self, email: &str) -> TokenResponse {
+        let res = self.login_response(email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "login of {email} failed");
+        res.json().await.unwrap()
+    }
+
+    /// Creates an organisation with one admin (as `soundings admin` would) and returns its id.
+    pub async fn create_org(&self, name: &str, admin_email: &str) -> Uuid {
+        let org = soundings::repo::orgs::create(&self.db, name).await.unwrap();
+        self.create_staff_direct(org.id, admin_email, Role::Admin).await;
+        org.id
+    }
+
+    /// Creates a staff account directly in the database (the `soundings admin` route).
+    pub async fn create_staff_direct(&self, org: Uuid, email: &str, role: Role) -> Uuid {
+        let hash = soundings::auth::hash_password(PASSWORD.into()).await.unwrap();
+        soundings::repo::staff::create(
+            &self.db,
+            soundings::repo::staff::NewStaff {
+                organisation_id: org,
+                team_id: None,
+                name: "Test Person",
+                email,
+                role,
+                password_hash: hash,
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
+    /// Counts rows of a table: for "nothing was written" assertions.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+}
+
+/// Reads a refusal and checks it is the JSON error body clients rely on.
+pub async fn error_body(res: Response) -> Value {
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert!(
+        ct.starts_with("application/json"),
+        "status {status}: expected a JSON error body, got {ct:?}: {text}"
+    );
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert!(v["error"].is_string(), "no error code in {v}");
+    assert!(v["message"].is_string(), "no message in {v}");
+    v
+}

@@ -1,0 +1,98 @@
+//! Extractors that yield the caller's identity. A handler that takes `StaffUser` cannot run for
+//! an anonymous caller, and every query it makes is scoped by `user.organisation_id`.
+
+use crate::{error::ApiError, repo, startup::AppState};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use domain::Role;
+use futures_util::future::LocalBoxFuture;
+use uuid::Uuid;
+
+/// A logged-in, active staff member, as the database knows them now (so a deactivation or a
+/// role change takes effect at once, not when the token expires).
+#[derive(Debug, Clone)]
+pub struct StaffUser {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub role: Role,
+    pub team_id: Option<Uuid>,
+}
+
+impl StaffUser {
+    pub fn is_at_least(&self, role: Role) -> bool {
+        rank(self.role) >= rank(role)
+    }
+}
+
+fn rank(role: Role) -> u8 {
+    match role {
+        Role::Specialist => 1,
+        Role::Manager => 2,
+        Role::Admin => 3,
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+impl FromRequest for StaffUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| anyhow::anyhow!("AppState not registered"))?;
+            let token = token.ok_or(ApiError::Unauthorized("log in first"))?;
+            let claims = state
+                .keys
+                .verify(&token)
+                .ok_or(ApiError::Unauthorized("your session has expired; log in again"))?;
+            let staff = repo::staff::find_by_id(&state.db, claims.sub)
+                .await?
+                .filter(|s| s.active && s.organisation_id == claims.org)
+                .ok_or(ApiError::Unauthorized("your session has expired; log in again"))?;
+            let role = Role::parse(&staff.role)
+                .map_err(|e| anyhow::anyhow!("stored role is invalid: {e}"))?;
+            Ok(StaffUser {
+                id: staff.id,
+                organisation_id: staff.organisation_id,
+                role,
+                team_id: staff.team_id,
+            })
+        })
+    }
+}
+
+macro_rules! role_extractor {
+    ($name:ident, $role:expr, $why:literal) => {
+        #[doc = concat!("A staff member with at least the ", stringify!($role), " role.")]
+        #[derive(Debug, Clone)]
+        pub struct $name(pub StaffUser);
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let user = StaffUser::from_request(req, payload);
+                Box::pin(async move {
+                    let user = user.await?;
+                    if user.is_at_least($role) {
+                        Ok($name(user))
+                    } else {
+                        Err(ApiError::Forbidden($why))
+                    }
+                })
+            }
+        }
+    };
+}
+
+role_extractor!(AdminUser, Role::Admin, "only an organisation admin can do this");
+role_extractor!(ManagerUser, Role::Manager, "only a manager or admin can do this");

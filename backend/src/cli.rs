@@ -1,0 +1,157 @@
+//! The `soundings` command line: serve, migrate, seed the demo, and administer without SQL.
+
+use crate::{auth, config::Config, db, demo, repo, startup::Application};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use domain::{Email, Name, Password, Role};
+use std::io::BufRead;
+use uuid::Uuid;
+
+#[derive(Debug, Parser)]
+#[command(name = "soundings", version, about = "Satisfaction and wellbeing evidence for Supported Employment services")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve the API and the PWA.
+    Serve,
+    /// Apply migrations and exit.
+    Migrate,
+    /// Seed the demo organisation (only into a database with no organisations yet).
+    Demo,
+    /// Manage organisations and staff accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an organisation and print its id.
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a staff account. The password is read from SOUNDINGS_PASSWORD or standard input.
+    CreateStaff {
+        #[arg(long)]
+        org: Uuid,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "manager", "specialist"])]
+        role: String,
+    },
+    /// Set a new password (read from SOUNDINGS_PASSWORD or standard input) and end the
+    /// account's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve => Application::build(cli.config).await?.run().await?,
+        Command::Migrate => {
+            let conn = db::connect(cli.config.database_url.expose()).await?;
+            db::migrate(&conn).await?;
+            println!("migrations applied");
+        }
+        Command::Demo => {
+            let conn = db::connect(cli.config.database_url.expose()).await?;
+            db::migrate(&conn).await?;
+            match demo::seed(&conn).await? {
+                true => println!("demo organisation seeded; logins are in the README"),
+                false => println!("the database already has organisations; demo not seeded"),
+            }
+        }
+        Command::Admin(cmd) => {
+            let conn = db::connect(cli.config.database_url.expose()).await?;
+            db::migrate(&conn).await?;
+            admin(&conn, cmd).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn admin(conn: &sea_orm::DatabaseConnection, cmd: AdminCommand) -> anyhow::Result<()> {
+    match cmd {
+        AdminCommand::CreateOrg { name } => {
+            let name = Name::parse(&name).context("--name")?;
+            let org = repo::orgs::create(conn, name.as_str()).await?;
+            println!("{}", org.id);
+        }
+        AdminCommand::CreateStaff {
+            org,
+            name,
+            email,
+            role,
+        } => {
+            if repo::orgs::get(conn, org).await?.is_none() {
+                bail!("no organisation with id {org}");
+            }
+            let name = Name::parse(&name).context("--name")?;
+            let email = Email::parse(&email).context("--email")?;
+            let role = Role::parse(&role).context("--role")?;
+            let password = read_password()?;
+            let staff = repo::staff::create(
+                conn,
+                repo::staff::NewStaff {
+                    organisation_id: org,
+                    team_id: None,
+                    name: name.as_str(),
+                    email: email.as_str(),
+                    role,
+                    password_hash: auth::hash_password(password.expose().to_owned()).await?,
+                },
+            )
+            .await
+            .context("creating the staff account (is the email already used?)")?;
+            println!("{}", staff.id);
+        }
+        AdminCommand::ResetPassword { email } => {
+            let email = Email::parse(&email).context("--email")?;
+            let staff = repo::staff::find_by_email(conn, email.as_str())
+                .await?
+                .context("no staff account with that email")?;
+            let password = read_password()?;
+            let hash = auth::hash_password(password.expose().to_owned()).await?;
+            let id = staff.id;
+            repo::staff::update(
+                conn,
+                staff,
+                repo::staff::StaffChanges {
+                    password_hash: Some(hash),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            repo::tokens::revoke_all_for_staff(conn, id).await?;
+            println!("password changed; existing sessions ended");
+        }
+    }
+    Ok(())
+}
+
+/// Passwords never come from arguments, which show up in `ps` and shell history.
+fn read_password() -> anyhow::Result<Password> {
+    let raw = match std::env::var("SOUNDINGS_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("password (one line, at least {} characters):", Password::MIN_CHARS);
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    Password::parse(&raw).context("password")
+}

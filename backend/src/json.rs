@@ -1,0 +1,150 @@
+//! `ApiJson<T>`: a JSON body extractor whose refusals name the field at fault
+//! (`items[2].rating`) and never reach a handler half-parsed.
+
+use crate::error::ApiError;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use futures_util::{StreamExt, future::LocalBoxFuture};
+use serde::de::DeserializeOwned;
+
+/// Largest JSON body accepted; batches of offline records are the largest legitimate bodies.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|ct| {
+                let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if declared_len.is_some_and(|n| n > JSON_LIMIT) {
+                return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+                if body.len() + chunk.len() > JSON_LIMIT {
+                    return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse(&body).map(ApiJson)
+        })
+    }
+}
+
+/// Deserialises `bytes`, turning serde's error into one that names the field.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = strip_position(&inner.to_string());
+                let field = if path == "." {
+                    backticked(&message).unwrap_or_else(|| "body".into())
+                } else {
+                    match backticked(&message) {
+                        Some(name) if message.starts_with("missing field") => {
+                            format!("{path}.{name}")
+                        }
+                        _ => path,
+                    }
+                };
+                ApiError::invalid(field, message)
+            }
+            _ => ApiError::MalformedBody(strip_position(&inner.to_string())),
+        }
+    })
+}
+
+/// serde names missing and unknown fields in backticks: "missing field `email`".
+fn backticked(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(message[start..start + len].to_owned())
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        rating: u8,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    fn field_of(json: &str) -> Option<String> {
+        match parse::<Body>(json.as_bytes()) {
+            Err(ApiError::InvalidField { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        assert_eq!(field_of(r#"{"items":[]}"#).as_deref(), Some("name"));
+    }
+
+    #[test]
+    fn a_wrong_type_deep_inside_is_named_by_its_path() {
+        assert_eq!(
+            field_of(r#"{"name":"a","items":[{"rating":1},{"rating":"x"}]}"#).as_deref(),
+            Some("items[1].rating")
+        );
+    }
+
+    #[test]
+    fn a_missing_field_deep_inside_is_named_by_its_path() {
+        assert_eq!(
+            field_of(r#"{"name":"a","items":[{}]}"#).as_deref(),
+            Some("items[0].rating")
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_is_named() {
+        assert_eq!(field_of(r#"{"name":"a","items":[],"admin":true}"#).as_deref(), Some("admin"));
+    }
+
+    #[test]
+    fn broken_json_is_malformed_not_a_field_error() {
+        assert!(matches!(parse::<Body>(b"{\"name\":"), Err(ApiError::MalformedBody(_))));
+    }
+}

@@ -1,0 +1,17 @@
+//! Queries and mutations: plain async functions over any connection or transaction.
+//! Every function that reads tenant data takes the organisation id, so a caller cannot forget it.
+
+pub mod orgs;
+pub mod settings;
+pub mod staff;
+pub mod teams;
+pub mod throttle;
+pub mod tokens;
+
+/// Whether a database error is a unique-key clash (to answer 409, not 500).
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

@@ -1,0 +1,26 @@
+use crate::entities::organisation;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
+use uuid::Uuid;
+
+#[tracing::instrument(skip_all, err)]
+pub async fn create(db: &impl ConnectionTrait, name: &str) -> Result<organisation::Model, DbErr> {
+    organisation::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(name.to_owned()),
+        time_zone: Set("Europe/London".to_owned()),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(db)
+    .await
+}
+
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<organisation::Model>, DbErr> {
+    organisation::Entity::find_by_id(id).one(db).await
+}
+
+#[tracing::instrument(skip_all, err)]
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    organisation::Entity::find().count(db).await
+}

@@ -1,0 +1,68 @@
+//! Failed-login counting, kept in the database so every server copy sees the same counts.
+//! Old attempts age out of the window, so a real user is never locked out for good.
+
+use crate::entities::login_attempt;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+
+#[tracing::instrument(skip_all, err)]
+pub async fn count_since(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    login_attempt::Entity::find()
+        .filter(login_attempt::Column::Subject.eq(subject))
+        .filter(login_attempt::Column::AttemptedAt.gt(since))
+        .count(db)
+        .await
+}
+
+/// The oldest attempt still inside the window: when it ages out, the subject may try again.
+#[tracing::instrument(skip_all, err)]
+pub async fn oldest_since(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    since: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(login_attempt::Entity::find()
+        .filter(login_attempt::Column::Subject.eq(subject))
+        .filter(login_attempt::Column::AttemptedAt.gt(since))
+        .order_by_asc(login_attempt::Column::AttemptedAt)
+        .one(db)
+        .await?
+        .map(|a| a.attempted_at))
+}
+
+#[tracing::instrument(skip_all, err)]
+pub async fn record(db: &impl ConnectionTrait, subject: &str) -> Result<(), DbErr> {
+    login_attempt::ActiveModel {
+        subject: Set(subject.to_owned()),
+        attempted_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets a subject's attempts (after a successful login) and anything older than `before`.
+#[tracing::instrument(skip_all, err)]
+pub async fn clear(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    before: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    login_attempt::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(login_attempt::Column::Subject.eq(subject))
+                .add(login_attempt::Column::AttemptedAt.lt(before)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}

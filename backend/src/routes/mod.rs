@@ -1,0 +1,232 @@
+//! The one routing table. Every API handler is registered through `utoipa_actix_web`'s
+//! `service`, which also documents it, so `/api/openapi.json` lists exactly what is served
+//! (a test checks both directions).
+
+mod auth;
+mod health;
+mod staff;
+mod teams;
+
+use crate::error::ApiError;
+use actix_web::{
+    HttpRequest, HttpResponse,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::{StatusCode, header},
+    middleware::{ErrorHandlerResponse, ErrorHandlers},
+    web,
+};
+use std::path::Path;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Soundings API",
+        description = "Satisfaction and wellbeing evidence for Supported Employment services. \
+                       Every refusal is a 4xx with an ErrorBody naming the field at fault."
+    ),
+    components(schemas(domain::ErrorBody, domain::ErrorCode)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Liveness and readiness for load balancers"),
+        (name = "auth", description = "Staff login and tokens"),
+        (name = "teams", description = "Teams inside an organisation"),
+        (name = "staff", description = "Staff accounts (admins manage them)"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every documented route. Handlers live in one file per feature.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(scope("/health").service(health::live).service(health::ready))
+        .service(
+            scope("/api")
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::me)
+                .service(teams::list_teams)
+                .service(teams::create_team)
+                .service(teams::get_team)
+                .service(teams::update_team)
+                .service(staff::list_staff)
+                .service(staff::create_staff)
+                .service(staff::get_staff)
+                .service(staff::update_staff)
+                .default_service(web::to(unknown_route)),
+        );
+}
+
+/// Serves the OpenAPI document collected from the routing table.
+pub fn openapi_json(api: utoipa::openapi::OpenApi) -> actix_web::Resource {
+    let json = api.to_json().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "serialising the OpenAPI document");
+        "{}".to_owned()
+    });
+    web::resource("/api/openapi.json").route(web::get().to(move || {
+        let json = json.clone();
+        async move {
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(json)
+        }
+    }))
+}
+
+/// The PWA: static files, and `index.html` for any other page path so client routes work
+/// on reload. Without a build, a plain page says how to make one.
+pub fn static_files(cfg: &mut web::ServiceConfig, dir: &Path) {
+    let index = dir.join("index.html");
+    if index.is_file() {
+        cfg.service(
+            actix_files::Files::new("/", dir)
+                .index_file("index.html")
+                .use_etag(true)
+                .use_last_modified(true)
+                .default_handler(web::to(move |req: HttpRequest| {
+                    let index = index.clone();
+                    async move {
+                        actix_files::NamedFile::open(&index)
+                            .map(|f| f.into_response(&req))
+                            .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
+                    }
+                })),
+        );
+    } else {
+        tracing::warn!(dir = %dir.display(), "no PWA build found; run scripts/build-frontend");
+        cfg.default_service(web::to(|| async {
+            HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+                "<!doctype html><html lang=\"en\"><title>Soundings</title><h1>Soundings</h1>\
+                 <p>The server is running, but the app has not been built. \
+                 Run <code>scripts/build-frontend</code>.</p></html>",
+            )
+        }));
+    }
+}
+
+async fn unknown_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("no such route"))
+}
+
+/// Extractor settings: a bad path segment (not a UUID) is simply "not found"; a bad query is
+/// a named field error.
+pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PathConfig::default().error_handler(|_, _| {
+        ApiError::NotFound("no such resource").into()
+    }))
+    .app_data(web::QueryConfig::default().error_handler(|e, _| {
+        let message = e.to_string();
+        ApiError::invalid("query", message).into()
+    }));
+}
+
+/// Any 4xx/5xx that left without a JSON body (a 405 from the router, a 413 from actix) gets
+/// one, so clients always have `{"error", "message"}` to show.
+pub fn json_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(ensure_json_body)
+}
+
+fn ensure_json_body<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let err = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::NotFound("this route does not take that method"),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
+            limit: crate::json::JSON_LIMIT,
+        },
+        StatusCode::NOT_FOUND => ApiError::NotFound("no such route"),
+        s if s.is_server_error() => ApiError::Internal(anyhow::anyhow!("server error {s}")),
+        _ => ApiError::MalformedBody(
+            status
+                .canonical_reason()
+                .unwrap_or("bad request")
+                .to_lowercase(),
+        ),
+    };
+    let (req, _) = res.into_parts();
+    let body = serde_json::to_string(&err.body()).unwrap_or_default();
+    let new = HttpResponse::build(status)
+        .content_type("application/json")
+        .body(body);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new).map_into_right_body(),
+    ))
+}
+
+/// Hardening headers on every response. The CSP allows only our own scripts (and wasm),
+/// styles and connections; `/api` answers are never cached by the browser or proxies.
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
+             worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((
+            header::HeaderName::from_static("permissions-policy"),
+            "microphone=(self), camera=(), geolocation=(), payment=()",
+        ))
+        .add((
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+}
+
+/// `/api` and `/health` answers must never be cached: they hold personal data or live state.
+pub async fn no_store_for_api(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    let is_api = req.path().starts_with("/api") || req.path().starts_with("/health");
+    let mut res = next.call(req).await?;
+    if is_api {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    } else if !res.headers().contains_key(header::CACHE_CONTROL) {
+        // Revalidate static files every time (cheap with ETags); the service worker is what
+        // makes the app work offline, not the HTTP cache.
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-cache"),
+        );
+    }
+    Ok(res)
+}

@@ -1,0 +1,106 @@
+//! Assembles the application: database, keys, routes, middleware, and the bound listener.
+//! `Application::build` binds first, so a caller asking for port 0 learns the real port.
+
+use crate::{
+    auth::{self, JwtKeys},
+    config::Config,
+    db, repo, routes,
+};
+use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use std::{net::TcpListener, sync::Arc};
+use tracing_actix_web::TracingLogger;
+
+/// What every request handler can reach. Nothing here is state of this process alone:
+/// the key comes from the config or the database, so several copies behave as one.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub keys: JwtKeys,
+    pub config: Arc<Config>,
+    /// A real Argon2 hash of a random password: unknown users are verified against it so
+    /// that a wrong email costs the same time as a wrong password.
+    pub dummy_hash: String,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates, loads keys and binds the listener; the server runs on `run`.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = db::connect(config.database_url.expose()).await?;
+        db::migrate(&db).await?;
+        Self::build_with_db(config, db).await
+    }
+
+    pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let keys = load_keys(&db, &config).await?;
+        let dummy_hash = auth::hash_password(auth::random_token()).await?;
+        let listener = TcpListener::bind(config.bind)
+            .with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr().context("reading the bound address")?.port();
+        let state = web::Data::new(AppState {
+            db,
+            keys,
+            config: Arc::new(config),
+            dummy_hash,
+        });
+        let server = HttpServer::new(move || {
+            let (app, api) = App::new()
+                .into_utoipa_app()
+                .openapi(routes::ApiDoc::openapi())
+                .configure(routes::configure)
+                .split_for_parts();
+            app.app_data(state.clone())
+                .configure(routes::extractor_configs)
+                .service(routes::openapi_json(api))
+                .configure(|cfg| routes::static_files(cfg, &state.config.static_dir))
+                .wrap(routes::json_errors())
+                .wrap(middleware::from_fn(routes::no_store_for_api))
+                .wrap(routes::security_headers())
+                .wrap(middleware::Compress::default())
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)
+        .context("starting the HTTP server")?
+        .run();
+        tracing::info!(port, "soundings is listening");
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// A handle that can stop the server (tests stop it to simulate losing the network).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+/// The signing key: from the config when given, else the one stored in the database
+/// (made on the first start of the first copy).
+async fn load_keys(db: &DatabaseConnection, config: &Config) -> anyhow::Result<JwtKeys> {
+    let secret = match &config.jwt_secret {
+        Some(s) => {
+            anyhow::ensure!(
+                s.expose().len() >= 32,
+                "SOUNDINGS_JWT_SECRET must be at least 32 bytes"
+            );
+            s.expose().to_owned()
+        }
+        None => repo::settings::get_or_insert(db, "jwt_signing_key", auth::random_token())
+            .await
+            .context("loading the token signing key")?,
+    };
+    Ok(JwtKeys::from_secret(secret.as_bytes()))
+}

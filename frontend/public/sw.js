@@ -1,0 +1,104 @@
+// Soundings service worker: keeps the app shell available with no signal (DESIGN §6).
+//
+// Rules that protect people's data:
+// - Server data (/api/, /health/) is never cached or answered from here: it must be live, and
+//   records made offline travel through the outbox in IndexedDB, not through this cache.
+// - An update deletes only older *shell* caches. IndexedDB and any other cache (for example
+//   "soundings-outbox*") are never touched, so records saved under an old version survive.
+
+// Replaced with a hash of the build by scripts/build-frontend, so every build gets its own cache
+// and the browser sees a changed worker and installs it.
+const BUILD_ID = "__SOUNDINGS_BUILD_ID__";
+const SHELL_PREFIX = "soundings-shell-";
+const SHELL_CACHE = SHELL_PREFIX + BUILD_ID;
+
+const SHELL = [
+  "/",
+  "/index.html",
+  "/boot.js",
+  "/app.css",
+  "/manifest.webmanifest",
+  "/pkg/soundings_frontend.js",
+  "/pkg/soundings_frontend_bg.wasm",
+  "/icons/icon-192.png",
+  "/icons/icon-512.png",
+  "/icons/maskable-192.png",
+  "/icons/maskable-512.png",
+];
+const SHELL_PATHS = new Set(SHELL);
+
+// On poor signal a page load can hang for a long time; after this the cached shell is shown.
+const NAVIGATION_TIMEOUT_MS = 5000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      // "reload" bypasses the HTTP cache, so a new build never precaches an old file.
+      // addAll is all-or-nothing: a half-cached shell never becomes active.
+      await cache.addAll(SHELL.map((path) => new Request(path, { cache: "reload" })));
+      // The shell's file names do not change between builds and each build is cached whole, so
+      // taking over at once cannot mix versions within one cache.
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names
+          .filter((name) => name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE)
+          .map((name) => caches.delete(name)),
+      );
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/health/")) return;
+
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request));
+  } else if (SHELL_PATHS.has(url.pathname)) {
+    event.respondWith(cacheFirst(request, url.pathname));
+  }
+  // Anything else goes to the network as if this worker were not here.
+});
+
+// Pages: the server's answer when it gives one in time, else the cached shell (the app routes
+// on the client, so the shell serves every path).
+async function networkFirst(request) {
+  const network = fetch(request);
+  // Marks a late failure as handled once we have answered from the cache.
+  network.catch(() => {});
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, NAVIGATION_TIMEOUT_MS);
+  });
+  try {
+    const response = await Promise.race([network, timeout]);
+    if (response) return response;
+  } catch {
+    // Offline or server down: fall back to the shell below.
+  } finally {
+    clearTimeout(timer);
+  }
+  const cache = await caches.open(SHELL_CACHE);
+  const shell = await cache.match("/index.html");
+  // No shell yet (first visit still installing): keep waiting for the network.
+  return shell || network;
+}
+
+// Shell files: from this build's cache; the network only if the cache lost them.
+async function cacheFirst(request, path) {
+  const cache = await caches.open(SHELL_CACHE);
+  return (await cache.match(path)) || fetch(request);
+}

@@ -1,0 +1,122 @@
+//! Bad input gets a 4xx with a JSON body naming the problem, never a 500, and writes nothing.
+
+use serde_json::json;
+use soundings_tests::{TestApp, error_body};
+
+async fn admin_app() -> (TestApp, String) {
+    let app = TestApp::spawn().await;
+    app.create_org("Org A", "admin@a.example.org").await;
+    let token = app.login("admin@a.example.org").await.access_token;
+    (app, token)
+}
+
+#[tokio::test]
+async fn malformed_json_is_refused_and_nothing_is_written() {
+    let (app, token) = admin_app().await;
+    let before = app.count_rows("team").await;
+    let res = app
+        .post_raw("/api/teams", Some(&token), "application/json", b"{\"name\": ".to_vec())
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["error"], "malformed_body");
+    assert_eq!(app.count_rows("team").await, before);
+}
+
+#[tokio::test]
+async fn a_missing_field_is_named() {
+    let (app, token) = admin_app().await;
+    let res = app
+        .post(
+            "/api/staff",
+            Some(&token),
+            &json!({"name": "Sam", "role": "specialist", "password": "long enough password"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let body = error_body(res).await;
+    assert_eq!(body["error"], "invalid_field");
+    assert_eq!(body["field"], "email");
+    assert_eq!(app.count_rows("staff").await, 1);
+}
+
+#[tokio::test]
+async fn a_wrong_type_is_named() {
+    let (app, token) = admin_app().await;
+    let res = app.post("/api/teams", Some(&token), &json!({"name": 42})).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "name");
+}
+
+#[tokio::test]
+async fn an_invalid_value_is_named_with_the_reason() {
+    let (app, token) = admin_app().await;
+    for (body, field) in [
+        (json!({"name":"Sam","email":"no-at-sign","role":"specialist","password":"long enough password"}), "email"),
+        (json!({"name":"Sam","email":"sam@a.example.org","role":"owner","password":"long enough password"}), "role"),
+        (json!({"name":"Sam","email":"sam@a.example.org","role":"specialist","password":"short"}), "password"),
+        (json!({"name":"  ","email":"sam@a.example.org","role":"specialist","password":"long enough password"}), "name"),
+        (json!({"name":"Sam","email":"sam@a.example.org","role":"specialist","password":"long enough password","is_root":true}), "is_root"),
+    ] {
+        let res = app.post("/api/staff", Some(&token), &body).await;
+        assert_eq!(res.status(), 400, "{body}");
+        let err = error_body(res).await;
+        assert_eq!(err["field"], field, "{err}");
+    }
+    assert_eq!(app.count_rows("staff").await, 1);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_unsupported() {
+    let (app, token) = admin_app().await;
+    let res = app
+        .post_raw("/api/teams", Some(&token), "text/plain", b"name=North".to_vec())
+        .await;
+    assert_eq!(res.status(), 415);
+    error_body(res).await;
+}
+
+#[tokio::test]
+async fn an_oversize_body_is_refused() {
+    let (app, token) = admin_app().await;
+    let huge = format!("{{\"name\":\"{}\"}}", "x".repeat(300 * 1024));
+    let res = app
+        .post_raw("/api/teams", Some(&token), "application/json", huge.into_bytes())
+        .await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(error_body(res).await["error"], "payload_too_large");
+    assert_eq!(app.count_rows("team").await, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_api_route_is_a_json_404() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/api/no-such-thing", None).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(error_body(res).await["error"], "not_found");
+}
+
+#[tokio::test]
+async fn a_wrong_method_gets_a_json_error() {
+    let app = TestApp::spawn().await;
+    let res = app.send::<()>(reqwest::Method::DELETE, "/api/auth/login", None, None).await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+    error_body(res).await;
+}
+
+#[tokio::test]
+async fn an_id_that_is_not_a_uuid_is_not_found() {
+    let (app, token) = admin_app().await;
+    let res = app.get("/api/teams/not-a-uuid", Some(&token)).await;
+    assert_eq!(res.status(), 404);
+    error_body(res).await;
+}
+
+#[tokio::test]
+async fn a_duplicate_is_a_conflict_naming_the_field() {
+    let (app, token) = admin_app().await;
+    assert_eq!(app.post("/api/teams", Some(&token), &json!({"name": "North"})).await.status(), 201);
+    let res = app.post("/api/teams", Some(&token), &json!({"name": "North"})).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(error_body(res).await["field"], "name");
+    assert_eq!(app.count_rows("team").await, 1);
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests through the real server. One binary, one module per feature.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod bad_input;
+mod health;
+mod openapi;
+mod staff_and_teams;
+mod tenancy;
