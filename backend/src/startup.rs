@@ -7,7 +7,6 @@ use crate::{
     db, repo, routes,
 };
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
-use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -50,15 +49,15 @@ impl Application {
             config: Arc::new(config),
             dummy_hash,
         });
+        let openapi = routes::openapi_json_text();
         let server = HttpServer::new(move || {
-            let (app, api) = App::new()
+            App::new()
+                .service(routes::openapi_json(openapi.clone()))
                 .into_utoipa_app()
-                .openapi(routes::ApiDoc::openapi())
                 .configure(routes::configure)
-                .split_for_parts();
-            app.app_data(state.clone())
+                .into_app()
+                .app_data(state.clone())
                 .configure(routes::extractor_configs)
-                .service(routes::openapi_json(api))
                 .configure(|cfg| routes::static_files(cfg, &state.config.static_dir))
                 .wrap(routes::json_errors())
                 .wrap(middleware::from_fn(routes::no_store_for_api))

@@ -21,7 +21,7 @@ use utoipa::{
     Modify, OpenApi,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -79,18 +79,35 @@ pub fn configure(cfg: &mut ServiceConfig) {
         );
 }
 
-/// Serves the OpenAPI document collected from the routing table.
-pub fn openapi_json(api: utoipa::openapi::OpenApi) -> actix_web::Resource {
-    let json = api.to_json().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "serialising the OpenAPI document");
-        "{}".to_owned()
-    });
+/// The OpenAPI document, collected from the routing table itself.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(configure)
+        .split_for_parts()
+        .1
+}
+
+pub fn openapi_json_text() -> std::sync::Arc<str> {
+    openapi()
+        .to_json()
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "serialising the OpenAPI document");
+            "{}".to_owned()
+        })
+        .into()
+}
+
+/// Serves the OpenAPI document. Registered ahead of the `/api` scope, whose fallback would
+/// otherwise answer "no such route".
+pub fn openapi_json(json: std::sync::Arc<str>) -> actix_web::Resource {
     web::resource("/api/openapi.json").route(web::get().to(move || {
         let json = json.clone();
         async move {
             HttpResponse::Ok()
                 .content_type("application/json")
-                .body(json)
+                .body(json.to_string())
         }
     }))
 }

@@ -1,0 +1,323 @@
+//! A real headless Chromium for end-to-end tests, driven through chromedriver with fantoccini.
+//! Each `Browser` has its own chromedriver on a free port and a fresh profile, so tests run in
+//! parallel and never share cookies, storage or service workers.
+//!
+//! Chromium stays off the network except for the pages a test opens (background-networking
+//! flags; this machine has no internet and Chromium would keep retrying). Set `CHROME_BIN` or
+//! `CHROMEDRIVER` to use other binaries, and `TEST_LOG` to see chromedriver's output.
+
+use std::io::{Read as _, Write as _};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, anyhow, bail};
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+/// How long `wait_for_text` and `service_worker_registered` keep trying.
+pub const WAIT: Duration = Duration::from_secs(10);
+/// How long chromedriver gets to start listening (it is usually ready in ~50 ms).
+const DRIVER_START: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(100);
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    driver_port: u16,
+    session_id: Option<String>,
+    /// Chromium's profile; deleted when the browser is dropped, after Chromium has quit.
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium session with a fresh profile.
+    pub async fn start() -> anyhow::Result<Browser> {
+        let profile = tempfile::Builder::new()
+            .prefix("soundings-chromium-")
+            .tempdir()
+            .context("creating a Chromium profile directory")?;
+        // The free port is found by binding and releasing it, so another process can take it
+        // in between; chromedriver then exits at once and we try another port.
+        let mut last_error = anyhow!("chromedriver was not started");
+        for _ in 0..3 {
+            let port = free_port()?;
+            let mut driver = spawn_driver(port)?;
+            match wait_until_ready(&mut driver, port).await {
+                Ok(()) => return connect(driver, port, profile).await,
+                Err(error) => {
+                    stop_driver(&mut driver);
+                    last_error = error;
+                }
+            }
+        }
+        Err(last_error)
+    }
+
+    /// Ends the session (Chromium quits) and stops chromedriver. Prefer this to dropping.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let client = self.client.clone();
+        // Set first so that Drop does not end the session a second time.
+        self.session_id = None;
+        let closed = client.close().await.context("closing the browser session");
+        stop_driver(&mut self.driver);
+        closed
+    }
+
+    pub async fn goto(&self, url: &str) -> anyhow::Result<()> {
+        self.client
+            .goto(url)
+            .await
+            .with_context(|| format!("opening {url}"))
+    }
+
+    /// Waits until an element matching `css` contains `text`, and returns it. On timeout the
+    /// error lists what the matching elements did contain, which is usually the whole story.
+    pub async fn wait_for_text(
+        &self,
+        css: &str,
+        text: &str,
+    ) -> anyhow::Result<fantoccini::elements::Element> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let mut seen = Vec::new();
+            // Elements can be replaced between finding and reading them (a re-render); that
+            // is just another reason to look again.
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    if let Ok(content) = element.text().await {
+                        if content.contains(text) {
+                            return Ok(element);
+                        }
+                        seen.push(content);
+                    }
+                }
+            }
+            if Instant::now() >= deadline {
+                let url = self.client.current_url().await.map(String::from);
+                bail!(
+                    "no {css:?} contained {text:?} within {WAIT:?} on {}; saw {seen:?}",
+                    url.unwrap_or_else(|e| format!("(unknown page: {e})"))
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Whether the page has an active service worker within `WAIT`: true once the worker has
+    /// installed (precached the shell) and activated, which is when the app works offline.
+    pub async fn service_worker_registered(&self) -> anyhow::Result<bool> {
+        let script = r#"
+            const [timeoutMs, done] = arguments;
+            if (!("serviceWorker" in navigator)) { done(false); return; }
+            const timer = setTimeout(() => done(false), timeoutMs);
+            navigator.serviceWorker.ready.then(
+                () => { clearTimeout(timer); done(true); },
+                () => { clearTimeout(timer); done(false); },
+            );
+        "#;
+        let answer = self
+            .client
+            .execute_async(script, vec![json!(WAIT.as_secs_f64() * 1000.0)])
+            .await
+            .context("asking the page for its service worker")?;
+        answer
+            .as_bool()
+            .ok_or_else(|| anyhow!("unexpected answer about the service worker: {answer}"))
+    }
+
+    /// Errors the page logged since the last call (Chromium hands each entry out once):
+    /// uncaught exceptions, `console.error` (a Rust panic arrives this way) and failed loads
+    /// (a 404, or a refused connection while a test has the server stopped).
+    pub async fn console_errors(&self) -> anyhow::Result<Vec<String>> {
+        let entries = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .context("reading the browser console log")?;
+        let entries = entries
+            .as_array()
+            .ok_or_else(|| anyhow!("unexpected browser log: {entries}"))?;
+        Ok(entries
+            .iter()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| match entry["message"].as_str() {
+                Some(message) => message.to_owned(),
+                None => entry.to_string(),
+            })
+            .collect())
+    }
+}
+
+impl Drop for Browser {
+    /// A test that fails before `close()` still must not leave Chromium running: chromedriver
+    /// only quits the browser when the session is ended, so end it first (blocking, but brief
+    /// and local), then stop chromedriver.
+    fn drop(&mut self) {
+        if let Some(session_id) = self.session_id.take() {
+            delete_session(self.driver_port, &session_id);
+        }
+        stop_driver(&mut self.driver);
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn spawn_driver(port: u16) -> anyhow::Result<Child> {
+    let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let output = || {
+        if std::env::var_os("TEST_LOG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        }
+    };
+    Command::new(&program)
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(output())
+        .stderr(output())
+        .spawn()
+        .with_context(|| format!("starting {program} (apt-get install chromium-driver)"))
+}
+
+fn stop_driver(driver: &mut Child) {
+    // Already gone is fine: there is nothing left to stop.
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+/// Polls chromedriver's `/status` until it reports ready, failing fast if it exits.
+async fn wait_until_ready(driver: &mut Child, port: u16) -> anyhow::Result<()> {
+    let deadline = Instant::now() + DRIVER_START;
+    loop {
+        if let Some(status) = driver.try_wait().context("checking on chromedriver")? {
+            bail!("chromedriver exited at start with {status} (port {port} taken?)");
+        }
+        if let Ok(body) = http_get_local(port, "/status").await
+            && serde_json::from_str::<Value>(&body)
+                .is_ok_and(|status| status["value"]["ready"] == true)
+        {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            bail!("chromedriver did not become ready on port {port} within {DRIVER_START:?}");
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// A minimal HTTP/1.0 GET to 127.0.0.1, enough for chromedriver's status page, without an
+/// HTTP client dependency.
+async fn http_get_local(port: u16, path: &str) -> anyhow::Result<String> {
+    let mut stream = tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await?;
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    let (_, body) = response
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| anyhow!("malformed HTTP response from chromedriver"))?;
+    Ok(body.to_owned())
+}
+
+async fn connect(
+    mut driver: Child,
+    port: u16,
+    profile: tempfile::TempDir,
+) -> anyhow::Result<Browser> {
+    // Until the Browser exists its Drop cannot help, so a failed session stops chromedriver
+    // here.
+    let client = match ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities(&profile))
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+    {
+        Ok(client) => client,
+        Err(error) => {
+            stop_driver(&mut driver);
+            return Err(error).context("starting a Chromium session");
+        }
+    };
+    let session_id = client.session_id().await.ok().flatten();
+    Ok(Browser {
+        client,
+        driver,
+        driver_port: port,
+        session_id,
+        _profile: profile,
+    })
+}
+
+fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
+    let binary = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=412,900",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain([format!("--user-data-dir={}", profile.path().display())])
+    .collect::<Vec<_>>();
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": { "binary": binary, "args": args },
+        "goog:loggingPrefs": { "browser": "ALL" },
+    });
+    match capabilities {
+        Value::Object(map) => map,
+        _ => Capabilities::new(),
+    }
+}
+
+/// Ends a session without the async client, for `Drop`. Best effort: if it fails, killing
+/// chromedriver is all that is left to do.
+fn delete_session(port: u16, session_id: &str) {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&address, Duration::from_secs(2)) else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let request = format!(
+        "DELETE /session/{session_id} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_ok() {
+        // Reading to the end waits until chromedriver has quit Chromium.
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+}
+
+/// Chromium's console log, which chromedriver serves outside the W3C standard.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
