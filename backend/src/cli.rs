@@ -8,7 +8,11 @@ use std::io::BufRead;
 use uuid::Uuid;
 
 #[derive(Debug, Parser)]
-#[command(name = "soundings", version, about = "Satisfaction and wellbeing evidence for Supported Employment services")]
+#[command(
+    name = "soundings",
+    version,
+    about = "Satisfaction and wellbeing evidence for Supported Employment services"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -144,7 +148,10 @@ fn read_password() -> anyhow::Result<Password> {
     let raw = match std::env::var("SOUNDINGS_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
-            eprintln!("password (one line, at least {} characters):", Password::MIN_CHARS);
+            eprintln!(
+                "password (one line, at least {} characters):",
+                Password::MIN_CHARS
+            );
             let mut line = String::new();
             std::io::stdin()
                 .lock()

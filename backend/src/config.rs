@@ -7,11 +7,21 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Address the server listens on.
-    #[arg(long, env = "SOUNDINGS_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "SOUNDINGS_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: SocketAddr,
 
     /// `sqlite://path?mode=rwc` (the default, one file) or `postgres://user:pass@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/soundings.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/soundings.db?mode=rwc",
+        global = true
+    )]
     pub database_url: Secret,
 
     /// Key that signs access tokens (at least 32 bytes). When unset, a random key is made on
@@ -20,27 +30,57 @@ pub struct Config {
     pub jwt_secret: Option<Secret>,
 
     /// Minutes an access token lives.
-    #[arg(long, env = "SOUNDINGS_ACCESS_TOKEN_MINUTES", default_value_t = 15, global = true)]
+    #[arg(
+        long,
+        env = "SOUNDINGS_ACCESS_TOKEN_MINUTES",
+        default_value_t = 15,
+        global = true
+    )]
     pub access_token_minutes: i64,
 
     /// Days a refresh token family lives without use.
-    #[arg(long, env = "SOUNDINGS_REFRESH_TOKEN_DAYS", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "SOUNDINGS_REFRESH_TOKEN_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
     pub refresh_token_days: i64,
 
     /// Failed logins allowed per account in the throttle window before answering 429.
-    #[arg(long, env = "SOUNDINGS_LOGIN_MAX_FAILURES", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "SOUNDINGS_LOGIN_MAX_FAILURES",
+        default_value_t = 10,
+        global = true
+    )]
     pub login_max_failures: u64,
 
     /// Failed logins allowed per client address in the throttle window.
-    #[arg(long, env = "SOUNDINGS_LOGIN_MAX_FAILURES_PER_ADDRESS", default_value_t = 100, global = true)]
+    #[arg(
+        long,
+        env = "SOUNDINGS_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        default_value_t = 100,
+        global = true
+    )]
     pub login_max_failures_per_address: u64,
 
     /// Minutes a failed login counts against the throttle.
-    #[arg(long, env = "SOUNDINGS_LOGIN_WINDOW_MINUTES", default_value_t = 15, global = true)]
+    #[arg(
+        long,
+        env = "SOUNDINGS_LOGIN_WINDOW_MINUTES",
+        default_value_t = 15,
+        global = true
+    )]
     pub login_window_minutes: i64,
 
     /// Directory of the built PWA (made by scripts/build-frontend).
-    #[arg(long, env = "SOUNDINGS_STATIC_DIR", default_value = "frontend/dist", global = true)]
+    #[arg(
+        long,
+        env = "SOUNDINGS_STATIC_DIR",
+        default_value = "frontend/dist",
+        global = true
+    )]
     pub static_dir: PathBuf,
 
     /// Log format: `pretty` for people, `json` for log collectors.

@@ -10,9 +10,24 @@ pub const DEMO_PASSWORD: &str = "soundings-demo";
 /// `(email, name, role, team index)` of the demo staff.
 pub const DEMO_STAFF: &[(&str, &str, Role, Option<usize>)] = &[
     ("admin@demo.example.org", "Alex Admin", Role::Admin, None),
-    ("manager@demo.example.org", "Morgan Manager", Role::Manager, None),
-    ("sam@demo.example.org", "Sam Specialist", Role::Specialist, Some(0)),
-    ("jo@demo.example.org", "Jo Specialist", Role::Specialist, Some(1)),
+    (
+        "manager@demo.example.org",
+        "Morgan Manager",
+        Role::Manager,
+        None,
+    ),
+    (
+        "sam@demo.example.org",
+        "Sam Specialist",
+        Role::Specialist,
+        Some(0),
+    ),
+    (
+        "jo@demo.example.org",
+        "Jo Specialist",
+        Role::Specialist,
+        Some(1),
+    ),
 ];
 
 /// Seeds the demo into an empty database. Returns false (and changes nothing) otherwise.

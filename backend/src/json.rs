@@ -21,7 +21,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|ct| {
-                let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let mime = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 mime == "application/json" || mime.ends_with("+json")
             })
             .unwrap_or(false);
@@ -140,11 +145,17 @@ mod tests {
 
     #[test]
     fn an_unknown_field_is_named() {
-        assert_eq!(field_of(r#"{"name":"a","items":[],"admin":true}"#).as_deref(), Some("admin"));
+        assert_eq!(
+            field_of(r#"{"name":"a","items":[],"admin":true}"#).as_deref(),
+            Some("admin")
+        );
     }
 
     #[test]
     fn broken_json_is_malformed_not_a_field_error() {
-        assert!(matches!(parse::<Body>(b"{\"name\":"), Err(ApiError::MalformedBody(_))));
+        assert!(matches!(
+            parse::<Body>(b"{\"name\":"),
+            Err(ApiError::MalformedBody(_))
+        ));
     }
 }

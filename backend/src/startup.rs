@@ -7,11 +7,11 @@ use crate::{
     db, repo, routes,
 };
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
-use utoipa_actix_web::AppExt;
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use std::{net::TcpListener, sync::Arc};
 use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
 
 /// What every request handler can reach. Nothing here is state of this process alone:
 /// the key comes from the config or the database, so several copies behave as one.
@@ -40,9 +40,12 @@ impl Application {
     pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
         let keys = load_keys(&db, &config).await?;
         let dummy_hash = auth::hash_password(auth::random_token()).await?;
-        let listener = TcpListener::bind(config.bind)
-            .with_context(|| format!("binding {}", config.bind))?;
-        let port = listener.local_addr().context("reading the bound address")?.port();
+        let listener =
+            TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let port = listener
+            .local_addr()
+            .context("reading the bound address")?
+            .port();
         let state = web::Data::new(AppState {
             db,
             keys,

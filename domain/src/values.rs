@@ -70,7 +70,10 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..");
-        if local.is_empty() || !domain_ok || domain.contains('@') || s.chars().any(char::is_whitespace)
+        if local.is_empty()
+            || !domain_ok
+            || domain.contains('@')
+            || s.chars().any(char::is_whitespace)
         {
             return Err(err("email is not a valid address"));
         }
@@ -205,7 +208,16 @@ mod tests {
 
     #[test]
     fn email_without_at_or_dot_in_domain_is_refused() {
-        for bad in ["", "ann", "ann@", "@example.org", "ann@example", "a b@example.org", "a@@b.org", "a@b..org"] {
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.org",
+            "ann@example",
+            "a b@example.org",
+            "a@@b.org",
+            "a@b..org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -54,7 +54,10 @@ async fn fresh_database_url(dir: &tempfile::TempDir) -> anyhow::Result<String> {
             .await
             .context("creating a test database")?;
         admin.close().await.ok();
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
         Ok(format!("{base}/{name}"))
     } else {
         Ok(format!(
@@ -126,16 +129,32 @@ impl TestApp {
         self.send::<()>(Method::GET, path, token, None).await
     }
 
-    pub async fn post<B: Serialize + ?Sized>(&self, path: &str, token: Option<&str>, body: &B) -> Response {
+    pub async fn post<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> Response {
         self.send(Method::POST, path, token, Some(body)).await
     }
 
-    pub async fn patch<B: Serialize + ?Sized>(&self, path: &str, token: Option<&str>, body: &B) -> Response {
+    pub async fn patch<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> Response {
         self.send(Method::PATCH, path, token, Some(body)).await
     }
 
     /// Sends raw bytes with a content type: for malformed-body tests.
-    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Response {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Response {
         let mut req = self
             .http
             .post(self.url(path))
@@ -166,13 +185,16 @@ impl TestApp {
     /// Creates an organisation with one admin (as `soundings admin` would) and returns its id.
     pub async fn create_org(&self, name: &str, admin_email: &str) -> Uuid {
         let org = soundings::repo::orgs::create(&self.db, name).await.unwrap();
-        self.create_staff_direct(org.id, admin_email, Role::Admin).await;
+        self.create_staff_direct(org.id, admin_email, Role::Admin)
+            .await;
         org.id
     }
 
     /// Creates a staff account directly in the database (the `soundings admin` route).
     pub async fn create_staff_direct(&self, org: Uuid, email: &str, role: Role) -> Uuid {
-        let hash = soundings::auth::hash_password(PASSWORD.into()).await.unwrap();
+        let hash = soundings::auth::hash_password(PASSWORD.into())
+            .await
+            .unwrap();
         soundings::repo::staff::create(
             &self.db,
             soundings::repo::staff::NewStaff {

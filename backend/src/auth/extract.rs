@@ -49,14 +49,15 @@ impl FromRequest for StaffUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| anyhow::anyhow!("AppState not registered"))?;
             let token = token.ok_or(ApiError::Unauthorized("log in first"))?;
-            let claims = state
-                .keys
-                .verify(&token)
-                .ok_or(ApiError::Unauthorized("your session has expired; log in again"))?;
+            let claims = state.keys.verify(&token).ok_or(ApiError::Unauthorized(
+                "your session has expired; log in again",
+            ))?;
             let staff = repo::staff::find_by_id(&state.db, claims.sub)
                 .await?
                 .filter(|s| s.active && s.organisation_id == claims.org)
-                .ok_or(ApiError::Unauthorized("your session has expired; log in again"))?;
+                .ok_or(ApiError::Unauthorized(
+                    "your session has expired; log in again",
+                ))?;
             let role = Role::parse(&staff.role)
                 .map_err(|e| anyhow::anyhow!("stored role is invalid: {e}"))?;
             Ok(StaffUser {
@@ -94,5 +95,13 @@ macro_rules! role_extractor {
     };
 }
 
-role_extractor!(AdminUser, Role::Admin, "only an organisation admin can do this");
-role_extractor!(ManagerUser, Role::Manager, "only a manager or admin can do this");
+role_extractor!(
+    AdminUser,
+    Role::Admin,
+    "only an organisation admin can do this"
+);
+role_extractor!(
+    ManagerUser,
+    Role::Manager,
+    "only a manager or admin can do this"
+);

@@ -40,7 +40,15 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let h = hash_password("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".into(), h.clone()).await.unwrap());
-        assert!(!verify_password("wrong horse battery".into(), h).await.unwrap());
+        assert!(
+            verify_password("correct horse battery".into(), h.clone())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), h)
+                .await
+                .unwrap()
+        );
     }
 }

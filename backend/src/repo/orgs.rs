@@ -15,7 +15,10 @@ pub async fn create(db: &impl ConnectionTrait, name: &str) -> Result<organisatio
 }
 
 #[tracing::instrument(skip_all, fields(%id), err)]
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<organisation::Model>, DbErr> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<organisation::Model>, DbErr> {
     organisation::Entity::find_by_id(id).one(db).await
 }
 

@@ -15,7 +15,11 @@ pub async fn get_or_insert(
         key: Set(key.to_owned()),
         value: Set(proposed),
     })
-    .on_conflict(OnConflict::column(setting::Column::Key).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(setting::Column::Key)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(db)
     .await?;
     setting::Entity::find_by_id(key.to_owned())

@@ -47,7 +47,10 @@ pub async fn find_by_email(
 
 /// By id alone: only for resolving the identity behind a verified token.
 #[tracing::instrument(skip_all, fields(%id), err)]
-pub async fn find_by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<staff::Model>, DbErr> {
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<staff::Model>, DbErr> {
     staff::Entity::find_by_id(id).one(db).await
 }
 

@@ -27,7 +27,11 @@ pub async fn get(
 }
 
 #[tracing::instrument(skip_all, fields(%org), err)]
-pub async fn create(db: &impl ConnectionTrait, org: Uuid, name: &str) -> Result<team::Model, DbErr> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    name: &str,
+) -> Result<team::Model, DbErr> {
     team::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(org),

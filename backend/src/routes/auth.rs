@@ -48,15 +48,16 @@ pub async fn login(
         Some(e) => repo::staff::find_by_email(&state.db, e.as_str()).await?,
         None => None,
     };
-    let staff = match check_credentials(found, password, &state.dummy_hash, auth::verify_password).await? {
-        Some(s) => s,
-        None => {
-            repo::throttle::record(&state.db, &account).await?;
-            repo::throttle::record(&state.db, &address).await?;
-            tracing::info!("login refused");
-            return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
-        }
-    };
+    let staff =
+        match check_credentials(found, password, &state.dummy_hash, auth::verify_password).await? {
+            Some(s) => s,
+            None => {
+                repo::throttle::record(&state.db, &account).await?;
+                repo::throttle::record(&state.db, &address).await?;
+                tracing::info!("login refused");
+                return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
+            }
+        };
     let window_start = Utc::now() - Duration::minutes(state.config.login_window_minutes);
     repo::throttle::clear(&state.db, &account, window_start).await?;
     let tokens = issue_tokens(&state, &staff, Uuid::new_v4()).await?;
@@ -267,20 +268,32 @@ mod tests {
 
     #[tokio::test]
     async fn an_unknown_user_costs_one_verification_against_the_dummy_hash() {
-        assert_eq!(hashes_checked(None, false).await, (false, vec!["DUMMY".to_owned()]));
+        assert_eq!(
+            hashes_checked(None, false).await,
+            (false, vec!["DUMMY".to_owned()])
+        );
     }
 
     #[tokio::test]
     async fn a_known_user_costs_one_verification_against_their_own_hash() {
         let s = staff_with_hash("REAL", true);
-        assert_eq!(hashes_checked(Some(s.clone()), false).await, (false, vec!["REAL".to_owned()]));
-        assert_eq!(hashes_checked(Some(s), true).await, (true, vec!["REAL".to_owned()]));
+        assert_eq!(
+            hashes_checked(Some(s.clone()), false).await,
+            (false, vec!["REAL".to_owned()])
+        );
+        assert_eq!(
+            hashes_checked(Some(s), true).await,
+            (true, vec!["REAL".to_owned()])
+        );
     }
 
     #[tokio::test]
     async fn an_inactive_user_is_refused_after_the_same_work() {
         let s = staff_with_hash("REAL", false);
-        assert_eq!(hashes_checked(Some(s), true).await, (false, vec!["REAL".to_owned()]));
+        assert_eq!(
+            hashes_checked(Some(s), true).await,
+            (false, vec!["REAL".to_owned()])
+        );
     }
 
     #[tokio::test]

@@ -60,23 +60,27 @@ impl Modify for BearerAuth {
 
 /// Every documented route. Handlers live in one file per feature.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(scope("/health").service(health::live).service(health::ready))
-        .service(
-            scope("/api")
-                .service(auth::login)
-                .service(auth::refresh)
-                .service(auth::logout)
-                .service(auth::me)
-                .service(teams::list_teams)
-                .service(teams::create_team)
-                .service(teams::get_team)
-                .service(teams::update_team)
-                .service(staff::list_staff)
-                .service(staff::create_staff)
-                .service(staff::get_staff)
-                .service(staff::update_staff)
-                .default_service(web::to(unknown_route)),
-        );
+    cfg.service(
+        scope("/health")
+            .service(health::live)
+            .service(health::ready),
+    )
+    .service(
+        scope("/api")
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::me)
+            .service(teams::list_teams)
+            .service(teams::create_team)
+            .service(teams::get_team)
+            .service(teams::update_team)
+            .service(staff::list_staff)
+            .service(staff::create_staff)
+            .service(staff::get_staff)
+            .service(staff::update_staff)
+            .default_service(web::to(unknown_route)),
+    );
 }
 
 /// The OpenAPI document, collected from the routing table itself.
@@ -134,11 +138,13 @@ pub fn static_files(cfg: &mut web::ServiceConfig, dir: &Path) {
     } else {
         tracing::warn!(dir = %dir.display(), "no PWA build found; run scripts/build-frontend");
         cfg.default_service(web::to(|| async {
-            HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
-                "<!doctype html><html lang=\"en\"><title>Soundings</title><h1>Soundings</h1>\
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(
+                    "<!doctype html><html lang=\"en\"><title>Soundings</title><h1>Soundings</h1>\
                  <p>The server is running, but the app has not been built. \
                  Run <code>scripts/build-frontend</code>.</p></html>",
-            )
+                )
         }));
     }
 }
@@ -150,9 +156,10 @@ async fn unknown_route() -> Result<HttpResponse, ApiError> {
 /// Extractor settings: a bad path segment (not a UUID) is simply "not found"; a bad query is
 /// a named field error.
 pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PathConfig::default().error_handler(|_, _| {
-        ApiError::NotFound("no such resource").into()
-    }))
+    cfg.app_data(
+        web::PathConfig::default()
+            .error_handler(|_, _| ApiError::NotFound("no such resource").into()),
+    )
     .app_data(web::QueryConfig::default().error_handler(|e, _| {
         let message = e.to_string();
         ApiError::invalid("query", message).into()
@@ -178,7 +185,9 @@ fn ensure_json_body<B: MessageBody + 'static>(
     }
     let status = res.status();
     let err = match status {
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::NotFound("this route does not take that method"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::NotFound("this route does not take that method")
+        }
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
             limit: crate::json::JSON_LIMIT,
         },

@@ -43,7 +43,10 @@ pub async fn list_staff(
 ) -> Result<web::Json<Vec<Staff>>> {
     let staff = repo::staff::list(&state.db, user.organisation_id).await?;
     Ok(web::Json(
-        staff.into_iter().map(Staff::try_from).collect::<Result<_>>()?,
+        staff
+            .into_iter()
+            .map(Staff::try_from)
+            .collect::<Result<_>>()?,
     ))
 }
 
@@ -139,7 +142,10 @@ pub async fn update_staff(
             return Err(ApiError::invalid("role", "you cannot change your own role"));
         }
         if change.active == Some(false) {
-            return Err(ApiError::invalid("active", "you cannot deactivate yourself"));
+            return Err(ApiError::invalid(
+                "active",
+                "you cannot deactivate yourself",
+            ));
         }
     }
     if let Some(team) = change.team_id {
@@ -172,10 +178,13 @@ pub async fn update_staff(
 }
 
 async fn ensure_team_in_org(state: &AppState, org: Uuid, team: Option<Uuid>) -> Result<()> {
-    if let Some(team) = team {
-        if repo::teams::get(&state.db, org, team).await?.is_none() {
-            return Err(ApiError::invalid("team_id", "no such team in your organisation"));
-        }
+    if let Some(team) = team
+        && repo::teams::get(&state.db, org, team).await?.is_none()
+    {
+        return Err(ApiError::invalid(
+            "team_id",
+            "no such team in your organisation",
+        ));
     }
     Ok(())
 }

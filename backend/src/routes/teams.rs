@@ -31,7 +31,10 @@ impl From<team::Model> for Team {
 )]
 #[get("/teams")]
 #[tracing::instrument(skip_all, err)]
-pub async fn list_teams(state: web::Data<AppState>, user: StaffUser) -> Result<web::Json<Vec<Team>>> {
+pub async fn list_teams(
+    state: web::Data<AppState>,
+    user: StaffUser,
+) -> Result<web::Json<Vec<Team>>> {
     let teams = repo::teams::list(&state.db, user.organisation_id).await?;
     Ok(web::Json(teams.into_iter().map(Team::from).collect()))
 }

@@ -35,10 +35,14 @@ async fn login_ignores_the_case_of_the_email() {
 async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     let app = TestApp::spawn().await;
     app.create_org("Org A", "admin@a.example.org").await;
-    let wrong = app.login_response("admin@a.example.org", "not the password").await;
+    let wrong = app
+        .login_response("admin@a.example.org", "not the password")
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let wrong = error_body(wrong).await;
-    let unknown = app.login_response("nobody@a.example.org", "not the password").await;
+    let unknown = app
+        .login_response("nobody@a.example.org", "not the password")
+        .await;
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
     let unknown = error_body(unknown).await;
     assert_eq!(wrong, unknown);
@@ -51,33 +55,66 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
 async fn a_deactivated_account_cannot_log_in_and_its_tokens_stop_working() {
     let (app, admin) = app_with_admin().await;
     let org = admin.staff.organisation_id;
-    let id = app.create_staff_direct(org, "sam@a.example.org", Role::Specialist).await;
+    let id = app
+        .create_staff_direct(org, "sam@a.example.org", Role::Specialist)
+        .await;
     let sam = app.login("sam@a.example.org").await;
     let res = app
-        .patch(&format!("/api/staff/{id}"), Some(&admin.access_token), &json!({"active": false}))
+        .patch(
+            &format!("/api/staff/{id}"),
+            Some(&admin.access_token),
+            &json!({"active": false}),
+        )
         .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(app.get("/api/auth/me", Some(&sam.access_token)).await.status(), 401);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&sam.access_token))
+            .await
+            .status(),
+        401
+    );
     let refresh = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": sam.refresh_token}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": sam.refresh_token}),
+        )
         .await;
     assert_eq!(refresh.status(), 401);
-    assert_eq!(app.login_response("sam@a.example.org", PASSWORD).await.status(), 401);
+    assert_eq!(
+        app.login_response("sam@a.example.org", PASSWORD)
+            .await
+            .status(),
+        401
+    );
 }
 
 #[tokio::test]
 async fn a_refresh_rotates_the_token_and_the_old_one_is_spent() {
     let (app, first) = app_with_admin().await;
     let res = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": first.refresh_token}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": first.refresh_token}),
+        )
         .await;
     assert_eq!(res.status(), 200);
     let second: TokenResponse = res.json().await.unwrap();
     assert_ne!(second.refresh_token, first.refresh_token);
-    assert_eq!(app.get("/api/auth/me", Some(&second.access_token)).await.status(), 200);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&second.access_token))
+            .await
+            .status(),
+        200
+    );
     // The new refresh token works once more.
     let res = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": second.refresh_token}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": second.refresh_token}),
+        )
         .await;
     assert_eq!(res.status(), 200);
 }
@@ -86,26 +123,42 @@ async fn a_refresh_rotates_the_token_and_the_old_one_is_spent() {
 async fn reusing_a_spent_refresh_token_revokes_the_whole_family() {
     let (app, first) = app_with_admin().await;
     let second: TokenResponse = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": first.refresh_token}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": first.refresh_token}),
+        )
         .await
         .json()
         .await
         .unwrap();
     // A thief replays the first token.
     let replay = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": first.refresh_token}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": first.refresh_token}),
+        )
         .await;
     assert_eq!(replay.status(), 401);
     error_body(replay).await;
     // The legitimate holder's newer token is now dead too.
     let res = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": second.refresh_token}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": second.refresh_token}),
+        )
         .await;
     assert_eq!(res.status(), 401);
     // A separate login (another family) is unaffected.
     let other = app.login("admin@a.example.org").await;
     let res = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": other.refresh_token}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": other.refresh_token}),
+        )
         .await;
     assert_eq!(res.status(), 200);
 }
@@ -114,11 +167,19 @@ async fn reusing_a_spent_refresh_token_revokes_the_whole_family() {
 async fn logout_ends_the_session() {
     let (app, tokens) = app_with_admin().await;
     let res = app
-        .post("/api/auth/logout", None, &json!({"refresh_token": tokens.refresh_token}))
+        .post(
+            "/api/auth/logout",
+            None,
+            &json!({"refresh_token": tokens.refresh_token}),
+        )
         .await;
     assert_eq!(res.status(), 204);
     let res = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": tokens.refresh_token}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": tokens.refresh_token}),
+        )
         .await;
     assert_eq!(res.status(), 401);
 }
@@ -127,7 +188,11 @@ async fn logout_ends_the_session() {
 async fn a_made_up_refresh_token_is_refused() {
     let (app, _) = app_with_admin().await;
     let res = app
-        .post("/api/auth/refresh", None, &json!({"refresh_token": "made-up"}))
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": "made-up"}),
+        )
         .await;
     assert_eq!(res.status(), 401);
 }
@@ -174,7 +239,12 @@ async fn expired_tampered_wrong_key_and_unsigned_tokens_are_refused() {
     let mut forged = claims.clone();
     forged["org"] = json!(uuid::Uuid::new_v4());
     let parts: Vec<&str> = good.split('.').collect();
-    let tampered = format!("{}.{}.{}", parts[0], b64(forged.to_string().as_bytes()), parts[2]);
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64(forged.to_string().as_bytes()),
+        parts[2]
+    );
 
     // Signed with another key.
     let wrong_key = hs256(b"some-other-secret-some-other-secret!!", &claims);
@@ -210,15 +280,22 @@ async fn expired_tampered_wrong_key_and_unsigned_tokens_are_refused() {
 async fn repeated_failed_logins_are_throttled_per_account() {
     let app = TestApp::spawn_with(|c| c.login_max_failures = 3).await;
     let org = app.create_org("Org A", "admin@a.example.org").await;
-    app.create_staff_direct(org, "other@a.example.org", Role::Manager).await;
+    app.create_staff_direct(org, "other@a.example.org", Role::Manager)
+        .await;
     for _ in 0..3 {
-        let res = app.login_response("admin@a.example.org", "wrong password!").await;
+        let res = app
+            .login_response("admin@a.example.org", "wrong password!")
+            .await;
         assert_eq!(res.status(), 401);
     }
     // Now even the right password waits: the account is under attack.
     let res = app.login_response("admin@a.example.org", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 0 && retry <= 15 * 60, "retry-after {retry}");
     error_body(res).await;
     // Another account on the same address is not locked out.
@@ -236,10 +313,17 @@ async fn failed_logins_age_out_of_the_window() {
     .await;
     app.create_org("Org A", "admin@a.example.org").await;
     for _ in 0..3 {
-        let res = app.login_response("admin@a.example.org", "wrong password!").await;
+        let res = app
+            .login_response("admin@a.example.org", "wrong password!")
+            .await;
         assert_eq!(res.status(), 401);
     }
-    assert_eq!(app.login_response("admin@a.example.org", PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.login_response("admin@a.example.org", PASSWORD)
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -247,9 +331,13 @@ async fn failed_logins_from_one_address_are_throttled_across_accounts() {
     let app = TestApp::spawn_with(|c| c.login_max_failures_per_address = 4).await;
     app.create_org("Org A", "admin@a.example.org").await;
     for i in 0..4 {
-        let res = app.login_response(&format!("guess{i}@a.example.org"), "wrong password!").await;
+        let res = app
+            .login_response(&format!("guess{i}@a.example.org"), "wrong password!")
+            .await;
         assert_eq!(res.status(), 401);
     }
-    let res = app.login_response("guess9@a.example.org", "wrong password!").await;
+    let res = app
+        .login_response("guess9@a.example.org", "wrong password!")
+        .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }

@@ -15,7 +15,12 @@ async fn malformed_json_is_refused_and_nothing_is_written() {
     let (app, token) = admin_app().await;
     let before = app.count_rows("team").await;
     let res = app
-        .post_raw("/api/teams", Some(&token), "application/json", b"{\"name\": ".to_vec())
+        .post_raw(
+            "/api/teams",
+            Some(&token),
+            "application/json",
+            b"{\"name\": ".to_vec(),
+        )
         .await;
     assert_eq!(res.status(), 400);
     assert_eq!(error_body(res).await["error"], "malformed_body");
@@ -42,7 +47,9 @@ async fn a_missing_field_is_named() {
 #[tokio::test]
 async fn a_wrong_type_is_named() {
     let (app, token) = admin_app().await;
-    let res = app.post("/api/teams", Some(&token), &json!({"name": 42})).await;
+    let res = app
+        .post("/api/teams", Some(&token), &json!({"name": 42}))
+        .await;
     assert_eq!(res.status(), 400);
     assert_eq!(error_body(res).await["field"], "name");
 }
@@ -51,11 +58,26 @@ async fn a_wrong_type_is_named() {
 async fn an_invalid_value_is_named_with_the_reason() {
     let (app, token) = admin_app().await;
     for (body, field) in [
-        (json!({"name":"Sam","email":"no-at-sign","role":"specialist","password":"long enough password"}), "email"),
-        (json!({"name":"Sam","email":"sam@a.example.org","role":"owner","password":"long enough password"}), "role"),
-        (json!({"name":"Sam","email":"sam@a.example.org","role":"specialist","password":"short"}), "password"),
-        (json!({"name":"  ","email":"sam@a.example.org","role":"specialist","password":"long enough password"}), "name"),
-        (json!({"name":"Sam","email":"sam@a.example.org","role":"specialist","password":"long enough password","is_root":true}), "is_root"),
+        (
+            json!({"name":"Sam","email":"no-at-sign","role":"specialist","password":"long enough password"}),
+            "email",
+        ),
+        (
+            json!({"name":"Sam","email":"sam@a.example.org","role":"owner","password":"long enough password"}),
+            "role",
+        ),
+        (
+            json!({"name":"Sam","email":"sam@a.example.org","role":"specialist","password":"short"}),
+            "password",
+        ),
+        (
+            json!({"name":"  ","email":"sam@a.example.org","role":"specialist","password":"long enough password"}),
+            "name",
+        ),
+        (
+            json!({"name":"Sam","email":"sam@a.example.org","role":"specialist","password":"long enough password","is_root":true}),
+            "is_root",
+        ),
     ] {
         let res = app.post("/api/staff", Some(&token), &body).await;
         assert_eq!(res.status(), 400, "{body}");
@@ -69,7 +91,12 @@ async fn an_invalid_value_is_named_with_the_reason() {
 async fn a_body_that_is_not_json_is_unsupported() {
     let (app, token) = admin_app().await;
     let res = app
-        .post_raw("/api/teams", Some(&token), "text/plain", b"name=North".to_vec())
+        .post_raw(
+            "/api/teams",
+            Some(&token),
+            "text/plain",
+            b"name=North".to_vec(),
+        )
         .await;
     assert_eq!(res.status(), 415);
     error_body(res).await;
@@ -80,7 +107,12 @@ async fn an_oversize_body_is_refused() {
     let (app, token) = admin_app().await;
     let huge = format!("{{\"name\":\"{}\"}}", "x".repeat(300 * 1024));
     let res = app
-        .post_raw("/api/teams", Some(&token), "application/json", huge.into_bytes())
+        .post_raw(
+            "/api/teams",
+            Some(&token),
+            "application/json",
+            huge.into_bytes(),
+        )
         .await;
     assert_eq!(res.status(), 413);
     assert_eq!(error_body(res).await["error"], "payload_too_large");
@@ -98,7 +130,9 @@ async fn an_unknown_api_route_is_a_json_404() {
 #[tokio::test]
 async fn a_wrong_method_gets_a_json_error() {
     let app = TestApp::spawn().await;
-    let res = app.send::<()>(reqwest::Method::DELETE, "/api/auth/login", None, None).await;
+    let res = app
+        .send::<()>(reqwest::Method::DELETE, "/api/auth/login", None, None)
+        .await;
     assert!(res.status().is_client_error(), "{}", res.status());
     error_body(res).await;
 }
@@ -114,8 +148,15 @@ async fn an_id_that_is_not_a_uuid_is_not_found() {
 #[tokio::test]
 async fn a_duplicate_is_a_conflict_naming_the_field() {
     let (app, token) = admin_app().await;
-    assert_eq!(app.post("/api/teams", Some(&token), &json!({"name": "North"})).await.status(), 201);
-    let res = app.post("/api/teams", Some(&token), &json!({"name": "North"})).await;
+    assert_eq!(
+        app.post("/api/teams", Some(&token), &json!({"name": "North"}))
+            .await
+            .status(),
+        201
+    );
+    let res = app
+        .post("/api/teams", Some(&token), &json!({"name": "North"}))
+        .await;
     assert_eq!(res.status(), 409);
     assert_eq!(error_body(res).await["field"], "name");
     assert_eq!(app.count_rows("team").await, 1);

@@ -35,7 +35,11 @@ fn handler_macros() -> BTreeSet<(String, String)> {
             "{} registers a route by hand; use #[utoipa::path] + service()",
             path.display()
         );
-        let prefix = if path.ends_with("health.rs") { "/health" } else { "/api" };
+        let prefix = if path.ends_with("health.rs") {
+            "/health"
+        } else {
+            "/api"
+        };
         utoipa_paths += src.matches("#[utoipa::path(").count();
         for line in src.lines() {
             let line = line.trim();
@@ -61,7 +65,10 @@ async fn every_route_handler_is_documented_and_every_documented_route_is_served(
     let app = TestApp::spawn().await;
     let documented = documented_operations(&app).await;
     let handlers = handler_macros();
-    assert_eq!(documented, handlers, "OpenAPI and the routing table disagree");
+    assert_eq!(
+        documented, handlers,
+        "OpenAPI and the routing table disagree"
+    );
 
     for (method, path) in &documented {
         let concrete = path.replace("{id}", &uuid::Uuid::new_v4().to_string());
@@ -82,7 +89,15 @@ async fn every_route_handler_is_documented_and_every_documented_route_is_served(
 #[tokio::test]
 async fn the_document_describes_the_error_body_and_bearer_auth() {
     let app = TestApp::spawn().await;
-    let doc: Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
 }

@@ -13,7 +13,9 @@ async fn an_admin_creates_a_team_and_a_specialist_who_can_then_log_in() {
     app.create_org("Org A", "admin@a.example.org").await;
     let admin = app.login("admin@a.example.org").await.access_token;
 
-    let res = app.post("/api/teams", Some(&admin), &json!({"name": " North "})).await;
+    let res = app
+        .post("/api/teams", Some(&admin), &json!({"name": " North "}))
+        .await;
     assert_eq!(res.status(), 201);
     let team: Team = res.json().await.unwrap();
     assert_eq!(team.name, "North");
@@ -31,7 +33,9 @@ async fn an_admin_creates_a_team_and_a_specialist_who_can_then_log_in() {
     assert_eq!(sam.team_id, Some(team.id));
     assert_eq!(sam.role, Role::Specialist);
 
-    let res = app.login_response("sam@a.example.org", "sam's long password").await;
+    let res = app
+        .login_response("sam@a.example.org", "sam's long password")
+        .await;
     assert_eq!(res.status(), 200);
     let body = res.text().await.unwrap();
     assert!(!body.contains("password_hash"));
@@ -41,23 +45,46 @@ async fn an_admin_creates_a_team_and_a_specialist_who_can_then_log_in() {
 async fn an_admin_renames_a_team_and_moves_and_promotes_staff() {
     let app = TestApp::spawn().await;
     let org = app.create_org("Org A", "admin@a.example.org").await;
-    let sam = app.create_staff_direct(org, "sam@a.example.org", Role::Specialist).await;
+    let sam = app
+        .create_staff_direct(org, "sam@a.example.org", Role::Specialist)
+        .await;
     let admin = app.login("admin@a.example.org").await.access_token;
-    let team: Team = app.post("/api/teams", Some(&admin), &json!({"name": "North"})).await.json().await.unwrap();
+    let team: Team = app
+        .post("/api/teams", Some(&admin), &json!({"name": "North"}))
+        .await
+        .json()
+        .await
+        .unwrap();
 
-    let res = app.patch(&format!("/api/teams/{}", team.id), Some(&admin), &json!({"name": "North East"})).await;
+    let res = app
+        .patch(
+            &format!("/api/teams/{}", team.id),
+            Some(&admin),
+            &json!({"name": "North East"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Team>().await.unwrap().name, "North East");
 
     let res = app
-        .patch(&format!("/api/staff/{sam}"), Some(&admin), &json!({"team_id": team.id, "role": "manager"}))
+        .patch(
+            &format!("/api/staff/{sam}"),
+            Some(&admin),
+            &json!({"team_id": team.id, "role": "manager"}),
+        )
         .await;
     assert_eq!(res.status(), 200);
     let updated: Staff = res.json().await.unwrap();
     assert_eq!(updated.team_id, Some(team.id));
     assert_eq!(updated.role, Role::Manager);
 
-    let res = app.patch(&format!("/api/staff/{sam}"), Some(&admin), &json!({"team_id": null})).await;
+    let res = app
+        .patch(
+            &format!("/api/staff/{sam}"),
+            Some(&admin),
+            &json!({"team_id": null}),
+        )
+        .await;
     assert_eq!(res.json::<Staff>().await.unwrap().team_id, None);
 }
 
@@ -65,17 +92,39 @@ async fn an_admin_renames_a_team_and_moves_and_promotes_staff() {
 async fn a_password_reset_by_an_admin_ends_the_old_sessions() {
     let app = TestApp::spawn().await;
     let org = app.create_org("Org A", "admin@a.example.org").await;
-    let sam = app.create_staff_direct(org, "sam@a.example.org", Role::Specialist).await;
+    let sam = app
+        .create_staff_direct(org, "sam@a.example.org", Role::Specialist)
+        .await;
     let old = app.login("sam@a.example.org").await;
     let admin = app.login("admin@a.example.org").await.access_token;
     let res = app
-        .patch(&format!("/api/staff/{sam}"), Some(&admin), &json!({"password": "a brand new password"}))
+        .patch(
+            &format!("/api/staff/{sam}"),
+            Some(&admin),
+            &json!({"password": "a brand new password"}),
+        )
         .await;
     assert_eq!(res.status(), 200);
-    let res = app.post("/api/auth/refresh", None, &json!({"refresh_token": old.refresh_token})).await;
+    let res = app
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": old.refresh_token}),
+        )
+        .await;
     assert_eq!(res.status(), 401);
-    assert_eq!(app.login_response("sam@a.example.org", PASSWORD).await.status(), 401);
-    assert_eq!(app.login_response("sam@a.example.org", "a brand new password").await.status(), 200);
+    assert_eq!(
+        app.login_response("sam@a.example.org", PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.login_response("sam@a.example.org", "a brand new password")
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -84,10 +133,22 @@ async fn an_admin_cannot_lock_themselves_out() {
     app.create_org("Org A", "admin@a.example.org").await;
     let tokens = app.login("admin@a.example.org").await;
     let me = tokens.staff.id;
-    let res = app.patch(&format!("/api/staff/{me}"), Some(&tokens.access_token), &json!({"active": false})).await;
+    let res = app
+        .patch(
+            &format!("/api/staff/{me}"),
+            Some(&tokens.access_token),
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(res.status(), 400);
     assert_eq!(error_body(res).await["field"], "active");
-    let res = app.patch(&format!("/api/staff/{me}"), Some(&tokens.access_token), &json!({"role": "specialist"})).await;
+    let res = app
+        .patch(
+            &format!("/api/staff/{me}"),
+            Some(&tokens.access_token),
+            &json!({"role": "specialist"}),
+        )
+        .await;
     assert_eq!(res.status(), 400);
     assert_eq!(error_body(res).await["field"], "role");
 }
@@ -96,8 +157,10 @@ async fn an_admin_cannot_lock_themselves_out() {
 async fn roles_decide_who_may_look_and_who_may_change() {
     let app = TestApp::spawn().await;
     let org = app.create_org("Org A", "admin@a.example.org").await;
-    app.create_staff_direct(org, "manager@a.example.org", Role::Manager).await;
-    app.create_staff_direct(org, "sam@a.example.org", Role::Specialist).await;
+    app.create_staff_direct(org, "manager@a.example.org", Role::Manager)
+        .await;
+    app.create_staff_direct(org, "sam@a.example.org", Role::Specialist)
+        .await;
     let manager = app.login("manager@a.example.org").await.access_token;
     let sam = app.login("sam@a.example.org").await.access_token;
     let new_team = json!({"name": "South"});
