@@ -2,9 +2,15 @@
 //! only hold what is valid, and (later) scoring. No I/O here, so it runs in the browser too.
 
 pub mod auth;
+pub mod completion;
 pub mod error;
+pub mod fixed;
+pub mod kpi;
 pub mod org;
+pub mod period;
+pub mod swemwbs;
 pub mod values;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use values::{Email, Name, ParseError, Password, Role};
+pub use fixed::Hundredths;
+pub use values::{Email, Name, ParseError, Password, Rating, Role};

@@ -253,3 +253,54 @@ mod tests {
         assert!(r.is_err());
     }
 }
+
+/// An answer on a 1–5 scale (satisfaction items, SWEMWBS items).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u8, minimum = 1, maximum = 5))]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Rating(u8);
+
+impl Rating {
+    pub fn new(v: u8) -> Result<Self, ParseError> {
+        if (1..=5).contains(&v) {
+            Ok(Rating(v))
+        } else {
+            Err(err(format!("a rating is 1 to 5; got {v}")))
+        }
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for Rating {
+    type Error = ParseError;
+    fn try_from(v: u8) -> Result<Self, Self::Error> {
+        Rating::new(v)
+    }
+}
+
+impl From<Rating> for u8 {
+    fn from(r: Rating) -> Self {
+        r.0
+    }
+}
+
+#[cfg(test)]
+mod rating_tests {
+    use super::*;
+
+    #[test]
+    fn ratings_are_one_to_five() {
+        for v in 1..=5 {
+            assert_eq!(Rating::new(v).unwrap().get(), v);
+        }
+        assert!(Rating::new(0).is_err());
+        assert!(Rating::new(6).is_err());
+        assert!(serde_json::from_str::<Rating>("6").is_err());
+        assert!(serde_json::from_str::<Rating>("0").is_err());
+        assert!(serde_json::from_str::<Rating>("-1").is_err());
+        assert_eq!(serde_json::from_str::<Rating>("4").unwrap().get(), 4);
+    }
+}

@@ -1,0 +1,368 @@
+//! The indicators, exactly as DESIGN.md §4 defines them: KPI C and D (satisfaction) and
+//! wellbeing change. Pure functions over plain records, so the server, the published
+//! snapshots and the offline PWA all compute the same figures.
+
+use crate::completion::{Channel, Respondent, Support};
+use crate::fixed::Hundredths;
+use crate::period::Period;
+use crate::values::Rating;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// The rule version stamped on published reports; bump it when a rule here changes.
+pub const RULE_VERSION: &str = "2026-11-1";
+
+/// Default meaningful change in SWEMWBS metric points (Shah et al. 2018), in hundredths.
+pub const DEFAULT_CHANGE_THRESHOLD: Hundredths = Hundredths(300);
+
+/// Default smallest number of responses behind a figure shown to participants.
+pub const DEFAULT_SMALL_NUMBER: u64 = 5;
+
+/// One satisfaction response, as the KPI needs it.
+#[derive(Debug, Clone)]
+pub struct SatisfactionAnswer {
+    pub response_id: Uuid,
+    pub invitation_id: Option<Uuid>,
+    /// When the person answered (device clock, checked by the server).
+    pub answered_at: DateTime<Utc>,
+    /// Arrival order at the server: breaks ties between equal `answered_at`.
+    pub arrival: i64,
+    /// `answered_at` as a calendar date in the organisation's time zone.
+    pub answered_on: NaiveDate,
+    pub respondent: Respondent,
+    pub support: Support,
+    pub channel: Channel,
+    pub overall: Rating,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Split {
+    pub key: String,
+    pub n: u64,
+    pub mean: Option<Hundredths>,
+    pub small_sample: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SatisfactionKpi {
+    pub period: Period,
+    /// Responses counted.
+    pub n: u64,
+    /// Mean overall satisfaction, 1–5, to 2 decimals; absent when n is 0.
+    pub mean: Option<Hundredths>,
+    /// How many counted responses gave 1, 2, 3, 4 and 5.
+    pub distribution: [u64; 5],
+    pub by_support: Vec<Split>,
+    pub by_channel: Vec<Split>,
+    /// Answered in the period but not counted: someone answered for the person.
+    pub excluded_proxy: u64,
+    /// Answered in the period but not counted: a later answer to an invitation already answered.
+    pub excluded_second_answers: u64,
+    pub small_sample: bool,
+    /// The responses behind the figure (for published snapshots and audits).
+    pub response_ids: Vec<Uuid>,
+}
+
+/// The responses that are second (or later) answers to their invitation. The first answered
+/// counts; equal answer times go to the first to arrive. `answers` should hold every answer to
+/// the invitations concerned, whatever their period, so a late-synced earlier answer wins.
+pub fn second_answers(
+    answers: impl IntoIterator<Item = (Uuid, Option<Uuid>, DateTime<Utc>, i64)>,
+) -> std::collections::HashSet<Uuid> {
+    let mut first: HashMap<Uuid, (DateTime<Utc>, i64, Uuid)> = HashMap::new();
+    let mut all = Vec::new();
+    for (id, invitation, at, arrival) in answers {
+        if let Some(inv) = invitation {
+            all.push(id);
+            let e = first.entry(inv).or_insert((at, arrival, id));
+            if (at, arrival) < (e.0, e.1) {
+                *e = (at, arrival, id);
+            }
+        }
+    }
+    let firsts: std::collections::HashSet<Uuid> = first.values().map(|v| v.2).collect();
+    all.into_iter().filter(|id| !firsts.contains(id)).collect()
+}
+
+/// KPI C (employer answers) or KPI D (jobseeker answers) for one period.
+pub fn satisfaction(
+    period: Period,
+    answers: &[SatisfactionAnswer],
+    small_number: u64,
+) -> SatisfactionKpi {
+    let seconds = second_answers(
+        answers
+            .iter()
+            .map(|a| (a.response_id, a.invitation_id, a.answered_at, a.arrival)),
+    );
+    let mut n = 0u64;
+    let mut sum = 0i64;
+    let mut distribution = [0u64; 5];
+    let mut excluded_proxy = 0;
+    let mut excluded_second_answers = 0;
+    let mut by_support: BTreeMap<Support, (u64, i64)> = BTreeMap::new();
+    let mut by_channel: BTreeMap<Channel, (u64, i64)> = BTreeMap::new();
+    let mut response_ids = Vec::new();
+    for a in answers.iter().filter(|a| period.contains(a.answered_on)) {
+        if seconds.contains(&a.response_id) {
+            excluded_second_answers += 1;
+            continue;
+        }
+        if a.respondent == Respondent::Proxy {
+            excluded_proxy += 1;
+            continue;
+        }
+        let v = i64::from(a.overall.get());
+        n += 1;
+        sum += v;
+        distribution[usize::from(a.overall.get() - 1)] += 1;
+        let s = by_support.entry(a.support).or_default();
+        s.0 += 1;
+        s.1 += v;
+        let c = by_channel.entry(a.channel).or_default();
+        c.0 += 1;
+        c.1 += v;
+        response_ids.push(a.response_id);
+    }
+    response_ids.sort();
+    let split = |key: &str, (n, sum): (u64, i64)| Split {
+        key: key.to_owned(),
+        n,
+        mean: Hundredths::ratio(sum, n as i64),
+        small_sample: n < small_number,
+    };
+    SatisfactionKpi {
+        period,
+        n,
+        mean: Hundredths::ratio(sum, n as i64),
+        distribution,
+        by_support: by_support
+            .into_iter()
+            .map(|(k, v)| split(k.as_str(), v))
+            .collect(),
+        by_channel: by_channel
+            .into_iter()
+            .map(|(k, v)| split(k.as_str(), v))
+            .collect(),
+        excluded_proxy,
+        excluded_second_answers,
+        small_sample: n < small_number,
+        response_ids,
+    }
+}
+
+crate::completion::wire_enum!(
+    /// When in an episode a SWEMWBS form was asked.
+    Timing { Start = "start", Review = "review", End = "end" }
+);
+
+/// One SWEMWBS form, as the wellbeing figures need it.
+#[derive(Debug, Clone)]
+pub struct SwemwbsAnswer {
+    pub response_id: Uuid,
+    pub episode_id: Uuid,
+    pub timing: Timing,
+    pub respondent: Respondent,
+    pub answered_at: DateTime<Utc>,
+    pub arrival: i64,
+    pub answered_on: NaiveDate,
+    /// `None` for an incomplete form.
+    pub metric: Option<Hundredths>,
+}
+
+impl SwemwbsAnswer {
+    /// Scored: complete and self-completed. Proxy SWEMWBS is kept but never scored.
+    fn scored(&self) -> Option<Hundredths> {
+        match self.respondent {
+            Respondent::SelfReport => self.metric,
+            Respondent::Proxy => None,
+        }
+    }
+}
+
+/// An episode's start and (if it has ended) end date.
+#[derive(Debug, Clone, Copy)]
+pub struct EpisodeDates {
+    pub id: Uuid,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeBand {
+    Improved,
+    NoMeaningfulChange,
+    Declined,
+}
+
+/// A change of exactly the threshold counts (3.00 is improved; 2.99 is not).
+pub fn classify(change: Hundredths, threshold: Hundredths) -> ChangeBand {
+    if change.0 >= threshold.0 {
+        ChangeBand::Improved
+    } else if change.0 <= -threshold.0 {
+        ChangeBand::Declined
+    } else {
+        ChangeBand::NoMeaningfulChange
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WellbeingPair {
+    pub episode_id: Uuid,
+    pub start_response_id: Uuid,
+    pub end_response_id: Uuid,
+    pub start: Hundredths,
+    pub end: Hundredths,
+    pub change: Hundredths,
+    pub band: ChangeBand,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WellbeingKpi {
+    pub period: Period,
+    pub threshold: Hundredths,
+    pub paired_n: u64,
+    pub mean_start: Option<Hundredths>,
+    pub mean_end: Option<Hundredths>,
+    /// The mean of the individual changes.
+    pub mean_change: Option<Hundredths>,
+    pub improved: u64,
+    pub no_meaningful_change: u64,
+    pub declined: u64,
+    pub improved_pct: Option<Hundredths>,
+    pub no_meaningful_change_pct: Option<Hundredths>,
+    pub declined_pct: Option<Hundredths>,
+    /// Episodes that ended in the period with a scored start but no scored end.
+    pub ended_without_end_score: u64,
+    /// Episodes that started in the period with no scored start form.
+    pub started_without_start_score: u64,
+    pub small_sample: bool,
+    pub pairs: Vec<WellbeingPair>,
+}
+
+/// Wellbeing change for one period: per episode, its earliest scored start form paired with
+/// its latest scored end form; the pair belongs to the period holding the end form's date.
+pub fn wellbeing(
+    period: Period,
+    episodes: &[EpisodeDates],
+    answers: &[SwemwbsAnswer],
+    threshold: Hundredths,
+    small_number: u64,
+) -> WellbeingKpi {
+    let mut starts: HashMap<Uuid, &SwemwbsAnswer> = HashMap::new();
+    let mut ends: HashMap<Uuid, &SwemwbsAnswer> = HashMap::new();
+    for a in answers.iter().filter(|a| a.scored().is_some()) {
+        match a.timing {
+            Timing::Start => {
+                let e = starts.entry(a.episode_id).or_insert(a);
+                if (a.answered_at, a.arrival) < (e.answered_at, e.arrival) {
+                    *e = a;
+                }
+            }
+            Timing::End => {
+                let e = ends.entry(a.episode_id).or_insert(a);
+                // Latest answered; equal times go to the first to arrive.
+                if (a.answered_at, -a.arrival) > (e.answered_at, -e.arrival) {
+                    *e = a;
+                }
+            }
+            Timing::Review => {}
+        }
+    }
+    let mut pairs: Vec<WellbeingPair> = ends
+        .values()
+        .filter(|end| period.contains(end.answered_on))
+        .filter_map(|end| {
+            let start = starts.get(&end.episode_id)?;
+            let (s, e) = (start.scored()?, end.scored()?);
+            let change = Hundredths(e.0 - s.0);
+            Some(WellbeingPair {
+                episode_id: end.episode_id,
+                start_response_id: start.response_id,
+                end_response_id: end.response_id,
+                start: s,
+                end: e,
+                change,
+                band: classify(change, threshold),
+            })
+        })
+        .collect();
+    pairs.sort_by_key(|p| p.episode_id);
+
+    let n = pairs.len() as i64;
+    let sum = |f: fn(&WellbeingPair) -> i64| pairs.iter().map(f).sum::<i64>();
+    let count = |band| pairs.iter().filter(|p| p.band == band).count() as u64;
+    let (improved, same, declined) = (
+        count(ChangeBand::Improved),
+        count(ChangeBand::NoMeaningfulChange),
+        count(ChangeBand::Declined),
+    );
+    let ended_without_end_score = episodes
+        .iter()
+        .filter(|e| e.ended_on.is_some_and(|d| period.contains(d)))
+        .filter(|e| starts.contains_key(&e.id) && !ends.contains_key(&e.id))
+        .count() as u64;
+    let started_without_start_score = episodes
+        .iter()
+        .filter(|e| period.contains(e.started_on) && !starts.contains_key(&e.id))
+        .count() as u64;
+    WellbeingKpi {
+        period,
+        threshold,
+        paired_n: n as u64,
+        mean_start: Hundredths::mean_of(sum(|p| p.start.0), n),
+        mean_end: Hundredths::mean_of(sum(|p| p.end.0), n),
+        mean_change: Hundredths::mean_of(sum(|p| p.change.0), n),
+        improved,
+        no_meaningful_change: same,
+        declined,
+        improved_pct: Hundredths::percent(improved as i64, n),
+        no_meaningful_change_pct: Hundredths::percent(same as i64, n),
+        declined_pct: Hundredths::percent(declined as i64, n),
+        ended_without_end_score,
+        started_without_start_score,
+        small_sample: (n as u64) < small_number,
+        pairs,
+    }
+}
+
+/// What participants and employers may see of a figure: the value only for a closed period
+/// with at least `small_number` responses behind it (DESIGN.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "shown", rename_all = "snake_case")]
+pub enum PublicFigure {
+    Value { value: Hundredths, n: u64 },
+    TooFewAnswers { n: u64, needed: u64 },
+    PeriodNotClosed,
+}
+
+pub fn public_figure(
+    value: Option<Hundredths>,
+    n: u64,
+    period: Period,
+    today: NaiveDate,
+    small_number: u64,
+) -> PublicFigure {
+    if !period.is_closed(today) {
+        return PublicFigure::PeriodNotClosed;
+    }
+    match value {
+        Some(value) if n >= small_number => PublicFigure::Value { value, n },
+        _ => PublicFigure::TooFewAnswers {
+            n,
+            needed: small_number,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,288 @@
+use super::*;
+use chrono::TimeZone;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn at(day: &str, hour: u32) -> DateTime<Utc> {
+    let day = d(day);
+    Utc.from_utc_datetime(&day.and_hms_opt(hour, 0, 0).unwrap())
+}
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn sat(n: u128, day: &str, rating: u8) -> SatisfactionAnswer {
+    SatisfactionAnswer {
+        response_id: id(n),
+        invitation_id: Some(id(1000 + n)),
+        answered_at: at(day, 12),
+        arrival: n as i64,
+        answered_on: d(day),
+        respondent: Respondent::SelfReport,
+        support: Support::None,
+        channel: Channel::OwnDevice,
+        overall: Rating::new(rating).unwrap(),
+    }
+}
+
+fn march() -> Period {
+    Period::month(2026, 3).unwrap()
+}
+
+#[test]
+fn satisfaction_mean_distribution_and_splits() {
+    let mut answers = vec![
+        sat(1, "2026-03-01", 5),
+        sat(2, "2026-03-15", 4),
+        sat(3, "2026-03-31", 4),
+    ];
+    answers[2].support = Support::ReadAloud;
+    answers[2].channel = Channel::StaffDevice;
+    let k = satisfaction(march(), &answers, 5);
+    assert_eq!(k.n, 3);
+    // 13 / 3 = 4.333.. -> 4.33
+    assert_eq!(k.mean, Some(Hundredths(433)));
+    assert_eq!(k.distribution, [0, 0, 0, 2, 1]);
+    assert_eq!(k.by_support.len(), 2);
+    assert_eq!(k.by_support[0].key, "none");
+    assert_eq!(k.by_support[0].mean, Some(Hundredths(450)));
+    assert_eq!(k.by_support[1].key, "read_aloud");
+    assert_eq!(k.by_channel[1].key, "staff_device");
+    assert!(k.small_sample);
+}
+
+#[test]
+fn the_mean_rounds_half_away_from_zero() {
+    // Ratings 4,4,4,4,4,4,4,5 -> 33/8 = 4.125 -> 4.13
+    let mut answers: Vec<_> = (1..=7).map(|i| sat(i, "2026-03-02", 4)).collect();
+    answers.push(sat(8, "2026-03-02", 5));
+    assert_eq!(
+        satisfaction(march(), &answers, 5).mean,
+        Some(Hundredths(413))
+    );
+}
+
+#[test]
+fn answers_outside_the_period_are_not_counted() {
+    let answers = vec![
+        sat(1, "2026-02-28", 1),
+        sat(2, "2026-03-31", 5),
+        sat(3, "2026-04-01", 1),
+    ];
+    let k = satisfaction(march(), &answers, 5);
+    assert_eq!(k.n, 1);
+    assert_eq!(k.response_ids, vec![id(2)]);
+}
+
+#[test]
+fn proxy_answers_are_stored_but_not_counted() {
+    let mut answers = vec![sat(1, "2026-03-02", 5), sat(2, "2026-03-03", 1)];
+    answers[1].respondent = Respondent::Proxy;
+    let k = satisfaction(march(), &answers, 5);
+    assert_eq!((k.n, k.excluded_proxy), (1, 1));
+    assert_eq!(k.mean, Some(Hundredths(500)));
+}
+
+#[test]
+fn the_first_answer_to_an_invitation_counts_even_when_it_arrives_later() {
+    // Two phones answered one invitation. The one answered first synced last.
+    let mut early = sat(2, "2026-03-05", 2);
+    let mut late = sat(1, "2026-03-06", 5);
+    early.invitation_id = Some(id(77));
+    late.invitation_id = Some(id(77));
+    let k = satisfaction(march(), &[late, early], 5);
+    assert_eq!((k.n, k.excluded_second_answers), (1, 1));
+    assert_eq!(k.response_ids, vec![id(2)]);
+}
+
+#[test]
+fn equal_answer_times_go_to_the_first_to_arrive() {
+    let mut a = sat(1, "2026-03-05", 2);
+    let mut b = sat(2, "2026-03-05", 5);
+    a.invitation_id = Some(id(77));
+    b.invitation_id = Some(id(77));
+    a.arrival = 20;
+    b.arrival = 10;
+    let k = satisfaction(march(), &[a, b], 5);
+    assert_eq!(k.response_ids, vec![id(2)]);
+}
+
+#[test]
+fn no_answers_means_no_mean() {
+    let k = satisfaction(march(), &[], 5);
+    assert_eq!((k.n, k.mean), (0, None));
+}
+
+fn form(
+    n: u128,
+    episode: u128,
+    timing: Timing,
+    day: &str,
+    hour: u32,
+    metric: Option<i64>,
+) -> SwemwbsAnswer {
+    SwemwbsAnswer {
+        response_id: id(n),
+        episode_id: id(episode),
+        timing,
+        respondent: Respondent::SelfReport,
+        answered_at: at(day, hour),
+        arrival: n as i64,
+        answered_on: d(day),
+        metric: metric.map(Hundredths),
+    }
+}
+
+fn episode(n: u128, start: &str, end: Option<&str>) -> EpisodeDates {
+    EpisodeDates {
+        id: id(n),
+        started_on: d(start),
+        ended_on: end.map(d),
+    }
+}
+
+#[test]
+fn a_change_of_exactly_three_is_improved_and_two_ninety_nine_is_not() {
+    let t = DEFAULT_CHANGE_THRESHOLD;
+    assert_eq!(classify(Hundredths(300), t), ChangeBand::Improved);
+    assert_eq!(classify(Hundredths(299), t), ChangeBand::NoMeaningfulChange);
+    assert_eq!(
+        classify(Hundredths(-299), t),
+        ChangeBand::NoMeaningfulChange
+    );
+    assert_eq!(classify(Hundredths(-300), t), ChangeBand::Declined);
+    assert_eq!(classify(Hundredths(0), t), ChangeBand::NoMeaningfulChange);
+}
+
+#[test]
+fn pairing_uses_the_earliest_scored_start_and_the_latest_scored_end() {
+    let episodes = [episode(1, "2025-09-01", Some("2026-03-20"))];
+    let answers = [
+        form(1, 1, Timing::Start, "2025-09-01", 10, None), // earliest start: incomplete
+        form(2, 1, Timing::Start, "2025-09-02", 10, Some(1988)), // earliest scored start
+        form(3, 1, Timing::Start, "2025-09-03", 10, Some(1000)),
+        form(4, 1, Timing::End, "2026-03-18", 10, Some(1500)),
+        form(5, 1, Timing::End, "2026-03-20", 10, Some(2321)), // latest scored end
+        form(6, 1, Timing::End, "2026-03-21", 10, None),       // later, but not scored
+    ];
+    let k = wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5);
+    assert_eq!(k.paired_n, 1);
+    let p = &k.pairs[0];
+    assert_eq!((p.start_response_id, p.end_response_id), (id(2), id(5)));
+    assert_eq!(p.change, Hundredths(333));
+    assert_eq!(p.band, ChangeBand::Improved);
+}
+
+#[test]
+fn proxy_forms_are_never_scored_into_wellbeing() {
+    let episodes = [episode(1, "2025-09-01", Some("2026-03-20"))];
+    let mut end = form(2, 1, Timing::End, "2026-03-20", 10, Some(3500));
+    end.respondent = Respondent::Proxy;
+    let answers = [form(1, 1, Timing::Start, "2025-09-01", 10, Some(1500)), end];
+    let k = wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5);
+    assert_eq!(k.paired_n, 0);
+    assert_eq!(k.ended_without_end_score, 1);
+}
+
+#[test]
+fn a_pair_belongs_to_the_period_of_its_end_form() {
+    let episodes = [episode(1, "2025-09-01", Some("2026-04-02"))];
+    let answers = [
+        form(1, 1, Timing::Start, "2025-09-01", 10, Some(1500)),
+        form(2, 1, Timing::End, "2026-03-31", 23, Some(2000)),
+    ];
+    assert_eq!(
+        wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5).paired_n,
+        1
+    );
+    let april = Period::month(2026, 4).unwrap();
+    assert_eq!(
+        wellbeing(april, &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5).paired_n,
+        0
+    );
+}
+
+#[test]
+fn means_counts_and_percentages_over_several_pairs() {
+    let episodes = [
+        episode(1, "2025-01-01", Some("2026-03-10")),
+        episode(2, "2025-01-01", Some("2026-03-11")),
+        episode(3, "2025-01-01", Some("2026-03-12")),
+    ];
+    let answers = [
+        form(1, 1, Timing::Start, "2025-01-01", 9, Some(1998)),
+        form(2, 1, Timing::End, "2026-03-10", 9, Some(2298)), // +3.00 improved
+        form(3, 2, Timing::Start, "2025-01-01", 9, Some(2321)),
+        form(4, 2, Timing::End, "2026-03-11", 9, Some(2022)), // -2.99 no change
+        form(5, 3, Timing::Start, "2025-01-01", 9, Some(2503)),
+        form(6, 3, Timing::End, "2026-03-12", 9, Some(2203)), // -3.00 declined
+    ];
+    let k = wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5);
+    assert_eq!(k.paired_n, 3);
+    // starts 19.98 + 23.21 + 25.03 = 68.22 / 3 = 22.74
+    assert_eq!(k.mean_start, Some(Hundredths(2274)));
+    // ends 22.98 + 20.22 + 22.03 = 65.23 / 3 = 21.7433 -> 21.74
+    assert_eq!(k.mean_end, Some(Hundredths(2174)));
+    // changes +3.00 -2.99 -3.00 = -2.99 / 3 = -0.9966 -> -1.00
+    assert_eq!(k.mean_change, Some(Hundredths(-100)));
+    assert_eq!((k.improved, k.no_meaningful_change, k.declined), (1, 1, 1));
+    assert_eq!(k.improved_pct, Some(Hundredths(3333)));
+    assert_eq!(k.no_meaningful_change_pct, Some(Hundredths(3333)));
+    assert!(k.small_sample);
+}
+
+#[test]
+fn the_gaps_are_counted() {
+    let episodes = [
+        // ended in March with a scored start but no end form
+        episode(1, "2025-06-01", Some("2026-03-05")),
+        // started in March with no start form at all
+        episode(2, "2026-03-07", None),
+        // started in March with only an incomplete start form
+        episode(3, "2026-03-08", None),
+        // started in March with a scored start: not a gap
+        episode(4, "2026-03-09", None),
+    ];
+    let answers = [
+        form(1, 1, Timing::Start, "2025-06-01", 9, Some(1500)),
+        form(2, 3, Timing::Start, "2026-03-08", 9, None),
+        form(3, 4, Timing::Start, "2026-03-09", 9, Some(1500)),
+    ];
+    let k = wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5);
+    assert_eq!(k.ended_without_end_score, 1);
+    assert_eq!(k.started_without_start_score, 2);
+    assert_eq!(k.paired_n, 0);
+    assert_eq!(k.mean_change, None);
+}
+
+#[test]
+fn small_numbers_are_hidden_below_the_threshold_and_shown_at_it() {
+    let closed_on = d("2026-04-01");
+    let v = Some(Hundredths(420));
+    assert_eq!(
+        public_figure(v, 4, march(), closed_on, 5),
+        PublicFigure::TooFewAnswers { n: 4, needed: 5 }
+    );
+    assert_eq!(
+        public_figure(v, 5, march(), closed_on, 5),
+        PublicFigure::Value {
+            value: Hundredths(420),
+            n: 5
+        }
+    );
+    assert_eq!(
+        public_figure(v, 50, march(), d("2026-03-31"), 5),
+        PublicFigure::PeriodNotClosed
+    );
+}
+
+#[test]
+fn the_small_sample_mark_flips_at_the_threshold() {
+    let four: Vec<_> = (1..=4).map(|i| sat(i, "2026-03-02", 4)).collect();
+    let five: Vec<_> = (1..=5).map(|i| sat(i, "2026-03-02", 4)).collect();
+    assert!(satisfaction(march(), &four, 5).small_sample);
+    assert!(!satisfaction(march(), &five, 5).small_sample);
+}
