@@ -5,6 +5,7 @@ pub mod auth;
 pub mod completion;
 pub mod error;
 pub mod fixed;
+pub mod instrument;
 pub mod kpi;
 pub mod org;
 pub mod period;

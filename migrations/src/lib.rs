@@ -4,14 +4,18 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_tenancy_and_auth;
+mod m20261123_000002_create_evidence;
+mod m20261123_000003_seed_instruments;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261123_000001_create_tenancy_and_auth::Migration,
-        )]
+        vec![
+            Box::new(m20261123_000001_create_tenancy_and_auth::Migration),
+            Box::new(m20261123_000002_create_evidence::Migration),
+            Box::new(m20261123_000003_seed_instruments::Migration),
+        ]
     }
 }
