@@ -9,6 +9,7 @@ pub mod instrument;
 pub mod kpi;
 pub mod org;
 pub mod period;
+pub mod records;
 pub mod swemwbs;
 pub mod values;
 

@@ -67,8 +67,19 @@ pub struct UpdateStaff {
 }
 
 /// Tells "field absent" (`None`) from "field set to null" (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer};
+pub(crate) mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T, S>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error>
+    where
+        T: Serialize,
+        S: Serializer,
+    {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
 
     pub fn deserialize<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
     where

@@ -1,0 +1,544 @@
+//! Records created in the field (often offline): participants, consent, episodes, sessions,
+//! invitations and responses. Each carries an id made on the device; sending the same record
+//! twice stores it once, and the same id with a different body is refused.
+
+use crate::completion::{Channel, Format, Respondent, Support};
+use crate::kpi::Timing;
+use crate::values::{Email, ParseError};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A field-level problem found by a check that spans several fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn field_err(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+macro_rules! bounded_text {
+    ($(#[$m:meta])* $name:ident, $min:expr, $max:expr, $what:literal) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, min_length = $min, max_length = $max))]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, ParseError> {
+                let s = raw.trim();
+                let n = s.chars().count();
+                if n < $min {
+                    return Err(ParseError(format!("{} is empty", $what)));
+                }
+                if n > $max {
+                    return Err(ParseError(format!("{} is longer than {} characters", $what, $max)));
+                }
+                if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+                    return Err(ParseError(format!("{} contains control characters", $what)));
+                }
+                Ok($name(s.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ParseError;
+            fn try_from(v: String) -> Result<Self, Self::Error> {
+                $name::parse(&v)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> Self {
+                v.0
+            }
+        }
+    };
+}
+
+bounded_text!(
+    /// A pseudonymous participant reference (reports show this, never a name).
+    Reference, 1, 64, "reference"
+);
+bounded_text!(
+    /// Free text: a comment, a session note.
+    LongText, 1, 5000, "text"
+);
+bounded_text!(
+    /// A short label: an activity, a consent text version.
+    ShortText, 1, 200, "text"
+);
+
+crate::completion::wire_enum!(
+    ParticipantKind { Jobseeker = "jobseeker", Employer = "employer" }
+);
+crate::completion::wire_enum!(
+    Language { English = "en", Welsh = "cy" }
+);
+crate::completion::wire_enum!(
+    Programme { Seqf = "seqf", Ips = "ips" }
+);
+crate::completion::wire_enum!(
+    /// Who gave consent (DESIGN.md §8).
+    ConsentGivenBy { Person = "person", Advocate = "advocate", Attorney = "attorney", ParentOrGuardian = "parent_or_guardian" }
+);
+crate::completion::wire_enum!(
+    ConsentMethod { Verbal = "verbal", Written = "written", Digital = "digital" }
+);
+crate::completion::wire_enum!(
+    /// What a participant agreed to.
+    ConsentScope { Surveys = "surveys", Email = "email", Feedback = "feedback" }
+);
+crate::completion::wire_enum!(
+    /// SEQF stages of support.
+    Stage { Engagement = "engagement", VocationalProfiling = "vocational_profiling", JobFinding = "job_finding", JobMatching = "job_matching", InWorkSupport = "in_work_support" }
+);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Accessibility {
+    #[serde(default)]
+    pub easy_read: bool,
+    #[serde(default)]
+    pub read_aloud: bool,
+    #[serde(default)]
+    pub large_text: bool,
+    #[serde(default)]
+    pub high_contrast: bool,
+}
+
+/// Optional equality monitoring, for breakdowns later. Free labels, all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Equality {
+    #[serde(default)]
+    pub age_band: Option<ShortText>,
+    #[serde(default)]
+    pub gender: Option<ShortText>,
+    #[serde(default)]
+    pub ethnicity: Option<ShortText>,
+    #[serde(default)]
+    pub disability: Option<ShortText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewParticipant {
+    pub id: Uuid,
+    pub kind: ParticipantKind,
+    pub reference: Reference,
+    #[serde(default)]
+    pub name: Option<ShortText>,
+    #[serde(default)]
+    pub email: Option<Email>,
+    #[serde(default)]
+    pub phone: Option<ShortText>,
+    #[serde(default = "default_language")]
+    pub language: Language,
+    #[serde(default)]
+    pub accessibility: Accessibility,
+    #[serde(default)]
+    pub equality: Equality,
+}
+
+fn default_language() -> Language {
+    Language::English
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participant {
+    pub id: Uuid,
+    pub kind: ParticipantKind,
+    pub reference: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: Language,
+    pub accessibility: Accessibility,
+    pub equality: Equality,
+    pub withdrawn: bool,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewConsent {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub scopes: Vec<ConsentScope>,
+    pub given_by: ConsentGivenBy,
+    pub method: ConsentMethod,
+    /// Which version of the consent wording was agreed to.
+    pub text_version: ShortText,
+    pub given_at: DateTime<Utc>,
+}
+
+impl NewConsent {
+    pub fn check(&self, now: DateTime<Utc>) -> Result<(), FieldError> {
+        if self.scopes.is_empty() {
+            return Err(field_err("scopes", "say what was agreed to"));
+        }
+        if self.given_at > now + chrono::Duration::minutes(5) {
+            return Err(field_err("given_at", "is in the future"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Consent {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub scopes: Vec<ConsentScope>,
+    pub given_by: ConsentGivenBy,
+    pub method: ConsentMethod,
+    pub text_version: String,
+    pub given_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub recorded_by: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewEpisode {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    /// Defaults to the staff member creating it.
+    #[serde(default)]
+    pub specialist_id: Option<Uuid>,
+    pub programme: Programme,
+    #[serde(default)]
+    pub referred_on: Option<NaiveDate>,
+    pub started_on: NaiveDate,
+    #[serde(default)]
+    pub profile_started_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub job_started_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub ended_on: Option<NaiveDate>,
+    /// The employer (a participant of kind `employer`) of the job placement.
+    #[serde(default)]
+    pub employer_id: Option<Uuid>,
+}
+
+/// Dates of an episode, checked together.
+pub fn check_episode_dates(
+    referred_on: Option<NaiveDate>,
+    started_on: NaiveDate,
+    profile_started_on: Option<NaiveDate>,
+    job_started_on: Option<NaiveDate>,
+    ended_on: Option<NaiveDate>,
+) -> Result<(), FieldError> {
+    if referred_on.is_some_and(|r| r > started_on) {
+        return Err(field_err("referred_on", "must not be after started_on"));
+    }
+    for (field, date) in [
+        ("profile_started_on", profile_started_on),
+        ("job_started_on", job_started_on),
+        ("ended_on", ended_on),
+    ] {
+        if date.is_some_and(|d| d < started_on) {
+            return Err(field_err(field, "must not be before started_on"));
+        }
+    }
+    if let (Some(job), Some(end)) = (job_started_on, ended_on)
+        && job > end
+    {
+        return Err(field_err("job_started_on", "must not be after ended_on"));
+    }
+    Ok(())
+}
+
+impl NewEpisode {
+    pub fn check(&self) -> Result<(), FieldError> {
+        check_episode_dates(
+            self.referred_on,
+            self.started_on,
+            self.profile_started_on,
+            self.job_started_on,
+            self.ended_on,
+        )
+    }
+}
+
+/// A change to an episode: absent fields stay; `null` clears a date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEpisode {
+    #[serde(default)]
+    pub specialist_id: Option<Uuid>,
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub profile_started_on: Option<Option<NaiveDate>>,
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub job_started_on: Option<Option<NaiveDate>>,
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub ended_on: Option<Option<NaiveDate>>,
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub employer_id: Option<Option<Uuid>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Episode {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub specialist_id: Uuid,
+    pub team_id: Option<Uuid>,
+    pub programme: Programme,
+    pub referred_on: Option<NaiveDate>,
+    pub started_on: NaiveDate,
+    pub profile_started_on: Option<NaiveDate>,
+    pub job_started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub employer_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSession {
+    pub id: Uuid,
+    pub episode_id: Uuid,
+    pub held_on: NaiveDate,
+    pub duration_minutes: u16,
+    pub stage: Stage,
+    pub activity: ShortText,
+    #[serde(default)]
+    pub note: Option<LongText>,
+}
+
+impl NewSession {
+    pub fn check(&self) -> Result<(), FieldError> {
+        if self.duration_minutes == 0 || self.duration_minutes > 24 * 60 {
+            return Err(field_err("duration_minutes", "must be 1 to 1440 minutes"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    pub id: Uuid,
+    pub episode_id: Uuid,
+    pub author_id: Uuid,
+    pub held_on: NaiveDate,
+    pub duration_minutes: u16,
+    pub stage: Stage,
+    pub activity: String,
+    pub note: Option<String>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitation {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    #[serde(default)]
+    pub episode_id: Option<Uuid>,
+    /// `employer_satisfaction`, `jobseeker_satisfaction` or `swemwbs`.
+    pub instrument: String,
+    /// For SWEMWBS: start, review or end of support.
+    #[serde(default)]
+    pub timing: Option<Timing>,
+    /// Days the invitation stays open (1–90, default 28).
+    #[serde(default)]
+    pub expires_in_days: Option<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub episode_id: Option<Uuid>,
+    pub instrument: String,
+    pub instrument_version: i32,
+    pub timing: Option<Timing>,
+    /// Goes after `#` in the link, so it never reaches a server log.
+    pub token: String,
+    /// For typing on the start page: 8 letters and digits, no look-alikes.
+    pub short_code: String,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// How a response was completed (DESIGN.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Completion {
+    pub respondent: Respondent,
+    pub support: Support,
+    pub channel: Channel,
+    pub format: Format,
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewResponse {
+    pub id: Uuid,
+    /// The invitation answered. Staff may instead name the participant and instrument.
+    #[serde(default)]
+    pub invitation_id: Option<Uuid>,
+    #[serde(default)]
+    pub participant_id: Option<Uuid>,
+    #[serde(default)]
+    pub episode_id: Option<Uuid>,
+    #[serde(default)]
+    pub instrument: Option<String>,
+    #[serde(default)]
+    pub timing: Option<Timing>,
+    /// One answer per item, in the instrument's order; `null` for a skipped item.
+    pub answers: Vec<Option<u8>>,
+    pub completion: Completion,
+    /// When the person answered, by the device's clock.
+    pub answered_at: DateTime<Utc>,
+    #[serde(default)]
+    pub comment: Option<LongText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponseReceipt {
+    pub id: Uuid,
+    pub instrument: String,
+    pub instrument_version: i32,
+    pub answered_on: NaiveDate,
+    pub complete: bool,
+    /// SWEMWBS only: the raw (7–35) and metric score, when complete and self-reported.
+    pub swemwbs_raw: Option<u8>,
+    pub swemwbs_metric: Option<crate::Hundredths>,
+    /// A later answer to an invitation already answered: kept, not counted.
+    pub second_answer: bool,
+}
+
+/// A batch of offline records. Each is stored (or refused) on its own.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncBatch {
+    pub records: Vec<SyncRecord>,
+}
+
+/// One record of a batch: its kind and its body, exactly as the single endpoint takes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncRecord {
+    /// participant, consent, episode, session, invitation or response.
+    pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub body: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncOutcome {
+    pub index: usize,
+    pub id: Option<Uuid>,
+    pub kind: String,
+    /// The HTTP status the single endpoint would have answered.
+    pub status: u16,
+    /// The stored record (on success).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub record: Option<serde_json::Value>,
+    pub error: Option<crate::ErrorBody>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncResult {
+    pub outcomes: Vec<SyncOutcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn episode_dates_must_be_in_order() {
+        let start = d("2026-01-10");
+        assert!(
+            check_episode_dates(
+                Some(d("2026-01-01")),
+                start,
+                None,
+                Some(d("2026-03-01")),
+                Some(d("2026-06-01"))
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            check_episode_dates(Some(d("2026-01-11")), start, None, None, None)
+                .unwrap_err()
+                .field,
+            "referred_on"
+        );
+        assert_eq!(
+            check_episode_dates(None, start, None, None, Some(d("2026-01-09")))
+                .unwrap_err()
+                .field,
+            "ended_on"
+        );
+        assert_eq!(
+            check_episode_dates(
+                None,
+                start,
+                None,
+                Some(d("2026-05-01")),
+                Some(d("2026-04-01"))
+            )
+            .unwrap_err()
+            .field,
+            "job_started_on"
+        );
+    }
+
+    #[test]
+    fn a_reference_is_trimmed_and_bounded() {
+        assert_eq!(Reference::parse("  JS-0042 ").unwrap().as_str(), "JS-0042");
+        assert!(Reference::parse("").is_err());
+        assert!(Reference::parse(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn a_participant_needs_no_personal_details() {
+        let p: NewParticipant = serde_json::from_str(
+            r#"{"id":"6f1c1f36-6d1e-4c43-9d5e-0b5f8f3f9a11","kind":"jobseeker","reference":"JS-1"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.language, Language::English);
+        assert_eq!(p.name, None);
+    }
+}
