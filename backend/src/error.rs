@@ -27,6 +27,8 @@ pub enum ApiError {
         field: Option<String>,
         message: String,
     },
+    #[error("{0}")]
+    Expired(&'static str),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     #[error(transparent)]
@@ -58,6 +60,7 @@ impl ApiError {
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::NotFound(_) => ErrorCode::NotFound,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
+            ApiError::Expired(_) => ErrorCode::Expired,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
@@ -99,6 +102,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Expired(_) => StatusCode::GONE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

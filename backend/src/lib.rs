@@ -2,6 +2,7 @@
 //! [`startup::Application`]. `main.rs` only parses the command line and calls in here.
 
 pub mod auth;
+pub mod capture;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -10,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod json;
 pub mod repo;
+pub mod reports;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -18,6 +18,9 @@ use utoipa_actix_web::AppExt;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub keys: JwtKeys,
+    /// Derives invitation link tokens (HMAC of the invitation id), so a resent invitation
+    /// gets the same link back without the token being stored.
+    pub token_secret: Vec<u8>,
     pub config: Arc<Config>,
     /// A real Argon2 hash of a random password: unknown users are verified against it so
     /// that a wrong email costs the same time as a wrong password.
@@ -38,7 +41,9 @@ impl Application {
     }
 
     pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let keys = load_keys(&db, &config).await?;
+        let secret = load_secret(&db, &config).await?;
+        let keys = JwtKeys::from_secret(secret.as_bytes());
+        let token_secret = auth::derive_key(secret.as_bytes(), "invitation-token");
         let dummy_hash = auth::hash_password(auth::random_token()).await?;
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
@@ -49,6 +54,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             keys,
+            token_secret,
             config: Arc::new(config),
             dummy_hash,
         });
@@ -89,9 +95,9 @@ impl Application {
     }
 }
 
-/// The signing key: from the config when given, else the one stored in the database
+/// The server secret: from the config when given, else the one stored in the database
 /// (made on the first start of the first copy).
-async fn load_keys(db: &DatabaseConnection, config: &Config) -> anyhow::Result<JwtKeys> {
+async fn load_secret(db: &DatabaseConnection, config: &Config) -> anyhow::Result<String> {
     let secret = match &config.jwt_secret {
         Some(s) => {
             anyhow::ensure!(
@@ -104,5 +110,5 @@ async fn load_keys(db: &DatabaseConnection, config: &Config) -> anyhow::Result<J
             .await
             .context("loading the token signing key")?,
     };
-    Ok(JwtKeys::from_secret(secret.as_bytes()))
+    Ok(secret)
 }

@@ -15,6 +15,8 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Conflict,
+    /// The invitation (or link) had expired.
+    Expired,
     TooManyRequests,
     Internal,
 }

@@ -24,10 +24,10 @@ fn field_err(field: &'static str, message: impl Into<String>) -> FieldError {
 }
 
 macro_rules! bounded_text {
-    ($(#[$m:meta])* $name:ident, $min:expr, $max:expr, $what:literal) => {
+    ($(#[$m:meta])* $name:ident, $min:literal, $max:literal, $what:literal) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, min_length = $min, max_length = $max))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -541,4 +541,67 @@ mod tests {
         assert_eq!(p.language, Language::English);
         assert_eq!(p.name, None);
     }
+}
+
+/// Opening an invitation: the token from the link (after `#`) or the short code typed in.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeRequest {
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub short_code: Option<String>,
+}
+
+impl std::fmt::Debug for ExchangeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExchangeRequest(<redacted>)")
+    }
+}
+
+/// What a participant's phone needs to show the survey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Survey {
+    pub invitation_id: Uuid,
+    pub organisation_name: String,
+    pub instrument: crate::instrument::InstrumentDefinition,
+    pub timing: Option<Timing>,
+    pub language: Language,
+    pub accessibility: Accessibility,
+    pub expires_at: DateTime<Utc>,
+    /// True once this device has sent its answer.
+    pub answered: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExchangeResponse {
+    /// Bearer token for the survey endpoints; opens this invitation only.
+    pub access_token: String,
+    pub survey: Survey,
+}
+
+/// An admin's record of the organisation's SWEMWBS licence from Warwick Medical School.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SwemwbsLicence {
+    pub held: bool,
+    /// The licence reference or a note of where it is kept.
+    #[serde(default)]
+    pub reference: Option<ShortText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationSettings {
+    pub swemwbs_licence_held: bool,
+    pub swemwbs_licence_reference: Option<String>,
+    pub swemwbs_licence_recorded_at: Option<DateTime<Utc>>,
+    /// Smallest number of responses behind a figure shown to participants.
+    pub small_number: u64,
+    /// Meaningful SWEMWBS change, in metric points.
+    pub change_threshold: crate::Hundredths,
 }

@@ -266,6 +266,7 @@ impl MigrationTrait for Migration {
                     .col(date(Response::AnsweredOn))
                     .col(timestamp_with_time_zone(Response::ReceivedAt))
                     .col(uuid_null(Response::AuthorId))
+                    .col(uuid_null(Response::ParticipantSessionId))
                     .col(uuid_null(Response::SpecialistId))
                     .col(uuid_null(Response::TeamId))
                     .col(string_len_null(Response::Programme, 8))
@@ -474,6 +475,7 @@ enum Response {
     AnsweredOn,
     ReceivedAt,
     AuthorId,
+    ParticipantSessionId,
     SpecialistId,
     TeamId,
     Programme,

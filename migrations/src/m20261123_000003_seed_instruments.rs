@@ -31,12 +31,7 @@ impl MigrationTrait for Migration {
         ]);
         for (key, json) in DEFINITIONS {
             insert
-                .values([
-                    key.into(),
-                    1.into(),
-                    json.into(),
-                    Expr::current_timestamp().into(),
-                ])
+                .values([key.into(), 1.into(), json.into(), Expr::current_timestamp()])
                 .map_err(|e| DbErr::Migration(format!("instrument {key}: {e}")))?;
         }
         manager.exec_stmt(insert).await

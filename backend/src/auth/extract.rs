@@ -105,3 +105,37 @@ role_extractor!(
     Role::Manager,
     "only a manager or admin can do this"
 );
+
+/// A participant holding an invitation (after exchanging its link token or short code).
+/// It opens that one invitation and nothing else.
+#[derive(Debug, Clone)]
+pub struct InvitationHolder {
+    pub invitation_id: Uuid,
+    pub organisation_id: Uuid,
+    pub session_id: Uuid,
+}
+
+impl FromRequest for InvitationHolder {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let holder = (|| {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| anyhow::anyhow!("AppState not registered"))?;
+            let token =
+                bearer(req).ok_or(ApiError::Unauthorized("open your invitation link first"))?;
+            let claims = state
+                .keys
+                .verify_participant(&token)
+                .ok_or(ApiError::Unauthorized("open your invitation link again"))?;
+            Ok(InvitationHolder {
+                invitation_id: claims.sub,
+                organisation_id: claims.org,
+                session_id: claims.sid,
+            })
+        })();
+        std::future::ready(holder)
+    }
+}

@@ -17,6 +17,21 @@ pub struct AccessClaims {
 }
 
 pub const STAFF_ACCESS: &str = "staff_access";
+pub const PARTICIPANT: &str = "participant";
+
+/// A participant's answering session for one invitation: no password, no account, and it
+/// opens nothing but that invitation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ParticipantClaims {
+    /// The invitation id.
+    pub sub: Uuid,
+    pub org: Uuid,
+    /// One per device that opened the invitation: one answer per session.
+    pub sid: Uuid,
+    pub iat: i64,
+    pub exp: i64,
+    pub typ: String,
+}
 
 #[derive(Clone)]
 pub struct JwtKeys {
@@ -38,18 +53,29 @@ impl JwtKeys {
         }
     }
 
-    pub fn sign(&self, claims: &AccessClaims) -> anyhow::Result<String> {
+    pub fn sign<C: Serialize>(&self, claims: &C) -> anyhow::Result<String> {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(|e| anyhow::anyhow!("signing an access token: {e}"))
+            .map_err(|e| anyhow::anyhow!("signing a token: {e}"))
+    }
+
+    fn decode<C: serde::de::DeserializeOwned>(&self, token: &str) -> Option<C> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.leeway = 5;
+        v.set_required_spec_claims(&["exp", "sub", "iat"]);
+        jsonwebtoken::decode::<C>(token, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims)
     }
 
     /// Verifies signature, algorithm, expiry (no leeway beyond a few seconds) and purpose.
     pub fn verify(&self, token: &str) -> Option<AccessClaims> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.leeway = 5;
-        v.set_required_spec_claims(&["exp", "sub", "iat"]);
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &v).ok()?;
-        (data.claims.typ == STAFF_ACCESS).then_some(data.claims)
+        self.decode::<AccessClaims>(token)
+            .filter(|c| c.typ == STAFF_ACCESS)
+    }
+
+    pub fn verify_participant(&self, token: &str) -> Option<ParticipantClaims> {
+        self.decode::<ParticipantClaims>(token)
+            .filter(|c| c.typ == PARTICIPANT)
     }
 }
 

@@ -5,8 +5,8 @@ mod extract;
 mod jwt;
 mod password;
 
-pub use extract::{AdminUser, ManagerUser, StaffUser};
-pub use jwt::{AccessClaims, JwtKeys, STAFF_ACCESS};
+pub use extract::{AdminUser, InvitationHolder, ManagerUser, StaffUser};
+pub use jwt::{AccessClaims, JwtKeys, PARTICIPANT, ParticipantClaims, STAFF_ACCESS};
 pub use password::{hash_password, verify_password};
 
 use base64::Engine;
@@ -18,6 +18,25 @@ pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// HMAC-SHA256 of `message` under `key`, URL-safe base64.
+pub fn hmac_token(key: &[u8], message: &str) -> String {
+    use hmac::{Mac, SimpleHmac};
+    match SimpleHmac::<Sha256>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(message.as_bytes());
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        }
+        // HMAC takes keys of any length; this arm cannot be reached.
+        Err(_) => String::new(),
+    }
+}
+
+/// A key for one purpose derived from the server secret, so one leaked derived key does not
+/// forge tokens of another kind.
+pub fn derive_key(secret: &[u8], purpose: &str) -> Vec<u8> {
+    hmac_token(secret, purpose).into_bytes()
 }
 
 /// Tokens are stored only as their SHA-256, so a copy of the database holds no live token.

@@ -1,9 +1,17 @@
 //! sea-orm entities: the database's rows. They never leave the backend; routes map them to
 //! `domain` types.
 
+pub mod consent;
+pub mod episode;
+pub mod instrument;
+pub mod invitation;
 pub mod login_attempt;
 pub mod organisation;
+pub mod organisation_setting;
+pub mod participant;
 pub mod refresh_token;
+pub mod response;
 pub mod setting;
 pub mod staff;
+pub mod support_session;
 pub mod team;

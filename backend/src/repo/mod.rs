@@ -1,7 +1,10 @@
 //! Queries and mutations: plain async functions over any connection or transaction.
 //! Every function that reads tenant data takes the organisation id, so a caller cannot forget it.
 
+pub mod instruments;
+pub mod invitations;
 pub mod orgs;
+pub mod records;
 pub mod settings;
 pub mod staff;
 pub mod teams;

@@ -4,7 +4,11 @@
 
 mod auth;
 mod health;
+mod kpi;
+mod records;
+mod settings;
 mod staff;
+mod surveys;
 mod teams;
 
 use crate::error::ApiError;
@@ -37,6 +41,10 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
         (name = "auth", description = "Staff login and tokens"),
         (name = "teams", description = "Teams inside an organisation"),
         (name = "staff", description = "Staff accounts (admins manage them)"),
+        (name = "records", description = "Participants, consent, episodes, sessions and offline sync (idempotent by client-made id)"),
+        (name = "surveys", description = "Invitations, opening them without a password, and responses"),
+        (name = "kpi", description = "KPI C, KPI D, wellbeing change and trends, exactly as DESIGN.md section 4 defines them"),
+        (name = "settings", description = "Organisation settings"),
     )
 )]
 pub struct ApiDoc;
@@ -46,6 +54,16 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "participant",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("The token returned by POST /api/invitations/open"))
+                    .build(),
+            ),
+        );
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
@@ -79,6 +97,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(staff::create_staff)
             .service(staff::get_staff)
             .service(staff::update_staff)
+            .service(records::create_participant)
+            .service(records::list_participants)
+            .service(records::get_participant)
+            .service(records::create_consent)
+            .service(records::create_episode)
+            .service(records::list_episodes)
+            .service(records::get_episode)
+            .service(records::create_session)
+            .service(records::sync)
+            .service(surveys::create_invitation)
+            .service(surveys::open_invitation)
+            .service(surveys::get_invitation)
+            .service(surveys::get_survey)
+            .service(surveys::submit_survey_response)
+            .service(surveys::create_response)
+            .service(surveys::list_instruments)
+            .service(settings::get_settings)
+            .service(settings::put_swemwbs_licence)
+            .service(kpi::kpi_c)
+            .service(kpi::kpi_d)
+            .service(kpi::wellbeing)
+            .service(kpi::trend)
             .default_service(web::to(unknown_route)),
     );
 }

@@ -1,0 +1,147 @@
+//! Invitations and responses.
+
+use crate::entities::{invitation, response};
+use chrono::NaiveDate;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn find_any(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<invitation::Model>, DbErr> {
+    invitation::Entity::find_by_id(id).one(db).await
+}
+
+#[tracing::instrument(skip_all, err)]
+pub async fn find_by_token_hash(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<invitation::Model>, DbErr> {
+    invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(token_hash))
+        .one(db)
+        .await
+}
+
+#[tracing::instrument(skip_all, err)]
+pub async fn find_by_short_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<invitation::Model>, DbErr> {
+    invitation::Entity::find()
+        .filter(invitation::Column::ShortCode.eq(code))
+        .one(db)
+        .await
+}
+
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn find_response_any(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<response::Model>, DbErr> {
+    response::Entity::find_by_id(id).one(db).await
+}
+
+/// Every answer to one invitation, first answered first.
+#[tracing::instrument(skip_all, fields(%invitation_id), err)]
+pub async fn answers_to(
+    db: &impl ConnectionTrait,
+    invitation_id: Uuid,
+) -> Result<Vec<response::Model>, DbErr> {
+    response::Entity::find()
+        .filter(response::Column::InvitationId.eq(invitation_id))
+        .order_by_asc(response::Column::AnsweredAt)
+        .order_by_asc(response::Column::ReceivedAt)
+        .all(db)
+        .await
+}
+
+/// Filters on the attribution stored with each response.
+#[derive(Debug, Clone, Default)]
+pub struct Attribution {
+    pub team_id: Option<Uuid>,
+    pub specialist_id: Option<Uuid>,
+    pub programme: Option<String>,
+}
+
+/// One organisation's responses to one instrument answered in `first..=last` (an index range
+/// scan), plus every other answer to the invitations they answer, wherever it falls, so the
+/// first-answer rule sees them all.
+#[tracing::instrument(skip_all, fields(%org, %instrument), err)]
+pub async fn for_period(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    instrument: &str,
+    first: NaiveDate,
+    last: NaiveDate,
+    who: &Attribution,
+) -> Result<Vec<response::Model>, DbErr> {
+    let mut cond = Condition::all()
+        .add(response::Column::OrganisationId.eq(org))
+        .add(response::Column::InstrumentKey.eq(instrument))
+        .add(response::Column::AnsweredOn.between(first, last));
+    if let Some(t) = who.team_id {
+        cond = cond.add(response::Column::TeamId.eq(t));
+    }
+    if let Some(s) = who.specialist_id {
+        cond = cond.add(response::Column::SpecialistId.eq(s));
+    }
+    if let Some(p) = &who.programme {
+        cond = cond.add(response::Column::Programme.eq(p.as_str()));
+    }
+    let mut rows = response::Entity::find().filter(cond).all(db).await?;
+    let invitations: Vec<Uuid> = rows.iter().filter_map(|r| r.invitation_id).collect();
+    let known: std::collections::HashSet<Uuid> = rows.iter().map(|r| r.id).collect();
+    for chunk in invitations.chunks(500) {
+        let others = response::Entity::find()
+            .filter(response::Column::InvitationId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        rows.extend(others.into_iter().filter(|r| !known.contains(&r.id)));
+    }
+    Ok(rows)
+}
+
+/// SWEMWBS forms of the given episodes, any date (pairs need the start forms of long episodes).
+#[tracing::instrument(skip_all, err)]
+pub async fn swemwbs_of_episodes(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    episodes: &[Uuid],
+) -> Result<Vec<response::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in episodes.chunks(500) {
+        out.extend(
+            response::Entity::find()
+                .filter(response::Column::OrganisationId.eq(org))
+                .filter(response::Column::InstrumentKey.eq("swemwbs"))
+                .filter(response::Column::EpisodeId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The episodes with a SWEMWBS end form answered in the period (their pairs belong here).
+#[tracing::instrument(skip_all, err)]
+pub async fn episodes_with_end_forms_in(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+    who: &Attribution,
+) -> Result<Vec<Uuid>, DbErr> {
+    let rows = for_period(db, org, "swemwbs", first, last, who).await?;
+    let mut ids: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| r.timing.as_deref() == Some("end"))
+        .filter_map(|r| r.episode_id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}

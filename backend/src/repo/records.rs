@@ -1,0 +1,171 @@
+//! Participants, consent, episodes and sessions: the records a specialist creates in the field.
+//! Reads take the organisation id; caseload rules are applied here so every caller gets them.
+
+use crate::auth::StaffUser;
+use crate::entities::{consent, episode, participant, support_session};
+use domain::Role;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Query,
+};
+use uuid::Uuid;
+
+/// Participants this staff member may see: managers and admins see the organisation;
+/// a specialist sees people they added and people on (or employing someone on) their caseload.
+fn caseload_condition(user: &StaffUser) -> Condition {
+    let org = Condition::all().add(participant::Column::OrganisationId.eq(user.organisation_id));
+    if user.is_at_least(Role::Manager) {
+        return org;
+    }
+    let mine = Query::select()
+        .column(episode::Column::ParticipantId)
+        .from(episode::Entity)
+        .and_where(episode::Column::SpecialistId.eq(user.id))
+        .to_owned();
+    let my_employers = Query::select()
+        .column(episode::Column::EmployerId)
+        .from(episode::Entity)
+        .and_where(episode::Column::SpecialistId.eq(user.id))
+        .and_where(episode::Column::EmployerId.is_not_null())
+        .to_owned();
+    org.add(
+        Condition::any()
+            .add(participant::Column::CreatedBy.eq(user.id))
+            .add(participant::Column::Id.in_subquery(mine))
+            .add(participant::Column::Id.in_subquery(my_employers)),
+    )
+}
+
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn find_participant_any(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<participant::Model>, DbErr> {
+    participant::Entity::find_by_id(id).one(db).await
+}
+
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn visible_participant(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    id: Uuid,
+) -> Result<Option<participant::Model>, DbErr> {
+    participant::Entity::find_by_id(id)
+        .filter(caseload_condition(user))
+        .one(db)
+        .await
+}
+
+#[tracing::instrument(skip_all, err)]
+pub async fn list_participants(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    limit: u64,
+) -> Result<Vec<participant::Model>, DbErr> {
+    participant::Entity::find()
+        .filter(caseload_condition(user))
+        .order_by_asc(participant::Column::Reference)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn find_episode_any(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<episode::Model>, DbErr> {
+    episode::Entity::find_by_id(id).one(db).await
+}
+
+/// An episode this staff member may see: a specialist only their own.
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn visible_episode(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    id: Uuid,
+) -> Result<Option<episode::Model>, DbErr> {
+    let mut q = episode::Entity::find_by_id(id)
+        .filter(episode::Column::OrganisationId.eq(user.organisation_id));
+    if !user.is_at_least(Role::Manager) {
+        q = q.filter(episode::Column::SpecialistId.eq(user.id));
+    }
+    q.one(db).await
+}
+
+#[tracing::instrument(skip_all, err)]
+pub async fn list_episodes(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    participant_id: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<episode::Model>, DbErr> {
+    let mut q =
+        episode::Entity::find().filter(episode::Column::OrganisationId.eq(user.organisation_id));
+    if !user.is_at_least(Role::Manager) {
+        q = q.filter(episode::Column::SpecialistId.eq(user.id));
+    }
+    if let Some(p) = participant_id {
+        q = q.filter(episode::Column::ParticipantId.eq(p));
+    }
+    q.order_by_desc(episode::Column::StartedOn)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Every episode of the organisation that overlaps `first..=last` (for the wellbeing gaps).
+#[tracing::instrument(skip_all, err)]
+pub async fn episodes_touching(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+    who: &super::invitations::Attribution,
+) -> Result<Vec<episode::Model>, DbErr> {
+    let mut q = episode::Entity::find().filter(episode::Column::OrganisationId.eq(org));
+    if let Some(t) = who.team_id {
+        q = q.filter(episode::Column::TeamId.eq(t));
+    }
+    if let Some(s) = who.specialist_id {
+        q = q.filter(episode::Column::SpecialistId.eq(s));
+    }
+    if let Some(p) = &who.programme {
+        q = q.filter(episode::Column::Programme.eq(p.as_str()));
+    }
+    q.filter(
+        Condition::any()
+            .add(episode::Column::StartedOn.between(first, last))
+            .add(episode::Column::EndedOn.between(first, last)),
+    )
+    .all(db)
+    .await
+}
+
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn find_consent_any(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<consent::Model>, DbErr> {
+    consent::Entity::find_by_id(id).one(db).await
+}
+
+#[tracing::instrument(skip_all, fields(%participant_id), err)]
+pub async fn consents_of(
+    db: &impl ConnectionTrait,
+    participant_id: Uuid,
+) -> Result<Vec<consent::Model>, DbErr> {
+    consent::Entity::find()
+        .filter(consent::Column::ParticipantId.eq(participant_id))
+        .order_by_asc(consent::Column::GivenAt)
+        .all(db)
+        .await
+}
+
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn find_session_any(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<support_session::Model>, DbErr> {
+    support_session::Entity::find_by_id(id).one(db).await
+}

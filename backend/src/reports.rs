@@ -1,0 +1,142 @@
+//! The indicators computed from the database: fetch one organisation's period through the
+//! indexes, then apply the exact rules in `domain::kpi`.
+
+use crate::{
+    entities::response,
+    repo::{self, invitations::Attribution},
+};
+use domain::{
+    Hundredths, Rating,
+    completion::{Channel, Respondent, Support},
+    instrument::Audience,
+    kpi::{
+        self, EpisodeDates, SatisfactionAnswer, SatisfactionKpi, SwemwbsAnswer, Timing,
+        WellbeingKpi,
+    },
+    period::Period,
+};
+use sea_orm::ConnectionTrait;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+pub fn instrument_for(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Employer => "employer_satisfaction",
+        Audience::Jobseeker => "jobseeker_satisfaction",
+    }
+}
+
+fn arrival(r: &response::Model) -> i64 {
+    r.received_at.timestamp_micros()
+}
+
+fn parsed<T>(
+    what: &str,
+    v: &str,
+    parse: impl Fn(&str) -> Result<T, domain::ParseError>,
+) -> anyhow::Result<T> {
+    parse(v).map_err(|e| anyhow::anyhow!("stored {what}: {e}"))
+}
+
+/// KPI C (employers) or KPI D (jobseekers) for one period.
+pub async fn satisfaction(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    audience: Audience,
+    period: Period,
+    who: &Attribution,
+    small_number: u64,
+) -> anyhow::Result<SatisfactionKpi> {
+    let rows = repo::invitations::for_period(
+        db,
+        org,
+        instrument_for(audience),
+        period.first,
+        period.last,
+        who,
+    )
+    .await?;
+    let mut answers = Vec::with_capacity(rows.len());
+    for r in &rows {
+        // A response that skipped the overall item has nothing to add to the mean.
+        let Some(overall) = r.overall else { continue };
+        answers.push(SatisfactionAnswer {
+            response_id: r.id,
+            invitation_id: r.invitation_id,
+            answered_at: r.answered_at,
+            arrival: arrival(r),
+            answered_on: r.answered_on,
+            respondent: parsed("respondent", &r.respondent, Respondent::parse)?,
+            support: parsed("support", &r.support, Support::parse)?,
+            channel: parsed("channel", &r.channel, Channel::parse)?,
+            overall: Rating::new(u8::try_from(overall)?)
+                .map_err(|e| anyhow::anyhow!("stored rating: {e}"))?,
+        });
+    }
+    Ok(kpi::satisfaction(period, &answers, small_number))
+}
+
+/// Wellbeing change for one period, with its gaps.
+pub async fn wellbeing(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    period: Period,
+    who: &Attribution,
+    threshold: Hundredths,
+    small_number: u64,
+) -> anyhow::Result<WellbeingKpi> {
+    // End forms answered in the period, by the attribution asked for.
+    let in_period =
+        repo::invitations::for_period(db, org, "swemwbs", period.first, period.last, who).await?;
+    let ends_here: HashSet<Uuid> = in_period
+        .iter()
+        .filter(|r| r.timing.as_deref() == Some(Timing::End.as_str()))
+        .map(|r| r.id)
+        .collect();
+    let touching =
+        repo::records::episodes_touching(db, org, period.first, period.last, who).await?;
+    let mut episode_ids: Vec<Uuid> = in_period
+        .iter()
+        .filter_map(|r| r.episode_id)
+        .chain(touching.iter().map(|e| e.id))
+        .collect();
+    episode_ids.sort();
+    episode_ids.dedup();
+    let forms = repo::invitations::swemwbs_of_episodes(db, org, &episode_ids).await?;
+    let mut answers = Vec::with_capacity(forms.len());
+    for r in &forms {
+        let (Some(episode_id), Some(timing)) = (r.episode_id, r.timing.as_deref()) else {
+            continue;
+        };
+        let timing = parsed("timing", timing, Timing::parse)?;
+        // An end form in this period answered under another attribution is not ours.
+        if timing == Timing::End && period.contains(r.answered_on) && !ends_here.contains(&r.id) {
+            continue;
+        }
+        answers.push(SwemwbsAnswer {
+            response_id: r.id,
+            episode_id,
+            timing,
+            respondent: parsed("respondent", &r.respondent, Respondent::parse)?,
+            answered_at: r.answered_at,
+            arrival: arrival(r),
+            answered_on: r.answered_on,
+            metric: r.swemwbs_metric.map(|m| Hundredths(i64::from(m))),
+        });
+    }
+    let episodes: Vec<EpisodeDates> = touching
+        .iter()
+        .map(|e| EpisodeDates {
+            id: e.id,
+            started_on: e.started_on,
+            ended_on: e.ended_on,
+        })
+        .collect();
+    Ok(kpi::wellbeing(
+        period,
+        &episodes,
+        &answers,
+        threshold,
+        small_number,
+    ))
+}

@@ -1,0 +1,273 @@
+//! The indicators for a period: KPI C, KPI D and wellbeing change, and their month-by-month
+//! trends. Managers see every value (with a small-sample mark) and the response ids behind it;
+//! specialists see only their own caseload's aggregates, and none built on too few answers.
+
+use crate::{
+    ApiError, Result,
+    auth::StaffUser,
+    repo::{self, invitations::Attribution},
+    reports,
+    startup::AppState,
+};
+use actix_web::{get, web};
+use chrono::NaiveDate;
+use domain::{
+    ErrorBody, Hundredths, Role,
+    instrument::Audience,
+    kpi::{SatisfactionKpi, WellbeingKpi},
+    period::Period,
+    records::Programme,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Longest period one request may cover (a trend over years is asked year by year).
+const MAX_PERIOD_DAYS: i64 = 3 * 366;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct KpiQuery {
+    /// First day of the period (YYYY-MM-DD), included.
+    pub first: Option<String>,
+    /// Last day of the period (YYYY-MM-DD), included.
+    pub last: Option<String>,
+    pub team_id: Option<String>,
+    pub specialist_id: Option<String>,
+    /// `seqf` or `ips`.
+    pub programme: Option<String>,
+}
+
+fn date_param(name: &'static str, v: &Option<String>) -> Result<NaiveDate> {
+    let v = v
+        .as_deref()
+        .ok_or_else(|| ApiError::invalid(name, "required: a date like 2026-04-01"))?;
+    v.parse()
+        .map_err(|_| ApiError::invalid(name, format!("{v:?} is not a date like 2026-04-01")))
+}
+
+fn uuid_param(name: &'static str, v: &Option<String>) -> Result<Option<Uuid>> {
+    v.as_deref()
+        .map(|s| Uuid::parse_str(s).map_err(|_| ApiError::invalid(name, "not an id")))
+        .transpose()
+}
+
+/// The period and filters asked for, with a specialist held to their own caseload.
+fn scope(user: &StaffUser, q: &KpiQuery) -> Result<(Period, Attribution)> {
+    let first = date_param("first", &q.first)?;
+    let last = date_param("last", &q.last)?;
+    let period = Period::new(first, last).map_err(|e| ApiError::invalid("last", e.0))?;
+    if (last - first).num_days() > MAX_PERIOD_DAYS {
+        return Err(ApiError::invalid(
+            "last",
+            "a period may be at most three years",
+        ));
+    }
+    let mut who = Attribution {
+        team_id: uuid_param("team_id", &q.team_id)?,
+        specialist_id: uuid_param("specialist_id", &q.specialist_id)?,
+        programme: q
+            .programme
+            .as_deref()
+            .map(|p| Programme::parse(p).map(|p| p.as_str().to_owned()))
+            .transpose()
+            .map_err(|e| ApiError::invalid("programme", e.0))?,
+    };
+    if !user.is_at_least(Role::Manager) {
+        if who.specialist_id.is_some_and(|s| s != user.id) {
+            return Err(ApiError::Forbidden(
+                "specialists see their own caseload's figures only",
+            ));
+        }
+        who.specialist_id = Some(user.id);
+    }
+    Ok((period, who))
+}
+
+async fn limits(state: &AppState, org: Uuid) -> Result<(u64, Hundredths)> {
+    let s = repo::instruments::settings(&state.db, org).await?;
+    Ok((
+        u64::try_from(s.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER),
+        Hundredths(i64::from(s.change_threshold)),
+    ))
+}
+
+/// Specialists never see individual answers, nor a figure built on too few of them.
+fn for_specialist_satisfaction(mut k: SatisfactionKpi) -> SatisfactionKpi {
+    k.response_ids.clear();
+    if k.small_sample {
+        k.mean = None;
+        k.distribution = [0; 5];
+    }
+    for s in k.by_support.iter_mut().chain(k.by_channel.iter_mut()) {
+        if s.small_sample {
+            s.mean = None;
+        }
+    }
+    k
+}
+
+fn for_specialist_wellbeing(mut k: WellbeingKpi) -> WellbeingKpi {
+    k.pairs.clear();
+    if k.small_sample {
+        k.mean_start = None;
+        k.mean_end = None;
+        k.mean_change = None;
+        k.improved_pct = None;
+        k.no_meaningful_change_pct = None;
+        k.declined_pct = None;
+    }
+    k
+}
+
+async fn satisfaction_for(
+    state: &AppState,
+    user: &StaffUser,
+    audience: Audience,
+    q: &KpiQuery,
+) -> Result<SatisfactionKpi> {
+    let (period, who) = scope(user, q)?;
+    let (small, _) = limits(state, user.organisation_id).await?;
+    let k = reports::satisfaction(
+        &state.db,
+        user.organisation_id,
+        audience,
+        period,
+        &who,
+        small,
+    )
+    .await?;
+    Ok(if user.is_at_least(Role::Manager) {
+        k
+    } else {
+        for_specialist_satisfaction(k)
+    })
+}
+
+#[utoipa::path(
+    tag = "kpi",
+    security(("bearer" = [])),
+    params(KpiQuery),
+    responses((status = 200, description = "KPI C: employer satisfaction", body = SatisfactionKpi), (status = 400, body = ErrorBody))
+)]
+#[get("/kpi/employer-satisfaction")]
+#[tracing::instrument(skip_all, err)]
+pub async fn kpi_c(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    q: web::Query<KpiQuery>,
+) -> Result<web::Json<SatisfactionKpi>> {
+    Ok(web::Json(
+        satisfaction_for(&state, &user, Audience::Employer, &q).await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "kpi",
+    security(("bearer" = [])),
+    params(KpiQuery),
+    responses((status = 200, description = "KPI D: jobseeker and employee satisfaction", body = SatisfactionKpi), (status = 400, body = ErrorBody))
+)]
+#[get("/kpi/jobseeker-satisfaction")]
+#[tracing::instrument(skip_all, err)]
+pub async fn kpi_d(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    q: web::Query<KpiQuery>,
+) -> Result<web::Json<SatisfactionKpi>> {
+    Ok(web::Json(
+        satisfaction_for(&state, &user, Audience::Jobseeker, &q).await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "kpi",
+    security(("bearer" = [])),
+    params(KpiQuery),
+    responses((status = 200, description = "Wellbeing change (SWEMWBS) and its gaps", body = WellbeingKpi), (status = 400, body = ErrorBody))
+)]
+#[get("/kpi/wellbeing")]
+#[tracing::instrument(skip_all, err)]
+pub async fn wellbeing(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    q: web::Query<KpiQuery>,
+) -> Result<web::Json<WellbeingKpi>> {
+    let (period, who) = scope(&user, &q)?;
+    let (small, threshold) = limits(&state, user.organisation_id).await?;
+    let k = reports::wellbeing(
+        &state.db,
+        user.organisation_id,
+        period,
+        &who,
+        threshold,
+        small,
+    )
+    .await?;
+    Ok(web::Json(if user.is_at_least(Role::Manager) {
+        k
+    } else {
+        for_specialist_wellbeing(k)
+    }))
+}
+
+/// One month of a trend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TrendPoint {
+    pub period: Period,
+    pub n: u64,
+    /// Mean satisfaction, or mean wellbeing change.
+    pub value: Option<Hundredths>,
+    pub small_sample: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Trend {
+    pub kpi_c: Vec<TrendPoint>,
+    pub kpi_d: Vec<TrendPoint>,
+    pub wellbeing_change: Vec<TrendPoint>,
+}
+
+#[utoipa::path(
+    tag = "kpi",
+    security(("bearer" = [])),
+    params(KpiQuery),
+    responses((status = 200, description = "Each indicator month by month over the period", body = Trend), (status = 400, body = ErrorBody))
+)]
+#[get("/kpi/trend")]
+#[tracing::instrument(skip_all, err)]
+pub async fn trend(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    q: web::Query<KpiQuery>,
+) -> Result<web::Json<Trend>> {
+    let (period, who) = scope(&user, &q)?;
+    let (small, threshold) = limits(&state, user.organisation_id).await?;
+    let manager = user.is_at_least(Role::Manager);
+    let org = user.organisation_id;
+    let mut out = Trend {
+        kpi_c: Vec::new(),
+        kpi_d: Vec::new(),
+        wellbeing_change: Vec::new(),
+    };
+    for month in period.months() {
+        for (audience, series) in [
+            (Audience::Employer, &mut out.kpi_c),
+            (Audience::Jobseeker, &mut out.kpi_d),
+        ] {
+            let k = reports::satisfaction(&state.db, org, audience, month, &who, small).await?;
+            series.push(TrendPoint {
+                period: month,
+                n: k.n,
+                value: k.mean.filter(|_| manager || !k.small_sample),
+                small_sample: k.small_sample,
+            });
+        }
+        let w = reports::wellbeing(&state.db, org, month, &who, threshold, small).await?;
+        out.wellbeing_change.push(TrendPoint {
+            period: month,
+            n: w.paired_n,
+            value: w.mean_change.filter(|_| manager || !w.small_sample),
+            small_sample: w.small_sample,
+        });
+    }
+    Ok(web::Json(out))
+}

@@ -1,0 +1,270 @@
+//! Field records: participants, consent, episodes, sessions, and the offline sync batch.
+//! Creating takes an id made on the device and is idempotent (see `capture`).
+
+use crate::{
+    ApiError, Result,
+    auth::StaffUser,
+    capture::{self, Submitter},
+    json::{ApiJson, parse},
+    repo,
+    startup::AppState,
+};
+use actix_web::{HttpResponse, get, post, web};
+use domain::{
+    ErrorBody,
+    records::{
+        Consent, Episode, NewConsent, NewEpisode, NewInvitation, NewParticipant, NewResponse,
+        NewSession, Participant, Session, SyncBatch, SyncOutcome, SyncResult,
+    },
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Records per sync batch: enough for a day offline, small enough to answer quickly.
+pub const MAX_BATCH: usize = 200;
+const LIST_LIMIT: u64 = 1000;
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    request_body = NewParticipant,
+    responses(
+        (status = 201, description = "Stored (or the same record was already stored)", body = Participant),
+        (status = 400, body = ErrorBody),
+        (status = 409, description = "The id was used for different content, or the reference is taken", body = ErrorBody),
+    )
+)]
+#[post("/participants")]
+#[tracing::instrument(skip_all, err)]
+pub async fn create_participant(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    body: ApiJson<NewParticipant>,
+) -> Result<HttpResponse> {
+    let p = capture::participant(&state, &user, body.0).await?;
+    Ok(HttpResponse::Created().json(p))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Participants on your caseload (managers: the organisation)", body = Vec<Participant>))
+)]
+#[get("/participants")]
+#[tracing::instrument(skip_all, err)]
+pub async fn list_participants(
+    state: web::Data<AppState>,
+    user: StaffUser,
+) -> Result<web::Json<Vec<Participant>>> {
+    let rows = repo::records::list_participants(&state.db, &user, LIST_LIMIT).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(Participant::try_from)
+            .collect::<Result<_>>()?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Participant), (status = 404, body = ErrorBody))
+)]
+#[get("/participants/{id}")]
+#[tracing::instrument(skip_all, err)]
+pub async fn get_participant(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Participant>> {
+    let p = repo::records::visible_participant(&state.db, &user, *id)
+        .await?
+        .ok_or(ApiError::NotFound("no such participant on your caseload"))?;
+    Ok(web::Json(p.try_into()?))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    request_body = NewConsent,
+    responses((status = 201, body = Consent), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+#[post("/consents")]
+#[tracing::instrument(skip_all, err)]
+pub async fn create_consent(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    body: ApiJson<NewConsent>,
+) -> Result<HttpResponse> {
+    let c = capture::consent(&state, &user, body.0).await?;
+    Ok(HttpResponse::Created().json(c))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    request_body = NewEpisode,
+    responses((status = 201, body = Episode), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+#[post("/episodes")]
+#[tracing::instrument(skip_all, err)]
+pub async fn create_episode(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    body: ApiJson<NewEpisode>,
+) -> Result<HttpResponse> {
+    let e = capture::episode(&state, &user, body.0).await?;
+    Ok(HttpResponse::Created().json(e))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct EpisodeQuery {
+    /// Only this participant's episodes.
+    pub participant_id: Option<Uuid>,
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(EpisodeQuery),
+    responses((status = 200, description = "Your caseload's episodes (managers: the organisation's)", body = Vec<Episode>))
+)]
+#[get("/episodes")]
+#[tracing::instrument(skip_all, err)]
+pub async fn list_episodes(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    q: web::Query<EpisodeQuery>,
+) -> Result<web::Json<Vec<Episode>>> {
+    let rows = repo::records::list_episodes(&state.db, &user, q.participant_id, LIST_LIMIT).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(Episode::try_from)
+            .collect::<Result<_>>()?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Episode), (status = 404, body = ErrorBody))
+)]
+#[get("/episodes/{id}")]
+#[tracing::instrument(skip_all, err)]
+pub async fn get_episode(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Episode>> {
+    let e = repo::records::visible_episode(&state.db, &user, *id)
+        .await?
+        .ok_or(ApiError::NotFound("no such episode on your caseload"))?;
+    Ok(web::Json(e.try_into()?))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    request_body = NewSession,
+    responses((status = 201, body = Session), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody))
+)]
+#[post("/sessions")]
+#[tracing::instrument(skip_all, err)]
+pub async fn create_session(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    body: ApiJson<NewSession>,
+) -> Result<HttpResponse> {
+    let s = capture::session(&state, &user, body.0).await?;
+    Ok(HttpResponse::Created().json(s))
+}
+
+/// One record of a batch, stored exactly as its single endpoint would store it.
+async fn sync_one(
+    state: &AppState,
+    user: &StaffUser,
+    kind: &str,
+    body: &[u8],
+) -> Result<serde_json::Value> {
+    fn to_json<T: serde::Serialize>(v: T) -> Result<serde_json::Value> {
+        serde_json::to_value(v).map_err(|e| anyhow::Error::from(e).into())
+    }
+    match kind {
+        "participant" => to_json(capture::participant(state, user, parse(body)?).await?),
+        "consent" => to_json(capture::consent(state, user, parse(body)?).await?),
+        "episode" => to_json(capture::episode(state, user, parse(body)?).await?),
+        "session" => to_json(capture::session(state, user, parse(body)?).await?),
+        "invitation" => {
+            to_json(capture::invitation(state, user, parse::<NewInvitation>(body)?).await?)
+        }
+        "response" => to_json(
+            capture::response(state, Submitter::Staff(user), parse::<NewResponse>(body)?).await?,
+        ),
+        _ => Err(ApiError::invalid(
+            "kind",
+            "unknown kind; expected participant, consent, episode, session, invitation or response",
+        )),
+    }
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    request_body = SyncBatch,
+    responses(
+        (status = 200, description = "One outcome per record, in order. Each record is committed on its own: a refused record never undoes or blocks the others.", body = SyncResult),
+        (status = 400, body = ErrorBody),
+    )
+)]
+#[post("/sync")]
+#[tracing::instrument(skip_all, fields(records), err)]
+pub async fn sync(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    body: ApiJson<SyncBatch>,
+) -> Result<web::Json<SyncResult>> {
+    let records = body.0.records;
+    tracing::Span::current().record("records", records.len());
+    if records.len() > MAX_BATCH {
+        return Err(ApiError::invalid(
+            "records",
+            format!("at most {MAX_BATCH} records per batch"),
+        ));
+    }
+    let mut outcomes = Vec::with_capacity(records.len());
+    for (index, rec) in records.into_iter().enumerate() {
+        let id = rec
+            .body
+            .get("id")
+            .and_then(|v| v.as_str())
+            .and_then(|s| Uuid::parse_str(s).ok());
+        let bytes = serde_json::to_vec(&rec.body).map_err(anyhow::Error::from)?;
+        let outcome = match sync_one(&state, &user, &rec.kind, &bytes).await {
+            Ok(record) => SyncOutcome {
+                index,
+                id,
+                kind: rec.kind,
+                status: 201,
+                record: Some(record),
+                error: None,
+            },
+            Err(e) => {
+                use actix_web::ResponseError;
+                if let ApiError::Internal(cause) = &e {
+                    tracing::error!(error = format!("{cause:#}"), index, "sync record failed");
+                }
+                SyncOutcome {
+                    index,
+                    id,
+                    kind: rec.kind,
+                    status: e.status_code().as_u16(),
+                    record: None,
+                    error: Some(e.body()),
+                }
+            }
+        };
+        outcomes.push(outcome);
+    }
+    Ok(web::Json(SyncResult { outcomes }))
+}

@@ -1,0 +1,68 @@
+//! Organisation settings: the SWEMWBS licence (recorded by an admin before SWEMWBS is used).
+
+use crate::{
+    Result,
+    auth::{AdminUser, ManagerUser},
+    entities::organisation_setting,
+    json::ApiJson,
+    repo,
+    startup::AppState,
+};
+use actix_web::{get, put, web};
+use chrono::Utc;
+use domain::{
+    ErrorBody, Hundredths,
+    records::{OrganisationSettings, SwemwbsLicence},
+};
+
+fn view(s: organisation_setting::Model) -> OrganisationSettings {
+    OrganisationSettings {
+        swemwbs_licence_held: s.swemwbs_licence_held,
+        swemwbs_licence_reference: s.swemwbs_licence_reference,
+        swemwbs_licence_recorded_at: s.swemwbs_licence_recorded_at,
+        small_number: u64::try_from(s.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER),
+        change_threshold: Hundredths(i64::from(s.change_threshold)),
+    }
+}
+
+#[utoipa::path(
+    tag = "settings",
+    security(("bearer" = [])),
+    responses((status = 200, body = OrganisationSettings), (status = 403, body = ErrorBody))
+)]
+#[get("/settings")]
+#[tracing::instrument(skip_all, err)]
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    ManagerUser(user): ManagerUser,
+) -> Result<web::Json<OrganisationSettings>> {
+    Ok(web::Json(view(
+        repo::instruments::settings(&state.db, user.organisation_id).await?,
+    )))
+}
+
+#[utoipa::path(
+    tag = "settings",
+    security(("bearer" = [])),
+    request_body = SwemwbsLicence,
+    responses((status = 200, body = OrganisationSettings), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+#[put("/settings/swemwbs-licence")]
+#[tracing::instrument(skip_all, err)]
+pub async fn put_swemwbs_licence(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    body: ApiJson<SwemwbsLicence>,
+) -> Result<web::Json<OrganisationSettings>> {
+    let mut s = repo::instruments::settings(&state.db, admin.organisation_id).await?;
+    s.swemwbs_licence_held = body.0.held;
+    s.swemwbs_licence_reference = body.0.reference.map(String::from);
+    s.swemwbs_licence_recorded_at = Some(Utc::now());
+    s.swemwbs_licence_recorded_by = Some(admin.id);
+    let saved = repo::instruments::save_settings(&state.db, s).await?;
+    tracing::info!(
+        held = saved.swemwbs_licence_held,
+        "SWEMWBS licence recorded"
+    );
+    Ok(web::Json(view(saved)))
+}
