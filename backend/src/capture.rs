@@ -922,3 +922,50 @@ pub async fn response(
     tracing::info!(response_id = %stored.id, instrument = %stored.instrument_key, second, "response stored");
     Ok(receipt(&stored, second))
 }
+
+/// Changes an episode: dates, employer, or (managers) the specialist it is assigned to.
+/// Responses already given keep the specialist and team they were answered under.
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn update_episode(
+    state: &AppState,
+    user: &StaffUser,
+    id: Uuid,
+    change: domain::records::UpdateEpisode,
+) -> Result<Episode> {
+    let current = repo::records::visible_episode(&state.db, user, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such episode on your caseload"))?;
+    let profile = change
+        .profile_started_on
+        .unwrap_or(current.profile_started_on);
+    let job = change.job_started_on.unwrap_or(current.job_started_on);
+    let ended = change.ended_on.unwrap_or(current.ended_on);
+    domain::records::check_episode_dates(
+        current.referred_on,
+        current.started_on,
+        profile,
+        job,
+        ended,
+    )?;
+    let employer = change.employer_id.unwrap_or(current.employer_id);
+    if change.employer_id.is_some() {
+        employer_for(state, user, employer).await?;
+    }
+    let specialist = match change.specialist_id {
+        Some(s) if s != current.specialist_id => Some(specialist_for(state, user, Some(s)).await?),
+        _ => None,
+    };
+    let mut am: episode::ActiveModel = current.into();
+    am.profile_started_on = Set(profile);
+    am.job_started_on = Set(job);
+    am.ended_on = Set(ended);
+    am.employer_id = Set(employer);
+    if let Some(s) = specialist {
+        am.specialist_id = Set(s.id);
+        am.team_id = Set(s.team_id);
+    }
+    am.updated_at = Set(Utc::now());
+    let updated = am.update(&state.db).await?;
+    tracing::info!(episode_id = %updated.id, "episode updated");
+    updated.try_into()
+}

@@ -213,11 +213,13 @@ async fn wait_until_ready(driver: &mut Child, port: u16) -> anyhow::Result<()> {
     }
 }
 
-/// A minimal HTTP/1.0 GET to 127.0.0.1, enough for chromedriver's status page, without an
+/// A minimal HTTP GET to 127.0.0.1, enough for chromedriver's status page, without an
 /// HTTP client dependency.
 async fn http_get_local(port: u16, path: &str) -> anyhow::Result<String> {
     let mut stream = tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await?;
-    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    // chromedriver refuses HTTP/1.0; "close" makes reading to the end read exactly one answer.
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut response = String::new();
     stream.read_to_string(&mut response).await?;
@@ -293,7 +295,8 @@ fn delete_session(port: u16, session_id: &str) {
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let request = format!(
-        "DELETE /session/{session_id} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n"
+        "DELETE /session/{session_id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         Connection: close\r\nContent-Length: 0\r\n\r\n"
     );
     if stream.write_all(request.as_bytes()).is_ok() {
         // Reading to the end waits until chromedriver has quit Chromium.

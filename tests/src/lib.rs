@@ -246,3 +246,138 @@ pub async fn error_body(res: Response) -> Value {
     assert!(v["message"].is_string(), "no message in {v}");
     v
 }
+
+/// Builders for request bodies, so tests state only what matters to them.
+pub mod body {
+    use serde_json::{Value, json};
+    use uuid::Uuid;
+
+    pub fn participant(kind: &str, reference: &str) -> Value {
+        json!({"id": Uuid::new_v4(), "kind": kind, "reference": reference})
+    }
+
+    pub fn episode(participant: Uuid, started_on: &str, ended_on: Option<&str>) -> Value {
+        json!({"id": Uuid::new_v4(), "participant_id": participant, "programme": "seqf",
+               "started_on": started_on, "ended_on": ended_on})
+    }
+
+    pub fn completion(respondent: &str, support: &str, channel: &str) -> Value {
+        json!({"respondent": respondent, "support": support, "channel": channel,
+               "format": "standard", "language": "en"})
+    }
+
+    /// A satisfaction response entered by staff: overall rating first, four sub-items.
+    pub fn satisfaction(
+        participant: Uuid,
+        instrument: &str,
+        overall: u8,
+        answered_at: &str,
+        completion: Value,
+    ) -> Value {
+        json!({"id": Uuid::new_v4(), "participant_id": participant, "instrument": instrument,
+               "answers": [overall, 4, 4, 4, 4], "completion": completion, "answered_at": answered_at})
+    }
+
+    /// A SWEMWBS form entered by staff.
+    pub fn swemwbs(
+        participant: Uuid,
+        episode: Uuid,
+        timing: &str,
+        items: &[Option<u8>],
+        answered_at: &str,
+        respondent: &str,
+    ) -> Value {
+        json!({"id": Uuid::new_v4(), "participant_id": participant, "episode_id": episode,
+               "instrument": "swemwbs", "timing": timing, "answers": items,
+               "completion": completion(respondent, "none", "staff_device"), "answered_at": answered_at})
+    }
+
+    /// Seven SWEMWBS items that add up to `raw` (7..=35).
+    pub fn items_for_raw(raw: u8) -> Vec<Option<u8>> {
+        let mut items = [1u8; 7];
+        let mut left = raw - 7;
+        for i in items.iter_mut() {
+            let add = left.min(4);
+            *i += add;
+            left -= add;
+        }
+        items.iter().map(|v| Some(*v)).collect()
+    }
+}
+
+impl TestApp {
+    /// POSTs `body` and returns the JSON answer, failing the test unless the status is 201.
+    pub async fn create(&self, path: &str, token: &str, body: &Value) -> Value {
+        let res = self.post(path, Some(token), body).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "POST {path}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Records the organisation's SWEMWBS licence (as its admin).
+    pub async fn record_licence(&self, admin_token: &str) {
+        let res = self
+            .send(
+                Method::PUT,
+                "/api/settings/swemwbs-licence",
+                Some(admin_token),
+                Some(&serde_json::json!({"held": true, "reference": "WMS licence 1234"})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    /// Makes a team and puts a new specialist in it; returns (staff id, team id).
+    pub async fn specialist_in_team(
+        &self,
+        org: Uuid,
+        admin_token: &str,
+        email: &str,
+        team: &str,
+    ) -> (Uuid, Uuid) {
+        let t: Value = self
+            .create(
+                "/api/teams",
+                admin_token,
+                &serde_json::json!({"name": team}),
+            )
+            .await;
+        let team_id: Uuid = serde_json::from_value(t["id"].clone()).unwrap();
+        let id = self.create_staff_direct(org, email, Role::Specialist).await;
+        let res = self
+            .patch(
+                &format!("/api/staff/{id}"),
+                Some(admin_token),
+                &serde_json::json!({"team_id": team_id}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        (id, team_id)
+    }
+
+    /// Arranges time: the invitation was made `made_days_ago` and expired `expired_days_ago`.
+    pub async fn backdate_invitation(&self, id: Uuid, made_days_ago: i64, expired_days_ago: i64) {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        use soundings::entities::invitation;
+        let now = chrono::Utc::now();
+        invitation::Entity::update_many()
+            .col_expr(
+                invitation::Column::CreatedAt,
+                Expr::value(now - chrono::Duration::days(made_days_ago)),
+            )
+            .col_expr(
+                invitation::Column::ExpiresAt,
+                Expr::value(now - chrono::Duration::days(expired_days_ago)),
+            )
+            .filter(invitation::Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .unwrap();
+    }
+}
+
+/// A UUID out of a JSON answer.
+pub fn id_of(v: &Value) -> Uuid {
+    serde_json::from_value(v["id"].clone()).expect("an id")
+}

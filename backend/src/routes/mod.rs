@@ -104,6 +104,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(records::create_episode)
             .service(records::list_episodes)
             .service(records::get_episode)
+            .service(records::update_episode)
             .service(records::create_session)
             .service(records::sync)
             .service(surveys::create_invitation)

@@ -9,7 +9,7 @@ use crate::{
     repo,
     startup::AppState,
 };
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use domain::{
     ErrorBody,
     records::{
@@ -267,4 +267,24 @@ pub async fn sync(
         outcomes.push(outcome);
     }
     Ok(web::Json(SyncResult { outcomes }))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = domain::records::UpdateEpisode,
+    responses((status = 200, body = Episode), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[patch("/episodes/{id}")]
+#[tracing::instrument(skip_all, err)]
+pub async fn update_episode(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<domain::records::UpdateEpisode>,
+) -> Result<web::Json<Episode>> {
+    Ok(web::Json(
+        capture::update_episode(&state, &user, *id, body.0).await?,
+    ))
 }

@@ -4,6 +4,7 @@
 mod auth;
 mod bad_input;
 mod health;
+mod kpi;
 mod openapi;
 mod staff_and_teams;
 mod tenancy;
