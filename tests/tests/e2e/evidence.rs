@@ -1,0 +1,625 @@
+//! Field records, invitations and responses: idempotent by device-made id, batches that
+//! commit record by record, invitations opened without a password, and who may see what.
+
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+use soundings_tests::{TestApp, body, error_body, id_of};
+use uuid::Uuid;
+
+struct Org {
+    app: TestApp,
+    admin: String,
+    sam: String,
+    jo: String,
+}
+
+async fn org() -> Org {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    app.create_staff_direct(org, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    app.create_staff_direct(org, "jo@a.example.org", domain::Role::Specialist)
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let jo = app.login("jo@a.example.org").await.access_token;
+    Org {
+        app,
+        admin,
+        sam,
+        jo,
+    }
+}
+
+/// A jobseeker on Sam's caseload with an open episode; returns (participant, episode).
+async fn sams_client(o: &Org, reference: &str) -> (Uuid, Uuid) {
+    let p = id_of(
+        &o.app
+            .create(
+                "/api/participants",
+                &o.sam,
+                &body::participant("jobseeker", reference),
+            )
+            .await,
+    );
+    let e = id_of(
+        &o.app
+            .create(
+                "/api/episodes",
+                &o.sam,
+                &body::episode(p, "2026-01-05", None),
+            )
+            .await,
+    );
+    (p, e)
+}
+
+fn now_minus(minutes: i64) -> String {
+    (Utc::now() - Duration::minutes(minutes)).to_rfc3339()
+}
+
+async fn invite(o: &Org, participant: Uuid, instrument: &str) -> Value {
+    o.app
+        .create(
+            "/api/invitations",
+            &o.sam,
+            &json!({"id": Uuid::new_v4(), "participant_id": participant, "instrument": instrument}),
+        )
+        .await
+}
+
+/// Opens an invitation as a participant's phone would; returns its bearer token.
+async fn open(app: &TestApp, token: &str) -> (String, Value) {
+    let res = app
+        .post("/api/invitations/open", None, &json!({"token": token}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    (
+        v["access_token"].as_str().unwrap().to_owned(),
+        v["survey"].clone(),
+    )
+}
+
+fn own_phone_answer(overall: u8, answered_at: &str) -> Value {
+    json!({"id": Uuid::new_v4(), "answers": [overall, 3, 3, 3, 3],
+           "completion": body::completion("self", "none", "own_device"), "answered_at": answered_at})
+}
+
+#[tokio::test]
+async fn the_same_record_sent_twice_is_stored_once_and_answered_the_same() {
+    let o = org().await;
+    let p = body::participant("jobseeker", "JS-1");
+    let first = o.app.post("/api/participants", Some(&o.sam), &p).await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = o.app.post("/api/participants", Some(&o.sam), &p).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.json::<Value>().await.unwrap(), first);
+    assert_eq!(o.app.count_rows("participant").await, 1);
+
+    let (pid, ep) = sams_client(&o, "JS-2").await;
+    let r = body::satisfaction(
+        pid,
+        "jobseeker_satisfaction",
+        4,
+        &now_minus(3),
+        body::completion("self", "none", "staff_device"),
+    );
+    let r1: Value = o.app.create("/api/responses", &o.sam, &r).await;
+    let r2: Value = o.app.create("/api/responses", &o.sam, &r).await;
+    assert_eq!(r1, r2);
+    assert_eq!(o.app.count_rows("response").await, 1);
+    let _ = ep;
+}
+
+#[tokio::test]
+async fn the_same_id_with_a_different_body_is_a_conflict() {
+    let o = org().await;
+    let mut p = body::participant("jobseeker", "JS-1");
+    o.app.create("/api/participants", &o.sam, &p).await;
+    p["reference"] = json!("JS-CHANGED");
+    let res = o.app.post("/api/participants", Some(&o.sam), &p).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(error_body(res).await["field"], "id");
+    let (pid, _) = sams_client(&o, "JS-2").await;
+    let mut r = body::satisfaction(
+        pid,
+        "jobseeker_satisfaction",
+        4,
+        &now_minus(3),
+        body::completion("self", "none", "staff_device"),
+    );
+    o.app.create("/api/responses", &o.sam, &r).await;
+    r["answers"][0] = json!(1);
+    let res = o.app.post("/api/responses", Some(&o.sam), &r).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(o.app.count_rows("response").await, 1);
+}
+
+#[tokio::test]
+async fn a_batch_with_one_bad_record_stores_the_others() {
+    let o = org().await;
+    let p = body::participant("jobseeker", "JS-9");
+    let pid = id_of(&p);
+    let good_episode = body::episode(pid, "2026-01-05", None);
+    let bad_episode = body::episode(pid, "2026-02-01", Some("2026-01-01"));
+    let session_of_bad = json!({"id": Uuid::new_v4(), "episode_id": id_of(&bad_episode), "held_on": "2026-02-02",
+                                "duration_minutes": 45, "stage": "engagement", "activity": "First meeting"});
+    let response = body::satisfaction(
+        pid,
+        "jobseeker_satisfaction",
+        5,
+        &now_minus(2),
+        body::completion("self", "none", "staff_device"),
+    );
+    let batch = json!({"records": [
+        {"kind": "participant", "body": p},
+        {"kind": "episode", "body": bad_episode},
+        {"kind": "session", "body": session_of_bad},
+        {"kind": "episode", "body": good_episode},
+        {"kind": "response", "body": response},
+        {"kind": "teapot", "body": {}},
+    ]});
+    let res = o.app.post("/api/sync", Some(&o.sam), &batch).await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    let statuses: Vec<u64> = out["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, vec![201, 400, 400, 201, 201, 400]);
+    assert_eq!(out["outcomes"][1]["error"]["field"], "ended_on");
+    assert_eq!(out["outcomes"][2]["error"]["field"], "episode_id");
+    assert_eq!(out["outcomes"][5]["error"]["field"], "kind");
+    assert_eq!(out["outcomes"][0]["id"], json!(pid));
+    assert_eq!(o.app.count_rows("participant").await, 1);
+    assert_eq!(o.app.count_rows("episode").await, 1);
+    assert_eq!(o.app.count_rows("support_session").await, 0);
+    assert_eq!(o.app.count_rows("response").await, 1);
+    // Sending the whole batch again (a retry after a lost answer) doubles nothing.
+    let again: Value = o
+        .app
+        .post("/api/sync", Some(&o.sam), &batch)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["outcomes"][0]["status"], 201);
+    assert_eq!(again["outcomes"][4]["record"], out["outcomes"][4]["record"]);
+    assert_eq!(o.app.count_rows("response").await, 1);
+}
+
+#[tokio::test]
+async fn a_participant_opens_a_link_answers_once_and_sees_only_their_invitation() {
+    let o = org().await;
+    let (pid, _) = sams_client(&o, "JS-1").await;
+    let inv = invite(&o, pid, "jobseeker_satisfaction").await;
+    assert_eq!(inv["short_code"].as_str().unwrap().len(), 8);
+    let (token, survey) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    assert_eq!(survey["instrument"]["key"], "jobseeker_satisfaction");
+    assert_eq!(survey["organisation_name"], "Org A");
+    assert_eq!(survey["answered"], false);
+    // The short code opens the same survey, typed loosely.
+    let code = inv["short_code"].as_str().unwrap().to_lowercase();
+    let spaced = format!("{} {}", &code[..4], &code[4..]);
+    let res = o
+        .app
+        .post(
+            "/api/invitations/open",
+            None,
+            &json!({"short_code": spaced}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let answer = own_phone_answer(5, &now_minus(1));
+    let res = o
+        .app
+        .post("/api/survey/responses", Some(&token), &answer)
+        .await;
+    assert_eq!(res.status(), 201);
+    // Resending the same answer is fine; a second, different answer from this phone is not.
+    assert_eq!(
+        o.app
+            .post("/api/survey/responses", Some(&token), &answer)
+            .await
+            .status(),
+        201
+    );
+    let res = o
+        .app
+        .post(
+            "/api/survey/responses",
+            Some(&token),
+            &own_phone_answer(1, &now_minus(0)),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    error_body(res).await;
+    assert_eq!(o.app.count_rows("response").await, 1);
+    let survey: Value = o
+        .app
+        .get("/api/survey", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(survey["answered"], true);
+
+    // The participant token opens nothing else.
+    for path in [
+        "/api/participants",
+        &format!("/api/invitations/{}", inv["id"].as_str().unwrap()),
+        "/api/auth/me",
+    ] {
+        assert_eq!(o.app.get(path, Some(&token)).await.status(), 401, "{path}");
+    }
+    // Nor can it answer someone else's invitation.
+    let (other, _) = sams_client(&o, "JS-2").await;
+    let other_inv = invite(&o, other, "jobseeker_satisfaction").await;
+    let mut foreign = own_phone_answer(3, &now_minus(0));
+    foreign["invitation_id"] = other_inv["id"].clone();
+    let res = o
+        .app
+        .post("/api/survey/responses", Some(&token), &foreign)
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "invitation_id");
+}
+
+#[tokio::test]
+async fn two_phones_answering_one_invitation_are_both_kept_and_the_first_answered_counts() {
+    let o = org().await;
+    let (pid, _) = sams_client(&o, "JS-1").await;
+    let inv = invite(&o, pid, "jobseeker_satisfaction").await;
+    // Made yesterday, open for four more weeks.
+    o.app.backdate_invitation(id_of(&inv), 1, -27).await;
+    let (phone_a, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    let (phone_b, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    // Phone A answered later but syncs first; phone B answered earlier, offline, syncs later.
+    let a = own_phone_answer(5, &now_minus(5));
+    let b = own_phone_answer(1, &now_minus(10));
+    let ra: Value = o.app.create("/api/survey/responses", &phone_a, &a).await;
+    let rb: Value = o.app.create("/api/survey/responses", &phone_b, &b).await;
+    assert_eq!(ra["second_answer"], false);
+    assert_eq!(rb["second_answer"], false);
+    let ra_now: Value = o.app.create("/api/survey/responses", &phone_a, &a).await;
+    assert_eq!(ra_now["second_answer"], true);
+
+    let today = Utc::now().date_naive();
+    let q = format!(
+        "first={}&last={}",
+        today - Duration::days(2),
+        today + Duration::days(2)
+    );
+    let admin = &o.admin;
+    let k: Value = o
+        .app
+        .get(&format!("/api/kpi/jobseeker-satisfaction?{q}"), Some(admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(k["n"], 1);
+    assert_eq!(k["mean"], 1.0);
+    assert_eq!(k["excluded_second_answers"], 1);
+    assert_eq!(o.app.count_rows("response").await, 2);
+}
+
+#[tokio::test]
+async fn an_invitation_answered_before_expiry_and_synced_after_is_accepted() {
+    let o = org().await;
+    let (pid, _) = sams_client(&o, "JS-1").await;
+    let inv = invite(&o, pid, "jobseeker_satisfaction").await;
+    let (token, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    // The invitation was made 10 days ago and expired yesterday.
+    o.app.backdate_invitation(id_of(&inv), 10, 1).await;
+    let answered_two_days_ago = (Utc::now() - Duration::days(2)).to_rfc3339();
+    let res = o
+        .app
+        .post(
+            "/api/survey/responses",
+            Some(&token),
+            &own_phone_answer(4, &answered_two_days_ago),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    // Answered today: too late.
+    let (pid2, _) = sams_client(&o, "JS-2").await;
+    let inv2 = invite(&o, pid2, "jobseeker_satisfaction").await;
+    let (token2, _) = open(&o.app, inv2["token"].as_str().unwrap()).await;
+    o.app.backdate_invitation(id_of(&inv2), 10, 1).await;
+    let res = o
+        .app
+        .post(
+            "/api/survey/responses",
+            Some(&token2),
+            &own_phone_answer(4, &now_minus(1)),
+        )
+        .await;
+    assert_eq!(res.status(), 410);
+    assert_eq!(error_body(res).await["error"], "expired");
+    // And the expired link no longer opens.
+    let res = o
+        .app
+        .post(
+            "/api/invitations/open",
+            None,
+            &json!({"token": inv2["token"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 410);
+    // An answer dated before the invitation existed is refused.
+    let res = o
+        .app
+        .post(
+            "/api/survey/responses",
+            Some(&token2),
+            &own_phone_answer(4, &(Utc::now() - Duration::days(20)).to_rfc3339()),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "answered_at");
+    assert_eq!(o.app.count_rows("response").await, 1);
+}
+
+#[tokio::test]
+async fn swemwbs_is_refused_until_the_licence_is_recorded() {
+    let o = org().await;
+    let (pid, ep) = sams_client(&o, "JS-1").await;
+    let inv = json!({"id": Uuid::new_v4(), "participant_id": pid, "episode_id": ep, "instrument": "swemwbs", "timing": "start"});
+    let res = o.app.post("/api/invitations", Some(&o.sam), &inv).await;
+    assert_eq!(res.status(), 403);
+    assert!(
+        error_body(res).await["message"]
+            .as_str()
+            .unwrap()
+            .contains("licence")
+    );
+    let form = body::swemwbs(
+        pid,
+        ep,
+        "start",
+        &body::items_for_raw(20),
+        &now_minus(1),
+        "self",
+    );
+    let res = o.app.post("/api/responses", Some(&o.sam), &form).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(o.app.count_rows("response").await, 0);
+
+    o.app.record_licence(&o.admin).await;
+    assert_eq!(
+        o.app
+            .post("/api/invitations", Some(&o.sam), &inv)
+            .await
+            .status(),
+        201
+    );
+    let receipt: Value = o.app.create("/api/responses", &o.sam, &form).await;
+    // Raw 20 is 18.59 on the metric scale: shown to the specialist and client at once.
+    assert_eq!(receipt["swemwbs_raw"], 20);
+    assert_eq!(receipt["swemwbs_metric"], 18.59);
+    assert_eq!(receipt["complete"], true);
+}
+
+#[tokio::test]
+async fn swemwbs_is_only_offered_in_english_and_never_as_easy_read() {
+    let o = org().await;
+    o.app.record_licence(&o.admin).await;
+    let (pid, ep) = sams_client(&o, "JS-1").await;
+    let mut form = body::swemwbs(
+        pid,
+        ep,
+        "start",
+        &body::items_for_raw(20),
+        &now_minus(1),
+        "self",
+    );
+    form["completion"]["language"] = json!("cy");
+    let res = o.app.post("/api/responses", Some(&o.sam), &form).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "completion.language");
+    form["completion"]["language"] = json!("en");
+    form["completion"]["format"] = json!("easy_read");
+    let res = o.app.post("/api/responses", Some(&o.sam), &form).await;
+    assert_eq!(error_body(res).await["field"], "completion.format");
+}
+
+#[tokio::test]
+async fn a_specialist_cannot_reach_another_specialists_caseload() {
+    let o = org().await;
+    let (pid, ep) = sams_client(&o, "JS-1").await;
+    o.app
+        .create(
+            "/api/responses",
+            &o.sam,
+            &body::satisfaction(
+                pid,
+                "jobseeker_satisfaction",
+                2,
+                &now_minus(1),
+                body::completion("self", "none", "staff_device"),
+            ),
+        )
+        .await;
+    assert_eq!(
+        o.app
+            .get(&format!("/api/participants/{pid}"), Some(&o.jo))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        o.app
+            .get(&format!("/api/episodes/{ep}"), Some(&o.jo))
+            .await
+            .status(),
+        404
+    );
+    let list: Vec<Value> = o
+        .app
+        .get("/api/participants", Some(&o.jo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(list.is_empty());
+    let res = o.app.post("/api/invitations", Some(&o.jo), &json!({"id": Uuid::new_v4(), "participant_id": pid, "instrument": "jobseeker_satisfaction"})).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "participant_id");
+    let res = o
+        .app
+        .post(
+            "/api/responses",
+            Some(&o.jo),
+            &body::satisfaction(
+                pid,
+                "jobseeker_satisfaction",
+                5,
+                &now_minus(1),
+                body::completion("self", "none", "staff_device"),
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let session = json!({"id": Uuid::new_v4(), "episode_id": ep, "held_on": "2026-02-02", "duration_minutes": 30, "stage": "engagement", "activity": "Coffee"});
+    assert_eq!(
+        o.app
+            .post("/api/sessions", Some(&o.jo), &session)
+            .await
+            .status(),
+        400
+    );
+    // Sam sees his own.
+    assert_eq!(
+        o.app
+            .get(&format!("/api/participants/{pid}"), Some(&o.sam))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(o.app.count_rows("response").await, 1);
+}
+
+#[tokio::test]
+async fn bad_answers_are_refused_with_the_field_named_and_nothing_stored() {
+    let o = org().await;
+    o.app.record_licence(&o.admin).await;
+    let (pid, ep) = sams_client(&o, "JS-1").await;
+    let staff = body::completion("self", "none", "staff_device");
+    let mut zero = body::satisfaction(
+        pid,
+        "jobseeker_satisfaction",
+        4,
+        &now_minus(1),
+        staff.clone(),
+    );
+    zero["answers"][0] = json!(0);
+    let mut six = zero.clone();
+    six["answers"][0] = json!(4);
+    six["answers"][2] = json!(6);
+    let six_items = body::swemwbs(pid, ep, "end", &[Some(3); 6], &now_minus(1), "self");
+    let mut unknown = body::satisfaction(pid, "happiness_index", 4, &now_minus(1), staff.clone());
+    unknown["id"] = json!(Uuid::new_v4());
+    let mut not_a_date =
+        body::satisfaction(pid, "jobseeker_satisfaction", 4, "yesterday", staff.clone());
+    not_a_date["id"] = json!(Uuid::new_v4());
+    let future = body::satisfaction(
+        pid,
+        "jobseeker_satisfaction",
+        4,
+        &(Utc::now() + Duration::hours(2)).to_rfc3339(),
+        staff.clone(),
+    );
+    let mut bad_support = body::satisfaction(
+        pid,
+        "jobseeker_satisfaction",
+        4,
+        &now_minus(1),
+        staff.clone(),
+    );
+    bad_support["completion"]["support"] = json!("telepathy");
+    for (b, field) in [
+        (zero, "answers[0]"),
+        (six, "answers[2]"),
+        (six_items, "answers"),
+        (unknown, "instrument"),
+        (not_a_date, "answered_at"),
+        (future, "answered_at"),
+        (bad_support, "completion.support"),
+    ] {
+        let res = o.app.post("/api/responses", Some(&o.sam), &b).await;
+        assert_eq!(res.status(), 400, "{b}");
+        assert_eq!(error_body(res).await["field"], field, "{b}");
+    }
+    let mut bad_episode = body::episode(pid, "31/03/2026", None);
+    let res = o
+        .app
+        .post("/api/episodes", Some(&o.sam), &bad_episode)
+        .await;
+    assert_eq!(error_body(res).await["field"], "started_on");
+    bad_episode["started_on"] = json!("2026-03-31");
+    bad_episode["programme"] = json!("other");
+    let res = o
+        .app
+        .post("/api/episodes", Some(&o.sam), &bad_episode)
+        .await;
+    assert_eq!(error_body(res).await["field"], "programme");
+    assert_eq!(o.app.count_rows("response").await, 0);
+    assert_eq!(o.app.count_rows("episode").await, 1);
+}
+
+#[tokio::test]
+async fn a_withdrawn_or_wrong_kind_of_participant_gets_no_invitation() {
+    let o = org().await;
+    let employer = id_of(
+        &o.app
+            .create(
+                "/api/participants",
+                &o.sam,
+                &body::participant("employer", "EMP-1"),
+            )
+            .await,
+    );
+    let res = o
+        .app
+        .post("/api/invitations", Some(&o.sam), &json!({"id": Uuid::new_v4(), "participant_id": employer, "instrument": "jobseeker_satisfaction"}))
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "instrument");
+    let ok = o
+        .app
+        .post("/api/invitations", Some(&o.sam), &json!({"id": Uuid::new_v4(), "participant_id": employer, "instrument": "employer_satisfaction"}))
+        .await;
+    assert_eq!(ok.status(), 201);
+}
+
+#[tokio::test]
+async fn a_wrong_short_code_is_not_found_and_repeated_guessing_is_slowed() {
+    let o = org().await;
+    for i in 0..20 {
+        let res = o
+            .app
+            .post(
+                "/api/invitations/open",
+                None,
+                &json!({"short_code": format!("ZZZZZZ{i:02}")}),
+            )
+            .await;
+        assert_eq!(res.status(), 404);
+    }
+    let res = o
+        .app
+        .post(
+            "/api/invitations/open",
+            None,
+            &json!({"short_code": "ZZZZZZZZ"}),
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    error_body(res).await;
+}
