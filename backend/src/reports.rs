@@ -140,3 +140,56 @@ pub async fn wellbeing(
         small_number,
     ))
 }
+
+/// Due versus answered for the period (and invitations sent versus answered).
+pub async fn coverage(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    time_zone: &str,
+    period: Period,
+    who: &Attribution,
+) -> anyhow::Result<domain::coverage::Coverage> {
+    use domain::coverage::{Answered, CoverageEpisode};
+    let episodes = repo::invitations::episodes_due(db, org, period.first, period.last, who).await?;
+    let ids: Vec<Uuid> = episodes.iter().map(|e| e.id).collect();
+    let mut answered = HashSet::new();
+    for r in repo::invitations::responses_of_episodes(db, org, &ids).await? {
+        let Some(ep) = r.episode_id else { continue };
+        let what = match (r.instrument_key.as_str(), r.timing.as_deref()) {
+            ("jobseeker_satisfaction", _) => Answered::JobseekerSatisfaction,
+            ("employer_satisfaction", _) => Answered::EmployerSatisfaction,
+            ("swemwbs", Some(t)) => Answered::Swemwbs(parsed("timing", t, Timing::parse)?),
+            _ => continue,
+        };
+        answered.insert((ep, what));
+    }
+    let cover: Vec<CoverageEpisode> = episodes
+        .iter()
+        .map(|e| CoverageEpisode {
+            id: e.id,
+            started_on: e.started_on,
+            ended_on: e.ended_on,
+            job_started_on: e.job_started_on,
+            employer_id: e.employer_id,
+        })
+        .collect();
+    // Invitations by the day they were made, in the organisation's time zone.
+    let from = (period.first - chrono::Duration::days(1))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let until = (period.last + chrono::Duration::days(2))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let invitations: Vec<(chrono::NaiveDate, bool)> =
+        repo::invitations::invitations_made(db, org, from, until)
+            .await?
+            .into_iter()
+            .map(|(at, answered)| (crate::capture::local_date(time_zone, at), answered))
+            .collect();
+    Ok(domain::coverage::coverage(
+        period,
+        &cover,
+        &answered,
+        &invitations,
+    ))
+}

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod completion;
+pub mod coverage;
 pub mod error;
 pub mod fixed;
 pub mod instrument;

@@ -145,3 +145,85 @@ pub async fn episodes_with_end_forms_in(
     ids.dedup();
     Ok(ids)
 }
+
+/// Episodes whose start, end or employer-survey date (job start + 4 weeks) falls in the period.
+#[tracing::instrument(skip_all, err)]
+pub async fn episodes_due(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+    who: &Attribution,
+) -> Result<Vec<crate::entities::episode::Model>, DbErr> {
+    use crate::entities::episode;
+    let lag = domain::coverage::EMPLOYER_SURVEY_AFTER;
+    let mut q = episode::Entity::find()
+        .filter(episode::Column::OrganisationId.eq(org))
+        .filter(
+            Condition::any()
+                .add(episode::Column::StartedOn.between(first, last))
+                .add(episode::Column::EndedOn.between(first, last))
+                .add(episode::Column::JobStartedOn.between(first - lag, last - lag)),
+        );
+    if let Some(t) = who.team_id {
+        q = q.filter(episode::Column::TeamId.eq(t));
+    }
+    if let Some(s) = who.specialist_id {
+        q = q.filter(episode::Column::SpecialistId.eq(s));
+    }
+    if let Some(p) = &who.programme {
+        q = q.filter(episode::Column::Programme.eq(p.as_str()));
+    }
+    q.all(db).await
+}
+
+/// Every response linked to the given episodes (instrument and timing are what coverage needs).
+#[tracing::instrument(skip_all, err)]
+pub async fn responses_of_episodes(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    episodes: &[Uuid],
+) -> Result<Vec<response::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in episodes.chunks(500) {
+        out.extend(
+            response::Entity::find()
+                .filter(response::Column::OrganisationId.eq(org))
+                .filter(response::Column::EpisodeId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Invitations made between two instants, each with whether anyone answered it.
+#[tracing::instrument(skip_all, err)]
+pub async fn invitations_made(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    from: chrono::DateTime<chrono::Utc>,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<(chrono::DateTime<chrono::Utc>, bool)>, DbErr> {
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::OrganisationId.eq(org))
+        .filter(invitation::Column::CreatedAt.gte(from))
+        .filter(invitation::Column::CreatedAt.lt(until))
+        .all(db)
+        .await?;
+    let mut answered = std::collections::HashSet::new();
+    let ids: Vec<Uuid> = invitations.iter().map(|i| i.id).collect();
+    for chunk in ids.chunks(500) {
+        for r in response::Entity::find()
+            .filter(response::Column::InvitationId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            answered.extend(r.invitation_id);
+        }
+    }
+    Ok(invitations
+        .iter()
+        .map(|i| (i.created_at, answered.contains(&i.id)))
+        .collect())
+}

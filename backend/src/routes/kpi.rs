@@ -271,3 +271,26 @@ pub async fn trend(
     }
     Ok(web::Json(out))
 }
+
+#[utoipa::path(
+    tag = "kpi",
+    security(("bearer" = [])),
+    params(KpiQuery),
+    responses((status = 200, description = "People due each survey in the period and how many answered", body = domain::coverage::Coverage), (status = 400, body = ErrorBody))
+)]
+#[get("/kpi/coverage")]
+#[tracing::instrument(skip_all, err)]
+pub async fn coverage(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    q: web::Query<KpiQuery>,
+) -> Result<web::Json<domain::coverage::Coverage>> {
+    let (period, who) = scope(&user, &q)?;
+    let tz = repo::orgs::get(&state.db, user.organisation_id)
+        .await?
+        .map(|o| o.time_zone)
+        .unwrap_or_else(|| "Europe/London".into());
+    Ok(web::Json(
+        reports::coverage(&state.db, user.organisation_id, &tz, period, &who).await?,
+    ))
+}

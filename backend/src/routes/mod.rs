@@ -120,6 +120,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(kpi::kpi_d)
             .service(kpi::wellbeing)
             .service(kpi::trend)
+            .service(kpi::coverage)
             .default_service(web::to(unknown_route)),
     );
 }

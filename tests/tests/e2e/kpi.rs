@@ -448,3 +448,53 @@ async fn a_kpi_query_with_a_bad_date_names_the_field() {
     }
     let _ = (&w.admin, &w.jo);
 }
+
+#[tokio::test]
+async fn coverage_counts_who_was_due_a_survey_and_who_answered() {
+    let w = world().await;
+    wellbeing_forms(&w).await;
+    let j = futures_ids(&w).await;
+    // EP2's client started a job on 10 February with employer E1: the employer is due a
+    // survey four weeks later, 10 March.
+    let e1 = person(&w.app, &w.manager, "employer", "E1").await;
+    let res = w
+        .app
+        .patch(
+            &format!("/api/episodes/{}", w.episodes[1]),
+            Some(&w.manager),
+            &json!({"job_started_on": "2026-02-10", "employer_id": e1}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // EP1's client answered the jobseeker survey (linked to the episode).
+    let mut r = body::satisfaction(
+        j[0],
+        "jobseeker_satisfaction",
+        5,
+        "2026-03-21T10:00:00Z",
+        body::completion("self", "none", "staff_device"),
+    );
+    r["episode_id"] = json!(w.episodes[0]);
+    send(&w.app, &w.manager, r).await;
+
+    let c = kpi(&w.app, &w.manager, "/api/kpi/coverage", MARCH).await;
+    // Started in March: EP4, with no start form.
+    assert_eq!(
+        c["swemwbs_start"],
+        json!({"due": 1, "answered": 0, "pct": 0.0})
+    );
+    // Ended in March: EP1, EP2, EP3, EP5; end forms for the first three.
+    assert_eq!(
+        c["swemwbs_end"],
+        json!({"due": 4, "answered": 3, "pct": 75.0})
+    );
+    assert_eq!(
+        c["jobseeker_satisfaction"],
+        json!({"due": 4, "answered": 1, "pct": 25.0})
+    );
+    assert_eq!(
+        c["employer_satisfaction"],
+        json!({"due": 1, "answered": 0, "pct": 0.0})
+    );
+    assert_eq!(c["invitations_sent"], 0);
+}

@@ -1,0 +1,200 @@
+//! Coverage: how many people were *due* a survey in a period and how many answered, so a
+//! response rate cannot be raised by inviting only the happy (DESIGN.md §4).
+
+use crate::fixed::Hundredths;
+use crate::kpi::Timing;
+use crate::period::Period;
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// Employers are asked once per placement, from this long after the job start.
+pub const EMPLOYER_SURVEY_AFTER: Duration = Duration::weeks(4);
+
+#[derive(Debug, Clone, Copy)]
+pub struct CoverageEpisode {
+    pub id: Uuid,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub job_started_on: Option<NaiveDate>,
+    pub employer_id: Option<Uuid>,
+}
+
+/// What has been answered for an episode (any date: an answer that came late still counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Answered {
+    JobseekerSatisfaction,
+    EmployerSatisfaction,
+    Swemwbs(Timing),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DueAnswered {
+    pub due: u64,
+    pub answered: u64,
+    /// answered / due, as a percentage to 2 decimals; absent when nothing was due.
+    pub pct: Option<Hundredths>,
+}
+
+impl DueAnswered {
+    fn add(&mut self, answered: bool) {
+        self.due += 1;
+        if answered {
+            self.answered += 1;
+        }
+        self.pct = Hundredths::percent(self.answered as i64, self.due as i64);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Coverage {
+    pub period: Period,
+    /// Due for every episode that ended in the period.
+    pub jobseeker_satisfaction: DueAnswered,
+    /// Due once per placement, four weeks after the job start.
+    pub employer_satisfaction: DueAnswered,
+    /// Due at every episode start.
+    pub swemwbs_start: DueAnswered,
+    /// Due at every episode end.
+    pub swemwbs_end: DueAnswered,
+    /// Secondary: invitations made in the period, and how many of them were answered.
+    pub invitations_sent: u64,
+    pub invitations_answered: u64,
+}
+
+pub fn coverage(
+    period: Period,
+    episodes: &[CoverageEpisode],
+    answered: &HashSet<(Uuid, Answered)>,
+    invitations: &[(NaiveDate, bool)],
+) -> Coverage {
+    let has = |id: Uuid, what: Answered| answered.contains(&(id, what));
+    let mut c = Coverage {
+        period,
+        jobseeker_satisfaction: DueAnswered::default(),
+        employer_satisfaction: DueAnswered::default(),
+        swemwbs_start: DueAnswered::default(),
+        swemwbs_end: DueAnswered::default(),
+        invitations_sent: 0,
+        invitations_answered: 0,
+    };
+    for e in episodes {
+        if period.contains(e.started_on) {
+            c.swemwbs_start
+                .add(has(e.id, Answered::Swemwbs(Timing::Start)));
+        }
+        if e.ended_on.is_some_and(|d| period.contains(d)) {
+            c.swemwbs_end.add(has(e.id, Answered::Swemwbs(Timing::End)));
+            c.jobseeker_satisfaction
+                .add(has(e.id, Answered::JobseekerSatisfaction));
+        }
+        if let (Some(job), Some(_)) = (e.job_started_on, e.employer_id)
+            && period.contains(job + EMPLOYER_SURVEY_AFTER)
+        {
+            c.employer_satisfaction
+                .add(has(e.id, Answered::EmployerSatisfaction));
+        }
+    }
+    for (made_on, was_answered) in invitations {
+        if period.contains(*made_on) {
+            c.invitations_sent += 1;
+            if *was_answered {
+                c.invitations_answered += 1;
+            }
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn due_and_answered_follow_starts_ends_and_placements() {
+        let march = Period::month(2026, 3).unwrap();
+        let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let episodes = [
+            // starts and ends in March; start form done, end form and survey missing
+            CoverageEpisode {
+                id: a,
+                started_on: d("2026-03-01"),
+                ended_on: Some(d("2026-03-31")),
+                job_started_on: None,
+                employer_id: None,
+            },
+            // ended in March with everything done; job started 4 weeks before 10 March
+            CoverageEpisode {
+                id: b,
+                started_on: d("2025-01-01"),
+                ended_on: Some(d("2026-03-15")),
+                job_started_on: Some(d("2026-02-10")),
+                employer_id: Some(Uuid::from_u128(9)),
+            },
+            // placement due on 1 April: not March's
+            CoverageEpisode {
+                id: c,
+                started_on: d("2025-01-01"),
+                ended_on: None,
+                job_started_on: Some(d("2026-03-04")),
+                employer_id: Some(Uuid::from_u128(9)),
+            },
+        ];
+        let answered: HashSet<_> = [
+            (a, Answered::Swemwbs(Timing::Start)),
+            (b, Answered::Swemwbs(Timing::End)),
+            (b, Answered::JobseekerSatisfaction),
+            (b, Answered::EmployerSatisfaction),
+        ]
+        .into_iter()
+        .collect();
+        let k = coverage(
+            march,
+            &episodes,
+            &answered,
+            &[
+                (d("2026-03-02"), true),
+                (d("2026-03-03"), false),
+                (d("2026-04-01"), true),
+            ],
+        );
+        assert_eq!((k.swemwbs_start.due, k.swemwbs_start.answered), (1, 1));
+        assert_eq!((k.swemwbs_end.due, k.swemwbs_end.answered), (2, 1));
+        assert_eq!(k.swemwbs_end.pct, Some(Hundredths(5000)));
+        assert_eq!(
+            (
+                k.jobseeker_satisfaction.due,
+                k.jobseeker_satisfaction.answered
+            ),
+            (2, 1)
+        );
+        assert_eq!(
+            (
+                k.employer_satisfaction.due,
+                k.employer_satisfaction.answered
+            ),
+            (1, 1)
+        );
+        assert_eq!((k.invitations_sent, k.invitations_answered), (2, 1));
+    }
+
+    #[test]
+    fn nothing_due_means_no_percentage() {
+        let k = coverage(Period::month(2026, 3).unwrap(), &[], &HashSet::new(), &[]);
+        assert_eq!(
+            k.swemwbs_start,
+            DueAnswered {
+                due: 0,
+                answered: 0,
+                pct: None
+            }
+        );
+    }
+}
