@@ -1,6 +1,6 @@
 //! The `soundings` command line: serve, migrate, seed the demo, and administer without SQL.
 
-use crate::{auth, config::Config, db, demo, repo, startup::Application};
+use crate::{auth, config::Config, db, demo, repo, startup::Application, transfer};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use domain::{Email, Name, Password, Role};
@@ -28,6 +28,26 @@ pub enum Command {
     Migrate,
     /// Seed the demo organisation (only into a database with no organisations yet).
     Demo,
+    /// Import the audit spreadsheet (episodes, then responses) into an organisation.
+    /// All rows of a file or none: refused rows are listed and nothing is written.
+    Import {
+        /// Email of the admin the imported records are recorded as made by.
+        #[arg(long = "as")]
+        as_admin: String,
+        #[arg(long)]
+        episodes: Option<std::path::PathBuf>,
+        #[arg(long)]
+        responses: Option<std::path::PathBuf>,
+    },
+    /// Export an organisation's episodes and responses as CSV files.
+    Export {
+        #[arg(long)]
+        org: Uuid,
+        #[arg(long)]
+        episodes: Option<std::path::PathBuf>,
+        #[arg(long)]
+        responses: Option<std::path::PathBuf>,
+    },
     /// Manage organisations and staff accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -73,6 +93,64 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             match demo::seed(&conn).await? {
                 true => println!("demo organisation seeded; logins are in the README"),
                 false => println!("the database already has organisations; demo not seeded"),
+            }
+        }
+        Command::Import {
+            as_admin,
+            episodes,
+            responses,
+        } => {
+            let conn = db::connect(cli.config.database_url.expose()).await?;
+            db::migrate(&conn).await?;
+            let email = Email::parse(&as_admin).context("--as")?;
+            let admin = repo::staff::find_by_email(&conn, email.as_str())
+                .await?
+                .filter(|s| s.role == Role::Admin.as_str() && s.active)
+                .context("--as must be an active admin's email")?;
+            for (what, path) in [("episodes", episodes), ("responses", responses)] {
+                let Some(path) = path else { continue };
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                let result = match what {
+                    "episodes" => {
+                        transfer::import_episodes(&conn, admin.organisation_id, admin.id, &text)
+                            .await
+                    }
+                    _ => {
+                        transfer::import_responses(&conn, admin.organisation_id, admin.id, &text)
+                            .await
+                    }
+                };
+                match result {
+                    Ok(r) => println!(
+                        "{what}: {} imported, {} already there",
+                        r.imported, r.unchanged
+                    ),
+                    Err(e) => {
+                        let body = e.body();
+                        eprintln!("{what}: {}", body.message);
+                        for row in body.rows.unwrap_or_default() {
+                            eprintln!("  row {}: {}: {}", row.row, row.field, row.message);
+                        }
+                        bail!("{what} not imported");
+                    }
+                }
+            }
+        }
+        Command::Export {
+            org,
+            episodes,
+            responses,
+        } => {
+            let conn = db::connect(cli.config.database_url.expose()).await?;
+            db::migrate(&conn).await?;
+            if let Some(path) = episodes {
+                std::fs::write(&path, transfer::export_episodes(&conn, org).await?)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            if let Some(path) = responses {
+                std::fs::write(&path, transfer::export_responses(&conn, org).await?)
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
         }
         Command::Admin(cmd) => {

@@ -29,6 +29,8 @@ pub enum ApiError {
     },
     #[error("{0}")]
     Expired(&'static str),
+    #[error("{} rows of the file were refused; nothing was imported", .0.len())]
+    InvalidRows(Vec<domain::RowError>),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     #[error(transparent)]
@@ -61,6 +63,7 @@ impl ApiError {
             ApiError::NotFound(_) => ErrorCode::NotFound,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
             ApiError::Expired(_) => ErrorCode::Expired,
+            ApiError::InvalidRows(_) => ErrorCode::InvalidField,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
@@ -69,6 +72,9 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         let field = match self {
             ApiError::InvalidField { field, .. } => Some(field.clone()),
+            ApiError::InvalidRows(rows) => {
+                rows.first().map(|r| format!("row {}: {}", r.row, r.field))
+            }
             ApiError::Conflict { field, .. } => field.clone(),
             _ => None,
         };
@@ -82,6 +88,10 @@ impl ApiError {
             error: self.code(),
             field,
             message,
+            rows: match self {
+                ApiError::InvalidRows(rows) => Some(rows.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -103,6 +113,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Expired(_) => StatusCode::GONE,
+            ApiError::InvalidRows(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

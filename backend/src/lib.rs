@@ -15,5 +15,6 @@ pub mod reports;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod transfer;
 
 pub use error::{ApiError, Result};

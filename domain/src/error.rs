@@ -29,4 +29,16 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub message: String,
+    /// For a file import: every row refused, so the whole file can be fixed in one go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<RowError>>,
+}
+
+/// One refused row of an imported file (rows count from 1 after the header line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowError {
+    pub row: usize,
+    pub field: String,
+    pub message: String,
 }

@@ -14,6 +14,6 @@ pub mod records;
 pub mod swemwbs;
 pub mod values;
 
-pub use error::{ErrorBody, ErrorCode};
+pub use error::{ErrorBody, ErrorCode, RowError};
 pub use fixed::Hundredths;
 pub use values::{Email, Name, ParseError, Password, Rating, Role};

@@ -16,7 +16,6 @@ use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 /// How long `wait_for_text` and `service_worker_registered` keep trying.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -200,7 +199,9 @@ async fn wait_until_ready(driver: &mut Child, port: u16) -> anyhow::Result<()> {
         if let Some(status) = driver.try_wait().context("checking on chromedriver")? {
             bail!("chromedriver exited at start with {status} (port {port} taken?)");
         }
-        if let Ok(body) = http_get_local(port, "/status").await
+        let status =
+            tokio::task::spawn_blocking(move || local_request(port, "GET", "/status")).await?;
+        if let Ok(body) = status
             && serde_json::from_str::<Value>(&body)
                 .is_ok_and(|status| status["value"]["ready"] == true)
         {
@@ -211,22 +212,6 @@ async fn wait_until_ready(driver: &mut Child, port: u16) -> anyhow::Result<()> {
         }
         tokio::time::sleep(POLL).await;
     }
-}
-
-/// A minimal HTTP GET to 127.0.0.1, enough for chromedriver's status page, without an
-/// HTTP client dependency.
-async fn http_get_local(port: u16, path: &str) -> anyhow::Result<String> {
-    let mut stream = tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await?;
-    // chromedriver refuses HTTP/1.0; "close" makes reading to the end read exactly one answer.
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    let (_, body) = response
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| anyhow!("malformed HTTP response from chromedriver"))?;
-    Ok(body.to_owned())
 }
 
 async fn connect(
@@ -287,20 +272,46 @@ fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
 }
 
 /// Ends a session without the async client, for `Drop`. Best effort: if it fails, killing
-/// chromedriver is all that is left to do.
+/// chromedriver is all that is left to do. Waiting for the answer waits until chromedriver
+/// has quit Chromium.
 fn delete_session(port: u16, session_id: &str) {
+    let _ = local_request(port, "DELETE", &format!("/session/{session_id}"));
+}
+
+/// One bodiless request to chromedriver, without an HTTP client dependency. Hand-rolled with
+/// care: chromedriver answers `Connection: close` but keeps the socket open, so the body is
+/// read by its Content-Length, and every step has a timeout.
+fn local_request(port: u16, method: &str, path: &str) -> anyhow::Result<String> {
+    const TIMEOUT: Duration = Duration::from_secs(10);
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let Ok(mut stream) = TcpStream::connect_timeout(&address, Duration::from_secs(2)) else {
-        return;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let request = format!(
-        "DELETE /session/{session_id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
-         Connection: close\r\nContent-Length: 0\r\n\r\n"
-    );
-    if stream.write_all(request.as_bytes()).is_ok() {
-        // Reading to the end waits until chromedriver has quit Chromium.
-        let _ = stream.read_to_end(&mut Vec::new());
+    let mut stream = TcpStream::connect_timeout(&address, TIMEOUT)?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    stream.set_write_timeout(Some(TIMEOUT))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n"
+    )?;
+    let mut response = Vec::new();
+    let mut chunk = [0; 4096];
+    loop {
+        if let Some(head_end) = response.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&response[..head_end]);
+            let length = head
+                .lines()
+                .filter_map(|line| line.split_once(':'))
+                .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, value)| value.trim().parse::<usize>().ok())
+                .ok_or_else(|| anyhow!("chromedriver answered without a Content-Length"))?;
+            let body = head_end + 4;
+            if response.len() >= body + length {
+                return Ok(String::from_utf8_lossy(&response[body..body + length]).into_owned());
+            }
+        }
+        let read = stream.read(&mut chunk)?;
+        if read == 0 {
+            bail!("chromedriver closed the connection mid-answer");
+        }
+        response.extend_from_slice(&chunk[..read]);
     }
 }
 
@@ -314,7 +325,10 @@ impl WebDriverCompatibleCommand for BrowserLog {
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {

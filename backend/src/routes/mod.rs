@@ -10,6 +10,7 @@ mod settings;
 mod staff;
 mod surveys;
 mod teams;
+mod transfer;
 
 use crate::error::ApiError;
 use actix_web::{
@@ -45,6 +46,7 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
         (name = "surveys", description = "Invitations, opening them without a password, and responses"),
         (name = "kpi", description = "KPI C, KPI D, wellbeing change and trends, exactly as DESIGN.md section 4 defines them"),
         (name = "settings", description = "Organisation settings"),
+        (name = "transfer", description = "The SEQF audit spreadsheet: CSV export and import (docs/formats.md)"),
     )
 )]
 pub struct ApiDoc;
@@ -121,6 +123,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(kpi::wellbeing)
             .service(kpi::trend)
             .service(kpi::coverage)
+            .service(transfer::export_episodes)
+            .service(transfer::export_responses)
+            .service(transfer::import_episodes)
+            .service(transfer::import_responses)
             .default_service(web::to(unknown_route)),
     );
 }
@@ -194,6 +200,9 @@ pub fn static_files(cfg: &mut web::ServiceConfig, dir: &Path) {
 async fn unknown_route() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound("no such route"))
 }
+
+/// Largest CSV file accepted for import.
+pub const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 
 /// Extractor settings: a bad path segment (not a UUID) is simply "not found"; a bad query is
 /// a named field error.
