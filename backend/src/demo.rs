@@ -1,8 +1,20 @@
-//! The demo organisation: what someone trying Soundings logs into. Its logins are in the README.
+//! The demo organisation: what someone trying Soundings logs into. Its logins are in the
+//! README. It holds 18 months of made-up but plausible work, so the KPIs and trends show
+//! something: episodes starting and ending, SWEMWBS at start and end, satisfaction surveys from
+//! jobseekers and employers, with the mix of formats and help a real service sees. The data comes
+//! from a fixed seed, laid out backwards from today, so demos look alike whenever they start.
 
-use crate::{auth, repo};
-use domain::Role;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use crate::{
+    auth,
+    capture::{body_hash, local_date},
+    entities::{episode, organisation_setting, participant, response},
+    repo,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::{Role, instrument::InstrumentDefinition, swemwbs::SwemwbsForm};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use uuid::Uuid;
 
 pub const DEMO_ORGANISATION: &str = "Demo Supported Employment Service";
 pub const DEMO_PASSWORD: &str = "soundings-demo";
@@ -23,12 +35,27 @@ pub const DEMO_STAFF: &[(&str, &str, Role, Option<usize>)] = &[
         Some(0),
     ),
     (
+        "priya@demo.example.org",
+        "Priya Specialist",
+        Role::Specialist,
+        Some(0),
+    ),
+    (
         "jo@demo.example.org",
         "Jo Specialist",
         Role::Specialist,
         Some(1),
     ),
+    (
+        "tom@demo.example.org",
+        "Tom Specialist",
+        Role::Specialist,
+        Some(1),
+    ),
 ];
+
+const MONTHS: i64 = 18;
+const STARTS_PER_MONTH: usize = 5;
 
 /// Seeds the demo into an empty database. Returns false (and changes nothing) otherwise.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
@@ -42,12 +69,15 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     for name in ["North team", "South team"] {
         teams.push(repo::teams::create(&txn, org.id, name).await?.id);
     }
+    let mut specialists = Vec::new();
+    let mut admin = None;
     for (email, name, role, team) in DEMO_STAFF {
-        repo::staff::create(
+        let team_id = team.and_then(|i| teams.get(i).copied());
+        let s = repo::staff::create(
             &txn,
             repo::staff::NewStaff {
                 organisation_id: org.id,
-                team_id: team.and_then(|i| teams.get(i).copied()),
+                team_id,
                 name,
                 email,
                 role: *role,
@@ -55,8 +85,299 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
             },
         )
         .await?;
+        match role {
+            Role::Specialist => specialists.push((s.id, team_id)),
+            Role::Admin => admin = Some(s.id),
+            Role::Manager => {}
+        }
     }
+    let admin = admin.ok_or_else(|| anyhow::anyhow!("the demo has no admin"))?;
+    organisation_setting::ActiveModel {
+        organisation_id: Set(org.id),
+        swemwbs_licence_held: Set(true),
+        swemwbs_licence_reference: Set(Some("Demo: licence held (example)".into())),
+        swemwbs_licence_recorded_at: Set(Some(Utc::now())),
+        swemwbs_licence_recorded_by: Set(Some(admin)),
+        small_number: Set(domain::kpi::DEFAULT_SMALL_NUMBER as i32),
+        change_threshold: Set(domain::kpi::DEFAULT_CHANGE_THRESHOLD.0 as i32),
+    }
+    .insert(&txn)
+    .await?;
+    let instruments = [
+        repo::instruments::latest(&txn, "jobseeker_satisfaction").await?,
+        repo::instruments::latest(&txn, "employer_satisfaction").await?,
+        repo::instruments::latest(&txn, "swemwbs").await?,
+    ];
+    let [Some(jobseeker), Some(employer), Some(swemwbs)] = instruments else {
+        anyhow::bail!("the instruments are missing; migrations not applied?");
+    };
+    let mut g = Generator {
+        rng: StdRng::seed_from_u64(2026),
+        org: org.id,
+        author: admin,
+        tz: org.time_zone.clone(),
+        today: Utc::now().date_naive(),
+    };
+    g.history(&txn, &specialists, [&jobseeker, &employer, &swemwbs])
+        .await?;
     txn.commit().await?;
     tracing::info!("demo organisation seeded");
     Ok(true)
+}
+
+struct Generator {
+    rng: StdRng,
+    org: Uuid,
+    author: Uuid,
+    tz: String,
+    today: NaiveDate,
+}
+
+/// Seven SWEMWBS items adding up to `raw`.
+fn items_for_raw(raw: u8) -> Vec<Option<u8>> {
+    let mut items = [1u8; 7];
+    let mut left = raw.clamp(7, 35) - 7;
+    for i in items.iter_mut() {
+        let add = left.min(4);
+        *i += add;
+        left -= add;
+    }
+    items.iter().map(|v| Some(*v)).collect()
+}
+
+impl Generator {
+    fn pick<T: Copy>(&mut self, weighted: &[(T, u32)]) -> T {
+        let total: u32 = weighted.iter().map(|w| w.1).sum();
+        let mut roll = self.rng.gen_range(0..total.max(1));
+        for (v, w) in weighted {
+            if roll < *w {
+                return *v;
+            }
+            roll -= w;
+        }
+        weighted[0].0
+    }
+
+    fn chance(&mut self, pct: u32) -> bool {
+        self.rng.gen_range(0..100) < pct
+    }
+
+    fn at(&mut self, day: NaiveDate) -> DateTime<Utc> {
+        let minutes = self.rng.gen_range(9 * 60..17 * 60);
+        day.and_hms_opt(0, 0, 0)
+            .map_or_else(Utc::now, |d| d.and_utc())
+            + Duration::minutes(minutes)
+    }
+
+    fn person(&mut self, kind: &str, reference: String) -> participant::ActiveModel {
+        let id = Uuid::new_v4();
+        let now = Utc::now();
+        participant::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(self.org),
+            kind: Set(kind.to_owned()),
+            body_hash: Set(body_hash(&(id, &reference))),
+            reference: Set(reference),
+            name: Set(None),
+            email: Set(None),
+            phone: Set(None),
+            language: Set(if self.chance(8) { "cy" } else { "en" }.to_owned()),
+            accessibility: Set("{}".into()),
+            equality: Set("{}".into()),
+            withdrawn_at: Set(None),
+            created_by: Set(self.author),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn answer(
+        &mut self,
+        def: &InstrumentDefinition,
+        participant: Uuid,
+        ep: &episode::Model,
+        timing: Option<&str>,
+        answers: Vec<Option<u8>>,
+        day: NaiveDate,
+        easy_read_ok: bool,
+    ) -> response::ActiveModel {
+        let answered_at = self.at(day);
+        let swemwbs = def.key == "swemwbs";
+        let form = SwemwbsForm::parse(&answers).ok().filter(|_| swemwbs);
+        let respondent = self.pick(&[("self", 95), ("proxy", 5)]);
+        let support = self.pick(&[("none", 70), ("read_aloud", 20), ("staff_assisted", 10)]);
+        let channel = self.pick(&[
+            ("own_device", 50),
+            ("staff_device", 40),
+            ("paper_transcribed", 10),
+        ]);
+        let format = if easy_read_ok && self.chance(25) {
+            "easy_read"
+        } else {
+            "standard"
+        };
+        let id = Uuid::new_v4();
+        response::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(self.org),
+            invitation_id: Set(None),
+            participant_id: Set(participant),
+            episode_id: Set(Some(ep.id)),
+            instrument_key: Set(def.key.clone()),
+            instrument_version: Set(def.version),
+            timing: Set(timing.map(str::to_owned)),
+            answers: Set(serde_json::to_string(&answers).unwrap_or_default()),
+            overall: Set(if swemwbs {
+                None
+            } else {
+                answers.first().copied().flatten().map(i16::from)
+            }),
+            swemwbs_raw: Set(form.as_ref().and_then(|f| f.raw()).map(i16::from)),
+            swemwbs_metric: Set(form
+                .as_ref()
+                .and_then(|f| f.metric())
+                .and_then(|m| i32::try_from(m.0).ok())),
+            complete: Set(answers.iter().all(Option::is_some)),
+            respondent: Set(respondent.to_owned()),
+            support: Set(support.to_owned()),
+            channel: Set(channel.to_owned()),
+            format: Set(format.to_owned()),
+            language: Set("en".to_owned()),
+            answered_at: Set(answered_at),
+            answered_on: Set(local_date(&self.tz, answered_at)),
+            received_at: Set(answered_at + Duration::minutes(self.rng.gen_range(0..3000))),
+            author_id: Set(Some(self.author)),
+            participant_session_id: Set(None),
+            specialist_id: Set(Some(ep.specialist_id)),
+            team_id: Set(ep.team_id),
+            programme: Set(Some(ep.programme.clone())),
+            comment: Set(None),
+            body_hash: Set(body_hash(&id)),
+        }
+    }
+
+    fn satisfaction_answers(&mut self, mood: i32) -> Vec<Option<u8>> {
+        (0..5)
+            .map(|_| {
+                let v = (mood + self.rng.gen_range(-1..=1)).clamp(1, 5);
+                if self.chance(4) {
+                    None
+                } else {
+                    u8::try_from(v).ok()
+                }
+            })
+            .collect()
+    }
+
+    async fn history(
+        &mut self,
+        db: &impl ConnectionTrait,
+        specialists: &[(Uuid, Option<Uuid>)],
+        [jobseeker, employer, swemwbs]: [&InstrumentDefinition; 3],
+    ) -> anyhow::Result<()> {
+        let mut employers = Vec::new();
+        for i in 1..=30 {
+            let e = self
+                .person("employer", format!("EMP-{i:03}"))
+                .insert(db)
+                .await?;
+            employers.push(e.id);
+        }
+        let first_month = self.today - Duration::days(30 * MONTHS);
+        let mut n = 0;
+        for month in 0..MONTHS {
+            for _ in 0..STARTS_PER_MONTH {
+                n += 1;
+                let started = first_month + Duration::days(30 * month + self.rng.gen_range(0..30));
+                let js = self
+                    .person("jobseeker", format!("JS-{n:04}"))
+                    .insert(db)
+                    .await?;
+                let (specialist, team) = specialists[self.rng.gen_range(0..specialists.len())];
+                let length = Duration::days(self.rng.gen_range(120..360));
+                let ended = Some(started + length).filter(|d| *d < self.today);
+                let job = Some(started + Duration::days(self.rng.gen_range(40..110))).filter(|d| {
+                    *d < self.today && ended.is_none_or(|e| *d <= e) && self.chance(55)
+                });
+                let employer_id = job.map(|_| employers[self.rng.gen_range(0..employers.len())]);
+                let id = Uuid::new_v4();
+                let now = Utc::now();
+                let ep = episode::ActiveModel {
+                    id: Set(id),
+                    organisation_id: Set(self.org),
+                    participant_id: Set(js.id),
+                    specialist_id: Set(specialist),
+                    team_id: Set(team),
+                    programme: Set(if self.chance(80) { "seqf" } else { "ips" }.to_owned()),
+                    referred_on: Set(Some(started - Duration::days(self.rng.gen_range(5..40)))),
+                    started_on: Set(started),
+                    profile_started_on: Set(Some(
+                        started + Duration::days(self.rng.gen_range(7..30)),
+                    )
+                    .filter(|d| *d < self.today)),
+                    job_started_on: Set(job),
+                    ended_on: Set(ended),
+                    employer_id: Set(employer_id),
+                    created_by: Set(self.author),
+                    body_hash: Set(body_hash(&id)),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(db)
+                .await?;
+
+                let start_raw: i32 = self.rng.gen_range(12..27);
+                if self.chance(90) {
+                    let mut items = items_for_raw(start_raw as u8);
+                    if self.chance(5) {
+                        items[3] = None;
+                    }
+                    self.answer(swemwbs, js.id, &ep, Some("start"), items, started, false)
+                        .insert(db)
+                        .await?;
+                }
+                let Some(ended) = ended else { continue };
+                let change: i32 = self.rng.gen_range(-4..=9);
+                if self.chance(80) {
+                    let end_raw = (start_raw + change).clamp(7, 35) as u8;
+                    self.answer(
+                        swemwbs,
+                        js.id,
+                        &ep,
+                        Some("end"),
+                        items_for_raw(end_raw),
+                        ended,
+                        false,
+                    )
+                    .insert(db)
+                    .await?;
+                }
+                if self.chance(75) {
+                    let mood = self.pick(&[(5, 45), (4, 35), (3, 12), (2, 6), (1, 2)]);
+                    let answers = self.satisfaction_answers(mood);
+                    let day = ended + Duration::days(self.rng.gen_range(0..10));
+                    if day < self.today {
+                        self.answer(jobseeker, js.id, &ep, None, answers, day, true)
+                            .insert(db)
+                            .await?;
+                    }
+                }
+                if let (Some(job), Some(employer_id)) = (job, employer_id) {
+                    let due = job + domain::coverage::EMPLOYER_SURVEY_AFTER;
+                    if due < self.today && self.chance(60) {
+                        let mood = self.pick(&[(5, 40), (4, 40), (3, 12), (2, 6), (1, 2)]);
+                        let answers = self.satisfaction_answers(mood);
+                        let day = due + Duration::days(self.rng.gen_range(0..20));
+                        if day < self.today {
+                            self.answer(employer, employer_id, &ep, None, answers, day, false)
+                                .insert(db)
+                                .await?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }

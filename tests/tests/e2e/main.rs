@@ -3,6 +3,7 @@
 
 mod auth;
 mod bad_input;
+mod demo;
 mod evidence;
 mod health;
 mod kpi;
