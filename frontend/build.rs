@@ -47,8 +47,8 @@ fn run() -> Result<(), String> {
         ));
     }
 
-    let out = Path::new(&env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?)
-        .join("messages.rs");
+    let out =
+        Path::new(&env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?).join("messages.rs");
     fs::write(&out, generate(reference, &catalogues))
         .map_err(|e| format!("writing {}: {e}", out.display()))
 }
@@ -69,12 +69,8 @@ fn language_code(path: &Path) -> Result<String, String> {
 
 fn read_catalogue(path: &Path) -> Result<Catalogue, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let catalogue: Catalogue = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}: expected a flat object of strings: {e}",
-            path.display()
-        )
-    })?;
+    let catalogue: Catalogue = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: expected a flat object of strings: {e}", path.display()))?;
     for (key, value) in &catalogue {
         let is_identifier = key.starts_with(|c: char| c.is_ascii_lowercase())
             && key

@@ -95,7 +95,13 @@ fn initial_language() -> Lang {
         .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
         .and_then(|code| Lang::from_tag(&code));
     stored
-        .or_else(|| window().navigator().language().as_deref().and_then(Lang::from_tag))
+        .or_else(|| {
+            window()
+                .navigator()
+                .language()
+                .as_deref()
+                .and_then(Lang::from_tag)
+        })
         .unwrap_or_default()
 }
 

@@ -262,7 +262,15 @@ fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
     .collect::<Vec<_>>();
     let capabilities = json!({
         "browserName": "chrome",
-        "goog:chromeOptions": { "binary": binary, "args": args },
+        "goog:chromeOptions": {
+            "binary": binary,
+            "args": args,
+            // Headless Chromium will not make a window narrower than 500 px; emulating the
+            // phone's screen gives pages the 412 px viewport they will meet in the field.
+            "mobileEmulation": {
+                "deviceMetrics": { "width": 412, "height": 900, "pixelRatio": 1 },
+            },
+        },
         "goog:loggingPrefs": { "browser": "ALL" },
     });
     match capabilities {

@@ -3,6 +3,8 @@
 //! client that speaks the `domain` types.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
+
 use anyhow::Context;
 use domain::{Role, auth::TokenResponse};
 use reqwest::{Method, Response, StatusCode};

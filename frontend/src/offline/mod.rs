@@ -33,7 +33,9 @@ async fn register_service_worker() -> Result<(), JsValue> {
     // Absent outside secure contexts (plain http to a LAN address) and in some private modes;
     // calling it then would throw through the wasm.
     if !Reflect::has(&navigator, &JsValue::from_str("serviceWorker"))? {
-        return Err(JsValue::from_str("this browser has no service workers here"));
+        return Err(JsValue::from_str(
+            "this browser has no service workers here",
+        ));
     }
     JsFuture::from(navigator.service_worker().register(SERVICE_WORKER_URL)).await?;
     Ok(())

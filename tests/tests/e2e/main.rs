@@ -8,5 +8,6 @@ mod evidence;
 mod health;
 mod kpi;
 mod openapi;
+mod pwa;
 mod staff_and_teams;
 mod tenancy;

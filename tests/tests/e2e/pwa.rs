@@ -1,0 +1,74 @@
+//! The PWA shell, served by the real server, in headless Chromium.
+
+use soundings_tests::{TestApp, browser::Browser, static_dir};
+
+fn require_build() {
+    assert!(
+        static_dir().join("index.html").is_file(),
+        "the PWA is not built: run scripts/build-frontend (scripts/test does)"
+    );
+}
+
+#[tokio::test]
+async fn the_served_pwa_shows_its_heading_registers_its_worker_and_opens_offline() {
+    require_build();
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await.unwrap();
+    browser.goto(&app.url("/")).await.unwrap();
+    browser.wait_for_text("h1", "Soundings").await.unwrap();
+    browser
+        .wait_for_text("p.status", "The service is up")
+        .await
+        .unwrap();
+    assert!(browser.service_worker_registered().await.unwrap());
+    let errors = browser.console_errors().await.unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+
+    // No signal: the installed shell still opens, and says so plainly.
+    app.stop().await;
+    browser.client.refresh().await.unwrap();
+    browser.wait_for_text("h1", "Soundings").await.unwrap();
+    browser
+        .wait_for_text("p.status", "cannot be reached")
+        .await
+        .unwrap();
+    // A deep link opens the shell too.
+    browser.goto(&app.url("/survey/somewhere")).await.unwrap();
+    browser.wait_for_text("h1", "Soundings").await.unwrap();
+    let errors = browser.console_errors().await.unwrap();
+    let unexpected: Vec<_> = errors
+        .iter()
+        .filter(|e| !e.contains("ERR_CONNECTION_REFUSED") && !e.contains("Failed to fetch"))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "console errors offline: {unexpected:?}"
+    );
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_shell_files_are_served_with_the_right_types_and_no_stale_caching() {
+    require_build();
+    let app = TestApp::spawn().await;
+    for (path, ty) in [
+        ("/", "text/html"),
+        ("/pkg/soundings_frontend_bg.wasm", "application/wasm"),
+        ("/manifest.webmanifest", "application/manifest+json"),
+        ("/sw.js", "text/javascript"),
+    ] {
+        let res = app.get(path, None).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(
+            ct.starts_with(ty)
+                || (ty == "text/javascript" && ct.starts_with("application/javascript")),
+            "{path}: {ct}"
+        );
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
+    }
+    // A client-side route gets the shell, not a 404.
+    let res = app.get("/survey/abc", None).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("<html"));
+}
