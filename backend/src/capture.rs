@@ -969,3 +969,71 @@ pub async fn update_episode(
     tracing::info!(episode_id = %updated.id, "episode updated");
     updated.try_into()
 }
+
+/// Changes a participant's details (contact, language, preferences, equality monitoring).
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn update_participant(
+    state: &AppState,
+    user: &StaffUser,
+    id: Uuid,
+    change: domain::records::UpdateParticipant,
+) -> Result<Participant> {
+    let current = repo::records::visible_participant(&state.db, user, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such participant on your caseload"))?;
+    let mut am: participant::ActiveModel = current.into();
+    if let Some(name) = change.name {
+        am.name = Set(name.map(String::from));
+    }
+    if let Some(email) = change.email {
+        am.email = Set(email.map(String::from));
+    }
+    if let Some(phone) = change.phone {
+        am.phone = Set(phone.map(String::from));
+    }
+    if let Some(language) = change.language {
+        am.language = Set(language.as_str().to_owned());
+    }
+    if let Some(a) = change.accessibility {
+        am.accessibility = Set(serde_json::to_string(&a).map_err(anyhow::Error::from)?);
+    }
+    if let Some(e) = change.equality {
+        am.equality = Set(serde_json::to_string(&e).map_err(anyhow::Error::from)?);
+    }
+    am.updated_at = Set(Utc::now());
+    let updated = am.update(&state.db).await?;
+    tracing::info!(participant_id = %updated.id, "participant updated");
+    updated.try_into()
+}
+
+/// Withdrawal of consent: no more invitations from now on, and every consent record marked.
+/// Answers already given stay (erasure is a separate request).
+#[tracing::instrument(skip_all, fields(%id), err)]
+pub async fn withdraw_participant(
+    state: &AppState,
+    user: &StaffUser,
+    id: Uuid,
+) -> Result<Participant> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+    let current = repo::records::visible_participant(&state.db, user, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such participant on your caseload"))?;
+    if current.withdrawn_at.is_some() {
+        return current.try_into();
+    }
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    consent::Entity::update_many()
+        .col_expr(consent::Column::WithdrawnAt, Expr::value(now))
+        .filter(consent::Column::ParticipantId.eq(id))
+        .filter(consent::Column::WithdrawnAt.is_null())
+        .exec(&txn)
+        .await?;
+    let mut am: participant::ActiveModel = current.into();
+    am.withdrawn_at = Set(Some(now));
+    am.updated_at = Set(now);
+    let updated = am.update(&txn).await?;
+    txn.commit().await?;
+    tracing::info!(participant_id = %updated.id, "consent withdrawn");
+    updated.try_into()
+}

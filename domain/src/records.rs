@@ -159,6 +159,28 @@ fn default_language() -> Language {
     Language::English
 }
 
+/// A change to a participant's details: absent fields stay; `null` clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateParticipant {
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub name: Option<Option<ShortText>>,
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub email: Option<Option<Email>>,
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub phone: Option<Option<ShortText>>,
+    #[serde(default)]
+    pub language: Option<Language>,
+    #[serde(default)]
+    pub accessibility: Option<Accessibility>,
+    #[serde(default)]
+    pub equality: Option<Equality>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Participant {
@@ -604,4 +626,15 @@ pub struct OrganisationSettings {
     pub small_number: u64,
     /// Meaningful SWEMWBS change, in metric points.
     pub change_threshold: crate::Hundredths,
+}
+
+/// What participants and employers see of the service's results: a closed period only, and no
+/// figure built on fewer answers than the organisation's small-number threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicResults {
+    pub organisation_name: String,
+    pub period: crate::period::Period,
+    /// Mean satisfaction (1 to 5) of people like the reader: employers see KPI C, jobseekers KPI D.
+    pub satisfaction: crate::kpi::PublicFigure,
 }

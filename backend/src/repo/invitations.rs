@@ -4,6 +4,7 @@ use crate::entities::{invitation, response};
 use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -92,16 +93,20 @@ pub async fn for_period(
     if let Some(p) = &who.programme {
         cond = cond.add(response::Column::Programme.eq(p.as_str()));
     }
+    // One round trip for the rest: every answer to an invitation answered in the period.
+    let answered_invitations = Query::select()
+        .column(response::Column::InvitationId)
+        .from(response::Entity)
+        .cond_where(cond.clone())
+        .and_where(response::Column::InvitationId.is_not_null())
+        .to_owned();
     let mut rows = response::Entity::find().filter(cond).all(db).await?;
-    let invitations: Vec<Uuid> = rows.iter().filter_map(|r| r.invitation_id).collect();
     let known: std::collections::HashSet<Uuid> = rows.iter().map(|r| r.id).collect();
-    for chunk in invitations.chunks(500) {
-        let others = response::Entity::find()
-            .filter(response::Column::InvitationId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        rows.extend(others.into_iter().filter(|r| !known.contains(&r.id)));
-    }
+    let others = response::Entity::find()
+        .filter(response::Column::InvitationId.in_subquery(answered_invitations))
+        .all(db)
+        .await?;
+    rows.extend(others.into_iter().filter(|r| !known.contains(&r.id)));
     Ok(rows)
 }
 

@@ -288,3 +288,41 @@ pub async fn update_episode(
         capture::update_episode(&state, &user, *id, body.0).await?,
     ))
 }
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = domain::records::UpdateParticipant,
+    responses((status = 200, body = Participant), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[patch("/participants/{id}")]
+#[tracing::instrument(skip_all, err)]
+pub async fn update_participant(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<domain::records::UpdateParticipant>,
+) -> Result<web::Json<Participant>> {
+    Ok(web::Json(
+        capture::update_participant(&state, &user, *id, body.0).await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Consent withdrawn: no more invitations", body = Participant), (status = 404, body = ErrorBody))
+)]
+#[post("/participants/{id}/withdraw")]
+#[tracing::instrument(skip_all, err)]
+pub async fn withdraw_participant(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Participant>> {
+    Ok(web::Json(
+        capture::withdraw_participant(&state, &user, *id).await?,
+    ))
+}

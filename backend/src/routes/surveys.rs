@@ -263,3 +263,55 @@ pub async fn list_instruments(
 ) -> Result<web::Json<Vec<InstrumentDefinition>>> {
     Ok(web::Json(repo::instruments::all_latest(&state.db).await?))
 }
+
+#[utoipa::path(
+    tag = "surveys",
+    security(("participant" = [])),
+    responses((status = 200, description = "How people like the reader rated the service in the last closed quarter", body = domain::records::PublicResults), (status = 401, body = ErrorBody))
+)]
+#[get("/survey/results")]
+#[tracing::instrument(skip_all, err)]
+pub async fn survey_results(
+    state: web::Data<AppState>,
+    holder: InvitationHolder,
+) -> Result<web::Json<domain::records::PublicResults>> {
+    let db = &state.db;
+    let inv = repo::invitations::find_any(db, holder.invitation_id)
+        .await?
+        .filter(|i| i.organisation_id == holder.organisation_id)
+        .ok_or(ApiError::Unauthorized("open your invitation link again"))?;
+    let person = repo::records::find_participant_any(db, inv.participant_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("invitation without participant"))?;
+    let org = repo::orgs::get(db, inv.organisation_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("invitation without organisation"))?;
+    let audience = if person.kind == "employer" {
+        domain::instrument::Audience::Employer
+    } else {
+        domain::instrument::Audience::Jobseeker
+    };
+    let today = capture::local_date(&org.time_zone, Utc::now());
+    let period = last_closed_quarter(today)?;
+    let settings = repo::instruments::settings(db, org.id).await?;
+    let small = u64::try_from(settings.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER);
+    let k = crate::reports::satisfaction(db, org.id, audience, period, &Default::default(), small)
+        .await?;
+    Ok(web::Json(domain::records::PublicResults {
+        organisation_name: org.name,
+        period,
+        satisfaction: domain::kpi::public_figure(k.mean, k.n, period, today, small),
+    }))
+}
+
+/// The most recent UK financial quarter that is over.
+fn last_closed_quarter(today: chrono::NaiveDate) -> Result<domain::period::Period> {
+    use chrono::Datelike;
+    let (fy, q) = match today.month() {
+        4..=6 => (today.year() - 1, 4),
+        7..=9 => (today.year(), 1),
+        10..=12 => (today.year(), 2),
+        _ => (today.year() - 1, 3),
+    };
+    domain::period::Period::financial_quarter(fy, q).map_err(|e| anyhow::anyhow!("{e}").into())
+}

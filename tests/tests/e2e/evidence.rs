@@ -623,3 +623,165 @@ async fn a_wrong_short_code_is_not_found_and_repeated_guessing_is_slowed() {
     assert_eq!(res.status(), 429);
     error_body(res).await;
 }
+
+#[tokio::test]
+async fn withdrawal_stops_invitations_at_once() {
+    let o = org().await;
+    let (pid, _) = sams_client(&o, "JS-1").await;
+    let consent = json!({"id": Uuid::new_v4(), "participant_id": pid, "scopes": ["surveys", "email"],
+                         "given_by": "advocate", "method": "verbal", "text_version": "consent-v1",
+                         "given_at": now_minus(60)});
+    o.app.create("/api/consents", &o.sam, &consent).await;
+    let inv = invite(&o, pid, "jobseeker_satisfaction").await;
+    let res = o
+        .app
+        .post(
+            &format!("/api/participants/{pid}/withdraw"),
+            Some(&o.sam),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["withdrawn"], true);
+    // No new invitation, and the one already sent no longer opens.
+    let res = o
+        .app
+        .post("/api/invitations", Some(&o.sam), &json!({"id": Uuid::new_v4(), "participant_id": pid, "instrument": "jobseeker_satisfaction"}))
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "participant_id");
+    let res = o
+        .app
+        .post(
+            "/api/invitations/open",
+            None,
+            &json!({"token": inv["token"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 410);
+}
+
+#[tokio::test]
+async fn a_specialist_edits_a_participants_details_and_preferences() {
+    let o = org().await;
+    let (pid, _) = sams_client(&o, "JS-1").await;
+    let res = o
+        .app
+        .patch(
+            &format!("/api/participants/{pid}"),
+            Some(&o.sam),
+            &json!({"language": "cy", "email": "client@example.org", "accessibility": {"easy_read": true, "read_aloud": true}}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["language"], "cy");
+    assert_eq!(p["accessibility"]["easy_read"], true);
+    // The survey opens in the person's language and format.
+    let inv = invite(&o, pid, "jobseeker_satisfaction").await;
+    let (_, survey) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    assert_eq!(survey["language"], "cy");
+    assert_eq!(survey["accessibility"]["read_aloud"], true);
+    // Another specialist cannot.
+    let res = o
+        .app
+        .patch(
+            &format!("/api/participants/{pid}"),
+            Some(&o.jo),
+            &json!({"language": "en"}),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    let res = o
+        .app
+        .patch(
+            &format!("/api/participants/{pid}"),
+            Some(&o.sam),
+            &json!({"email": "not-an-email"}),
+        )
+        .await;
+    assert_eq!(error_body(res).await["field"], "email");
+}
+
+/// The last UK financial quarter that is over, as (first, last, a day inside).
+fn last_closed_quarter() -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let today = Utc::now().date_naive();
+    let (y, m) = match today.month() {
+        4..=6 => (today.year(), 1),
+        7..=9 => (today.year(), 4),
+        10..=12 => (today.year(), 7),
+        _ => (today.year() - 1, 10),
+    };
+    let first = chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+    let last = first
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    (first, last)
+}
+
+#[tokio::test]
+async fn participants_see_results_only_for_a_closed_period_with_enough_answers() {
+    let o = org().await;
+    let (first, _) = last_closed_quarter();
+    let mut clients = Vec::new();
+    for i in 0..5 {
+        clients.push(sams_client(&o, &format!("JS-{i}")).await.0);
+    }
+    let answered = format!("{}T11:00:00Z", first + Duration::days(10));
+    for (i, pid) in clients.iter().take(4).enumerate() {
+        let r = body::satisfaction(
+            *pid,
+            "jobseeker_satisfaction",
+            [5, 4, 4, 3][i],
+            &answered,
+            body::completion("self", "none", "staff_device"),
+        );
+        o.app.create("/api/responses", &o.sam, &r).await;
+    }
+    let inv = invite(&o, clients[0], "jobseeker_satisfaction").await;
+    let (token, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    // Four answers: below the threshold of five, so no figure.
+    let r: Value = o
+        .app
+        .get("/api/survey/results", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        r["satisfaction"],
+        json!({"shown": "too_few_answers", "n": 4, "needed": 5})
+    );
+    assert_eq!(r["period"]["first"], first.to_string());
+    // The fifth: now it shows. (5 + 4 + 4 + 3 + 4) / 5 = 4.00
+    let r5 = body::satisfaction(
+        clients[4],
+        "jobseeker_satisfaction",
+        4,
+        &answered,
+        body::completion("self", "none", "staff_device"),
+    );
+    o.app.create("/api/responses", &o.sam, &r5).await;
+    let r: Value = o
+        .app
+        .get("/api/survey/results", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        r["satisfaction"],
+        json!({"shown": "value", "value": 4.0, "n": 5})
+    );
+    // Staff tokens are not participant tokens.
+    assert_eq!(
+        o.app
+            .get("/api/survey/results", Some(&o.sam))
+            .await
+            .status(),
+        401
+    );
+}
