@@ -37,10 +37,37 @@ pub fn body_hash<T: Serialize>(body: &T) -> String {
     auth::token_hash(&serde_json::to_string(body).unwrap_or_default())
 }
 
-/// The same id again: fine if it is the same record, a conflict otherwise.
-fn replay(existing_org: Uuid, existing_hash: &str, org: Uuid, hash: &str) -> Result<()> {
-    if existing_org == org && existing_hash == hash {
-        Ok(())
+/// A stored record made on a device: which organisation holds it and the body it was made from.
+pub trait Fingerprinted {
+    fn organisation(&self) -> Uuid;
+    fn fingerprint(&self) -> &str;
+}
+
+macro_rules! fingerprinted {
+    ($($m:path),+) => {$(
+        impl Fingerprinted for $m {
+            fn organisation(&self) -> Uuid {
+                self.organisation_id
+            }
+            fn fingerprint(&self) -> &str {
+                &self.body_hash
+            }
+        }
+    )+};
+}
+fingerprinted!(
+    participant::Model,
+    consent::Model,
+    episode::Model,
+    support_session::Model,
+    invitation::Model,
+    response::Model
+);
+
+/// The same id again: the stored record if it is the same one, a conflict otherwise.
+fn same_record<M: Fingerprinted>(existing: M, org: Uuid, hash: &str) -> Result<M> {
+    if existing.organisation() == org && existing.fingerprint() == hash {
+        Ok(existing)
     } else {
         Err(ApiError::conflict(
             "id",
@@ -67,23 +94,36 @@ fn json_column<T: serde::de::DeserializeOwned>(what: &str, v: &str) -> Result<T>
     serde_json::from_str(v).map_err(|e| anyhow::anyhow!("stored {what} is invalid: {e}").into())
 }
 
-/// Inserts, treating a unique clash on the id (a concurrent resend) like a replay.
-async fn insert_or_replay<A, F, Fut>(
+type ModelOf<A> = <<A as ActiveModelTrait>::Entity as sea_orm::EntityTrait>::Model;
+
+/// Inserts a record made on a device. A unique clash on its id is a resend racing this one
+/// (answered like any resend); any other unique clash goes to `other_clash`.
+async fn store_once<A, F, Fut>(
     db: &impl ConnectionTrait,
     am: A,
-    on_clash: F,
-) -> Result<<A::Entity as sea_orm::EntityTrait>::Model>
+    org: Uuid,
+    hash: &str,
+    find: F,
+    other_clash: fn(DbErr) -> ApiError,
+) -> Result<ModelOf<A>>
 where
     A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
-    <A::Entity as sea_orm::EntityTrait>::Model: IntoActiveModel<A>,
-    F: FnOnce(DbErr) -> Fut,
-    Fut: std::future::Future<Output = Result<<A::Entity as sea_orm::EntityTrait>::Model>>,
+    ModelOf<A>: IntoActiveModel<A> + Fingerprinted,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<Option<ModelOf<A>>, DbErr>>,
 {
     match am.insert(db).await {
         Ok(m) => Ok(m),
-        Err(e) if repo::is_unique_violation(&e) => on_clash(e).await,
+        Err(e) if repo::is_unique_violation(&e) => match find().await? {
+            Some(existing) => same_record(existing, org, hash),
+            None => Err(other_clash(e)),
+        },
         Err(e) => Err(e.into()),
     }
+}
+
+fn internal(e: DbErr) -> ApiError {
+    e.into()
 }
 
 // ---------------------------------------------------------------- participants
@@ -116,12 +156,7 @@ pub async fn participant(
 ) -> Result<Participant> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::records::find_participant_any(&state.db, new.id).await? {
-        replay(
-            existing.organisation_id,
-            &existing.body_hash,
-            user.organisation_id,
-            &hash,
-        )?;
+        let existing = same_record(existing, user.organisation_id, &hash)?;
         return existing.try_into();
     }
     let now = Utc::now();
@@ -142,20 +177,19 @@ pub async fn participant(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let db = &state.db;
-    let org = user.organisation_id;
-    let created = insert_or_replay(db, am, |_| async move {
-        match repo::records::find_participant_any(db, new.id).await? {
-            Some(existing) => {
-                replay(existing.organisation_id, &existing.body_hash, org, &hash)?;
-                Ok(existing)
-            }
-            None => Err(ApiError::conflict(
+    let created = store_once(
+        &state.db,
+        am,
+        user.organisation_id,
+        &hash,
+        || repo::records::find_participant_any(&state.db, new.id),
+        |_| {
+            ApiError::conflict(
                 "reference",
                 "another participant already has this reference",
-            )),
-        }
-    })
+            )
+        },
+    )
     .await?;
     tracing::info!(participant_id = %created.id, "participant stored");
     created.try_into()
@@ -200,12 +234,7 @@ impl TryFrom<consent::Model> for Consent {
 pub async fn consent(state: &AppState, user: &StaffUser, new: NewConsent) -> Result<Consent> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::records::find_consent_any(&state.db, new.id).await? {
-        replay(
-            existing.organisation_id,
-            &existing.body_hash,
-            user.organisation_id,
-            &hash,
-        )?;
+        let existing = same_record(existing, user.organisation_id, &hash)?;
         return existing.try_into();
     }
     new.check(Utc::now())?;
@@ -225,14 +254,15 @@ pub async fn consent(state: &AppState, user: &StaffUser, new: NewConsent) -> Res
         body_hash: Set(hash.clone()),
         created_at: Set(Utc::now()),
     };
-    let db = &state.db;
-    let org = user.organisation_id;
     let id = new.id;
-    insert_or_replay(db, am, |e| async move {
-        let existing = repo::records::find_consent_any(db, id).await?.ok_or(e)?;
-        replay(existing.organisation_id, &existing.body_hash, org, &hash)?;
-        Ok(existing)
-    })
+    store_once(
+        &state.db,
+        am,
+        user.organisation_id,
+        &hash,
+        || repo::records::find_consent_any(&state.db, id),
+        internal,
+    )
     .await?
     .try_into()
 }
@@ -292,12 +322,7 @@ pub async fn employer_for(state: &AppState, user: &StaffUser, id: Option<Uuid>) 
 pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Result<Episode> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::records::find_episode_any(&state.db, new.id).await? {
-        replay(
-            existing.organisation_id,
-            &existing.body_hash,
-            user.organisation_id,
-            &hash,
-        )?;
+        let existing = same_record(existing, user.organisation_id, &hash)?;
         return existing.try_into();
     }
     new.check()?;
@@ -329,14 +354,15 @@ pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Res
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let db = &state.db;
-    let org = user.organisation_id;
     let id = new.id;
-    insert_or_replay(db, am, |e| async move {
-        let existing = repo::records::find_episode_any(db, id).await?.ok_or(e)?;
-        replay(existing.organisation_id, &existing.body_hash, org, &hash)?;
-        Ok(existing)
-    })
+    store_once(
+        &state.db,
+        am,
+        user.organisation_id,
+        &hash,
+        || repo::records::find_episode_any(&state.db, id),
+        internal,
+    )
     .await?
     .try_into()
 }
@@ -365,12 +391,7 @@ impl TryFrom<support_session::Model> for Session {
 pub async fn session(state: &AppState, user: &StaffUser, new: NewSession) -> Result<Session> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::records::find_session_any(&state.db, new.id).await? {
-        replay(
-            existing.organisation_id,
-            &existing.body_hash,
-            user.organisation_id,
-            &hash,
-        )?;
+        let existing = same_record(existing, user.organisation_id, &hash)?;
         return existing.try_into();
     }
     new.check()?;
@@ -393,14 +414,15 @@ pub async fn session(state: &AppState, user: &StaffUser, new: NewSession) -> Res
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let db = &state.db;
-    let org = user.organisation_id;
     let id = new.id;
-    insert_or_replay(db, am, |e| async move {
-        let existing = repo::records::find_session_any(db, id).await?.ok_or(e)?;
-        replay(existing.organisation_id, &existing.body_hash, org, &hash)?;
-        Ok(existing)
-    })
+    store_once(
+        &state.db,
+        am,
+        user.organisation_id,
+        &hash,
+        || repo::records::find_session_any(&state.db, id),
+        internal,
+    )
     .await?
     .try_into()
 }
@@ -470,12 +492,7 @@ pub async fn invitation(
 ) -> Result<Invitation> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::invitations::find_any(&state.db, new.id).await? {
-        replay(
-            existing.organisation_id,
-            &existing.body_hash,
-            user.organisation_id,
-            &hash,
-        )?;
+        let existing = same_record(existing, user.organisation_id, &hash)?;
         return invitation_view(state, existing);
     }
     let person = participant_for(state, user, new.participant_id, "participant_id").await?;
@@ -545,12 +562,7 @@ pub async fn invitation(
             }
             Err(e) if repo::is_unique_violation(&e) => {
                 if let Some(existing) = repo::invitations::find_any(&state.db, new.id).await? {
-                    replay(
-                        existing.organisation_id,
-                        &existing.body_hash,
-                        user.organisation_id,
-                        &hash,
-                    )?;
+                    let existing = same_record(existing, user.organisation_id, &hash)?;
                     return invitation_view(state, existing);
                 }
             }
@@ -782,7 +794,7 @@ pub async fn response(
     let org = who.organisation_id();
     let hash = body_hash(&new);
     if let Some(existing) = repo::invitations::find_response_any(db, new.id).await? {
-        replay(existing.organisation_id, &existing.body_hash, org, &hash)?;
+        let existing = same_record(existing, org, &hash)?;
         let second = is_second_answer(db, &existing).await?;
         return Ok(receipt(&existing, second));
     }
@@ -910,13 +922,14 @@ pub async fn response(
         body_hash: Set(hash.clone()),
     };
     let id = new.id;
-    let stored = insert_or_replay(db, am, |e| async move {
-        let existing = repo::invitations::find_response_any(db, id)
-            .await?
-            .ok_or(e)?;
-        replay(existing.organisation_id, &existing.body_hash, org, &hash)?;
-        Ok(existing)
-    })
+    let stored = store_once(
+        db,
+        am,
+        org,
+        &hash,
+        || repo::invitations::find_response_any(db, id),
+        internal,
+    )
     .await?;
     let second = is_second_answer(db, &stored).await?;
     tracing::info!(response_id = %stored.id, instrument = %stored.instrument_key, second, "response stored");

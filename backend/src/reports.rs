@@ -102,7 +102,8 @@ pub async fn wellbeing(
         .collect();
     episode_ids.sort();
     episode_ids.dedup();
-    let forms = repo::invitations::swemwbs_of_episodes(db, org, &episode_ids).await?;
+    let forms =
+        repo::invitations::responses_of_episodes(db, org, &episode_ids, Some("swemwbs")).await?;
     let mut answers = Vec::with_capacity(forms.len());
     for r in &forms {
         let (Some(episode_id), Some(timing)) = (r.episode_id, r.timing.as_deref()) else {
@@ -153,7 +154,7 @@ pub async fn coverage(
     let episodes = repo::invitations::episodes_due(db, org, period.first, period.last, who).await?;
     let ids: Vec<Uuid> = episodes.iter().map(|e| e.id).collect();
     let mut answered = HashSet::new();
-    for r in repo::invitations::responses_of_episodes(db, org, &ids).await? {
+    for r in repo::invitations::responses_of_episodes(db, org, &ids, None).await? {
         let Some(ep) = r.episode_id else { continue };
         let what = match (r.instrument_key.as_str(), r.timing.as_deref()) {
             ("jobseeker_satisfaction", _) => Answered::JobseekerSatisfaction,

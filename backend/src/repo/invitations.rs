@@ -110,47 +110,6 @@ pub async fn for_period(
     Ok(rows)
 }
 
-/// SWEMWBS forms of the given episodes, any date (pairs need the start forms of long episodes).
-#[tracing::instrument(skip_all, err)]
-pub async fn swemwbs_of_episodes(
-    db: &impl ConnectionTrait,
-    org: Uuid,
-    episodes: &[Uuid],
-) -> Result<Vec<response::Model>, DbErr> {
-    let mut out = Vec::new();
-    for chunk in episodes.chunks(500) {
-        out.extend(
-            response::Entity::find()
-                .filter(response::Column::OrganisationId.eq(org))
-                .filter(response::Column::InstrumentKey.eq("swemwbs"))
-                .filter(response::Column::EpisodeId.is_in(chunk.iter().copied()))
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(out)
-}
-
-/// The episodes with a SWEMWBS end form answered in the period (their pairs belong here).
-#[tracing::instrument(skip_all, err)]
-pub async fn episodes_with_end_forms_in(
-    db: &impl ConnectionTrait,
-    org: Uuid,
-    first: NaiveDate,
-    last: NaiveDate,
-    who: &Attribution,
-) -> Result<Vec<Uuid>, DbErr> {
-    let rows = for_period(db, org, "swemwbs", first, last, who).await?;
-    let mut ids: Vec<Uuid> = rows
-        .iter()
-        .filter(|r| r.timing.as_deref() == Some("end"))
-        .filter_map(|r| r.episode_id)
-        .collect();
-    ids.sort();
-    ids.dedup();
-    Ok(ids)
-}
-
 /// Episodes whose start, end or employer-survey date (job start + 4 weeks) falls in the period.
 #[tracing::instrument(skip_all, err)]
 pub async fn episodes_due(
@@ -182,22 +141,24 @@ pub async fn episodes_due(
     q.all(db).await
 }
 
-/// Every response linked to the given episodes (instrument and timing are what coverage needs).
+/// Every response linked to the given episodes, of one instrument or all, any date (a pair
+/// needs the start form of a long episode; coverage counts an answer that came late).
 #[tracing::instrument(skip_all, err)]
 pub async fn responses_of_episodes(
     db: &impl ConnectionTrait,
     org: Uuid,
     episodes: &[Uuid],
+    instrument: Option<&str>,
 ) -> Result<Vec<response::Model>, DbErr> {
     let mut out = Vec::new();
     for chunk in episodes.chunks(500) {
-        out.extend(
-            response::Entity::find()
-                .filter(response::Column::OrganisationId.eq(org))
-                .filter(response::Column::EpisodeId.is_in(chunk.iter().copied()))
-                .all(db)
-                .await?,
-        );
+        let mut q = response::Entity::find()
+            .filter(response::Column::OrganisationId.eq(org))
+            .filter(response::Column::EpisodeId.is_in(chunk.iter().copied()));
+        if let Some(key) = instrument {
+            q = q.filter(response::Column::InstrumentKey.eq(key));
+        }
+        out.extend(q.all(db).await?);
     }
     Ok(out)
 }
