@@ -224,6 +224,8 @@ pub struct Trend {
     pub kpi_c: Vec<TrendPoint>,
     pub kpi_d: Vec<TrendPoint>,
     pub wellbeing_change: Vec<TrendPoint>,
+    /// Due versus answered, month by month.
+    pub coverage: Vec<domain::coverage::Coverage>,
 }
 
 #[utoipa::path(
@@ -243,10 +245,15 @@ pub async fn trend(
     let (small, threshold) = limits(&state, user.organisation_id).await?;
     let manager = user.is_at_least(Role::Manager);
     let org = user.organisation_id;
+    let tz = repo::orgs::get(&state.db, org)
+        .await?
+        .map(|o| o.time_zone)
+        .unwrap_or_else(|| "Europe/London".into());
     let mut out = Trend {
         kpi_c: Vec::new(),
         kpi_d: Vec::new(),
         wellbeing_change: Vec::new(),
+        coverage: Vec::new(),
     };
     for month in period.months() {
         for (audience, series) in [
@@ -268,6 +275,8 @@ pub async fn trend(
             value: w.mean_change.filter(|_| manager || !w.small_sample),
             small_sample: w.small_sample,
         });
+        out.coverage
+            .push(reports::coverage(&state.db, org, &tz, month, &who).await?);
     }
     Ok(web::Json(out))
 }

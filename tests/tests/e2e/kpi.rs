@@ -423,6 +423,12 @@ async fn the_trend_gives_each_month_of_the_period() {
     assert_eq!(wb[2]["value"], 0.58);
     assert_eq!(wb[2]["period"]["first"], "2026-03-01");
     assert_eq!(t["kpi_c"].as_array().unwrap().len(), 3);
+    // Coverage month by month: the four episodes that ended in March, three with end forms.
+    let cov = t["coverage"].as_array().unwrap();
+    assert_eq!(cov.len(), 3);
+    assert_eq!(cov[2]["swemwbs_end"]["due"], 4);
+    assert_eq!(cov[2]["swemwbs_end"]["answered"], 3);
+    assert_eq!(cov[0]["swemwbs_end"]["due"], 0);
 }
 
 #[tokio::test]
