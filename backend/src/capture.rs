@@ -172,6 +172,7 @@ pub async fn participant(
         accessibility: Set(serde_json::to_string(&new.accessibility).map_err(anyhow::Error::from)?),
         equality: Set(serde_json::to_string(&new.equality).map_err(anyhow::Error::from)?),
         withdrawn_at: Set(None),
+        erased_at: Set(None),
         created_by: Set(user.id),
         body_hash: Set(hash.clone()),
         created_at: Set(now),

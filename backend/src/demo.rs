@@ -100,6 +100,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
         swemwbs_licence_recorded_by: Set(Some(admin)),
         small_number: Set(domain::kpi::DEFAULT_SMALL_NUMBER as i32),
         change_threshold: Set(domain::kpi::DEFAULT_CHANGE_THRESHOLD.0 as i32),
+        retention_days: Set(None),
+        readers_text: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -185,6 +187,7 @@ impl Generator {
             accessibility: Set("{}".into()),
             equality: Set("{}".into()),
             withdrawn_at: Set(None),
+            erased_at: Set(None),
             created_by: Set(self.author),
             created_at: Set(now),
             updated_at: Set(now),

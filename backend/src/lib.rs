@@ -1,6 +1,7 @@
 //! The Soundings server: configuration, database, auth and the JSON API, assembled by
 //! [`startup::Application`]. `main.rs` only parses the command line and calls in here.
 
+pub mod audit;
 pub mod auth;
 pub mod capture;
 pub mod cli;

@@ -444,6 +444,7 @@ async fn ensure_participants(
             accessibility: Set("{}".into()),
             equality: Set("{}".into()),
             withdrawn_at: Set(None),
+            erased_at: Set(None),
             created_by: Set(author),
             body_hash: Set(crate::capture::body_hash(&(
                 p.id,

@@ -10,6 +10,7 @@ pub mod instrument;
 pub mod kpi;
 pub mod org;
 pub mod period;
+pub mod privacy;
 pub mod records;
 pub mod swemwbs;
 pub mod values;

@@ -638,3 +638,14 @@ pub struct PublicResults {
     /// Mean satisfaction (1 to 5) of people like the reader: employers see KPI C, jobseekers KPI D.
     pub satisfaction: crate::kpi::PublicFigure,
 }
+
+/// The figures' thresholds, set by an admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Fewest answers behind a figure shown to participants (2 to 50).
+    pub small_number: u64,
+    /// Meaningful SWEMWBS change in metric points (1.00 to 5.00).
+    pub change_threshold: crate::Hundredths,
+}

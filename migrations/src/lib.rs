@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_tenancy_and_auth;
 mod m20261123_000002_create_evidence;
 mod m20261123_000003_seed_instruments;
+mod m20261123_000004_create_audit_and_reports;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_tenancy_and_auth::Migration),
             Box::new(m20261123_000002_create_evidence::Migration),
             Box::new(m20261123_000003_seed_instruments::Migration),
+            Box::new(m20261123_000004_create_audit_and_reports::Migration),
         ]
     }
 }

@@ -1,6 +1,8 @@
 //! sea-orm entities: the database's rows. They never leave the backend; routes map them to
 //! `domain` types.
 
+pub mod attention_handled;
+pub mod audit_entry;
 pub mod consent;
 pub mod episode;
 pub mod instrument;
@@ -9,6 +11,7 @@ pub mod login_attempt;
 pub mod organisation;
 pub mod organisation_setting;
 pub mod participant;
+pub mod published_report;
 pub mod refresh_token;
 pub mod response;
 pub mod setting;

@@ -11,6 +11,10 @@ pub struct Model {
     pub swemwbs_licence_recorded_by: Option<Uuid>,
     pub small_number: i32,
     pub change_threshold: i32,
+    /// Days after an episode ends before personal data is erased; none = keep.
+    pub retention_days: Option<i32>,
+    /// JSON texts by language: who reads the answers, shown before a survey.
+    pub readers_text: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

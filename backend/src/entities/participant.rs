@@ -15,6 +15,7 @@ pub struct Model {
     pub accessibility: String,
     pub equality: String,
     pub withdrawn_at: Option<DateTimeUtc>,
+    pub erased_at: Option<DateTimeUtc>,
     pub created_by: Uuid,
     pub body_hash: String,
     pub created_at: DateTimeUtc,

@@ -79,6 +79,8 @@ pub async fn settings(
             swemwbs_licence_recorded_by: None,
             small_number: domain::kpi::DEFAULT_SMALL_NUMBER as i32,
             change_threshold: domain::kpi::DEFAULT_CHANGE_THRESHOLD.0 as i32,
+            retention_days: None,
+            readers_text: None,
         }))
 }
 

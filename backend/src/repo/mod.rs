@@ -1,6 +1,7 @@
 //! Queries and mutations: plain async functions over any connection or transaction.
 //! Every function that reads tenant data takes the organisation id, so a caller cannot forget it.
 
+pub mod audit;
 pub mod instruments;
 pub mod invitations;
 pub mod orgs;

@@ -5,6 +5,7 @@
 mod auth;
 mod health;
 mod kpi;
+mod oversight;
 mod records;
 mod settings;
 mod staff;
@@ -46,6 +47,7 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
         (name = "surveys", description = "Invitations, opening them without a password, and responses"),
         (name = "kpi", description = "KPI C, KPI D, wellbeing change and trends, exactly as DESIGN.md section 4 defines them"),
         (name = "settings", description = "Organisation settings"),
+        (name = "oversight", description = "Audit trail, safeguarding list and published reports"),
         (name = "transfer", description = "The SEQF audit spreadsheet: CSV export and import (docs/formats.md)"),
     )
 )]
@@ -121,6 +123,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(surveys::list_instruments)
             .service(settings::get_settings)
             .service(settings::put_swemwbs_licence)
+            .service(settings::put_thresholds)
             .service(kpi::kpi_c)
             .service(kpi::kpi_d)
             .service(kpi::wellbeing)
@@ -130,6 +133,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(transfer::export_responses)
             .service(transfer::import_episodes)
             .service(transfer::import_responses)
+            .service(oversight::search_audit)
+            .service(oversight::export_audit)
+            .service(oversight::needs_attention)
+            .service(oversight::handle_attention)
+            .service(oversight::publish_report)
+            .service(oversight::list_reports)
+            .service(oversight::get_report)
+            .service(oversight::report_csv)
+            .service(oversight::report_page)
             .default_service(web::to(unknown_route)),
     );
 }

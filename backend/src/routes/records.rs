@@ -1,6 +1,7 @@
 //! Field records: participants, consent, episodes, sessions, and the offline sync batch.
 //! Creating takes an id made on the device and is idempotent (see `capture`).
 
+use crate::audit::{log, staff_actor};
 use crate::{
     ApiError, Result,
     auth::StaffUser,
@@ -9,7 +10,7 @@ use crate::{
     repo,
     startup::AppState,
 };
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::{
     ErrorBody,
     records::{
@@ -38,10 +39,20 @@ const LIST_LIMIT: u64 = 1000;
 #[tracing::instrument(skip_all, err)]
 pub async fn create_participant(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: StaffUser,
     body: ApiJson<NewParticipant>,
 ) -> Result<HttpResponse> {
     let p = capture::participant(&state, &user, body.0).await?;
+    log(
+        &state.db,
+        &staff_actor(&user, &req),
+        "create",
+        "participant",
+        Some(p.id),
+        Some(p.id),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(p))
 }
 
@@ -54,9 +65,22 @@ pub async fn create_participant(
 #[tracing::instrument(skip_all, err)]
 pub async fn list_participants(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: StaffUser,
 ) -> Result<web::Json<Vec<Participant>>> {
     let rows = repo::records::list_participants(&state.db, &user, LIST_LIMIT).await?;
+    let actor = staff_actor(&user, &req);
+    for p in &rows {
+        log(
+            &state.db,
+            &actor,
+            "list",
+            "participant",
+            Some(p.id),
+            Some(p.id),
+        )
+        .await?;
+    }
     Ok(web::Json(
         rows.into_iter()
             .map(Participant::try_from)
@@ -74,12 +98,33 @@ pub async fn list_participants(
 #[tracing::instrument(skip_all, err)]
 pub async fn get_participant(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: StaffUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Participant>> {
-    let p = repo::records::visible_participant(&state.db, &user, *id)
-        .await?
-        .ok_or(ApiError::NotFound("no such participant on your caseload"))?;
+    let actor = staff_actor(&user, &req);
+    let Some(p) = repo::records::visible_participant(&state.db, &user, *id).await? else {
+        // Refusals are evidence too: someone looked outside their caseload (or guessed).
+        log(
+            &state.db,
+            &actor,
+            "refused",
+            "participant",
+            Some(*id),
+            Some(*id),
+        )
+        .await?;
+        return Err(ApiError::NotFound("no such participant on your caseload"));
+    };
+    log(
+        &state.db,
+        &actor,
+        "read",
+        "participant",
+        Some(p.id),
+        Some(p.id),
+    )
+    .await?;
     Ok(web::Json(p.try_into()?))
 }
 
@@ -93,10 +138,20 @@ pub async fn get_participant(
 #[tracing::instrument(skip_all, err)]
 pub async fn create_consent(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: StaffUser,
     body: ApiJson<NewConsent>,
 ) -> Result<HttpResponse> {
     let c = capture::consent(&state, &user, body.0).await?;
+    log(
+        &state.db,
+        &staff_actor(&user, &req),
+        "create",
+        "consent",
+        Some(c.id),
+        Some(c.participant_id),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(c))
 }
 
@@ -154,12 +209,24 @@ pub async fn list_episodes(
 #[tracing::instrument(skip_all, err)]
 pub async fn get_episode(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: StaffUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Episode>> {
-    let e = repo::records::visible_episode(&state.db, &user, *id)
-        .await?
-        .ok_or(ApiError::NotFound("no such episode on your caseload"))?;
+    let actor = staff_actor(&user, &req);
+    let Some(e) = repo::records::visible_episode(&state.db, &user, *id).await? else {
+        log(&state.db, &actor, "refused", "episode", Some(*id), None).await?;
+        return Err(ApiError::NotFound("no such episode on your caseload"));
+    };
+    log(
+        &state.db,
+        &actor,
+        "read",
+        "episode",
+        Some(e.id),
+        Some(e.participant_id),
+    )
+    .await?;
     Ok(web::Json(e.try_into()?))
 }
 
@@ -221,6 +288,7 @@ async fn sync_one(
 #[tracing::instrument(skip_all, fields(records), err)]
 pub async fn sync(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: StaffUser,
     body: ApiJson<SyncBatch>,
 ) -> Result<web::Json<SyncResult>> {
@@ -241,14 +309,35 @@ pub async fn sync(
             .and_then(|s| Uuid::parse_str(s).ok());
         let bytes = serde_json::to_vec(&rec.body).map_err(anyhow::Error::from)?;
         let outcome = match sync_one(&state, &user, &rec.kind, &bytes).await {
-            Ok(record) => SyncOutcome {
-                index,
-                id,
-                kind: rec.kind,
-                status: 201,
-                record: Some(record),
-                error: None,
-            },
+            Ok(record) => {
+                if rec.kind == "participant" || rec.kind == "consent" {
+                    let participant = record
+                        .get(if rec.kind == "participant" {
+                            "id"
+                        } else {
+                            "participant_id"
+                        })
+                        .and_then(|v| v.as_str())
+                        .and_then(|s| Uuid::parse_str(s).ok());
+                    log(
+                        &state.db,
+                        &staff_actor(&user, &req),
+                        "create",
+                        &rec.kind,
+                        id,
+                        participant,
+                    )
+                    .await?;
+                }
+                SyncOutcome {
+                    index,
+                    id,
+                    kind: rec.kind,
+                    status: 201,
+                    record: Some(record),
+                    error: None,
+                }
+            }
             Err(e) => {
                 use actix_web::ResponseError;
                 if let ApiError::Internal(cause) = &e {
@@ -300,13 +389,23 @@ pub async fn update_episode(
 #[tracing::instrument(skip_all, err)]
 pub async fn update_participant(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: StaffUser,
     id: web::Path<Uuid>,
     body: ApiJson<domain::records::UpdateParticipant>,
 ) -> Result<web::Json<Participant>> {
-    Ok(web::Json(
-        capture::update_participant(&state, &user, *id, body.0).await?,
-    ))
+    let p = capture::update_participant(&state, &user, *id, body.0).await?;
+    let actor = staff_actor(&user, &req);
+    log(
+        &state.db,
+        &actor,
+        "update",
+        "participant",
+        Some(p.id),
+        Some(p.id),
+    )
+    .await?;
+    Ok(web::Json(p))
 }
 
 #[utoipa::path(
@@ -319,10 +418,20 @@ pub async fn update_participant(
 #[tracing::instrument(skip_all, err)]
 pub async fn withdraw_participant(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: StaffUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Participant>> {
-    Ok(web::Json(
-        capture::withdraw_participant(&state, &user, *id).await?,
-    ))
+    let p = capture::withdraw_participant(&state, &user, *id).await?;
+    let actor = staff_actor(&user, &req);
+    log(
+        &state.db,
+        &actor,
+        "withdraw",
+        "participant",
+        Some(p.id),
+        Some(p.id),
+    )
+    .await?;
+    Ok(web::Json(p))
 }

@@ -66,3 +66,34 @@ pub async fn put_swemwbs_licence(
     );
     Ok(web::Json(view(saved)))
 }
+
+#[utoipa::path(
+    tag = "settings",
+    security(("bearer" = [])),
+    request_body = domain::records::Thresholds,
+    responses((status = 200, body = OrganisationSettings), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+#[put("/settings/thresholds")]
+#[tracing::instrument(skip_all, err)]
+pub async fn put_thresholds(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    body: ApiJson<domain::records::Thresholds>,
+) -> Result<web::Json<OrganisationSettings>> {
+    let t = body.0;
+    if !(2..=50).contains(&t.small_number) {
+        return Err(crate::ApiError::invalid("small_number", "must be 2 to 50"));
+    }
+    if !(100..=500).contains(&t.change_threshold.0) {
+        return Err(crate::ApiError::invalid(
+            "change_threshold",
+            "must be 1.00 to 5.00",
+        ));
+    }
+    let mut s = repo::instruments::settings(&state.db, admin.organisation_id).await?;
+    s.small_number = i32::try_from(t.small_number).unwrap_or(5);
+    s.change_threshold = i32::try_from(t.change_threshold.0).unwrap_or(300);
+    let saved = repo::instruments::save_settings(&state.db, s).await?;
+    tracing::info!("thresholds changed");
+    Ok(web::Json(view(saved)))
+}

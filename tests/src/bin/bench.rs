@@ -32,6 +32,7 @@ fn people(org: Uuid, prefix: &str, n: usize, author: Uuid) -> Vec<participant::A
             accessibility: Set("{}".into()),
             equality: Set("{}".into()),
             withdrawn_at: Set(None),
+            erased_at: Set(None),
             created_by: Set(author),
             body_hash: Set(String::new()),
             created_at: Set(Utc::now()),

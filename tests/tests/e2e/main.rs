@@ -8,6 +8,7 @@ mod evidence;
 mod health;
 mod kpi;
 mod openapi;
+mod oversight;
 mod pwa;
 mod staff_and_teams;
 mod tenancy;

@@ -1,0 +1,70 @@
+//! The audit trail: appended to, searched and exported; never updated or deleted.
+
+use crate::entities::audit_entry;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+/// What happened, to what, and whose data it was.
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<Uuid>,
+    pub participant_id: Option<Uuid>,
+    pub detail: String,
+}
+
+/// Who did it, and from where.
+pub struct Actor {
+    pub organisation_id: Uuid,
+    pub kind: &'static str,
+    pub id: Option<Uuid>,
+    pub address: String,
+}
+
+#[tracing::instrument(skip_all, fields(action = event.action, entity = event.entity), err)]
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    event: Event<'_>,
+) -> Result<(), DbErr> {
+    audit_entry::ActiveModel {
+        organisation_id: Set(actor.organisation_id),
+        at: Set(chrono::Utc::now()),
+        actor_kind: Set(actor.kind.to_owned()),
+        actor_id: Set(actor.id),
+        action: Set(event.action.to_owned()),
+        entity: Set(event.entity.to_owned()),
+        entity_id: Set(event.entity_id),
+        participant_id: Set(event.participant_id),
+        address: Set(actor.address.clone()),
+        detail: Set(event.detail),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(%org), err)]
+pub async fn search(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    participant: Option<Uuid>,
+    staff: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<audit_entry::Model>, DbErr> {
+    let mut q = audit_entry::Entity::find().filter(audit_entry::Column::OrganisationId.eq(org));
+    if let Some(p) = participant {
+        q = q.filter(audit_entry::Column::ParticipantId.eq(p));
+    }
+    if let Some(s) = staff {
+        q = q.filter(audit_entry::Column::ActorId.eq(s));
+    }
+    q.order_by_desc(audit_entry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -1,0 +1,101 @@
+//! Types for the privacy, safeguarding and audit features (DESIGN.md §4, §8).
+
+use crate::coverage::Coverage;
+use crate::kpi::{SatisfactionKpi, WellbeingKpi};
+use crate::period::Period;
+use crate::records::LongText;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One line of the audit trail: who did what to whose data, when, from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub actor_id: Option<Uuid>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<Uuid>,
+    pub participant_id: Option<Uuid>,
+    pub address: String,
+    pub detail: String,
+}
+
+/// A response that needs a manager's attention: it has a comment, or a rating of 2 or less.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttentionItem {
+    pub response_id: Uuid,
+    pub participant_reference: String,
+    pub instrument: String,
+    pub answered_at: DateTime<Utc>,
+    pub lowest_rating: Option<u8>,
+    pub answers: Vec<Option<u8>>,
+    pub comment: Option<String>,
+    pub specialist_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HandleAttention {
+    /// What was done about it.
+    pub note: LongText,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublishReport {
+    pub period: Period,
+    #[serde(default)]
+    pub title: Option<crate::records::ShortText>,
+}
+
+/// A frozen report: the figures and everything needed to show how they were calculated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportSnapshot {
+    pub period: Period,
+    pub rule_version: String,
+    pub small_number: u64,
+    pub change_threshold: crate::Hundredths,
+    /// `key:version` of every instrument in force.
+    pub instrument_versions: Vec<String>,
+    pub time_zone: String,
+    pub kpi_c: SatisfactionKpi,
+    pub kpi_d: SatisfactionKpi,
+    pub wellbeing: WellbeingKpi,
+    pub coverage: Coverage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedReport {
+    pub id: Uuid,
+    pub title: String,
+    pub published_by: Uuid,
+    pub published_at: DateTime<Utc>,
+    pub snapshot: ReportSnapshot,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EraseRequest {
+    /// Also remove the person's (anonymous) answers from future figures.
+    #[serde(default)]
+    pub remove_answers: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErasureReceipt {
+    pub participant_id: Uuid,
+    pub erased_at: DateTime<Utc>,
+    pub answers_removed: u64,
+    pub answers_kept_anonymous: u64,
+}
