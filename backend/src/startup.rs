@@ -72,7 +72,7 @@ impl Application {
                 .wrap(middleware::from_fn(routes::no_store_for_api))
                 .wrap(routes::security_headers())
                 .wrap(middleware::Compress::default())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::PrivateRootSpan>::new())
         })
         .listen(listener)
         .context("starting the HTTP server")?

@@ -32,10 +32,45 @@ pub fn backend_under_test() -> String {
     std::env::var("SOUNDINGS_TEST_DB").unwrap_or_else(|_| "sqlite".into())
 }
 
-fn quiet_logs() {
-    if std::env::var("TEST_LOG").is_ok() {
-        soundings::telemetry::init(soundings::config::LogFormat::Pretty);
+/// Every log line the servers of this test process wrote (unless TEST_LOG sends them to the
+/// terminal instead), so a test can check what reached the log.
+static CAPTURED: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct Capture;
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = CAPTURED.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
     }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The captured server log so far.
+pub fn captured_logs() -> String {
+    CAPTURED
+        .lock()
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .unwrap_or_default()
+}
+
+fn quiet_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            soundings::telemetry::init(soundings::config::LogFormat::Pretty);
+        } else {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("debug,sqlx=warn,sea_orm=info,sea_orm_migration=warn,hyper=info,reqwest=info,actix_server=info,h2=info"))
+                .with_ansi(false)
+                .with_writer(|| Capture)
+                .try_init();
+        }
+    });
 }
 
 /// The built PWA, if scripts/build-frontend has run.

@@ -785,3 +785,70 @@ async fn participants_see_results_only_for_a_closed_period_with_enough_answers()
         401
     );
 }
+
+#[tokio::test]
+async fn a_server_log_of_an_invitation_flow_holds_no_token() {
+    let o = org().await;
+    let (pid, _) = sams_client(&o, "JS-LOG").await;
+    let inv = invite(&o, pid, "jobseeker_satisfaction").await;
+    let link_token = inv["token"].as_str().unwrap().to_owned();
+    let code = inv["short_code"].as_str().unwrap().to_owned();
+    let (participant_token, _) = open(&o.app, &link_token).await;
+    let res = o
+        .app
+        .post("/api/invitations/open", None, &json!({"short_code": code}))
+        .await;
+    assert_eq!(res.status(), 200);
+    o.app
+        .create(
+            "/api/survey/responses",
+            &participant_token,
+            &own_phone_answer(4, &now_minus(1)),
+        )
+        .await;
+    o.app.get("/api/survey", Some(&participant_token)).await;
+    let refresh = o.app.login("sam@a.example.org").await.refresh_token;
+
+    let log = soundings_tests::captured_logs();
+    if std::env::var("TEST_LOG").is_ok() {
+        return; // the log went to the terminal instead
+    }
+    // The log did record this flow (so the checks below looked at something)...
+    assert!(
+        log.contains(&format!("invitation_id={}", inv["id"].as_str().unwrap())),
+        "flow not logged"
+    );
+    assert!(
+        log.contains("route=/api/invitations/open"),
+        "request spans not logged"
+    );
+    // ...and none of the secrets, nor the staff password, nor anyone's address.
+    for secret in [
+        link_token.as_str(),
+        code.as_str(),
+        participant_token.as_str(),
+        o.sam.as_str(),
+        refresh.as_str(),
+        soundings_tests::PASSWORD,
+    ] {
+        assert!(!log.contains(secret), "a secret reached the log");
+    }
+    // (The server's own listening address is not a client's.)
+    let with_address: Vec<&str> = log
+        .lines()
+        .filter(|l| {
+            l.contains("127.0.0.1")
+                && !l.contains("actix_server")
+                && !l.contains("soundings is listening")
+        })
+        .take(3)
+        .collect();
+    assert!(
+        with_address.is_empty(),
+        "a client address reached the log: {with_address:?}"
+    );
+    assert!(
+        !log.contains("JS-LOG"),
+        "a participant reference reached the log"
+    );
+}
