@@ -48,6 +48,9 @@ pub enum Command {
         #[arg(long)]
         responses: Option<std::path::PathBuf>,
     },
+    /// Erase the personal data of everyone past their organisation's retention period, now.
+    /// (`serve` also does this every six hours.)
+    Retention,
     /// Manage organisations and staff accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -81,7 +84,32 @@ pub enum AdminCommand {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve => Application::build(cli.config).await?.run().await?,
+        Command::Serve => {
+            let app = Application::build(cli.config.clone()).await?;
+            let conn = db::connect(cli.config.database_url.expose()).await?;
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+                loop {
+                    every.tick().await;
+                    match crate::privacy::run_retention(&conn, chrono::Utc::now()).await {
+                        Ok(erased) if !erased.is_empty() => {
+                            tracing::info!(erased = erased.len(), "retention: personal data erased")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "retention run failed"),
+                    }
+                }
+            });
+            app.run().await?
+        }
+        Command::Retention => {
+            let conn = db::connect(cli.config.database_url.expose()).await?;
+            db::migrate(&conn).await?;
+            let erased = crate::privacy::run_retention(&conn, chrono::Utc::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
+            println!("{} participants past retention erased", erased.len());
+        }
         Command::Migrate => {
             let conn = db::connect(cli.config.database_url.expose()).await?;
             db::migrate(&conn).await?;

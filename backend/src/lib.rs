@@ -11,6 +11,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod json;
+pub mod privacy;
 pub mod repo;
 pub mod reports;
 pub mod routes;

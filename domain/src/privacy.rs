@@ -99,3 +99,65 @@ pub struct ErasureReceipt {
     pub answers_removed: u64,
     pub answers_kept_anonymous: u64,
 }
+
+/// A response as stored, for the person it belongs to (subject access).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredResponse {
+    pub id: Uuid,
+    pub instrument: String,
+    pub instrument_version: i32,
+    pub timing: Option<String>,
+    pub answers: Vec<Option<u8>>,
+    pub comment: Option<String>,
+    pub respondent: String,
+    pub support: String,
+    pub channel: String,
+    pub format: String,
+    pub language: String,
+    pub answered_at: DateTime<Utc>,
+    pub swemwbs_metric: Option<crate::Hundredths>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationRecord {
+    pub id: Uuid,
+    pub instrument: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Everything held about one participant, as one file a person could be given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubjectAccess {
+    pub exported_at: DateTime<Utc>,
+    pub organisation_name: String,
+    /// The same content in plain words.
+    pub summary: String,
+    pub participant: crate::records::Participant,
+    pub consents: Vec<crate::records::Consent>,
+    pub episodes: Vec<crate::records::Episode>,
+    pub sessions: Vec<crate::records::Session>,
+    pub invitations: Vec<InvitationRecord>,
+    pub responses: Vec<StoredResponse>,
+    /// Emails sent to the person (none are sent yet: email arrives with the email issue).
+    pub emails: Vec<String>,
+    /// Voice comments (none yet: they arrive with the participant PWA).
+    pub audio: Vec<String>,
+}
+
+/// Privacy settings an admin chooses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// Days after a person's last episode ends before their personal data is erased
+    /// (30 to 3650); `null` keeps it until erased by hand.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+    /// Who reads the answers, shown before every survey, by language (`en`, `cy`).
+    #[serde(default)]
+    pub readers: Option<crate::instrument::Texts>,
+}

@@ -595,6 +595,8 @@ pub struct Survey {
     pub expires_at: DateTime<Utc>,
     /// True once this device has sent its answer.
     pub answered: bool,
+    /// Who will read the answers, in plain words, by language (DESIGN.md §8).
+    pub readers: crate::instrument::Texts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

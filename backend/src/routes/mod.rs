@@ -124,6 +124,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(settings::get_settings)
             .service(settings::put_swemwbs_licence)
             .service(settings::put_thresholds)
+            .service(settings::put_privacy)
             .service(kpi::kpi_c)
             .service(kpi::kpi_d)
             .service(kpi::wellbeing)
@@ -142,6 +143,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(oversight::get_report)
             .service(oversight::report_csv)
             .service(oversight::report_page)
+            .service(oversight::subject_access)
+            .service(oversight::erase_participant)
             .default_service(web::to(unknown_route)),
     );
 }

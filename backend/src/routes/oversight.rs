@@ -559,3 +559,68 @@ pub async fn report_page(
         .content_type("text/html; charset=utf-8")
         .body(body))
 }
+
+#[utoipa::path(
+    tag = "oversight",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Everything held about the participant (subject access), with a plain summary", body = domain::privacy::SubjectAccess), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[get("/participants/{id}/export")]
+#[tracing::instrument(skip_all, err)]
+pub async fn subject_access(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AdminUser(admin): AdminUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse> {
+    let sar = crate::privacy::subject_access(&state.db, admin.organisation_id, *id).await?;
+    log(
+        &state.db,
+        &staff_actor(&admin, &req),
+        "export",
+        "participant",
+        Some(*id),
+        Some(*id),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"participant-{}.json\"", id.simple()),
+        ))
+        .json(sar))
+}
+
+#[utoipa::path(
+    tag = "oversight",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = domain::privacy::EraseRequest,
+    responses((status = 200, body = domain::privacy::ErasureReceipt), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[post("/participants/{id}/erase")]
+#[tracing::instrument(skip_all, err)]
+pub async fn erase_participant(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AdminUser(admin): AdminUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<domain::privacy::EraseRequest>,
+) -> Result<web::Json<domain::privacy::ErasureReceipt>> {
+    let p = repo::records::find_participant_any(&state.db, *id)
+        .await?
+        .filter(|p| p.organisation_id == admin.organisation_id)
+        .ok_or(ApiError::NotFound("no such participant"))?;
+    let receipt = crate::privacy::erase(&state.db, p, body.0.remove_answers, Utc::now()).await?;
+    log(
+        &state.db,
+        &staff_actor(&admin, &req),
+        "erase",
+        "participant",
+        Some(*id),
+        Some(*id),
+    )
+    .await?;
+    Ok(web::Json(receipt))
+}

@@ -97,3 +97,49 @@ pub async fn put_thresholds(
     tracing::info!("thresholds changed");
     Ok(web::Json(view(saved)))
 }
+
+#[utoipa::path(
+    tag = "settings",
+    security(("bearer" = [])),
+    request_body = domain::privacy::PrivacySettings,
+    responses((status = 200, body = domain::privacy::PrivacySettings), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+#[put("/settings/privacy")]
+#[tracing::instrument(skip_all, err)]
+pub async fn put_privacy(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    body: ApiJson<domain::privacy::PrivacySettings>,
+) -> Result<web::Json<domain::privacy::PrivacySettings>> {
+    let p = body.0;
+    if p.retention_days.is_some_and(|d| !(30..=3650).contains(&d)) {
+        return Err(crate::ApiError::invalid(
+            "retention_days",
+            "must be 30 to 3650 days, or null",
+        ));
+    }
+    if let Some(r) = &p.readers
+        && (!r.contains_key("en")
+            || r.values()
+                .any(|t| t.trim().is_empty() || t.chars().count() > 1000))
+    {
+        return Err(crate::ApiError::invalid(
+            "readers",
+            "give English (and optionally Welsh) text of up to 1000 characters",
+        ));
+    }
+    let mut s = repo::instruments::settings(&state.db, admin.organisation_id).await?;
+    s.retention_days = p.retention_days.and_then(|d| i32::try_from(d).ok());
+    s.readers_text = p
+        .readers
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(anyhow::Error::from)?;
+    let saved = repo::instruments::save_settings(&state.db, s).await?;
+    tracing::info!("privacy settings changed");
+    Ok(web::Json(domain::privacy::PrivacySettings {
+        retention_days: saved.retention_days.and_then(|d| u32::try_from(d).ok()),
+        readers: Some(crate::privacy::readers_of(&saved)),
+    }))
+}

@@ -173,7 +173,10 @@ async fn survey_for(state: &AppState, holder: &InvitationHolder) -> Result<Surve
         .await?
         .iter()
         .any(|r| r.participant_session_id == Some(holder.session_id));
+    let readers =
+        crate::privacy::readers_of(&repo::instruments::settings(db, inv.organisation_id).await?);
     Ok(Survey {
+        readers,
         invitation_id: inv.id,
         organisation_name: org.name,
         timing: inv

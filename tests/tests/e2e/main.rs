@@ -9,6 +9,7 @@ mod health;
 mod kpi;
 mod openapi;
 mod oversight;
+mod privacy;
 mod pwa;
 mod staff_and_teams;
 mod tenancy;
