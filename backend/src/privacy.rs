@@ -4,7 +4,10 @@
 
 use crate::{
     ApiError, Result,
-    entities::{consent, episode, organisation_setting, participant, response, support_session},
+    entities::{
+        attention_handled, consent, episode, organisation_setting, participant, response,
+        support_session,
+    },
     repo,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -133,6 +136,8 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
     })
 }
 
+const ERASED: &str = "erased";
+
 /// Erases one participant's personal data: contact details, equality and accessibility
 /// answers, consent records, comments and session notes. Their answers stay, anonymous, in
 /// figures unless `remove_answers`.
@@ -151,9 +156,12 @@ pub async fn erase(
         .into_iter()
         .map(|e| e.id)
         .collect();
+    // Fingerprints of the original bodies go too: a hash of a name can confirm a guess.
+    // (A device resending an erased record then gets 409, which never restores anything.)
     support_session::Entity::update_many()
         .col_expr(support_session::Column::Note, Expr::value(""))
         .col_expr(support_session::Column::Activity, Expr::value("(erased)"))
+        .col_expr(support_session::Column::BodyHash, Expr::value(ERASED))
         .filter(support_session::Column::EpisodeId.is_in(episode_ids))
         .exec(&txn)
         .await?;
@@ -173,7 +181,20 @@ pub async fn erase(
                 response::Column::Comment,
                 Expr::value(Option::<String>::None),
             )
+            .col_expr(response::Column::BodyHash, Expr::value(ERASED))
             .filter(response::Column::ParticipantId.eq(id))
+            .exec(&txn)
+            .await?;
+        // Handled-notes may name the person; the marks themselves stay, or a low rating
+        // would come back to the list.
+        let theirs = sea_orm::sea_query::Query::select()
+            .column(response::Column::Id)
+            .from(response::Entity)
+            .and_where(response::Column::ParticipantId.eq(id))
+            .to_owned();
+        attention_handled::Entity::update_many()
+            .col_expr(attention_handled::Column::Note, Expr::value("(erased)"))
+            .filter(attention_handled::Column::ResponseId.in_subquery(theirs))
             .exec(&txn)
             .await?;
         (0, r.rows_affected)
@@ -189,6 +210,7 @@ pub async fn erase(
     if am.withdrawn_at.as_ref().is_none() {
         am.withdrawn_at = Set(Some(now));
     }
+    am.body_hash = Set(ERASED.to_owned());
     am.updated_at = Set(now);
     am.update(&txn).await?;
     txn.commit().await?;
@@ -232,7 +254,15 @@ pub async fn run_retention(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
                 .collect::<Option<Vec<_>>>()
                 .and_then(|v| v.into_iter().max());
             if !eps.is_empty() && last_end.is_some_and(|d| d < cutoff) {
-                erased.push(erase(db, p, false, now).await?.participant_id);
+                let id = erase(db, p, false, now).await?.participant_id;
+                let system = repo::audit::Actor {
+                    organisation_id: s.organisation_id,
+                    kind: "system",
+                    id: None,
+                    address: String::new(),
+                };
+                crate::audit::log(db, &system, "erase", "participant", Some(id), Some(id)).await?;
+                erased.push(id);
             }
         }
     }

@@ -29,9 +29,12 @@ fn csv_file(name: &str, body: String) -> HttpResponse {
 #[tracing::instrument(skip_all, err)]
 pub async fn export_episodes(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     ManagerUser(user): ManagerUser,
 ) -> Result<HttpResponse> {
     let csv = transfer::export_episodes(&state.db, user.organisation_id).await?;
+    let actor = crate::audit::staff_actor(&user, &req);
+    crate::audit::log(&state.db, &actor, "export", "episodes_csv", None, None).await?;
     tracing::info!("episodes exported");
     Ok(csv_file("episodes.csv", csv))
 }
@@ -45,9 +48,12 @@ pub async fn export_episodes(
 #[tracing::instrument(skip_all, err)]
 pub async fn export_responses(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     ManagerUser(user): ManagerUser,
 ) -> Result<HttpResponse> {
     let csv = transfer::export_responses(&state.db, user.organisation_id).await?;
+    let actor = crate::audit::staff_actor(&user, &req);
+    crate::audit::log(&state.db, &actor, "export", "responses_csv", None, None).await?;
     tracing::info!("responses exported");
     Ok(csv_file("responses.csv", csv))
 }
