@@ -78,7 +78,8 @@ pub fn static_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist")
 }
 
-async fn fresh_database_url(dir: &tempfile::TempDir) -> anyhow::Result<String> {
+/// A database nobody else uses: an SQLite file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database_url(dir: &tempfile::TempDir) -> anyhow::Result<String> {
     if backend_under_test() == "postgres" {
         let admin_url = std::env::var("SOUNDINGS_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://soundings:soundings@127.0.0.1:5432/postgres".into());

@@ -193,3 +193,16 @@ pub async fn invitations_made(
         .map(|i| (i.created_at, answered.contains(&i.id)))
         .collect())
 }
+
+/// How many responses one participant has.
+#[tracing::instrument(skip_all, err)]
+pub async fn count_for_participant(
+    db: &impl ConnectionTrait,
+    participant: Uuid,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    response::Entity::find()
+        .filter(response::Column::ParticipantId.eq(participant))
+        .count(db)
+        .await
+}

@@ -3,6 +3,7 @@
 
 mod auth;
 mod bad_input;
+mod crash;
 mod demo;
 mod evidence;
 mod health;

@@ -1,0 +1,187 @@
+//! Crash durability: a real server process is killed with SIGKILL while clients submit; every
+//! answer it acknowledged is on disk after a restart, and resending everything stores nothing
+//! twice. (kill -9 does not test fsync itself; health::the_database_runs_with_durable_settings
+//! asserts the settings that make an acknowledged write survive power loss.)
+
+use rand::Rng;
+use serde_json::{Value, json};
+use soundings_tests::body;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use uuid::Uuid;
+
+const SECRET: &str = "crash-test-signing-key-0123456789abcdef";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(db: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("serve")
+        .env("DATABASE_URL", db)
+        .env("SOUNDINGS_BIND", format!("127.0.0.1:{port}"))
+        .env("SOUNDINGS_JWT_SECRET", SECRET)
+        .env("SOUNDINGS_STATIC_DIR", "/nonexistent")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_ready(http: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if let Ok(r) = http.get(format!("{base}/health/ready")).send().await
+            && r.status() == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("server did not become ready");
+}
+
+#[tokio::test]
+async fn every_acknowledged_answer_survives_kill_9_and_resends_store_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = soundings_tests::fresh_database_url(&dir).await.unwrap();
+    // Arrange: an organisation and a specialist, as `soundings admin` would make them.
+    let db = soundings::db::connect(&db_url).await.unwrap();
+    soundings::db::migrate(&db).await.unwrap();
+    let org = soundings::repo::orgs::create(&db, "Org A").await.unwrap();
+    let hash = soundings::auth::hash_password(soundings_tests::PASSWORD.into())
+        .await
+        .unwrap();
+    soundings::repo::staff::create(
+        &db,
+        soundings::repo::staff::NewStaff {
+            organisation_id: org.id,
+            team_id: None,
+            name: "Sam",
+            email: "sam@a.example.org",
+            role: domain::Role::Specialist,
+            password_hash: hash,
+        },
+    )
+    .await
+    .unwrap();
+
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut server = start(&db_url, port);
+    wait_ready(&http, &base).await;
+    let login: Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": "sam@a.example.org", "password": soundings_tests::PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    let person = body::participant("jobseeker", "JS-1");
+    let pid: Uuid = serde_json::from_value(person["id"].clone()).unwrap();
+    let res = http
+        .post(format!("{base}/api/participants"))
+        .bearer_auth(&token)
+        .json(&person)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+
+    let acked: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let unacked: Arc<Mutex<Vec<Value>>> = Arc::default();
+    for round in 0..3 {
+        let mut clients = Vec::new();
+        for _ in 0..8 {
+            let (http, base, token) = (http.clone(), base.clone(), token.clone());
+            let (acked, unacked) = (acked.clone(), unacked.clone());
+            clients.push(tokio::spawn(async move {
+                // Each client stops at its first failure: the server is gone.
+                for _ in 0..10_000 {
+                    let at = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+                    let b = body::satisfaction(
+                        pid,
+                        "jobseeker_satisfaction",
+                        4,
+                        &at,
+                        body::completion("self", "none", "staff_device"),
+                    );
+                    match http
+                        .post(format!("{base}/api/responses"))
+                        .bearer_auth(&token)
+                        .json(&b)
+                        .send()
+                        .await
+                    {
+                        Ok(r) if r.status() == 201 => acked.lock().unwrap().push(b),
+                        Ok(r) => panic!("unexpected status {}", r.status()),
+                        Err(_) => {
+                            unacked.lock().unwrap().push(b);
+                            return;
+                        }
+                    }
+                }
+            }));
+        }
+        // Kill at a random moment, mid-traffic.
+        let wait = rand::thread_rng().gen_range(150..700);
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+        server.kill().unwrap();
+        server.wait().unwrap();
+        for c in clients {
+            c.await.unwrap();
+        }
+        server = start(&db_url, port);
+        wait_ready(&http, &base).await;
+        // Every acknowledged answer is there.
+        for b in acked.lock().unwrap().iter() {
+            let id: Uuid = serde_json::from_value(b["id"].clone()).unwrap();
+            let found = soundings::repo::invitations::find_response_any(&db, id)
+                .await
+                .unwrap();
+            assert!(
+                found.is_some(),
+                "round {round}: acknowledged response {id} lost"
+            );
+        }
+    }
+    let acked = acked.lock().unwrap().clone();
+    let unacked = unacked.lock().unwrap().clone();
+    assert!(
+        acked.len() > 10,
+        "too little traffic to prove anything: {}",
+        acked.len()
+    );
+    // The client retries everything it sent; nothing is stored twice.
+    for b in acked.iter().chain(unacked.iter()) {
+        let r = http
+            .post(format!("{base}/api/responses"))
+            .bearer_auth(&token)
+            .json(b)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    let rows = soundings::repo::invitations::count_for_participant(&db, pid)
+        .await
+        .unwrap();
+    assert_eq!(rows as usize, acked.len() + unacked.len());
+    eprintln!(
+        "acknowledged {}, unacknowledged then retried {}",
+        acked.len(),
+        unacked.len()
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
