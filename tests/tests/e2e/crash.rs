@@ -144,7 +144,8 @@ async fn every_acknowledged_answer_survives_kill_9_and_resends_store_nothing_twi
         server = start(&db_url, port);
         wait_ready(&http, &base).await;
         // Every acknowledged answer is there.
-        for b in acked.lock().unwrap().iter() {
+        let so_far = acked.lock().unwrap().clone();
+        for b in &so_far {
             let id: Uuid = serde_json::from_value(b["id"].clone()).unwrap();
             let found = soundings::repo::invitations::find_response_any(&db, id)
                 .await
