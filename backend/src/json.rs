@@ -9,7 +9,17 @@ use serde::de::DeserializeOwned;
 /// Largest JSON body accepted; batches of offline records are the largest legitimate bodies.
 pub const JSON_LIMIT: usize = 256 * 1024;
 
-pub struct ApiJson<T>(pub T);
+/// The parsed body, or why it could not be parsed. Extraction itself never fails: actix polls
+/// a handler's extractors together and answers with the first error, so a bad body would
+/// otherwise be reported (400) before the caller's identity was checked (401/403). Handlers
+/// call [`ApiJson::into_inner`] once the identity extractors have run.
+pub struct ApiJson<T>(Result<T, ApiError>);
+
+impl<T> ApiJson<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Error = ApiError;
@@ -36,7 +46,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
-        Box::pin(async move {
+        Box::pin(async move { Ok(ApiJson(read(is_json, declared_len, &mut payload).await)) })
+    }
+}
+
+async fn read<T: DeserializeOwned>(
+    is_json: bool,
+    declared_len: Option<usize>,
+    payload: &mut Payload,
+) -> Result<T, ApiError> {
+    {
+        {
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType);
             }
@@ -51,8 +71,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse(&body).map(ApiJson)
-        })
+            parse(&body)
+        }
     }
 }
 

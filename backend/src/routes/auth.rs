@@ -37,7 +37,8 @@ pub async fn login(
     req: HttpRequest,
     body: ApiJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>> {
-    let LoginRequest { email, password } = body.0;
+    let body = body.into_inner()?;
+    let LoginRequest { email, password } = body;
     // A malformed email is just a wrong login: the same answer, the same cost.
     let email = Email::parse(&email).ok();
     let account = throttle_subject("account", email.as_ref().map_or("", |e| e.as_str()));
@@ -79,7 +80,8 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: ApiJson<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>> {
-    let hash = auth::token_hash(&body.0.refresh_token);
+    let body = body.into_inner()?;
+    let hash = auth::token_hash(&body.refresh_token);
     let token = repo::tokens::find_by_hash(&state.db, &hash)
         .await?
         .ok_or(ApiError::Unauthorized(SESSION_OVER))?;
@@ -111,7 +113,8 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse> {
-    let hash = auth::token_hash(&body.0.refresh_token);
+    let body = body.into_inner()?;
+    let hash = auth::token_hash(&body.refresh_token);
     if let Some(token) = repo::tokens::find_by_hash(&state.db, &hash).await? {
         repo::tokens::revoke_family(&state.db, token.family_id).await?;
     }

@@ -230,12 +230,13 @@ pub async fn handle_attention(
         .await?
         .filter(|r| r.organisation_id == user.organisation_id)
         .ok_or(ApiError::NotFound("no such response"))?;
+    let body = body.into_inner()?;
     attention_handled::ActiveModel {
         response_id: Set(r.id),
         organisation_id: Set(user.organisation_id),
         handled_by: Set(user.id),
         handled_at: Set(Utc::now()),
-        note: Set(body.0.note.as_str().to_owned()),
+        note: Set(body.note.as_str().to_owned()),
     }
     .insert(&state.db)
     .await
@@ -282,9 +283,10 @@ pub async fn publish_report(
     ManagerUser(user): ManagerUser,
     body: ApiJson<PublishReport>,
 ) -> Result<HttpResponse> {
+    let body = body.into_inner()?;
     let db = &state.db;
     let org_id = user.organisation_id;
-    let period = domain::period::Period::new(body.0.period.first, body.0.period.last)
+    let period = domain::period::Period::new(body.period.first, body.period.last)
         .map_err(|e| ApiError::invalid("period.last", e.0))?;
     let org = repo::orgs::get(db, org_id)
         .await?
@@ -310,7 +312,6 @@ pub async fn publish_report(
         coverage: reports::coverage(db, org_id, &org.time_zone, period, &all).await?,
     };
     let title = body
-        .0
         .title
         .map(String::from)
         .unwrap_or_else(|| format!("{} report, {} to {}", org.name, period.first, period.last));
@@ -608,11 +609,12 @@ pub async fn erase_participant(
     id: web::Path<Uuid>,
     body: ApiJson<domain::privacy::EraseRequest>,
 ) -> Result<web::Json<domain::privacy::ErasureReceipt>> {
+    let body = body.into_inner()?;
     let p = repo::records::find_participant_any(&state.db, *id)
         .await?
         .filter(|p| p.organisation_id == admin.organisation_id)
         .ok_or(ApiError::NotFound("no such participant"))?;
-    let receipt = crate::privacy::erase(&state.db, p, body.0.remove_answers, Utc::now()).await?;
+    let receipt = crate::privacy::erase(&state.db, p, body.remove_answers, Utc::now()).await?;
     log(
         &state.db,
         &staff_actor(&admin, &req),

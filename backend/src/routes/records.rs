@@ -43,7 +43,8 @@ pub async fn create_participant(
     user: StaffUser,
     body: ApiJson<NewParticipant>,
 ) -> Result<HttpResponse> {
-    let p = capture::participant(&state, &user, body.0).await?;
+    let body = body.into_inner()?;
+    let p = capture::participant(&state, &user, body).await?;
     log(
         &state.db,
         &staff_actor(&user, &req),
@@ -142,7 +143,8 @@ pub async fn create_consent(
     user: StaffUser,
     body: ApiJson<NewConsent>,
 ) -> Result<HttpResponse> {
-    let c = capture::consent(&state, &user, body.0).await?;
+    let body = body.into_inner()?;
+    let c = capture::consent(&state, &user, body).await?;
     log(
         &state.db,
         &staff_actor(&user, &req),
@@ -168,7 +170,8 @@ pub async fn create_episode(
     user: StaffUser,
     body: ApiJson<NewEpisode>,
 ) -> Result<HttpResponse> {
-    let e = capture::episode(&state, &user, body.0).await?;
+    let body = body.into_inner()?;
+    let e = capture::episode(&state, &user, body).await?;
     Ok(HttpResponse::Created().json(e))
 }
 
@@ -243,7 +246,8 @@ pub async fn create_session(
     user: StaffUser,
     body: ApiJson<NewSession>,
 ) -> Result<HttpResponse> {
-    let s = capture::session(&state, &user, body.0).await?;
+    let body = body.into_inner()?;
+    let s = capture::session(&state, &user, body).await?;
     Ok(HttpResponse::Created().json(s))
 }
 
@@ -292,7 +296,8 @@ pub async fn sync(
     user: StaffUser,
     body: ApiJson<SyncBatch>,
 ) -> Result<web::Json<SyncResult>> {
-    let records = body.0.records;
+    let body = body.into_inner()?;
+    let records = body.records;
     tracing::Span::current().record("records", records.len());
     if records.len() > MAX_BATCH {
         return Err(ApiError::invalid(
@@ -373,8 +378,9 @@ pub async fn update_episode(
     id: web::Path<Uuid>,
     body: ApiJson<domain::records::UpdateEpisode>,
 ) -> Result<web::Json<Episode>> {
+    let body = body.into_inner()?;
     Ok(web::Json(
-        capture::update_episode(&state, &user, *id, body.0).await?,
+        capture::update_episode(&state, &user, *id, body).await?,
     ))
 }
 
@@ -394,7 +400,8 @@ pub async fn update_participant(
     id: web::Path<Uuid>,
     body: ApiJson<domain::records::UpdateParticipant>,
 ) -> Result<web::Json<Participant>> {
-    let p = capture::update_participant(&state, &user, *id, body.0).await?;
+    let body = body.into_inner()?;
+    let p = capture::update_participant(&state, &user, *id, body).await?;
     let actor = staff_actor(&user, &req);
     log(
         &state.db,

@@ -54,9 +54,10 @@ pub async fn put_swemwbs_licence(
     AdminUser(admin): AdminUser,
     body: ApiJson<SwemwbsLicence>,
 ) -> Result<web::Json<OrganisationSettings>> {
+    let body = body.into_inner()?;
     let mut s = repo::instruments::settings(&state.db, admin.organisation_id).await?;
-    s.swemwbs_licence_held = body.0.held;
-    s.swemwbs_licence_reference = body.0.reference.map(String::from);
+    s.swemwbs_licence_held = body.held;
+    s.swemwbs_licence_reference = body.reference.map(String::from);
     s.swemwbs_licence_recorded_at = Some(Utc::now());
     s.swemwbs_licence_recorded_by = Some(admin.id);
     let saved = repo::instruments::save_settings(&state.db, s).await?;
@@ -80,7 +81,8 @@ pub async fn put_thresholds(
     AdminUser(admin): AdminUser,
     body: ApiJson<domain::records::Thresholds>,
 ) -> Result<web::Json<OrganisationSettings>> {
-    let t = body.0;
+    let body = body.into_inner()?;
+    let t = body;
     if !(2..=50).contains(&t.small_number) {
         return Err(crate::ApiError::invalid("small_number", "must be 2 to 50"));
     }
@@ -111,7 +113,8 @@ pub async fn put_privacy(
     AdminUser(admin): AdminUser,
     body: ApiJson<domain::privacy::PrivacySettings>,
 ) -> Result<web::Json<domain::privacy::PrivacySettings>> {
-    let p = body.0;
+    let body = body.into_inner()?;
+    let p = body;
     if p.retention_days.is_some_and(|d| !(30..=3650).contains(&d)) {
         return Err(crate::ApiError::invalid(
             "retention_days",

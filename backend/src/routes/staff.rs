@@ -68,7 +68,8 @@ pub async fn create_staff(
     AdminUser(admin): AdminUser,
     body: ApiJson<NewStaff>,
 ) -> Result<HttpResponse> {
-    let new = body.0;
+    let body = body.into_inner()?;
+    let new = body;
     ensure_team_in_org(&state, admin.organisation_id, new.team_id).await?;
     let password_hash = auth::hash_password(new.password.expose().to_owned()).await?;
     let staff = repo::staff::create(
@@ -132,7 +133,8 @@ pub async fn update_staff(
     id: web::Path<Uuid>,
     body: ApiJson<UpdateStaff>,
 ) -> Result<web::Json<Staff>> {
-    let change = body.0;
+    let body = body.into_inner()?;
+    let change = body;
     let staff = repo::staff::get(&state.db, admin.organisation_id, *id)
         .await?
         .ok_or(ApiError::NotFound("no such staff member"))?;

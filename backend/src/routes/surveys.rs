@@ -42,7 +42,8 @@ pub async fn create_invitation(
     user: StaffUser,
     body: ApiJson<NewInvitation>,
 ) -> Result<HttpResponse> {
-    let inv = capture::invitation(&state, &user, body.0).await?;
+    let body = body.into_inner()?;
+    let inv = capture::invitation(&state, &user, body).await?;
     Ok(HttpResponse::Created().json(inv))
 }
 
@@ -87,7 +88,8 @@ pub async fn open_invitation(
     req: HttpRequest,
     body: ApiJson<ExchangeRequest>,
 ) -> Result<web::Json<ExchangeResponse>> {
-    let ExchangeRequest { token, short_code } = body.0;
+    let body = body.into_inner()?;
+    let ExchangeRequest { token, short_code } = body;
     let address = auth::token_hash(&format!(
         "open:{}",
         req.peer_addr()
@@ -226,7 +228,8 @@ pub async fn submit_survey_response(
     holder: InvitationHolder,
     body: ApiJson<NewResponse>,
 ) -> Result<HttpResponse> {
-    let receipt = capture::response(&state, Submitter::Participant(&holder), body.0).await?;
+    let body = body.into_inner()?;
+    let receipt = capture::response(&state, Submitter::Participant(&holder), body).await?;
     Ok(HttpResponse::Created().json(receipt))
 }
 
@@ -249,7 +252,8 @@ pub async fn create_response(
     user: StaffUser,
     body: ApiJson<NewResponse>,
 ) -> Result<HttpResponse> {
-    let receipt = capture::response(&state, Submitter::Staff(&user), body.0).await?;
+    let body = body.into_inner()?;
+    let receipt = capture::response(&state, Submitter::Staff(&user), body).await?;
     Ok(HttpResponse::Created().json(receipt))
 }
 

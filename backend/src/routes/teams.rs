@@ -57,7 +57,8 @@ pub async fn create_team(
     AdminUser(admin): AdminUser,
     body: ApiJson<NewTeam>,
 ) -> Result<HttpResponse> {
-    let team = repo::teams::create(&state.db, admin.organisation_id, body.0.name.as_str())
+    let body = body.into_inner()?;
+    let team = repo::teams::create(&state.db, admin.organisation_id, body.name.as_str())
         .await
         .map_err(duplicate_name)?;
     tracing::info!(team_id = %team.id, "team created");
@@ -103,10 +104,11 @@ pub async fn update_team(
     id: web::Path<Uuid>,
     body: ApiJson<UpdateTeam>,
 ) -> Result<web::Json<Team>> {
+    let body = body.into_inner()?;
     let team = repo::teams::get(&state.db, admin.organisation_id, *id)
         .await?
         .ok_or(ApiError::NotFound("no such team"))?;
-    let team = repo::teams::rename(&state.db, team, body.0.name.as_str())
+    let team = repo::teams::rename(&state.db, team, body.name.as_str())
         .await
         .map_err(duplicate_name)?;
     Ok(web::Json(team.into()))

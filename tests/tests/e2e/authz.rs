@@ -1,0 +1,336 @@
+//! The authorisation matrix: every route in the API document × every kind of caller, reads and
+//! writes alike. The table below is the policy, written out by hand; a route missing from it
+//! fails the test, so a new route cannot escape the matrix.
+
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use soundings_tests::{TestApp, body, id_of};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Public,
+    Participant,
+    Staff,
+    Manager,
+    Admin,
+}
+
+/// Whether an `{id}` in the path names a record on a specialist's caseload (another specialist
+/// gets 404) or just something of the organisation (any colleague may look).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    NoId,
+    Caseload,
+    Organisation,
+}
+
+use Scope::*;
+use Who::*;
+
+const POLICY: &[(&str, &str, Who, Scope)] = &[
+    ("GET", "/health/live", Public, NoId),
+    ("GET", "/health/ready", Public, NoId),
+    ("POST", "/api/auth/login", Public, NoId),
+    ("POST", "/api/auth/refresh", Public, NoId),
+    ("POST", "/api/auth/logout", Public, NoId),
+    ("POST", "/api/invitations/open", Public, NoId),
+    ("GET", "/api/survey", Participant, NoId),
+    ("POST", "/api/survey/responses", Participant, NoId),
+    ("GET", "/api/survey/results", Participant, NoId),
+    ("GET", "/api/auth/me", Staff, NoId),
+    ("GET", "/api/teams", Staff, NoId),
+    ("GET", "/api/teams/{id}", Staff, Organisation),
+    ("GET", "/api/instruments", Staff, NoId),
+    ("POST", "/api/participants", Staff, NoId),
+    ("GET", "/api/participants", Staff, NoId),
+    ("GET", "/api/participants/{id}", Staff, Caseload),
+    ("PATCH", "/api/participants/{id}", Staff, Caseload),
+    ("POST", "/api/participants/{id}/withdraw", Staff, Caseload),
+    ("POST", "/api/consents", Staff, NoId),
+    ("POST", "/api/episodes", Staff, NoId),
+    ("GET", "/api/episodes", Staff, NoId),
+    ("GET", "/api/episodes/{id}", Staff, Caseload),
+    ("PATCH", "/api/episodes/{id}", Staff, Caseload),
+    ("POST", "/api/sessions", Staff, NoId),
+    ("POST", "/api/sync", Staff, NoId),
+    ("POST", "/api/invitations", Staff, NoId),
+    ("GET", "/api/invitations/{id}", Staff, Caseload),
+    ("POST", "/api/responses", Staff, NoId),
+    ("GET", "/api/kpi/employer-satisfaction", Staff, NoId),
+    ("GET", "/api/kpi/jobseeker-satisfaction", Staff, NoId),
+    ("GET", "/api/kpi/wellbeing", Staff, NoId),
+    ("GET", "/api/kpi/coverage", Staff, NoId),
+    ("GET", "/api/kpi/trend", Staff, NoId),
+    ("GET", "/api/staff", Manager, NoId),
+    ("GET", "/api/staff/{id}", Manager, Organisation),
+    ("GET", "/api/settings", Manager, NoId),
+    ("GET", "/api/attention", Manager, NoId),
+    ("POST", "/api/attention/{id}/handle", Manager, Organisation),
+    ("POST", "/api/reports", Manager, NoId),
+    ("GET", "/api/reports", Manager, NoId),
+    ("GET", "/api/reports/{id}", Manager, Organisation),
+    ("GET", "/api/reports/{id}/csv", Manager, Organisation),
+    ("GET", "/api/reports/{id}/print", Manager, Organisation),
+    ("GET", "/api/export/episodes.csv", Manager, NoId),
+    ("GET", "/api/export/responses.csv", Manager, NoId),
+    ("POST", "/api/teams", Admin, NoId),
+    ("PATCH", "/api/teams/{id}", Admin, Organisation),
+    ("POST", "/api/staff", Admin, NoId),
+    ("PATCH", "/api/staff/{id}", Admin, Organisation),
+    ("PUT", "/api/settings/swemwbs-licence", Admin, NoId),
+    ("PUT", "/api/settings/thresholds", Admin, NoId),
+    ("PUT", "/api/settings/privacy", Admin, NoId),
+    ("GET", "/api/audit", Admin, NoId),
+    ("GET", "/api/audit.csv", Admin, NoId),
+    ("GET", "/api/participants/{id}/export", Admin, Organisation),
+    ("POST", "/api/participants/{id}/erase", Admin, Organisation),
+    ("POST", "/api/import/episodes", Admin, NoId),
+    ("POST", "/api/import/responses", Admin, NoId),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    Jobseeker,
+    Employer,
+    Specialist,
+    OtherSpecialist,
+    Manager,
+    Admin,
+    OtherOrgManager,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Expect {
+    Allowed,
+    /// 401, 403 or 404, as given.
+    Denied(u16),
+}
+
+fn expect(caller: Caller, who: Who, scope: Scope) -> Expect {
+    use Caller as C;
+    let staff_rank = |c: Caller| match c {
+        C::Specialist | C::OtherSpecialist => Some(1),
+        C::Manager | C::OtherOrgManager => Some(2),
+        C::Admin => Some(3),
+        _ => None,
+    };
+    let needed = match who {
+        Public => return Expect::Allowed,
+        Participant => {
+            return match caller {
+                C::Jobseeker | C::Employer => Expect::Allowed,
+                _ => Expect::Denied(401),
+            };
+        }
+        Staff => 1,
+        Manager => 2,
+        Admin => 3,
+    };
+    let Some(rank) = staff_rank(caller) else {
+        return Expect::Denied(401);
+    };
+    if rank < needed {
+        return Expect::Denied(403);
+    }
+    match (caller, scope) {
+        (C::OtherOrgManager, Caseload | Organisation) => Expect::Denied(404),
+        (C::OtherSpecialist, Caseload) => Expect::Denied(404),
+        _ => Expect::Allowed,
+    }
+}
+
+struct Ids {
+    participant: Uuid,
+    episode: Uuid,
+    invitation: Uuid,
+    team: Uuid,
+    staff: Uuid,
+    report: Uuid,
+    response: Uuid,
+}
+
+fn concrete(path: &str, ids: &Ids) -> String {
+    let id = if path.starts_with("/api/participants/") {
+        ids.participant
+    } else if path.starts_with("/api/episodes/") {
+        ids.episode
+    } else if path.starts_with("/api/invitations/") {
+        ids.invitation
+    } else if path.starts_with("/api/teams/") {
+        ids.team
+    } else if path.starts_with("/api/staff/") {
+        ids.staff
+    } else if path.starts_with("/api/reports/") {
+        ids.report
+    } else {
+        ids.response
+    };
+    let p = path.replace("{id}", &id.to_string());
+    if p.starts_with("/api/kpi/") {
+        format!("{p}?first=2026-01-01&last=2026-12-31")
+    } else {
+        p
+    }
+}
+
+#[tokio::test]
+async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
+    let app = TestApp::spawn().await;
+    let org_a = app.create_org("Org A", "admin@a.example.org").await;
+    let org_b = app.create_org("Org B", "admin@b.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    app.create_staff_direct(org_a, "manager@a.example.org", domain::Role::Manager)
+        .await;
+    let (sam_id, team) = app
+        .specialist_in_team(org_a, &admin, "sam@a.example.org", "North")
+        .await;
+    app.create_staff_direct(org_a, "jo@a.example.org", domain::Role::Specialist)
+        .await;
+    app.create_staff_direct(org_b, "manager@b.example.org", domain::Role::Manager)
+        .await;
+    let manager = app.login("manager@a.example.org").await.access_token;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let jo = app.login("jo@a.example.org").await.access_token;
+    let other_manager = app.login("manager@b.example.org").await.access_token;
+
+    let participant = id_of(
+        &app.create(
+            "/api/participants",
+            &sam,
+            &body::participant("jobseeker", "JS-1"),
+        )
+        .await,
+    );
+    let employer = id_of(
+        &app.create(
+            "/api/participants",
+            &sam,
+            &body::participant("employer", "EMP-1"),
+        )
+        .await,
+    );
+    let episode = id_of(
+        &app.create(
+            "/api/episodes",
+            &sam,
+            &body::episode(participant, "2026-01-05", None),
+        )
+        .await,
+    );
+    let inv = app.create("/api/invitations", &sam, &json!({"id": Uuid::new_v4(), "participant_id": participant, "instrument": "jobseeker_satisfaction"})).await;
+    let emp_inv = app.create("/api/invitations", &sam, &json!({"id": Uuid::new_v4(), "participant_id": employer, "instrument": "employer_satisfaction"})).await;
+    let at = (Utc::now() - Duration::hours(1)).to_rfc3339();
+    let response = id_of(
+        &app.create(
+            "/api/responses",
+            &sam,
+            &body::satisfaction(
+                participant,
+                "jobseeker_satisfaction",
+                1,
+                &at,
+                body::completion("self", "none", "staff_device"),
+            ),
+        )
+        .await,
+    );
+    let report: Value = app
+        .create(
+            "/api/reports",
+            &manager,
+            &json!({"period": {"first": "2026-01-01", "last": "2026-03-31"}}),
+        )
+        .await;
+    let open = |t: Value| {
+        let app = &app;
+        async move {
+            let v: Value = app
+                .post("/api/invitations/open", None, &json!({"token": t}))
+                .await
+                .json()
+                .await
+                .unwrap();
+            v["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let jobseeker = open(inv["token"].clone()).await;
+    let employer_token = open(emp_inv["token"].clone()).await;
+    let ids = Ids {
+        participant,
+        episode,
+        invitation: id_of(&inv),
+        team,
+        staff: sam_id,
+        report: id_of(&report),
+        response,
+    };
+
+    // The policy covers exactly the documented routes.
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for m in item
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|m| ["get", "post", "put", "patch", "delete"].contains(&m.as_str()))
+        {
+            documented.insert((m.to_uppercase(), path.clone()));
+        }
+    }
+    let policy: BTreeSet<(String, String)> = POLICY
+        .iter()
+        .map(|(m, p, ..)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(
+        documented, policy,
+        "a route is missing from the authorisation policy (or the policy names a route that is gone)"
+    );
+
+    // Destructive callers last, so every caller meets the records as set up.
+    let callers: [(Caller, Option<&str>); 8] = [
+        (Caller::Anonymous, None),
+        (Caller::Jobseeker, Some(&jobseeker)),
+        (Caller::Employer, Some(&employer_token)),
+        (Caller::OtherSpecialist, Some(&jo)),
+        (Caller::OtherOrgManager, Some(&other_manager)),
+        (Caller::Specialist, Some(&sam)),
+        (Caller::Manager, Some(&manager)),
+        (Caller::Admin, Some(&admin)),
+    ];
+    let mut failures = Vec::new();
+    for (caller, token) in callers {
+        for (method, path, who, scope) in POLICY {
+            let url = concrete(path, &ids);
+            let m = Method::from_bytes(method.as_bytes()).unwrap();
+            let body = (m != Method::GET).then(|| json!({}));
+            let res = app.send(m, &url, token, body.as_ref()).await;
+            let status = res.status().as_u16();
+            let ok = match expect(caller, *who, *scope) {
+                Expect::Allowed => !matches!(status, 401 | 403 | 404) && status < 500,
+                Expect::Denied(code) => status == code,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{caller:?} {method} {path}: got {status}, expected {:?}",
+                    expect(caller, *who, *scope)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
