@@ -186,3 +186,174 @@ async fn every_acknowledged_answer_survives_kill_9_and_resends_store_nothing_twi
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+async fn seeded_database(dir: &tempfile::TempDir) -> (String, sea_orm::DatabaseConnection) {
+    let db_url = soundings_tests::fresh_database_url(dir).await.unwrap();
+    let db = soundings::db::connect(&db_url).await.unwrap();
+    soundings::db::migrate(&db).await.unwrap();
+    let org = soundings::repo::orgs::create(&db, "Org A").await.unwrap();
+    let hash = soundings::auth::hash_password(soundings_tests::PASSWORD.into())
+        .await
+        .unwrap();
+    for email in ["sam@a.example.org", "jo@a.example.org"] {
+        soundings::repo::staff::create(
+            &db,
+            soundings::repo::staff::NewStaff {
+                organisation_id: org.id,
+                team_id: None,
+                name: "Staff",
+                email,
+                role: domain::Role::Specialist,
+                password_hash: hash.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    (db_url, db)
+}
+
+/// Two copies with no SOUNDINGS_JWT_SECRET: they must agree on the key through the database.
+fn start_copy(db: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("serve")
+        .env("DATABASE_URL", db)
+        .env("SOUNDINGS_BIND", format!("127.0.0.1:{port}"))
+        .env_remove("SOUNDINGS_JWT_SECRET")
+        .env("SOUNDINGS_STATIC_DIR", "/nonexistent")
+        .env("SOUNDINGS_LOGIN_MAX_FAILURES", "4")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn two_server_copies_on_one_database_behave_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db_url, db) = seeded_database(&dir).await;
+    let (pa, pb) = (free_port(), free_port());
+    let (a, b) = (
+        format!("http://127.0.0.1:{pa}"),
+        format!("http://127.0.0.1:{pb}"),
+    );
+    let http = reqwest::Client::new();
+    let mut copy_a = start_copy(&db_url, pa);
+    let mut copy_b = start_copy(&db_url, pb);
+    wait_ready(&http, &a).await;
+    wait_ready(&http, &b).await;
+
+    // Log in on one, use and refresh on the other.
+    let login: Value = http
+        .post(format!("{a}/api/auth/login"))
+        .json(&json!({"email": "sam@a.example.org", "password": soundings_tests::PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = login["access_token"].as_str().unwrap();
+    let me = http
+        .get(format!("{b}/api/auth/me"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status(),
+        200,
+        "a token from one copy is good on the other"
+    );
+    let refreshed = http
+        .post(format!("{b}/api/auth/refresh"))
+        .json(&json!({"refresh_token": login["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refreshed.status(), 200);
+    // Replaying the spent refresh token on the first copy revokes the family everywhere.
+    let replay = http
+        .post(format!("{a}/api/auth/refresh"))
+        .json(&json!({"refresh_token": login["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401);
+    let newer: Value = refreshed.json().await.unwrap();
+    let res = http
+        .post(format!("{b}/api/auth/refresh"))
+        .json(&json!({"refresh_token": newer["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+
+    // The same record sent to both at once is stored once.
+    let access = newer["access_token"].as_str().unwrap().to_owned();
+    let person = body::participant("jobseeker", "JS-1");
+    let pid: Uuid = serde_json::from_value(person["id"].clone()).unwrap();
+    http.post(format!("{a}/api/participants"))
+        .bearer_auth(&access)
+        .json(&person)
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..20 {
+        let at = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+        let r = body::satisfaction(
+            pid,
+            "jobseeker_satisfaction",
+            5,
+            &at,
+            body::completion("self", "none", "staff_device"),
+        );
+        let (ra, rb) = tokio::join!(
+            http.post(format!("{a}/api/responses"))
+                .bearer_auth(&access)
+                .json(&r)
+                .send(),
+            http.post(format!("{b}/api/responses"))
+                .bearer_auth(&access)
+                .json(&r)
+                .send(),
+        );
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!((ra.status().as_u16(), rb.status().as_u16()), (201, 201));
+        assert_eq!(
+            ra.json::<Value>().await.unwrap(),
+            rb.json::<Value>().await.unwrap()
+        );
+    }
+    assert_eq!(
+        soundings::repo::invitations::count_for_participant(&db, pid)
+            .await
+            .unwrap(),
+        20
+    );
+
+    // Failed logins are counted across both copies (limit 4 per account).
+    for base in [&a, &b, &a, &b] {
+        let r = http
+            .post(format!("{base}/api/auth/login"))
+            .json(&json!({"email": "jo@a.example.org", "password": "wrong password!"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    for base in [&a, &b] {
+        let r = http
+            .post(format!("{base}/api/auth/login"))
+            .json(&json!({"email": "jo@a.example.org", "password": soundings_tests::PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 429, "throttled on {base}");
+    }
+    for c in [&mut copy_a, &mut copy_b] {
+        c.kill().unwrap();
+        c.wait().unwrap();
+    }
+}
