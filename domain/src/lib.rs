@@ -11,6 +11,8 @@ pub mod kpi;
 pub mod org;
 pub mod period;
 pub mod privacy;
+#[cfg(test)]
+mod properties;
 pub mod records;
 pub mod swemwbs;
 pub mod values;

@@ -1,6 +1,7 @@
 //! KPI C, KPI D and wellbeing change through the API, on a hand-made dataset whose expected
 //! figures are worked out by hand in the comments (DESIGN.md §4).
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use soundings_tests::{TestApp, body, error_body, id_of};
 use uuid::Uuid;
@@ -708,4 +709,97 @@ async fn a_csv_with_a_bad_row_is_refused_whole_with_the_row_named() {
             .status(),
         403
     );
+}
+
+#[tokio::test]
+async fn a_mangled_csv_never_breaks_the_import_and_bad_rows_are_reported_by_line() {
+    use rand::{Rng, SeedableRng, seq::SliceRandom};
+    let w = world().await;
+    kpi_d_and_c_answers(&w).await;
+    let responses = csv(&w.app, &w.manager, "/api/export/responses.csv").await;
+    let other = TestApp::spawn().await;
+    let org = other.create_org("Org B", "admin@b.example.org").await;
+    let admin = other.login("admin@b.example.org").await.access_token;
+    other
+        .specialist_in_team(org, &admin, "sam@a.example.org", "North")
+        .await;
+    other
+        .specialist_in_team(org, &admin, "jo@a.example.org", "South")
+        .await;
+    let episodes = csv(&w.app, &w.manager, "/api/export/episodes.csv").await;
+    assert_eq!(
+        import(&other, &admin, "/api/import/episodes", &episodes)
+            .await
+            .status(),
+        200
+    );
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let junk = [
+        "",
+        "-",
+        "7",
+        "0",
+        "x",
+        "\"",
+        ",",
+        "2026-02-30",
+        "9999-99-99T99:99:99Z",
+        "null",
+        "é",
+        "1;2",
+        ";;;;;;;;",
+        "\u{0}",
+    ];
+    let lines: Vec<&str> = responses.lines().collect();
+    for case in 0..60 {
+        let mut rows: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let victim = rng.gen_range(1..rows.len());
+        let mut cells: Vec<String> = rows[victim].split(',').map(String::from).collect();
+        match rng.gen_range(0..4) {
+            0 => {
+                let c = rng.gen_range(0..cells.len());
+                cells[c] = junk.choose(&mut rng).unwrap().to_string();
+            }
+            1 => {
+                cells.pop();
+            }
+            2 => cells.push("extra".into()),
+            _ => {
+                let n = cells.len();
+                cells.swap(rng.gen_range(0..n), rng.gen_range(0..n));
+            }
+        }
+        rows[victim] = cells.join(",");
+        let res = import(&other, &admin, "/api/import/responses", &rows.join("\n")).await;
+        let status = res.status().as_u16();
+        assert!(
+            status == 200 || status == 400 || status == 409,
+            "case {case}: {status}"
+        );
+        if status == 400 {
+            let body = soundings_tests::error_body(res).await;
+            if let Some(bad) = body["rows"].as_array() {
+                assert!(
+                    bad.iter()
+                        .all(|r| r["row"].as_u64().unwrap() as usize <= lines.len()),
+                    "{body}"
+                );
+                assert!(
+                    bad.iter()
+                        .any(|r| r["row"].as_u64().unwrap() as usize == victim),
+                    "case {case}: row {victim} not named: {body}"
+                );
+            }
+            // All or nothing: a refused file wrote nothing.
+            assert_eq!(other.count_rows("response").await, 0, "case {case}");
+        } else if status == 200 {
+            // A harmless change (e.g. a swapped pair of equal cells) imports whole; start again.
+            other
+                .db
+                .execute_unprepared("DELETE FROM response")
+                .await
+                .unwrap();
+        }
+    }
 }
