@@ -148,7 +148,7 @@ impl TryFrom<participant::Model> for Participant {
     }
 }
 
-#[tracing::instrument(skip_all, fields(id = %new.id), err)]
+#[tracing::instrument(skip_all, fields(id = %new.id), err(level = "debug"))]
 pub async fn participant(
     state: &AppState,
     user: &StaffUser,
@@ -231,7 +231,7 @@ impl TryFrom<consent::Model> for Consent {
     }
 }
 
-#[tracing::instrument(skip_all, fields(id = %new.id), err)]
+#[tracing::instrument(skip_all, fields(id = %new.id), err(level = "debug"))]
 pub async fn consent(state: &AppState, user: &StaffUser, new: NewConsent) -> Result<Consent> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::records::find_consent_any(&state.db, new.id).await? {
@@ -319,7 +319,7 @@ pub async fn employer_for(state: &AppState, user: &StaffUser, id: Option<Uuid>) 
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(id = %new.id), err)]
+#[tracing::instrument(skip_all, fields(id = %new.id), err(level = "debug"))]
 pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Result<Episode> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::records::find_episode_any(&state.db, new.id).await? {
@@ -388,7 +388,7 @@ impl TryFrom<support_session::Model> for Session {
     }
 }
 
-#[tracing::instrument(skip_all, fields(id = %new.id), err)]
+#[tracing::instrument(skip_all, fields(id = %new.id), err(level = "debug"))]
 pub async fn session(state: &AppState, user: &StaffUser, new: NewSession) -> Result<Session> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::records::find_session_any(&state.db, new.id).await? {
@@ -485,7 +485,7 @@ fn audience_of(kind: &str) -> Audience {
     }
 }
 
-#[tracing::instrument(skip_all, fields(id = %new.id), err)]
+#[tracing::instrument(skip_all, fields(id = %new.id), err(level = "debug"))]
 pub async fn invitation(
     state: &AppState,
     user: &StaffUser,
@@ -785,7 +785,7 @@ async fn is_second_answer(db: &impl ConnectionTrait, r: &response::Model) -> Res
     Ok(answers.first().is_some_and(|first| first.id != r.id))
 }
 
-#[tracing::instrument(skip_all, fields(id = %new.id), err)]
+#[tracing::instrument(skip_all, fields(id = %new.id), err(level = "debug"))]
 pub async fn response(
     state: &AppState,
     who: Submitter<'_>,
@@ -939,7 +939,7 @@ pub async fn response(
 
 /// Changes an episode: dates, employer, or (managers) the specialist it is assigned to.
 /// Responses already given keep the specialist and team they were answered under.
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn update_episode(
     state: &AppState,
     user: &StaffUser,
@@ -985,7 +985,7 @@ pub async fn update_episode(
 }
 
 /// Changes a participant's details (contact, language, preferences, equality monitoring).
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn update_participant(
     state: &AppState,
     user: &StaffUser,
@@ -1022,7 +1022,7 @@ pub async fn update_participant(
 
 /// Withdrawal of consent: no more invitations from now on, and every consent record marked.
 /// Answers already given stay (erasure is a separate request).
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn withdraw_participant(
     state: &AppState,
     user: &StaffUser,

@@ -149,6 +149,23 @@ pub async fn erase(
 ) -> Result<ErasureReceipt> {
     let id = p.id;
     let txn = db.begin().await?;
+    // Write first: on SQLite a transaction that reads and then writes can be refused at once
+    // (SQLITE_BUSY_SNAPSHOT) if another writer got in between; writing first takes the lock,
+    // waiting for it if need be.
+    let mut am: participant::ActiveModel = p.into();
+    am.reference = Set(format!("erased-{}", &id.simple().to_string()[..8]));
+    am.name = Set(None);
+    am.email = Set(None);
+    am.phone = Set(None);
+    am.accessibility = Set("{}".into());
+    am.equality = Set("{}".into());
+    am.erased_at = Set(Some(now));
+    if am.withdrawn_at.as_ref().is_none() {
+        am.withdrawn_at = Set(Some(now));
+    }
+    am.body_hash = Set(ERASED.to_owned());
+    am.updated_at = Set(now);
+    am.update(&txn).await?;
     let episode_ids: Vec<Uuid> = episode::Entity::find()
         .filter(episode::Column::ParticipantId.eq(id))
         .all(&txn)
@@ -199,20 +216,6 @@ pub async fn erase(
             .await?;
         (0, r.rows_affected)
     };
-    let mut am: participant::ActiveModel = p.into();
-    am.reference = Set(format!("erased-{}", &id.simple().to_string()[..8]));
-    am.name = Set(None);
-    am.email = Set(None);
-    am.phone = Set(None);
-    am.accessibility = Set("{}".into());
-    am.equality = Set("{}".into());
-    am.erased_at = Set(Some(now));
-    if am.withdrawn_at.as_ref().is_none() {
-        am.withdrawn_at = Set(Some(now));
-    }
-    am.body_hash = Set(ERASED.to_owned());
-    am.updated_at = Set(now);
-    am.update(&txn).await?;
     txn.commit().await?;
     tracing::info!(participant_id = %id, removed, kept, "participant erased");
     Ok(ErasureReceipt {

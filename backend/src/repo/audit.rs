@@ -24,7 +24,7 @@ pub struct Actor {
     pub address: String,
 }
 
-#[tracing::instrument(skip_all, fields(action = event.action, entity = event.entity), err)]
+#[tracing::instrument(skip_all, fields(action = event.action, entity = event.entity), err(level = "debug"))]
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -48,7 +48,7 @@ pub async fn record(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(%org), err)]
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
 pub async fn search(
     db: &impl ConnectionTrait,
     org: Uuid,

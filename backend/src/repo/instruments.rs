@@ -17,7 +17,7 @@ fn parse(m: instrument::Model) -> Result<InstrumentDefinition, DbErr> {
 }
 
 /// The newest version of an instrument.
-#[tracing::instrument(skip_all, fields(%key), err)]
+#[tracing::instrument(skip_all, fields(%key), err(level = "debug"))]
 pub async fn latest(
     db: &impl ConnectionTrait,
     key: &str,
@@ -31,7 +31,7 @@ pub async fn latest(
         .transpose()
 }
 
-#[tracing::instrument(skip_all, fields(%key, version), err)]
+#[tracing::instrument(skip_all, fields(%key, version), err(level = "debug"))]
 pub async fn version(
     db: &impl ConnectionTrait,
     key: &str,
@@ -45,7 +45,7 @@ pub async fn version(
 }
 
 /// The newest version of every instrument.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn all_latest(db: &impl ConnectionTrait) -> Result<Vec<InstrumentDefinition>, DbErr> {
     let rows = instrument::Entity::find()
         .order_by_asc(instrument::Column::Key)
@@ -63,7 +63,7 @@ pub async fn all_latest(db: &impl ConnectionTrait) -> Result<Vec<InstrumentDefin
 }
 
 /// The organisation's settings; defaults when none have been saved.
-#[tracing::instrument(skip_all, fields(%org), err)]
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
 pub async fn settings(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -84,7 +84,7 @@ pub async fn settings(
         }))
 }
 
-#[tracing::instrument(skip_all, fields(org = %s.organisation_id), err)]
+#[tracing::instrument(skip_all, fields(org = %s.organisation_id), err(level = "debug"))]
 pub async fn save_settings(
     db: &impl ConnectionTrait,
     s: organisation_setting::Model,

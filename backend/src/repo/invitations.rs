@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_any(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -16,7 +16,7 @@ pub async fn find_any(
     invitation::Entity::find_by_id(id).one(db).await
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn find_by_token_hash(
     db: &impl ConnectionTrait,
     token_hash: &str,
@@ -27,7 +27,7 @@ pub async fn find_by_token_hash(
         .await
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn find_by_short_code(
     db: &impl ConnectionTrait,
     code: &str,
@@ -38,7 +38,7 @@ pub async fn find_by_short_code(
         .await
 }
 
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_response_any(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -47,7 +47,7 @@ pub async fn find_response_any(
 }
 
 /// Every answer to one invitation, first answered first.
-#[tracing::instrument(skip_all, fields(%invitation_id), err)]
+#[tracing::instrument(skip_all, fields(%invitation_id), err(level = "debug"))]
 pub async fn answers_to(
     db: &impl ConnectionTrait,
     invitation_id: Uuid,
@@ -71,7 +71,7 @@ pub struct Attribution {
 /// One organisation's responses to one instrument answered in `first..=last` (an index range
 /// scan), plus every other answer to the invitations they answer, wherever it falls, so the
 /// first-answer rule sees them all.
-#[tracing::instrument(skip_all, fields(%org, %instrument), err)]
+#[tracing::instrument(skip_all, fields(%org, %instrument), err(level = "debug"))]
 pub async fn for_period(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -111,7 +111,7 @@ pub async fn for_period(
 }
 
 /// Episodes whose start, end or employer-survey date (job start + 4 weeks) falls in the period.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn episodes_due(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -143,7 +143,7 @@ pub async fn episodes_due(
 
 /// Every response linked to the given episodes, of one instrument or all, any date (a pair
 /// needs the start form of a long episode; coverage counts an answer that came late).
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn responses_of_episodes(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -164,7 +164,7 @@ pub async fn responses_of_episodes(
 }
 
 /// Invitations made between two instants, each with whether anyone answered it.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn invitations_made(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -195,7 +195,7 @@ pub async fn invitations_made(
 }
 
 /// How many responses one participant has.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn count_for_participant(
     db: &impl ConnectionTrait,
     participant: Uuid,

@@ -2,7 +2,7 @@ use crate::entities::organisation;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use uuid::Uuid;
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create(db: &impl ConnectionTrait, name: &str) -> Result<organisation::Model, DbErr> {
     organisation::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -14,7 +14,7 @@ pub async fn create(db: &impl ConnectionTrait, name: &str) -> Result<organisatio
     .await
 }
 
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn get(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -22,7 +22,7 @@ pub async fn get(
     organisation::Entity::find_by_id(id).one(db).await
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     organisation::Entity::find().count(db).await

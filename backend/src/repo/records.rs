@@ -36,7 +36,7 @@ fn caseload_condition(user: &StaffUser) -> Condition {
     )
 }
 
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_participant_any(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -44,7 +44,7 @@ pub async fn find_participant_any(
     participant::Entity::find_by_id(id).one(db).await
 }
 
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn visible_participant(
     db: &impl ConnectionTrait,
     user: &StaffUser,
@@ -56,7 +56,7 @@ pub async fn visible_participant(
         .await
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_participants(
     db: &impl ConnectionTrait,
     user: &StaffUser,
@@ -70,7 +70,7 @@ pub async fn list_participants(
         .await
 }
 
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_episode_any(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -79,7 +79,7 @@ pub async fn find_episode_any(
 }
 
 /// An episode this staff member may see: a specialist only their own.
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn visible_episode(
     db: &impl ConnectionTrait,
     user: &StaffUser,
@@ -93,7 +93,7 @@ pub async fn visible_episode(
     q.one(db).await
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_episodes(
     db: &impl ConnectionTrait,
     user: &StaffUser,
@@ -115,7 +115,7 @@ pub async fn list_episodes(
 }
 
 /// Every episode of the organisation that overlaps `first..=last` (for the wellbeing gaps).
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn episodes_touching(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -142,7 +142,7 @@ pub async fn episodes_touching(
     .await
 }
 
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_consent_any(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -150,7 +150,7 @@ pub async fn find_consent_any(
     consent::Entity::find_by_id(id).one(db).await
 }
 
-#[tracing::instrument(skip_all, fields(%participant_id), err)]
+#[tracing::instrument(skip_all, fields(%participant_id), err(level = "debug"))]
 pub async fn consents_of(
     db: &impl ConnectionTrait,
     participant_id: Uuid,
@@ -162,7 +162,7 @@ pub async fn consents_of(
         .await
 }
 
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_session_any(
     db: &impl ConnectionTrait,
     id: Uuid,

@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set, sea_query::OnConflict};
 
 /// Returns the stored value for `key`, storing `proposed` first if there is none. Two copies
 /// starting at once both end up with whichever value reached the database first.
-#[tracing::instrument(skip(db, proposed), err)]
+#[tracing::instrument(skip(db, proposed), err(level = "debug"))]
 pub async fn get_or_insert(
     db: &impl ConnectionTrait,
     key: &str,

@@ -14,7 +14,7 @@ pub struct NewStaff<'a> {
     pub password_hash: String,
 }
 
-#[tracing::instrument(skip_all, fields(org = %new.organisation_id), err)]
+#[tracing::instrument(skip_all, fields(org = %new.organisation_id), err(level = "debug"))]
 pub async fn create(db: &impl ConnectionTrait, new: NewStaff<'_>) -> Result<staff::Model, DbErr> {
     let now = chrono::Utc::now();
     staff::ActiveModel {
@@ -34,7 +34,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewStaff<'_>) -> Result<staf
 }
 
 /// Login looks staff up by email across organisations: one email, one login.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn find_by_email(
     db: &impl ConnectionTrait,
     email: &str,
@@ -46,7 +46,7 @@ pub async fn find_by_email(
 }
 
 /// By id alone: only for resolving the identity behind a verified token.
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_by_id(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -54,7 +54,7 @@ pub async fn find_by_id(
     staff::Entity::find_by_id(id).one(db).await
 }
 
-#[tracing::instrument(skip_all, fields(%org, %id), err)]
+#[tracing::instrument(skip_all, fields(%org, %id), err(level = "debug"))]
 pub async fn get(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -66,7 +66,7 @@ pub async fn get(
         .await
 }
 
-#[tracing::instrument(skip_all, fields(%org), err)]
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
 pub async fn list(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<staff::Model>, DbErr> {
     staff::Entity::find()
         .filter(staff::Column::OrganisationId.eq(org))
@@ -85,7 +85,7 @@ pub struct StaffChanges {
     pub password_hash: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(id = %staff.id), err)]
+#[tracing::instrument(skip_all, fields(id = %staff.id), err(level = "debug"))]
 pub async fn update(
     db: &impl ConnectionTrait,
     staff: staff::Model,

@@ -5,7 +5,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-#[tracing::instrument(skip_all, fields(%org), err)]
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
 pub async fn list(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<team::Model>, DbErr> {
     team::Entity::find()
         .filter(team::Column::OrganisationId.eq(org))
@@ -14,7 +14,7 @@ pub async fn list(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<team::Mode
         .await
 }
 
-#[tracing::instrument(skip_all, fields(%org, %id), err)]
+#[tracing::instrument(skip_all, fields(%org, %id), err(level = "debug"))]
 pub async fn get(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -26,7 +26,7 @@ pub async fn get(
         .await
 }
 
-#[tracing::instrument(skip_all, fields(%org), err)]
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
 pub async fn create(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -42,7 +42,7 @@ pub async fn create(
     .await
 }
 
-#[tracing::instrument(skip_all, fields(id = %team.id), err)]
+#[tracing::instrument(skip_all, fields(id = %team.id), err(level = "debug"))]
 pub async fn rename(
     db: &impl ConnectionTrait,
     team: team::Model,

@@ -8,7 +8,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn count_since(
     db: &impl ConnectionTrait,
     subject: &str,
@@ -22,7 +22,7 @@ pub async fn count_since(
 }
 
 /// The oldest attempt still inside the window: when it ages out, the subject may try again.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn oldest_since(
     db: &impl ConnectionTrait,
     subject: &str,
@@ -37,7 +37,7 @@ pub async fn oldest_since(
         .map(|a| a.attempted_at))
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn record(db: &impl ConnectionTrait, subject: &str) -> Result<(), DbErr> {
     login_attempt::ActiveModel {
         subject: Set(subject.to_owned()),
@@ -50,7 +50,7 @@ pub async fn record(db: &impl ConnectionTrait, subject: &str) -> Result<(), DbEr
 }
 
 /// Forgets a subject's attempts (after a successful login) and anything older than `before`.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn clear(
     db: &impl ConnectionTrait,
     subject: &str,

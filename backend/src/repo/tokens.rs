@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-#[tracing::instrument(skip_all, fields(%family_id, %staff_id), err)]
+#[tracing::instrument(skip_all, fields(%family_id, %staff_id), err(level = "debug"))]
 pub async fn insert(
     db: &impl ConnectionTrait,
     family_id: Uuid,
@@ -32,7 +32,7 @@ pub async fn insert(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn find_by_hash(
     db: &impl ConnectionTrait,
     token_hash: &str,
@@ -45,7 +45,7 @@ pub async fn find_by_hash(
 
 /// Marks the token spent if, and only if, it was still live. Returns false when someone else
 /// spent or revoked it first: the atomic test that makes two concurrent refreshes safe.
-#[tracing::instrument(skip_all, fields(%id), err)]
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn spend(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
     let res = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(Utc::now()))
@@ -57,7 +57,7 @@ pub async fn spend(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
     Ok(res.rows_affected == 1)
 }
 
-#[tracing::instrument(skip_all, fields(%family_id), err)]
+#[tracing::instrument(skip_all, fields(%family_id), err(level = "debug"))]
 pub async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<u64, DbErr> {
     let res = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
@@ -69,7 +69,7 @@ pub async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result
 }
 
 /// Revokes every live token of one staff member (password reset, deactivation).
-#[tracing::instrument(skip_all, fields(%staff_id), err)]
+#[tracing::instrument(skip_all, fields(%staff_id), err(level = "debug"))]
 pub async fn revoke_all_for_staff(db: &impl ConnectionTrait, staff_id: Uuid) -> Result<u64, DbErr> {
     let res = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))

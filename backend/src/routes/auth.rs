@@ -31,7 +31,7 @@ const SESSION_OVER: &str = "your session has ended; log in again";
     )
 )]
 #[post("/auth/login")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -75,7 +75,7 @@ pub async fn login(
     )
 )]
 #[post("/auth/refresh")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn refresh(
     state: web::Data<AppState>,
     body: ApiJson<RefreshRequest>,
@@ -108,7 +108,7 @@ pub async fn refresh(
     responses((status = 204, description = "The session (its whole token family) is ended"))
 )]
 #[post("/auth/logout")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn logout(
     state: web::Data<AppState>,
     body: ApiJson<RefreshRequest>,
@@ -127,7 +127,7 @@ pub async fn logout(
     responses((status = 200, body = Me), (status = 401, body = ErrorBody))
 )]
 #[get("/auth/me")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn me(state: web::Data<AppState>, user: StaffUser) -> Result<web::Json<Me>> {
     let staff = repo::staff::get(&state.db, user.organisation_id, user.id)
         .await?

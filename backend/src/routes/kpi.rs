@@ -149,7 +149,7 @@ async fn satisfaction_for(
     responses((status = 200, description = "KPI C: employer satisfaction", body = SatisfactionKpi), (status = 400, body = ErrorBody))
 )]
 #[get("/kpi/employer-satisfaction")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn kpi_c(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -167,7 +167,7 @@ pub async fn kpi_c(
     responses((status = 200, description = "KPI D: jobseeker and employee satisfaction", body = SatisfactionKpi), (status = 400, body = ErrorBody))
 )]
 #[get("/kpi/jobseeker-satisfaction")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn kpi_d(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -185,7 +185,7 @@ pub async fn kpi_d(
     responses((status = 200, description = "Wellbeing change (SWEMWBS) and its gaps", body = WellbeingKpi), (status = 400, body = ErrorBody))
 )]
 #[get("/kpi/wellbeing")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn wellbeing(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -235,7 +235,7 @@ pub struct Trend {
     responses((status = 200, description = "Each indicator month by month over the period", body = Trend), (status = 400, body = ErrorBody))
 )]
 #[get("/kpi/trend")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn trend(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -288,7 +288,7 @@ pub async fn trend(
     responses((status = 200, description = "People due each survey in the period and how many answered", body = domain::coverage::Coverage), (status = 400, body = ErrorBody))
 )]
 #[get("/kpi/coverage")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn coverage(
     state: web::Data<AppState>,
     user: StaffUser,

@@ -58,7 +58,7 @@ const AUDIT_LIMIT: u64 = 10_000;
     responses((status = 200, description = "Newest first; the trail has no update or delete route", body = Vec<AuditEntry>), (status = 403, body = ErrorBody))
 )]
 #[get("/audit")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn search_audit(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -82,7 +82,7 @@ pub async fn search_audit(
     responses((status = 200, description = "The same entries as CSV", content_type = "text/csv", body = String), (status = 403, body = ErrorBody))
 )]
 #[get("/audit.csv")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn export_audit(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -143,7 +143,7 @@ const ATTENTION_LIMIT: u64 = 500;
     responses((status = 200, description = "Every comment and every rating of 2 or less not yet handled, oldest first", body = Vec<AttentionItem>), (status = 403, body = ErrorBody))
 )]
 #[get("/attention")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn needs_attention(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -218,7 +218,7 @@ pub async fn needs_attention(
     responses((status = 204, description = "Marked handled"), (status = 404, body = ErrorBody), (status = 409, description = "Already handled", body = ErrorBody))
 )]
 #[post("/attention/{id}/handle")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn handle_attention(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -277,7 +277,7 @@ fn report_view(m: published_report::Model) -> Result<PublishedReport> {
     responses((status = 201, description = "Frozen: late data never changes it", body = PublishedReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 #[post("/reports")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn publish_report(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
@@ -345,7 +345,7 @@ async fn find_report(state: &AppState, org: Uuid, id: Uuid) -> Result<published_
     responses((status = 200, body = Vec<PublishedReport>), (status = 403, body = ErrorBody))
 )]
 #[get("/reports")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_reports(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
@@ -367,7 +367,7 @@ pub async fn list_reports(
     responses((status = 200, body = PublishedReport), (status = 404, body = ErrorBody))
 )]
 #[get("/reports/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_report(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
@@ -389,7 +389,7 @@ fn fig(v: Option<Hundredths>) -> String {
     responses((status = 200, description = "Figures with their calculation basis, one line each (text/csv)", content_type = "text/csv", body = String), (status = 404, body = ErrorBody))
 )]
 #[get("/reports/{id}/csv")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn report_csv(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
@@ -493,7 +493,7 @@ fn html_escape(s: &str) -> String {
     responses((status = 200, description = "A printable page of the report (text/html)", content_type = "text/html", body = String), (status = 404, body = ErrorBody))
 )]
 #[get("/reports/{id}/print")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn report_page(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
@@ -568,7 +568,7 @@ pub async fn report_page(
     responses((status = 200, description = "Everything held about the participant (subject access), with a plain summary", body = domain::privacy::SubjectAccess), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[get("/participants/{id}/export")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn subject_access(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -601,7 +601,7 @@ pub async fn subject_access(
     responses((status = 200, body = domain::privacy::ErasureReceipt), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[post("/participants/{id}/erase")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn erase_participant(
     state: web::Data<AppState>,
     req: HttpRequest,

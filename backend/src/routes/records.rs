@@ -36,7 +36,7 @@ const LIST_LIMIT: u64 = 1000;
     )
 )]
 #[post("/participants")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_participant(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -63,7 +63,7 @@ pub async fn create_participant(
     responses((status = 200, description = "Participants on your caseload (managers: the organisation)", body = Vec<Participant>))
 )]
 #[get("/participants")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_participants(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -96,7 +96,7 @@ pub async fn list_participants(
     responses((status = 200, body = Participant), (status = 404, body = ErrorBody))
 )]
 #[get("/participants/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_participant(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -136,7 +136,7 @@ pub async fn get_participant(
     responses((status = 201, body = Consent), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody))
 )]
 #[post("/consents")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_consent(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -164,7 +164,7 @@ pub async fn create_consent(
     responses((status = 201, body = Episode), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody))
 )]
 #[post("/episodes")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_episode(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -188,7 +188,7 @@ pub struct EpisodeQuery {
     responses((status = 200, description = "Your caseload's episodes (managers: the organisation's)", body = Vec<Episode>))
 )]
 #[get("/episodes")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_episodes(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -209,7 +209,7 @@ pub async fn list_episodes(
     responses((status = 200, body = Episode), (status = 404, body = ErrorBody))
 )]
 #[get("/episodes/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_episode(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -240,7 +240,7 @@ pub async fn get_episode(
     responses((status = 201, body = Session), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody))
 )]
 #[post("/sessions")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_session(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -289,7 +289,7 @@ async fn sync_one(
     )
 )]
 #[post("/sync")]
-#[tracing::instrument(skip_all, fields(records), err)]
+#[tracing::instrument(skip_all, fields(records), err(level = "debug"))]
 pub async fn sync(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -371,7 +371,7 @@ pub async fn sync(
     responses((status = 200, body = Episode), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[patch("/episodes/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn update_episode(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -392,7 +392,7 @@ pub async fn update_episode(
     responses((status = 200, body = Participant), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[patch("/participants/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn update_participant(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -422,7 +422,7 @@ pub async fn update_participant(
     responses((status = 200, description = "Consent withdrawn: no more invitations", body = Participant), (status = 404, body = ErrorBody))
 )]
 #[post("/participants/{id}/withdraw")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn withdraw_participant(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -31,7 +31,7 @@ fn view(s: organisation_setting::Model) -> OrganisationSettings {
     responses((status = 200, body = OrganisationSettings), (status = 403, body = ErrorBody))
 )]
 #[get("/settings")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_settings(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
@@ -48,7 +48,7 @@ pub async fn get_settings(
     responses((status = 200, body = OrganisationSettings), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 #[put("/settings/swemwbs-licence")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn put_swemwbs_licence(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -75,7 +75,7 @@ pub async fn put_swemwbs_licence(
     responses((status = 200, body = OrganisationSettings), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 #[put("/settings/thresholds")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn put_thresholds(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -107,7 +107,7 @@ pub async fn put_thresholds(
     responses((status = 200, body = domain::privacy::PrivacySettings), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 #[put("/settings/privacy")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn put_privacy(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,

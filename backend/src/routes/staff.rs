@@ -36,7 +36,7 @@ impl TryFrom<entity::Model> for Staff {
     responses((status = 200, body = Vec<Staff>), (status = 403, body = ErrorBody))
 )]
 #[get("/staff")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_staff(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
@@ -62,7 +62,7 @@ pub async fn list_staff(
     )
 )]
 #[post("/staff")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_staff(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -102,7 +102,7 @@ pub async fn create_staff(
     responses((status = 200, body = Staff), (status = 404, body = ErrorBody))
 )]
 #[get("/staff/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_staff(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
@@ -126,7 +126,7 @@ pub async fn get_staff(
     )
 )]
 #[patch("/staff/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn update_staff(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,

@@ -36,7 +36,7 @@ const MAX_FAILED_OPENS: u64 = 20;
     )
 )]
 #[post("/invitations")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_invitation(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -54,7 +54,7 @@ pub async fn create_invitation(
     responses((status = 200, body = Invitation), (status = 404, body = ErrorBody))
 )]
 #[get("/invitations/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_invitation(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -82,7 +82,7 @@ pub async fn get_invitation(
     )
 )]
 #[post("/invitations/open")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn open_invitation(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -202,7 +202,7 @@ async fn survey_for(state: &AppState, holder: &InvitationHolder) -> Result<Surve
     responses((status = 200, body = Survey), (status = 401, body = ErrorBody))
 )]
 #[get("/survey")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_survey(
     state: web::Data<AppState>,
     holder: InvitationHolder,
@@ -222,7 +222,7 @@ pub async fn get_survey(
     )
 )]
 #[post("/survey/responses")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn submit_survey_response(
     state: web::Data<AppState>,
     holder: InvitationHolder,
@@ -246,7 +246,7 @@ pub async fn submit_survey_response(
     )
 )]
 #[post("/responses")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_response(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -263,7 +263,7 @@ pub async fn create_response(
     responses((status = 200, description = "The newest version of each instrument", body = Vec<InstrumentDefinition>))
 )]
 #[get("/instruments")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_instruments(
     state: web::Data<AppState>,
     _user: StaffUser,
@@ -277,7 +277,7 @@ pub async fn list_instruments(
     responses((status = 200, description = "How people like the reader rated the service in the last closed quarter", body = domain::records::PublicResults), (status = 401, body = ErrorBody))
 )]
 #[get("/survey/results")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn survey_results(
     state: web::Data<AppState>,
     holder: InvitationHolder,

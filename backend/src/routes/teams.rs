@@ -30,7 +30,7 @@ impl From<team::Model> for Team {
     responses((status = 200, body = Vec<Team>), (status = 401, body = ErrorBody))
 )]
 #[get("/teams")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_teams(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -51,7 +51,7 @@ pub async fn list_teams(
     )
 )]
 #[post("/teams")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_team(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -72,7 +72,7 @@ pub async fn create_team(
     responses((status = 200, body = Team), (status = 404, body = ErrorBody))
 )]
 #[get("/teams/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_team(
     state: web::Data<AppState>,
     user: StaffUser,
@@ -97,7 +97,7 @@ pub async fn get_team(
     )
 )]
 #[patch("/teams/{id}")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn update_team(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,

@@ -26,7 +26,7 @@ fn csv_file(name: &str, body: String) -> HttpResponse {
     responses((status = 200, description = "Every episode, one row each (text/csv)", content_type = "text/csv", body = String), (status = 403, body = ErrorBody))
 )]
 #[get("/export/episodes.csv")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn export_episodes(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
@@ -45,7 +45,7 @@ pub async fn export_episodes(
     responses((status = 200, description = "Every response, one row each (text/csv)", content_type = "text/csv", body = String), (status = 403, body = ErrorBody))
 )]
 #[get("/export/responses.csv")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn export_responses(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
@@ -74,7 +74,7 @@ fn text(body: web::Bytes) -> Result<String> {
     )
 )]
 #[post("/import/episodes")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn import_episodes(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -96,7 +96,7 @@ pub async fn import_episodes(
     )
 )]
 #[post("/import/responses")]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn import_responses(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
