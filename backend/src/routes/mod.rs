@@ -37,7 +37,7 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
                        Every refusal is a 4xx with an ErrorBody naming the field at fault."
     ),
     components(schemas(domain::ErrorBody, domain::ErrorCode)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "health", description = "Liveness and readiness for load balancers"),
         (name = "auth", description = "Staff login and tokens"),
@@ -77,6 +77,62 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents the refusals every operation can give, so the document matches what is served:
+/// 401/403 where a token is needed, 400/413/415 where a body is read, 404 where the path names a
+/// record, and the opaque 500. Each carries the one `ErrorBody`.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, ResponseBuilder};
+        let error = |why: &str| {
+            ResponseBuilder::new()
+                .description(why)
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_id = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let mut add = |code: &str, why: &str| {
+                    op.responses
+                        .responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| error(why).into());
+                };
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add("401", "Not logged in, or the session has ended");
+                    add("403", "Logged in, but this role may not do this");
+                }
+                if op.request_body.is_some() {
+                    add("400", "The body is not valid; `field` names the problem");
+                    add("413", "The body is too large");
+                    add("415", "The body is not of the documented type");
+                }
+                if has_id {
+                    add("404", "No such record visible to the caller");
+                }
+                add(
+                    "500",
+                    "Something went wrong on the server; it has been logged",
+                );
+            }
+        }
     }
 }
 
