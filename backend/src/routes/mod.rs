@@ -37,7 +37,7 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
                        Every refusal is a 4xx with an ErrorBody naming the field at fault."
     ),
     components(schemas(domain::ErrorBody, domain::ErrorCode)),
-    modifiers(&BearerAuth, &ErrorResponses),
+    modifiers(&BearerAuth),
     tags(
         (name = "health", description = "Liveness and readiness for load balancers"),
         (name = "auth", description = "Staff login and tokens"),
@@ -207,12 +207,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document, collected from the routing table itself.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    actix_web::App::new()
+    let mut api = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(configure)
         .split_for_parts()
-        .1
+        .1;
+    // After the routes are collected: the derive's modifiers run before there are any.
+    ErrorResponses.modify(&mut api);
+    api
 }
 
 pub fn openapi_json_text() -> std::sync::Arc<str> {
