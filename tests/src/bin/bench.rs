@@ -162,8 +162,142 @@ async fn throughput(
     total as f64 / seconds as f64
 }
 
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Latency percentiles and rate of single POSTs at a given concurrency.
+async fn write_run(
+    app: &TestApp,
+    token: &str,
+    person: Uuid,
+    seconds: u64,
+    concurrency: usize,
+) -> (f64, f64, f64) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let http = app.http.clone();
+        let url = app.url("/api/responses");
+        let token = token.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < deadline {
+                let b = body::satisfaction(
+                    person,
+                    "jobseeker_satisfaction",
+                    4,
+                    &(Utc::now() - Duration::minutes(1)).to_rfc3339(),
+                    body::completion("self", "none", "staff_device"),
+                );
+                let t = Instant::now();
+                let res = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&b)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 201);
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let p = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
+    (all.len() as f64 / seconds as f64, p(0.5), p(0.99))
+}
+
+/// The write ceiling: the same rows inserted straight into the database by one task, one
+/// commit per row (what the server does per acknowledged record), no HTTP.
+async fn ceiling(app: &TestApp, org: Uuid, person: Uuid, seconds: u64) -> f64 {
+    let mut rng = StdRng::seed_from_u64(1);
+    let deadline = Instant::now() + std::time::Duration::from_secs(seconds);
+    let mut n = 0u64;
+    while Instant::now() < deadline {
+        let row = answer(&mut rng, org, person, Utc::now().date_naive());
+        response::Entity::insert(row).exec(&app.db).await.unwrap();
+        n += 1;
+    }
+    n as f64 / seconds as f64
+}
+
+async fn writes() {
+    let app = TestApp::spawn().await;
+    let backend = soundings_tests::backend_under_test();
+    let org = app.create_org("Target", "admin@target.example.org").await;
+    let staff = app
+        .create_staff_direct(org, "sam@target.example.org", Role::Specialist)
+        .await;
+    let token = app.login("sam@target.example.org").await.access_token;
+    let person = people(org, "W", 1, staff).remove(0);
+    let pid = *person.id.as_ref();
+    participant::Entity::insert(person)
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let ceil = ceiling(&app, org, pid, 5).await;
+    println!("{backend}: ceiling (direct insert, one commit per row): {ceil:.0} rows/s");
+    println!("| clients | responses/s | ratio to ceiling | p50 | p99 | process RSS |");
+    println!("|---|---|---|---|---|---|");
+    for c in [1usize, 16, 64] {
+        let (rate, p50, p99) = write_run(&app, &token, pid, 8, c).await;
+        println!(
+            "| {c} | {rate:.0} | {:.2} | {p50:.1} ms | {p99:.1} ms | {:.0} MB |",
+            rate / ceil,
+            rss_mb()
+        );
+    }
+    // An offline backlog of 1,000 records through the batch endpoint, 200 a request.
+    let records: Vec<Value> = (0..1000)
+        .map(|_| {
+            let b = body::satisfaction(
+                pid,
+                "jobseeker_satisfaction",
+                3,
+                &(Utc::now() - Duration::hours(2)).to_rfc3339(),
+                body::completion("self", "none", "staff_device"),
+            );
+            serde_json::json!({"kind": "response", "body": b})
+        })
+        .collect();
+    let t = Instant::now();
+    for chunk in records.chunks(200) {
+        let res = app
+            .post(
+                "/api/sync",
+                Some(&token),
+                &serde_json::json!({"records": chunk}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    println!(
+        "{backend}: 1,000-record backlog through /api/sync (5 batches of 200): {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+}
+
 #[tokio::main]
 async fn main() {
+    if std::env::args().nth(1).as_deref() == Some("writes") {
+        writes().await;
+        return;
+    }
     let app = TestApp::spawn().await;
     let backend = soundings_tests::backend_under_test();
     let target = app.create_org("Target", "admin@target.example.org").await;
