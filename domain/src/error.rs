@@ -14,6 +14,7 @@ pub enum ErrorCode {
     Unauthorized,
     Forbidden,
     NotFound,
+    MethodNotAllowed,
     Conflict,
     /// The invitation (or link) had expired.
     Expired,

@@ -274,8 +274,51 @@ pub fn static_files(cfg: &mut web::ServiceConfig, dir: &Path) {
     }
 }
 
-async fn unknown_route() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound("no such route"))
+/// Path templates and their methods, from the routing table's own document.
+static ROUTES: std::sync::LazyLock<Vec<(Vec<String>, Vec<String>)>> =
+    std::sync::LazyLock::new(|| {
+        openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .iter()
+                .filter(|(_, has)| *has)
+                .map(|(m, _)| (*m).to_owned())
+                .collect();
+                (path.split('/').map(str::to_owned).collect(), methods)
+            })
+            .collect()
+    });
+
+/// A path we serve with another method is 405 with `Allow`; anything else is 404.
+async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let segments: Vec<&str> = req.path().split('/').collect();
+    let allowed: Vec<&str> = ROUTES
+        .iter()
+        .filter(|(template, _)| {
+            template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
+        })
+        .flat_map(|(_, methods)| methods.iter().map(String::as_str))
+        .collect();
+    if allowed.is_empty() {
+        return Err(ApiError::NotFound("no such route"));
+    }
+    let body = ApiError::MethodNotAllowed.body();
+    Ok(HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allowed.join(", ")))
+        .json(body))
 }
 
 /// Largest CSV file accepted for import.
