@@ -116,6 +116,28 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// Query-string parameters, judged only when the handler asks (after the identity
+/// extractors), for the same reason as [`ApiJson`].
+pub struct ApiQuery<T>(Result<T, ApiError>);
+
+impl<T> ApiQuery<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = web::Query::<T>::from_query(req.query_string())
+            .map(web::Query::into_inner)
+            .map_err(|e| ApiError::invalid("query", e.to_string()));
+        std::future::ready(Ok(ApiQuery(parsed)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

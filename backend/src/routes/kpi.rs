@@ -2,6 +2,7 @@
 //! trends. Managers see every value (with a small-sample mark) and the response ids behind it;
 //! specialists see only their own caseload's aggregates, and none built on too few answers.
 
+use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
     auth::StaffUser,
@@ -153,8 +154,9 @@ async fn satisfaction_for(
 pub async fn kpi_c(
     state: web::Data<AppState>,
     user: StaffUser,
-    q: web::Query<KpiQuery>,
+    q: ApiQuery<KpiQuery>,
 ) -> Result<web::Json<SatisfactionKpi>> {
+    let q = q.into_inner()?;
     Ok(web::Json(
         satisfaction_for(&state, &user, Audience::Employer, &q).await?,
     ))
@@ -171,8 +173,9 @@ pub async fn kpi_c(
 pub async fn kpi_d(
     state: web::Data<AppState>,
     user: StaffUser,
-    q: web::Query<KpiQuery>,
+    q: ApiQuery<KpiQuery>,
 ) -> Result<web::Json<SatisfactionKpi>> {
+    let q = q.into_inner()?;
     Ok(web::Json(
         satisfaction_for(&state, &user, Audience::Jobseeker, &q).await?,
     ))
@@ -189,8 +192,9 @@ pub async fn kpi_d(
 pub async fn wellbeing(
     state: web::Data<AppState>,
     user: StaffUser,
-    q: web::Query<KpiQuery>,
+    q: ApiQuery<KpiQuery>,
 ) -> Result<web::Json<WellbeingKpi>> {
+    let q = q.into_inner()?;
     let (period, who) = scope(&user, &q)?;
     let (small, threshold) = limits(&state, user.organisation_id).await?;
     let k = reports::wellbeing(
@@ -239,8 +243,9 @@ pub struct Trend {
 pub async fn trend(
     state: web::Data<AppState>,
     user: StaffUser,
-    q: web::Query<KpiQuery>,
+    q: ApiQuery<KpiQuery>,
 ) -> Result<web::Json<Trend>> {
+    let q = q.into_inner()?;
     let (period, who) = scope(&user, &q)?;
     let (small, threshold) = limits(&state, user.organisation_id).await?;
     let manager = user.is_at_least(Role::Manager);
@@ -292,8 +297,9 @@ pub async fn trend(
 pub async fn coverage(
     state: web::Data<AppState>,
     user: StaffUser,
-    q: web::Query<KpiQuery>,
+    q: ApiQuery<KpiQuery>,
 ) -> Result<web::Json<domain::coverage::Coverage>> {
+    let q = q.into_inner()?;
     let (period, who) = scope(&user, &q)?;
     let tz = repo::orgs::get(&state.db, user.organisation_id)
         .await?

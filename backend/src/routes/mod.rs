@@ -127,6 +127,14 @@ impl Modify for ErrorResponses {
                 if has_id {
                     add("404", "No such record visible to the caller");
                 }
+                let has_query = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p, utoipa::openapi::RefOr::T(p) if p.parameter_in == utoipa::openapi::path::ParameterIn::Query));
+                if has_query {
+                    add("400", "A query parameter is not valid; `field` names it");
+                }
                 add(
                     "500",
                     "Something went wrong on the server; it has been logged",

@@ -1,6 +1,7 @@
 //! What oversight needs: the audit trail (admins), the safeguarding "needs attention" list and
 //! frozen published reports (managers).
 
+use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
     audit::{log, staff_actor},
@@ -62,8 +63,9 @@ const AUDIT_LIMIT: u64 = 10_000;
 pub async fn search_audit(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
-    q: web::Query<AuditQuery>,
+    q: ApiQuery<AuditQuery>,
 ) -> Result<web::Json<Vec<AuditEntry>>> {
+    let q = q.into_inner()?;
     let rows = repo::audit::search(
         &state.db,
         admin.organisation_id,
@@ -86,8 +88,9 @@ pub async fn search_audit(
 pub async fn export_audit(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
-    q: web::Query<AuditQuery>,
+    q: ApiQuery<AuditQuery>,
 ) -> Result<HttpResponse> {
+    let q = q.into_inner()?;
     let rows = repo::audit::search(
         &state.db,
         admin.organisation_id,

@@ -2,6 +2,7 @@
 //! Creating takes an id made on the device and is idempotent (see `capture`).
 
 use crate::audit::{log, staff_actor};
+use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
     auth::StaffUser,
@@ -192,8 +193,9 @@ pub struct EpisodeQuery {
 pub async fn list_episodes(
     state: web::Data<AppState>,
     user: StaffUser,
-    q: web::Query<EpisodeQuery>,
+    q: ApiQuery<EpisodeQuery>,
 ) -> Result<web::Json<Vec<Episode>>> {
+    let q = q.into_inner()?;
     let rows = repo::records::list_episodes(&state.db, &user, q.participant_id, LIST_LIMIT).await?;
     Ok(web::Json(
         rows.into_iter()

@@ -334,3 +334,36 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         failures.join("\n")
     );
 }
+
+#[tokio::test]
+async fn identity_is_judged_before_a_bad_query_or_body() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    app.create_staff_direct(org, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    assert_eq!(
+        app.get("/api/audit?participant_id=nope", Some(&sam))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.get("/api/episodes?participant_id=nope", None)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.post("/api/teams", Some(&sam), &json!({"name": 7}))
+            .await
+            .status(),
+        403
+    );
+    let res = app
+        .get("/api/audit?participant_id=nope", Some(&admin))
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(soundings_tests::error_body(res).await["field"], "query");
+}
