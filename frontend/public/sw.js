@@ -16,6 +16,8 @@ const SHELL = [
   "/",
   "/index.html",
   "/boot.js",
+  "/device.js",
+  "/outbox-core.js",
   "/app.css",
   "/manifest.webmanifest",
   "/pkg/soundings_frontend.js",
@@ -24,8 +26,21 @@ const SHELL = [
   "/icons/icon-512.png",
   "/icons/maskable-192.png",
   "/icons/maskable-512.png",
+  // Easy Read pictures and the face scale: small, and needed to answer offline.
+  ...["overall", "business", "match", "support", "talk", "listen", "choice", "job"].map(
+    (name) => `/pictures/${name}.svg`,
+  ),
+  ...[1, 2, 3, 4, 5].map((n) => `/pictures/face-${n}.svg`),
 ];
 const SHELL_PATHS = new Set(SHELL);
+// Read-aloud clips are many and each person needs few: cached when first played (or fetched
+// ahead by the app when a survey opens), per build, since a build may change their words.
+const CLIPS_PREFIX = "soundings-clips-";
+const CLIPS_CACHE = CLIPS_PREFIX + BUILD_ID;
+
+// The outbox, shared with the page: lets this worker send waiting records when the browser
+// says the signal is back (background sync), even with the app closed.
+importScripts("/outbox-core.js");
 
 // On poor signal a page load can hang for a long time; after this the cached shell is shown.
 const NAVIGATION_TIMEOUT_MS = 5000;
@@ -50,7 +65,11 @@ self.addEventListener("activate", (event) => {
       const names = await caches.keys();
       await Promise.all(
         names
-          .filter((name) => name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE)
+          .filter(
+            (name) =>
+              (name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE) ||
+              (name.startsWith(CLIPS_PREFIX) && name !== CLIPS_CACHE),
+          )
           .map((name) => caches.delete(name)),
       );
       await self.clients.claim();
@@ -69,6 +88,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request));
   } else if (SHELL_PATHS.has(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
+  } else if (url.pathname.startsWith("/clips/")) {
+    event.respondWith(cachedOnUse(request));
   }
   // Anything else goes to the network as if this worker were not here.
 });
@@ -102,3 +123,27 @@ async function cacheFirst(request, path) {
   const cache = await caches.open(SHELL_CACHE);
   return (await cache.match(path)) || fetch(request);
 }
+
+// Clips: from the cache when played before, else from the network, keeping a copy.
+async function cachedOnUse(request) {
+  const cache = await caches.open(CLIPS_CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+// Records made offline with their own authority (a participant's answers) are sent when the
+// browser sees the signal return. A failure makes the browser try again later.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "soundings-outbox") return;
+  event.waitUntil(
+    (async () => {
+      const outcome = await self.soundingsOutbox.flush(null, null);
+      const clients = await self.clients.matchAll();
+      clients.forEach((client) => client.postMessage({ type: "outbox" }));
+      if (outcome.stopped) throw new Error("outbox not yet sent: " + outcome.stopped);
+    })(),
+  );
+});
