@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
-use gloo_net::http::Request;
-use serde::Deserialize;
+use domain::ErrorBody;
+use domain::records::{ExchangeRequest, ExchangeResponse, PublicResults};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 /// A phone on poor signal can leave a request hanging for minutes; past this we call the
 /// server unreachable and let the person carry on offline.
@@ -16,6 +18,8 @@ pub enum ApiError {
     Unreachable(String),
     #[error("the server answered with status {0}")]
     Status(u16),
+    #[error("the server refused the request ({status}): {}", body.message)]
+    Refused { status: u16, body: ErrorBody },
     #[error("the server's answer could not be read: {0}")]
     Body(String),
     #[error("the server is not ready (it reported {0:?})")]
@@ -42,22 +46,76 @@ pub async fn health_ready() -> Result<(), ApiError> {
     }
 }
 
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status(status) | ApiError::Refused { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Opens an invitation with the token from its link or the short code typed in.
+pub async fn open_invitation(request: &ExchangeRequest) -> Result<ExchangeResponse, ApiError> {
+    let builder = Request::post("/api/invitations/open");
+    let response = send(builder, Some(request)).await?;
+    read(response).await
+}
+
+/// How people like the reader rated the service in the last closed quarter.
+pub async fn survey_results(access_token: &str) -> Result<PublicResults, ApiError> {
+    let builder =
+        Request::get("/api/survey/results").header("authorization", &bearer(access_token));
+    let response = send::<()>(builder, None).await?;
+    read(response).await
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json()
+        .await
+        .map_err(|e| ApiError::Body(e.to_string()))
+}
+
 /// A GET that gives up after `TIMEOUT` and treats any non-2xx answer as an error.
-async fn get(url: &str) -> Result<gloo_net::http::Response, ApiError> {
+async fn get(url: &str) -> Result<Response, ApiError> {
+    send::<()>(Request::get(url), None).await
+}
+
+/// Sends a request that gives up after `TIMEOUT`; a non-2xx answer is an error carrying the
+/// server's JSON refusal when it sent one.
+async fn send<B: Serialize>(
+    builder: RequestBuilder,
+    body: Option<&B>,
+) -> Result<Response, ApiError> {
     // AbortController rather than AbortSignal.timeout(): the latter is missing on older Safari,
     // and a missing JS function would throw straight through the wasm.
     let controller =
         web_sys::AbortController::new().map_err(|e| ApiError::Unreachable(format!("{e:?}")))?;
     let signal = controller.signal();
     leptos::prelude::set_timeout(move || controller.abort(), TIMEOUT);
-    let response = Request::get(url)
-        .abort_signal(Some(&signal))
-        .send()
-        .await
-        .map_err(|e| ApiError::Unreachable(e.to_string()))?;
+    let builder = builder.abort_signal(Some(&signal));
+    let sent = match body {
+        Some(body) => {
+            builder
+                .json(body)
+                .map_err(|e| ApiError::Body(e.to_string()))?
+                .send()
+                .await
+        }
+        None => builder.send().await,
+    };
+    let response = sent.map_err(|e| ApiError::Unreachable(e.to_string()))?;
     if response.ok() {
-        Ok(response)
-    } else {
-        Err(ApiError::Status(response.status()))
+        return Ok(response);
+    }
+    let status = response.status();
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiError::Refused { status, body }),
+        Err(_) => Err(ApiError::Status(status)),
     }
 }

@@ -1,24 +1,123 @@
-//! The application shell: heading, language switch and service status. Pages will be routed
-//! inside `<main>`.
+//! The participant app: a survey opened from an invitation link (the token after `#`), a short
+//! code typed in, or a survey left half-way on this device. No password, no account.
 
+use domain::records::ExchangeRequest;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use crate::components::{LanguageSwitch, ServiceStatus};
-use crate::i18n::I18n;
-use crate::offline;
+use crate::api::{self, ApiError};
+use crate::components::{DisplaySettings, LanguageSwitch, OutboxStatus, ServiceStatus};
+use crate::i18n::{I18n, Lang, tr};
+use crate::offline::{self, Outbox};
+use crate::pages::{Problem, ProblemPage, StartPage};
+use crate::prefs::Prefs;
+use crate::survey::{self, Draft, SurveyFlow};
+
+/// What the app shows.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Start,
+    Opening,
+    Survey(RwSignal<Draft>),
+    Problem(Problem),
+}
+
+/// Lets pages move the app between screens.
+#[derive(Debug, Clone, Copy)]
+pub struct Navigator(RwSignal<Screen>);
+
+impl Navigator {
+    pub fn show(self, screen: Screen) {
+        self.0.set(screen);
+    }
+
+    /// Opens an invitation by its link token or short code.
+    pub fn open(self, request: ExchangeRequest, link: Option<String>) {
+        self.show(Screen::Opening);
+        spawn_local(async move {
+            let screen = match api::open_invitation(&request).await {
+                Ok(opened) => {
+                    let draft = survey::resume_or_start(opened, link.as_deref());
+                    adopt_preferences(&draft);
+                    Screen::Survey(RwSignal::new(draft))
+                }
+                Err(ApiError::Unreachable(_)) => link
+                    .as_deref()
+                    .and_then(survey::saved_for_link)
+                    .map(|draft| Screen::Survey(RwSignal::new(draft)))
+                    .unwrap_or(Screen::Problem(Problem::Offline(request))),
+                Err(error) => Screen::Problem(Problem::from_error(&error, request)),
+            };
+            self.show(screen);
+        });
+    }
+}
+
+pub fn use_navigator() -> Navigator {
+    expect_context::<Navigator>()
+}
+
+/// The person's recorded needs (language, text size, contrast) set the app up for them.
+fn adopt_preferences(draft: &Draft) {
+    let i18n = use_context::<I18n>();
+    if let Some(i18n) = i18n
+        && let Some(lang) = Lang::from_tag(draft.survey.language.as_str())
+    {
+        i18n.set(lang);
+    }
+    if let Some(prefs) = use_context::<Prefs>() {
+        let needs = &draft.survey.accessibility;
+        prefs.at_least(needs.large_text, needs.high_contrast);
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
-    let i18n = I18n::provide();
+    I18n::provide();
+    Prefs::provide();
     offline::start();
+    Outbox::provide();
+
+    let screen = RwSignal::new(Screen::Start);
+    let navigator = Navigator(screen);
+    provide_context(navigator);
+    // The link's token is read once and removed from the address bar at once, so it is not
+    // left in history, bookmarks or a shared screenshot.
+    if let Some(token) = offline::take_link_token() {
+        navigator.open(
+            ExchangeRequest {
+                token: Some(token.clone()),
+                short_code: None,
+            },
+            Some(token),
+        );
+    }
 
     view! {
+        <a href="#main" class="skip-link">{tr(|t| t.skip_to_content)}</a>
         <header class="masthead">
-            <h1>{move || i18n.t().app_name}</h1>
-            <LanguageSwitch />
+            <p class="app-name">{tr(|t| t.app_name)}</p>
+            <div class="masthead-tools">
+                <DisplaySettings />
+                <LanguageSwitch />
+            </div>
         </header>
-        <main id="main" class="content">
-            <ServiceStatus />
+        <ServiceStatus />
+        <OutboxStatus />
+        <main id="main" class="content" tabindex="-1">
+            {move || match screen.get() {
+                Screen::Start => view! { <StartPage /> }.into_any(),
+                Screen::Opening => {
+                    view! {
+                        <p class="opening" role="status">
+                            {tr(|t| t.opening)}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Screen::Survey(draft) => view! { <SurveyFlow draft /> }.into_any(),
+                Screen::Problem(problem) => view! { <ProblemPage problem /> }.into_any(),
+            }}
         </main>
     }
 }

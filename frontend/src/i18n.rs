@@ -124,6 +124,42 @@ fn apply_to_document(lang: Lang) {
     document.set_title(lang.messages().app_name);
 }
 
+/// A translated text that follows the language. Every text in the app goes through this one
+/// function, so the view code for "a text that changes with the language" exists once in the
+/// wasm instead of once per text (it kept the first download small).
+pub fn tr(pick: fn(&'static Messages) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || pick(i18n.t()))
+}
+
+/// [`tr`] for places that take owned text (headings shared with instrument texts).
+pub fn tr_owned(pick: fn(&'static Messages) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || pick(i18n.t()).to_owned())
+}
+
+/// Fills `{name}` placeholders in a translated text.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+/// A date as people write it: "1 July 2026" / "1 Gorffennaf 2026".
+pub fn long_date(date: chrono::NaiveDate, t: &Messages) -> String {
+    use chrono::Datelike as _;
+    let month = [
+        t.month_1, t.month_2, t.month_3, t.month_4, t.month_5, t.month_6, t.month_7, t.month_8,
+        t.month_9, t.month_10, t.month_11, t.month_12,
+    ]
+    .get(date.month0() as usize)
+    .copied()
+    .unwrap_or_default();
+    format!("{} {month} {}", date.day(), date.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +189,38 @@ mod tests {
         assert_eq!(Lang::from_tag("CY"), Some(Lang::Cy));
         assert_eq!(Lang::from_tag("fr-FR"), None);
         assert_eq!(Lang::from_tag(""), None);
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_dates_written_in_each_language() {
+        assert_eq!(
+            fill(EN.question_of, &[("n", "2"), ("total", "6")]),
+            "Question 2 of 6"
+        );
+        assert_eq!(
+            fill(CY.question_of, &[("n", "2"), ("total", "6")]),
+            "Cwestiwn 2 o 6"
+        );
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert_eq!(long_date(date, &EN), "1 July 2026");
+        assert_eq!(long_date(date, &CY), "1 Gorffennaf 2026");
+    }
+
+    #[test]
+    fn every_placeholder_in_english_is_in_welsh_too() {
+        let en: BTreeMap<String, String> =
+            serde_json::from_str(include_str!("../locales/en.json")).unwrap();
+        let cy: BTreeMap<String, String> =
+            serde_json::from_str(include_str!("../locales/cy.json")).unwrap();
+        let names = |text: &str| -> BTreeSet<String> {
+            text.split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+                .collect()
+        };
+        for (key, text) in &en {
+            assert_eq!(names(text), names(&cy[key]), "placeholders differ in {key}");
+        }
     }
 
     #[test]

@@ -4,7 +4,12 @@
 pub mod api;
 mod app;
 mod components;
+mod device;
 pub mod i18n;
 mod offline;
+mod pages;
+mod prefs;
+mod store;
+pub mod survey;
 
 pub use app::App;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
@@ -17,7 +17,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             on:click=move |_| i18n.set(target())
         >
             // Each language's file holds the name of the language it switches to.
-            {move || i18n.t().language_switch}
+            {tr(|t| t.language_switch)}
         </button>
     }
 }

@@ -1,12 +1,105 @@
-//! What keeps the app useful with no signal (DESIGN §6). For now: the service worker that
-//! caches the shell, and a request that the browser keep our storage. The outbox and sync
-//! will live here too.
+//! What keeps the app useful with no signal (DESIGN §6): the service worker that caches the
+//! shell, a request that the browser keep our storage, and the outbox's sync loop: on start,
+//! when the browser comes online, every half minute while records wait, and on demand.
+
+use std::time::Duration;
 
 use js_sys::Reflect;
-use leptos::prelude::window;
+use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
+
+use crate::device::{self, Summary};
+
+/// How often waiting records are retried while the app is open.
+const RETRY_EVERY: Duration = Duration::from_secs(30);
+
+/// The outbox as the page sees it: what waits, and a way to send it now.
+#[derive(Debug, Clone, Copy)]
+pub struct Outbox {
+    summary: RwSignal<Summary>,
+    syncing: RwSignal<bool>,
+}
+
+impl Outbox {
+    /// Starts the sync loop; call once, from the app.
+    pub fn provide() -> Outbox {
+        let outbox = Outbox {
+            summary: RwSignal::new(Summary::default()),
+            syncing: RwSignal::new(false),
+        };
+        provide_context(outbox);
+        outbox.sync();
+        let online = window_event_listener(leptos::ev::online, move |_| outbox.sync());
+        // The listener lives as long as the page.
+        std::mem::forget(online);
+        device::watch_outbox(move || outbox.refresh());
+        // Retries are cheap when nothing waits: the loop only counts then.
+        set_interval(
+            move || {
+                if outbox.summary.get_untracked().waiting > 0 {
+                    outbox.sync();
+                }
+            },
+            RETRY_EVERY,
+        );
+        outbox
+    }
+
+    pub fn summary(self) -> Summary {
+        self.summary.get()
+    }
+
+    pub fn refresh(self) {
+        spawn_local(async move {
+            match device::summary(None).await {
+                Ok(summary) => self.summary.set(summary),
+                Err(error) => log::warn!("could not read the outbox: {error}"),
+            }
+        });
+    }
+
+    /// Sends what waits (records that carry their own authority), then recounts.
+    pub fn sync(self) {
+        if self.syncing.get_untracked() {
+            return;
+        }
+        self.syncing.set(true);
+        spawn_local(async move {
+            match device::flush(None, None).await {
+                Ok(flushed) => log::info!(
+                    "outbox: {} sent, {} refused, stopped: {:?}",
+                    flushed.sent,
+                    flushed.refused,
+                    flushed.stopped
+                ),
+                Err(error) => log::warn!("outbox not sent: {error}"),
+            }
+            self.syncing.set(false);
+            self.refresh();
+        });
+    }
+}
+
+pub fn use_outbox() -> Outbox {
+    expect_context::<Outbox>()
+}
+
+/// Reads the invitation token from the address (`#t=…`) and removes it from the address bar
+/// and history at once.
+pub fn take_link_token() -> Option<String> {
+    let location = window().location();
+    let hash = location.hash().ok()?;
+    let token = hash.strip_prefix("#t=")?.trim().to_owned();
+    let path = location.pathname().unwrap_or_else(|_| "/".to_owned());
+    if let Ok(history) = window().history()
+        && let Err(error) = history.replace_state_with_url(&JsValue::NULL, "", Some(&path))
+    {
+        log::warn!("could not clear the link from the address bar: {error:?}");
+    }
+    (!token.is_empty()).then_some(token)
+}
 
 /// Where `scripts/build-frontend` puts the worker; at the root so its scope is the whole app.
 const SERVICE_WORKER_URL: &str = "/sw.js";

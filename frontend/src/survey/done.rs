@@ -1,0 +1,116 @@
+//! After sending: thank you; whether the answers have reached the server or are waiting on the
+//! device; where to get help; a SWEMWBS score computed by the shared rules; and, for the
+//! satisfaction surveys, how others rated the service in the last closed quarter, suppressed
+//! below the small-number threshold (DESIGN §7).
+
+use domain::kpi::PublicFigure;
+use leptos::prelude::*;
+
+use super::{check::response_key, use_flow};
+use crate::api;
+use crate::components::PageHeading;
+use crate::device;
+use crate::i18n::{fill, long_date, tr, tr_owned, use_i18n};
+use crate::offline::use_outbox;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Delivery {
+    Sent,
+    Waiting,
+    Refused(String),
+}
+
+#[component]
+pub fn Done() -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let outbox = use_outbox();
+    let draft = flow.draft;
+    let key = draft.with_untracked(response_key);
+    let organisation = draft.with_untracked(|d| d.survey.organisation_name.clone());
+    let token = draft.with_untracked(|d| d.access_token.clone());
+    let is_satisfaction = draft.with_untracked(|d| !d.is_swemwbs());
+
+    // Re-read whenever the outbox changes (a sync here or in the service worker).
+    let delivery = LocalResource::new(move || {
+        let summary = outbox.summary();
+        let key = key.clone();
+        async move {
+            if let Some(refused) = summary.refused.iter().find(|r| r.key == key) {
+                return Delivery::Refused(refused.reason.clone().unwrap_or_default());
+            }
+            match device::is_waiting(&key).await {
+                Ok(true) => Delivery::Waiting,
+                Ok(false) => Delivery::Sent,
+                Err(error) => {
+                    log::warn!("could not read the outbox: {error}");
+                    Delivery::Waiting
+                }
+            }
+        }
+    });
+    let results = LocalResource::new(move || {
+        let token = token.clone();
+        async move {
+            if is_satisfaction {
+                api::survey_results(&token).await.ok()
+            } else {
+                None
+            }
+        }
+    });
+
+    view! {
+        <div class="panel panel-confirmation">
+            <PageHeading text=tr_owned(|t| t.done_title) />
+        </div>
+        <p class="delivery" role="status" data-delivery=move || match delivery.get() {
+            Some(Delivery::Sent) => "sent",
+            Some(Delivery::Refused(_)) => "refused",
+            _ => "waiting",
+        }>
+            {move || match delivery.get() {
+                Some(Delivery::Sent) => i18n.t().done_sent.to_owned(),
+                Some(Delivery::Refused(reason)) => fill(i18n.t().done_refused, &[("reason", &reason)]),
+                _ => i18n.t().done_waiting.to_owned(),
+            }}
+        </p>
+        {move || {
+            draft
+                .with(|d| d.score)
+                .map(|score| {
+                    let shown = score.metric.to_string();
+                    view! { <p class="score">{move || fill(i18n.t().done_score, &[("score", &shown)])}</p> }
+                })
+        }}
+        <h2>{tr(|t| t.done_help_title)}</h2>
+        <p>{move || fill(i18n.t().done_help_body, &[("organisation", &organisation)])}</p>
+        {move || {
+            results
+                .get()
+                .flatten()
+                .and_then(|r| {
+                    let t = i18n.t();
+                    let first = long_date(r.period.first, t);
+                    let last = long_date(r.period.last, t);
+                    let sentence = match r.satisfaction {
+                        PublicFigure::Value { value, n } => fill(
+                            t.done_results_value,
+                            &[("first", &first), ("last", &last), ("value", &value.to_string()), ("n", &n.to_string())],
+                        ),
+                        PublicFigure::TooFewAnswers { needed, .. } => fill(
+                            t.done_results_too_few,
+                            &[("first", &first), ("last", &last), ("needed", &needed.to_string())],
+                        ),
+                        PublicFigure::PeriodNotClosed => return None,
+                    };
+                    Some(view! {
+                        <section class="results" aria-labelledby="results-title">
+                            <h2 id="results-title">{t.done_results_title}</h2>
+                            <p>{sentence}</p>
+                        </section>
+                    })
+                })
+        }}
+    }
+}

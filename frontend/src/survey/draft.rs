@@ -1,0 +1,210 @@
+//! A survey being answered on this device: what was asked, what has been answered so far and
+//! where the person is. Kept on the device after every change, so a person who leaves half-way
+//! comes back to the same place (DESIGN §5). Pure: tested natively.
+
+use chrono::{DateTime, Utc};
+use domain::Hundredths;
+use domain::completion::{Channel, Format, Respondent, Support};
+use domain::instrument::{InstrumentDefinition, InstrumentKind, Texts};
+use domain::records::LongText;
+use domain::records::{Completion, Language, NewResponse, Survey};
+use domain::swemwbs::SwemwbsForm;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Where the person is in the survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "at", content = "n", rename_all = "snake_case")]
+pub enum Step {
+    Intro,
+    Question(usize),
+    Comment,
+    Check,
+    Done,
+}
+
+/// A voice comment recorded on this device (the audio itself waits in IndexedDB).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Voice {
+    pub content_type: String,
+    pub seconds: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Survey token from the link: authority to send these answers, from the outbox too.
+    pub access_token: String,
+    pub survey: Survey,
+    /// Made when the survey is first opened here, so a resend is recognised by the server.
+    pub response_id: Uuid,
+    pub answers: Vec<Option<u8>>,
+    pub comment: String,
+    pub voice: Option<Voice>,
+    pub easy_read: bool,
+    pub read_aloud_used: bool,
+    pub step: Step,
+    /// When the person pressed Send (their answer time, DESIGN §6).
+    pub sent_at: Option<DateTime<Utc>>,
+    /// SWEMWBS: the score shown on the thank-you page, computed by the shared rules.
+    pub score: Option<Score>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Score {
+    pub raw: u8,
+    pub metric: Hundredths,
+}
+
+impl Draft {
+    pub fn new(access_token: String, survey: Survey) -> Draft {
+        let items = survey.instrument.items.len();
+        let easy_read = survey.accessibility.easy_read && survey.instrument.has_easy_read();
+        Draft {
+            access_token,
+            survey,
+            response_id: Uuid::new_v4(),
+            answers: vec![None; items],
+            comment: String::new(),
+            voice: None,
+            easy_read,
+            read_aloud_used: false,
+            step: Step::Intro,
+            sent_at: None,
+            score: None,
+        }
+    }
+
+    pub fn instrument(&self) -> &InstrumentDefinition {
+        &self.survey.instrument
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.survey.instrument.items.len()
+    }
+
+    pub fn has_comment_step(&self) -> bool {
+        self.survey.instrument.comment_prompt.is_some()
+    }
+
+    pub fn is_swemwbs(&self) -> bool {
+        self.survey.instrument.kind == InstrumentKind::Swemwbs
+    }
+
+    /// Easy Read only where the instrument has it (never for SWEMWBS, DESIGN §3).
+    pub fn shows_easy_read(&self) -> bool {
+        self.easy_read && self.survey.instrument.has_easy_read()
+    }
+
+    /// The language the instrument's words are shown in: the person's, when the instrument has
+    /// it (SWEMWBS only in languages with an official translation), else English.
+    pub fn content_language(&self, interface: &str) -> String {
+        if self.survey.instrument.offers_language(interface) {
+            interface.to_owned()
+        } else {
+            "en".to_owned()
+        }
+    }
+
+    pub fn next(&self, from: Step) -> Step {
+        match from {
+            Step::Intro if self.item_count() > 0 => Step::Question(0),
+            Step::Intro => self.after_questions(),
+            Step::Question(i) if i + 1 < self.item_count() => Step::Question(i + 1),
+            Step::Question(_) => self.after_questions(),
+            Step::Comment => Step::Check,
+            Step::Check | Step::Done => Step::Done,
+        }
+    }
+
+    pub fn previous(&self, from: Step) -> Option<Step> {
+        match from {
+            Step::Intro | Step::Done => None,
+            Step::Question(0) => Some(Step::Intro),
+            Step::Question(i) => Some(Step::Question(i - 1)),
+            Step::Comment => Some(self.last_question()),
+            Step::Check if self.has_comment_step() => Some(Step::Comment),
+            Step::Check => Some(self.last_question()),
+        }
+    }
+
+    fn after_questions(&self) -> Step {
+        if self.has_comment_step() {
+            Step::Comment
+        } else {
+            Step::Check
+        }
+    }
+
+    fn last_question(&self) -> Step {
+        match self.item_count() {
+            0 => Step::Intro,
+            n => Step::Question(n - 1),
+        }
+    }
+
+    /// The answer the person gives; `None` clears it.
+    pub fn answer(&mut self, item: usize, value: Option<u8>) {
+        if let Some(slot) = self.answers.get_mut(item) {
+            *slot = value.filter(|v| (1..=5).contains(v));
+        }
+    }
+
+    pub fn answered_count(&self) -> usize {
+        self.answers.iter().flatten().count()
+    }
+
+    /// The response as the server takes it: answered on the person's own phone.
+    pub fn response(&self, language: Language, answered_at: DateTime<Utc>) -> NewResponse {
+        let comment = self.comment.trim();
+        NewResponse {
+            id: self.response_id,
+            invitation_id: Some(self.survey.invitation_id),
+            participant_id: None,
+            episode_id: None,
+            instrument: None,
+            timing: None,
+            answers: self.answers.clone(),
+            completion: Completion {
+                respondent: Respondent::SelfReport,
+                support: if self.read_aloud_used {
+                    Support::ReadAloud
+                } else {
+                    Support::None
+                },
+                channel: Channel::OwnDevice,
+                format: if self.shows_easy_read() {
+                    Format::EasyRead
+                } else {
+                    Format::Standard
+                },
+                language,
+            },
+            answered_at,
+            comment: LongText::parse(comment).ok(),
+        }
+    }
+
+    /// SWEMWBS scored exactly as the server scores it, when every item is answered.
+    pub fn swemwbs_score(&self) -> Option<Score> {
+        if !self.is_swemwbs() {
+            return None;
+        }
+        let form = SwemwbsForm::parse(&self.answers).ok()?;
+        Some(Score {
+            raw: form.raw()?,
+            metric: form.metric()?,
+        })
+    }
+}
+
+/// A text in `lang`, else English, else any: the instrument decides which languages it has.
+pub fn text<'a>(texts: &'a Texts, lang: &str) -> &'a str {
+    texts
+        .get(lang)
+        .or_else(|| texts.get("en"))
+        .or_else(|| texts.values().next())
+        .map_or("", String::as_str)
+}
+
+#[cfg(test)]
+mod tests;

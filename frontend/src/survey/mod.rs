@@ -1,0 +1,155 @@
+//! Answering a survey, one question per page (DESIGN §5): intro, questions, comment, check your
+//! answers, thank-you. The draft is saved on the device after every change; sending puts the
+//! response in the outbox, which sends it now or when the signal returns.
+
+mod check;
+mod comment;
+mod done;
+pub mod draft;
+mod intro;
+mod question;
+mod read_aloud;
+
+use domain::records::ExchangeResponse;
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+pub use draft::{Draft, Step, text};
+
+use crate::store;
+
+const DRAFT_PREFIX: &str = "soundings.survey.";
+const LINKS_KEY: &str = "soundings.links";
+
+fn draft_key(invitation: uuid::Uuid) -> String {
+    format!("{DRAFT_PREFIX}{invitation}")
+}
+
+/// The draft for an opened invitation: the one saved here if the person started before (their
+/// answers and place kept), else a new one.
+pub fn resume_or_start(opened: ExchangeResponse, link: Option<&str>) -> Draft {
+    let ExchangeResponse {
+        access_token,
+        survey,
+    } = opened;
+    let key = draft_key(survey.invitation_id);
+    let draft = match store::get::<Draft>(&key) {
+        Some(mut saved) if saved.survey.instrument == survey.instrument => {
+            // A fresh token and the server's latest view; the person's answers stay.
+            saved.access_token = access_token;
+            saved.survey = survey;
+            saved
+        }
+        _ => Draft::new(access_token, survey),
+    };
+    store::set(&key, &draft);
+    if let Some(link) = link {
+        let mut links: std::collections::BTreeMap<String, uuid::Uuid> =
+            store::get(LINKS_KEY).unwrap_or_default();
+        links.insert(link.to_owned(), draft.survey.invitation_id);
+        store::set(LINKS_KEY, &links);
+    }
+    draft
+}
+
+/// With no signal: the survey this link opened here before, if it did.
+pub fn saved_for_link(link: &str) -> Option<Draft> {
+    let links: std::collections::BTreeMap<String, uuid::Uuid> = store::get(LINKS_KEY)?;
+    store::get(&draft_key(*links.get(link)?))
+}
+
+/// Surveys started on this device and not yet sent, for the start page.
+pub fn unfinished() -> Vec<Draft> {
+    let mut drafts: Vec<Draft> = store::keys_with_prefix(DRAFT_PREFIX)
+        .iter()
+        .filter_map(|key| store::get::<Draft>(key))
+        .filter(|draft| draft.sent_at.is_none())
+        .collect();
+    drafts.sort_by_key(|d| d.survey.expires_at);
+    drafts
+}
+
+fn save(draft: &Draft) {
+    store::set(&draft_key(draft.survey.invitation_id), draft);
+}
+
+/// Where the voice comment waits on the device before it is sent.
+fn voice_draft_key(draft: &Draft) -> String {
+    format!("voice:{}", draft.response_id)
+}
+
+/// Leptos context for the pages of one survey.
+#[derive(Debug, Clone, Copy)]
+pub struct Flow {
+    pub draft: RwSignal<Draft>,
+    /// The step shown; changes only when the person moves, so pages are not rebuilt while
+    /// they type.
+    pub step: Memo<Step>,
+}
+
+impl Flow {
+    pub fn go(self, step: Step) {
+        self.draft.update(|d| d.step = step);
+        push_history(step);
+    }
+
+    pub fn next(self) {
+        let step = self.draft.with_untracked(|d| d.next(d.step));
+        self.go(step);
+    }
+
+    pub fn back(self) {
+        if let Some(step) = self.draft.with_untracked(|d| d.previous(d.step)) {
+            self.go(step);
+        }
+    }
+}
+
+pub fn use_flow() -> Flow {
+    expect_context::<Flow>()
+}
+
+/// Each step is a history entry, so the phone's own back button goes back a question.
+fn push_history(step: Step) {
+    let Ok(state) = serde_json::to_string(&step) else {
+        return;
+    };
+    if let Ok(history) = window().history() {
+        let _ = history.push_state(&JsValue::from_str(&state), "");
+    }
+}
+
+#[component]
+pub fn SurveyFlow(draft: RwSignal<Draft>) -> impl IntoView {
+    let step = Memo::new(move |_| draft.with(|d| d.step));
+    let flow = Flow { draft, step };
+    provide_context(flow);
+    // Saved on every change: leaving half-way loses nothing.
+    Effect::new(move || draft.with(save));
+
+    let popstate = window_event_listener(leptos::ev::popstate, move |ev| {
+        let step = ev
+            .state()
+            .as_string()
+            .and_then(|s| serde_json::from_str::<Step>(&s).ok());
+        if let Some(step) = step
+            && draft.with_untracked(|d| d.sent_at.is_none())
+        {
+            draft.update(|d| d.step = step);
+        }
+    });
+    on_cleanup(move || popstate.remove());
+    if let Ok(history) = window().history()
+        && let Ok(state) = serde_json::to_string(&step.get_untracked())
+    {
+        let _ = history.replace_state(&JsValue::from_str(&state), "");
+    }
+
+    move || match step.get() {
+        Step::Intro => view! { <intro::Intro /> }.into_any(),
+        Step::Question(index) => view! { <question::Question index /> }.into_any(),
+        Step::Comment => view! { <comment::Comment /> }.into_any(),
+        Step::Check => view! { <check::Check /> }.into_any(),
+        Step::Done => view! { <done::Done /> }.into_any(),
+    }
+}
