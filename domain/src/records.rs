@@ -595,6 +595,10 @@ pub struct Survey {
     pub expires_at: DateTime<Utc>,
     /// True once this device has sent its answer.
     pub answered: bool,
+    /// True once anyone has answered this invitation, from any device: a link opened again
+    /// after it was used says so rather than asking again.
+    #[serde(default)]
+    pub invitation_answered: bool,
     /// Who will read the answers, in plain words, by language (DESIGN.md §8).
     pub readers: crate::instrument::Texts,
 }

@@ -22,13 +22,18 @@ pub enum Screen {
     Problem(Problem),
 }
 
-/// Lets pages move the app between screens.
+/// Lets pages move the app between screens. Holds what opening a survey needs, since the
+/// opening finishes in a task where the component context is gone.
 #[derive(Debug, Clone, Copy)]
-pub struct Navigator(RwSignal<Screen>);
+pub struct Navigator {
+    screen: RwSignal<Screen>,
+    i18n: I18n,
+    prefs: Prefs,
+}
 
 impl Navigator {
     pub fn show(self, screen: Screen) {
-        self.0.set(screen);
+        self.screen.set(screen);
     }
 
     /// Opens an invitation by its link token or short code.
@@ -36,9 +41,15 @@ impl Navigator {
         self.show(Screen::Opening);
         spawn_local(async move {
             let screen = match api::open_invitation(&request).await {
+                Ok(opened)
+                    if opened.survey.invitation_answered
+                        && !survey::has_draft(opened.survey.invitation_id) =>
+                {
+                    Screen::Problem(Problem::AlreadyAnswered)
+                }
                 Ok(opened) => {
                     let draft = survey::resume_or_start(opened, link.as_deref());
-                    adopt_preferences(&draft);
+                    self.adopt_preferences(&draft);
                     Screen::Survey(RwSignal::new(draft))
                 }
                 Err(ApiError::Unreachable(_)) => link
@@ -51,35 +62,34 @@ impl Navigator {
             self.show(screen);
         });
     }
+
+    /// The person's recorded needs (language, text size, contrast) set the app up for them.
+    fn adopt_preferences(self, draft: &Draft) {
+        if let Some(lang) = Lang::from_tag(draft.survey.language.as_str()) {
+            self.i18n.set(lang);
+        }
+        let needs = &draft.survey.accessibility;
+        self.prefs.at_least(needs.large_text, needs.high_contrast);
+    }
 }
 
 pub fn use_navigator() -> Navigator {
     expect_context::<Navigator>()
 }
 
-/// The person's recorded needs (language, text size, contrast) set the app up for them.
-fn adopt_preferences(draft: &Draft) {
-    let i18n = use_context::<I18n>();
-    if let Some(i18n) = i18n
-        && let Some(lang) = Lang::from_tag(draft.survey.language.as_str())
-    {
-        i18n.set(lang);
-    }
-    if let Some(prefs) = use_context::<Prefs>() {
-        let needs = &draft.survey.accessibility;
-        prefs.at_least(needs.large_text, needs.high_contrast);
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
-    I18n::provide();
-    Prefs::provide();
+    let i18n = I18n::provide();
+    let prefs = Prefs::provide();
     offline::start();
     Outbox::provide();
 
     let screen = RwSignal::new(Screen::Start);
-    let navigator = Navigator(screen);
+    let navigator = Navigator {
+        screen,
+        i18n,
+        prefs,
+    };
     provide_context(navigator);
     // The link's token is read once and removed from the address bar at once, so it is not
     // left in history, bookmarks or a shared screenshot.

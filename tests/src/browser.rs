@@ -255,6 +255,12 @@ fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
         "--disable-component-update",
         "--disable-sync",
         "--window-size=412,900",
+        // A fake microphone (a tone) that needs no permission prompt: voice comments can be
+        // recorded in a test as on a phone.
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        // Read-aloud clips and recordings play without a person having tapped first.
+        "--autoplay-policy=no-user-gesture-required",
     ]
     .into_iter()
     .map(String::from)

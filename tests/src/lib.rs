@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod browser;
+pub mod interact;
+pub mod proxy;
 
 use anyhow::Context;
 use domain::{Role, auth::TokenResponse};

@@ -171,10 +171,11 @@ async fn survey_for(state: &AppState, holder: &InvitationHolder) -> Result<Surve
     let org = repo::orgs::get(db, inv.organisation_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("invitation without organisation"))?;
-    let answered = repo::invitations::answers_to(db, inv.id)
-        .await?
+    let answers = repo::invitations::answers_to(db, inv.id).await?;
+    let answered = answers
         .iter()
         .any(|r| r.participant_session_id == Some(holder.session_id));
+    let invitation_answered = !answers.is_empty();
     let readers =
         crate::privacy::readers_of(&repo::instruments::settings(db, inv.organisation_id).await?);
     Ok(Survey {
@@ -193,6 +194,7 @@ async fn survey_for(state: &AppState, holder: &InvitationHolder) -> Result<Surve
             .unwrap_or_default(),
         expires_at: inv.expires_at,
         answered,
+        invitation_answered,
     })
 }
 

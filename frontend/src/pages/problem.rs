@@ -15,6 +15,8 @@ pub enum Problem {
     NotFound,
     /// Expired, withdrawn, or already closed.
     Closed,
+    /// Answered already, from another device (this device would show its own thank-you).
+    AlreadyAnswered,
     TooManyTries,
     /// No signal, and this device has not opened the survey before.
     Offline(ExchangeRequest),
@@ -36,6 +38,7 @@ impl Problem {
         match self {
             Problem::NotFound => (t.problem_not_found_title, t.problem_not_found_body),
             Problem::Closed => (t.problem_closed_title, t.problem_closed_body),
+            Problem::AlreadyAnswered => (t.problem_answered_title, t.problem_answered_body),
             Problem::TooManyTries => (t.problem_throttled_title, t.problem_throttled_body),
             Problem::Offline(_) => (t.problem_offline_title, t.problem_offline_body),
             Problem::Unknown(_) => (t.problem_unknown_title, t.problem_unknown_body),
@@ -47,6 +50,7 @@ impl Problem {
         match self {
             Problem::NotFound => "not-found",
             Problem::Closed => "closed",
+            Problem::AlreadyAnswered => "already-answered",
             Problem::TooManyTries => "too-many-tries",
             Problem::Offline(_) => "offline",
             Problem::Unknown(_) => "unknown",

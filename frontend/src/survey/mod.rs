@@ -52,6 +52,11 @@ pub fn resume_or_start(opened: ExchangeResponse, link: Option<&str>) -> Draft {
     draft
 }
 
+/// Whether this device has a draft (answered or not) for the invitation.
+pub fn has_draft(invitation: uuid::Uuid) -> bool {
+    store::get::<Draft>(&draft_key(invitation)).is_some()
+}
+
 /// With no signal: the survey this link opened here before, if it did.
 pub fn saved_for_link(link: &str) -> Option<Draft> {
     let links: std::collections::BTreeMap<String, uuid::Uuid> = store::get(LINKS_KEY)?;

@@ -13,5 +13,6 @@ mod openapi;
 mod oversight;
 mod privacy;
 mod pwa;
+mod pwa_participant;
 mod staff_and_teams;
 mod tenancy;

@@ -22,6 +22,7 @@ fn survey(instrument: &str, easy_read: bool) -> Survey {
         },
         expires_at: Utc::now(),
         answered: false,
+        invitation_answered: false,
         readers: Texts::new(),
     }
 }
