@@ -15,3 +15,4 @@ mod privacy;
 mod pwa;
 mod staff_and_teams;
 mod tenancy;
+mod voice;
