@@ -3,6 +3,7 @@
 //! client that speaks the `domain` types.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod axe;
 pub mod browser;
 
 use anyhow::Context;
