@@ -159,7 +159,5 @@ pub async fn play_voice(
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, v.content_type))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        // Already compressed audio: not worth gzipping again.
-        .insert_header((header::CONTENT_ENCODING, "identity"))
         .body(v.bytes))
 }
