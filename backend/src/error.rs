@@ -12,8 +12,8 @@ pub enum ApiError {
     InvalidField { field: String, message: String },
     #[error("malformed request body: {0}")]
     MalformedBody(String),
-    #[error("expected Content-Type: application/json")]
-    UnsupportedMediaType,
+    #[error("expected Content-Type: {expected}")]
+    UnsupportedMediaType { expected: &'static str },
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("{0}")]
@@ -58,7 +58,7 @@ impl ApiError {
         match self {
             ApiError::InvalidField { .. } => ErrorCode::InvalidField,
             ApiError::MalformedBody(_) => ErrorCode::MalformedBody,
-            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::UnsupportedMediaType { .. } => ErrorCode::UnsupportedMediaType,
             ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             ApiError::Unauthorized(_) => ErrorCode::Unauthorized,
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
@@ -79,6 +79,7 @@ impl ApiError {
                 rows.first().map(|r| format!("row {}: {}", r.row, r.field))
             }
             ApiError::Conflict { field, .. } => field.clone(),
+            ApiError::UnsupportedMediaType { .. } => Some("content_type".to_owned()),
             _ => None,
         };
         let message = match self {
@@ -109,7 +110,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::InvalidField { .. } | ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,

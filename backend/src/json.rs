@@ -58,7 +58,9 @@ async fn read<T: DeserializeOwned>(
     {
         {
             if !is_json {
-                return Err(ApiError::UnsupportedMediaType);
+                return Err(ApiError::UnsupportedMediaType {
+                    expected: "application/json",
+                });
             }
             if declared_len.is_some_and(|n| n > JSON_LIMIT) {
                 return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });

@@ -18,5 +18,6 @@ pub mod routes;
 pub mod startup;
 pub mod telemetry;
 pub mod transfer;
+pub mod voice;
 
 pub use error::{ApiError, Result};

@@ -67,6 +67,11 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
         .order_by_asc(response::Column::AnsweredAt)
         .all(db)
         .await?;
+    let audio = repo::voice::summaries_of(db, responses.iter().map(|r| r.id).collect())
+        .await?
+        .into_iter()
+        .map(domain::voice::VoiceComment::from)
+        .collect::<Vec<_>>();
     let mut stored = Vec::new();
     for r in responses {
         stored.push(StoredResponse {
@@ -91,7 +96,7 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
          Your reference: {reference}.\n\
          Contact details: name {name}, email {email}, phone {phone}.\n\
          Consent records: {c}. Support episodes: {e}. Support sessions: {s}.\n\
-         Survey invitations: {i}. Survey answers: {r}. Emails sent: 0. Voice comments: 0.\n\
+         Survey invitations: {i}. Survey answers: {r}. Emails sent: 0. Voice comments: {v}.\n\
          The JSON part of this file has every detail.",
         date = Utc::now().format("%d %B %Y"),
         reference = participant.reference,
@@ -103,6 +108,7 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
         s = sessions.len(),
         i = invitations.len(),
         r = stored.len(),
+        v = audio.len(),
     );
     Ok(SubjectAccess {
         exported_at: Utc::now(),
@@ -132,15 +138,16 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
             .collect(),
         responses: stored,
         emails: Vec::new(),
-        audio: Vec::new(),
+        audio,
     })
 }
 
-const ERASED: &str = "erased";
+/// The fingerprint an erased record is left with: nothing a resend can match.
+pub const ERASED: &str = "erased";
 
 /// Erases one participant's personal data: contact details, equality and accessibility
-/// answers, consent records, comments and session notes. Their answers stay, anonymous, in
-/// figures unless `remove_answers`.
+/// answers, consent records, comments (typed and recorded) and session notes. Their answers
+/// stay, anonymous, in figures unless `remove_answers`.
 pub async fn erase(
     db: &DatabaseConnection,
     p: participant::Model,
@@ -186,6 +193,8 @@ pub async fn erase(
         .filter(consent::Column::ParticipantId.eq(id))
         .exec(&txn)
         .await?;
+    // A recording is what the person said, in their own voice: it goes, like a typed comment.
+    let voices = repo::voice::delete_of_participant(&txn, id).await?;
     let (removed, kept) = if remove_answers {
         let r = response::Entity::delete_many()
             .filter(response::Column::ParticipantId.eq(id))
@@ -217,7 +226,7 @@ pub async fn erase(
         (0, r.rows_affected)
     };
     txn.commit().await?;
-    tracing::info!(participant_id = %id, removed, kept, "participant erased");
+    tracing::info!(participant_id = %id, removed, kept, voices, "participant erased");
     Ok(ErasureReceipt {
         participant_id: id,
         erased_at: now,

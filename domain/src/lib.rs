@@ -16,6 +16,7 @@ mod properties;
 pub mod records;
 pub mod swemwbs;
 pub mod values;
+pub mod voice;
 
 pub use error::{ErrorBody, ErrorCode, RowError};
 pub use fixed::Hundredths;

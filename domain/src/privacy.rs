@@ -35,6 +35,8 @@ pub struct AttentionItem {
     pub lowest_rating: Option<u8>,
     pub answers: Vec<Option<u8>>,
     pub comment: Option<String>,
+    /// A recorded voice comment is held (managers play it at `GET /api/responses/{id}/voice`).
+    pub voice_comment: bool,
     pub specialist_id: Option<Uuid>,
 }
 
@@ -144,8 +146,9 @@ pub struct SubjectAccess {
     pub responses: Vec<StoredResponse>,
     /// Emails sent to the person (none are sent yet: email arrives with the email issue).
     pub emails: Vec<String>,
-    /// Voice comments (none yet: they arrive with the participant PWA).
-    pub audio: Vec<String>,
+    /// Voice comments held, one per response that has one: what and when, not the audio
+    /// itself (an admin can play it through `GET /api/responses/{id}/voice` and save it).
+    pub audio: Vec<crate::voice::VoiceComment>,
 }
 
 /// Privacy settings an admin chooses.

@@ -3,6 +3,7 @@
 //! client that speaks the `domain` types.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod axe;
 pub mod browser;
 pub mod interact;
 pub mod proxy;
@@ -198,6 +199,26 @@ impl TestApp {
         let mut req = self
             .http
             .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request reaches the server")
+    }
+
+    /// Sends raw bytes with a content type and any method: for bodies that are not JSON.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Response {
+        let mut req = self
+            .http
+            .request(method, self.url(path))
             .header("content-type", content_type)
             .body(body);
         if let Some(t) = token {

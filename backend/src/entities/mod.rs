@@ -18,3 +18,4 @@ pub mod setting;
 pub mod staff;
 pub mod support_session;
 pub mod team;
+pub mod voice_comment;

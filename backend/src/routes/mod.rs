@@ -12,6 +12,7 @@ mod staff;
 mod surveys;
 mod teams;
 mod transfer;
+mod voice;
 
 use crate::error::ApiError;
 use actix_web::{
@@ -185,6 +186,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(surveys::survey_results)
             .service(surveys::create_response)
             .service(surveys::list_instruments)
+            .service(voice::upload_survey_voice)
+            .service(voice::upload_voice)
+            .service(voice::play_voice)
             .service(settings::get_settings)
             .service(settings::put_swemwbs_licence)
             .service(settings::put_thresholds)

@@ -143,7 +143,7 @@ const ATTENTION_LIMIT: u64 = 500;
 #[utoipa::path(
     tag = "oversight",
     security(("bearer" = [])),
-    responses((status = 200, description = "Every comment and every rating of 2 or less not yet handled, oldest first", body = Vec<AttentionItem>), (status = 403, body = ErrorBody))
+    responses((status = 200, description = "Every comment (typed or recorded) and every rating of 2 or less not yet handled, oldest first", body = Vec<AttentionItem>), (status = 403, body = ErrorBody))
 )]
 #[get("/attention")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -166,6 +166,10 @@ pub async fn needs_attention(
         .filter(
             Condition::any()
                 .add(response::Column::Comment.is_not_null())
+                .add(
+                    response::Column::Id
+                        .in_subquery(repo::voice::response_ids_of(user.organisation_id)),
+                )
                 .add(response::Column::Answers.contains("1"))
                 .add(response::Column::Answers.contains("2")),
         )
@@ -173,6 +177,12 @@ pub async fn needs_attention(
         .limit(ATTENTION_LIMIT * 4)
         .all(db)
         .await?;
+    let voiced: std::collections::HashSet<Uuid> =
+        repo::voice::summaries_of(db, rows.iter().map(|r| r.id).collect())
+            .await?
+            .into_iter()
+            .map(|v| v.response_id)
+            .collect();
     let actor = staff_actor(&user, &req);
     let mut out = Vec::new();
     for r in rows {
@@ -180,7 +190,8 @@ pub async fn needs_attention(
             serde_json::from_str(&r.answers).map_err(anyhow::Error::from)?;
         let lowest = answers.iter().flatten().min().copied();
         let low = r.instrument_key != "swemwbs" && lowest.is_some_and(|v| v <= 2);
-        if r.comment.is_none() && !low {
+        let voice_comment = voiced.contains(&r.id);
+        if r.comment.is_none() && !voice_comment && !low {
             continue;
         }
         let reference = repo::records::find_participant_any(db, r.participant_id)
@@ -204,6 +215,7 @@ pub async fn needs_attention(
             lowest_rating: lowest,
             answers,
             comment: r.comment,
+            voice_comment,
             specialist_id: r.specialist_id,
         });
         if out.len() as u64 >= ATTENTION_LIMIT {

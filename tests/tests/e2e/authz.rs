@@ -25,6 +25,8 @@ enum Scope {
     NoId,
     Caseload,
     Organisation,
+    /// A response sent from the participant's own device: another invitation's holder gets 404.
+    Sent,
 }
 
 use Scope::*;
@@ -40,6 +42,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/survey", Participant, NoId),
     ("POST", "/api/survey/responses", Participant, NoId),
     ("GET", "/api/survey/results", Participant, NoId),
+    ("PUT", "/api/survey/responses/{id}/voice", Participant, Sent),
     ("GET", "/api/auth/me", Staff, NoId),
     ("GET", "/api/teams", Staff, NoId),
     ("GET", "/api/teams/{id}", Staff, Organisation),
@@ -59,6 +62,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("POST", "/api/invitations", Staff, NoId),
     ("GET", "/api/invitations/{id}", Staff, Caseload),
     ("POST", "/api/responses", Staff, NoId),
+    ("PUT", "/api/responses/{id}/voice", Staff, Caseload),
     ("GET", "/api/kpi/employer-satisfaction", Staff, NoId),
     ("GET", "/api/kpi/jobseeker-satisfaction", Staff, NoId),
     ("GET", "/api/kpi/wellbeing", Staff, NoId),
@@ -68,6 +72,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/staff/{id}", Manager, Organisation),
     ("GET", "/api/settings", Manager, NoId),
     ("GET", "/api/attention", Manager, NoId),
+    ("GET", "/api/responses/{id}/voice", Manager, Organisation),
     ("POST", "/api/attention/{id}/handle", Manager, Organisation),
     ("POST", "/api/reports", Manager, NoId),
     ("GET", "/api/reports", Manager, NoId),
@@ -121,8 +126,9 @@ fn expect(caller: Caller, who: Who, scope: Scope) -> Expect {
     let needed = match who {
         Public => return Expect::Allowed,
         Participant => {
-            return match caller {
-                C::Jobseeker | C::Employer => Expect::Allowed,
+            return match (caller, scope) {
+                (C::Employer, Sent) => Expect::Denied(404),
+                (C::Jobseeker | C::Employer, _) => Expect::Allowed,
                 _ => Expect::Denied(401),
             };
         }
@@ -151,6 +157,8 @@ struct Ids {
     staff: Uuid,
     report: Uuid,
     response: Uuid,
+    /// A response the jobseeker's phone sent.
+    sent_response: Uuid,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -166,6 +174,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.staff
     } else if path.starts_with("/api/reports/") {
         ids.report
+    } else if path.starts_with("/api/survey/responses/") {
+        ids.sent_response
     } else {
         ids.response
     };
@@ -259,6 +269,27 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
     };
     let jobseeker = open(inv["token"].clone()).await;
     let employer_token = open(emp_inv["token"].clone()).await;
+    let sent_response = id_of(
+        &app.create(
+            "/api/survey/responses",
+            &jobseeker,
+            &json!({"id": Uuid::new_v4(), "answers": [4, 4, 4, 4, 4],
+                    "completion": body::completion("self", "none", "own_device"),
+                    "answered_at": Utc::now().to_rfc3339()}),
+        )
+        .await,
+    );
+    // A voice comment to play back.
+    let res = app
+        .send_raw(
+            Method::PUT,
+            &format!("/api/responses/{response}/voice"),
+            Some(&sam),
+            "audio/webm",
+            b"recording".to_vec(),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
     let ids = Ids {
         participant,
         episode,
@@ -267,6 +298,7 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         staff: sam_id,
         report: id_of(&report),
         response,
+        sent_response,
     };
 
     // The policy covers exactly the documented routes.

@@ -16,3 +16,4 @@ mod pwa;
 mod pwa_participant;
 mod staff_and_teams;
 mod tenancy;
+mod voice;

@@ -1,6 +1,11 @@
 //! The PWA shell, served by the real server, in headless Chromium.
 
-use soundings_tests::{TestApp, browser::Browser, static_dir};
+use soundings_tests::{
+    TestApp,
+    axe::{axe_violations, describe_violations},
+    browser::Browser,
+    static_dir,
+};
 
 fn require_build() {
     assert!(
@@ -71,4 +76,43 @@ async fn the_shell_files_are_served_with_the_right_types_and_no_stale_caching() 
     let res = app.get("/survey/abc", None).await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("<html"));
+}
+
+#[tokio::test]
+async fn the_app_shell_has_no_accessibility_violations() {
+    require_build();
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await.unwrap();
+    browser.goto(&app.url("/")).await.unwrap();
+    browser
+        .wait_for_text("p.status", "The service is up")
+        .await
+        .unwrap();
+    let violations = axe_violations(&browser.client).await.unwrap();
+    assert!(
+        violations.is_empty(),
+        "axe found {} problems:\n{}",
+        violations.len(),
+        describe_violations(&violations)
+    );
+    // The audit ran under the page's own CSP (no inline scripts) without tripping it...
+    let errors = browser.console_errors().await.unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    // ...and it is live: a picture without a text alternative is caught.
+    browser
+        .client
+        .execute(
+            "const img = document.createElement('img'); img.src = '/icons/icon-192.png'; \
+             document.querySelector('main, body').append(img);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations = axe_violations(&browser.client).await.unwrap();
+    assert!(
+        violations.iter().any(|v| v["id"] == "image-alt"),
+        "axe missed an image without alt text: {}",
+        describe_violations(&violations)
+    );
+    browser.close().await.unwrap();
 }
