@@ -93,15 +93,21 @@ pub fn App() -> impl IntoView {
     provide_context(navigator);
     // The link's token is read once and removed from the address bar at once, so it is not
     // left in history, bookmarks or a shared screenshot.
-    if let Some(token) = offline::take_link_token() {
-        navigator.open(
-            ExchangeRequest {
-                token: Some(token.clone()),
-                short_code: None,
-            },
-            Some(token),
-        );
-    }
+    let open_link = move || {
+        if let Some(token) = offline::take_link_token() {
+            navigator.open(
+                ExchangeRequest {
+                    token: Some(token.clone()),
+                    short_code: None,
+                },
+                Some(token),
+            );
+        }
+    };
+    open_link();
+    // A second link opened while the app is showing (same page, new `#t=`).
+    let hash_change = window_event_listener(leptos::ev::hashchange, move |_| open_link());
+    on_cleanup(move || hash_change.remove());
 
     view! {
         <a href="#main" class="skip-link">{tr(|t| t.skip_to_content)}</a>

@@ -44,15 +44,21 @@ async fn participant(s: &Setup, kind: &str, language: &str, needs: Value) -> (Uu
     p["language"] = json!(language);
     p["accessibility"] = needs;
     let id = id_of(&s.app.create("/api/participants", &s.sam, &p).await);
-    let e = id_of(
-        &s.app
-            .create(
-                "/api/episodes",
-                &s.sam,
-                &body::episode(id, "2026-01-05", None),
-            )
-            .await,
-    );
+    // An employer is on the caseload through a jobseeker placed with them.
+    let (jobseeker, employer) = if kind == "employer" {
+        let j = body::participant("jobseeker", &format!("placed-{}", Uuid::new_v4().simple()));
+        (
+            id_of(&s.app.create("/api/participants", &s.sam, &j).await),
+            Some(id),
+        )
+    } else {
+        (id, None)
+    };
+    let mut episode = body::episode(jobseeker, "2026-01-05", None);
+    if let Some(employer) = employer {
+        episode["employer_id"] = json!(employer);
+    }
+    let e = id_of(&s.app.create("/api/episodes", &s.sam, &episode).await);
     (id, e)
 }
 
@@ -125,7 +131,11 @@ async fn assert_every_control_named(b: &Browser, page: &str) {
 async fn answer_by_keyboard(b: &Browser, value: u8) {
     // A new page moves the focus to its heading; wait for it, so keys go to this page.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !b.focused_is("h1, .error-summary").await.unwrap() {
+    while !b
+        .focused_is("h1, .error-summary, .read-aloud")
+        .await
+        .unwrap()
+    {
         assert!(
             Instant::now() < deadline,
             "the question's heading never took the focus"
@@ -411,7 +421,7 @@ async fn swemwbs_keeps_its_exact_english_words_in_a_welsh_interface_and_shows_th
     let b = Browser::start().await.unwrap();
     // By short code this time, typed on the start page, with spaces and in lower case.
     b.goto(&s.proxy.url("/")).await.unwrap();
-    heading(&b, "Ateb arolwg").await;
+    heading(&b, "Answer a survey").await;
     b.tab_to("#code").await.unwrap();
     let typed = format!("{} {}", &code[..4], &code[4..]).to_lowercase();
     b.press(&typed).await.unwrap();
