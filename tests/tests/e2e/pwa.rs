@@ -20,7 +20,10 @@ async fn the_served_pwa_shows_its_heading_registers_its_worker_and_opens_offline
     let app = TestApp::spawn().await;
     let browser = Browser::start().await.unwrap();
     browser.goto(&app.url("/")).await.unwrap();
-    browser.wait_for_text("h1", "Soundings").await.unwrap();
+    browser
+        .wait_for_text(".app-name", "Soundings")
+        .await
+        .unwrap();
     browser
         .wait_for_text("p.status", "The service is up")
         .await
@@ -32,14 +35,20 @@ async fn the_served_pwa_shows_its_heading_registers_its_worker_and_opens_offline
     // No signal: the installed shell still opens, and says so plainly.
     app.stop().await;
     browser.client.refresh().await.unwrap();
-    browser.wait_for_text("h1", "Soundings").await.unwrap();
+    browser
+        .wait_for_text(".app-name", "Soundings")
+        .await
+        .unwrap();
     browser
         .wait_for_text("p.status", "cannot be reached")
         .await
         .unwrap();
     // A deep link opens the shell too.
     browser.goto(&app.url("/survey/somewhere")).await.unwrap();
-    browser.wait_for_text("h1", "Soundings").await.unwrap();
+    browser
+        .wait_for_text(".app-name", "Soundings")
+        .await
+        .unwrap();
     let errors = browser.console_errors().await.unwrap();
     let unexpected: Vec<_> = errors
         .iter()

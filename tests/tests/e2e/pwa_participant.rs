@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use soundings::entities::response;
+use soundings_tests::axe::{axe_violations, describe_violations};
 use soundings_tests::browser::Browser;
 use soundings_tests::proxy::Proxy;
 use soundings_tests::{TestApp, body, id_of, static_dir};
@@ -117,7 +118,7 @@ async fn shot(b: &Browser, name: &str) {
 }
 
 /// Every control on the page has a name a screen reader can announce.
-async fn assert_every_control_named(b: &Browser, page: &str) {
+async fn assert_accessible(b: &Browser, page: &str) {
     let unnamed = b.unnamed_controls().await.unwrap();
     assert!(
         unnamed.is_empty(),
@@ -189,7 +190,7 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
         !url.as_str().contains(&token),
         "the token stays in the address bar: {url}"
     );
-    assert_every_control_named(&b, "intro").await;
+    assert_accessible(&b, "intro").await;
     shot(&b, "participant-intro").await;
     b.activate("button.button").await.unwrap();
 
@@ -210,11 +211,11 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
             b.wait_for_text(".error-summary", "Choose an answer")
                 .await
                 .unwrap();
-            assert_every_control_named(&b, "question with error").await;
+            assert_accessible(&b, "question with error").await;
             shot(&b, "participant-question-error").await;
         }
         if i == 1 {
-            assert_every_control_named(&b, "question").await;
+            assert_accessible(&b, "question").await;
             shot(&b, "participant-question").await;
         }
         answer_by_keyboard(&b, *value).await;
@@ -226,7 +227,7 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
         .unwrap();
     b.tab_to("#comment").await.unwrap();
     b.press("The job coach was brilliant").await.unwrap();
-    assert_every_control_named(&b, "comment").await;
+    assert_accessible(&b, "comment").await;
     shot(&b, "participant-comment").await;
     b.activate("button.button:not(.button-secondary)")
         .await
@@ -237,7 +238,7 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
     b.wait_for_text(".summary-list", "Satisfied (4)")
         .await
         .unwrap();
-    assert_every_control_named(&b, "check").await;
+    assert_accessible(&b, "check").await;
     shot(&b, "participant-check").await;
     b.activate(".summary-row:nth-child(5) .link-button")
         .await
@@ -262,7 +263,7 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
     b.wait_for_text(".delivery", "have been sent")
         .await
         .unwrap();
-    assert_every_control_named(&b, "thank you").await;
+    assert_accessible(&b, "thank you").await;
     shot(&b, "participant-thank-you").await;
 
     let stored = wait_for_responses(&s.app, inv, 1).await;
@@ -325,7 +326,7 @@ async fn an_employer_answers_in_easy_read_in_welsh_with_read_aloud_from_recorded
             .unwrap(),
         json!(true)
     );
-    assert_every_control_named(&b, "intro (cy)").await;
+    assert_accessible(&b, "intro (cy)").await;
     b.activate("button.button").await.unwrap();
 
     b.wait_for_text(".caption", "Cwestiwn 1 o 5").await.unwrap();
@@ -354,7 +355,7 @@ async fn an_employer_answers_in_easy_read_in_welsh_with_read_aloud_from_recorded
             .unwrap(),
         json!(1)
     );
-    assert_every_control_named(&b, "easy read question (cy)").await;
+    assert_accessible(&b, "easy read question (cy)").await;
     shot(&b, "participant-easy-read-cy").await;
 
     // Read aloud: headless Chromium has no voices, so the recorded Welsh clips play.
@@ -382,15 +383,18 @@ async fn an_employer_answers_in_easy_read_in_welsh_with_read_aloud_from_recorded
     b.wait_for_text("label[for=comment]", "Dywedwch unrhyw beth arall wrthym")
         .await
         .unwrap();
+    assert_accessible(&b, "easy read comment (cy)").await;
     b.activate("button.button:not(.button-secondary)")
         .await
         .unwrap();
     heading(&b, "Gwiriwch eich atebion").await;
+    assert_accessible(&b, "easy read check (cy)").await;
     b.activate("button.button").await.unwrap();
     heading(&b, "Diolch").await;
     b.wait_for_text(".delivery", "wedi cael eu hanfon")
         .await
         .unwrap();
+    assert_accessible(&b, "easy read thank you (cy)").await;
 
     let stored = wait_for_responses(&s.app, inv, 1).await;
     let r = &stored[0];
@@ -438,6 +442,7 @@ async fn swemwbs_keeps_its_exact_english_words_in_a_welsh_interface_and_shows_th
     b.wait_for_text(".copyright", "© NHS Health Scotland")
         .await
         .unwrap();
+    assert_accessible(&b, "swemwbs intro (cy interface)").await;
     b.activate("button.button").await.unwrap();
     let raw = [3u8, 4, 2, 3, 4, 3, 3];
     for (i, value) in raw.iter().enumerate() {
@@ -454,6 +459,9 @@ async fn swemwbs_keeps_its_exact_english_words_in_a_welsh_interface_and_shows_th
         b.wait_for_text(".copyright", "University of Warwick")
             .await
             .unwrap();
+        if i == 0 {
+            assert_accessible(&b, "swemwbs question (cy interface)").await;
+        }
         answer_by_keyboard(&b, *value).await;
     }
     heading(&b, "Gwiriwch eich atebion").await;
@@ -504,6 +512,7 @@ async fn answers_given_with_no_signal_wait_on_the_phone_and_reach_the_server_onc
         .await
         .unwrap();
     shot(&b, "participant-waiting").await;
+    assert_accessible(&b, "thank you, waiting to send").await;
     assert!(responses_to(&s.app, inv).await.is_empty());
 
     // Reloading with no signal: the app opens from the phone, the answers still wait.
@@ -602,7 +611,7 @@ async fn a_voice_comment_is_recorded_played_back_and_sent_with_the_answers() {
             .unwrap(),
         json!(true)
     );
-    assert_every_control_named(&b, "voice comment").await;
+    assert_accessible(&b, "voice comment").await;
     shot(&b, "participant-voice").await;
     b.activate("button.button:not(.button-secondary)")
         .await
@@ -655,7 +664,7 @@ async fn links_that_cannot_open_show_a_clear_friendly_page() {
     )
     .await
     .unwrap();
-    assert_every_control_named(&b, "not found").await;
+    assert_accessible(&b, "not found").await;
     shot(&b, "participant-not-found").await;
 
     // Expired.
@@ -665,6 +674,7 @@ async fn links_that_cannot_open_show_a_clear_friendly_page() {
     b.wait_for_text("[data-problem=closed] h1", "This survey has closed")
         .await
         .unwrap();
+    assert_accessible(&b, "closed").await;
 
     // Used: answered from another phone.
     let (_, token, _) = invite(&s, p, e, "jobseeker_satisfaction").await;
@@ -691,6 +701,7 @@ async fn links_that_cannot_open_show_a_clear_friendly_page() {
     b.wait_for_text("[data-problem=already-answered] h1", "already answered")
         .await
         .unwrap();
+    assert_accessible(&b, "already answered").await;
 
     // A code typed wrong on the start page: the same friendly page, with a way back.
     b.goto(&s.proxy.url("/")).await.unwrap();
@@ -707,6 +718,7 @@ async fn links_that_cannot_open_show_a_clear_friendly_page() {
     b.wait_for_text(".error-summary", "Type the survey code")
         .await
         .unwrap();
+    assert_accessible(&b, "start page with an error").await;
     assert_eq!(
         b.eval("return document.getElementById('code').getAttribute('aria-invalid')")
             .await
