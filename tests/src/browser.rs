@@ -254,7 +254,7 @@ fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=412,900",
+        "--window-size=360,740",
         // A fake microphone (a tone) that needs no permission prompt: voice comments can be
         // recorded in a test as on a phone.
         "--use-fake-device-for-media-stream",
@@ -272,9 +272,9 @@ fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
             "binary": binary,
             "args": args,
             // Headless Chromium will not make a window narrower than 500 px; emulating the
-            // phone's screen gives pages the 412 px viewport they will meet in the field.
+            // phone's screen gives pages the 360 px viewport (a small Android phone) they will meet in the field.
             "mobileEmulation": {
-                "deviceMetrics": { "width": 412, "height": 900, "pixelRatio": 1 },
+                "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 2 },
             },
         },
         "goog:loggingPrefs": { "browser": "ALL" },

@@ -36,12 +36,16 @@ impl Reach {
 #[component]
 pub fn ServiceStatus() -> impl IntoView {
     let i18n = use_i18n();
-    let health = LocalResource::new(api::health_ready);
+    let refresh = RwSignal::new(0u32);
+    let health = crate::load::load(move || {
+        refresh.track();
+        api::health_ready()
+    });
 
     // The browser's own guess at connectivity changing is the cue to ask again, so the line
     // corrects itself without a reload.
-    let online = window_event_listener(ev::online, move |_| health.refetch());
-    let offline = window_event_listener(ev::offline, move |_| health.refetch());
+    let online = window_event_listener(ev::online, move |_| refresh.update(|n| *n += 1));
+    let offline = window_event_listener(ev::offline, move |_| refresh.update(|n| *n += 1));
     on_cleanup(move || {
         online.remove();
         offline.remove();

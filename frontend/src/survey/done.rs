@@ -32,7 +32,7 @@ pub fn Done() -> impl IntoView {
     let is_satisfaction = draft.with_untracked(|d| !d.is_swemwbs());
 
     // Re-read whenever the outbox changes (a sync here or in the service worker).
-    let delivery = LocalResource::new(move || {
+    let delivery = crate::load::load(move || {
         let summary = outbox.summary();
         let key = key.clone();
         async move {
@@ -49,7 +49,7 @@ pub fn Done() -> impl IntoView {
             }
         }
     });
-    let results = LocalResource::new(move || {
+    let results = crate::load::load(move || {
         let token = token.clone();
         async move {
             if is_satisfaction {

@@ -12,15 +12,46 @@ use domain::swemwbs::SwemwbsForm;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Where the person is in the survey.
+/// Where the person is in the survey. Stored as a short string ("intro", "question-3", …):
+/// plain strings keep serde's heavier enum machinery out of the first download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "at", content = "n", rename_all = "snake_case")]
+#[serde(into = "String", try_from = "String")]
 pub enum Step {
     Intro,
     Question(usize),
     Comment,
     Check,
     Done,
+}
+
+impl From<Step> for String {
+    fn from(step: Step) -> String {
+        match step {
+            Step::Intro => "intro".to_owned(),
+            Step::Question(i) => format!("question-{i}"),
+            Step::Comment => "comment".to_owned(),
+            Step::Check => "check".to_owned(),
+            Step::Done => "done".to_owned(),
+        }
+    }
+}
+
+impl TryFrom<String> for Step {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Step, String> {
+        match text.as_str() {
+            "intro" => Ok(Step::Intro),
+            "comment" => Ok(Step::Comment),
+            "check" => Ok(Step::Check),
+            "done" => Ok(Step::Done),
+            other => other
+                .strip_prefix("question-")
+                .and_then(|i| i.parse().ok())
+                .map(Step::Question)
+                .ok_or_else(|| format!("unknown step {other:?}")),
+        }
+    }
 }
 
 /// A voice comment recorded on this device (the audio itself waits in IndexedDB).

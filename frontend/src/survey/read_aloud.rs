@@ -68,7 +68,7 @@ pub fn ReadAloud(
     let i18n = use_i18n();
     let flow = use_flow();
     let speaking = RwSignal::new(false);
-    let speaker = LocalResource::new(move || {
+    let speaker = crate::load::load(move || {
         let (texts, lang) = (texts.get(), lang.get());
         async move {
             if device::voice_for(&lang).await {

@@ -111,6 +111,8 @@ fn screenshots() -> Option<PathBuf> {
 async fn shot(b: &Browser, name: &str) {
     if let Some(dir) = screenshots() {
         std::fs::create_dir_all(&dir).unwrap();
+        // The whole page from its top, as a person first sees it.
+        b.eval("window.scrollTo(0, 0); return true").await.unwrap();
         b.screenshot(&dir.join(format!("{name}.png")))
             .await
             .unwrap();
