@@ -7,7 +7,7 @@
 use crate::{
     auth,
     capture::{body_hash, local_date},
-    entities::{episode, organisation_setting, participant, response},
+    entities::{episode, invitation, organisation_setting, participant, response},
     repo,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -122,10 +122,29 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     };
     g.history(&txn, &specialists, [&jobseeker, &employer, &swemwbs])
         .await?;
+    let sam = specialists.first().copied();
+    g.open_invitations(&txn, sam, [&jobseeker, &employer, &swemwbs])
+        .await?;
     txn.commit().await?;
     tracing::info!("demo organisation seeded");
     Ok(true)
 }
+
+/// Open invitations with fixed short codes, so anyone can try the participant app on the demo
+/// (README): (code, participant reference, kind, language, accessibility, instrument index).
+const DEMO_CODES: [(&str, &str, &str, &str, &str, usize); 4] = [
+    ("JBSK7777", "DEMO-JOBSEEKER", "jobseeker", "en", "{}", 0),
+    (
+        "CYMR7777",
+        "DEMO-CYMRAEG",
+        "jobseeker",
+        "cy",
+        r#"{"easy_read":true,"read_aloud":true}"#,
+        0,
+    ),
+    ("EMPY7777", "DEMO-EMPLOYER", "employer", "en", "{}", 1),
+    ("SWEM7777", "DEMO-JOBSEEKER", "jobseeker", "en", "{}", 2),
+];
 
 struct Generator {
     rng: StdRng,
@@ -169,6 +188,83 @@ impl Generator {
         day.and_hms_opt(0, 0, 0)
             .map_or_else(Utc::now, |d| d.and_utc())
             + Duration::minutes(minutes)
+    }
+
+    /// The demo codes' participants (with an open episode with `specialist`) and invitations,
+    /// open for a year.
+    async fn open_invitations(
+        &mut self,
+        db: &impl ConnectionTrait,
+        specialist: Option<(Uuid, Option<Uuid>)>,
+        instruments: [&InstrumentDefinition; 3],
+    ) -> anyhow::Result<()> {
+        let Some((specialist, team)) = specialist else {
+            return Ok(());
+        };
+        let now = Utc::now();
+        let mut people: Vec<(&str, Uuid, Option<Uuid>)> = Vec::new();
+        for (code, reference, kind, language, needs, instrument) in DEMO_CODES {
+            let known = people.iter().find(|(r, ..)| *r == reference).copied();
+            let (participant, episode) = match known {
+                Some((_, p, e)) => (p, e),
+                None => {
+                    let mut person = self.person(kind, reference.to_owned());
+                    person.language = Set(language.to_owned());
+                    person.accessibility = Set(needs.to_owned());
+                    let p = person.insert(db).await?.id;
+                    let e = if kind == "jobseeker" {
+                        let id = Uuid::new_v4();
+                        episode::ActiveModel {
+                            id: Set(id),
+                            organisation_id: Set(self.org),
+                            participant_id: Set(p),
+                            specialist_id: Set(specialist),
+                            team_id: Set(team),
+                            programme: Set("seqf".to_owned()),
+                            referred_on: Set(None),
+                            started_on: Set(self.today),
+                            profile_started_on: Set(None),
+                            job_started_on: Set(None),
+                            ended_on: Set(None),
+                            employer_id: Set(None),
+                            created_by: Set(self.author),
+                            body_hash: Set(body_hash(&id)),
+                            created_at: Set(now),
+                            updated_at: Set(now),
+                        }
+                        .insert(db)
+                        .await?;
+                        Some(id)
+                    } else {
+                        None
+                    };
+                    people.push((reference, p, e));
+                    (p, e)
+                }
+            };
+            let def = instruments[instrument];
+            let swemwbs = def.key == "swemwbs";
+            let id = Uuid::new_v4();
+            invitation::ActiveModel {
+                id: Set(id),
+                organisation_id: Set(self.org),
+                participant_id: Set(participant),
+                episode_id: Set(episode.filter(|_| swemwbs)),
+                instrument_key: Set(def.key.clone()),
+                instrument_version: Set(def.version),
+                timing: Set(swemwbs.then(|| "start".to_owned())),
+                // No link for these: they are opened by their code.
+                token_hash: Set(body_hash(&(id, "demo link"))),
+                short_code: Set(code.to_owned()),
+                expires_at: Set(now + Duration::days(365)),
+                created_by: Set(self.author),
+                body_hash: Set(body_hash(&id)),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+        Ok(())
     }
 
     fn person(&mut self, kind: &str, reference: String) -> participant::ActiveModel {

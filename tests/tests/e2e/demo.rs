@@ -53,3 +53,31 @@ async fn the_demo_has_logins_and_eighteen_months_of_figures() {
         .count();
     assert!(months_with_answers >= 8, "{months_with_answers}");
 }
+
+#[tokio::test]
+async fn the_demo_codes_in_the_readme_open_their_surveys() {
+    let app = TestApp::spawn().await;
+    assert!(soundings::demo::seed(&app.db).await.unwrap());
+    for (code, instrument, language) in [
+        ("JBSK 7777", "jobseeker_satisfaction", "en"),
+        ("cymr7777", "jobseeker_satisfaction", "cy"),
+        ("EMPY7777", "employer_satisfaction", "en"),
+        ("SWEM7777", "swemwbs", "en"),
+    ] {
+        let res = app
+            .post(
+                "/api/invitations/open",
+                None,
+                &serde_json::json!({"short_code": code}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{code}");
+        let v: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(v["survey"]["instrument"]["key"], instrument, "{code}");
+        assert_eq!(v["survey"]["language"], language, "{code}");
+    }
+    assert!(
+        include_str!("../../../README.md").contains("JBSK7777"),
+        "the README names the demo codes"
+    );
+}
