@@ -186,6 +186,8 @@ pub async fn erase(
         .filter(consent::Column::ParticipantId.eq(id))
         .exec(&txn)
         .await?;
+    // Emails hold the address and live links; results links open the person's results.
+    crate::mail::erase_participant(&txn, id).await?;
     let (removed, kept) = if remove_answers {
         let r = response::Entity::delete_many()
             .filter(response::Column::ParticipantId.eq(id))

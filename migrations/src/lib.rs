@@ -7,6 +7,7 @@ mod m20261123_000001_create_tenancy_and_auth;
 mod m20261123_000002_create_evidence;
 mod m20261123_000003_seed_instruments;
 mod m20261123_000004_create_audit_and_reports;
+mod m20261123_000006_create_mail_and_actions;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_evidence::Migration),
             Box::new(m20261123_000003_seed_instruments::Migration),
             Box::new(m20261123_000004_create_audit_and_reports::Migration),
+            Box::new(m20261123_000006_create_mail_and_actions::Migration),
         ]
     }
 }
