@@ -164,6 +164,34 @@ async fn an_invitation_email_reaches_the_person_once_and_its_link_opens_that_sur
     assert_eq!(res.status(), 200);
     let opened: Value = res.json().await.unwrap();
     assert_eq!(opened["survey"]["invitation_id"], inv["id"]);
+
+    // The log tells the email's story without its address or any of its links' tokens.
+    let unsubscribe_token = m.token_after("#u=").unwrap();
+    let res = w
+        .app
+        .post(
+            "/api/unsubscribe",
+            None,
+            &json!({"token": unsubscribe_token}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    if std::env::var("TEST_LOG").is_err() {
+        let log = soundings_tests::captured_logs();
+        let id = listed["id"].as_str().unwrap();
+        assert!(
+            log.contains(&format!("mail_id={id}")),
+            "the sending was not logged"
+        );
+        for secret in [
+            "ann@example.org",
+            token.as_str(),
+            unsubscribe_token.as_str(),
+            m.message_id().as_str(),
+        ] {
+            assert!(!log.contains(secret), "{secret} reached the log");
+        }
+    }
 }
 
 #[tokio::test]
