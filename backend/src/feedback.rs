@@ -734,15 +734,3 @@ pub async fn prompt_done(state: &AppState, user: &StaffUser, id: Uuid) -> Result
     tracing::info!(response_id = %id, "wellbeing decline talked through");
     Ok(())
 }
-
-/// For `GET /api/mail`: the filters a manager may give.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct MailQuery {
-    /// `queued`, `sending`, `sent`, `failed`, `cancelled` or `local_outbox`.
-    pub status: Option<String>,
-    /// `invitation`, `reminder` or `digest`.
-    pub kind: Option<String>,
-    pub participant_id: Option<Uuid>,
-    /// At most this many, newest first (1 to 1000, default 200).
-    pub limit: Option<u64>,
-}

@@ -6,7 +6,7 @@ use crate::{
     audit::staff_actor,
     auth::{AdminUser, ManagerUser},
     entities::mail_message,
-    feedback::{self, MailQuery},
+    feedback,
     json::{ApiJson, ApiQuery},
     mail, repo,
     startup::AppState,
@@ -19,6 +19,20 @@ use domain::{
     records::Language,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// For `GET /api/mail`: the filters a manager may give.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MailQuery {
+    /// `queued`, `sending`, `sent`, `failed`, `cancelled` or `local_outbox`.
+    pub status: Option<String>,
+    /// `invitation`, `reminder` or `digest`.
+    pub kind: Option<String>,
+    pub participant_id: Option<Uuid>,
+    /// At most this many, newest first (1 to 1000, default 200).
+    pub limit: Option<u64>,
+}
 
 impl TryFrom<mail_message::Model> for MailItem {
     type Error = ApiError;
