@@ -494,6 +494,10 @@ pub async fn invitation(
     let hash = body_hash(&new);
     if let Some(existing) = repo::invitations::find_any(&state.db, new.id).await? {
         let existing = same_record(existing, user.organisation_id, &hash)?;
+        if new.send_email {
+            // A resend after the email was lost on the way is queued now; otherwise nothing.
+            email_invitation(state, &existing).await?;
+        }
         return invitation_view(state, existing);
     }
     let person = participant_for(state, user, new.participant_id, "participant_id").await?;
@@ -502,6 +506,11 @@ pub async fn invitation(
             "participant_id",
             "this person has withdrawn consent: no more invitations",
         ));
+    }
+    if new.send_email
+        && let Err(why) = crate::mail::may_email(&state.db, &person).await?
+    {
+        return Err(ApiError::invalid("send_email", why.message()));
     }
     let def = repo::instruments::latest(&state.db, &new.instrument)
         .await?
@@ -559,11 +568,17 @@ pub async fn invitation(
         match am.insert(&state.db).await {
             Ok(m) => {
                 tracing::info!(invitation_id = %m.id, "invitation created");
+                if new.send_email {
+                    email_invitation(state, &m).await?;
+                }
                 return invitation_view(state, m);
             }
             Err(e) if repo::is_unique_violation(&e) => {
                 if let Some(existing) = repo::invitations::find_any(&state.db, new.id).await? {
                     let existing = same_record(existing, user.organisation_id, &hash)?;
+                    if new.send_email {
+                        email_invitation(state, &existing).await?;
+                    }
                     return invitation_view(state, existing);
                 }
             }
@@ -571,6 +586,25 @@ pub async fn invitation(
         }
     }
     Err(anyhow::anyhow!("could not find a free short code").into())
+}
+
+/// Queues the invitation's email (once: queueing it again does nothing). Whether the person
+/// may be emailed was checked before the invitation was stored; if that changed since, the
+/// worker cancels the email, so this never refuses a stored invitation.
+async fn email_invitation(state: &AppState, inv: &invitation::Model) -> Result<()> {
+    let links = crate::feedback::links(state);
+    let queued = crate::mail::queue_invitation(
+        &state.db,
+        &links,
+        inv,
+        domain::feedback::MailKind::Invitation,
+        Utc::now(),
+    )
+    .await?;
+    if let Err(why) = queued {
+        tracing::info!(invitation_id = %inv.id, reason = why.reason(), "invitation email not queued");
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------- responses
@@ -1043,6 +1077,7 @@ pub async fn withdraw_participant(
         .filter(consent::Column::WithdrawnAt.is_null())
         .exec(&txn)
         .await?;
+    crate::mail::cancel_waiting(&txn, id, crate::mail::NoMail::Withdrawn).await?;
     let mut am: participant::ActiveModel = current.into();
     am.withdrawn_at = Set(Some(now));
     am.updated_at = Set(now);

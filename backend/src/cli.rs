@@ -86,6 +86,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => {
             let app = Application::build(cli.config.clone()).await?;
+            // Sends queued email; each server copy runs one, and the queue's leases keep them
+            // from sending an email twice.
+            tokio::spawn(app.mailer().run(uuid::Uuid::new_v4().simple().to_string()));
             let conn = db::connect(cli.config.database_url.expose()).await?;
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));

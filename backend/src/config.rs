@@ -86,6 +86,97 @@ pub struct Config {
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(long, env = "SOUNDINGS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
     pub log_format: LogFormat,
+
+    #[command(flatten)]
+    pub mail: MailConfig,
+}
+
+/// Email: links in emails, the SMTP server, and the queue worker's pace.
+#[derive(Debug, Clone, Args)]
+pub struct MailConfig {
+    /// The PWA's public address, for links in emails (`{url}/#t=<token>`).
+    #[arg(
+        long,
+        env = "SOUNDINGS_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub public_url: String,
+
+    /// SMTP server, `smtp://host:port` (user and password may go before the host). With the
+    /// `smtp-tls` build feature also `smtp://host:587?tls=required` and `smtps://host`. Unset:
+    /// nothing is sent; emails stay in the queue as a local outbox managers can read.
+    #[arg(long, env = "SOUNDINGS_SMTP_URL", global = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// The From address of every email.
+    #[arg(
+        long,
+        env = "SOUNDINGS_MAIL_FROM",
+        default_value = "Soundings <soundings@localhost>",
+        global = true
+    )]
+    pub from: String,
+
+    /// Milliseconds between the mail worker's looks at the queue.
+    #[arg(
+        long,
+        env = "SOUNDINGS_MAIL_POLL_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    pub poll_ms: u64,
+
+    /// Seconds a worker holds an email it is sending before another copy may take it over.
+    #[arg(
+        long,
+        env = "SOUNDINGS_MAIL_LEASE_SECONDS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub lease_seconds: i64,
+
+    /// Sending attempts before an email is marked failed.
+    #[arg(
+        long,
+        env = "SOUNDINGS_MAIL_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub max_attempts: i32,
+
+    /// Wait before the first retry, in milliseconds; it doubles on each later one (at most 6 h).
+    #[arg(
+        long,
+        env = "SOUNDINGS_MAIL_RETRY_MS",
+        default_value_t = 60_000,
+        global = true
+    )]
+    pub retry_ms: i64,
+
+    /// Seconds one SMTP conversation may take.
+    #[arg(
+        long,
+        env = "SOUNDINGS_SMTP_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub smtp_timeout_seconds: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            smtp_url: None,
+            from: "Soundings <soundings@localhost>".into(),
+            poll_ms: 5000,
+            lease_seconds: 120,
+            max_attempts: 8,
+            retry_ms: 60_000,
+            smtp_timeout_seconds: 30,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,6 +225,7 @@ impl Config {
             login_window_minutes: 15,
             static_dir: PathBuf::from("frontend/dist"),
             log_format: LogFormat::Pretty,
+            mail: MailConfig::default(),
         }
     }
 }
@@ -146,8 +238,10 @@ mod tests {
     fn secrets_are_redacted_in_debug_output() {
         let mut c = Config::for_database("postgres://u:hunter2@localhost/db");
         c.jwt_secret = Some(Secret::new("topsecretkey"));
+        c.mail.smtp_url = Some(Secret::new("smtp://user:mailpass@localhost:25"));
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"));
         assert!(!shown.contains("topsecretkey"));
+        assert!(!shown.contains("mailpass"));
     }
 }

@@ -195,6 +195,8 @@ pub async fn erase(
         .await?;
     // A recording is what the person said, in their own voice: it goes, like a typed comment.
     let voices = repo::voice::delete_of_participant(&txn, id).await?;
+    // Emails hold the address and live links; results links open the person's results.
+    crate::mail::erase_participant(&txn, id).await?;
     let (removed, kept) = if remove_answers {
         let r = response::Entity::delete_many()
             .filter(response::Column::ParticipantId.eq(id))

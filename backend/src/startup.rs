@@ -30,6 +30,7 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    mailer: crate::mail::Mailer,
 }
 
 impl Application {
@@ -45,6 +46,11 @@ impl Application {
         let keys = JwtKeys::from_secret(secret.as_bytes());
         let token_secret = auth::derive_key(secret.as_bytes(), "invitation-token");
         let dummy_hash = auth::hash_password(auth::random_token()).await?;
+        let mailer = crate::mail::Mailer::new(
+            db.clone(),
+            &config.mail,
+            crate::mail::Links::new(&config.mail.public_url, &token_secret),
+        )?;
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener
@@ -78,11 +84,20 @@ impl Application {
         .context("starting the HTTP server")?
         .run();
         tracing::info!(port, "soundings is listening");
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            mailer,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The email worker for this server's database; `serve` runs one (see `Mailer::run`).
+    pub fn mailer(&self) -> crate::mail::Mailer {
+        self.mailer.clone()
     }
 
     pub async fn run(self) -> std::io::Result<()> {

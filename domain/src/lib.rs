@@ -5,6 +5,7 @@ pub mod auth;
 pub mod completion;
 pub mod coverage;
 pub mod error;
+pub mod feedback;
 pub mod fixed;
 pub mod instrument;
 pub mod kpi;

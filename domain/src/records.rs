@@ -392,6 +392,10 @@ pub struct NewInvitation {
     /// Days the invitation stays open (1–90, default 28).
     #[serde(default)]
     pub expires_in_days: Option<u16>,
+    /// Also email the link to the participant (needs an email address and consent to email).
+    /// Left out of the record's fingerprint when false, so older bodies resend unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub send_email: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

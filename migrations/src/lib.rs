@@ -8,6 +8,7 @@ mod m20261123_000002_create_evidence;
 mod m20261123_000003_seed_instruments;
 mod m20261123_000004_create_audit_and_reports;
 mod m20261123_000005_create_voice_comment;
+mod m20261123_000006_create_mail_and_actions;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_seed_instruments::Migration),
             Box::new(m20261123_000004_create_audit_and_reports::Migration),
             Box::new(m20261123_000005_create_voice_comment::Migration),
+            Box::new(m20261123_000006_create_mail_and_actions::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod axe;
 pub mod browser;
 pub mod interact;
 pub mod proxy;
+pub mod smtp;
 
 use anyhow::Context;
 use domain::{Role, auth::TokenResponse};
@@ -26,6 +27,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub db: DatabaseConnection,
     pub database_url: String,
+    /// This server's email worker, not started: tests start it (`start_mail_worker`) or tick it.
+    pub mailer: soundings::mail::Mailer,
     handle: actix_web::dev::ServerHandle,
     _dir: tempfile::TempDir,
 }
@@ -115,15 +118,34 @@ impl TestApp {
 
     /// Starts the server with the default config, changed by `tweak`.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
-        quiet_logs();
         let dir = tempfile::tempdir().unwrap();
         let database_url = fresh_database_url(&dir).await.unwrap();
+        Self::spawn_on(dir, database_url, tweak).await
+    }
+
+    /// Another copy of the server on this one's database, as behind a load balancer.
+    pub async fn second_copy(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn_on(
+            tempfile::tempdir().unwrap(),
+            self.database_url.clone(),
+            tweak,
+        )
+        .await
+    }
+
+    async fn spawn_on(
+        dir: tempfile::TempDir,
+        database_url: String,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        quiet_logs();
         let mut config = Config::for_database(database_url.clone());
         config.static_dir = static_dir();
         tweak(&mut config);
         let app = Application::build(config).await.expect("server builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
+        let mailer = app.mailer();
         tokio::spawn(app.run());
         let db = soundings::db::connect(&database_url).await.unwrap();
         TestApp {
@@ -134,9 +156,16 @@ impl TestApp {
                 .unwrap(),
             db,
             database_url,
+            mailer,
             handle,
             _dir: dir,
         }
+    }
+
+    /// Starts an email worker with this id; aborting the handle kills it, as a
+    /// crash would (whatever it was sending stays leased until the lease runs out).
+    pub fn start_mail_worker(&self, id: &str) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(self.mailer.clone().run(id.to_owned()))
     }
 
     /// Stops the server (as if the network went away); the database stays.

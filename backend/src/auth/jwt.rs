@@ -58,7 +58,7 @@ impl JwtKeys {
             .map_err(|e| anyhow::anyhow!("signing a token: {e}"))
     }
 
-    fn decode<C: serde::de::DeserializeOwned>(&self, token: &str) -> Option<C> {
+    pub(crate) fn decode<C: serde::de::DeserializeOwned>(&self, token: &str) -> Option<C> {
         let mut v = Validation::new(Algorithm::HS256);
         v.leeway = 5;
         v.set_required_spec_claims(&["exp", "sub", "iat"]);

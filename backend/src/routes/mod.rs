@@ -2,17 +2,22 @@
 //! `service`, which also documents it, so `/api/openapi.json` lists exactly what is served
 //! (a test checks both directions).
 
+mod actions;
 mod auth;
 mod health;
 mod kpi;
+mod mail;
 mod oversight;
 mod records;
+mod results;
 mod settings;
 mod staff;
 mod surveys;
 mod teams;
 mod transfer;
 mod voice;
+
+pub(crate) use surveys::last_closed_quarter;
 
 use crate::error::ApiError;
 use actix_web::{
@@ -50,6 +55,9 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
         (name = "settings", description = "Organisation settings"),
         (name = "oversight", description = "Audit trail, safeguarding list and published reports"),
         (name = "transfer", description = "The SEQF audit spreadsheet: CSV export and import (docs/formats.md)"),
+        (name = "feedback", description = "\"You said, we did\" actions (managers) and wellbeing prompts (staff)"),
+        (name = "results", description = "Results for participants and employers through a purpose-limited results link"),
+        (name = "mail", description = "The email queue, email settings, and unsubscribing"),
     )
 )]
 pub struct ApiDoc;
@@ -66,6 +74,16 @@ impl Modify for BearerAuth {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some("The token returned by POST /api/invitations/open"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "results",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("The token returned by POST /api/results/open"))
                     .build(),
             ),
         );
@@ -213,6 +231,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(oversight::report_page)
             .service(oversight::subject_access)
             .service(oversight::erase_participant)
+            .service(actions::create_action)
+            .service(actions::list_actions)
+            .service(actions::get_action)
+            .service(actions::update_action)
+            .service(actions::publish_action)
+            .service(actions::list_prompts)
+            .service(actions::prompt_done)
+            .service(results::open_results)
+            .service(results::service_results)
+            .service(results::results_actions)
+            .service(results::own_wellbeing)
+            .service(results::own_wellbeing_episode)
+            .service(results::participant_results_link)
+            .service(results::survey_results_link)
+            .service(mail::list_mail)
+            .service(mail::get_mail_settings)
+            .service(mail::put_mail_settings)
+            .service(mail::unsubscribe)
             .default_service(web::to(unknown_route)),
     );
 }

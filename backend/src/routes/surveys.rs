@@ -314,7 +314,7 @@ pub async fn survey_results(
 }
 
 /// The most recent UK financial quarter that is over.
-fn last_closed_quarter(today: chrono::NaiveDate) -> Result<domain::period::Period> {
+pub(crate) fn last_closed_quarter(today: chrono::NaiveDate) -> Result<domain::period::Period> {
     use chrono::Datelike;
     let (fy, q) = match today.month() {
         4..=6 => (today.year() - 1, 4),

@@ -13,6 +13,8 @@ use uuid::Uuid;
 enum Who {
     Public,
     Participant,
+    /// A results link's holder (`POST /api/results/open`).
+    Reader,
     Staff,
     Manager,
     Admin,
@@ -43,6 +45,13 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("POST", "/api/survey/responses", Participant, NoId),
     ("GET", "/api/survey/results", Participant, NoId),
     ("PUT", "/api/survey/responses/{id}/voice", Participant, Sent),
+    ("POST", "/api/survey/results-link", Participant, NoId),
+    ("POST", "/api/results/open", Public, NoId),
+    ("POST", "/api/unsubscribe", Public, NoId),
+    ("GET", "/api/results/service", Reader, NoId),
+    ("GET", "/api/results/actions", Reader, NoId),
+    ("GET", "/api/results/wellbeing", Reader, NoId),
+    ("GET", "/api/results/wellbeing/{id}", Reader, NoId),
     ("GET", "/api/auth/me", Staff, NoId),
     ("GET", "/api/teams", Staff, NoId),
     ("GET", "/api/teams/{id}", Staff, Organisation),
@@ -90,6 +99,22 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("PUT", "/api/settings/privacy", Admin, NoId),
     ("GET", "/api/audit", Admin, NoId),
     ("GET", "/api/audit.csv", Admin, NoId),
+    (
+        "POST",
+        "/api/participants/{id}/results-link",
+        Staff,
+        Caseload,
+    ),
+    ("GET", "/api/prompts", Staff, NoId),
+    ("POST", "/api/prompts/{id}/done", Staff, Caseload),
+    ("POST", "/api/actions", Manager, NoId),
+    ("GET", "/api/actions", Manager, NoId),
+    ("GET", "/api/actions/{id}", Manager, Organisation),
+    ("PATCH", "/api/actions/{id}", Manager, Organisation),
+    ("POST", "/api/actions/{id}/publish", Manager, Organisation),
+    ("GET", "/api/mail", Manager, NoId),
+    ("GET", "/api/settings/mail", Manager, NoId),
+    ("PUT", "/api/settings/mail", Admin, NoId),
     ("GET", "/api/participants/{id}/export", Admin, Organisation),
     ("POST", "/api/participants/{id}/erase", Admin, Organisation),
     ("POST", "/api/import/episodes", Admin, NoId),
@@ -101,6 +126,7 @@ enum Caller {
     Anonymous,
     Jobseeker,
     Employer,
+    Reader,
     Specialist,
     OtherSpecialist,
     Manager,
@@ -132,6 +158,12 @@ fn expect(caller: Caller, who: Who, scope: Scope) -> Expect {
                 _ => Expect::Denied(401),
             };
         }
+        Reader => {
+            return match caller {
+                C::Reader => Expect::Allowed,
+                _ => Expect::Denied(401),
+            };
+        }
         Staff => 1,
         Manager => 2,
         Admin => 3,
@@ -159,6 +191,8 @@ struct Ids {
     response: Uuid,
     /// A response the jobseeker's phone sent.
     sent_response: Uuid,
+    action: Uuid,
+    end_form: Uuid,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -176,6 +210,12 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.report
     } else if path.starts_with("/api/survey/responses/") {
         ids.sent_response
+    } else if path.starts_with("/api/actions/") {
+        ids.action
+    } else if path.starts_with("/api/prompts/") {
+        ids.end_form
+    } else if path.starts_with("/api/results/wellbeing/") {
+        ids.episode
     } else {
         ids.response
     };
@@ -290,6 +330,52 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         )
         .await;
     assert_eq!(res.status(), 201);
+    // A wellbeing decline on Sam's caseload (a prompt), a results link, an action.
+    app.record_licence(&admin).await;
+    let mut end_form = Uuid::nil();
+    for (timing, raw, days) in [("start", 30, 20), ("end", 15, 1)] {
+        let at = (Utc::now() - Duration::days(days)).to_rfc3339();
+        let r = app
+            .create(
+                "/api/responses",
+                &sam,
+                &body::swemwbs(
+                    participant,
+                    episode,
+                    timing,
+                    &body::items_for_raw(raw),
+                    &at,
+                    "self",
+                ),
+            )
+            .await;
+        if timing == "end" {
+            end_form = id_of(&r);
+        }
+    }
+    let link = app
+        .create(
+            &format!("/api/participants/{participant}/results-link"),
+            &sam,
+            &json!({}),
+        )
+        .await;
+    let opened: Value = app
+        .post("/api/results/open", None, &json!({"token": link["token"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reader = opened["access_token"].as_str().unwrap().to_owned();
+    let action = id_of(
+        &app.create(
+            "/api/actions",
+            &manager,
+            &json!({"audience": "both", "you_said": {"en": "Too slow"}, "we_did": {"en": "Faster now"},
+                    "easy_read": {"you_said": {"en": "Slow"}, "we_did": {"en": "Fast"}}, "done_on": "2026-10-01"}),
+        )
+        .await,
+    );
     let ids = Ids {
         participant,
         episode,
@@ -299,6 +385,8 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         report: id_of(&report),
         response,
         sent_response,
+        action,
+        end_form,
     };
 
     // The policy covers exactly the documented routes.
@@ -329,10 +417,11 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
     );
 
     // Destructive callers last, so every caller meets the records as set up.
-    let callers: [(Caller, Option<&str>); 8] = [
+    let callers: [(Caller, Option<&str>); 9] = [
         (Caller::Anonymous, None),
         (Caller::Jobseeker, Some(&jobseeker)),
         (Caller::Employer, Some(&employer_token)),
+        (Caller::Reader, Some(&reader)),
         (Caller::OtherSpecialist, Some(&jo)),
         (Caller::OtherOrgManager, Some(&other_manager)),
         (Caller::Specialist, Some(&sam)),

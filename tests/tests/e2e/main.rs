@@ -9,6 +9,7 @@ mod demo;
 mod evidence;
 mod health;
 mod kpi;
+mod mail;
 mod openapi;
 mod oversight;
 mod privacy;

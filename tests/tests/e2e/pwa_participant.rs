@@ -121,6 +121,12 @@ async fn shot(b: &Browser, name: &str) {
 
 /// Every control on the page has a name a screen reader can announce.
 async fn assert_accessible(b: &Browser, page: &str) {
+    let violations = axe_violations(&b.client).await.unwrap();
+    assert!(
+        violations.is_empty(),
+        "{page}: axe found {}",
+        describe_violations(&violations)
+    );
     let unnamed = b.unnamed_controls().await.unwrap();
     assert!(
         unnamed.is_empty(),
