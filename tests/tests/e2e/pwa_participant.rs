@@ -119,7 +119,8 @@ async fn shot(b: &Browser, name: &str) {
     }
 }
 
-/// Every control on the page has a name a screen reader can announce.
+/// The page passes axe-core (WCAG 2.2 A/AA and best practice) and every control has a name a
+/// screen reader can announce.
 async fn assert_accessible(b: &Browser, page: &str) {
     let violations = axe_violations(&b.client).await.unwrap();
     assert!(
