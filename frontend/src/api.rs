@@ -4,6 +4,9 @@
 use std::time::Duration;
 
 use domain::ErrorBody;
+use domain::feedback::{
+    OpenResults, OwnWellbeing, PublicAction, ResultsSession, Unsubscribe, Unsubscribed,
+};
 use domain::records::{ExchangeRequest, ExchangeResponse, PublicResults};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -62,12 +65,43 @@ pub async fn open_invitation(request: &ExchangeRequest) -> Result<ExchangeRespon
     read(response).await
 }
 
+/// Opens a results link (`#r=`): a token for the reader's results only.
+pub async fn open_results(token: &str) -> Result<ResultsSession, ApiError> {
+    let body = OpenResults {
+        token: token.to_owned(),
+    };
+    read(send(Request::post("/api/results/open"), Some(&body)).await?).await
+}
+
+/// Stops emails to the person whose unsubscribe link this is (`#u=`).
+pub async fn unsubscribe(token: &str) -> Result<Unsubscribed, ApiError> {
+    let body = Unsubscribe {
+        token: token.to_owned(),
+    };
+    read(send(Request::post("/api/unsubscribe"), Some(&body)).await?).await
+}
+
+/// A GET with a results or survey token.
+async fn get_with<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiError> {
+    let builder = Request::get(url).header("authorization", &bearer(token));
+    read(send::<()>(builder, None).await?).await
+}
+
+pub async fn results_service(token: &str) -> Result<PublicResults, ApiError> {
+    get_with("/api/results/service", token).await
+}
+
+pub async fn results_actions(token: &str) -> Result<Vec<PublicAction>, ApiError> {
+    get_with("/api/results/actions", token).await
+}
+
+pub async fn results_wellbeing(token: &str) -> Result<Vec<OwnWellbeing>, ApiError> {
+    get_with("/api/results/wellbeing", token).await
+}
+
 /// How people like the reader rated the service in the last closed quarter.
 pub async fn survey_results(access_token: &str) -> Result<PublicResults, ApiError> {
-    let builder =
-        Request::get("/api/survey/results").header("authorization", &bearer(access_token));
-    let response = send::<()>(builder, None).await?;
-    read(response).await
+    get_with("/api/survey/results", access_token).await
 }
 
 fn bearer(token: &str) -> String {

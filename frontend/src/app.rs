@@ -1,15 +1,16 @@
 //! The participant app: a survey opened from an invitation link (the token after `#`), a short
 //! code typed in, or a survey left half-way on this device. No password, no account.
 
-use domain::records::ExchangeRequest;
+use domain::feedback::ResultsSession;
+use domain::records::{Accessibility, ExchangeRequest, Language};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::{DisplaySettings, LanguageSwitch, OutboxStatus, ServiceStatus};
 use crate::i18n::{I18n, Lang, tr};
-use crate::offline::{self, Outbox};
-use crate::pages::{Problem, ProblemPage, StartPage};
+use crate::offline::{self, Link, Outbox};
+use crate::pages::{Problem, ProblemPage, ResultsPage, Retry, StartPage, UnsubscribedPage};
 use crate::prefs::Prefs;
 use crate::survey::{self, Draft, SurveyFlow};
 
@@ -19,6 +20,8 @@ pub enum Screen {
     Start,
     Opening,
     Survey(RwSignal<Draft>),
+    Results(ResultsSession),
+    Unsubscribed,
     Problem(Problem),
 }
 
@@ -56,19 +59,61 @@ impl Navigator {
                     .as_deref()
                     .and_then(survey::saved_for_link)
                     .map(|draft| Screen::Survey(RwSignal::new(draft)))
-                    .unwrap_or(Screen::Problem(Problem::Offline(request))),
-                Err(error) => Screen::Problem(Problem::from_error(&error, request)),
+                    .unwrap_or(Screen::Problem(Problem::Offline(Retry::Open(
+                        request, link,
+                    )))),
+                Err(error) => {
+                    Screen::Problem(Problem::from_error(&error, Retry::Open(request, link)))
+                }
             };
+            self.show(screen);
+        });
+    }
+
+    /// Follows a link into the app: a survey, results, or an unsubscribe.
+    pub fn follow(self, link: Link) {
+        let token = match &link {
+            Link::Survey(token) => {
+                let request = ExchangeRequest {
+                    token: Some(token.clone()),
+                    short_code: None,
+                };
+                return self.open(request, Some(token.clone()));
+            }
+            Link::Results(token) | Link::Unsubscribe(token) => token.clone(),
+        };
+        self.show(Screen::Opening);
+        spawn_local(async move {
+            let opened = match &link {
+                Link::Results(_) => api::open_results(&token).await.map(|session| {
+                    self.adopt(session.language, &session.accessibility);
+                    Screen::Results(session)
+                }),
+                _ => api::unsubscribe(&token).await.map(|done| {
+                    self.adopt(done.language, &Default::default());
+                    Screen::Unsubscribed
+                }),
+            };
+            let screen = opened.unwrap_or_else(|error| {
+                let retry = Retry::Link(link);
+                Screen::Problem(match error {
+                    ApiError::Unreachable(_) => Problem::Offline(retry),
+                    error => Problem::from_error(&error, retry),
+                })
+            });
             self.show(screen);
         });
     }
 
     /// The person's recorded needs (language, text size, contrast) set the app up for them.
     fn adopt_preferences(self, draft: &Draft) {
-        if let Some(lang) = Lang::from_tag(draft.survey.language.as_str()) {
+        self.adopt(draft.survey.language, &draft.survey.accessibility);
+    }
+
+    fn adopt(self, language: Language, needs: &Accessibility) {
+        if let Some(lang) = Lang::from_tag(language.as_str()) {
             self.i18n.set(lang);
         }
-        let needs = &draft.survey.accessibility;
         self.prefs.at_least(needs.large_text, needs.high_contrast);
     }
 }
@@ -94,14 +139,8 @@ pub fn App() -> impl IntoView {
     // The link's token is read once and removed from the address bar at once, so it is not
     // left in history, bookmarks or a shared screenshot.
     let open_link = move || {
-        if let Some(token) = offline::take_link_token() {
-            navigator.open(
-                ExchangeRequest {
-                    token: Some(token.clone()),
-                    short_code: None,
-                },
-                Some(token),
-            );
+        if let Some(link) = offline::take_link() {
+            navigator.follow(link);
         }
     };
     open_link();
@@ -132,6 +171,8 @@ pub fn App() -> impl IntoView {
                         .into_any()
                 }
                 Screen::Survey(draft) => view! { <SurveyFlow draft /> }.into_any(),
+                Screen::Results(session) => view! { <ResultsPage session /> }.into_any(),
+                Screen::Unsubscribed => view! { <UnsubscribedPage /> }.into_any(),
                 Screen::Problem(problem) => view! { <ProblemPage problem /> }.into_any(),
             }}
         </main>

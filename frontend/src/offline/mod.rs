@@ -86,19 +86,43 @@ pub fn use_outbox() -> Outbox {
     expect_context::<Outbox>()
 }
 
-/// Reads the invitation token from the address (`#t=…`) and removes it from the address bar
-/// and history at once.
-pub fn take_link_token() -> Option<String> {
+/// What a link into the app carries after `#` (tokens never travel in a path or query, so they
+/// never reach a server log): a survey (`#t=`), results (`#r=`) or an unsubscribe (`#u=`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    Survey(String),
+    Results(String),
+    Unsubscribe(String),
+}
+
+impl Link {
+    pub fn parse(hash: &str) -> Option<Link> {
+        let (kind, token) = hash.strip_prefix('#')?.split_once('=')?;
+        let token = token.trim().to_owned();
+        if token.is_empty() {
+            return None;
+        }
+        match kind {
+            "t" => Some(Link::Survey(token)),
+            "r" => Some(Link::Results(token)),
+            "u" => Some(Link::Unsubscribe(token)),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a link's token from the address and removes it from the address bar and history at
+/// once, so it is not left in history, bookmarks or a shared screenshot.
+pub fn take_link() -> Option<Link> {
     let location = window().location();
-    let hash = location.hash().ok()?;
-    let token = hash.strip_prefix("#t=")?.trim().to_owned();
+    let link = Link::parse(&location.hash().ok()?)?;
     let path = location.pathname().unwrap_or_else(|_| "/".to_owned());
     if let Ok(history) = window().history()
         && let Err(error) = history.replace_state_with_url(&JsValue::NULL, "", Some(&path))
     {
         log::warn!("could not clear the link from the address bar: {error:?}");
     }
-    (!token.is_empty()).then_some(token)
+    Some(link)
 }
 
 /// Where `scripts/build-frontend` puts the worker; at the root so its scope is the whole app.
@@ -146,4 +170,20 @@ async fn request_persistent_storage() -> Result<bool, JsValue> {
         return Ok(true);
     }
     Ok(JsFuture::from(storage.persist()?).await?.as_bool() == Some(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Link;
+
+    #[test]
+    fn links_are_read_from_the_fragment() {
+        assert_eq!(Link::parse("#t=abc"), Some(Link::Survey("abc".into())));
+        assert_eq!(Link::parse("#r=x-y_z"), Some(Link::Results("x-y_z".into())));
+        assert_eq!(Link::parse("#u=q"), Some(Link::Unsubscribe("q".into())));
+        assert_eq!(Link::parse("#t="), None);
+        assert_eq!(Link::parse("#main"), None);
+        assert_eq!(Link::parse("#x=1"), None);
+        assert_eq!(Link::parse(""), None);
+    }
 }

@@ -1,8 +1,12 @@
-//! Screens outside a survey: the start page (short code, surveys left half-way) and the
-//! friendly page for a link that cannot be opened.
+//! Screens outside a survey: the start page (short code, surveys left half-way), results,
+//! unsubscribing, and the friendly page for a link that cannot be opened.
 
 mod problem;
+mod results;
 mod start;
+mod unsubscribed;
 
-pub use problem::{Problem, ProblemPage};
+pub use problem::{Problem, ProblemPage, Retry};
+pub use results::{ResultsPage, service_sentence};
 pub use start::StartPage;
+pub use unsubscribed::UnsubscribedPage;

@@ -8,6 +8,16 @@ use crate::api::ApiError;
 use crate::app::{Screen, use_navigator};
 use crate::components::PageHeading;
 use crate::i18n::{Messages, tr, use_i18n};
+use crate::offline::Link;
+
+/// What "Try again" does.
+#[derive(Debug, Clone)]
+pub enum Retry {
+    /// Open an invitation (by link token or short code) again.
+    Open(ExchangeRequest, Option<String>),
+    /// Follow a results or unsubscribe link again.
+    Link(Link),
+}
 
 #[derive(Debug, Clone)]
 pub enum Problem {
@@ -19,18 +29,18 @@ pub enum Problem {
     AlreadyAnswered,
     TooManyTries,
     /// No signal, and this device has not opened the survey before.
-    Offline(ExchangeRequest),
-    Unknown(ExchangeRequest),
+    Offline(Retry),
+    Unknown(Retry),
 }
 
 impl Problem {
-    pub fn from_error(error: &ApiError, request: ExchangeRequest) -> Problem {
+    pub fn from_error(error: &ApiError, retry: Retry) -> Problem {
         log::info!("invitation not opened: {error}");
         match error.status() {
             Some(404 | 400 | 401 | 403) => Problem::NotFound,
             Some(410) => Problem::Closed,
             Some(429) => Problem::TooManyTries,
-            _ => Problem::Unknown(request),
+            _ => Problem::Unknown(retry),
         }
     }
 
@@ -57,9 +67,9 @@ impl Problem {
         }
     }
 
-    fn retry(&self) -> Option<ExchangeRequest> {
+    fn retry(&self) -> Option<Retry> {
         match self {
-            Problem::Offline(request) | Problem::Unknown(request) => Some(request.clone()),
+            Problem::Offline(retry) | Problem::Unknown(retry) => Some(retry.clone()),
             _ => None,
         }
     }
@@ -78,13 +88,15 @@ pub fn ProblemPage(problem: Problem) -> impl IntoView {
             <PageHeading text=Signal::derive(move || title().0.to_owned()) />
             <p class="lead">{move || body().1}</p>
             {retry
-                .map(|request| {
-                    let link = request.token.clone();
+                .map(|retry| {
                     view! {
                         <button
                             type="button"
                             class="button"
-                            on:click=move |_| navigator.open(request.clone(), link.clone())
+                            on:click=move |_| match retry.clone() {
+                                Retry::Open(request, link) => navigator.open(request, link),
+                                Retry::Link(link) => navigator.follow(link),
+                            }
                         >
                             {tr(|t| t.try_again)}
                         </button>

@@ -3,15 +3,15 @@
 //! satisfaction surveys, how others rated the service in the last closed quarter, suppressed
 //! below the small-number threshold (DESIGN §7).
 
-use domain::kpi::PublicFigure;
 use leptos::prelude::*;
 
 use super::{check::response_key, use_flow};
 use crate::api;
 use crate::components::PageHeading;
 use crate::device;
-use crate::i18n::{fill, long_date, tr, tr_owned, use_i18n};
+use crate::i18n::{fill, tr, tr_owned, use_i18n};
 use crate::offline::use_outbox;
+use crate::pages::service_sentence;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Delivery {
@@ -89,27 +89,14 @@ pub fn Done() -> impl IntoView {
             results
                 .get()
                 .flatten()
-                .and_then(|r| {
-                    let t = i18n.t();
-                    let first = long_date(r.period.first, t);
-                    let last = long_date(r.period.last, t);
-                    let sentence = match r.satisfaction {
-                        PublicFigure::Value { value, n } => fill(
-                            t.done_results_value,
-                            &[("first", &first), ("last", &last), ("value", &value.to_string()), ("n", &n.to_string())],
-                        ),
-                        PublicFigure::TooFewAnswers { needed, .. } => fill(
-                            t.done_results_too_few,
-                            &[("first", &first), ("last", &last), ("needed", &needed.to_string())],
-                        ),
-                        PublicFigure::PeriodNotClosed => return None,
-                    };
-                    Some(view! {
+                .and_then(|r| service_sentence(&r, i18n.t()))
+                .map(|sentence| {
+                    view! {
                         <section class="results" aria-labelledby="results-title">
-                            <h2 id="results-title">{t.done_results_title}</h2>
+                            <h2 id="results-title">{tr(|t| t.done_results_title)}</h2>
                             <p>{sentence}</p>
                         </section>
-                    })
+                    }
                 })
         }}
     }

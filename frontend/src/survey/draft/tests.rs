@@ -91,7 +91,7 @@ fn the_swemwbs_score_is_the_servers_score() {
     let score = d.swemwbs_score().unwrap();
     assert_eq!(score.raw, 21);
     assert_eq!(score.metric, domain::swemwbs::metric_for_raw(21).unwrap());
-    assert_eq!(score.metric.to_string(), "20.73");
+    assert_eq!(score.metric.to_string(), "19.25");
     d.answer(6, None);
     assert_eq!(d.swemwbs_score(), None, "no score for an incomplete form");
 }
