@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use domain::ErrorBody;
 use domain::feedback::{
-    OpenResults, OwnWellbeing, PublicAction, ResultsSession, Unsubscribe, Unsubscribed,
+    OpenResults, OwnWellbeing, PublicAction, ResultsLink, ResultsSession, Unsubscribe, Unsubscribed,
 };
 use domain::records::{ExchangeRequest, ExchangeResponse, PublicResults};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -85,6 +85,14 @@ pub async fn unsubscribe(token: &str) -> Result<Unsubscribed, ApiError> {
 async fn get_with<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiError> {
     let builder = Request::get(url).header("authorization", &bearer(token));
     read(send::<()>(builder, None).await?).await
+}
+
+/// A results link for the person who just answered (their survey token), to see their results
+/// straight away.
+pub async fn survey_results_link(access_token: &str) -> Result<ResultsLink, ApiError> {
+    let builder =
+        Request::post("/api/survey/results-link").header("authorization", &bearer(access_token));
+    read(send(builder, Some(&serde_json::json!({}))).await?).await
 }
 
 pub async fn results_service(token: &str) -> Result<PublicResults, ApiError> {

@@ -7,11 +7,14 @@ use leptos::prelude::*;
 
 use super::{check::response_key, use_flow};
 use crate::api;
+use crate::app::use_navigator;
 use crate::components::PageHeading;
 use crate::device;
 use crate::i18n::{fill, tr, tr_owned, use_i18n};
+use crate::offline::Link;
 use crate::offline::use_outbox;
 use crate::pages::service_sentence;
+use domain::kpi::Timing;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Delivery {
@@ -30,6 +33,22 @@ pub fn Done() -> impl IntoView {
     let organisation = draft.with_untracked(|d| d.survey.organisation_name.clone());
     let token = draft.with_untracked(|d| d.access_token.clone());
     let is_satisfaction = draft.with_untracked(|d| !d.is_swemwbs());
+    // At the end of support the person can see their own change at once (DESIGN §7).
+    let end_of_support = draft.with_untracked(|d| d.survey.timing == Some(Timing::End));
+    let navigator = use_navigator();
+    let survey_token = StoredValue::new(token.clone());
+    let see_results = move |_| {
+        let token = survey_token.get_value();
+        leptos::task::spawn_local(async move {
+            match api::survey_results_link(&token).await {
+                Ok(link) => match Link::parse(&link.link[link.link.find('#').unwrap_or(0)..]) {
+                    Some(link) => navigator.follow(link),
+                    None => log::warn!("the server's results link has no token"),
+                },
+                Err(error) => log::info!("no results link: {error}"),
+            }
+        });
+    };
 
     // Re-read whenever the outbox changes (a sync here or in the service worker).
     let delivery = crate::load::load(move || {
@@ -83,6 +102,13 @@ pub fn Done() -> impl IntoView {
                     view! { <p class="score">{move || fill(i18n.t().done_score, &[("score", &shown)])}</p> }
                 })
         }}
+        {end_of_support.then(|| {
+            view! {
+                <button type="button" class="button button-secondary" on:click=see_results>
+                    {tr(|t| t.done_see_results)}
+                </button>
+            }
+        })}
         <h2>{tr(|t| t.done_help_title)}</h2>
         <p>{move || fill(i18n.t().done_help_body, &[("organisation", &organisation)])}</p>
         {move || {

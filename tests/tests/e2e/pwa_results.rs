@@ -325,3 +325,74 @@ async fn a_results_link_shows_own_wellbeing_service_results_and_actions_in_each_
     .unwrap();
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn after_the_end_swemwbs_the_person_sees_their_own_change_at_once() {
+    let w = world(None).await;
+    w.app.record_licence(&w.admin).await;
+    let (ann, episode) = jobseeker(&w, "ann@example.org", "en").await;
+    // The start form, a month ago (raw 14: metric 15.32).
+    w.app
+        .create(
+            "/api/responses",
+            &w.sam,
+            &body::swemwbs(
+                ann,
+                episode,
+                "start",
+                &body::items_for_raw(14),
+                &(Utc::now() - Duration::days(30)).to_rfc3339(),
+                "self",
+            ),
+        )
+        .await;
+    let inv = w
+        .app
+        .create(
+            "/api/invitations",
+            &w.sam,
+            &json!({"id": Uuid::new_v4(), "participant_id": ann, "instrument": "swemwbs",
+                    "episode_id": episode, "timing": "end"}),
+        )
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(
+        &w.proxy
+            .url(&format!("/#t={}", inv["token"].as_str().unwrap())),
+    )
+    .await
+    .unwrap();
+    b.wait_for_text("h1", "Warwick-Edinburgh").await.unwrap();
+    b.activate("button.button").await.unwrap();
+    // Every item "Often" (4): raw 28, metric 25.03.
+    for i in 0..7 {
+        b.wait_for_text(".caption", &format!("Question {} of 7", i + 1))
+            .await
+            .unwrap();
+        b.tab_to("input[name=answer]").await.unwrap();
+        for _ in 0..3 {
+            b.press("\u{e015}").await.unwrap();
+        }
+        assert!(b.focused_is("#answer-4:checked").await.unwrap());
+        b.activate("button.button").await.unwrap();
+    }
+    b.wait_for_text("h1", "Check your answers").await.unwrap();
+    b.activate("button.button").await.unwrap();
+    b.wait_for_text("h1", "Thank you").await.unwrap();
+    b.wait_for_text(".delivery", "have been sent")
+        .await
+        .unwrap();
+    b.activate(".button-secondary").await.unwrap();
+    b.wait_for_text("h1", "Your results").await.unwrap();
+    let metric = domain::swemwbs::metric_for_raw(28).unwrap();
+    b.wait_for_text(
+        ".wellbeing",
+        &format!("When you started, your wellbeing score was 15.32. At the end, it was {metric}."),
+    )
+    .await
+    .unwrap();
+    b.wait_for_text(".wellbeing-meaning", "That is a real improvement.")
+        .await
+        .unwrap();
+    b.close().await.unwrap();
+}
