@@ -111,3 +111,19 @@ pub fn describe_violations(violations: &[Value]) -> String {
     }
     out
 }
+
+/// Fails the test unless the page passes axe-core (WCAG 2.2 A/AA and best practice) and every
+/// control has a name a screen reader can announce. `page` names the page in the failure.
+pub async fn assert_accessible(b: &crate::browser::Browser, page: &str) {
+    let violations = axe_violations(&b.client).await.unwrap();
+    assert!(
+        violations.is_empty(),
+        "{page}: axe found {}",
+        describe_violations(&violations)
+    );
+    let unnamed = b.unnamed_controls().await.unwrap();
+    assert!(
+        unnamed.is_empty(),
+        "{page}: controls without a name: {unnamed:?}"
+    );
+}

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use soundings::entities::response;
-use soundings_tests::axe::{axe_violations, describe_violations};
+use soundings_tests::axe::assert_accessible;
 use soundings_tests::browser::Browser;
 use soundings_tests::proxy::Proxy;
 use soundings_tests::{TestApp, body, id_of, static_dir};
@@ -117,22 +117,6 @@ async fn shot(b: &Browser, name: &str) {
             .await
             .unwrap();
     }
-}
-
-/// The page passes axe-core (WCAG 2.2 A/AA and best practice) and every control has a name a
-/// screen reader can announce.
-async fn assert_accessible(b: &Browser, page: &str) {
-    let violations = axe_violations(&b.client).await.unwrap();
-    assert!(
-        violations.is_empty(),
-        "{page}: axe found {}",
-        describe_violations(&violations)
-    );
-    let unnamed = b.unnamed_controls().await.unwrap();
-    assert!(
-        unnamed.is_empty(),
-        "{page}: controls without a name: {unnamed:?}"
-    );
 }
 
 /// Answers the question on screen with `value` by keyboard, as a person does with a radio

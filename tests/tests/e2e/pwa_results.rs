@@ -6,7 +6,7 @@
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 use soundings::config::Secret;
-use soundings_tests::axe::{axe_violations, describe_violations};
+use soundings_tests::axe::assert_accessible;
 use soundings_tests::browser::Browser;
 use soundings_tests::proxy::Proxy;
 use soundings_tests::smtp::SmtpServer;
@@ -48,20 +48,6 @@ async fn world(smtp: Option<&SmtpServer>) -> World {
         sam: app.login("sam@v.example.org").await.access_token,
         app,
     }
-}
-
-async fn assert_accessible(b: &Browser, page: &str) {
-    let violations = axe_violations(&b.client).await.unwrap();
-    assert!(
-        violations.is_empty(),
-        "{page}: axe found {}",
-        describe_violations(&violations)
-    );
-    let unnamed = b.unnamed_controls().await.unwrap();
-    assert!(
-        unnamed.is_empty(),
-        "{page}: controls without a name: {unnamed:?}"
-    );
 }
 
 /// A jobseeker on Sam's caseload who consented to email, with an open episode.
