@@ -51,6 +51,10 @@ impl Auth {
         auth
     }
 
+    pub fn outbox(self) -> Outbox {
+        self.outbox
+    }
+
     pub fn login(self) -> Option<Login> {
         self.login.get()
     }

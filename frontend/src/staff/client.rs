@@ -160,6 +160,7 @@ pub fn NewClientPage() -> impl IntoView {
         spawn_local(async move {
             let saved = async {
                 enqueue(
+                    auth,
                     "participant",
                     participant.id,
                     &fill(t.staff_label_client, &[("ref", &label)]),
@@ -167,6 +168,7 @@ pub fn NewClientPage() -> impl IntoView {
                 )
                 .await?;
                 enqueue(
+                    auth,
                     "consent",
                     consent.id,
                     &fill(t.staff_label_consent, &[("ref", &label)]),
@@ -175,6 +177,7 @@ pub fn NewClientPage() -> impl IntoView {
                 .await?;
                 if let Some(episode) = &episode {
                     enqueue(
+                        auth,
                         "episode",
                         episode.id,
                         &fill(t.staff_label_episode, &[("ref", &label)]),

@@ -301,23 +301,18 @@ pub fn not_found_view() -> impl IntoView {
 /// Saves a field record in the outbox under the logged-in person, then tries to send it. With
 /// no signal it waits there; the server stores it once however often it is sent.
 pub async fn enqueue<T: serde::Serialize>(
+    auth: Auth,
     kind: &str,
     id: Uuid,
     label: &str,
     body: &T,
 ) -> Result<(), String> {
-    let auth = use_auth_untracked().ok_or("no login")?;
-    let outbox = use_outbox();
     let owner = auth.me_untracked().ok_or("no login")?.id.to_string();
     let text = serde_json::to_string(body).map_err(|e| e.to_string())?;
     let url = format!("/api/{kind}s");
     crate::device::enqueue_record(&owner, kind, &id.to_string(), label, &url, text)
         .await
         .map_err(|e| e.to_string())?;
-    outbox.sync();
+    auth.outbox().sync();
     Ok(())
-}
-
-fn use_auth_untracked() -> Option<Auth> {
-    use_context::<Auth>()
 }

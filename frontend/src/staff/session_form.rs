@@ -28,6 +28,7 @@ pub fn stage_label(t: &'static StaffMessages, stage: Stage) -> &'static str {
 pub fn SessionPage(episode: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let caseload = use_caseload();
+    let auth = super::auth::use_auth();
     let router = use_router();
     let Some(found) = caseload.with(|c| c.episode(episode).cloned()) else {
         return not_found_view().into_any();
@@ -92,7 +93,7 @@ pub fn SessionPage(episode: Uuid) -> impl IntoView {
             ],
         );
         spawn_local(async move {
-            match enqueue("session", session.id, &label, &session).await {
+            match enqueue(auth, "session", session.id, &label, &session).await {
                 Ok(()) => {
                     caseload.update(|c| c.sessions.push(session));
                     router.go(Route::Client(participant));

@@ -21,6 +21,7 @@ use super::{Link, Route, enqueue, not_found_view, now};
 pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let caseload = use_caseload();
+    let auth = super::auth::use_auth();
     let Some(found) = caseload.with(|c| c.episode(episode).cloned()) else {
         return not_found_view().into_any();
     };
@@ -104,7 +105,7 @@ pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
             &[("ref", &reference), ("timing", timing_value.as_str())],
         );
         spawn_local(async move {
-            match enqueue("response", response.id, &label, &response).await {
+            match enqueue(auth, "response", response.id, &label, &response).await {
                 Ok(()) => {
                     caseload.update(|c| c.scores.push(score.clone()));
                     error.set(None);

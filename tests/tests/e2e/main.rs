@@ -15,6 +15,7 @@ mod oversight;
 mod privacy;
 mod pwa;
 mod pwa_participant;
+mod pwa_staff;
 mod staff_and_teams;
 mod tenancy;
 mod voice;
