@@ -101,26 +101,39 @@ fn key_problems(code: &str, catalogue: &Catalogue, reference: &Catalogue) -> Vec
     missing.chain(extra).collect()
 }
 
+/// Keys of the staff app. They go in a struct of their own, so the participant app (a survey
+/// link on a cheap phone) never carries them.
+const STAFF_PREFIX: &str = "staff_";
+
 fn generate(reference: &Catalogue, catalogues: &BTreeMap<String, Catalogue>) -> String {
-    let mut code = String::from(
-        "/// Every user-visible text of the app, in one language (from `locales/*.json`).\n\
-         #[derive(Debug)]\npub struct Messages {\n",
-    );
-    for key in reference.keys() {
-        let _ = writeln!(code, "    pub {key}: &'static str,");
-    }
-    code.push_str("}\n");
-    for (language, catalogue) in catalogues {
+    let mut code = String::new();
+    for (name, prefix, staff) in [("Messages", "", false), ("StaffMessages", "STAFF_", true)] {
         let _ = writeln!(
             code,
-            "pub static {}: Messages = Messages {{",
-            language.to_uppercase()
+            "/// Every user-visible text of the {} app, in one language (from `locales/*.json`).\n\
+             #[derive(Debug)]\npub struct {name} {{",
+            if staff { "staff" } else { "participant" }
         );
-        for (key, text) in catalogue {
-            // Debug formatting of a str is a valid Rust string literal, escapes included.
-            let _ = writeln!(code, "    {key}: {text:?},");
+        for key in reference.keys() {
+            if key.starts_with(STAFF_PREFIX) == staff {
+                let _ = writeln!(code, "    pub {key}: &'static str,");
+            }
         }
-        code.push_str("};\n");
+        code.push_str("}\n");
+        for (language, catalogue) in catalogues {
+            let _ = writeln!(
+                code,
+                "pub static {prefix}{}: {name} = {name} {{",
+                language.to_uppercase()
+            );
+            for (key, text) in catalogue {
+                if key.starts_with(STAFF_PREFIX) == staff {
+                    // Debug formatting of a str is a valid Rust string literal, escapes included.
+                    let _ = writeln!(code, "    {key}: {text:?},");
+                }
+            }
+            code.push_str("};\n");
+        }
     }
     code
 }

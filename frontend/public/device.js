@@ -176,3 +176,17 @@ export function stopRecording() {
 export function objectUrl(blob) {
   return URL.createObjectURL(blob);
 }
+
+// ---- Staff records (the staff app) -----------------------------------------------------------
+
+export function outboxList(owner) {
+  return outbox.list(owner);
+}
+
+export function outboxRemoveOwner(owner) {
+  return outbox.removeOwner(owner);
+}
+
+export function outboxRetry(key) {
+  return outbox.retry(key);
+}

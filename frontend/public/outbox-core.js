@@ -84,6 +84,9 @@
           method: entry.method || "POST",
           url: entry.url,
           auth: entry.auth || null,
+          // A field record (participant, consent, episode, session, invitation, response):
+          // sent with others of its owner in one POST /api/sync batch, in the order made.
+          kind: entry.kind || null,
           contentType: entry.contentType || "application/json",
           body: entry.body,
           created: Date.now(),
@@ -162,11 +165,81 @@
     return "refused by the server (" + response.status + ")";
   }
 
+  // At most this many records in one POST /api/sync (the server's limit is 200).
+  const BATCH = 100;
+
+  // Sends `owner`'s waiting field records in batches, oldest first. Each record gets its own
+  // outcome; one that landed is removed, one refused is kept with the reason. A lost answer
+  // (the connection drops after the server stored the batch) leaves them waiting: the resend
+  // is stored once by id and answered the same, so nothing is doubled.
+  async function flushBatches(owner, token, entries, outcome) {
+    const records = entries.filter((e) => e.kind && !e.auth && owner != null && e.owner === owner);
+    for (let i = 0; i < records.length; i += BATCH) {
+      const chunk = records.slice(i, i + BATCH);
+      const batch = {
+        key: "batch",
+        method: "POST",
+        url: "/api/sync",
+        contentType: "application/json",
+        body: JSON.stringify({
+          records: chunk.map((e) => ({ kind: e.kind, body: JSON.parse(e.body) })),
+        }),
+      };
+      let response;
+      try {
+        response = await send(batch, token);
+      } catch (_) {
+        outcome.stopped = "offline";
+        return;
+      }
+      if (response.status === 401) {
+        outcome.stopped = "login";
+        return;
+      }
+      if (!response.ok) {
+        outcome.stopped = "server";
+        return;
+      }
+      let result;
+      try {
+        result = await response.json();
+      } catch (_) {
+        outcome.stopped = "offline";
+        return;
+      }
+      for (const item of result.outcomes || []) {
+        const entry = chunk[item.index];
+        if (!entry) continue;
+        entry.attempts += 1;
+        const status = item.status;
+        if (status >= 200 && status < 300) {
+          await remove(entry.seq);
+          outcome.sent += 1;
+        } else if (status === 429 || status >= 500) {
+          await update(entry);
+        } else {
+          entry.status = "refused";
+          entry.reason =
+            (item.error && item.error.message) || "refused by the server (" + status + ")";
+          entry.refusal = item.error || null;
+          await update(entry);
+          outcome.refused += 1;
+        }
+      }
+      await setMeta("lastSync", Date.now());
+    }
+  }
+
   // Sends what may be sent, oldest first. Stops at the first sign that the server cannot be
   // reached (everything after would fail the same way) and when a login has expired.
   async function flushLocked(owner, token) {
     const outcome = { sent: 0, refused: 0, stopped: null };
-    const entries = (await all()).filter((e) => e.status === "waiting");
+    const waiting = (await all()).filter((e) => e.status === "waiting");
+    if (token) {
+      await flushBatches(owner, token, waiting, outcome);
+      if (outcome.stopped) return outcome;
+    }
+    const entries = waiting.filter((e) => !(e.kind && !e.auth && e.owner === owner && token));
     for (const entry of entries) {
       const authority = entry.auth || (owner != null && entry.owner === owner ? token : null);
       if (!authority) continue;
@@ -228,6 +301,32 @@
     return inStore(DRAFTS, "readwrite", (store) => req(store.delete(key)));
   }
 
+  // One person's records, for the outbox page: what each is and whether it waits or was
+  // refused (and why).
+  async function list(owner) {
+    return (await all())
+      .filter((e) => e.owner === owner)
+      .map((e) => ({
+        key: e.key,
+        label: e.label,
+        kind: e.kind || null,
+        status: e.status,
+        reason: e.reason,
+        created: e.created,
+        attempts: e.attempts,
+      }));
+  }
+
+  // Puts a refused record back in the queue (after its cause was put right on the server).
+  async function retry(key) {
+    const entry = await inStore(OUTBOX, "readonly", (store) => req(store.index("key").get(key)));
+    if (!entry) return false;
+    entry.status = "waiting";
+    entry.reason = null;
+    await update(entry);
+    return true;
+  }
+
   // A shared phone: removes one person's records (after the app has warned them).
   async function removeOwner(owner) {
     const entries = (await all()).filter((e) => e.owner === owner);
@@ -244,5 +343,7 @@
     getDraft,
     deleteDraft,
     removeOwner,
+    list,
+    retry,
   };
 })(self);

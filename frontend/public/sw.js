@@ -32,7 +32,18 @@ const SHELL = [
   ),
   ...[1, 2, 3, 4, 5].map((n) => `/pictures/face-${n}.svg`),
 ];
-const SHELL_PATHS = new Set(SHELL);
+// The staff app: a second shell under /staff sharing the outbox and the styles. Cached only on
+// devices that open it (the staff app asks, and an update keeps it where it was), so a
+// participant's phone never downloads the staff wasm.
+const STAFF_SHELL = [
+  "/staff/index.html",
+  "/staff.js",
+  "/staff.css",
+  "/staff-manifest.webmanifest",
+  "/pkg/soundings_staff.js",
+  "/pkg/soundings_staff_bg.wasm",
+];
+const SHELL_PATHS = new Set([...SHELL, ...STAFF_SHELL]);
 // Read-aloud clips are many and each person needs few: cached when first played (or fetched
 // ahead by the app when a survey opens), per build, since a build may change their words.
 const CLIPS_PREFIX = "soundings-clips-";
@@ -49,13 +60,37 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL_CACHE);
+      const staffUsed = await staffShellCached();
+      const paths = staffUsed ? [...SHELL, ...STAFF_SHELL] : SHELL;
       // "reload" bypasses the HTTP cache, so a new build never precaches an old file.
       // addAll is all-or-nothing: a half-cached shell never becomes active.
-      await cache.addAll(SHELL.map((path) => new Request(path, { cache: "reload" })));
+      await cache.addAll(paths.map((path) => new Request(path, { cache: "reload" })));
       // The shell's file names do not change between builds and each build is cached whole, so
       // taking over at once cannot mix versions within one cache.
       await self.skipWaiting();
     })(),
+  );
+});
+
+// Whether an earlier build cached the staff shell, i.e. staff use this device.
+async function staffShellCached() {
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(SHELL_PREFIX)) continue;
+    const cache = await caches.open(name);
+    if (await cache.match("/staff/index.html")) return true;
+  }
+  return false;
+}
+
+// The staff app asks for its shell to be kept, so it opens with no signal next time.
+self.addEventListener("message", (event) => {
+  if (!event.data || event.data.type !== "cache-staff") return;
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(STAFF_SHELL.map((p) => new Request(p, { cache: "reload" }))))
+      .then(() => event.source && event.source.postMessage({ type: "staff-cached" }))
+      .catch((error) => console.warn("staff shell not cached", error)),
   );
 });
 
@@ -113,7 +148,9 @@ async function networkFirst(request) {
     clearTimeout(timer);
   }
   const cache = await caches.open(SHELL_CACHE);
-  const shell = await cache.match("/index.html");
+  const path = new URL(request.url).pathname;
+  const staff = path === "/staff" || path.startsWith("/staff/");
+  const shell = await cache.match(staff ? "/staff/index.html" : "/index.html");
   // No shell yet (first visit still installing): keep waiting for the network.
   return shell || network;
 }

@@ -112,11 +112,11 @@ pub async fn survey_results(access_token: &str) -> Result<PublicResults, ApiErro
     get_with("/api/survey/results", access_token).await
 }
 
-fn bearer(token: &str) -> String {
+pub(crate) fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+pub(crate) async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     response
         .json()
         .await
@@ -130,7 +130,7 @@ async fn get(url: &str) -> Result<Response, ApiError> {
 
 /// Sends a request that gives up after `TIMEOUT`; a non-2xx answer is an error carrying the
 /// server's JSON refusal when it sent one.
-async fn send<B: Serialize>(
+pub(crate) async fn send<B: Serialize>(
     builder: RequestBuilder,
     body: Option<&B>,
 ) -> Result<Response, ApiError> {

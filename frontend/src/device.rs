@@ -16,6 +16,12 @@ extern "C" {
     fn outbox_is_waiting(key: &str) -> Promise;
     #[wasm_bindgen(js_name = outboxFlush)]
     fn outbox_flush(owner: Option<String>, token: Option<String>) -> Promise;
+    #[wasm_bindgen(js_name = outboxList)]
+    fn outbox_list(owner: &str) -> Promise;
+    #[wasm_bindgen(js_name = outboxRemoveOwner)]
+    fn outbox_remove_owner(owner: &str) -> Promise;
+    #[wasm_bindgen(js_name = outboxRetry)]
+    fn outbox_retry(key: &str) -> Promise;
     #[wasm_bindgen(js_name = requestBackgroundSync)]
     fn request_background_sync() -> Promise;
     #[wasm_bindgen(js_name = onOutboxChange)]
@@ -121,6 +127,60 @@ pub async fn enqueue(entry: Entry<'_>) -> Result<bool, DeviceError> {
         }
     }
     Ok(wait(outbox_enqueue(&object)).await?.as_bool() == Some(true))
+}
+
+/// Saves a staff member's field record (`kind`: participant, consent, episode, session,
+/// invitation or response), sent later with others in a `POST /api/sync` batch under that
+/// person's login only. `Ok(false)`: it was already there.
+pub async fn enqueue_record(
+    owner: &str,
+    kind: &str,
+    key: &str,
+    label: &str,
+    url: &str,
+    body: String,
+) -> Result<bool, DeviceError> {
+    let object = Object::new();
+    set(&object, "key", &key.into())?;
+    set(&object, "owner", &owner.into())?;
+    set(&object, "kind", &kind.into())?;
+    set(&object, "label", &label.into())?;
+    set(&object, "method", &"POST".into())?;
+    set(&object, "url", &url.into())?;
+    set(&object, "contentType", &"application/json".into())?;
+    set(&object, "body", &body.into())?;
+    Ok(wait(outbox_enqueue(&object)).await?.as_bool() == Some(true))
+}
+
+/// One of a staff member's records in the outbox.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Listed {
+    pub key: String,
+    pub label: String,
+    pub kind: Option<String>,
+    /// `waiting` or `refused`.
+    pub status: String,
+    pub reason: Option<String>,
+    /// Milliseconds since the epoch.
+    pub created: f64,
+    pub attempts: u32,
+}
+
+pub async fn list(owner: &str) -> Result<Vec<Listed>, DeviceError> {
+    from_js(&wait(outbox_list(owner)).await?)
+}
+
+/// Removes every record `owner` made on this device (logging out of a shared phone).
+pub async fn remove_owner(owner: &str) -> Result<u32, DeviceError> {
+    Ok(wait(outbox_remove_owner(owner))
+        .await?
+        .as_f64()
+        .unwrap_or(0.0) as u32)
+}
+
+/// Puts a refused record back in the queue.
+pub async fn retry(key: &str) -> Result<(), DeviceError> {
+    wait(outbox_retry(key)).await.map(|_| ())
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -42,6 +42,14 @@ impl Lang {
         }
     }
 
+    /// The staff app's texts (kept apart so the participant app never carries them).
+    pub fn staff(self) -> &'static StaffMessages {
+        match self {
+            Lang::En => &STAFF_EN,
+            Lang::Cy => &STAFF_CY,
+        }
+    }
+
     /// The language the switch offers from this one.
     pub fn other(self) -> Lang {
         match self {
@@ -73,6 +81,11 @@ impl I18n {
     /// language change.
     pub fn t(self) -> &'static Messages {
         self.0.get().messages()
+    }
+
+    /// The staff app's texts for the current language.
+    pub fn s(self) -> &'static StaffMessages {
+        self.0.get().staff()
     }
 
     pub fn set(self, lang: Lang) {

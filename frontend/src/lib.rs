@@ -10,6 +10,7 @@ mod load;
 mod offline;
 mod pages;
 mod prefs;
+pub mod staff;
 mod store;
 pub mod survey;
 

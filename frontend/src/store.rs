@@ -43,3 +43,11 @@ pub fn keys_with_prefix(prefix: &str) -> Vec<String> {
         .filter(|key| key.starts_with(prefix))
         .collect()
 }
+
+pub fn remove(key: &str) {
+    if let Some(storage) = storage()
+        && let Err(error) = storage.remove_item(key)
+    {
+        log::warn!("could not remove {key}: {error:?}");
+    }
+}

@@ -293,6 +293,8 @@ pub fn openapi_json(json: std::sync::Arc<str>) -> actix_web::Resource {
 /// on reload. Without a build, a plain page says how to make one.
 pub fn static_files(cfg: &mut web::ServiceConfig, dir: &Path) {
     let index = dir.join("index.html");
+    // The staff app is a second shell with its own client routes under /staff.
+    let staff_index = dir.join("staff").join("index.html");
     if index.is_file() {
         cfg.service(
             actix_files::Files::new("/", dir)
@@ -300,9 +302,13 @@ pub fn static_files(cfg: &mut web::ServiceConfig, dir: &Path) {
                 .use_etag(true)
                 .use_last_modified(true)
                 .default_handler(web::to(move |req: HttpRequest| {
-                    let index = index.clone();
+                    let shell = if is_staff_path(req.path()) && staff_index.is_file() {
+                        staff_index.clone()
+                    } else {
+                        index.clone()
+                    };
                     async move {
-                        actix_files::NamedFile::open(&index)
+                        actix_files::NamedFile::open(&shell)
                             .map(|f| f.into_response(&req))
                             .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
                     }
@@ -320,6 +326,11 @@ pub fn static_files(cfg: &mut web::ServiceConfig, dir: &Path) {
                 )
         }));
     }
+}
+
+/// `/staff` and any path under it (not `/staffing`).
+fn is_staff_path(path: &str) -> bool {
+    path == "/staff" || path.starts_with("/staff/")
 }
 
 /// Path templates and their methods, from the routing table's own document.

@@ -20,6 +20,22 @@ const RETRY_EVERY: Duration = Duration::from_secs(30);
 pub struct Outbox {
     summary: RwSignal<Summary>,
     syncing: RwSignal<bool>,
+    /// The staff member logged in on this device (the staff app only): their records are sent
+    /// with their token, and nobody else's are.
+    staff: RwSignal<Option<StaffIdentity>>,
+    /// Why the last sync stopped early, if it did (a login that expired asks to log in again).
+    stopped: RwSignal<Option<device::Stopped>>,
+    /// Bumped after every sync, so pages that list records can reread them.
+    synced: RwSignal<u64>,
+    /// A sync was asked for while one ran (e.g. a login arrived): run again after it.
+    again: RwSignal<bool>,
+}
+
+/// Whose records may be sent, and the login to send them with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffIdentity {
+    pub id: String,
+    pub access_token: String,
 }
 
 impl Outbox {
@@ -28,6 +44,10 @@ impl Outbox {
         let outbox = Outbox {
             summary: RwSignal::new(Summary::default()),
             syncing: RwSignal::new(false),
+            staff: RwSignal::new(None),
+            stopped: RwSignal::new(None),
+            synced: RwSignal::new(0),
+            again: RwSignal::new(false),
         };
         provide_context(outbox);
         outbox.sync();
@@ -51,9 +71,30 @@ impl Outbox {
         self.summary.get()
     }
 
+    /// Sets (or clears, on logout) the staff member whose records this device sends, then
+    /// syncs with their login.
+    pub fn set_staff(self, staff: Option<StaffIdentity>) {
+        self.staff.set(staff);
+        self.stopped.set(None);
+        self.sync();
+    }
+
+    pub fn stopped(self) -> Option<device::Stopped> {
+        self.stopped.get()
+    }
+
+    pub fn syncing(self) -> bool {
+        self.syncing.get()
+    }
+
+    pub fn synced(self) -> u64 {
+        self.synced.get()
+    }
+
     pub fn refresh(self) {
+        let owner = self.staff.get_untracked().map(|s| s.id);
         spawn_local(async move {
-            match device::summary(None).await {
+            match device::summary(owner.as_deref()).await {
                 Ok(summary) => self.summary.set(summary),
                 Err(error) => log::warn!("could not read the outbox: {error}"),
             }
@@ -63,21 +104,33 @@ impl Outbox {
     /// Sends what waits (records that carry their own authority), then recounts.
     pub fn sync(self) {
         if self.syncing.get_untracked() {
+            self.again.set(true);
             return;
         }
         self.syncing.set(true);
+        let staff = self.staff.get_untracked();
         spawn_local(async move {
-            match device::flush(None, None).await {
-                Ok(flushed) => log::info!(
-                    "outbox: {} sent, {} refused, stopped: {:?}",
-                    flushed.sent,
-                    flushed.refused,
-                    flushed.stopped
-                ),
+            let owner = staff.as_ref().map(|s| s.id.as_str());
+            let token = staff.as_ref().map(|s| s.access_token.as_str());
+            match device::flush(owner, token).await {
+                Ok(flushed) => {
+                    log::info!(
+                        "outbox: {} sent, {} refused, stopped: {:?}",
+                        flushed.sent,
+                        flushed.refused,
+                        flushed.stopped
+                    );
+                    self.stopped.set(flushed.stopped);
+                }
                 Err(error) => log::warn!("outbox not sent: {error}"),
             }
             self.syncing.set(false);
+            self.synced.update(|n| *n += 1);
             self.refresh();
+            if self.again.get_untracked() {
+                self.again.set(false);
+                self.sync();
+            }
         });
     }
 }

@@ -16,6 +16,7 @@ mod privacy;
 mod pwa;
 mod pwa_participant;
 mod pwa_results;
+mod pwa_staff;
 mod staff_and_teams;
 mod tenancy;
 mod voice;

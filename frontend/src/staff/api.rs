@@ -1,0 +1,186 @@
+//! The staff app's calls to the server: each sends the login's bearer token, and a `401` (the
+//! short-lived access token ran out) is answered by one refresh and one retry.
+
+use chrono::NaiveDate;
+use domain::Hundredths;
+use domain::auth::{LoginRequest, RefreshRequest, TokenResponse};
+use domain::instrument::InstrumentDefinition;
+use domain::kpi::{SatisfactionKpi, WellbeingKpi};
+use domain::org::{Staff, Team};
+use domain::period::Period;
+use domain::privacy::{AttentionItem, HandleAttention};
+use domain::records::{Episode, Invitation, NewInvitation, Participant};
+use gloo_net::http::{Request, RequestBuilder};
+use serde::Deserialize;
+
+use crate::api::{ApiError, bearer, read, send};
+
+use super::auth::Auth;
+
+pub async fn login(email: &str, password: &str) -> Result<TokenResponse, ApiError> {
+    let body = LoginRequest {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
+    read(send(Request::post("/api/auth/login"), Some(&body)).await?).await
+}
+
+pub async fn refresh(refresh_token: &str) -> Result<TokenResponse, ApiError> {
+    let body = RefreshRequest {
+        refresh_token: refresh_token.to_owned(),
+    };
+    read(send(Request::post("/api/auth/refresh"), Some(&body)).await?).await
+}
+
+/// Ends the login on the server; failure (offline) only leaves it to expire.
+pub async fn logout(refresh_token: &str) {
+    let body = RefreshRequest {
+        refresh_token: refresh_token.to_owned(),
+    };
+    if let Err(error) = send(Request::post("/api/auth/logout"), Some(&body)).await {
+        log::info!("logout not sent: {error}");
+    }
+}
+
+/// Sends `make(token)` with the current login; on `401` refreshes the login once and retries.
+async fn authed<B: serde::Serialize>(
+    auth: Auth,
+    body: Option<&B>,
+    make: impl Fn() -> RequestBuilder,
+) -> Result<gloo_net::http::Response, ApiError> {
+    let token = auth.access_token().ok_or(ApiError::Status(401))?;
+    let first = send(make().header("authorization", &bearer(&token)), body).await;
+    match first {
+        Err(error) if error.status() == Some(401) => {
+            let token = auth.refresh().await?;
+            send(make().header("authorization", &bearer(&token)), body).await
+        }
+        other => other,
+    }
+}
+
+async fn get_json<T: serde::de::DeserializeOwned>(auth: Auth, url: &str) -> Result<T, ApiError> {
+    read(authed::<()>(auth, None, || Request::get(url)).await?).await
+}
+
+pub async fn participants(auth: Auth) -> Result<Vec<Participant>, ApiError> {
+    get_json(auth, "/api/participants").await
+}
+
+pub async fn episodes(auth: Auth) -> Result<Vec<Episode>, ApiError> {
+    get_json(auth, "/api/episodes").await
+}
+
+pub async fn instruments(auth: Auth) -> Result<Vec<InstrumentDefinition>, ApiError> {
+    get_json(auth, "/api/instruments").await
+}
+
+pub async fn teams(auth: Auth) -> Result<Vec<Team>, ApiError> {
+    get_json(auth, "/api/teams").await
+}
+
+pub async fn staff(auth: Auth) -> Result<Vec<Staff>, ApiError> {
+    get_json(auth, "/api/staff").await
+}
+
+pub async fn invite(auth: Auth, body: &NewInvitation) -> Result<Invitation, ApiError> {
+    read(authed(auth, Some(body), || Request::post("/api/invitations")).await?).await
+}
+
+/// The filters of the dashboard, as the KPI endpoints take them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub team_id: Option<String>,
+    pub specialist_id: Option<String>,
+    pub programme: Option<String>,
+}
+
+fn kpi_url(path: &str, period: Period, filters: &Filters) -> String {
+    let mut url = format!(
+        "/api/kpi/{path}?first={}&last={}",
+        period.first, period.last
+    );
+    for (name, value) in [
+        ("team_id", &filters.team_id),
+        ("specialist_id", &filters.specialist_id),
+        ("programme", &filters.programme),
+    ] {
+        if let Some(value) = value {
+            url.push_str(&format!("&{name}={value}"));
+        }
+    }
+    url
+}
+
+pub async fn kpi_c(auth: Auth, p: Period, f: &Filters) -> Result<SatisfactionKpi, ApiError> {
+    get_json(auth, &kpi_url("employer-satisfaction", p, f)).await
+}
+
+pub async fn kpi_d(auth: Auth, p: Period, f: &Filters) -> Result<SatisfactionKpi, ApiError> {
+    get_json(auth, &kpi_url("jobseeker-satisfaction", p, f)).await
+}
+
+pub async fn wellbeing(auth: Auth, p: Period, f: &Filters) -> Result<WellbeingKpi, ApiError> {
+    get_json(auth, &kpi_url("wellbeing", p, f)).await
+}
+
+/// One month of `GET /api/kpi/trend` (the server's `TrendPoint`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TrendPoint {
+    pub period: Period,
+    pub n: u64,
+    pub value: Option<Hundredths>,
+    pub small_sample: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Trend {
+    pub kpi_c: Vec<TrendPoint>,
+    pub kpi_d: Vec<TrendPoint>,
+    pub wellbeing_change: Vec<TrendPoint>,
+}
+
+pub async fn trend(auth: Auth, p: Period, f: &Filters) -> Result<Trend, ApiError> {
+    get_json(auth, &kpi_url("trend", p, f)).await
+}
+
+pub async fn attention(auth: Auth) -> Result<Vec<AttentionItem>, ApiError> {
+    get_json(auth, "/api/attention").await
+}
+
+pub async fn handle(auth: Auth, id: uuid::Uuid, note: &HandleAttention) -> Result<(), ApiError> {
+    let url = format!("/api/attention/{id}/handle");
+    authed(auth, Some(note), || Request::post(&url)).await?;
+    Ok(())
+}
+
+/// A voice comment's recording, to play from a `blob:` URL (an `<audio>` cannot send a token).
+pub async fn voice(auth: Auth, id: uuid::Uuid) -> Result<web_sys::Blob, ApiError> {
+    let url = format!("/api/responses/{id}/voice");
+    let response = authed::<()>(auth, None, || Request::get(&url)).await?;
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Body(e.to_string()))?;
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .unwrap_or_else(|| "audio/webm".to_owned());
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&content_type);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| ApiError::Body(format!("{e:?}")))
+}
+
+/// Today's date on this device (the organisation's zone is the device's in the field).
+pub fn today() -> NaiveDate {
+    let now = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
+}

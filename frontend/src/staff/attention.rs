@@ -1,0 +1,119 @@
+//! Needs attention (DESIGN §8): every comment, voice comment and rating of 2 or less stays here
+//! until a manager marks it handled with a note. Managers only.
+
+use domain::privacy::{AttentionItem, HandleAttention};
+use domain::records::LongText;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::PageHeading;
+use crate::i18n::{fill, use_i18n};
+use crate::load::load;
+use crate::staff::{trs, trs_owned};
+
+use super::api;
+use super::auth::use_auth;
+use super::outbox::time_of;
+
+#[component]
+pub fn AttentionPage() -> impl IntoView {
+    let auth = use_auth();
+    let handled = RwSignal::new(Vec::<uuid::Uuid>::new());
+    let items = load(move || async move { api::attention(auth).await });
+    let open = move || match items.get() {
+        Some(Ok(list)) => Some(Ok(list
+            .into_iter()
+            .filter(|i| !handled.with(|h| h.contains(&i.response_id)))
+            .collect::<Vec<_>>())),
+        Some(Err(e)) => Some(Err(e)),
+        None => None,
+    };
+    view! {
+        <PageHeading text=trs_owned(|t| t.staff_attention_title) />
+        <p class="lead">{trs(|t| t.staff_attention_lead)}</p>
+        {move || match open() {
+            None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
+            Some(Err(_)) => view! { <p class="error-message" role="alert">{trs(|t| t.staff_dashboard_error)}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p id="attention-empty">{trs(|t| t.staff_attention_empty)}</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <p id="attention-count" data-n=list.len().to_string()>
+                    {fill(use_i18n().s().staff_attention_count, &[("n", &list.len().to_string())])}
+                </p>
+                <ul class="plain-list attention-list">
+                    {list.into_iter().map(|item| view! {
+                        <AttentionCard item handled />
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn AttentionCard(item: AttentionItem, handled: RwSignal<Vec<uuid::Uuid>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let id = item.response_id;
+    let note = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<&'static str>);
+    let audio = RwSignal::new(None::<String>);
+    let note_id = format!("note-{id}");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(text) = LongText::parse(&note.get_untracked()) else {
+            problem.set(Some(i18n.s().staff_attention_note_missing));
+            return;
+        };
+        spawn_local(async move {
+            match api::handle(auth, id, &HandleAttention { note: text }).await {
+                Ok(()) => handled.update(|h| h.push(id)),
+                Err(e) if e.status() == Some(409) => handled.update(|h| h.push(id)),
+                Err(_) => problem.set(Some(i18n.s().staff_attention_failed)),
+            }
+        });
+    };
+    let play = move |_| {
+        spawn_local(async move {
+            match api::voice(auth, id).await {
+                Ok(blob) => audio.set(Some(crate::device::object_url(&blob))),
+                Err(_) => problem.set(Some(i18n.s().staff_attention_failed)),
+            }
+        });
+    };
+    let when = time_of(item.answered_at.timestamp_millis() as f64);
+    let instrument = match item.instrument.as_str() {
+        "employer_satisfaction" => i18n.s().staff_kpi_c,
+        "jobseeker_satisfaction" => i18n.s().staff_kpi_d,
+        _ => i18n.s().staff_support_other,
+    };
+    view! {
+        <li class="attention-item" data-response=id.to_string()>
+            <h2 class="attention-ref">{item.participant_reference.clone()}</h2>
+            <p class="hint">{instrument} " · " {when}</p>
+            {item.lowest_rating.map(|r| view! {
+                <p>{fill(i18n.s().staff_attention_lowest, &[("n", &r.to_string())])}</p>
+            })}
+            {item.comment.clone().map(|c| view! { <blockquote class="comment-text">{c}</blockquote> })}
+            {item.voice_comment.then(|| view! {
+                <button type="button" class="button button-secondary" on:click=play>
+                    {trs(|t| t.staff_attention_play)}
+                </button>
+                {move || audio.get().map(|src| view! { <audio controls src=src></audio> })}
+            })}
+            <form on:submit=submit novalidate>
+                <div class="form-group">
+                    <label class="label" for=note_id.clone()>{trs(|t| t.staff_attention_note)}</label>
+                    <textarea
+                        class="textarea"
+                        id=note_id
+                        rows="2"
+                        prop:value=move || note.get()
+                        on:input=move |ev| note.set(event_target_value(&ev))
+                    ></textarea>
+                </div>
+                {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
+                <button type="submit" class="button">{trs(|t| t.staff_attention_handle)}</button>
+            </form>
+        </li>
+    }
+}

@@ -1,0 +1,96 @@
+//! The caseload: the people a specialist supports (managers: the organisation's), from the
+//! server when there is signal and from the device when there is not.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::PageHeading;
+use crate::i18n::{fill, use_i18n};
+use crate::staff::{trs, trs_owned};
+
+use super::api;
+use super::auth::Auth;
+use super::cache::{Caseload, use_caseload};
+use super::{Link, Route};
+
+/// Refreshes the cached caseload from the server; offline it keeps what it has.
+pub fn fetch(auth: Auth, caseload: Caseload) {
+    spawn_local(async move {
+        let Some(me) = auth.me_untracked() else {
+            return;
+        };
+        let (participants, episodes) = (api::participants(auth).await, api::episodes(auth).await);
+        match (participants, episodes) {
+            (Ok(participants), Ok(episodes)) => {
+                let instruments = api::instruments(auth).await.ok();
+                // The login may have changed while we waited.
+                if auth.me_untracked().map(|m| m.id) != Some(me.id) {
+                    return;
+                }
+                caseload.update(|c| {
+                    c.owner = Some(me.id);
+                    c.merge_server(participants, episodes);
+                    if let Some(instruments) = instruments {
+                        c.instruments = instruments;
+                    }
+                    c.fetched_at = Some(super::now());
+                });
+            }
+            (Err(error), _) | (_, Err(error)) => log::info!("caseload not refreshed: {error}"),
+        }
+    });
+}
+
+#[component]
+pub fn CaseloadPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let caseload = use_caseload();
+    let people = move || caseload.with(|c| c.participants.clone());
+    let fetched = move || {
+        caseload.with(|c| {
+            c.fetched_at
+                .map(|t| super::outbox::time_of(t.timestamp_millis() as f64))
+        })
+    };
+    view! {
+        <PageHeading text=trs_owned(|t| t.staff_caseload_title) />
+        <p class="hint">
+            {move || match fetched() {
+                Some(when) => fill(i18n.s().staff_caseload_fetched, &[("when", &when)]),
+                None => i18n.s().staff_caseload_never.to_owned(),
+            }}
+        </p>
+        <p>
+            <Link route=Route::NewClient class="button">{trs(|t| t.staff_add_client)}</Link>
+        </p>
+        <Show
+            when=move || !people().is_empty()
+            fallback=|| view! { <p>{trs(|t| t.staff_caseload_empty)}</p> }
+        >
+            <ul class="plain-list caseload-list">
+                <For
+                    each=people
+                    key=|p| (p.id, p.reference.clone())
+                    children=move |p| {
+                        let kind = match p.kind {
+                            domain::records::ParticipantKind::Jobseeker => i18n.s().staff_kind_jobseeker,
+                            domain::records::ParticipantKind::Employer => i18n.s().staff_kind_employer,
+                        };
+                        let episodes = caseload.with(|c| c.episodes_of(p.id).len());
+                        view! {
+                            <li class="caseload-item">
+                                <Link route=Route::Client(p.id) class="caseload-link">
+                                    {p.reference.clone()}
+                                </Link>
+                                <span class="hint">
+                                    {kind} " · "
+                                    {fill(i18n.s().staff_episode_count, &[("n", &episodes.to_string())])}
+                                </span>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </Show>
+    }
+}

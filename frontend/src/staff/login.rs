@@ -1,0 +1,101 @@
+//! Logging in: a plain email and password form that password managers fill and paste works in
+//! (WCAG 3.3.8: no cognitive test). Records another person left waiting on this phone stay
+//! theirs: they are never sent under this login.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::ApiError;
+use crate::components::{ErrorSummary, PageHeading};
+use crate::i18n::use_i18n;
+use crate::staff::{trs, trs_owned};
+
+use super::api;
+use super::auth::use_auth;
+use super::cache::use_caseload;
+use super::{Route, use_router};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let caseload = use_caseload();
+    let router = use_router();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        if email.get_untracked().trim().is_empty() || password.get_untracked().is_empty() {
+            error.set(Some(i18n.s().staff_login_missing));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::login(email.get_untracked().trim(), &password.get_untracked()).await {
+                Ok(tokens) => {
+                    let manager = matches!(
+                        tokens.staff.role,
+                        domain::Role::Manager | domain::Role::Admin
+                    );
+                    caseload.reset(Some(tokens.staff.id));
+                    error.set(None);
+                    auth.set(Some(tokens.into()));
+                    router.go(if manager {
+                        Route::Dashboard
+                    } else {
+                        Route::Caseload
+                    });
+                }
+                Err(ApiError::Unreachable(_)) => error.set(Some(i18n.s().staff_login_offline)),
+                Err(e) if e.status() == Some(429) => {
+                    error.set(Some(i18n.s().staff_login_throttled))
+                }
+                Err(_) => error.set(Some(i18n.s().staff_login_refused)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        {move || error.get().map(|message| view! { <ErrorSummary message=message target="email" /> })}
+        <PageHeading text=trs_owned(|t| t.staff_login_title) />
+        <p class="lead">{trs(|t| t.staff_login_lead)}</p>
+        <form class="staff-form" on:submit=submit novalidate>
+            <div class="form-group">
+                <label class="label" for="email">{trs(|t| t.staff_email)}</label>
+                <input
+                    class="input"
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="username"
+                    spellcheck="false"
+                    autocapitalize="none"
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="form-group">
+                <label class="label" for="password">{trs(|t| t.staff_password)}</label>
+                <input
+                    class="input"
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+            </div>
+            <button type="submit" class="button" disabled=move || busy.get()>
+                {trs(|t| t.staff_login_button)}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,163 @@
+//! The outbox page: every record this person made on the device that the server does not have
+//! yet, what the server refused and why, when it last took records, and a button to send now.
+//! Logging out is here too, because it removes what waits (after saying so).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
+
+use crate::components::PageHeading;
+use crate::device::{self, Listed};
+use crate::i18n::{fill, use_i18n};
+use crate::load::load;
+use crate::offline::use_outbox;
+use crate::staff::{trs, trs_owned};
+
+use super::api;
+use super::auth::use_auth;
+use super::cache::use_caseload;
+
+/// A time (milliseconds since the epoch) as the device shows dates and times.
+pub fn time_of(ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
+    String::from(date.to_locale_string("en-GB", &JsValue::UNDEFINED))
+}
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let outbox = use_outbox();
+    let auth = use_auth();
+    let caseload = use_caseload();
+    let records = load(move || {
+        let _ = outbox.synced();
+        let owner = auth.me().map(|m| m.id.to_string()).unwrap_or_default();
+        async move { device::list(&owner).await.unwrap_or_default() }
+    });
+    let waiting = move || {
+        records
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.status == "waiting")
+            .collect::<Vec<Listed>>()
+    };
+    let refused = move || {
+        records
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.status == "refused")
+            .collect::<Vec<Listed>>()
+    };
+    let confirm_logout = RwSignal::new(false);
+    let logout = move |_| {
+        let count = waiting().len() + refused().len();
+        if count > 0 && !confirm_logout.get_untracked() {
+            confirm_logout.set(true);
+            return;
+        }
+        spawn_local(async move {
+            let Some(login) = auth.login() else { return };
+            let owner = login.staff.id.to_string();
+            if let Err(error) = device::remove_owner(&owner).await {
+                log::warn!("could not clear the outbox: {error}");
+            }
+            caseload.purge();
+            api::logout(&login.refresh_token).await;
+            auth.set(None);
+        });
+    };
+    let last = move || {
+        outbox
+            .summary()
+            .last_sync
+            .map(time_of)
+            .unwrap_or_else(|| i18n.s().staff_never.to_owned())
+    };
+
+    view! {
+        <PageHeading text=trs_owned(|t| t.staff_outbox_title) />
+        <p class="outbox-count" data-waiting=move || waiting().len().to_string()>
+            {move || fill(i18n.s().staff_sync_waiting, &[("n", &waiting().len().to_string())])}
+        </p>
+        <p>{move || fill(i18n.s().staff_sync_last, &[("when", &last())])}</p>
+        <button
+            type="button"
+            class="button"
+            id="sync-now"
+            disabled=move || outbox.syncing()
+            on:click=move |_| outbox.sync()
+        >
+            {trs(|t| t.staff_sync_now)}
+        </button>
+        <Show when=move || !waiting().is_empty()>
+            <h2>{trs(|t| t.staff_outbox_waiting)}</h2>
+            <ul class="plain-list outbox-list">
+                <For
+                    each=waiting
+                    key=|r| r.key.clone()
+                    children=move |r| {
+                        view! {
+                            <li class="outbox-item">
+                                {r.label.clone()}
+                                <span class="hint">" · " {time_of(r.created)}</span>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </Show>
+        <Show when=move || !refused().is_empty()>
+            <h2>{trs(|t| t.staff_outbox_refused)}</h2>
+            <ul class="plain-list outbox-list">
+                <For
+                    each=refused
+                    key=|r| r.key.clone()
+                    children=move |r| {
+                        let key = r.key.clone();
+                        view! {
+                            <li class="outbox-item outbox-refused">
+                                <p>{r.label.clone()}</p>
+                                <p>{fill(i18n.s().staff_refused_reason, &[("reason", &r.reason.clone().unwrap_or_default())])}</p>
+                                <button
+                                    type="button"
+                                    class="button button-secondary"
+                                    on:click=move |_| {
+                                        let key = key.clone();
+                                        spawn_local(async move {
+                                            if let Err(error) = device::retry(&key).await {
+                                                log::warn!("could not retry: {error}");
+                                            }
+                                            outbox.sync();
+                                        });
+                                    }
+                                >
+                                    {trs(|t| t.staff_retry)}
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </Show>
+        <h2>{trs(|t| t.staff_logout_title)}</h2>
+        <Show when=move || confirm_logout.get()>
+            <div class="notice staff-warning" role="alert">
+                <p>
+                    {move || fill(
+                        i18n.s().staff_logout_warning,
+                        &[("n", &(waiting().len() + refused().len()).to_string())],
+                    )}
+                </p>
+            </div>
+        </Show>
+        <button type="button" class="button button-warning" id="logout" on:click=logout>
+            {move || if confirm_logout.get() {
+                i18n.s().staff_logout_confirm
+            } else {
+                i18n.s().staff_logout
+            }}
+        </button>
+    }
+}

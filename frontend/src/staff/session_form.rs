@@ -1,0 +1,183 @@
+//! Recording a support session: date, duration, stage, activity and a short note. Saved to the
+//! outbox first, so it works with no signal.
+
+use domain::records::{LongText, NewSession, ShortText, Stage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use crate::components::{ErrorSummary, PageHeading};
+use crate::i18n::{StaffMessages, fill, use_i18n};
+use crate::staff::{trs, trs_owned};
+
+use super::api::today;
+use super::cache::use_caseload;
+use super::{Route, enqueue, not_found_view, use_router};
+
+pub fn stage_label(t: &'static StaffMessages, stage: Stage) -> &'static str {
+    match stage {
+        Stage::Engagement => t.staff_stage_engagement,
+        Stage::VocationalProfiling => t.staff_stage_profiling,
+        Stage::JobFinding => t.staff_stage_job_finding,
+        Stage::JobMatching => t.staff_stage_job_matching,
+        Stage::InWorkSupport => t.staff_stage_in_work,
+    }
+}
+
+#[component]
+pub fn SessionPage(episode: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let caseload = use_caseload();
+    let auth = super::auth::use_auth();
+    let router = use_router();
+    let Some(found) = caseload.with(|c| c.episode(episode).cloned()) else {
+        return not_found_view().into_any();
+    };
+    let reference = caseload
+        .with(|c| {
+            c.participant(found.participant_id)
+                .map(|p| p.reference.clone())
+        })
+        .unwrap_or_default();
+    let held_on = RwSignal::new(today().to_string());
+    let minutes = RwSignal::new("60".to_owned());
+    let last_stage = caseload.with(|c| c.sessions_of(episode).first().map(|s| s.stage));
+    let stage = RwSignal::new(last_stage.unwrap_or(Stage::Engagement).as_str().to_owned());
+    let activity = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<(&'static str, &'static str)>);
+    let participant = found.participant_id;
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = i18n.s();
+        let Ok(held) = held_on.get_untracked().parse::<chrono::NaiveDate>() else {
+            error.set(Some((t.staff_error_date, "held-on")));
+            return;
+        };
+        let duration = minutes.get_untracked().trim().parse::<u16>().ok();
+        let Some(duration) = duration.filter(|d| (1..=1440).contains(d)) else {
+            error.set(Some((t.staff_error_minutes, "minutes")));
+            return;
+        };
+        let Ok(activity_text) = ShortText::parse(&activity.get_untracked()) else {
+            error.set(Some((t.staff_error_activity, "activity")));
+            return;
+        };
+        let note_text = note.get_untracked();
+        let note_value = if note_text.trim().is_empty() {
+            None
+        } else {
+            match LongText::parse(&note_text) {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    error.set(Some((t.staff_error_note, "note")));
+                    return;
+                }
+            }
+        };
+        let session = NewSession {
+            id: Uuid::new_v4(),
+            episode_id: episode,
+            held_on: held,
+            duration_minutes: duration,
+            stage: Stage::parse(&stage.get_untracked()).unwrap_or(Stage::Engagement),
+            activity: activity_text,
+            note: note_value,
+        };
+        let label = fill(
+            t.staff_label_session,
+            &[
+                ("ref", &reference),
+                ("date", &held.format("%d/%m/%Y").to_string()),
+            ],
+        );
+        spawn_local(async move {
+            match enqueue(auth, "session", session.id, &label, &session).await {
+                Ok(()) => {
+                    caseload.update(|c| c.sessions.push(session));
+                    router.go(Route::Client(participant));
+                }
+                Err(e) => {
+                    log::warn!("session not saved: {e}");
+                    error.set(Some((t.staff_error_saving, "held-on")));
+                }
+            }
+        });
+    };
+
+    let stages = Stage::ALL;
+    view! {
+        {move || error.get().map(|(message, target)| view! { <ErrorSummary message=message target=target /> })}
+        <PageHeading text=trs_owned(|t| t.staff_session_title) />
+        <form class="staff-form" on:submit=submit novalidate>
+            <div class="form-group">
+                <label class="label" for="held-on">{trs(|t| t.staff_held_on)}</label>
+                <input
+                    class="input input-date"
+                    id="held-on"
+                    type="date"
+                    prop:value=move || held_on.get()
+                    on:input=move |ev| held_on.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="form-group">
+                <label class="label" for="minutes">{trs(|t| t.staff_duration)}</label>
+                <input
+                    class="input input-short"
+                    id="minutes"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    prop:value=move || minutes.get()
+                    on:input=move |ev| minutes.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="form-group">
+                <label class="label" for="stage">{trs(|t| t.staff_stage)}</label>
+                <select
+                    class="input"
+                    id="stage"
+                    prop:value=move || stage.get()
+                    on:change=move |ev| stage.set(event_target_value(&ev))
+                >
+                    {stages
+                        .iter()
+                        .map(|s| {
+                            let value = s.as_str();
+                            view! {
+                                <option value=value selected=move || stage.get() == value>
+                                    {move || stage_label(i18n.s(), *s)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="form-group">
+                <label class="label" for="activity">{trs(|t| t.staff_activity)}</label>
+                <p class="hint" id="activity-hint">{trs(|t| t.staff_activity_hint)}</p>
+                <input
+                    class="input"
+                    id="activity"
+                    aria-describedby="activity-hint"
+                    autocomplete="off"
+                    prop:value=move || activity.get()
+                    on:input=move |ev| activity.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="form-group">
+                <label class="label" for="note">{trs(|t| t.staff_note)}</label>
+                <textarea
+                    class="textarea"
+                    id="note"
+                    rows="4"
+                    prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))
+                ></textarea>
+            </div>
+            <button type="submit" class="button" id="save-session">{trs(|t| t.staff_save_session)}</button>
+        </form>
+    }
+    .into_any()
+}

@@ -1,0 +1,638 @@
+//! The staff PWA in headless Chromium, through a proxy the test can cut (no signal) or make lose
+//! one answer: a specialist's offline field work reaching the server exactly once, a shared
+//! phone, a caseload nobody else sees, and a manager's dashboard agreeing with the API.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, Utc};
+use fantoccini::Locator;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use soundings::entities::participant;
+use soundings_tests::axe::{axe_violations, describe_violations};
+use soundings_tests::browser::Browser;
+use soundings_tests::proxy::Proxy;
+use soundings_tests::{PASSWORD, TestApp, body, id_of, static_dir};
+use uuid::Uuid;
+
+struct Setup {
+    app: TestApp,
+    proxy: Proxy,
+    admin: String,
+    org: Uuid,
+}
+
+async fn setup() -> Setup {
+    assert!(
+        static_dir().join("staff/index.html").is_file(),
+        "the staff PWA is not built: run scripts/build-frontend (scripts/test does)"
+    );
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Valley Works", "admin@v.example.org").await;
+    let admin = app.login("admin@v.example.org").await.access_token;
+    app.record_licence(&admin).await;
+    let upstream = app.address.trim_start_matches("http://").to_owned();
+    let proxy = Proxy::start(&upstream).await.unwrap();
+    Setup {
+        app,
+        proxy,
+        admin,
+        org,
+    }
+}
+
+fn screenshots() -> Option<PathBuf> {
+    std::env::var_os("SOUNDINGS_SCREENSHOTS").map(PathBuf::from)
+}
+
+/// A phone-width (360 px) picture of the page, when asked for. (Headless Chromium ignores
+/// WebDriver window resizing here, so no tablet-width picture yet.)
+async fn shots(b: &Browser, name: &str) {
+    let Some(dir) = screenshots() else { return };
+    std::fs::create_dir_all(&dir).unwrap();
+    b.eval("window.scrollTo(0, 0); return true").await.unwrap();
+    b.screenshot(&dir.join(format!("staff-{name}-phone.png")))
+        .await
+        .unwrap();
+}
+
+async fn assert_accessible(b: &Browser, page: &str) {
+    let violations = axe_violations(&b.client).await.unwrap();
+    assert!(
+        violations.is_empty(),
+        "{page}: axe found {}",
+        describe_violations(&violations)
+    );
+    let unnamed = b.unnamed_controls().await.unwrap();
+    assert!(
+        unnamed.is_empty(),
+        "{page}: controls without a name: {unnamed:?}"
+    );
+}
+
+/// Polls a JavaScript expression until it is true.
+async fn wait_until(b: &Browser, what: &str, expression: &str, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        let answer = b
+            .eval(&format!("return !!({expression})"))
+            .await
+            .unwrap_or(Value::Bool(false));
+        if answer == Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn fill(b: &Browser, css: &str, text: &str) {
+    let field = b
+        .client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(b: &Browser, css: &str) {
+    b.client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn heading(b: &Browser, text: &str) {
+    b.wait_for_text("h1", text).await.unwrap();
+}
+
+async fn waiting(b: &Browser) -> u64 {
+    let v = b
+        .eval("return document.querySelector('.staff-sync')?.dataset.waiting ?? '-1'")
+        .await
+        .unwrap();
+    v.as_str().unwrap().parse().unwrap_or(u64::MAX)
+}
+
+/// Logs in through the form, as a person (or their password manager) does.
+async fn log_in(b: &Browser, email: &str) {
+    heading(b, "Log in").await;
+    fill(b, "#email", email).await;
+    fill(b, "#password", PASSWORD).await;
+    click(b, "form button[type=submit]").await;
+}
+
+/// Logged in, the caseload and the survey wording on the device, and the staff shell in the
+/// service worker's cache: the app now opens with no signal.
+async fn ready_for_the_field(b: &Browser) {
+    heading(b, "Caseload").await;
+    b.wait_for_text(".hint", "Up to date").await.unwrap();
+    assert!(b.service_worker_registered().await.unwrap());
+    wait_until(
+        b,
+        "the staff shell to be cached",
+        "document.documentElement.dataset.staffCached === 'true'",
+        Duration::from_secs(20),
+    )
+    .await;
+}
+
+/// Adds a client (reference `reference`) through the form; returns on their page.
+async fn add_client(b: &Browser, reference: &str) {
+    click(b, "a.button[href='/staff/clients/new']").await;
+    heading(b, "Add a client").await;
+    fill(b, "#reference", reference).await;
+    click(b, "#save-client").await;
+    heading(b, reference).await;
+}
+
+async fn record_session(b: &Browser, activity: &str, minutes: &str) {
+    click(b, "a[href$='/session']").await;
+    heading(b, "Record a session").await;
+    fill(b, "#minutes", minutes).await;
+    fill(b, "#activity", activity).await;
+    fill(b, "#note", "Talked through the plan").await;
+    click(b, "#save-session").await;
+    b.wait_for_text(".session-item", activity).await.unwrap();
+}
+
+async fn participants_named(app: &TestApp, reference: &str) -> Vec<participant::Model> {
+    participant::Entity::find()
+        .filter(participant::Column::Reference.eq(reference))
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn wait_rows(app: &TestApp, table: &str, n: i64) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = app.count_rows(table).await;
+        if found >= n || Instant::now() >= deadline {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_specialist_offline_registers_a_client_records_sessions_and_swemwbs_and_each_reaches_the_server_once()
+ {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    assert_accessible(&b, "login").await;
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+    assert_accessible(&b, "caseload (empty)").await;
+
+    // No signal from here.
+    s.proxy.cut().await;
+    click(&b, "a.button[href='/staff/clients/new']").await;
+    heading(&b, "Add a client").await;
+    assert_accessible(&b, "new client").await;
+    fill(&b, "#reference", "JS-0042").await;
+    click(&b, "#save-client").await;
+    heading(&b, "JS-0042").await;
+    assert_accessible(&b, "client").await;
+
+    click(&b, "a[href$='/session']").await;
+    heading(&b, "Record a session").await;
+    assert_accessible(&b, "session form").await;
+    shots(&b, "session-form").await;
+    fill(&b, "#minutes", "45").await;
+    fill(&b, "#activity", "Vocational profile").await;
+    click(&b, "#save-session").await;
+    b.wait_for_text(".session-item", "Vocational profile")
+        .await
+        .unwrap();
+    record_session(&b, "CV writing", "30").await;
+
+    // Assisted SWEMWBS: items 4,4,3,3,4,3,4 = raw 25, metric 22.35 by the shared table.
+    click(&b, "a[href$='/swemwbs']").await;
+    heading(&b, "Wellbeing form").await;
+    assert_accessible(&b, "SWEMWBS").await;
+    for (i, v) in [4, 4, 3, 3, 4, 3, 4].iter().enumerate() {
+        click(&b, &format!("label[for='item-{}-{v}']", i + 1)).await;
+    }
+    click(&b, "#save-swemwbs").await;
+    let expected = domain::swemwbs::metric_for_raw(25).unwrap().to_string();
+    b.wait_for_text("#swemwbs-score", &expected).await.unwrap();
+    assert_accessible(&b, "SWEMWBS score").await;
+    assert_eq!(s.app.count_rows("participant").await, 0);
+
+    // A reload with no signal: the app opens from the service worker, the outbox is intact.
+    b.goto(&s.proxy.url("/staff/outbox")).await.unwrap();
+    heading(&b, "Outbox").await;
+    wait_until(
+        &b,
+        "six records waiting after the reload",
+        "document.querySelector('.staff-sync')?.dataset.waiting === '6'",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_accessible(&b, "outbox").await;
+    shots(&b, "outbox").await;
+
+    // Signal back: one sync sends all six, each once.
+    s.proxy.restore();
+    click(&b, "#sync-now").await;
+    wait_until(
+        &b,
+        "the outbox to empty",
+        "document.querySelector('.staff-sync')?.dataset.waiting === '0'",
+        Duration::from_secs(20),
+    )
+    .await;
+    let people = participants_named(&s.app, "JS-0042").await;
+    assert_eq!(people.len(), 1);
+    assert_eq!(s.app.count_rows("consent").await, 1);
+    assert_eq!(s.app.count_rows("episode").await, 1);
+    assert_eq!(s.app.count_rows("support_session").await, 2);
+    assert_eq!(s.app.count_rows("response").await, 1);
+    // Sending again (the person presses the button twice) changes nothing.
+    click(&b, "#sync-now").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(s.app.count_rows("support_session").await, 2);
+    assert_eq!(s.app.count_rows("response").await, 1);
+
+    // The server scored the form as the phone did.
+    let sam = s.app.login("sam@v.example.org").await.access_token;
+    let episode = s.app.get("/api/episodes", Some(&sam)).await;
+    let episode: Value = episode.json().await.unwrap();
+    assert_eq!(episode.as_array().unwrap().len(), 1);
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    heading(&b, "Caseload").await;
+    b.wait_for_text(".caseload-link", "JS-0042").await.unwrap();
+    assert_accessible(&b, "caseload").await;
+    shots(&b, "caseload").await;
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn when_the_answer_to_a_sync_batch_is_lost_the_retry_duplicates_nothing() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+
+    s.proxy.drop_next_answer_to("POST /api/sync");
+    add_client(&b, "JS-LOST").await;
+    // The batch reached the server, which stored it; the phone never heard back.
+    wait_rows(&s.app, "episode", 1).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.proxy.dropped_answers() == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(s.proxy.dropped_answers(), 1);
+    assert_eq!(participants_named(&s.app, "JS-LOST").await.len(), 1);
+
+    // The records stayed in the outbox (their answer was lost) and are sent again, by the
+    // app's own retry or the button; the server knows them by their ids.
+    b.goto(&s.proxy.url("/staff/outbox")).await.unwrap();
+    heading(&b, "Outbox").await;
+    click(&b, "#sync-now").await;
+    wait_until(
+        &b,
+        "the outbox to empty",
+        "document.querySelector('.staff-sync')?.dataset.waiting === '0'",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(participants_named(&s.app, "JS-LOST").await.len(), 1);
+    assert_eq!(s.app.count_rows("consent").await, 1);
+    assert_eq!(s.app.count_rows("episode").await, 1);
+    let refused = b
+        .eval("return document.querySelectorAll('.outbox-refused').length")
+        .await
+        .unwrap();
+    assert_eq!(refused, json!(0));
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn on_a_shared_phone_a_second_specialist_never_sends_the_first_ones_records() {
+    let s = setup().await;
+    let sam_id = s
+        .app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    s.app
+        .create_staff_direct(s.org, "priya@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+
+    s.proxy.cut().await;
+    add_client(&b, "JS-SAM").await;
+    // Sam's login ends on this phone (expired) while the records still wait.
+    b.eval("localStorage.removeItem('soundings-staff-login'); return true")
+        .await
+        .unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    heading(&b, "Log in").await;
+
+    // Priya logs in on the same phone with signal: Sam's records stay put.
+    s.proxy.restore();
+    log_in(&b, "priya@v.example.org").await;
+    heading(&b, "Caseload").await;
+    b.wait_for_text(".hint", "Up to date").await.unwrap();
+    click(&b, "a[href='/staff/outbox']").await;
+    heading(&b, "Outbox").await;
+    click(&b, "#sync-now").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(waiting(&b).await, 0, "Priya has nothing of her own waiting");
+    assert!(participants_named(&s.app, "JS-SAM").await.is_empty());
+    assert_eq!(s.app.count_rows("participant").await, 0);
+    // Sam's client is not on Priya's screen either.
+    let text = b.eval("return document.body.innerText").await.unwrap();
+    assert!(!text.as_str().unwrap().contains("JS-SAM"));
+
+    // Priya leaves; Sam logs in again and his records go under his name.
+    click(&b, "#logout").await;
+    log_in(&b, "sam@v.example.org").await;
+    heading(&b, "Caseload").await;
+    assert_eq!(wait_rows(&s.app, "episode", 1).await, 1);
+    let sams = participants_named(&s.app, "JS-SAM").await;
+    assert_eq!(sams.len(), 1);
+    assert_eq!(sams[0].created_by, sam_id);
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_specialist_cannot_see_another_specialists_caseload_in_the_app_or_the_api() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    s.app
+        .create_staff_direct(s.org, "jo@v.example.org", domain::Role::Specialist)
+        .await;
+    let sam = s.app.login("sam@v.example.org").await.access_token;
+    let jo = s.app.login("jo@v.example.org").await.access_token;
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &sam,
+                &body::participant("jobseeker", "SAM-ONLY"),
+            )
+            .await,
+    );
+    s.app
+        .create("/api/episodes", &sam, &body::episode(p, "2026-01-05", None))
+        .await;
+
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "jo@v.example.org").await;
+    heading(&b, "Caseload").await;
+    b.wait_for_text(".hint", "Up to date").await.unwrap();
+    b.wait_for_text("main", "No clients yet").await.unwrap();
+    // Even by address, the page does not exist on Jo's device.
+    b.goto(&s.proxy.url(&format!("/staff/clients/{p}")))
+        .await
+        .unwrap();
+    heading(&b, "Not on this device").await;
+    b.close().await.unwrap();
+
+    let res = s
+        .app
+        .get(&format!("/api/participants/{p}"), Some(&jo))
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::NOT_FOUND);
+    let list: Value = s
+        .app
+        .get("/api/participants", Some(&jo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, json!([]));
+    let episodes: Value = s
+        .app
+        .get("/api/episodes", Some(&jo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(episodes, json!([]));
+}
+
+/// This calendar quarter, as the dashboard opens on it.
+fn this_quarter() -> (String, String) {
+    let today = Utc::now().date_naive();
+    let q = (today.month() - 1) / 3 + 1;
+    let p = domain::period::Period::quarter(today.year(), q).unwrap();
+    (p.first.to_string(), p.last.to_string())
+}
+
+async fn tile_value(b: &Browser, id: &str) -> (String, String) {
+    let v = b
+        .eval(&format!(
+            "const t = document.getElementById('{id}'); \
+             return [t.querySelector('.tile-value').dataset.value, t.querySelector('.tile-n').dataset.n]"
+        ))
+        .await
+        .unwrap();
+    (
+        v[0].as_str().unwrap().to_owned(),
+        v[1].as_str().unwrap().to_owned(),
+    )
+}
+
+fn api_mean(v: &Value) -> String {
+    v["mean"].as_str().map(str::to_owned).unwrap_or_else(|| {
+        v["mean"]
+            .as_f64()
+            .map(|m| format!("{m:.2}"))
+            .unwrap_or_default()
+    })
+}
+
+#[tokio::test]
+async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_the_api_says() {
+    let s = setup().await;
+    let (sam, north) = s
+        .app
+        .specialist_in_team(s.org, &s.admin, "sam@v.example.org", "North")
+        .await;
+    let (_jo, _south) = s
+        .app
+        .specialist_in_team(s.org, &s.admin, "jo@v.example.org", "South")
+        .await;
+    let _ = sam;
+    s.app
+        .create_staff_direct(s.org, "manager@v.example.org", domain::Role::Manager)
+        .await;
+    let answered = (Utc::now() - chrono::Duration::minutes(2)).to_rfc3339();
+    // North: 4, 5, 3, 2, 5, 4; South: 2, 1, 3 (a small sample), with comments to handle.
+    for (email, ratings) in [
+        ("sam@v.example.org", vec![4u8, 5, 3, 2, 5, 4]),
+        ("jo@v.example.org", vec![2, 1, 3]),
+    ] {
+        let token = s.app.login(email).await.access_token;
+        for (i, r) in ratings.iter().enumerate() {
+            let p = id_of(
+                &s.app
+                    .create(
+                        "/api/participants",
+                        &token,
+                        &body::participant("jobseeker", &format!("{email}-{i}")),
+                    )
+                    .await,
+            );
+            let e = id_of(
+                &s.app
+                    .create(
+                        "/api/episodes",
+                        &token,
+                        &body::episode(p, "2026-01-05", None),
+                    )
+                    .await,
+            );
+            let mut response = body::satisfaction(
+                p,
+                "jobseeker_satisfaction",
+                *r,
+                &answered,
+                body::completion("self", "staff_assisted", "staff_device"),
+            );
+            // The episode carries the team and specialist the answer is attributed to.
+            response["episode_id"] = json!(e);
+            if *r <= 2 {
+                response["comment"] = json!("Not enough help with the interview");
+            }
+            s.app.create("/api/responses", &token, &response).await;
+        }
+    }
+    let manager = s.app.login("manager@v.example.org").await.access_token;
+    let (first, last) = this_quarter();
+    let api = |query: String| {
+        let app = &s.app;
+        let manager = manager.clone();
+        async move {
+            let v: Value = app
+                .get(
+                    &format!("/api/kpi/jobseeker-satisfaction?{query}"),
+                    Some(&manager),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            v
+        }
+    };
+    let all = api(format!("first={first}&last={last}")).await;
+    let north_only = api(format!("first={first}&last={last}&team_id={north}")).await;
+    assert_eq!(all["n"], json!(9));
+    assert_eq!(north_only["n"], json!(6));
+
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "manager@v.example.org").await;
+    let started = Instant::now();
+    heading(&b, "Dashboard").await;
+    wait_until(
+        &b,
+        "the dashboard's figures",
+        "document.querySelector('.dashboard')?.dataset.loaded === 'true' && document.querySelector('#chart-kpi-d-title')",
+        Duration::from_secs(20),
+    )
+    .await;
+    eprintln!("dashboard with charts shown in {:?}", started.elapsed());
+    assert_eq!(
+        tile_value(&b, "kpi-d").await,
+        (api_mean(&all), all["n"].to_string())
+    );
+    assert_accessible(&b, "dashboard").await;
+    shots(&b, "dashboard").await;
+
+    // The team filter asks the server again; the tile follows the API exactly.
+    let team = b
+        .client
+        .find(Locator::Css(&format!("#team option[value='{north}']")))
+        .await
+        .unwrap();
+    team.click().await.unwrap();
+    let want = (api_mean(&north_only), north_only["n"].to_string());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tile_value(&b, "kpi-d").await != want {
+        assert!(
+            Instant::now() < deadline,
+            "the filtered KPI D never showed {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    // Manager view: the small-sample mark for South alone (3 answers).
+    let south = b
+        .eval("return [...document.querySelectorAll('#team option')].find(o => o.textContent === 'South').value")
+        .await
+        .unwrap();
+    let south = south.as_str().unwrap().to_owned();
+    b.client
+        .find(Locator::Css(&format!("#team option[value='{south}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_text("#kpi-d", "Small sample").await.unwrap();
+
+    // Needs attention: three low ratings with comments; one is handled with a note.
+    click(&b, "a[href='/staff/attention']").await;
+    heading(&b, "Needs attention").await;
+    wait_until(
+        &b,
+        "the attention list",
+        "document.getElementById('attention-count')",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_accessible(&b, "needs attention").await;
+    let before = b
+        .eval("return document.querySelectorAll('.attention-item').length")
+        .await
+        .unwrap();
+    assert_eq!(before, json!(3));
+    fill(
+        &b,
+        ".attention-item textarea",
+        "Called back and arranged a mock interview",
+    )
+    .await;
+    click(&b, ".attention-item button[type=submit]").await;
+    wait_until(
+        &b,
+        "the handled item to leave the list",
+        "document.querySelectorAll('.attention-item').length === 2",
+        Duration::from_secs(10),
+    )
+    .await;
+    let left: Value = s
+        .app
+        .get("/api/attention", Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(left.as_array().unwrap().len(), 2);
+    b.close().await.unwrap();
+}
