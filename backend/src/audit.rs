@@ -14,10 +14,7 @@ pub fn staff_actor(user: &StaffUser, req: &HttpRequest) -> Actor {
         organisation_id: user.organisation_id,
         kind: "staff",
         id: Some(user.id),
-        address: req
-            .peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default(),
+        address: crate::client_addr::client_address(req),
     }
 }
 

@@ -87,6 +87,18 @@ pub struct Config {
     #[arg(long, env = "SOUNDINGS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
     pub log_format: LogFormat,
 
+    /// Proxies (addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` is believed
+    /// for the client address used by throttles and the audit trail. Default: none, so the
+    /// header is ignored and the peer address is used.
+    #[arg(
+        long,
+        env = "SOUNDINGS_TRUSTED_PROXIES",
+        default_value = "",
+        hide_default_value = true,
+        global = true
+    )]
+    pub trusted_proxies: crate::client_addr::TrustedProxies,
+
     #[command(flatten)]
     pub mail: MailConfig,
 }
@@ -225,6 +237,7 @@ impl Config {
             login_window_minutes: 15,
             static_dir: PathBuf::from("frontend/dist"),
             log_format: LogFormat::Pretty,
+            trusted_proxies: Default::default(),
             mail: MailConfig::default(),
         }
     }

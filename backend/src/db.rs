@@ -5,7 +5,8 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -32,13 +33,72 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     } else {
         opts.max_connections(16);
     }
-    Database::connect(opts)
-        .await
-        .context("connecting to the database")
+    // A copy opening a brand-new SQLite file while another sets it up (WAL mode, migrations)
+    // can be told "database is locked" before its busy timeout applies: wait and try again.
+    let deadline = std::time::Instant::now() + MIGRATION_LOCK_WAIT;
+    loop {
+        match Database::connect(opts.clone()).await {
+            Err(e) if is_lock_busy(&e) && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            result => return result.context("connecting to the database"),
+        }
+    }
 }
 
+/// Applies pending migrations, safe when several copies start at once on one empty database:
+/// the whole run is one transaction that first takes a lock, so one copy migrates and the
+/// others wait, then find nothing left to do. PostgreSQL: a transaction-scoped advisory lock
+/// (released by commit, rollback or a dropped connection). SQLite: `BEGIN IMMEDIATE` takes the
+/// database's write lock at once (the others wait in the busy handler, then retry).
+/// A copy that dies mid-migration rolls back, so nobody ever sees half a schema.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("applying migrations")
+    let deadline = std::time::Instant::now() + MIGRATION_LOCK_WAIT;
+    loop {
+        match migrate_once(db).await {
+            Ok(()) => return Ok(()),
+            Err(e) if is_lock_busy(&e) && std::time::Instant::now() < deadline => {
+                tracing::info!("another copy is migrating the database; waiting");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("applying migrations")),
+        }
+    }
+}
+
+/// How long a copy waits for another copy's migrations before giving up.
+const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(120);
+
+/// The advisory-lock key for migrations: any fixed number no other code uses ("SOUNDMIG").
+const PG_MIGRATION_LOCK: i64 = 0x534f_554e_444d_4947;
+
+async fn migrate_once(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let txn = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            db.begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?
+        }
+        backend => {
+            let txn = db.begin().await?;
+            txn.execute_raw(Statement::from_string(
+                backend,
+                format!("SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK})"),
+            ))
+            .await?;
+            txn
+        }
+    };
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
+}
+
+/// SQLite's "database is locked" once its busy timeout has run out.
+fn is_lock_busy(e: &DbErr) -> bool {
+    let text = e.to_string();
+    text.contains("database is locked") || text.contains("SQLITE_BUSY")
 }
 
 /// Whether the database answers: what `/health/ready` reports.

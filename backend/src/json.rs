@@ -80,6 +80,11 @@ async fn read<T: DeserializeOwned>(
 
 /// Deserialises `bytes`, turning serde's error into one that names the field.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // serde reads a struct from a JSON array too (fields by position), so `[null, null]` would
+    // pass as a PATCH with nothing in it. Every body this API takes is an object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::invalid("body", "the body must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod capture;
 pub mod cli;
+pub mod client_addr;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -178,6 +178,7 @@ pub struct PublicAction {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OpenResults {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub token: String,
 }
 
@@ -308,8 +309,10 @@ pub struct Unsubscribed {
 #[serde(deny_unknown_fields)]
 pub struct MailSettings {
     /// Days after an invitation email before its one reminder (1 to 30; default 5).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
     pub reminder_after_days: u16,
     /// Days a results link works (1 to 365; default 90).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub results_link_days: u16,
 }
 

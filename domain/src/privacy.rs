@@ -159,6 +159,7 @@ pub struct PrivacySettings {
     /// Days after a person's last episode ends before their personal data is erased
     /// (30 to 3650); `null` keeps it until erased by hand.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 30, maximum = 3650))]
     pub retention_days: Option<u32>,
     /// Who reads the answers, shown before every survey, by language (`en`, `cy`).
     #[serde(default)]

@@ -24,10 +24,21 @@ fn field_err(field: &'static str, message: impl Into<String>) -> FieldError {
 }
 
 macro_rules! bounded_text {
-    ($(#[$m:meta])* $name:ident, $min:literal, $max:literal, $what:literal) => {
+    ($(#[$m:meta])* $name:ident, $min:tt, $max:tt, $what:literal) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+        #[cfg_attr(
+            feature = "openapi",
+            derive(utoipa::ToSchema),
+            // The pattern is the parser's rule: not blank, no control characters except
+            // line breaks and tabs.
+            schema(
+                value_type = String,
+                min_length = $min,
+                max_length = $max,
+                pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+            )
+        )]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -165,13 +176,13 @@ fn default_language() -> Language {
 #[serde(deny_unknown_fields)]
 pub struct UpdateParticipant {
     #[serde(default, with = "crate::org::double_option")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ShortText>))]
     pub name: Option<Option<ShortText>>,
     #[serde(default, with = "crate::org::double_option")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Email>))]
     pub email: Option<Option<Email>>,
     #[serde(default, with = "crate::org::double_option")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ShortText>))]
     pub phone: Option<Option<ShortText>>,
     #[serde(default)]
     pub language: Option<Language>,
@@ -346,6 +357,7 @@ pub struct NewSession {
     pub id: Uuid,
     pub episode_id: Uuid,
     pub held_on: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub duration_minutes: u16,
     pub stage: Stage,
     pub activity: ShortText,
@@ -385,12 +397,17 @@ pub struct NewInvitation {
     #[serde(default)]
     pub episode_id: Option<Uuid>,
     /// `employer_satisfaction`, `jobseeker_satisfaction` or `swemwbs`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(employer_satisfaction|jobseeker_satisfaction|swemwbs)$")
+    )]
     pub instrument: String,
     /// For SWEMWBS: start, review or end of support.
     #[serde(default)]
     pub timing: Option<Timing>,
     /// Days the invitation stays open (1–90, default 28).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 90))]
     pub expires_in_days: Option<u16>,
     /// Also email the link to the participant (needs an email address and consent to email).
     /// Left out of the record's fingerprint when false, so older bodies resend unchanged.
@@ -655,6 +672,7 @@ pub struct PublicResults {
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
     /// Fewest answers behind a figure shown to participants (2 to 50).
+    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 50))]
     pub small_number: u64,
     /// Meaningful SWEMWBS change in metric points (1.00 to 5.00).
     pub change_threshold: crate::Hundredths,

@@ -105,8 +105,9 @@ impl fmt::Display for Email {
 }
 
 /// A display name for a person or a team: 1–100 characters after trimming, no control characters.
+/// (The schema's pattern says the same: not blank, no control characters.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, min_length = 1, max_length = 100))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"))]
 #[serde(try_from = "String", into = "String")]
 pub struct Name(String);
 

@@ -42,7 +42,7 @@ pub async fn login(
     // A malformed email is just a wrong login: the same answer, the same cost.
     let email = Email::parse(&email).ok();
     let account = throttle_subject("account", email.as_ref().map_or("", |e| e.as_str()));
-    let address = throttle_subject("address", &client_address(&req));
+    let address = throttle_subject("address", &crate::client_addr::client_address(&req));
     check_throttle(&state, &account, &address).await?;
 
     let found = match &email {
@@ -227,12 +227,6 @@ async fn check_throttle(state: &AppState, account: &str, address: &str) -> Resul
 /// Throttle keys are hashed: the table must not become a list of who tried to log in.
 fn throttle_subject(kind: &str, value: &str) -> String {
     auth::token_hash(&format!("{kind}:{value}"))
-}
-
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

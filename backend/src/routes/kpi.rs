@@ -26,14 +26,20 @@ use uuid::Uuid;
 const MAX_PERIOD_DAYS: i64 = 3 * 366;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KpiQuery {
     /// First day of the period (YYYY-MM-DD), included.
+    #[param(required = true, value_type = NaiveDate)]
     pub first: Option<String>,
-    /// Last day of the period (YYYY-MM-DD), included.
+    /// Last day of the period (YYYY-MM-DD), included; on or after `first`, at most three years on.
+    #[param(required = true, value_type = NaiveDate)]
     pub last: Option<String>,
+    #[param(value_type = Option<Uuid>)]
     pub team_id: Option<String>,
+    #[param(value_type = Option<Uuid>)]
     pub specialist_id: Option<String>,
     /// `seqf` or `ips`.
+    #[param(value_type = Option<Programme>)]
     pub programme: Option<String>,
 }
 

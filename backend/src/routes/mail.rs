@@ -24,13 +24,17 @@ use uuid::Uuid;
 
 /// For `GET /api/mail`: the filters a manager may give.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MailQuery {
     /// `queued`, `sending`, `sent`, `failed`, `cancelled` or `local_outbox`.
+    #[param(pattern = "^(queued|sending|sent|failed|cancelled|local_outbox)$")]
     pub status: Option<String>,
     /// `invitation`, `reminder` or `digest`.
+    #[param(pattern = "^(invitation|reminder|digest)$")]
     pub kind: Option<String>,
     pub participant_id: Option<Uuid>,
     /// At most this many, newest first (1 to 1000, default 200).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
 }
 

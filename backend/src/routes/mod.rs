@@ -168,7 +168,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/health")
             .service(health::live)
-            .service(health::ready),
+            .service(health::ready)
+            .default_service(web::to(unknown_route)),
     )
     .service(
         scope("/api")
@@ -359,8 +360,23 @@ static ROUTES: std::sync::LazyLock<Vec<(Vec<String>, Vec<String>)>> =
 
 /// A path we serve with another method is 405 with `Allow`; anything else is 404.
 async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let segments: Vec<&str> = req.path().split('/').collect();
-    let allowed: Vec<&str> = ROUTES
+    match allowed_methods(req.path()) {
+        Some(allowed) => Ok(method_not_allowed(&allowed)),
+        None => Err(ApiError::NotFound("no such route")),
+    }
+}
+
+fn method_not_allowed(allowed: &[&str]) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allowed.join(", ")))
+        .json(ApiError::MethodNotAllowed.body())
+}
+
+/// The documented methods of the path, if it is a documented path. As in OpenAPI, a concrete
+/// path wins over a template: `/api/invitations/open` is not `/api/invitations/{id}`.
+fn allowed_methods(path: &str) -> Option<Vec<&'static str>> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let matching: Vec<(usize, &'static Vec<String>)> = ROUTES
         .iter()
         .filter(|(template, _)| {
             template.len() == segments.len()
@@ -369,15 +385,19 @@ async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
                     .zip(&segments)
                     .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
         })
-        .flat_map(|(_, methods)| methods.iter().map(String::as_str))
+        .map(|(template, methods)| {
+            let literal = template.iter().filter(|t| !t.starts_with('{')).count();
+            (literal, methods)
+        })
         .collect();
-    if allowed.is_empty() {
-        return Err(ApiError::NotFound("no such route"));
-    }
-    let body = ApiError::MethodNotAllowed.body();
-    Ok(HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, allowed.join(", ")))
-        .json(body))
+    let most_specific = matching.iter().map(|(n, _)| *n).max()?;
+    Some(
+        matching
+            .iter()
+            .filter(|(n, _)| *n == most_specific)
+            .flat_map(|(_, methods)| methods.iter().map(String::as_str))
+            .collect(),
+    )
 }
 
 /// Largest CSV file accepted for import.
@@ -386,10 +406,17 @@ pub const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 /// Extractor settings: a bad path segment (not a UUID) is simply "not found"; a bad query is
 /// a named field error.
 pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::PathConfig::default()
-            .error_handler(|_, _| ApiError::NotFound("no such resource").into()),
-    )
+    cfg.app_data(web::PathConfig::default().error_handler(|e, req| {
+        // `GET /api/invitations/open` reaches `GET /api/invitations/{id}` with "open" as
+        // the id; the concrete path exists with other methods, so that is a 405.
+        match allowed_methods(req.path()) {
+            Some(allowed) if !allowed.contains(&req.method().as_str()) => {
+                actix_web::error::InternalError::from_response(e, method_not_allowed(&allowed))
+                    .into()
+            }
+            _ => ApiError::NotFound("no such resource").into(),
+        }
+    }))
     .app_data(web::QueryConfig::default().error_handler(|e, _| {
         let message = e.to_string();
         ApiError::invalid("query", message).into()

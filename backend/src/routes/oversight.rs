@@ -45,6 +45,7 @@ impl From<audit_entry::Model> for AuditEntry {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     pub participant_id: Option<Uuid>,
     pub staff_id: Option<Uuid>,

@@ -177,6 +177,7 @@ pub async fn create_episode(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EpisodeQuery {
     /// Only this participant's episodes.
     pub participant_id: Option<Uuid>,

@@ -47,9 +47,7 @@ pub async fn open_results(
     }
     let address = auth::token_hash(&format!(
         "open:{}",
-        req.peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default()
+        crate::client_addr::client_address(&req)
     ));
     let window = Duration::minutes(state.config.login_window_minutes);
     if repo::throttle::count_since(&state.db, &address, Utc::now() - window).await?

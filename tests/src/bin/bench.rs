@@ -2,6 +2,8 @@
 //! KPI latency as the database grows to 10k, 100k and 1M responses across many organisations.
 //! Run: `cargo run --release -p soundings-tests --bin bench` (SQLite), add
 //! `SOUNDINGS_TEST_DB=postgres` for PostgreSQL. Results go in docs/performance.md.
+//! Modes: (none) KPI latency by database size; `writes` against the ceiling; `soak` the
+//! server as its own process under a steady mixed load (see bench/soak.rs).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -13,6 +15,9 @@ use soundings::entities::{participant, response};
 use soundings_tests::{TestApp, body};
 use std::time::Instant;
 use uuid::Uuid;
+
+#[path = "bench/soak.rs"]
+mod soak;
 
 const TARGET_YEAR_RESPONSES: usize = 8_000;
 const ORGS: usize = 200;
@@ -296,6 +301,10 @@ async fn writes() {
 async fn main() {
     if std::env::args().nth(1).as_deref() == Some("writes") {
         writes().await;
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("soak") {
+        soak::soak().await;
         return;
     }
     let app = TestApp::spawn().await;

@@ -161,3 +161,73 @@ async fn a_duplicate_is_a_conflict_naming_the_field() {
     assert_eq!(error_body(res).await["field"], "name");
     assert_eq!(app.count_rows("team").await, 1);
 }
+
+/// Found by schemathesis `--checks all` (scripts/fuzz-api).
+#[tokio::test]
+async fn an_array_body_is_refused_and_concrete_paths_answer_405_with_their_own_methods() {
+    let (app, admin) = admin_app().await;
+    // serde would read `[null, null]` as a struct by position, i.e. an empty change.
+    let res = app
+        .send(
+            reqwest::Method::PUT,
+            "/api/settings/privacy",
+            Some(&admin),
+            Some(&serde_json::json!([null, null])),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    // `/api/invitations/open` is not `/api/invitations/{id}`: GET there is 405, Allow: POST.
+    let res = app.get("/api/invitations/open", Some(&admin)).await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "POST");
+    let res = app
+        .send::<()>(
+            reqwest::Method::OPTIONS,
+            "/api/invitations/open",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(res.headers()["allow"], "POST");
+    // The health scope answers 405 too, not the PWA fallback.
+    let res = app
+        .send::<()>(reqwest::Method::TRACE, "/health/live", None, None)
+        .await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "GET");
+}
+
+#[tokio::test]
+async fn query_parameters_are_documented_as_query_parameters_with_their_limits() {
+    let app = TestApp::spawn().await;
+    let doc: serde_json::Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let params = &doc["paths"]["/api/kpi/trend"]["get"]["parameters"];
+    let first = params
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "first")
+        .unwrap();
+    assert_eq!(first["in"], "query");
+    assert_eq!(first["required"], true);
+    assert_eq!(first["schema"]["format"], "date");
+    let mail = doc["paths"]["/api/mail"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let limit = mail.iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!(
+        (limit["in"].as_str(), limit["schema"]["maximum"].as_i64()),
+        (Some("query"), Some(1000))
+    );
+    let short = &doc["components"]["schemas"]["ShortText"];
+    assert_eq!(
+        (short["minLength"].as_i64(), short["maxLength"].as_i64()),
+        (Some(1), Some(200))
+    );
+    assert!(short["pattern"].is_string());
+}

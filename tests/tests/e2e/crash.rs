@@ -357,3 +357,128 @@ async fn two_server_copies_on_one_database_behave_as_one() {
         c.wait().unwrap();
     }
 }
+
+/// A copy of the server whose log goes to `log`, so a failed start can be shown.
+fn start_logged(db: &str, port: u16, log: &std::path::Path) -> Child {
+    let file = std::fs::File::create(log).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("serve")
+        .env("DATABASE_URL", db)
+        .env("SOUNDINGS_BIND", format!("127.0.0.1:{port}"))
+        .env_remove("SOUNDINGS_JWT_SECRET")
+        .env("SOUNDINGS_STATIC_DIR", "/nonexistent")
+        .env("SOUNDINGS_LOG_FORMAT", "json")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(file)
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until the copy answers ready, failing at once (with its log) if it exits.
+async fn wait_ready_or_exit(http: &reqwest::Client, base: &str, child: &mut Child, log: &str) {
+    for _ in 0..600 {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "a server copy exited ({status}) instead of starting:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        if let Ok(r) = http.get(format!("{base}/health/ready")).send().await
+            && r.status() == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "server copy did not become ready:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+#[tokio::test]
+async fn two_copies_starting_together_on_an_empty_database_migrate_it_once() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let http = reqwest::Client::new();
+    // A few rounds, each on a new empty database: a race that loses only sometimes still shows.
+    for round in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = soundings_tests::fresh_database_url(&dir).await.unwrap();
+        let (pa, pb) = (free_port(), free_port());
+        let (a, b) = (
+            format!("http://127.0.0.1:{pa}"),
+            format!("http://127.0.0.1:{pb}"),
+        );
+        let (log_a, log_b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+        // Act: both copies start at the same moment on a database with no tables at all.
+        let mut copy_a = start_logged(&db_url, pa, &log_a);
+        let mut copy_b = start_logged(&db_url, pb, &log_b);
+        wait_ready_or_exit(&http, &a, &mut copy_a, log_a.to_str().unwrap()).await;
+        wait_ready_or_exit(&http, &b, &mut copy_b, log_b.to_str().unwrap()).await;
+
+        // One schema: every migration recorded exactly once.
+        let db = soundings::db::connect(&db_url).await.unwrap();
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT version FROM seaql_migrations ORDER BY version",
+            ))
+            .await
+            .unwrap();
+        let applied: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect();
+        let expected: Vec<String> = {
+            use migrations::MigratorTrait;
+            migrations::Migrator::migrations()
+                .iter()
+                .map(|m| m.name().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            applied, expected,
+            "round {round}: migrations applied once each"
+        );
+
+        // And both copies serve from it with one signing key: log in on one, use the other.
+        let org = soundings::repo::orgs::create(&db, "Org A").await.unwrap();
+        let hash = soundings::auth::hash_password(soundings_tests::PASSWORD.into())
+            .await
+            .unwrap();
+        soundings::repo::staff::create(
+            &db,
+            soundings::repo::staff::NewStaff {
+                organisation_id: org.id,
+                team_id: None,
+                name: "Sam",
+                email: "sam@a.example.org",
+                role: domain::Role::Specialist,
+                password_hash: hash,
+            },
+        )
+        .await
+        .unwrap();
+        let login: Value = http
+            .post(format!("{a}/api/auth/login"))
+            .json(&json!({"email": "sam@a.example.org", "password": soundings_tests::PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let me = http
+            .get(format!("{b}/api/auth/me"))
+            .bearer_auth(login["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 200, "round {round}: the copies share one key");
+        for c in [&mut copy_a, &mut copy_b] {
+            c.kill().unwrap();
+            c.wait().unwrap();
+        }
+    }
+}

@@ -13,6 +13,7 @@ mod mail;
 mod openapi;
 mod oversight;
 mod privacy;
+mod proxies;
 mod pwa;
 mod pwa_participant;
 mod pwa_results;
