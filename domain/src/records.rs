@@ -388,6 +388,72 @@ pub struct Session {
     pub version: i32,
 }
 
+/// An edit of a session, made on a device against the version it had (DESIGN §6). It replaces
+/// the editable fields. Its `id` is made on the device, so a resend is recognised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SessionEdit {
+    pub id: Uuid,
+    /// The session's version the edit was made from.
+    pub base_version: i32,
+    pub held_on: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
+    pub duration_minutes: u16,
+    pub stage: Stage,
+    pub activity: ShortText,
+    #[serde(default)]
+    pub note: Option<LongText>,
+}
+
+impl SessionEdit {
+    pub fn check(&self) -> Result<(), FieldError> {
+        if self.duration_minutes == 0 || self.duration_minutes > 24 * 60 {
+            return Err(field_err("duration_minutes", "must be 1 to 1440 minutes"));
+        }
+        if self.base_version < 1 {
+            return Err(field_err("base_version", "versions start at 1"));
+        }
+        Ok(())
+    }
+}
+
+/// A stale edit, kept beside the session until someone resolves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionConflict {
+    pub edit_id: Uuid,
+    pub author_id: Uuid,
+    pub base_version: i32,
+    pub held_on: NaiveDate,
+    pub duration_minutes: u16,
+    pub stage: Stage,
+    pub activity: String,
+    pub note: Option<String>,
+    pub made_at: DateTime<Utc>,
+}
+
+/// A session as it stands, with any edits that arrived too late to apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionRecord {
+    pub session: Session,
+    pub conflicts: Vec<SessionConflict>,
+}
+
+crate::completion::wire_enum!(
+    /// Which version a person keeps when resolving a conflict.
+    Keep { Current = "current", Theirs = "conflicting_edit" }
+);
+
+/// Resolving one conflict: keep the session as it is, or apply the conflicting edit to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResolveConflict {
+    pub keep: Keep,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

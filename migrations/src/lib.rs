@@ -9,6 +9,7 @@ mod m20261123_000003_seed_instruments;
 mod m20261123_000004_create_audit_and_reports;
 mod m20261123_000005_create_voice_comment;
 mod m20261123_000006_create_mail_and_actions;
+mod m20261123_000007_create_session_edit;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_audit_and_reports::Migration),
             Box::new(m20261123_000005_create_voice_comment::Migration),
             Box::new(m20261123_000006_create_mail_and_actions::Migration),
+            Box::new(m20261123_000007_create_session_edit::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ pub mod published_report;
 pub mod refresh_token;
 pub mod response;
 pub mod results_link;
+pub mod session_edit;
 pub mod setting;
 pub mod staff;
 pub mod support_session;

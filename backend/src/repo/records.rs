@@ -169,3 +169,17 @@ pub async fn find_session_any(
 ) -> Result<Option<support_session::Model>, DbErr> {
     support_session::Entity::find_by_id(id).one(db).await
 }
+
+/// An episode's sessions, oldest first.
+#[tracing::instrument(skip_all, fields(%episode), err(level = "debug"))]
+pub async fn sessions_of_episode(
+    db: &impl ConnectionTrait,
+    episode: Uuid,
+) -> Result<Vec<support_session::Model>, DbErr> {
+    support_session::Entity::find()
+        .filter(support_session::Column::EpisodeId.eq(episode))
+        .order_by_asc(support_session::Column::HeldOn)
+        .order_by_asc(support_session::Column::CreatedAt)
+        .all(db)
+        .await
+}

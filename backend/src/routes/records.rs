@@ -445,3 +445,84 @@ pub async fn withdraw_participant(
     .await?;
     Ok(web::Json(p))
 }
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = domain::records::SessionEdit,
+    responses(
+        (status = 200, description = "The edit was made against the current version and is applied", body = Session),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The session changed since the device's copy (`field: base_version`): the edit is kept beside it as a conflict to resolve; or the edit id was used for other content (`field: id`)", body = ErrorBody),
+    )
+)]
+#[patch("/sessions/{id}")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn edit_session(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<domain::records::SessionEdit>,
+) -> Result<web::Json<Session>> {
+    // Someone else's session is not there, whatever the body says.
+    capture::visible_session(&state, &user, *id).await?;
+    let body = body.into_inner()?;
+    Ok(web::Json(
+        capture::edit_session(&state, &user, *id, body).await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The episode's sessions, oldest first, each with the stale edits waiting to be resolved", body = Vec<domain::records::SessionRecord>),
+        (status = 404, body = ErrorBody),
+    )
+)]
+#[get("/episodes/{id}/sessions")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn episode_sessions(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<domain::records::SessionRecord>>> {
+    let episode = repo::records::visible_episode(&state.db, &user, *id)
+        .await?
+        .ok_or(ApiError::NotFound("no such episode"))?;
+    let mut out = Vec::new();
+    for s in repo::records::sessions_of_episode(&state.db, episode.id).await? {
+        out.push(capture::session_record(&state, s).await?);
+    }
+    Ok(web::Json(out))
+}
+
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("edit_id" = Uuid, Path)),
+    request_body = domain::records::ResolveConflict,
+    responses(
+        (status = 200, description = "The session as it now stands, with the conflicts still open", body = domain::records::SessionRecord),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    )
+)]
+#[post("/sessions/{id}/conflicts/{edit_id}/resolve")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn resolve_session_conflict(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    path: web::Path<(Uuid, Uuid)>,
+    body: ApiJson<domain::records::ResolveConflict>,
+) -> Result<web::Json<domain::records::SessionRecord>> {
+    let (id, edit_id) = path.into_inner();
+    capture::visible_session(&state, &user, id).await?;
+    let body = body.into_inner()?;
+    Ok(web::Json(
+        capture::resolve_session_conflict(&state, &user, id, edit_id, body.keep).await?,
+    ))
+}

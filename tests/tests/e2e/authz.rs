@@ -67,6 +67,14 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/episodes/{id}", Staff, Caseload),
     ("PATCH", "/api/episodes/{id}", Staff, Caseload),
     ("POST", "/api/sessions", Staff, NoId),
+    ("PATCH", "/api/sessions/{id}", Staff, Caseload),
+    ("GET", "/api/episodes/{id}/sessions", Staff, Caseload),
+    (
+        "POST",
+        "/api/sessions/{id}/conflicts/{edit_id}/resolve",
+        Staff,
+        Caseload,
+    ),
     ("POST", "/api/sync", Staff, NoId),
     ("POST", "/api/invitations", Staff, NoId),
     ("GET", "/api/invitations/{id}", Staff, Caseload),
@@ -193,6 +201,8 @@ struct Ids {
     sent_response: Uuid,
     action: Uuid,
     end_form: Uuid,
+    /// A support session on Sam's caseload.
+    session: Uuid,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -216,10 +226,14 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.end_form
     } else if path.starts_with("/api/results/wellbeing/") {
         ids.episode
+    } else if path.starts_with("/api/sessions/") {
+        ids.session
     } else {
         ids.response
     };
-    let p = path.replace("{id}", &id.to_string());
+    let p = path
+        .replace("{id}", &id.to_string())
+        .replace("{edit_id}", &Uuid::new_v4().to_string());
     if p.starts_with("/api/kpi/") {
         format!("{p}?first=2026-01-01&last=2026-12-31")
     } else {
@@ -268,6 +282,15 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
             "/api/episodes",
             &sam,
             &body::episode(participant, "2026-01-05", None),
+        )
+        .await,
+    );
+    let session = id_of(
+        &app.create(
+            "/api/sessions",
+            &sam,
+            &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": "2026-02-01",
+                    "duration_minutes": 45, "stage": "engagement", "activity": "first meeting"}),
         )
         .await,
     );
@@ -387,6 +410,7 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         sent_response,
         action,
         end_form,
+        session,
     };
 
     // The policy covers exactly the documented routes.
