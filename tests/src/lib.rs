@@ -152,6 +152,10 @@ impl TestApp {
             address,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // Drop idle connections well before the server's keep-alive (5 s) closes them:
+                // reusing one the server is closing fails with "IncompleteMessage", which a test
+                // that pauses (a browser test) would otherwise hit now and then.
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
                 .build()
                 .unwrap(),
             db,
