@@ -10,8 +10,8 @@ use domain::records::PublicResults;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::PageHeading;
-use crate::i18n::{Messages, fill, long_date, tr, tr_owned, use_i18n};
+use crate::components::{FormatChoice, PageHeading};
+use crate::i18n::{Messages, fill, long_date, tr_owned, use_i18n};
 use crate::load::load;
 
 /// The sentence about the service's figure, or `None` while its period is still open.
@@ -106,21 +106,7 @@ pub fn ResultsPage(session: ResultsSession) -> impl IntoView {
             text=tr_owned(|t| t.results_title)
             caption=Signal::derive(move || fill(i18n.t().intro_from, &[("organisation", &organisation)]))
         />
-        <fieldset class="fieldset format-choice">
-            <legend class="legend">{tr(|t| t.intro_format_legend)}</legend>
-            <div class="radios">
-                <div class="radio">
-                    <input type="radio" id="format-standard" name="format"
-                        prop:checked=move || !easy.get() on:change=move |_| easy.set(false) />
-                    <label for="format-standard">{tr(|t| t.format_standard)}</label>
-                </div>
-                <div class="radio">
-                    <input type="radio" id="format-easy-read" name="format"
-                        prop:checked=move || easy.get() on:change=move |_| easy.set(true) />
-                    <label for="format-easy-read">{tr(|t| t.format_easy_read)}</label>
-                </div>
-            </div>
-        </fieldset>
+        <FormatChoice easy_read=easy choose=move |e: bool| easy.set(e) />
         {move || {
             let mine = wellbeing.get().unwrap_or_default();
             (!mine.is_empty()).then(|| {

@@ -8,6 +8,8 @@ use domain::records::{
     Reference, ShortText,
 };
 use leptos::prelude::*;
+
+use super::radio;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
@@ -204,25 +206,6 @@ pub fn NewClientPage() -> impl IntoView {
         });
     };
 
-    let radio = move |name: &'static str,
-                      value: &'static str,
-                      label: &'static str,
-                      signal: RwSignal<String>| {
-        let id = format!("{name}-{value}");
-        view! {
-            <div class="radio">
-                <input
-                    type="radio"
-                    id=id.clone()
-                    name=name
-                    value=value
-                    prop:checked=move || signal.get() == value
-                    on:change=move |_| signal.set(value.to_owned())
-                />
-                <label for=id>{label}</label>
-            </div>
-        }
-    };
     let t = i18n.s();
     view! {
         {move || error.get().map(|(message, target)| view! { <ErrorSummary message=message target=target /> })}

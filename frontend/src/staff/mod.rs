@@ -316,3 +316,26 @@ pub async fn enqueue<T: serde::Serialize>(
     auth.outbox().sync();
     Ok(())
 }
+
+/// One radio button of a choice kept in a string signal (the staff forms' choices).
+fn radio(
+    name: &'static str,
+    value: &'static str,
+    label: &'static str,
+    signal: RwSignal<String>,
+) -> impl IntoView {
+    let id = format!("{name}-{value}");
+    view! {
+        <div class="radio">
+            <input
+                type="radio"
+                id=id.clone()
+                name=name
+                value=value
+                prop:checked=move || signal.get() == value
+                on:change=move |_| signal.set(value.to_owned())
+            />
+            <label for=id>{label}</label>
+        </div>
+    }
+}

@@ -7,6 +7,8 @@ use domain::kpi::Timing;
 use domain::records::{Completion, Language, NewResponse};
 use domain::swemwbs::SwemwbsForm;
 use leptos::prelude::*;
+
+use super::radio;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
@@ -119,25 +121,6 @@ pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
         });
     };
 
-    let radio = move |name: &'static str,
-                      value: &'static str,
-                      label: &'static str,
-                      signal: RwSignal<String>| {
-        let id = format!("{name}-{value}");
-        view! {
-            <div class="radio">
-                <input
-                    type="radio"
-                    id=id.clone()
-                    name=name
-                    value=value
-                    prop:checked=move || signal.get() == value
-                    on:change=move |_| signal.set(value.to_owned())
-                />
-                <label for=id>{label}</label>
-            </div>
-        }
-    };
     let t = i18n.s();
     let items = instrument
         .items

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{read_aloud::ReadAloud, text, use_flow};
-use crate::components::PageHeading;
+use crate::components::{FormatChoice, PageHeading};
 use crate::i18n::{fill, tr, use_i18n};
 
 #[component]
@@ -46,31 +46,10 @@ pub fn Intro() -> impl IntoView {
         {offers_easy_read
             .then(|| {
                 view! {
-                    <fieldset class="fieldset">
-                        <legend class="legend">{tr(|t| t.intro_format_legend)}</legend>
-                        <div class="radios">
-                            <div class="radio">
-                                <input
-                                    type="radio"
-                                    id="format-standard"
-                                    name="format"
-                                    prop:checked=move || !draft.with(|d| d.easy_read)
-                                    on:change=move |_| draft.update(|d| d.easy_read = false)
-                                />
-                                <label for="format-standard">{tr(|t| t.format_standard)}</label>
-                            </div>
-                            <div class="radio">
-                                <input
-                                    type="radio"
-                                    id="format-easy-read"
-                                    name="format"
-                                    prop:checked=move || draft.with(|d| d.easy_read)
-                                    on:change=move |_| draft.update(|d| d.easy_read = true)
-                                />
-                                <label for="format-easy-read">{tr(|t| t.format_easy_read)}</label>
-                            </div>
-                        </div>
-                    </fieldset>
+                    <FormatChoice
+                        easy_read=Signal::derive(move || draft.with(|d| d.easy_read))
+                        choose=move |easy: bool| draft.update(|d| d.easy_read = easy)
+                    />
                 }
             })}
         {move || {
