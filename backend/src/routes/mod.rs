@@ -215,6 +215,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(settings::put_swemwbs_licence)
             .service(settings::put_thresholds)
             .service(settings::put_privacy)
+            .service(settings::get_readers)
             .service(kpi::kpi_c)
             .service(kpi::kpi_d)
             .service(kpi::wellbeing)

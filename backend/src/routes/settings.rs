@@ -2,7 +2,7 @@
 
 use crate::{
     Result,
-    auth::{AdminUser, ManagerUser},
+    auth::{AdminUser, ManagerUser, StaffUser},
     entities::organisation_setting,
     json::ApiJson,
     repo,
@@ -145,4 +145,21 @@ pub async fn put_privacy(
         retention_days: saved.retention_days.and_then(|d| u32::try_from(d).ok()),
         readers: Some(crate::privacy::readers_of(&saved)),
     }))
+}
+
+/// Who reads the answers, by language (DESIGN §8): the staff app shows it before a survey it
+/// hands to a person on the specialist's phone, as the person's own phone does.
+#[utoipa::path(
+    tag = "settings",
+    security(("bearer" = [])),
+    responses((status = 200, body = std::collections::BTreeMap<String, String>), (status = 401, body = ErrorBody))
+)]
+#[get("/settings/readers")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn get_readers(
+    state: web::Data<AppState>,
+    user: StaffUser,
+) -> Result<web::Json<domain::instrument::Texts>> {
+    let settings = repo::instruments::settings(&state.db, user.organisation_id).await?;
+    Ok(web::Json(crate::privacy::readers_of(&settings)))
 }

@@ -71,6 +71,11 @@ pub async fn episodes(auth: Auth) -> Result<Vec<Episode>, ApiError> {
     get_json(auth, "/api/episodes").await
 }
 
+/// Who reads the answers, by language: shown before a survey handed over on this phone.
+pub async fn readers(auth: Auth) -> Result<domain::instrument::Texts, ApiError> {
+    get_json(auth, "/api/settings/readers").await
+}
+
 pub async fn instruments(auth: Auth) -> Result<Vec<InstrumentDefinition>, ApiError> {
     get_json(auth, "/api/instruments").await
 }

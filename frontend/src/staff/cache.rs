@@ -36,6 +36,9 @@ pub struct Cache {
     pub sessions: Vec<NewSession>,
     pub scores: Vec<LocalScore>,
     pub instruments: Vec<InstrumentDefinition>,
+    /// Who reads the answers (the organisation's words), for surveys handed over here.
+    #[serde(default)]
+    pub readers: Option<domain::instrument::Texts>,
     pub fetched_at: Option<DateTime<Utc>>,
 }
 

@@ -23,6 +23,7 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
         match (participants, episodes) {
             (Ok(participants), Ok(episodes)) => {
                 let instruments = api::instruments(auth).await.ok();
+                let readers = api::readers(auth).await.ok();
                 // The login may have changed while we waited.
                 if auth.me_untracked().map(|m| m.id) != Some(me.id) {
                     return;
@@ -32,6 +33,9 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
                     c.merge_server(participants, episodes);
                     if let Some(instruments) = instruments {
                         c.instruments = instruments;
+                    }
+                    if readers.is_some() {
+                        c.readers = readers;
                     }
                     c.fetched_at = Some(super::now());
                 });

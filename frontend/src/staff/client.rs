@@ -322,6 +322,7 @@ pub fn ClientPage(id: Uuid) -> impl IntoView {
             key=|e| e.id
             children=move |e| view! { <EpisodeCard episode=e /> }
         />
+        <super::assisted::HandOverLinks participant=id kind=person.kind />
         <InviteBox participant=id kind=person.kind />
     }
     .into_any()

@@ -3,6 +3,7 @@
 //! needs-attention list. A second binary (`src/bin/staff.rs`) served under `/staff`.
 
 mod api;
+mod assisted;
 mod attention;
 mod auth;
 mod cache;
@@ -36,6 +37,8 @@ pub enum Route {
     Client(Uuid),
     NewSession(Uuid),
     Swemwbs(Uuid),
+    /// A survey handed to the client on this phone: the participant and which survey.
+    Ask(Uuid, assisted::Ask),
     Outbox,
     Dashboard,
     Attention,
@@ -49,6 +52,7 @@ impl Route {
             Route::Client(id) => format!("/staff/clients/{id}"),
             Route::NewSession(id) => format!("/staff/episodes/{id}/session"),
             Route::Swemwbs(id) => format!("/staff/episodes/{id}/swemwbs"),
+            Route::Ask(id, ask) => format!("/staff/clients/{id}/ask/{}", ask.as_str()),
             Route::Outbox => "/staff/outbox".to_owned(),
             Route::Dashboard => "/staff/dashboard".to_owned(),
             Route::Attention => "/staff/attention".to_owned(),
@@ -65,6 +69,10 @@ impl Route {
         match parts.as_slice() {
             ["clients", "new"] => Route::NewClient,
             ["clients", x] => id(x).map_or(Route::Caseload, Route::Client),
+            ["clients", x, "ask", what] => match (id(x), assisted::Ask::parse(what)) {
+                (Some(id), Some(ask)) => Route::Ask(id, ask),
+                _ => Route::Caseload,
+            },
             ["episodes", x, "session"] => id(x).map_or(Route::Caseload, Route::NewSession),
             ["episodes", x, "swemwbs"] => id(x).map_or(Route::Caseload, Route::Swemwbs),
             ["outbox"] => Route::Outbox,
@@ -159,8 +167,14 @@ pub fn StaffApp() -> impl IntoView {
     let caseload = Caseload::provide(auth.me_untracked().map(|m| m.id));
     let router = Router(RwSignal::new(Route::parse(&current_path())));
     provide_context(router);
+    let handed_over = assisted::HandedOver(RwSignal::new(false));
+    provide_context(handed_over);
+    // A survey's own history entries keep the address: only a real change of page rebuilds it.
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
-        router.0.set(Route::parse(&current_path()));
+        let route = Route::parse(&current_path());
+        if router.0.get_untracked() != route {
+            router.0.set(route);
+        }
     });
     on_cleanup(move || popstate.remove());
 
@@ -182,6 +196,10 @@ pub fn StaffApp() -> impl IntoView {
         }
     });
 
+    // Who is logged in, not their tokens: a token refresh must not rebuild the page being filled.
+    let logged_in = Memo::new(move |_| auth.me().map(|m| m.id));
+    let is_manager = Memo::new(move |_| auth.is_manager());
+
     view! {
         <a href="#main" class="skip-link">{tr(|t| t.skip_to_content)}</a>
         <header class="masthead">
@@ -191,13 +209,13 @@ pub fn StaffApp() -> impl IntoView {
                 <LanguageSwitch />
             </div>
         </header>
-        <Show when=move || auth.me().is_some()>
+        <Show when=move || logged_in.get().is_some() && !handed_over.0.get()>
             <StaffNav />
+            <SyncStatus />
         </Show>
-        <SyncStatus />
         <main id="main" class="content staff-content" tabindex="-1">
             {move || {
-                if auth.me().is_none() {
+                if logged_in.get().is_none() {
                     return view! { <login::LoginPage /> }.into_any();
                 }
                 match router.route() {
@@ -206,9 +224,10 @@ pub fn StaffApp() -> impl IntoView {
                     Route::Client(id) => view! { <client::ClientPage id /> }.into_any(),
                     Route::NewSession(id) => view! { <session_form::SessionPage episode=id /> }.into_any(),
                     Route::Swemwbs(id) => view! { <swemwbs::SwemwbsPage episode=id /> }.into_any(),
+                    Route::Ask(id, ask) => view! { <assisted::AskPage participant=id ask /> }.into_any(),
                     Route::Outbox => view! { <outbox::OutboxPage /> }.into_any(),
-                    Route::Dashboard if auth.is_manager() => view! { <dashboard::DashboardPage /> }.into_any(),
-                    Route::Attention if auth.is_manager() => view! { <attention::AttentionPage /> }.into_any(),
+                    Route::Dashboard if is_manager.get() => view! { <dashboard::DashboardPage /> }.into_any(),
+                    Route::Attention if is_manager.get() => view! { <attention::AttentionPage /> }.into_any(),
                     Route::Dashboard | Route::Attention => view! { <caseload::CaseloadPage /> }.into_any(),
                 }
             }}

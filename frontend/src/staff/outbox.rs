@@ -64,6 +64,7 @@ pub fn OutboxPage() -> impl IntoView {
                 log::warn!("could not clear the outbox: {error}");
             }
             caseload.purge();
+            crate::survey::forget_all_assisted();
             api::logout(&login.refresh_token).await;
             auth.set(None);
         });

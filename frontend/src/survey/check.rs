@@ -7,7 +7,7 @@ use domain::records::Language;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{Draft, Step, text, use_flow, voice_draft_key};
+use super::{Draft, HandBack, Step, text, use_flow, voice_draft_key};
 use crate::components::PageHeading;
 use crate::device::{self, Body, Entry};
 use crate::i18n::{fill, tr, tr_owned, use_i18n};
@@ -28,6 +28,7 @@ pub fn Check() -> impl IntoView {
     let i18n = use_i18n();
     let flow = use_flow();
     let outbox = use_outbox();
+    let hand_back = use_context::<HandBack>();
     let draft = flow.draft;
     let lang = Signal::derive(move || draft.with(|d| d.content_language(i18n.lang().code())));
     let failed = RwSignal::new(false);
@@ -79,6 +80,9 @@ pub fn Check() -> impl IntoView {
                         d.answers.iter_mut().for_each(|a| *a = None);
                         d.comment.clear();
                     });
+                    if let Some(hand_back) = hand_back {
+                        hand_back.sent.run(draft.get_untracked());
+                    }
                     flow.go(Step::Done);
                     outbox.sync();
                     device::background_sync().await;
@@ -176,25 +180,40 @@ async fn put_in_outbox(draft: &Draft, content_language: &str) -> Result<(), devi
     let response = draft.response(language, now());
     let body = serde_json::to_string(&response).map_err(|e| device::DeviceError(e.to_string()))?;
     let key = response_key(draft);
-    device::enqueue(Entry {
-        key: &key,
-        owner: None,
-        auth: Some(&draft.access_token),
-        label: "survey",
-        method: "POST",
-        url: "/api/survey/responses",
-        body: Body::Json(body),
-    })
-    .await?;
+    // On a specialist's phone the record goes with their other field records, under their
+    // login only; on the person's own phone the survey token is the authority.
+    let owner = draft.assisted.as_ref().map(|a| a.owner.to_string());
+    match (&owner, &draft.assisted) {
+        (Some(owner), Some(assisted)) => {
+            let label = &assisted.label;
+            device::enqueue_record(owner, "response", &key, label, "/api/responses", body).await?;
+        }
+        _ => {
+            device::enqueue(Entry {
+                key: &key,
+                owner: None,
+                auth: Some(&draft.access_token),
+                label: "survey",
+                method: "POST",
+                url: "/api/survey/responses",
+                body: Body::Json(body),
+            })
+            .await?;
+        }
+    }
     if let Some(voice) = &draft.voice {
         let draft_key = voice_draft_key(draft);
         let blob = device::get_draft(&draft_key).await?;
         if let Ok(blob) = wasm_bindgen::JsCast::dyn_into::<web_sys::Blob>(blob) {
-            let url = format!("/api/survey/responses/{}/voice", draft.response_id);
+            let url = match owner {
+                Some(_) => format!("/api/responses/{}/voice", draft.response_id),
+                None => format!("/api/survey/responses/{}/voice", draft.response_id),
+            };
+            let auth = owner.is_none().then_some(draft.access_token.as_str());
             device::enqueue(Entry {
                 key: &draft_key,
-                owner: None,
-                auth: Some(&draft.access_token),
+                owner: owner.as_deref(),
+                auth,
                 label: "voice comment",
                 method: "PUT",
                 url: &url,

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::{check::response_key, use_flow};
+use super::{HandBack, check::response_key, use_flow};
 use crate::api;
 use crate::app::use_navigator;
 use crate::components::PageHeading;
@@ -25,12 +25,102 @@ enum Delivery {
 
 #[component]
 pub fn Done() -> impl IntoView {
+    match use_context::<HandBack>() {
+        Some(hand_back) => view! { <HandedBack hand_back /> }.into_any(),
+        None => view! { <OwnPhone /> }.into_any(),
+    }
+}
+
+/// Whether the answers have reached the server, re-read whenever the outbox changes (a sync
+/// here or in the service worker).
+fn delivery_line(key: String) -> impl IntoView {
     let i18n = use_i18n();
-    let flow = use_flow();
     let outbox = use_outbox();
-    let draft = flow.draft;
+    let delivery = crate::load::load(move || {
+        let summary = outbox.summary();
+        let key = key.clone();
+        async move {
+            if let Some(refused) = summary.refused.iter().find(|r| r.key == key) {
+                return Delivery::Refused(refused.reason.clone().unwrap_or_default());
+            }
+            match device::is_waiting(&key).await {
+                Ok(true) => Delivery::Waiting,
+                Ok(false) => Delivery::Sent,
+                Err(error) => {
+                    log::warn!("could not read the outbox: {error}");
+                    Delivery::Waiting
+                }
+            }
+        }
+    });
+    view! {
+        <p class="delivery" role="status" data-delivery=move || match delivery.get() {
+            Some(Delivery::Sent) => "sent",
+            Some(Delivery::Refused(_)) => "refused",
+            _ => "waiting",
+        }>
+            {move || match delivery.get() {
+                Some(Delivery::Sent) => i18n.t().done_sent.to_owned(),
+                Some(Delivery::Refused(reason)) => fill(i18n.t().done_refused, &[("reason", &reason)]),
+                _ => i18n.t().done_waiting.to_owned(),
+            }}
+        </p>
+    }
+}
+
+/// The thank-you heading, delivery, the SWEMWBS score and where to get help: on every phone.
+fn thanks(draft: RwSignal<super::Draft>) -> impl IntoView {
+    let i18n = use_i18n();
     let key = draft.with_untracked(response_key);
     let organisation = draft.with_untracked(|d| d.survey.organisation_name.clone());
+    view! {
+        <div class="panel panel-confirmation">
+            <PageHeading text=tr_owned(|t| t.done_title) />
+        </div>
+        {delivery_line(key)}
+        {move || {
+            draft
+                .with(|d| d.score)
+                .map(|score| {
+                    let shown = score.metric.to_string();
+                    view! { <p class="score">{move || fill(i18n.t().done_score, &[("score", &shown)])}</p> }
+                })
+        }}
+        <h2>{tr(|t| t.done_help_title)}</h2>
+        <p>{move || fill(i18n.t().done_help_body, &[("organisation", &organisation)])}</p>
+    }
+}
+
+/// On a specialist's phone: thanks, then the phone goes back to the specialist. Nothing of the
+/// answers stays on the screen.
+#[component]
+fn HandedBack(hand_back: HandBack) -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let draft = flow.draft;
+    let specialist = draft.with_untracked(|d| {
+        d.assisted
+            .as_ref()
+            .map(|a| a.specialist.clone())
+            .unwrap_or_default()
+    });
+    view! {
+        {thanks(draft)}
+        <h2>{tr(|t| t.done_give_back_title)}</h2>
+        <p>{move || fill(i18n.t().done_give_back_body, &[("specialist", &specialist)])}</p>
+        <button type="button" class="button" id="hand-back" on:click=move |_| hand_back.back.run(())>
+            {tr(|t| t.done_give_back_button)}
+        </button>
+    }
+}
+
+/// On the person's own phone: thanks, their results link at the end of support, and how others
+/// rated the service.
+#[component]
+fn OwnPhone() -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let draft = flow.draft;
     let token = draft.with_untracked(|d| d.access_token.clone());
     let is_satisfaction = draft.with_untracked(|d| !d.is_swemwbs());
     // At the end of support the person can see their own change at once (DESIGN §7).
@@ -49,25 +139,6 @@ pub fn Done() -> impl IntoView {
             }
         });
     };
-
-    // Re-read whenever the outbox changes (a sync here or in the service worker).
-    let delivery = crate::load::load(move || {
-        let summary = outbox.summary();
-        let key = key.clone();
-        async move {
-            if let Some(refused) = summary.refused.iter().find(|r| r.key == key) {
-                return Delivery::Refused(refused.reason.clone().unwrap_or_default());
-            }
-            match device::is_waiting(&key).await {
-                Ok(true) => Delivery::Waiting,
-                Ok(false) => Delivery::Sent,
-                Err(error) => {
-                    log::warn!("could not read the outbox: {error}");
-                    Delivery::Waiting
-                }
-            }
-        }
-    });
     let results = crate::load::load(move || {
         let token = token.clone();
         async move {
@@ -80,28 +151,7 @@ pub fn Done() -> impl IntoView {
     });
 
     view! {
-        <div class="panel panel-confirmation">
-            <PageHeading text=tr_owned(|t| t.done_title) />
-        </div>
-        <p class="delivery" role="status" data-delivery=move || match delivery.get() {
-            Some(Delivery::Sent) => "sent",
-            Some(Delivery::Refused(_)) => "refused",
-            _ => "waiting",
-        }>
-            {move || match delivery.get() {
-                Some(Delivery::Sent) => i18n.t().done_sent.to_owned(),
-                Some(Delivery::Refused(reason)) => fill(i18n.t().done_refused, &[("reason", &reason)]),
-                _ => i18n.t().done_waiting.to_owned(),
-            }}
-        </p>
-        {move || {
-            draft
-                .with(|d| d.score)
-                .map(|score| {
-                    let shown = score.metric.to_string();
-                    view! { <p class="score">{move || fill(i18n.t().done_score, &[("score", &shown)])}</p> }
-                })
-        }}
+        {thanks(draft)}
         {end_of_support.then(|| {
             view! {
                 <button type="button" class="button button-secondary" on:click=see_results>
@@ -109,8 +159,6 @@ pub fn Done() -> impl IntoView {
                 </button>
             }
         })}
-        <h2>{tr(|t| t.done_help_title)}</h2>
-        <p>{move || fill(i18n.t().done_help_body, &[("organisation", &organisation)])}</p>
         {move || {
             results
                 .get()

@@ -78,6 +78,26 @@ pub struct Draft {
     pub sent_at: Option<DateTime<Utc>>,
     /// SWEMWBS: the score shown on the thank-you page, computed by the shared rules.
     pub score: Option<Score>,
+    /// Answered on a specialist's phone handed to the person (DESIGN §3): sent under the
+    /// specialist's login, recorded as answered on a staff device.
+    #[serde(default)]
+    pub assisted: Option<Assisted>,
+}
+
+/// A survey handed over on a specialist's phone: who is answering, under whose login it is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assisted {
+    /// The logged-in specialist: only their login sends it.
+    pub owner: Uuid,
+    /// Their name, for "give the phone back to …".
+    pub specialist: String,
+    pub participant_id: Uuid,
+    pub episode_id: Option<Uuid>,
+    /// The specialist helped (read out, explained, pressed for them); otherwise the person
+    /// answered by themselves on the specialist's phone.
+    pub helped: bool,
+    /// How the outbox names it to the specialist ("SWEMWBS — JS-0042").
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +122,15 @@ impl Draft {
             step: Step::Intro,
             sent_at: None,
             score: None,
+            assisted: None,
+        }
+    }
+
+    /// A survey handed over on a specialist's phone, with no invitation behind it.
+    pub fn handed_over(survey: Survey, assisted: Assisted) -> Draft {
+        Draft {
+            assisted: Some(assisted),
+            ..Draft::new(String::new(), survey)
         }
     }
 
@@ -184,25 +213,52 @@ impl Draft {
         self.answers.iter().flatten().count()
     }
 
-    /// The response as the server takes it: answered on the person's own phone.
+    /// The response as the server takes it: answered on the person's own phone through their
+    /// invitation, or on a specialist's phone for the participant and episode named.
     pub fn response(&self, language: Language, answered_at: DateTime<Utc>) -> NewResponse {
         let comment = self.comment.trim();
+        let read_aloud = if self.read_aloud_used {
+            Support::ReadAloud
+        } else {
+            Support::None
+        };
+        let (invitation_id, participant_id, episode_id, instrument, timing, support, channel) =
+            match &self.assisted {
+                None => (
+                    Some(self.survey.invitation_id),
+                    None,
+                    None,
+                    None,
+                    None,
+                    read_aloud,
+                    Channel::OwnDevice,
+                ),
+                Some(a) => (
+                    None,
+                    Some(a.participant_id),
+                    a.episode_id,
+                    Some(self.survey.instrument.key.clone()),
+                    self.survey.timing,
+                    if a.helped {
+                        Support::StaffAssisted
+                    } else {
+                        read_aloud
+                    },
+                    Channel::StaffDevice,
+                ),
+            };
         NewResponse {
             id: self.response_id,
-            invitation_id: Some(self.survey.invitation_id),
-            participant_id: None,
-            episode_id: None,
-            instrument: None,
-            timing: None,
+            invitation_id,
+            participant_id,
+            episode_id,
+            instrument,
+            timing,
             answers: self.answers.clone(),
             completion: Completion {
                 respondent: Respondent::SelfReport,
-                support: if self.read_aloud_used {
-                    Support::ReadAloud
-                } else {
-                    Support::None
-                },
-                channel: Channel::OwnDevice,
+                support,
+                channel,
                 format: if self.shows_easy_read() {
                     Format::EasyRead
                 } else {

@@ -14,11 +14,14 @@ use domain::records::ExchangeResponse;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-pub use draft::{Draft, Step, text};
+pub use draft::{Assisted, Draft, Step, text};
 
 use crate::store;
 
 const DRAFT_PREFIX: &str = "soundings.survey.";
+/// Surveys handed over on a specialist's phone: kept apart, so the participant app's start page
+/// on the same phone never lists them, and logging out removes them.
+pub const ASSISTED_PREFIX: &str = "soundings.assisted.";
 const LINKS_KEY: &str = "soundings.links";
 
 fn draft_key(invitation: uuid::Uuid) -> String {
@@ -75,7 +78,47 @@ pub fn unfinished() -> Vec<Draft> {
 }
 
 fn save(draft: &Draft) {
-    store::set(&draft_key(draft.survey.invitation_id), draft);
+    let key = match draft.assisted {
+        Some(_) => assisted_key(draft.survey.invitation_id),
+        None => draft_key(draft.survey.invitation_id),
+    };
+    store::set(&key, draft);
+}
+
+fn assisted_key(id: uuid::Uuid) -> String {
+    format!("{ASSISTED_PREFIX}{id}")
+}
+
+/// A survey handed over on this phone and not sent yet, for the episode and survey named.
+pub fn assisted_unfinished(episode: uuid::Uuid, instrument: &str) -> Option<Draft> {
+    store::keys_with_prefix(ASSISTED_PREFIX)
+        .iter()
+        .filter_map(|key| store::get::<Draft>(key))
+        .find(|d| {
+            d.sent_at.is_none()
+                && d.survey.instrument.key == instrument
+                && d.assisted.as_ref().and_then(|a| a.episode_id) == Some(episode)
+        })
+}
+
+/// Forgets a handed-over survey (sent, or given up by the specialist).
+pub fn forget_assisted(draft: &Draft) {
+    store::remove(&assisted_key(draft.survey.invitation_id));
+}
+
+/// Logging out of a shared phone: no handed-over survey of anyone's stays.
+pub fn forget_all_assisted() {
+    for key in store::keys_with_prefix(ASSISTED_PREFIX) {
+        store::remove(&key);
+    }
+}
+
+/// What the staff app does when a handed-over survey is sent and when the specialist takes the
+/// phone back (provided by the staff app; absent on a participant's own phone).
+#[derive(Clone, Copy)]
+pub struct HandBack {
+    pub sent: Callback<Draft>,
+    pub back: Callback<()>,
 }
 
 /// Where the voice comment waits on the device before it is sent.

@@ -88,6 +88,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/staff", Manager, NoId),
     ("GET", "/api/staff/{id}", Manager, Organisation),
     ("GET", "/api/settings", Manager, NoId),
+    ("GET", "/api/settings/readers", Staff, NoId),
     ("GET", "/api/attention", Manager, NoId),
     ("GET", "/api/responses/{id}/voice", Manager, Organisation),
     ("POST", "/api/attention/{id}/handle", Manager, Organisation),

@@ -18,6 +18,7 @@ mod pwa;
 mod pwa_participant;
 mod pwa_results;
 mod pwa_staff;
+mod pwa_staff_assisted;
 mod sessions;
 mod staff_and_teams;
 mod tenancy;

@@ -16,14 +16,14 @@ use soundings_tests::proxy::Proxy;
 use soundings_tests::{PASSWORD, TestApp, body, id_of, static_dir};
 use uuid::Uuid;
 
-struct Setup {
-    app: TestApp,
-    proxy: Proxy,
-    admin: String,
-    org: Uuid,
+pub(crate) struct Setup {
+    pub app: TestApp,
+    pub proxy: Proxy,
+    pub admin: String,
+    pub org: Uuid,
 }
 
-async fn setup() -> Setup {
+pub(crate) async fn setup() -> Setup {
     assert!(
         static_dir().join("staff/index.html").is_file(),
         "the staff PWA is not built: run scripts/build-frontend (scripts/test does)"
@@ -57,7 +57,7 @@ async fn shots(b: &Browser, name: &str) {
         .unwrap();
 }
 
-async fn assert_accessible(b: &Browser, page: &str) {
+pub(crate) async fn assert_accessible(b: &Browser, page: &str) {
     let violations = axe_violations(&b.client).await.unwrap();
     assert!(
         violations.is_empty(),
@@ -72,7 +72,7 @@ async fn assert_accessible(b: &Browser, page: &str) {
 }
 
 /// Polls a JavaScript expression until it is true.
-async fn wait_until(b: &Browser, what: &str, expression: &str, within: Duration) {
+pub(crate) async fn wait_until(b: &Browser, what: &str, expression: &str, within: Duration) {
     let deadline = Instant::now() + within;
     loop {
         let answer = b
@@ -87,7 +87,7 @@ async fn wait_until(b: &Browser, what: &str, expression: &str, within: Duration)
     }
 }
 
-async fn fill(b: &Browser, css: &str, text: &str) {
+pub(crate) async fn fill(b: &Browser, css: &str, text: &str) {
     let field = b
         .client
         .wait()
@@ -98,7 +98,7 @@ async fn fill(b: &Browser, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(b: &Browser, css: &str) {
+pub(crate) async fn click(b: &Browser, css: &str) {
     b.client
         .wait()
         .for_element(Locator::Css(css))
@@ -109,11 +109,11 @@ async fn click(b: &Browser, css: &str) {
         .unwrap();
 }
 
-async fn heading(b: &Browser, text: &str) {
+pub(crate) async fn heading(b: &Browser, text: &str) {
     b.wait_for_text("h1", text).await.unwrap();
 }
 
-async fn waiting(b: &Browser) -> u64 {
+pub(crate) async fn waiting(b: &Browser) -> u64 {
     let v = b
         .eval("return document.querySelector('.staff-sync')?.dataset.waiting ?? '-1'")
         .await
@@ -122,7 +122,7 @@ async fn waiting(b: &Browser) -> u64 {
 }
 
 /// Logs in through the form, as a person (or their password manager) does.
-async fn log_in(b: &Browser, email: &str) {
+pub(crate) async fn log_in(b: &Browser, email: &str) {
     heading(b, "Log in").await;
     fill(b, "#email", email).await;
     fill(b, "#password", PASSWORD).await;
@@ -131,7 +131,7 @@ async fn log_in(b: &Browser, email: &str) {
 
 /// Logged in, the caseload and the survey wording on the device, and the staff shell in the
 /// service worker's cache: the app now opens with no signal.
-async fn ready_for_the_field(b: &Browser) {
+pub(crate) async fn ready_for_the_field(b: &Browser) {
     heading(b, "Caseload").await;
     b.wait_for_text(".hint", "Up to date").await.unwrap();
     assert!(b.service_worker_registered().await.unwrap());
@@ -171,7 +171,7 @@ async fn participants_named(app: &TestApp, reference: &str) -> Vec<participant::
         .unwrap()
 }
 
-async fn wait_rows(app: &TestApp, table: &str, n: i64) -> i64 {
+pub(crate) async fn wait_rows(app: &TestApp, table: &str, n: i64) -> i64 {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let found = app.count_rows(table).await;

@@ -83,6 +83,45 @@ fn the_response_records_how_it_was_answered() {
 }
 
 #[test]
+fn a_survey_handed_over_on_a_staff_phone_names_the_person_not_an_invitation() {
+    let participant = Uuid::new_v4();
+    let episode = Uuid::new_v4();
+    let mut s = survey("swemwbs", false);
+    s.timing = Some(domain::kpi::Timing::Start);
+    let assisted = |helped| Assisted {
+        owner: Uuid::new_v4(),
+        specialist: "Sam".into(),
+        participant_id: participant,
+        episode_id: Some(episode),
+        helped,
+        label: "SWEMWBS".into(),
+    };
+    let mut d = Draft::handed_over(s.clone(), assisted(false));
+    d.answer(0, Some(5));
+    d.read_aloud_used = true;
+    let r = d.response(Language::English, Utc::now());
+    assert_eq!(
+        r.invitation_id, None,
+        "no invitation behind a handed-over survey"
+    );
+    assert_eq!(r.participant_id, Some(participant));
+    assert_eq!(r.episode_id, Some(episode));
+    assert_eq!(r.instrument.as_deref(), Some("swemwbs"));
+    assert_eq!(r.timing, Some(domain::kpi::Timing::Start));
+    assert_eq!(r.completion.channel, Channel::StaffDevice);
+    assert_eq!(r.completion.respondent, Respondent::SelfReport);
+    assert_eq!(
+        r.completion.support,
+        Support::ReadAloud,
+        "answered alone, with read aloud"
+    );
+
+    let helped = Draft::handed_over(s, assisted(true)).response(Language::English, Utc::now());
+    assert_eq!(helped.completion.support, Support::StaffAssisted);
+    assert_eq!(helped.completion.channel, Channel::StaffDevice);
+}
+
+#[test]
 fn the_swemwbs_score_is_the_servers_score() {
     let mut d = Draft::new("t".into(), survey("swemwbs", false));
     for i in 0..7 {
