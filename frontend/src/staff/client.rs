@@ -4,8 +4,8 @@
 
 use domain::records::{
     Accessibility, ConsentGivenBy, ConsentMethod, ConsentScope, Episode, Equality, Language,
-    NewConsent, NewEpisode, NewInvitation, NewParticipant, Participant, ParticipantKind, Programme,
-    Reference, ShortText,
+    NewConsent, NewEpisode, NewParticipant, Participant, ParticipantKind, Programme, Reference,
+    ShortText,
 };
 use leptos::prelude::*;
 
@@ -13,12 +13,11 @@ use super::radio;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
-use super::api::{self, today};
+use super::api::today;
 use super::auth::use_auth;
 use super::cache::use_caseload;
 use super::{Link, Route, enqueue, not_found_view, now, use_router};
@@ -323,7 +322,7 @@ pub fn ClientPage(id: Uuid) -> impl IntoView {
             children=move |e| view! { <EpisodeCard episode=e /> }
         />
         <super::assisted::HandOverLinks participant=id kind=person.kind />
-        <InviteBox participant=id kind=person.kind />
+        <super::invite::InviteBox person=person.clone() />
     }
     .into_any()
 }
@@ -430,65 +429,6 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
                     />
                 </ul>
             </Show>
-        </section>
-    }
-}
-
-/// Creates an invitation (online: the server makes the short code) and shows its code.
-#[component]
-fn InviteBox(participant: Uuid, kind: ParticipantKind) -> impl IntoView {
-    let i18n = use_i18n();
-    let auth = use_auth();
-    let caseload = use_caseload();
-    let code = RwSignal::new(None::<String>);
-    let problem = RwSignal::new(None::<&'static str>);
-    let instrument = match kind {
-        ParticipantKind::Jobseeker => "jobseeker_satisfaction",
-        ParticipantKind::Employer => "employer_satisfaction",
-    };
-    let invite = move |_| {
-        let episode = caseload.with(|c| c.episodes_of(participant).first().map(|e| e.id));
-        let body = NewInvitation {
-            id: Uuid::new_v4(),
-            participant_id: participant,
-            episode_id: episode,
-            instrument: instrument.to_owned(),
-            timing: None,
-            expires_in_days: None,
-            send_email: false,
-        };
-        spawn_local(async move {
-            match api::invite(auth, &body).await {
-                Ok(invitation) => {
-                    problem.set(None);
-                    code.set(Some(invitation.short_code));
-                }
-                Err(ApiError::Unreachable(_)) => problem.set(Some(i18n.s().staff_invite_offline)),
-                Err(error) => {
-                    log::warn!("invitation refused: {error}");
-                    problem.set(Some(i18n.s().staff_invite_refused));
-                }
-            }
-        });
-    };
-    view! {
-        <section class="invite-box" aria-labelledby="invite-title">
-            <h2 id="invite-title">{trs(|t| t.staff_invite_title)}</h2>
-            <p>{trs(|t| t.staff_invite_lead)}</p>
-            <button type="button" class="button button-secondary" id="invite" on:click=invite>
-                {trs(|t| t.staff_invite_button)}
-            </button>
-            {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
-            {move || code.get().map(|code| {
-                let spaced = format!("{} {}", &code[..4.min(code.len())], &code[4.min(code.len())..]);
-                view! {
-                    <div class="panel-code" role="status">
-                        <p>{trs(|t| t.staff_invite_code)}</p>
-                        <p class="short-code" lang="en">{spaced}</p>
-                        <p class="hint">{trs(|t| t.staff_invite_where)}</p>
-                    </div>
-                }
-            })}
         </section>
     }
 }

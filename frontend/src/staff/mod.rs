@@ -11,6 +11,7 @@ mod caseload;
 mod chart;
 mod client;
 mod dashboard;
+mod invite;
 mod login;
 mod outbox;
 mod session_form;
@@ -159,7 +160,7 @@ fn current_path() -> String {
 
 #[component]
 pub fn StaffApp() -> impl IntoView {
-    I18n::provide();
+    let i18n = I18n::provide();
     Prefs::provide();
     offline::start();
     let outbox = Outbox::provide();
@@ -203,7 +204,10 @@ pub fn StaffApp() -> impl IntoView {
     view! {
         <a href="#main" class="skip-link">{tr(|t| t.skip_to_content)}</a>
         <header class="masthead">
-            <p class="app-name">{trs(|t| t.staff_app_name)}</p>
+            <p class="app-name">
+                // The person holding the phone sees the app they would see on their own.
+                {move || if handed_over.0.get() { i18n.t().app_name } else { i18n.s().staff_app_name }}
+            </p>
             <div class="masthead-tools">
                 <DisplaySettings />
                 <LanguageSwitch />

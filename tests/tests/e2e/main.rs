@@ -19,6 +19,7 @@ mod pwa_participant;
 mod pwa_results;
 mod pwa_staff;
 mod pwa_staff_assisted;
+mod pwa_staff_invite;
 mod sessions;
 mod staff_and_teams;
 mod tenancy;

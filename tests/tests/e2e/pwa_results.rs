@@ -13,15 +13,15 @@ use soundings_tests::smtp::SmtpServer;
 use soundings_tests::{TestApp, body, id_of, static_dir};
 use uuid::Uuid;
 
-struct World {
-    app: TestApp,
-    proxy: Proxy,
-    admin: String,
-    manager: String,
-    sam: String,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub proxy: Proxy,
+    pub admin: String,
+    pub manager: String,
+    pub sam: String,
 }
 
-async fn world(smtp: Option<&SmtpServer>) -> World {
+pub(crate) async fn world(smtp: Option<&SmtpServer>) -> World {
     assert!(
         static_dir().join("index.html").is_file(),
         "the PWA is not built: run scripts/build-frontend (scripts/test does)"
@@ -51,7 +51,7 @@ async fn world(smtp: Option<&SmtpServer>) -> World {
 }
 
 /// A jobseeker on Sam's caseload who consented to email, with an open episode.
-async fn jobseeker(w: &World, email: &str, language: &str) -> (Uuid, Uuid) {
+pub(crate) async fn jobseeker(w: &World, email: &str, language: &str) -> (Uuid, Uuid) {
     let p = id_of(
         &w.app
             .create(
@@ -106,7 +106,7 @@ async fn wellbeing(w: &World, p: Uuid, episode: Uuid, start_raw: u8, end_raw: u8
 }
 
 /// The fragment of a link (`#r=…`) opened at the test's own address.
-fn local(w: &World, link: &str) -> String {
+pub(crate) fn local(w: &World, link: &str) -> String {
     let fragment = &link[link.find('#').expect("a link with a fragment")..];
     w.proxy.url(&format!("/{fragment}"))
 }

@@ -48,7 +48,7 @@ fn screenshots() -> Option<PathBuf> {
 
 /// A phone-width (360 px) picture of the page, when asked for. (Headless Chromium ignores
 /// WebDriver window resizing here, so no tablet-width picture yet.)
-async fn shots(b: &Browser, name: &str) {
+pub(crate) async fn shots(b: &Browser, name: &str) {
     let Some(dir) = screenshots() else { return };
     std::fs::create_dir_all(&dir).unwrap();
     b.eval("window.scrollTo(0, 0); return true").await.unwrap();

@@ -12,7 +12,7 @@ use soundings_tests::browser::Browser;
 use soundings_tests::{body, id_of};
 
 use super::pwa_staff::{
-    assert_accessible, click, fill, heading, log_in, ready_for_the_field, setup, wait_rows,
+    assert_accessible, click, fill, heading, log_in, ready_for_the_field, setup, shots, wait_rows,
     wait_until,
 };
 
@@ -55,6 +55,7 @@ async fn a_client_answers_on_the_specialists_phone_offline_and_each_answer_reach
     click(&b, "a[href$='/ask/swemwbs']").await;
     heading(&b, "Hand the phone to JS-0077").await;
     assert_accessible(&b, "hand over: SWEMWBS").await;
+    shots(&b, "hand-over").await;
     // How they will answer is the specialist's to say: nothing is assumed.
     click(&b, "#hand-over").await;
     b.wait_for_text(".error-summary", "Choose how they will answer")
@@ -78,6 +79,7 @@ async fn a_client_answers_on_the_specialists_phone_offline_and_each_answer_reach
     click(&b, "main button.button").await;
     heading(&b, "feeling optimistic about the future").await;
     assert_accessible(&b, "handed over: question").await;
+    shots(&b, "handed-over-question").await;
     // 4,4,3,3,4,3,4 = raw 25, metric 22.35 by the shared table.
     for value in [4u8, 4, 3, 3, 4, 3, 4] {
         answer(&b, value).await;

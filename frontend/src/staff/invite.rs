@@ -1,0 +1,246 @@
+//! Inviting a client or employer to answer on their own phone: the server makes the invitation
+//! (so this needs a signal), and the app shows its short code and a QR code of its link, or the
+//! server emails the link to them.
+
+use std::fmt::Write as _;
+
+use domain::kpi::Timing;
+use domain::records::{Invitation, NewInvitation, Participant, ParticipantKind};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use crate::api::ApiError;
+use crate::i18n::{fill, long_date, use_i18n};
+use crate::staff::trs;
+
+use super::api;
+use super::auth::use_auth;
+use super::cache::use_caseload;
+use super::radio;
+
+/// Modules of white around the code, as the QR specification asks.
+const QUIET_ZONE: usize = 4;
+
+/// The QR code of `text` as an SVG path of dark modules (one unit each) and the side of the
+/// whole square, quiet zone included; `None` if the text is too long for a QR code.
+pub fn qr_path(text: &str) -> Option<(String, usize)> {
+    let code =
+        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let width = code.width();
+    let mut path = String::new();
+    for (i, colour) in code.to_colors().iter().enumerate() {
+        if *colour == qrcode::Color::Dark {
+            let (x, y) = (i % width + QUIET_ZONE, i / width + QUIET_ZONE);
+            let _ = write!(path, "M{x} {y}h1v1h-1z");
+        }
+    }
+    Some((path, width + 2 * QUIET_ZONE))
+}
+
+/// What was made: the invitation, and whether the server is emailing it.
+#[derive(Debug, Clone, PartialEq)]
+struct Made {
+    invitation: Invitation,
+    emailed_to: Option<String>,
+}
+
+#[component]
+pub fn InviteBox(person: Participant) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let caseload = use_caseload();
+    let made = RwSignal::new(None::<Made>);
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let participant = person.id;
+    let jobseeker = person.kind == ParticipantKind::Jobseeker;
+    let satisfaction = match person.kind {
+        ParticipantKind::Jobseeker => "jobseeker_satisfaction",
+        ParticipantKind::Employer => "employer_satisfaction",
+    };
+    let which = RwSignal::new(satisfaction.to_owned());
+    let episode = caseload.with(|c| {
+        let mut mine: Vec<_> = c
+            .episodes
+            .iter()
+            .filter(|e| e.participant_id == participant || e.employer_id == Some(participant))
+            .cloned()
+            .collect();
+        mine.sort_by_key(|e| (e.ended_on.is_none(), e.started_on));
+        mine.last().map(|e| e.id)
+    });
+    let has_start = caseload.with(|c| {
+        c.scores
+            .iter()
+            .any(|s| Some(s.episode_id) == episode && s.timing == Timing::Start)
+    });
+    let timing = RwSignal::new(if has_start { "end" } else { "start" }.to_owned());
+    let email = person.email.clone();
+    let address = StoredValue::new(person.email.clone());
+
+    let invite = move |send_email: bool| {
+        if busy.get_untracked() {
+            return;
+        }
+        let instrument = which.get_untracked();
+        let swemwbs = instrument == "swemwbs";
+        let body = NewInvitation {
+            id: Uuid::new_v4(),
+            participant_id: participant,
+            episode_id: episode,
+            instrument,
+            timing: swemwbs
+                .then(|| Timing::parse(&timing.get_untracked()).unwrap_or(Timing::Start)),
+            expires_in_days: None,
+            send_email,
+        };
+        let emailed_to = address.get_value().filter(|_| send_email);
+        busy.set(true);
+        spawn_local(async move {
+            match api::invite(auth, &body).await {
+                Ok(invitation) => {
+                    problem.set(None);
+                    made.set(Some(Made {
+                        invitation,
+                        emailed_to,
+                    }));
+                }
+                Err(ApiError::Unreachable(_)) => {
+                    problem.set(Some(i18n.s().staff_invite_offline.to_owned()));
+                }
+                Err(ApiError::Refused { body, .. }) => {
+                    log::info!("invitation refused: {}", body.message);
+                    problem.set(Some(fill(
+                        i18n.s().staff_invite_refused_because,
+                        &[("reason", &body.message)],
+                    )));
+                }
+                Err(error) => {
+                    log::warn!("invitation refused: {error}");
+                    problem.set(Some(i18n.s().staff_invite_refused.to_owned()));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    let t = i18n.s();
+    view! {
+        <section class="invite-box" aria-labelledby="invite-title">
+            <h2 id="invite-title">{trs(|t| t.staff_invite_title)}</h2>
+            <p>{trs(|t| t.staff_invite_lead)}</p>
+            {jobseeker.then(|| view! {
+                <fieldset class="fieldset">
+                    <legend class="legend">{trs(|t| t.staff_invite_which)}</legend>
+                    <div class="radios">
+                        {radio("invite-which", satisfaction, t.staff_handover_satisfaction, which)}
+                        {radio("invite-which", "swemwbs", t.staff_handover_swemwbs, which)}
+                    </div>
+                </fieldset>
+                <Show when=move || which.get() == "swemwbs">
+                    <fieldset class="fieldset">
+                        <legend class="legend">{trs(|t| t.staff_timing)}</legend>
+                        <div class="radios">
+                            {radio("invite-timing", "start", t.staff_timing_start, timing)}
+                            {radio("invite-timing", "review", t.staff_timing_review, timing)}
+                            {radio("invite-timing", "end", t.staff_timing_end, timing)}
+                        </div>
+                    </fieldset>
+                </Show>
+            })}
+            <div class="button-group">
+                <button
+                    type="button"
+                    class="button button-secondary"
+                    id="invite"
+                    prop:disabled=move || busy.get()
+                    on:click=move |_| invite(false)
+                >
+                    {trs(|t| t.staff_invite_button)}
+                </button>
+                {email.map(|address| {
+                    let label = fill(t.staff_invite_email_button, &[("email", &address)]);
+                    view! {
+                        <button
+                            type="button"
+                            class="button button-secondary"
+                            id="invite-email"
+                            prop:disabled=move || busy.get()
+                            on:click=move |_| invite(true)
+                        >
+                            {label}
+                        </button>
+                    }
+                })}
+            </div>
+            {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
+            {move || made.get().map(|made| view! { <Made made /> })}
+        </section>
+    }
+}
+
+/// The invitation made: the short code to type, the QR code to scan, until when it is open.
+#[component]
+fn Made(made: Made) -> impl IntoView {
+    let i18n = use_i18n();
+    let Made {
+        invitation,
+        emailed_to,
+    } = made;
+    let code = invitation.short_code.clone();
+    let split = code.len().min(4);
+    let spaced = format!("{} {}", &code[..split], &code[split..]);
+    let origin = window().location().origin().unwrap_or_default();
+    let link = format!("{origin}/#t={}", invitation.token);
+    let until = invitation.expires_at.date_naive();
+    let qr = qr_path(&link).map(|(path, side)| {
+        view! {
+            <svg
+                class="qr-code"
+                id="invite-qr"
+                viewBox=format!("0 0 {side} {side}")
+                role="img"
+                aria-label=move || i18n.s().staff_invite_qr
+                shape-rendering="crispEdges"
+            >
+                <rect width=side height=side fill="#fff" />
+                <path d=path fill="#000" />
+            </svg>
+        }
+    });
+    view! {
+        <div class="panel-code" role="status">
+            {emailed_to.map(|address| view! {
+                <p id="invite-emailed">{move || fill(i18n.s().staff_invite_emailed, &[("email", &address)])}</p>
+            })}
+            <p>{trs(|t| t.staff_invite_code)}</p>
+            <p class="short-code" lang="en">{spaced}</p>
+            {qr}
+            <p class="hint">{trs(|t| t.staff_invite_where)}</p>
+            <p class="hint">
+                {move || fill(i18n.s().staff_invite_until, &[("date", &long_date(until, i18n.t()))])}
+            </p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_becomes_a_square_of_modules_with_its_quiet_zone() {
+        let (path, side) = qr_path("https://soundings.example.org/#t=abcdef").unwrap();
+        // Version 3 at level M holds this link: 29 modules and 4 of white on each side.
+        assert_eq!(side, 29 + 2 * QUIET_ZONE);
+        // The finder pattern's corner module (top left) is dark, just inside the quiet zone.
+        assert!(path.starts_with("M4 4h1v1h-1z"), "{}", &path[..40]);
+        assert!(path.split('M').skip(1).all(|m| m.ends_with("h1v1h-1z")));
+    }
+
+    #[test]
+    fn a_text_too_long_for_any_qr_code_gives_none() {
+        assert!(qr_path(&"x".repeat(5000)).is_none());
+    }
+}
