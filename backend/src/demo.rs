@@ -102,6 +102,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
         change_threshold: Set(domain::kpi::DEFAULT_CHANGE_THRESHOLD.0 as i32),
         retention_days: Set(None),
         readers_text: Set(None),
+        help_text: Set(None),
+        help_phone: Set(None),
     }
     .insert(&txn)
     .await?;

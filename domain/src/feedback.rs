@@ -51,6 +51,29 @@ impl BilingualText {
     }
 }
 
+/// Where to get help straight after a survey (DESIGN §7), set by an admin: the organisation's
+/// own words and a phone number. Without them the survey says to talk to the employment
+/// specialist.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SurveyHelp {
+    #[serde(default)]
+    pub text: Option<BilingualText>,
+    #[serde(default)]
+    pub phone: Option<crate::PhoneNumber>,
+}
+
+/// What a survey shows besides its questions, for surveys handed over on a staff phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyTexts {
+    /// Who reads the answers, by language (DESIGN §8).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub readers: crate::instrument::Texts,
+    pub help: SurveyHelp,
+}
+
 /// The Easy Read version of an action: short sentences, one idea each.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

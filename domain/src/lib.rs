@@ -21,4 +21,4 @@ pub mod voice;
 
 pub use error::{ErrorBody, ErrorCode, RowError};
 pub use fixed::Hundredths;
-pub use values::{Email, Name, ParseError, Password, Rating, Role};
+pub use values::{Email, Name, ParseError, Password, PhoneNumber, Rating, Role};

@@ -688,6 +688,9 @@ pub struct Survey {
     pub invitation_answered: bool,
     /// Who will read the answers, in plain words, by language (DESIGN.md §8).
     pub readers: crate::instrument::Texts,
+    /// Where to get help if something is wrong (DESIGN.md §7).
+    #[serde(default)]
+    pub help: crate::feedback::SurveyHelp,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

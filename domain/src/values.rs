@@ -48,6 +48,70 @@ impl fmt::Display for Role {
     }
 }
 
+/// A phone number people can call for help: digits with spaces, hyphens or brackets between
+/// them, an optional leading `+`, starting and ending with a digit (`116 123`, `0800 123 4567`,
+/// `+44 29 2000 0000`). Exactly the schema's pattern, so the document and the server agree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, min_length = 3, max_length = 21, pattern = r"^\+?[0-9][0-9 ()-]{1,18}[0-9]$")
+)]
+#[serde(try_from = "String", into = "String")]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let digits = raw.strip_prefix('+').unwrap_or(raw);
+        let chars: Vec<char> = digits.chars().collect();
+        let (Some(first), Some(last)) = (chars.first(), chars.last()) else {
+            return Err(err("phone is empty"));
+        };
+        if !(3..=20).contains(&chars.len()) {
+            return Err(err("phone must be 3 to 20 digits and separators"));
+        }
+        if !first.is_ascii_digit() || !last.is_ascii_digit() {
+            return Err(err(
+                "phone must start and end with a digit (after an optional +)",
+            ));
+        }
+        if !chars
+            .iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-'))
+        {
+            return Err(err(
+                "phone may hold only digits, spaces, hyphens and brackets, after an optional +",
+            ));
+        }
+        Ok(PhoneNumber(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// For a `tel:` link: the `+` and digits only.
+    pub fn dialable(&self) -> String {
+        self.0
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect()
+    }
+}
+
+impl TryFrom<String> for PhoneNumber {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        PhoneNumber::parse(&value)
+    }
+}
+
+impl From<PhoneNumber> for String {
+    fn from(v: PhoneNumber) -> Self {
+        v.0
+    }
+}
+
 /// An email address, trimmed and lower-cased so one person has one login.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "email"))]
@@ -198,6 +262,41 @@ impl fmt::Debug for Password {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_number_is_digits_with_separators_between_them() {
+        for good in [
+            "116 123",
+            "0800 123 4567",
+            "+44 29 2000 0000",
+            "029-2000-0000",
+            "0800 (123) 4",
+        ] {
+            assert_eq!(PhoneNumber::parse(good).unwrap().as_str(), good);
+        }
+        assert_eq!(
+            PhoneNumber::parse("+44 29 2000 0000").unwrap().dialable(),
+            "+442920000000"
+        );
+        for bad in [
+            "",
+            "+",
+            "12",
+            " 116 123",
+            "116 123 ",
+            "(029) 2000",
+            "116+123",
+            "ring 116",
+            "0800 123 4567 890 12 3",
+            "123\n456",
+        ] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        // The schema's pattern, checked by hand: 3 to 20 characters after the optional +.
+        assert!(PhoneNumber::parse(&"1".repeat(20)).is_ok());
+        assert!(PhoneNumber::parse(&format!("+{}", "1".repeat(20))).is_ok());
+        assert!(PhoneNumber::parse(&"1".repeat(21)).is_err());
+    }
 
     #[test]
     fn email_is_trimmed_and_lowercased() {

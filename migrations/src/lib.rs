@@ -10,6 +10,7 @@ mod m20261123_000004_create_audit_and_reports;
 mod m20261123_000005_create_voice_comment;
 mod m20261123_000006_create_mail_and_actions;
 mod m20261123_000007_create_session_edit;
+mod m20261123_000008_add_survey_help;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_voice_comment::Migration),
             Box::new(m20261123_000006_create_mail_and_actions::Migration),
             Box::new(m20261123_000007_create_session_edit::Migration),
+            Box::new(m20261123_000008_add_survey_help::Migration),
         ]
     }
 }

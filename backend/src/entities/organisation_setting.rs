@@ -15,6 +15,10 @@ pub struct Model {
     pub retention_days: Option<i32>,
     /// JSON texts by language: who reads the answers, shown before a survey.
     pub readers_text: Option<String>,
+    /// JSON `BilingualText`: where to get help, shown after every survey.
+    pub help_text: Option<String>,
+    /// A phone number for help, as the admin wrote it.
+    pub help_phone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -81,6 +81,8 @@ pub async fn settings(
             change_threshold: domain::kpi::DEFAULT_CHANGE_THRESHOLD.0 as i32,
             retention_days: None,
             readers_text: None,
+            help_text: None,
+            help_phone: None,
         }))
 }
 

@@ -10,7 +10,7 @@ mod mail;
 mod oversight;
 mod records;
 mod results;
-mod settings;
+pub(crate) mod settings;
 mod staff;
 mod surveys;
 mod teams;
@@ -215,7 +215,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(settings::put_swemwbs_licence)
             .service(settings::put_thresholds)
             .service(settings::put_privacy)
-            .service(settings::get_readers)
+            .service(settings::put_help)
+            .service(settings::get_survey_texts)
             .service(kpi::kpi_c)
             .service(kpi::kpi_d)
             .service(kpi::wellbeing)

@@ -12,6 +12,7 @@ use actix_web::{get, put, web};
 use chrono::Utc;
 use domain::{
     ErrorBody, Hundredths,
+    feedback::{SurveyHelp, SurveyTexts},
     records::{OrganisationSettings, SwemwbsLicence},
 };
 
@@ -147,19 +148,65 @@ pub async fn put_privacy(
     }))
 }
 
-/// Who reads the answers, by language (DESIGN §8): the staff app shows it before a survey it
-/// hands to a person on the specialist's phone, as the person's own phone does.
+/// Where to get help after a survey, as stored; a stored value that no longer parses is left
+/// out (the survey then shows its default sentence) rather than failing the survey.
+pub fn help_of(s: &organisation_setting::Model) -> SurveyHelp {
+    SurveyHelp {
+        text: s
+            .help_text
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok()),
+        phone: s
+            .help_phone
+            .as_deref()
+            .and_then(|p| domain::PhoneNumber::parse(p).ok()),
+    }
+}
+
 #[utoipa::path(
     tag = "settings",
     security(("bearer" = [])),
-    responses((status = 200, body = std::collections::BTreeMap<String, String>), (status = 401, body = ErrorBody))
+    request_body = SurveyHelp,
+    responses((status = 200, body = SurveyHelp), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
-#[get("/settings/readers")]
+#[put("/settings/help")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn get_readers(
+pub async fn put_help(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    body: ApiJson<SurveyHelp>,
+) -> Result<web::Json<SurveyHelp>> {
+    let help = body.into_inner()?;
+    let mut s = repo::instruments::settings(&state.db, admin.organisation_id).await?;
+    s.help_text = help
+        .text
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(anyhow::Error::from)?;
+    s.help_phone = help.phone.as_ref().map(|p| p.as_str().to_owned());
+    let saved = repo::instruments::save_settings(&state.db, s).await?;
+    tracing::info!("survey help changed");
+    Ok(web::Json(help_of(&saved)))
+}
+
+/// What a survey shows besides its questions: who reads the answers (DESIGN §8) and where to
+/// get help (§7). The staff app keeps it for surveys it hands to a person on the specialist's
+/// phone, with or without a signal.
+#[utoipa::path(
+    tag = "settings",
+    security(("bearer" = [])),
+    responses((status = 200, body = SurveyTexts), (status = 401, body = ErrorBody))
+)]
+#[get("/settings/survey-texts")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn get_survey_texts(
     state: web::Data<AppState>,
     user: StaffUser,
-) -> Result<web::Json<domain::instrument::Texts>> {
+) -> Result<web::Json<SurveyTexts>> {
     let settings = repo::instruments::settings(&state.db, user.organisation_id).await?;
-    Ok(web::Json(crate::privacy::readers_of(&settings)))
+    Ok(web::Json(SurveyTexts {
+        readers: crate::privacy::readers_of(&settings),
+        help: help_of(&settings),
+    }))
 }

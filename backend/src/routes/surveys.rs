@@ -174,10 +174,10 @@ async fn survey_for(state: &AppState, holder: &InvitationHolder) -> Result<Surve
         .iter()
         .any(|r| r.participant_session_id == Some(holder.session_id));
     let invitation_answered = !answers.is_empty();
-    let readers =
-        crate::privacy::readers_of(&repo::instruments::settings(db, inv.organisation_id).await?);
+    let settings = repo::instruments::settings(db, inv.organisation_id).await?;
     Ok(Survey {
-        readers,
+        readers: crate::privacy::readers_of(&settings),
+        help: crate::routes::settings::help_of(&settings),
         invitation_id: inv.id,
         organisation_name: org.name,
         timing: inv

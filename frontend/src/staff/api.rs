@@ -71,9 +71,9 @@ pub async fn episodes(auth: Auth) -> Result<Vec<Episode>, ApiError> {
     get_json(auth, "/api/episodes").await
 }
 
-/// Who reads the answers, by language: shown before a survey handed over on this phone.
-pub async fn readers(auth: Auth) -> Result<domain::instrument::Texts, ApiError> {
-    get_json(auth, "/api/settings/readers").await
+/// Who reads the answers and where to get help: shown with a survey handed over on this phone.
+pub async fn survey_texts(auth: Auth) -> Result<domain::feedback::SurveyTexts, ApiError> {
+    get_json(auth, "/api/settings/survey-texts").await
 }
 
 pub async fn instruments(auth: Auth) -> Result<Vec<InstrumentDefinition>, ApiError> {

@@ -169,9 +169,11 @@ fn Setup(
         let language = Language::parse(&language.get_untracked()).unwrap_or(Language::English);
         let timing =
             is_swemwbs.then(|| Timing::parse(&timing.get_untracked()).unwrap_or(Timing::Start));
-        let readers = caseload
-            .with(|c| c.readers.clone())
-            .unwrap_or_else(|| default_readers(&me.organisation_name));
+        let texts = caseload.with(|c| c.survey_texts.clone());
+        let (readers, help) = match texts {
+            Some(t) => (t.readers, t.help),
+            None => (default_readers(&me.organisation_name), Default::default()),
+        };
         let label = fill(
             i18n.s().staff_label_assisted,
             &[
@@ -191,6 +193,7 @@ fn Setup(
             answered: false,
             invitation_answered: false,
             readers,
+            help,
         };
         let draft = Draft::handed_over(
             survey,

@@ -36,9 +36,10 @@ pub struct Cache {
     pub sessions: Vec<NewSession>,
     pub scores: Vec<LocalScore>,
     pub instruments: Vec<InstrumentDefinition>,
-    /// Who reads the answers (the organisation's words), for surveys handed over here.
+    /// Who reads the answers and where to get help (the organisation's words), for surveys
+    /// handed over here.
     #[serde(default)]
-    pub readers: Option<domain::instrument::Texts>,
+    pub survey_texts: Option<domain::feedback::SurveyTexts>,
     pub fetched_at: Option<DateTime<Utc>>,
 }
 

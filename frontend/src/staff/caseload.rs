@@ -23,7 +23,7 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
         match (participants, episodes) {
             (Ok(participants), Ok(episodes)) => {
                 let instruments = api::instruments(auth).await.ok();
-                let readers = api::readers(auth).await.ok();
+                let survey_texts = api::survey_texts(auth).await.ok();
                 // The login may have changed while we waited.
                 if auth.me_untracked().map(|m| m.id) != Some(me.id) {
                     return;
@@ -34,8 +34,8 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
                     if let Some(instruments) = instruments {
                         c.instruments = instruments;
                     }
-                    if readers.is_some() {
-                        c.readers = readers;
+                    if survey_texts.is_some() {
+                        c.survey_texts = survey_texts;
                     }
                     c.fetched_at = Some(super::now());
                 });

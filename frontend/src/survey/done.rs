@@ -15,6 +15,7 @@ use crate::offline::Link;
 use crate::offline::use_outbox;
 use crate::pages::service_sentence;
 use domain::kpi::Timing;
+use domain::records::Language;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Delivery {
@@ -73,6 +74,33 @@ fn thanks(draft: RwSignal<super::Draft>) -> impl IntoView {
     let i18n = use_i18n();
     let key = draft.with_untracked(response_key);
     let organisation = draft.with_untracked(|d| d.survey.organisation_name.clone());
+    let help = draft.with_untracked(|d| d.survey.help.clone());
+    let phone = help.phone.map(|phone| {
+        let href = format!("tel:{}", phone.dialable());
+        let number = phone.as_str().to_owned();
+        view! {
+            <p class="help-phone">
+                {tr(|t| t.done_help_phone)} " " <a href=href>{number}</a>
+            </p>
+        }
+    });
+    let help_text = StoredValue::new(help.text);
+    // The organisation's words in the page's language where it wrote them, else in English
+    // (marked so a screen reader speaks them as English).
+    let help_lang = move || {
+        let page = i18n.lang().code();
+        match help_text.with_value(|t| t.as_ref().map(|t| t.cy.is_some())) {
+            Some(false) => "en",
+            _ => page,
+        }
+    };
+    let help_text = move || match help_text.get_value() {
+        Some(text) => {
+            let language = Language::parse(i18n.lang().code()).unwrap_or(Language::English);
+            text.in_language(language).to_owned()
+        }
+        None => fill(i18n.t().done_help_body, &[("organisation", &organisation)]),
+    };
     view! {
         <div class="panel panel-confirmation">
             <PageHeading text=tr_owned(|t| t.done_title) />
@@ -87,7 +115,8 @@ fn thanks(draft: RwSignal<super::Draft>) -> impl IntoView {
                 })
         }}
         <h2>{tr(|t| t.done_help_title)}</h2>
-        <p>{move || fill(i18n.t().done_help_body, &[("organisation", &organisation)])}</p>
+        <p class="help-text" lang=help_lang>{help_text}</p>
+        {phone}
     }
 }
 

@@ -22,5 +22,6 @@ mod pwa_staff_assisted;
 mod pwa_staff_invite;
 mod sessions;
 mod staff_and_teams;
+mod survey_help;
 mod tenancy;
 mod voice;

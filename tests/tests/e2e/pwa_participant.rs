@@ -168,6 +168,19 @@ async fn heading(b: &Browser, text: &str) {
 #[tokio::test]
 async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored_as_given() {
     let s = setup().await;
+    // Where to get help afterwards: the organisation's own words and number (DESIGN §7).
+    let admin = s.app.login("admin@v.example.org").await.access_token;
+    let res = s
+        .app
+        .send(
+            reqwest::Method::PUT,
+            "/api/settings/help",
+            Some(&admin),
+            Some(&json!({"text": {"en": "Worried? Talk to Ana, our wellbeing lead."},
+                         "phone": "0800 123 4567"})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
     let (p, e) = participant(&s, "jobseeker", "en", json!({})).await;
     let (inv, token, _) = invite(&s, p, e, "jobseeker_satisfaction").await;
     let b = Browser::start().await.unwrap();
@@ -256,6 +269,14 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
     b.wait_for_text(".delivery", "have been sent")
         .await
         .unwrap();
+    b.wait_for_text(".help-text", "Talk to Ana, our wellbeing lead")
+        .await
+        .unwrap();
+    let call = b
+        .eval("return document.querySelector('.help-phone a')?.getAttribute('href')")
+        .await
+        .unwrap();
+    assert_eq!(call, json!("tel:08001234567"), "the number can be called with a tap");
     assert_accessible(&b, "thank you").await;
     shot(&b, "participant-thank-you").await;
 

@@ -24,6 +24,7 @@ fn survey(instrument: &str, easy_read: bool) -> Survey {
         answered: false,
         invitation_answered: false,
         readers: Texts::new(),
+        help: Default::default(),
     }
 }
 
