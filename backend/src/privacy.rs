@@ -5,13 +5,16 @@
 use crate::{
     ApiError, Result,
     entities::{
-        attention_handled, consent, episode, organisation_setting, participant, response,
-        support_session,
+        attention_handled, consent, episode, mail_message, organisation_setting, participant,
+        response, support_session,
     },
     repo,
 };
 use chrono::{DateTime, Duration, Utc};
-use domain::privacy::{ErasureReceipt, InvitationRecord, StoredResponse, SubjectAccess};
+use domain::feedback::{MailKind, MailStatus};
+use domain::privacy::{
+    EmailRecord, ErasureReceipt, InvitationRecord, StoredResponse, SubjectAccess,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait, sea_query::Expr,
@@ -91,12 +94,32 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
         });
     }
     let participant: domain::records::Participant = p.try_into()?;
+    let emails = mail_message::Entity::find()
+        .filter(mail_message::Column::ParticipantId.eq(id))
+        .order_by_asc(mail_message::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(EmailRecord {
+                kind: MailKind::parse(&m.kind)
+                    .map_err(|e| anyhow::anyhow!("stored mail kind: {e}"))?,
+                status: MailStatus::parse(&m.status)
+                    .map_err(|e| anyhow::anyhow!("stored mail status: {e}"))?,
+                to: m.to_address,
+                subject: m.subject,
+                created_at: m.created_at,
+                sent_at: m.sent_at,
+                text: domain::privacy::without_links(&m.text_body),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let summary = format!(
         "This is everything {org_name} holds about you in Soundings, on {date}.\n\
          Your reference: {reference}.\n\
          Contact details: name {name}, email {email}, phone {phone}.\n\
          Consent records: {c}. Support episodes: {e}. Support sessions: {s}.\n\
-         Survey invitations: {i}. Survey answers: {r}. Emails sent: 0. Voice comments: {v}.\n\
+         Survey invitations: {i}. Survey answers: {r}. Emails: {m}. Voice comments: {v}.\n\
          The JSON part of this file has every detail.",
         date = Utc::now().format("%d %B %Y"),
         reference = participant.reference,
@@ -108,6 +131,7 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
         s = sessions.len(),
         i = invitations.len(),
         r = stored.len(),
+        m = emails.len(),
         v = audio.len(),
     );
     Ok(SubjectAccess {
@@ -137,7 +161,7 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
             })
             .collect(),
         responses: stored,
-        emails: Vec::new(),
+        emails,
         audio,
     })
 }

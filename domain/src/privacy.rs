@@ -144,11 +144,47 @@ pub struct SubjectAccess {
     pub sessions: Vec<crate::records::Session>,
     pub invitations: Vec<InvitationRecord>,
     pub responses: Vec<StoredResponse>,
-    /// Emails sent to the person (none are sent yet: email arrives with the email issue).
-    pub emails: Vec<String>,
+    /// Emails made for the person, oldest first: what, to where, when, and their words with
+    /// the links taken out (a link would open the person's survey or results).
+    pub emails: Vec<EmailRecord>,
     /// Voice comments held, one per response that has one: what and when, not the audio
     /// itself (an admin can play it through `GET /api/responses/{id}/voice` and save it).
     pub audio: Vec<crate::voice::VoiceComment>,
+}
+
+/// One email in a subject-access export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailRecord {
+    pub kind: crate::feedback::MailKind,
+    pub to: String,
+    pub subject: String,
+    pub status: crate::feedback::MailStatus,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The plain-text body, each link replaced by `[link removed]`.
+    pub text: String,
+}
+
+/// An email's words without its links: a link in an email opens a survey, results or an
+/// unsubscribe page for its holder, so an export never carries one.
+pub fn without_links(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split(' ')
+                .map(|word| {
+                    let bare = word.trim_start_matches(['<', '(']);
+                    if bare.starts_with("http://") || bare.starts_with("https://") {
+                        "[link removed]"
+                    } else {
+                        word
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Privacy settings an admin chooses.
@@ -164,4 +200,21 @@ pub struct PrivacySettings {
     /// Who reads the answers, shown before every survey, by language (`en`, `cy`).
     #[serde(default)]
     pub readers: Option<crate::instrument::Texts>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exported_email_keeps_its_words_and_loses_its_links() {
+        let body = "Hello Ann,\nPlease answer: https://s.example.org/#t=SECRET1\n\
+                    Stop these emails: <https://s.example.org/#u=SECRET2>\nThank you";
+        let out = without_links(body);
+        assert_eq!(
+            out,
+            "Hello Ann,\nPlease answer: [link removed]\nStop these emails: [link removed]\nThank you"
+        );
+        assert!(!out.contains("SECRET"));
+    }
 }

@@ -45,7 +45,7 @@ async fn world() -> World {
     ann["phone"] = json!(SECRETS[2]);
     ann["equality"] = json!({"ethnicity": SECRETS[5]});
     let ann = id_of(&app.create("/api/participants", &sam, &ann).await);
-    app.create("/api/consents", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "scopes": ["surveys"], "given_by": "person", "method": "written", "text_version": "v1", "given_at": (Utc::now() - Duration::days(1)).to_rfc3339()})).await;
+    app.create("/api/consents", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "scopes": ["surveys", "email"], "given_by": "person", "method": "written", "text_version": "v1", "given_at": (Utc::now() - Duration::days(1)).to_rfc3339()})).await;
     let ann_episode = id_of(
         &app.create(
             "/api/episodes",
@@ -55,7 +55,7 @@ async fn world() -> World {
         .await,
     );
     app.create("/api/sessions", &sam, &json!({"id": Uuid::new_v4(), "episode_id": ann_episode, "held_on": "2026-01-06", "duration_minutes": 60, "stage": "engagement", "activity": "First meeting", "note": SECRETS[4]})).await;
-    app.create("/api/invitations", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "instrument": "jobseeker_satisfaction"})).await;
+    app.create("/api/invitations", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "instrument": "jobseeker_satisfaction", "send_email": true})).await;
     let mut r = body::satisfaction(
         ann,
         "jobseeker_satisfaction",
@@ -144,7 +144,16 @@ async fn a_subject_access_export_holds_every_kind_of_record_and_nothing_of_anyon
             .any(|r| r["comment"] == SECRETS[3])
     );
     assert!(sar["summary"].as_str().unwrap().contains("JS-ANN"));
-    assert!(sar["emails"].is_array() && sar["audio"].is_array());
+    assert!(sar["audio"].is_array());
+    // The invitation emailed to her: to whom, what, and its words without the live link.
+    let emails = sar["emails"].as_array().unwrap();
+    assert_eq!(emails.len(), 1, "{emails:?}");
+    assert_eq!(emails[0]["kind"], "invitation");
+    assert_eq!(emails[0]["to"], SECRETS[1]);
+    let words = emails[0]["text"].as_str().unwrap();
+    assert!(words.contains("[link removed]"), "{words}");
+    assert!(!words.contains("#t=") && !words.contains("#u="), "{words}");
+    assert!(sar["summary"].as_str().unwrap().contains("Emails: 1."));
     for foreign in [
         w.other.to_string(),
         w.other_episode.to_string(),

@@ -176,8 +176,10 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
             reqwest::Method::PUT,
             "/api/settings/help",
             Some(&admin),
-            Some(&json!({"text": {"en": "Worried? Talk to Ana, our wellbeing lead."},
-                         "phone": "0800 123 4567"})),
+            Some(
+                &json!({"text": {"en": "Worried? Talk to Ana, our wellbeing lead."},
+                         "phone": "0800 123 4567"}),
+            ),
         )
         .await;
     assert_eq!(res.status(), 200);
@@ -276,7 +278,11 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
         .eval("return document.querySelector('.help-phone a')?.getAttribute('href')")
         .await
         .unwrap();
-    assert_eq!(call, json!("tel:08001234567"), "the number can be called with a tap");
+    assert_eq!(
+        call,
+        json!("tel:08001234567"),
+        "the number can be called with a tap"
+    );
     assert_accessible(&b, "thank you").await;
     shot(&b, "participant-thank-you").await;
 

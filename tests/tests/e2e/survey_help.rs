@@ -37,7 +37,11 @@ async fn opened_survey(app: &TestApp, sam: &str) -> Value {
         )
         .await;
     let res = app
-        .post("/api/invitations/open", None, &json!({"token": inv["token"]}))
+        .post(
+            "/api/invitations/open",
+            None,
+            &json!({"token": inv["token"]}),
+        )
         .await;
     assert_eq!(res.status(), 200);
     let opened: Value = res.json().await.unwrap();
@@ -79,7 +83,10 @@ async fn an_admins_help_words_and_phone_reach_every_survey_and_bad_values_are_re
         (json!({"text": {"en": long}}), "text.en"),
         (json!({"text": {"cy": "Dim Saesneg"}}), "text.en"),
         (json!({"text": {"en": "Hi", "fr": "Salut"}}), "text.fr"),
-        (json!({"phone": "0800 123 4567", "email": "x@y.org"}), "email"),
+        (
+            json!({"phone": "0800 123 4567", "email": "x@y.org"}),
+            "email",
+        ),
     ] {
         let res = put_help(&app, &admin, &bad).await;
         assert_eq!(res.status(), 400, "{bad}");
@@ -97,7 +104,10 @@ async fn an_admins_help_words_and_phone_reach_every_survey_and_bad_values_are_re
     let texts = survey_texts(&app, &sam).await;
     assert_eq!(texts["help"], help);
     assert!(
-        texts["readers"]["en"].as_str().unwrap().contains("managers"),
+        texts["readers"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("managers"),
         "who reads the answers comes with it: {texts}"
     );
 
