@@ -2,7 +2,7 @@
 //! indexes, then apply the exact rules in `domain::kpi`.
 
 use crate::{
-    entities::response,
+    entities::{episode, response},
     repo::{self, invitations::Attribution},
 };
 use domain::{
@@ -143,15 +143,23 @@ pub async fn wellbeing(
 }
 
 /// Due versus answered for the period (and invitations sent versus answered).
-pub async fn coverage(
+fn coverage_episode(e: &episode::Model) -> domain::coverage::CoverageEpisode {
+    domain::coverage::CoverageEpisode {
+        id: e.id,
+        started_on: e.started_on,
+        ended_on: e.ended_on,
+        job_started_on: e.job_started_on,
+        employer_id: e.employer_id,
+    }
+}
+
+/// Which forms have been answered for these episodes (any date: late answers count).
+async fn answered_for(
     db: &impl ConnectionTrait,
     org: Uuid,
-    time_zone: &str,
-    period: Period,
-    who: &Attribution,
-) -> anyhow::Result<domain::coverage::Coverage> {
-    use domain::coverage::{Answered, CoverageEpisode};
-    let episodes = repo::invitations::episodes_due(db, org, period.first, period.last, who).await?;
+    episodes: &[episode::Model],
+) -> anyhow::Result<HashSet<(Uuid, domain::coverage::Answered)>> {
+    use domain::coverage::Answered;
     let ids: Vec<Uuid> = episodes.iter().map(|e| e.id).collect();
     let mut answered = HashSet::new();
     for r in repo::invitations::responses_of_episodes(db, org, &ids, None).await? {
@@ -164,16 +172,36 @@ pub async fn coverage(
         };
         answered.insert((ep, what));
     }
-    let cover: Vec<CoverageEpisode> = episodes
+    Ok(answered)
+}
+
+/// The forms each of these episodes owes today (in the organisation's time zone), by the
+/// coverage rules: what a specialist's caseload shows as due or done.
+pub async fn forms(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    time_zone: &str,
+    episodes: &[episode::Model],
+) -> anyhow::Result<Vec<domain::coverage::EpisodeForms>> {
+    let answered = answered_for(db, org, episodes).await?;
+    let today = crate::capture::local_date(time_zone, chrono::Utc::now());
+    Ok(episodes
         .iter()
-        .map(|e| CoverageEpisode {
-            id: e.id,
-            started_on: e.started_on,
-            ended_on: e.ended_on,
-            job_started_on: e.job_started_on,
-            employer_id: e.employer_id,
-        })
-        .collect();
+        .map(|e| domain::coverage::forms_of(&coverage_episode(e), &answered, today))
+        .collect())
+}
+
+pub async fn coverage(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    time_zone: &str,
+    period: Period,
+    who: &Attribution,
+) -> anyhow::Result<domain::coverage::Coverage> {
+    let episodes = repo::invitations::episodes_due(db, org, period.first, period.last, who).await?;
+    let answered = answered_for(db, org, &episodes).await?;
+    let cover: Vec<domain::coverage::CoverageEpisode> =
+        episodes.iter().map(coverage_episode).collect();
     // Invitations by the day they were made, in the organisation's time zone.
     let from = (period.first - chrono::Duration::days(1))
         .and_time(chrono::NaiveTime::MIN)

@@ -109,9 +109,114 @@ pub fn coverage(
     c
 }
 
+crate::completion::wire_enum!(
+    /// One form of one episode, as a specialist's caseload shows it.
+    FormState { NotYet = "not_yet", Due = "due", Done = "done" }
+);
+
+/// Which forms an episode owes now, by the coverage rules above: SWEMWBS at the start from the
+/// day support starts; SWEMWBS at the end and the jobseeker's satisfaction survey once the
+/// episode has ended; the employer's survey four weeks after the job start. An answer given
+/// early (an end form before the end date is recorded) counts as done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EpisodeForms {
+    pub episode_id: Uuid,
+    pub swemwbs_start: FormState,
+    pub swemwbs_end: FormState,
+    pub jobseeker_satisfaction: FormState,
+    /// Only for a placement with an employer and a job start.
+    pub employer_satisfaction: Option<FormState>,
+}
+
+pub fn forms_of(
+    e: &CoverageEpisode,
+    answered: &HashSet<(Uuid, Answered)>,
+    today: NaiveDate,
+) -> EpisodeForms {
+    let state = |what: Answered, due_from: Option<NaiveDate>| {
+        if answered.contains(&(e.id, what)) {
+            FormState::Done
+        } else if due_from.is_some_and(|d| d <= today) {
+            FormState::Due
+        } else {
+            FormState::NotYet
+        }
+    };
+    EpisodeForms {
+        episode_id: e.id,
+        swemwbs_start: state(Answered::Swemwbs(Timing::Start), Some(e.started_on)),
+        swemwbs_end: state(Answered::Swemwbs(Timing::End), e.ended_on),
+        jobseeker_satisfaction: state(Answered::JobseekerSatisfaction, e.ended_on),
+        employer_satisfaction: match (e.job_started_on, e.employer_id) {
+            (Some(job), Some(_)) => Some(state(
+                Answered::EmployerSatisfaction,
+                Some(job + EMPLOYER_SURVEY_AFTER),
+            )),
+            _ => None,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_episode_owes_each_form_from_the_day_the_rules_say() {
+        let id = Uuid::new_v4();
+        let e = CoverageEpisode {
+            id,
+            started_on: d("2026-01-05"),
+            ended_on: Some(d("2026-06-30")),
+            job_started_on: Some(d("2026-05-01")),
+            employer_id: Some(Uuid::new_v4()),
+        };
+        let none = HashSet::new();
+        // Before the end: only the start form is owed; the employer's from four weeks in.
+        let f = forms_of(&e, &none, d("2026-05-28"));
+        assert_eq!(f.swemwbs_start, FormState::Due);
+        assert_eq!(f.swemwbs_end, FormState::NotYet);
+        assert_eq!(f.jobseeker_satisfaction, FormState::NotYet);
+        assert_eq!(f.employer_satisfaction, Some(FormState::NotYet));
+        assert_eq!(
+            forms_of(&e, &none, d("2026-05-29")).employer_satisfaction,
+            Some(FormState::Due),
+            "due exactly four weeks after the job start"
+        );
+        // The end day: the end form and the satisfaction survey are owed.
+        let f = forms_of(&e, &none, d("2026-06-30"));
+        assert_eq!(
+            (f.swemwbs_end, f.jobseeker_satisfaction),
+            (FormState::Due, FormState::Due)
+        );
+        // Answered, early or on time: done.
+        let answered: HashSet<_> = [
+            (id, Answered::Swemwbs(Timing::Start)),
+            (id, Answered::Swemwbs(Timing::End)),
+        ]
+        .into_iter()
+        .collect();
+        let f = forms_of(&e, &answered, d("2026-03-01"));
+        assert_eq!(
+            (f.swemwbs_start, f.swemwbs_end),
+            (FormState::Done, FormState::Done)
+        );
+        // No employer: no employer survey.
+        let alone = CoverageEpisode {
+            employer_id: None,
+            ..e
+        };
+        assert_eq!(
+            forms_of(&alone, &none, d("2026-07-01")).employer_satisfaction,
+            None
+        );
+        // Support not started yet: nothing owed.
+        assert_eq!(
+            forms_of(&e, &none, d("2026-01-04")).swemwbs_start,
+            FormState::NotYet
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

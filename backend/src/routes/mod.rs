@@ -193,6 +193,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(records::create_consent)
             .service(records::create_episode)
             .service(records::list_episodes)
+            .service(records::caseload_forms)
             .service(records::get_episode)
             .service(records::update_episode)
             .service(records::create_session)

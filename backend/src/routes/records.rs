@@ -205,6 +205,30 @@ pub async fn list_episodes(
     ))
 }
 
+/// Which forms each episode of the caller's caseload (managers: the organisation's) owes today:
+/// SWEMWBS start and end, the jobseeker's and the employer's satisfaction survey, each not yet
+/// due, due, or done (by the coverage rules, DESIGN §4).
+#[utoipa::path(
+    tag = "records",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<domain::coverage::EpisodeForms>), (status = 401, body = ErrorBody))
+)]
+#[get("/caseload/forms")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn caseload_forms(
+    state: web::Data<AppState>,
+    user: StaffUser,
+) -> Result<web::Json<Vec<domain::coverage::EpisodeForms>>> {
+    let episodes = repo::records::list_episodes(&state.db, &user, None, LIST_LIMIT).await?;
+    let tz = repo::orgs::get(&state.db, user.organisation_id)
+        .await?
+        .map(|o| o.time_zone)
+        .unwrap_or_else(|| "Europe/London".into());
+    Ok(web::Json(
+        crate::reports::forms(&state.db, user.organisation_id, &tz, &episodes).await?,
+    ))
+}
+
 #[utoipa::path(
     tag = "records",
     security(("bearer" = [])),

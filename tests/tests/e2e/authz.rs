@@ -64,6 +64,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("POST", "/api/consents", Staff, NoId),
     ("POST", "/api/episodes", Staff, NoId),
     ("GET", "/api/episodes", Staff, NoId),
+    ("GET", "/api/caseload/forms", Staff, NoId),
     ("GET", "/api/episodes/{id}", Staff, Caseload),
     ("PATCH", "/api/episodes/{id}", Staff, Caseload),
     ("POST", "/api/sessions", Staff, NoId),
