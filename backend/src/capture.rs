@@ -920,10 +920,7 @@ pub async fn response(
             .map(i16::from);
         (overall, None, None, new.answers.iter().all(Option::is_some))
     };
-    let tz = repo::orgs::get(db, org)
-        .await?
-        .map(|o| o.time_zone)
-        .unwrap_or_else(|| "Europe/London".into());
+    let tz = repo::orgs::time_zone(db, org).await?;
     let episode = target.episode.as_ref();
     let am = response::ActiveModel {
         id: Set(new.id),

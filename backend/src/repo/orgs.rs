@@ -22,6 +22,16 @@ pub async fn get(
     organisation::Entity::find_by_id(id).one(db).await
 }
 
+/// The organisation's time zone (dates of answers and "today" are its calendar dates),
+/// Europe/London for an organisation not found.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn time_zone(db: &impl ConnectionTrait, id: Uuid) -> Result<String, DbErr> {
+    Ok(get(db, id)
+        .await?
+        .map(|o| o.time_zone)
+        .unwrap_or_else(|| "Europe/London".into()))
+}
+
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;

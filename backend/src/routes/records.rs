@@ -220,10 +220,7 @@ pub async fn caseload_forms(
     user: StaffUser,
 ) -> Result<web::Json<Vec<domain::coverage::EpisodeForms>>> {
     let episodes = repo::records::list_episodes(&state.db, &user, None, LIST_LIMIT).await?;
-    let tz = repo::orgs::get(&state.db, user.organisation_id)
-        .await?
-        .map(|o| o.time_zone)
-        .unwrap_or_else(|| "Europe/London".into());
+    let tz = repo::orgs::time_zone(&state.db, user.organisation_id).await?;
     Ok(web::Json(
         crate::reports::forms(&state.db, user.organisation_id, &tz, &episodes).await?,
     ))

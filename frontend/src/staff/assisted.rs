@@ -18,7 +18,7 @@ use crate::survey::{self, Assisted, Draft, HandBack, SurveyFlow};
 
 use super::auth::use_auth;
 use super::cache::{LocalScore, use_caseload};
-use super::{Link, Route, not_found_view, now, radio, use_router};
+use super::{Link, Route, not_found_view, now, radio, timing_choice, use_router};
 
 /// Which survey is handed over: the wellbeing scale, or the satisfaction survey for this kind of
 /// participant (jobseeker or employer).
@@ -93,18 +93,7 @@ pub fn AskPage(participant: Uuid, ask: Ask) -> impl IntoView {
         }
         .into_any();
     };
-    // The episode the answer belongs to: the person's open one (an employer's: the placement
-    // they are the employer of), else their latest.
-    let episode = caseload.with(|c| {
-        let mut mine: Vec<_> = c
-            .episodes
-            .iter()
-            .filter(|e| e.participant_id == participant || e.employer_id == Some(participant))
-            .cloned()
-            .collect();
-        mine.sort_by_key(|e| (e.ended_on.is_none(), e.started_on));
-        mine.last().map(|e| e.id)
-    });
+    let episode = caseload.with(|c| c.current_episode_of(participant));
     if ask == Ask::Swemwbs && episode.is_none() {
         return not_found_view().into_any();
     }
@@ -139,11 +128,7 @@ fn Setup(
     let caseload = use_caseload();
     let prefs = use_prefs();
     let is_swemwbs = instrument.key == "swemwbs";
-    let has_start = caseload.with(|c| {
-        c.scores
-            .iter()
-            .any(|s| Some(s.episode_id) == episode && s.timing == Timing::Start)
-    });
+    let has_start = caseload.with(|c| c.has_start_score(episode));
     let timing = RwSignal::new(if has_start { "end" } else { "start" }.to_owned());
     let how = RwSignal::new(String::new());
     let language = RwSignal::new(person.language.as_str().to_owned());
@@ -230,16 +215,7 @@ fn Setup(
         />
         <p class="hint">{trs(|t| t.staff_ask_lead)}</p>
         <form class="staff-form" on:submit=hand_over novalidate>
-            {is_swemwbs.then(|| view! {
-                <fieldset class="fieldset">
-                    <legend class="legend">{trs(|t| t.staff_timing)}</legend>
-                    <div class="radios">
-                        {radio("timing", "start", t.staff_timing_start, timing)}
-                        {radio("timing", "review", t.staff_timing_review, timing)}
-                        {radio("timing", "end", t.staff_timing_end, timing)}
-                    </div>
-                </fieldset>
-            })}
+            {is_swemwbs.then(|| timing_choice("timing", timing))}
             <fieldset class="fieldset" class:fieldset-error=move || missing.get()>
                 <legend class="legend">{trs(|t| t.staff_ask_how)}</legend>
                 {move || missing.get().then(|| view! {

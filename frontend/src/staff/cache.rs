@@ -60,6 +60,23 @@ impl Cache {
         self.episodes.iter().find(|e| e.id == id)
     }
 
+    /// The episode a participant's answer belongs to now: their open one (an employer's: the
+    /// placement they are the employer of), else their latest.
+    pub fn current_episode_of(&self, participant: Uuid) -> Option<Uuid> {
+        self.episodes
+            .iter()
+            .filter(|e| e.participant_id == participant || e.employer_id == Some(participant))
+            .max_by_key(|e| (e.ended_on.is_none(), e.started_on))
+            .map(|e| e.id)
+    }
+
+    /// Whether a start SWEMWBS was completed here for the episode (so the next is the end one).
+    pub fn has_start_score(&self, episode: Option<Uuid>) -> bool {
+        self.scores
+            .iter()
+            .any(|s| Some(s.episode_id) == episode && s.timing == Timing::Start)
+    }
+
     pub fn sessions_of(&self, episode: Uuid) -> Vec<NewSession> {
         let mut sessions: Vec<NewSession> = self
             .sessions

@@ -17,7 +17,7 @@ use crate::staff::trs;
 use super::api;
 use super::auth::use_auth;
 use super::cache::use_caseload;
-use super::radio;
+use super::{radio, timing_choice};
 
 /// Modules of white around the code, as the QR specification asks.
 const QUIET_ZONE: usize = 4;
@@ -60,21 +60,8 @@ pub fn InviteBox(person: Participant) -> impl IntoView {
         ParticipantKind::Employer => "employer_satisfaction",
     };
     let which = RwSignal::new(satisfaction.to_owned());
-    let episode = caseload.with(|c| {
-        let mut mine: Vec<_> = c
-            .episodes
-            .iter()
-            .filter(|e| e.participant_id == participant || e.employer_id == Some(participant))
-            .cloned()
-            .collect();
-        mine.sort_by_key(|e| (e.ended_on.is_none(), e.started_on));
-        mine.last().map(|e| e.id)
-    });
-    let has_start = caseload.with(|c| {
-        c.scores
-            .iter()
-            .any(|s| Some(s.episode_id) == episode && s.timing == Timing::Start)
-    });
+    let episode = caseload.with(|c| c.current_episode_of(participant));
+    let has_start = caseload.with(|c| c.has_start_score(episode));
     let timing = RwSignal::new(if has_start { "end" } else { "start" }.to_owned());
     let email = person.email.clone();
     let address = StoredValue::new(person.email.clone());
@@ -139,14 +126,7 @@ pub fn InviteBox(person: Participant) -> impl IntoView {
                     </div>
                 </fieldset>
                 <Show when=move || which.get() == "swemwbs">
-                    <fieldset class="fieldset">
-                        <legend class="legend">{trs(|t| t.staff_timing)}</legend>
-                        <div class="radios">
-                            {radio("invite-timing", "start", t.staff_timing_start, timing)}
-                            {radio("invite-timing", "review", t.staff_timing_review, timing)}
-                            {radio("invite-timing", "end", t.staff_timing_end, timing)}
-                        </div>
-                    </fieldset>
+                    {timing_choice("invite-timing", timing)}
                 </Show>
             })}
             <div class="button-group">

@@ -362,3 +362,18 @@ fn radio(
         </div>
     }
 }
+
+/// When in support a SWEMWBS form belongs to: start, review or end (radio names `{name}-…`).
+fn timing_choice(name: &'static str, signal: RwSignal<String>) -> impl IntoView {
+    let t = use_i18n().s();
+    view! {
+        <fieldset class="fieldset">
+            <legend class="legend">{trs(|t| t.staff_timing)}</legend>
+            <div class="radios">
+                {radio(name, "start", t.staff_timing_start, signal)}
+                {radio(name, "review", t.staff_timing_review, signal)}
+                {radio(name, "end", t.staff_timing_end, signal)}
+            </div>
+        </fieldset>
+    }
+}

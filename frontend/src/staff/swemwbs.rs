@@ -8,7 +8,7 @@ use domain::records::{Completion, Language, NewResponse};
 use domain::swemwbs::SwemwbsForm;
 use leptos::prelude::*;
 
-use super::radio;
+use super::{radio, timing_choice};
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
@@ -38,11 +38,7 @@ pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
     let reference = caseload
         .with(|c| c.participant(participant).map(|p| p.reference.clone()))
         .unwrap_or_default();
-    let has_start = caseload.with(|c| {
-        c.scores
-            .iter()
-            .any(|s| s.episode_id == episode && s.timing == Timing::Start)
-    });
+    let has_start = caseload.with(|c| c.has_start_score(Some(episode)));
     let timing = RwSignal::new(if has_start { "end" } else { "start" }.to_owned());
     let respondent = RwSignal::new("self".to_owned());
     let support = RwSignal::new("staff_assisted".to_owned());
@@ -169,14 +165,7 @@ pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
             <PageHeading text=trs_owned(|t| t.staff_swemwbs_title) />
             <p class="hint">{trs(|t| t.staff_swemwbs_hand_over)}</p>
             <form class="staff-form" on:submit=submit novalidate>
-                <fieldset class="fieldset">
-                    <legend class="legend">{trs(|t| t.staff_timing)}</legend>
-                    <div class="radios">
-                        {radio("timing", "start", t.staff_timing_start, timing)}
-                        {radio("timing", "review", t.staff_timing_review, timing)}
-                        {radio("timing", "end", t.staff_timing_end, timing)}
-                    </div>
-                </fieldset>
+                {timing_choice("timing", timing)}
                 <fieldset class="fieldset">
                     <legend class="legend">{trs(|t| t.staff_respondent)}</legend>
                     <div class="radios">
