@@ -390,6 +390,7 @@ impl TryFrom<support_session::Model> for Session {
             activity: s.activity,
             note: (!s.note.is_empty()).then_some(s.note),
             version: s.version,
+            updated_at: s.updated_at,
         })
     }
 }

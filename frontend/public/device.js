@@ -190,3 +190,11 @@ export function outboxRemoveOwner(owner) {
 export function outboxRetry(key) {
   return outbox.retry(key);
 }
+
+export function outboxEnqueueEdit(entry) {
+  return outbox.enqueueEdit(entry);
+}
+
+export function outboxForgetConflict(key) {
+  return outbox.forgetConflict(key);
+}

@@ -9,7 +9,9 @@ use domain::kpi::{SatisfactionKpi, WellbeingKpi};
 use domain::org::{Staff, Team};
 use domain::period::Period;
 use domain::privacy::{AttentionItem, HandleAttention};
-use domain::records::{Episode, Invitation, NewInvitation, Participant};
+use domain::records::{
+    Episode, Invitation, Keep, NewInvitation, Participant, ResolveConflict, SessionRecord,
+};
 use gloo_net::http::{Request, RequestBuilder};
 use serde::Deserialize;
 
@@ -85,6 +87,26 @@ pub async fn staff(auth: Auth) -> Result<Vec<Staff>, ApiError> {
 
 pub async fn invite(auth: Auth, body: &NewInvitation) -> Result<Invitation, ApiError> {
     read(authed(auth, Some(body), || Request::post("/api/invitations")).await?).await
+}
+
+/// An episode's sessions as the server has them, each with its open conflicts.
+pub async fn episode_sessions(
+    auth: Auth,
+    episode: uuid::Uuid,
+) -> Result<Vec<SessionRecord>, ApiError> {
+    get_json(auth, &format!("/api/episodes/{episode}/sessions")).await
+}
+
+/// Closes one conflict, keeping the saved version or the conflicting edit; both stay on record.
+pub async fn resolve_conflict(
+    auth: Auth,
+    session: uuid::Uuid,
+    edit: uuid::Uuid,
+    keep: Keep,
+) -> Result<SessionRecord, ApiError> {
+    let url = format!("/api/sessions/{session}/conflicts/{edit}/resolve");
+    let body = ResolveConflict { keep };
+    read(authed(auth, Some(&body), || Request::post(&url)).await?).await
 }
 
 /// The filters of the dashboard, as the KPI endpoints take them.

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use domain::Hundredths;
 use domain::instrument::InstrumentDefinition;
 use domain::kpi::Timing;
-use domain::records::{Episode, NewSession, Participant};
+use domain::records::{
+    Episode, NewSession, Participant, SessionConflict, SessionEdit, SessionRecord, Stage,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -27,13 +29,71 @@ pub struct LocalScore {
     pub answered_at: DateTime<Utc>,
 }
 
+/// An edit of a session made on this device, kept until the outbox has settled it, so the page
+/// shows what the person saved even with no signal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalEdit {
+    pub session_id: Uuid,
+    pub episode_id: Uuid,
+    pub edit: SessionEdit,
+}
+
+/// A session as the page shows it: the server's copy (or the one recorded here and not yet
+/// sent), the edit of it that waits in the outbox, and the conflicts the server keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionView {
+    pub id: Uuid,
+    pub episode_id: Uuid,
+    pub held_on: chrono::NaiveDate,
+    pub duration_minutes: u16,
+    pub stage: Stage,
+    pub activity: String,
+    pub note: Option<String>,
+    /// The version this device's copy has (1 for a session the server does not have yet).
+    pub version: i32,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The server does not have it yet.
+    pub local: bool,
+    /// An edit saved here that waits to be sent (its values are shown).
+    pub pending: Option<SessionEdit>,
+    pub conflicts: Vec<SessionConflict>,
+}
+
+impl SessionView {
+    /// The copy an edit starts from: the edit waiting here if there is one, else the saved one.
+    pub fn with_pending(mut self) -> SessionView {
+        if let Some(p) = &self.pending {
+            self.held_on = p.held_on;
+            self.duration_minutes = p.duration_minutes;
+            self.stage = p.stage;
+            self.activity = p.activity.as_str().to_owned();
+            self.note = p.note.as_ref().map(|n| n.as_str().to_owned());
+        }
+        self
+    }
+
+    /// The version a new edit is made from: a waiting edit's own base (the new one replaces it).
+    pub fn base_version(&self) -> i32 {
+        self.pending
+            .as_ref()
+            .map_or(self.version, |p| p.base_version)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cache {
     /// Whose cache this is: another login never reads it.
     pub owner: Option<Uuid>,
     pub participants: Vec<Participant>,
     pub episodes: Vec<Episode>,
+    /// Sessions recorded on this device (until logout; the server's copy wins once fetched).
     pub sessions: Vec<NewSession>,
+    /// The server's sessions of the episodes this device has fetched, with open conflicts.
+    #[serde(default)]
+    pub records: Vec<SessionRecord>,
+    /// Edits made here that the outbox has not settled yet.
+    #[serde(default)]
+    pub edits: Vec<LocalEdit>,
     pub scores: Vec<LocalScore>,
     pub instruments: Vec<InstrumentDefinition>,
     pub fetched_at: Option<DateTime<Utc>>,
@@ -56,15 +116,93 @@ impl Cache {
         self.episodes.iter().find(|e| e.id == id)
     }
 
-    pub fn sessions_of(&self, episode: Uuid) -> Vec<NewSession> {
-        let mut sessions: Vec<NewSession> = self
-            .sessions
+    /// The episode's sessions, newest first: the server's, then those only on this device.
+    /// `waiting` holds the outbox keys (edit ids) that still wait to be sent.
+    pub fn session_views(&self, episode: Uuid, waiting: &[String]) -> Vec<SessionView> {
+        let pending = |id: Uuid| {
+            self.edits
+                .iter()
+                .rev()
+                .find(|e| e.session_id == id && waiting.contains(&e.edit.id.to_string()))
+                .map(|e| e.edit.clone())
+        };
+        let mut views: Vec<SessionView> = self
+            .records
             .iter()
-            .filter(|s| s.episode_id == episode)
-            .cloned()
+            .filter(|r| r.session.episode_id == episode)
+            .map(|r| SessionView {
+                id: r.session.id,
+                episode_id: episode,
+                held_on: r.session.held_on,
+                duration_minutes: r.session.duration_minutes,
+                stage: r.session.stage,
+                activity: r.session.activity.clone(),
+                note: r.session.note.clone(),
+                version: r.session.version,
+                updated_at: Some(r.session.updated_at),
+                local: false,
+                pending: pending(r.session.id),
+                conflicts: r.conflicts.clone(),
+            })
             .collect();
-        sessions.sort_by_key(|s| std::cmp::Reverse(s.held_on));
-        sessions
+        for s in self.sessions.iter().filter(|s| s.episode_id == episode) {
+            if views.iter().any(|v| v.id == s.id) {
+                continue;
+            }
+            views.push(SessionView {
+                id: s.id,
+                episode_id: episode,
+                held_on: s.held_on,
+                duration_minutes: s.duration_minutes,
+                stage: s.stage,
+                activity: s.activity.as_str().to_owned(),
+                note: s.note.as_ref().map(|n| n.as_str().to_owned()),
+                version: 1,
+                updated_at: None,
+                local: true,
+                pending: pending(s.id),
+                conflicts: Vec::new(),
+            });
+        }
+        views.sort_by_key(|v| std::cmp::Reverse(v.held_on));
+        views
+    }
+
+    pub fn session_view(&self, id: Uuid, waiting: &[String]) -> Option<SessionView> {
+        let episode = self
+            .records
+            .iter()
+            .find(|r| r.session.id == id)
+            .map(|r| r.session.episode_id)
+            .or_else(|| {
+                self.sessions
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map(|s| s.episode_id)
+            })?;
+        self.session_views(episode, waiting)
+            .into_iter()
+            .find(|v| v.id == id)
+    }
+
+    /// Takes the server's sessions of one episode. Edits the outbox no longer holds as waiting
+    /// (`waiting`: its keys) have reached the server, so the server's copy now tells their story.
+    pub fn merge_sessions(
+        &mut self,
+        episode: Uuid,
+        records: Vec<SessionRecord>,
+        waiting: &[String],
+    ) {
+        self.records.retain(|r| r.session.episode_id != episode);
+        self.records.extend(records);
+        self.edits
+            .retain(|e| e.episode_id != episode || waiting.contains(&e.edit.id.to_string()));
+    }
+
+    /// Puts one session's server copy in place (after resolving a conflict).
+    pub fn put_record(&mut self, record: SessionRecord) {
+        self.records.retain(|r| r.session.id != record.session.id);
+        self.records.push(record);
     }
 
     pub fn instrument(&self, key: &str) -> Option<&InstrumentDefinition> {
@@ -109,6 +247,10 @@ impl Caseload {
 
     pub fn with<R>(self, f: impl FnOnce(&Cache) -> R) -> R {
         self.0.with(f)
+    }
+
+    pub fn with_untracked<R>(self, f: impl FnOnce(&Cache) -> R) -> R {
+        self.0.with_untracked(f)
     }
 
     pub fn update(self, f: impl FnOnce(&mut Cache)) {

@@ -636,3 +636,175 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
     assert_eq!(left.as_array().unwrap().len(), 2);
     b.close().await.unwrap();
 }
+
+async fn sessions_of(app: &TestApp, token: &str, episode: Uuid) -> Vec<Value> {
+    let res = app
+        .get(&format!("/api/episodes/{episode}/sessions"), Some(token))
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let sam = s.app.login("sam@v.example.org").await.access_token;
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &sam,
+                &body::participant("jobseeker", "JS-EDIT"),
+            )
+            .await,
+    );
+    let episode = id_of(
+        &s.app
+            .create("/api/episodes", &sam, &body::episode(p, "2026-01-05", None))
+            .await,
+    );
+    let session = id_of(
+        &s.app
+            .create(
+                "/api/sessions",
+                &sam,
+                &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": "2026-02-01",
+                        "duration_minutes": 45, "stage": "engagement",
+                        "activity": "First meeting", "note": "Met at the cafe"}),
+            )
+            .await,
+    );
+
+    // The phone holds version 1 of the session.
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+    click(&b, ".caseload-link").await;
+    heading(&b, "JS-EDIT").await;
+    b.wait_for_text(".session-item", "Met at the cafe")
+        .await
+        .unwrap();
+
+    // Another device edits it first (version 2).
+    let other = json!({"id": Uuid::new_v4(), "base_version": 1, "held_on": "2026-02-01",
+                       "duration_minutes": 50, "stage": "vocational_profiling",
+                       "activity": "First meeting", "note": "Other phone's note"});
+    let res = s
+        .app
+        .patch(&format!("/api/sessions/{session}"), Some(&sam), &other)
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // With no signal, the phone edits its old copy; the edit waits in the outbox.
+    s.proxy.cut().await;
+    click(&b, ".session-edit").await;
+    heading(&b, "Edit a session").await;
+    assert_accessible(&b, "edit session").await;
+    fill(&b, "#minutes", "60").await;
+    fill(&b, "#note", "This phone's note").await;
+    click(&b, "#save-session").await;
+    heading(&b, "JS-EDIT").await;
+    b.wait_for_text(".session-item", "Your changes wait to be sent")
+        .await
+        .unwrap();
+    b.wait_for_text(".session-item", "This phone's note")
+        .await
+        .unwrap();
+    assert_eq!(waiting(&b).await, 1);
+
+    // Signal back: the server keeps the stale edit as a conflict, and the outbox settles it
+    // (not retried, not refused) and says so.
+    s.proxy.restore();
+    click(&b, "a[href='/staff/outbox']").await;
+    heading(&b, "Outbox").await;
+    click(&b, "#sync-now").await;
+    b.wait_for_text(".outbox-conflict", "JS-EDIT")
+        .await
+        .unwrap();
+    assert_eq!(waiting(&b).await, 0);
+    let refused = b
+        .eval("return document.querySelectorAll('.outbox-refused').length")
+        .await
+        .unwrap();
+    assert_eq!(refused, json!(0));
+    assert_accessible(&b, "outbox with a conflict").await;
+
+    // The server holds both versions.
+    let records = sessions_of(&s.app, &sam, episode).await;
+    assert_eq!(records.len(), 1);
+    let r = &records[0];
+    assert_eq!(r["session"]["note"], "Other phone's note");
+    assert_eq!(r["session"]["duration_minutes"], 50);
+    assert_eq!(r["session"]["version"], 2);
+    let conflicts = r["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0]["note"], "This phone's note");
+    assert_eq!(conflicts[0]["duration_minutes"], 60);
+    assert_eq!(conflicts[0]["base_version"], 1);
+
+    // The client's page shows both, side by side.
+    click(&b, ".outbox-conflict a").await;
+    heading(&b, "JS-EDIT").await;
+    b.wait_for_text(".conflict h4", "Two versions of this session")
+        .await
+        .unwrap();
+    let current = b
+        .wait_for_text(".version-current", "Other phone's note")
+        .await
+        .unwrap();
+    let current = current.text().await.unwrap();
+    assert!(current.contains("50 minutes"), "{current}");
+    assert!(current.contains("Version 2"), "{current}");
+    let edit = b
+        .wait_for_text(".version-edit", "This phone's note")
+        .await
+        .unwrap();
+    let edit = edit.text().await.unwrap();
+    assert!(edit.contains("60 minutes"), "{edit}");
+    assert!(edit.contains("(different)"), "{edit}");
+    assert_eq!(
+        b.button_names()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|n| n.contains("Keep this version"))
+            .count(),
+        2
+    );
+    assert_accessible(&b, "conflict").await;
+    shots(&b, "conflict").await;
+
+    // Keeping this phone's edit applies it as a new version; the other stays on record.
+    click(&b, ".keep-edit").await;
+    wait_until(
+        &b,
+        "the conflict to close",
+        "document.querySelectorAll('.conflict').length === 0",
+        Duration::from_secs(10),
+    )
+    .await;
+    b.wait_for_text(".session-item", "This phone's note")
+        .await
+        .unwrap();
+    let records = sessions_of(&s.app, &sam, episode).await;
+    assert_eq!(records[0]["session"]["note"], "This phone's note");
+    assert_eq!(records[0]["session"]["duration_minutes"], 60);
+    assert_eq!(records[0]["session"]["version"], 3);
+    assert_eq!(records[0]["conflicts"], json!([]));
+    assert_eq!(s.app.count_rows("session_edit").await, 2);
+
+    // Resolved, it leaves the outbox too.
+    click(&b, "a[href='/staff/outbox']").await;
+    heading(&b, "Outbox").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let left = b
+        .eval("return document.querySelectorAll('.outbox-conflict').length")
+        .await
+        .unwrap();
+    assert_eq!(left, json!(0));
+    b.close().await.unwrap();
+}
