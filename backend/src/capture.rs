@@ -88,7 +88,7 @@ impl From<FieldError> for ApiError {
     }
 }
 
-fn stored<T>(
+pub(crate) fn stored<T>(
     what: &str,
     v: &str,
     parse: impl Fn(&str) -> std::result::Result<T, domain::ParseError>,

@@ -56,6 +56,8 @@ extern "C" {
     pub fn stop_recording();
     #[wasm_bindgen(js_name = objectUrl)]
     pub fn object_url(blob: &web_sys::Blob) -> String;
+    #[wasm_bindgen(js_name = saveFile)]
+    pub fn save_file(blob: &web_sys::Blob, name: &str);
 }
 
 /// A failure in the browser's own APIs, as text for the log (never shown raw to a person).

@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use domain::Hundredths;
 use domain::auth::{LoginRequest, RefreshRequest, TokenResponse};
+use domain::coverage::Coverage;
 use domain::instrument::InstrumentDefinition;
-use domain::kpi::{SatisfactionKpi, WellbeingKpi};
+use domain::kpi::{RatingComment, SatisfactionKpi, WellbeingKpi};
 use domain::org::{Staff, Team};
 use domain::period::Period;
 use domain::privacy::{AttentionItem, HandleAttention};
@@ -146,6 +147,15 @@ pub async fn wellbeing(auth: Auth, p: Period, f: &Filters) -> Result<WellbeingKp
     get_json(auth, &kpi_url("wellbeing", p, f)).await
 }
 
+pub async fn coverage(auth: Auth, p: Period, f: &Filters) -> Result<Coverage, ApiError> {
+    get_json(auth, &kpi_url("coverage", p, f)).await
+}
+
+/// Comments behind the satisfaction ratings of the period, newest first (managers).
+pub async fn comments(auth: Auth, p: Period, f: &Filters) -> Result<Vec<RatingComment>, ApiError> {
+    get_json(auth, &kpi_url("comments", p, f)).await
+}
+
 /// One month of `GET /api/kpi/trend` (the server's `TrendPoint`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct TrendPoint {
@@ -178,8 +188,17 @@ pub async fn handle(auth: Auth, id: uuid::Uuid, note: &HandleAttention) -> Resul
 
 /// A voice comment's recording, to play from a `blob:` URL (an `<audio>` cannot send a token).
 pub async fn voice(auth: Auth, id: uuid::Uuid) -> Result<web_sys::Blob, ApiError> {
-    let url = format!("/api/responses/{id}/voice");
-    let response = authed::<()>(auth, None, || Request::get(&url)).await?;
+    blob(auth, &format!("/api/responses/{id}/voice"), "audio/webm").await
+}
+
+/// A CSV export (`/api/export/...`), as the server sent it, to save as a file.
+pub async fn export(auth: Auth, path: &str) -> Result<web_sys::Blob, ApiError> {
+    blob(auth, &format!("/api/export/{path}"), "text/csv").await
+}
+
+/// A response body as a `Blob`, with the server's content type (`fallback` if it sent none).
+async fn blob(auth: Auth, url: &str, fallback: &str) -> Result<web_sys::Blob, ApiError> {
+    let response = authed::<()>(auth, None, || Request::get(url)).await?;
     let bytes = response
         .binary()
         .await
@@ -187,7 +206,7 @@ pub async fn voice(auth: Auth, id: uuid::Uuid) -> Result<web_sys::Blob, ApiError
     let content_type = response
         .headers()
         .get("content-type")
-        .unwrap_or_else(|| "audio/webm".to_owned());
+        .unwrap_or_else(|| fallback.to_owned());
     let array = js_sys::Uint8Array::from(bytes.as_slice());
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();

@@ -482,10 +482,20 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .create_staff_direct(s.org, "manager@v.example.org", domain::Role::Manager)
         .await;
     let answered = (Utc::now() - chrono::Duration::minutes(2)).to_rfc3339();
-    // North: 4, 5, 3, 2, 5, 4; South: 2, 1, 3 (a small sample), with comments to handle.
-    for (email, ratings) in [
-        ("sam@v.example.org", vec![4u8, 5, 3, 2, 5, 4]),
-        ("jo@v.example.org", vec![2, 1, 3]),
+    let mut voiced = None;
+    // North: 4, 5, 3, 2, 5, 4 with Sam's help on his phone; South: 2, 1, 3 (a small sample)
+    // alone on their own phones; with comments to handle.
+    for (email, ratings, completion) in [
+        (
+            "sam@v.example.org",
+            vec![4u8, 5, 3, 2, 5, 4],
+            body::completion("self", "staff_assisted", "staff_device"),
+        ),
+        (
+            "jo@v.example.org",
+            vec![2, 1, 3],
+            body::completion("self", "none", "own_device"),
+        ),
     ] {
         let token = s.app.login(email).await.access_token;
         for (i, r) in ratings.iter().enumerate() {
@@ -512,16 +522,52 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
                 "jobseeker_satisfaction",
                 *r,
                 &answered,
-                body::completion("self", "staff_assisted", "staff_device"),
+                completion.clone(),
             );
             // The episode carries the team and specialist the answer is attributed to.
             response["episode_id"] = json!(e);
             if *r <= 2 {
                 response["comment"] = json!("Not enough help with the interview");
             }
-            s.app.create("/api/responses", &token, &response).await;
+            let made = id_of(&s.app.create("/api/responses", &token, &response).await);
+            if *r == 5 && voiced.is_none() {
+                // A recorded comment, played in the dashboard.
+                let mut audio = b"\x1a\x45\xdf\xa3".to_vec();
+                audio.extend((0..200u16).map(|i| (i % 251) as u8));
+                let res = s
+                    .app
+                    .send_raw(
+                        reqwest::Method::PUT,
+                        &format!("/api/responses/{made}/voice"),
+                        Some(&token),
+                        "audio/webm",
+                        audio,
+                    )
+                    .await;
+                assert!(res.status().is_success(), "{}", res.status());
+                voiced = Some(made);
+            }
         }
     }
+    let voiced = voiced.unwrap();
+    // A client who started this quarter with no wellbeing form yet: a coverage gap.
+    let sam_token = s.app.login("sam@v.example.org").await.access_token;
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &sam_token,
+                &body::participant("jobseeker", "JS-NEW"),
+            )
+            .await,
+    );
+    s.app
+        .create(
+            "/api/episodes",
+            &sam_token,
+            &body::episode(p, &Utc::now().date_naive().to_string(), None),
+        )
+        .await;
     let manager = s.app.login("manager@v.example.org").await.access_token;
     let (first, last) = this_quarter();
     let api = |query: String| {
@@ -564,6 +610,155 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
     );
     assert_accessible(&b, "dashboard").await;
     shots(&b, "dashboard").await;
+    let query = format!("first={first}&last={last}");
+    wait_until(
+        &b,
+        "coverage and comments",
+        "document.querySelector('#coverage') && document.querySelector('#comments-count')",
+        Duration::from_secs(20),
+    )
+    .await;
+
+    // The split by completion mode is the API's, row by row.
+    for (id, path) in [
+        ("kpi-c", "employer-satisfaction"),
+        ("kpi-d", "jobseeker-satisfaction"),
+    ] {
+        let k: Value = s
+            .app
+            .get(&format!("/api/kpi/{path}?{query}"), Some(&manager))
+            .await
+            .json()
+            .await
+            .unwrap();
+        for split in ["support", "channel"] {
+            let want: Vec<Value> = k[format!("by_{split}")]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| json!([r["key"], r["n"].to_string(), api_mean(r)]))
+                .collect();
+            let shown = b
+                .eval(&format!(
+                    "return [...document.querySelectorAll('#split-{id}-{split} tbody tr[data-key]')]\
+                     .map(r => [r.dataset.key, r.dataset.n, r.dataset.mean])"
+                ))
+                .await
+                .unwrap();
+            assert_eq!(shown, json!(want), "{id} by {split}");
+        }
+    }
+    let by_channel = b
+        .eval("return [...document.querySelectorAll('#split-kpi-d-channel tbody tr[data-key]')].map(r => r.dataset.key)")
+        .await
+        .unwrap();
+    assert_eq!(by_channel, json!(["own_device", "staff_device"]));
+
+    // Coverage and its gaps are the API's.
+    let coverage: Value = s
+        .app
+        .get(&format!("/api/kpi/coverage?{query}"), Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for key in [
+        "swemwbs_start",
+        "swemwbs_end",
+        "jobseeker_satisfaction",
+        "employer_satisfaction",
+    ] {
+        let shown = b
+            .eval(&format!(
+                "const r = document.querySelector('#coverage tr[data-key={key}]'); \
+                 return [Number(r.dataset.due), Number(r.dataset.answered)]"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            shown,
+            json!([coverage[key]["due"], coverage[key]["answered"]]),
+            "coverage of {key}"
+        );
+    }
+    assert_eq!(coverage["swemwbs_start"]["due"], json!(1));
+    b.wait_for_text(
+        "#coverage tr[data-key=swemwbs_start] .coverage-missing",
+        "1",
+    )
+    .await
+    .unwrap();
+
+    // The comments behind the ratings, newest first, as the API lists them.
+    let comments: Value = s
+        .app
+        .get(&format!("/api/kpi/comments?{query}"), Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let want: Vec<Value> = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["response_id"].clone())
+        .collect();
+    assert_eq!(want.len(), 4, "three typed comments and one recorded");
+    let shown = b
+        .eval("return [...document.querySelectorAll('.comment-item')].map(c => c.dataset.response)")
+        .await
+        .unwrap();
+    assert_eq!(shown, json!(want));
+    // The recorded one plays in the page, from the bytes the server holds (the page's blobs
+    // are caught as they are made: the CSP lets the page fetch nothing but its own origin).
+    b.eval(
+        "window.__saved = []; const make = URL.createObjectURL.bind(URL); \
+         URL.createObjectURL = (blob) => { window.__saved.push(blob); return make(blob); }; return true",
+    )
+    .await
+    .unwrap();
+    click(
+        &b,
+        &format!(".comment-item[data-response='{voiced}'] .play-voice"),
+    )
+    .await;
+    wait_until(
+        &b,
+        "the recording to load",
+        &format!("document.querySelector(\".comment-item[data-response='{voiced}'] audio\")?.src.startsWith('blob:')"),
+        Duration::from_secs(10),
+    )
+    .await;
+    let size = b.eval("return window.__saved[0].size").await.unwrap();
+    assert_eq!(size, json!(204));
+
+    // A CSV download holds exactly the API's bytes.
+    b.eval("window.__saved = []; return true").await.unwrap();
+    click(&b, "#download-responses").await;
+    wait_until(
+        &b,
+        "the download",
+        "window.__saved.length === 1",
+        Duration::from_secs(10),
+    )
+    .await;
+    let downloaded = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; window.__saved[0].text().then(done, e => done(String(e)))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let api_csv = s
+        .app
+        .get("/api/export/responses.csv", Some(&manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(api_csv.lines().count() > 9, "{api_csv}");
+    assert_eq!(downloaded.as_str().unwrap(), api_csv);
 
     // The team filter asks the server again; the tile follows the API exactly.
     let team = b
@@ -596,7 +791,8 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .unwrap();
     b.wait_for_text("#kpi-d", "Small sample").await.unwrap();
 
-    // Needs attention: three low ratings with comments; one is handled with a note.
+    // Needs attention: three low ratings with comments and the recorded comment; one is
+    // handled with a note.
     click(&b, "a[href='/staff/attention']").await;
     heading(&b, "Needs attention").await;
     wait_until(
@@ -611,7 +807,7 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .eval("return document.querySelectorAll('.attention-item').length")
         .await
         .unwrap();
-    assert_eq!(before, json!(3));
+    assert_eq!(before, json!(4));
     fill(
         &b,
         ".attention-item textarea",
@@ -622,7 +818,7 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
     wait_until(
         &b,
         "the handled item to leave the list",
-        "document.querySelectorAll('.attention-item').length === 2",
+        "document.querySelectorAll('.attention-item').length === 3",
         Duration::from_secs(10),
     )
     .await;
@@ -633,7 +829,7 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .json()
         .await
         .unwrap();
-    assert_eq!(left.as_array().unwrap().len(), 2);
+    assert_eq!(left.as_array().unwrap().len(), 3);
     b.close().await.unwrap();
 }
 
