@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use soundings::entities::participant;
 use soundings_tests::axe::{axe_violations, describe_violations};
-use soundings_tests::browser::Browser;
+use soundings_tests::browser::{Browser, TABLET};
 use soundings_tests::proxy::Proxy;
 use soundings_tests::{PASSWORD, TestApp, body, id_of, static_dir};
 use uuid::Uuid;
@@ -46,13 +46,38 @@ fn screenshots() -> Option<PathBuf> {
     std::env::var_os("SOUNDINGS_SCREENSHOTS").map(PathBuf::from)
 }
 
-/// A phone-width (360 px) picture of the page, when asked for. (Headless Chromium ignores
-/// WebDriver window resizing here, so no tablet-width picture yet.)
+/// A picture of the page at the browser's width (`-phone` or `-tablet`), when asked for.
 async fn shots(b: &Browser, name: &str) {
     let Some(dir) = screenshots() else { return };
     std::fs::create_dir_all(&dir).unwrap();
     b.eval("window.scrollTo(0, 0); return true").await.unwrap();
-    b.screenshot(&dir.join(format!("staff-{name}-phone.png")))
+    let size = if b.screen == TABLET {
+        "tablet"
+    } else {
+        "phone"
+    };
+    b.screenshot(&dir.join(format!("staff-{name}-{size}.png")))
+        .await
+        .unwrap();
+}
+
+/// Like [`shots`], with the element matching `css` scrolled to the top of the screen.
+async fn shot_of(b: &Browser, name: &str, css: &str) {
+    let Some(dir) = screenshots() else { return };
+    std::fs::create_dir_all(&dir).unwrap();
+    b.client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView(); return true",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    let size = if b.screen == TABLET {
+        "tablet"
+    } else {
+        "phone"
+    };
+    b.screenshot(&dir.join(format!("staff-{name}-{size}.png")))
         .await
         .unwrap();
 }
@@ -972,7 +997,9 @@ async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
         2
     );
     assert_accessible(&b, "conflict").await;
-    shots(&b, "conflict").await;
+    shot_of(&b, "conflict", ".session-item:has(.conflict)").await;
+    // On a phone the two versions are stacked: the second one gets its own picture.
+    shot_of(&b, "conflict-edit", ".version-edit").await;
 
     // Keeping this phone's edit applies it as a new version; the other stays on record.
     click(&b, ".keep-edit").await;
@@ -1002,5 +1029,145 @@ async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
         .await
         .unwrap();
     assert_eq!(left, json!(0));
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_staff_pages_are_accessible_at_tablet_width() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "manager@v.example.org", domain::Role::Manager)
+        .await;
+    let manager = s.app.login("manager@v.example.org").await.access_token;
+    // A client with a session that two devices edited from the same copy.
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &manager,
+                &body::participant("jobseeker", "JS-0107"),
+            )
+            .await,
+    );
+    let episode = id_of(
+        &s.app
+            .create(
+                "/api/episodes",
+                &manager,
+                &body::episode(p, "2026-09-01", None),
+            )
+            .await,
+    );
+    let session = id_of(
+        &s.app
+            .create(
+                "/api/sessions",
+                &manager,
+                &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": "2026-10-06",
+                        "duration_minutes": 45, "stage": "job_finding",
+                        "activity": "Job search at the library", "note": "Two applications sent"}),
+            )
+            .await,
+    );
+    for (minutes, note, status) in [
+        (50, "Two applications sent; interview on Friday", 200),
+        (45, "Two applications sent, one to the garden centre", 409),
+    ] {
+        let edit = json!({"id": Uuid::new_v4(), "base_version": 1, "held_on": "2026-10-06",
+                          "duration_minutes": minutes, "stage": "job_finding",
+                          "activity": "Job search at the library", "note": note});
+        let res = s
+            .app
+            .patch(&format!("/api/sessions/{session}"), Some(&manager), &edit)
+            .await;
+        assert_eq!(res.status().as_u16(), status);
+    }
+    // Answers for the dashboard, some with comments.
+    let answered = (Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
+    for (i, (rating, support, channel)) in [
+        (5u8, "none", "own_device"),
+        (4, "staff_assisted", "staff_device"),
+        (2, "none", "own_device"),
+        (4, "read_aloud", "own_device"),
+        (5, "none", "own_device"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let person = id_of(
+            &s.app
+                .create(
+                    "/api/participants",
+                    &manager,
+                    &body::participant("jobseeker", &format!("JS-02{i:02}")),
+                )
+                .await,
+        );
+        let mut response = body::satisfaction(
+            person,
+            "jobseeker_satisfaction",
+            rating,
+            &answered,
+            body::completion("self", support, channel),
+        );
+        if rating <= 2 {
+            response["comment"] = json!("I could not get through on the phone");
+        }
+        s.app.create("/api/responses", &manager, &response).await;
+    }
+
+    let b = Browser::start_sized(TABLET).await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    let width = b.eval("return window.innerWidth").await.unwrap();
+    assert_eq!(width, json!(820), "the tablet screen is emulated");
+    log_in(&b, "manager@v.example.org").await;
+    heading(&b, "Dashboard").await;
+    wait_until(
+        &b,
+        "the dashboard",
+        "document.querySelector('.dashboard')?.dataset.loaded === 'true' \
+         && document.querySelector('#chart-kpi-d-title') && document.querySelector('#comments-count')",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_accessible(&b, "dashboard (tablet)").await;
+    shots(&b, "dashboard").await;
+
+    click(&b, "a[href='/staff/']").await;
+    heading(&b, "Caseload").await;
+    b.wait_for_text(".caseload-link", "JS-0107").await.unwrap();
+    assert_accessible(&b, "caseload (tablet)").await;
+    shots(&b, "caseload").await;
+
+    b.client
+        .find(Locator::LinkText("JS-0107"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    heading(&b, "JS-0107").await;
+    b.wait_for_text(".version-edit", "garden centre")
+        .await
+        .unwrap();
+    assert_accessible(&b, "conflict (tablet)").await;
+    shot_of(&b, "conflict", ".session-item:has(.conflict)").await;
+
+    // A session recorded with no signal waits in the outbox.
+    s.proxy.cut().await;
+    click(&b, "a[href$='/session']").await;
+    heading(&b, "Record a session").await;
+    fill(&b, "#minutes", "30").await;
+    fill(&b, "#activity", "Interview practice").await;
+    assert_accessible(&b, "session form (tablet)").await;
+    shots(&b, "session-form").await;
+    click(&b, "#save-session").await;
+    heading(&b, "JS-0107").await;
+    click(&b, "a[href='/staff/outbox']").await;
+    heading(&b, "Outbox").await;
+    b.wait_for_text(".outbox-item", "JS-0107").await.unwrap();
+    assert_eq!(waiting(&b).await, 1);
+    assert_accessible(&b, "outbox (tablet)").await;
+    shots(&b, "outbox").await;
     b.close().await.unwrap();
 }
