@@ -277,3 +277,129 @@ impl Caseload {
 pub fn use_caseload() -> Caseload {
     expect_context::<Caseload>()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use domain::records::{LongText, Session, ShortText};
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 2, d).unwrap()
+    }
+
+    fn record(id: Uuid, episode: Uuid, version: i32, note: &str) -> SessionRecord {
+        SessionRecord {
+            session: Session {
+                id,
+                episode_id: episode,
+                author_id: Uuid::new_v4(),
+                held_on: day(1),
+                duration_minutes: 45,
+                stage: Stage::Engagement,
+                activity: "First meeting".to_owned(),
+                note: Some(note.to_owned()),
+                version,
+                updated_at: DateTime::UNIX_EPOCH,
+            },
+            conflicts: Vec::new(),
+        }
+    }
+
+    fn edit(base_version: i32, note: &str) -> SessionEdit {
+        SessionEdit {
+            id: Uuid::new_v4(),
+            base_version,
+            held_on: day(1),
+            duration_minutes: 60,
+            stage: Stage::VocationalProfiling,
+            activity: ShortText::parse("First meeting").unwrap(),
+            note: Some(LongText::parse(note).unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_waiting_edit_is_shown_and_the_next_edit_keeps_its_base_version() {
+        let (episode, session) = (Uuid::new_v4(), Uuid::new_v4());
+        let waiting = edit(2, "edited on the phone");
+        let cache = Cache {
+            records: vec![record(session, episode, 2, "saved")],
+            edits: vec![LocalEdit {
+                session_id: session,
+                episode_id: episode,
+                edit: waiting.clone(),
+            }],
+            ..Cache::default()
+        };
+        let keys = vec![waiting.id.to_string()];
+        let view = cache.session_view(session, &keys).unwrap();
+        assert_eq!(view.note.as_deref(), Some("saved"));
+        assert_eq!(view.pending.as_ref(), Some(&waiting));
+        assert_eq!(view.base_version(), 2);
+        let shown = view.with_pending();
+        assert_eq!(shown.note.as_deref(), Some("edited on the phone"));
+        assert_eq!(shown.duration_minutes, 60);
+        // Once the outbox no longer holds it as waiting, the server's copy tells the story.
+        let settled = cache.session_view(session, &[]).unwrap();
+        assert_eq!(settled.pending, None);
+    }
+
+    #[test]
+    fn sessions_made_here_are_listed_until_the_server_has_them_newest_first() {
+        let episode = Uuid::new_v4();
+        let local = NewSession {
+            id: Uuid::new_v4(),
+            episode_id: episode,
+            held_on: day(9),
+            duration_minutes: 30,
+            stage: Stage::JobFinding,
+            activity: ShortText::parse("CV writing").unwrap(),
+            note: None,
+        };
+        let server = record(Uuid::new_v4(), episode, 1, "saved");
+        let mut cache = Cache {
+            sessions: vec![local.clone()],
+            records: vec![
+                server.clone(),
+                record(Uuid::new_v4(), Uuid::new_v4(), 1, "other"),
+            ],
+            ..Cache::default()
+        };
+        let views = cache.session_views(episode, &[]);
+        assert_eq!(views.len(), 2);
+        assert_eq!(
+            (views[0].id, views[0].local, views[0].version),
+            (local.id, true, 1)
+        );
+        assert_eq!((views[1].id, views[1].local), (server.session.id, false));
+        // The server now has it too: shown once, as the server's.
+        let mut arrived = record(local.id, episode, 1, "");
+        arrived.session.held_on = day(9);
+        cache.merge_sessions(episode, vec![server, arrived], &[]);
+        let views = cache.session_views(episode, &[]);
+        assert_eq!(views.len(), 2);
+        assert!(views.iter().all(|v| !v.local));
+    }
+
+    #[test]
+    fn merging_an_episode_keeps_edits_still_in_the_outbox_and_other_episodes() {
+        let (episode, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let local = |episode_id, e: &SessionEdit| LocalEdit {
+            session_id: Uuid::new_v4(),
+            episode_id,
+            edit: e.clone(),
+        };
+        let (kept, sent, elsewhere) = (edit(1, "a"), edit(1, "b"), edit(1, "c"));
+        let mut cache = Cache {
+            edits: vec![
+                local(episode, &kept),
+                local(episode, &sent),
+                local(other, &elsewhere),
+            ],
+            ..Cache::default()
+        };
+        cache.merge_sessions(episode, Vec::new(), &[kept.id.to_string()]);
+        let left: Vec<Uuid> = cache.edits.iter().map(|e| e.edit.id).collect();
+        assert_eq!(left, vec![kept.id, elsewhere.id]);
+    }
+}

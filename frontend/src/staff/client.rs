@@ -445,6 +445,7 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
                             (
                                 s.id,
                                 s.version,
+                                s.local,
                                 s.pending.as_ref().map(|p| p.id),
                                 s.conflicts.iter().map(|c| c.edit_id).collect::<Vec<_>>(),
                             )

@@ -925,13 +925,26 @@ async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
     click(&b, ".session-edit").await;
     heading(&b, "Edit a session").await;
     assert_accessible(&b, "edit session").await;
-    fill(&b, "#minutes", "60").await;
-    fill(&b, "#note", "This phone's note").await;
+    fill(&b, "#minutes", "55").await;
+    fill(&b, "#note", "A first draft").await;
     click(&b, "#save-session").await;
     heading(&b, "JS-EDIT").await;
     b.wait_for_text(".session-item", "Your changes wait to be sent")
         .await
         .unwrap();
+    // Edited again before any signal: the form starts from the waiting edit, and the new
+    // edit replaces it (one record waits, made from the same version 1).
+    click(&b, ".session-edit").await;
+    heading(&b, "Edit a session").await;
+    let minutes = b
+        .eval("return document.getElementById('minutes').value")
+        .await
+        .unwrap();
+    assert_eq!(minutes, json!("55"));
+    fill(&b, "#minutes", "60").await;
+    fill(&b, "#note", "This phone's note").await;
+    click(&b, "#save-session").await;
+    heading(&b, "JS-EDIT").await;
     b.wait_for_text(".session-item", "This phone's note")
         .await
         .unwrap();
