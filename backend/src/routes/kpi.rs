@@ -21,6 +21,7 @@ use domain::{
     period::Period,
     records::Programme,
 };
+use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -358,10 +359,11 @@ pub async fn comments(
             .map(|v| v.response_id)
             .collect();
     let actor = staff_actor(&user, &req);
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
+    // Every comment read is audited; one transaction, so up to 200 entries cost one commit.
+    let txn = db.begin().await?;
+    for r in &rows {
         log(
-            db,
+            &txn,
             &actor,
             "read",
             "comment",
@@ -369,6 +371,10 @@ pub async fn comments(
             Some(r.participant_id),
         )
         .await?;
+    }
+    txn.commit().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
         out.push(RatingComment {
             response_id: r.id,
             voice_comment: voiced.contains(&r.id),
