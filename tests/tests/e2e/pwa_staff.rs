@@ -1052,6 +1052,8 @@ async fn the_staff_pages_are_accessible_at_tablet_width() {
         .create_staff_direct(s.org, "manager@v.example.org", domain::Role::Manager)
         .await;
     let manager = s.app.login("manager@v.example.org").await.access_token;
+    // This quarter's first day: the client started then (so coverage has something to count).
+    let (started, _) = this_quarter();
     // A client with a session that two devices edited from the same copy.
     let p = id_of(
         &s.app
@@ -1064,11 +1066,7 @@ async fn the_staff_pages_are_accessible_at_tablet_width() {
     );
     let episode = id_of(
         &s.app
-            .create(
-                "/api/episodes",
-                &manager,
-                &body::episode(p, "2026-09-01", None),
-            )
+            .create("/api/episodes", &manager, &body::episode(p, &started, None))
             .await,
     );
     let session = id_of(
@@ -1076,7 +1074,7 @@ async fn the_staff_pages_are_accessible_at_tablet_width() {
             .create(
                 "/api/sessions",
                 &manager,
-                &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": "2026-10-06",
+                &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": started,
                         "duration_minutes": 45, "stage": "job_finding",
                         "activity": "Job search at the library", "note": "Two applications sent"}),
             )
@@ -1086,7 +1084,7 @@ async fn the_staff_pages_are_accessible_at_tablet_width() {
         (50, "Two applications sent; interview on Friday", 200),
         (45, "Two applications sent, one to the garden centre", 409),
     ] {
-        let edit = json!({"id": Uuid::new_v4(), "base_version": 1, "held_on": "2026-10-06",
+        let edit = json!({"id": Uuid::new_v4(), "base_version": 1, "held_on": started,
                           "duration_minutes": minutes, "stage": "job_finding",
                           "activity": "Job search at the library", "note": note});
         let res = s
@@ -1145,6 +1143,9 @@ async fn the_staff_pages_are_accessible_at_tablet_width() {
     .await;
     assert_accessible(&b, "dashboard (tablet)").await;
     shots(&b, "dashboard").await;
+    shot_of(&b, "dashboard-split", "#split-title").await;
+    shot_of(&b, "dashboard-coverage", "#coverage-title").await;
+    shot_of(&b, "dashboard-comments", "#comments-title").await;
 
     click(&b, "a[href='/staff/']").await;
     heading(&b, "Caseload").await;
