@@ -88,7 +88,7 @@ impl From<FieldError> for ApiError {
     }
 }
 
-fn stored<T>(
+pub(crate) fn stored<T>(
     what: &str,
     v: &str,
     parse: impl Fn(&str) -> std::result::Result<T, domain::ParseError>,
@@ -390,6 +390,7 @@ impl TryFrom<support_session::Model> for Session {
             activity: s.activity,
             note: (!s.note.is_empty()).then_some(s.note),
             version: s.version,
+            updated_at: s.updated_at,
         })
     }
 }

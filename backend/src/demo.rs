@@ -318,6 +318,20 @@ impl Generator {
         } else {
             "standard"
         };
+        let overall = answers.first().copied().flatten();
+        // Some answers carry a comment, so managers' comment lists have something to read.
+        let comment = if !swemwbs && self.chance(15) {
+            Some(
+                demo_comment(
+                    def.key == "employer_satisfaction",
+                    overall,
+                    self.rng.gen_range(0..2),
+                )
+                .to_owned(),
+            )
+        } else {
+            None
+        };
         let id = Uuid::new_v4();
         response::ActiveModel {
             id: Set(id),
@@ -332,7 +346,7 @@ impl Generator {
             overall: Set(if swemwbs {
                 None
             } else {
-                answers.first().copied().flatten().map(i16::from)
+                overall.map(i16::from)
             }),
             swemwbs_raw: Set(form.as_ref().and_then(|f| f.raw()).map(i16::from)),
             swemwbs_metric: Set(form
@@ -353,7 +367,7 @@ impl Generator {
             specialist_id: Set(Some(ep.specialist_id)),
             team_id: Set(ep.team_id),
             programme: Set(Some(ep.programme.clone())),
-            comment: Set(None),
+            comment: Set(comment),
             body_hash: Set(body_hash(&id)),
         }
     }
@@ -481,4 +495,35 @@ impl Generator {
         }
         Ok(())
     }
+}
+
+/// A made-up comment that fits the rating (the demo's people are invented).
+fn demo_comment(employer: bool, overall: Option<u8>, which: usize) -> &'static str {
+    let options: [&str; 2] = match (employer, overall.unwrap_or(3)) {
+        (false, 1..=2) => [
+            "I waited weeks to hear back about the interview.",
+            "I did not feel listened to at the first meeting.",
+        ],
+        (false, 3) => [
+            "Helpful, but the meetings were hard to get to by bus.",
+            "Some weeks were good, some I heard nothing.",
+        ],
+        (false, _) => [
+            "My specialist helped me write my CV and came to the interview with me.",
+            "I like my job and I still get support when I need it.",
+        ],
+        (true, 1..=2) => [
+            "Nobody called back when we had a problem on shift.",
+            "We needed more support in the first month.",
+        ],
+        (true, 3) => [
+            "Good candidate; the paperwork took too long.",
+            "Support was fine, but visits were hard to arrange.",
+        ],
+        (true, _) => [
+            "The job coach visits made a real difference in the first weeks.",
+            "Clear communication and a good match for the role.",
+        ],
+    };
+    options[which % options.len()]
 }

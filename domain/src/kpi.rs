@@ -20,6 +20,26 @@ pub const DEFAULT_CHANGE_THRESHOLD: Hundredths = Hundredths(300);
 /// Default smallest number of responses behind a figure shown to participants.
 pub const DEFAULT_SMALL_NUMBER: u64 = 5;
 
+/// A comment behind a satisfaction rating, newest first on the manager's dashboard. Managers
+/// only: specialists never see individual comments about their own service (DESIGN §8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingComment {
+    pub response_id: Uuid,
+    /// `employer_satisfaction` or `jobseeker_satisfaction`.
+    pub instrument: String,
+    pub answered_at: DateTime<Utc>,
+    pub answered_on: NaiveDate,
+    /// The overall-satisfaction rating (1–5), if the item was answered.
+    pub overall: Option<u8>,
+    pub comment: Option<String>,
+    /// A recorded comment is held (play it from `GET /api/responses/{id}/voice`).
+    pub voice_comment: bool,
+    pub respondent: Respondent,
+    pub support: Support,
+    pub channel: Channel,
+}
+
 /// One satisfaction response, as the KPI needs it.
 #[derive(Debug, Clone)]
 pub struct SatisfactionAnswer {

@@ -386,6 +386,8 @@ pub struct Session {
     pub activity: String,
     pub note: Option<String>,
     pub version: i32,
+    /// When this version was saved (made, or last edited).
+    pub updated_at: DateTime<Utc>,
 }
 
 /// An edit of a session, made on a device against the version it had (DESIGN §6). It replaces

@@ -177,6 +177,20 @@ export function objectUrl(blob) {
   return URL.createObjectURL(blob);
 }
 
+// Saves `blob` as a file called `name` (a download fetched with a bearer token, which a plain
+// link cannot send). The URL is let go once the browser has had time to start the download.
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 // ---- Staff records (the staff app) -----------------------------------------------------------
 
 export function outboxList(owner) {
@@ -189,4 +203,12 @@ export function outboxRemoveOwner(owner) {
 
 export function outboxRetry(key) {
   return outbox.retry(key);
+}
+
+export function outboxEnqueueEdit(entry) {
+  return outbox.enqueueEdit(entry);
+}
+
+export function outboxForgetConflict(key) {
+  return outbox.forgetConflict(key);
 }

@@ -99,6 +99,45 @@
     });
   }
 
+  // Adds a staff member's edit of an editable record (a session). An edit of the same record
+  // (`group`) by the same person that still waits is replaced: it was made from the same copy
+  // (same base version), so only the latest wording needs to travel, and two edits from one
+  // phone can never collide with each other on the server. Under the outbox lock, so a flush
+  // in progress never sends the edit being replaced.
+  async function enqueueEdit(entry) {
+    const work = () =>
+      inStore(OUTBOX, "readwrite", async (store) => {
+        const existing = await req(store.getAll());
+        for (const e of existing) {
+          if (e.group === entry.group && e.owner === entry.owner && e.status === "waiting") {
+            await req(store.delete(e.seq));
+          }
+        }
+        await req(
+          store.add({
+            key: entry.key,
+            owner: entry.owner,
+            group: entry.group,
+            label: entry.label || "",
+            method: entry.method,
+            url: entry.url,
+            auth: null,
+            kind: null,
+            contentType: "application/json",
+            body: entry.body,
+            created: Date.now(),
+            attempts: 0,
+            status: "waiting",
+            reason: null,
+          }),
+        );
+        return true;
+      });
+    const locks = global.navigator && global.navigator.locks;
+    if (locks && locks.request) return locks.request(LOCK, work);
+    return work();
+  }
+
   async function all() {
     return inStore(OUTBOX, "readonly", (store) => req(store.getAll()));
   }
@@ -155,13 +194,19 @@
     }
   }
 
-  async function reasonOf(response) {
+  // The server's JSON error body, or null when it sent something else.
+  async function errorOf(response) {
     try {
       const body = await response.json();
-      if (body && typeof body.message === "string") return body.message;
+      if (body && typeof body === "object") return body;
     } catch (_) {
-      // Not our JSON error body: fall through to the status.
+      // Not our JSON error body.
     }
+    return null;
+  }
+
+  function reasonOf(response, body) {
+    if (body && typeof body.message === "string") return body.message;
     return "refused by the server (" + response.status + ")";
   }
 
@@ -233,7 +278,7 @@
   // Sends what may be sent, oldest first. Stops at the first sign that the server cannot be
   // reached (everything after would fail the same way) and when a login has expired.
   async function flushLocked(owner, token) {
-    const outcome = { sent: 0, refused: 0, stopped: null };
+    const outcome = { sent: 0, refused: 0, conflicts: 0, stopped: null };
     const waiting = (await all()).filter((e) => e.status === "waiting");
     if (token) {
       await flushBatches(owner, token, waiting, outcome);
@@ -268,8 +313,20 @@
         outcome.stopped = "server";
         break;
       }
+      const error = await errorOf(response);
+      if (status === 409 && error && error.field === "base_version") {
+        // An edit made on a copy that changed meanwhile: the server kept it beside the record
+        // as a conflict for a person to resolve. Settled, so never sent again; kept here only
+        // so the outbox can say so until the conflict is resolved.
+        entry.status = "conflict";
+        entry.reason = reasonOf(response, error);
+        await update(entry);
+        outcome.conflicts += 1;
+        await setMeta("lastSync", Date.now());
+        continue;
+      }
       entry.status = "refused";
-      entry.reason = await reasonOf(response);
+      entry.reason = reasonOf(response, error);
       await update(entry);
       outcome.refused += 1;
       // The server answered, so it is reachable: that counts as a sync.
@@ -327,6 +384,14 @@
     return true;
   }
 
+  // Drops a settled conflict's entry once the conflict is resolved (here or on another device).
+  async function forgetConflict(key) {
+    const entry = await inStore(OUTBOX, "readonly", (store) => req(store.index("key").get(key)));
+    if (!entry || entry.status !== "conflict") return false;
+    await remove(entry.seq);
+    return true;
+  }
+
   // A shared phone: removes one person's records (after the app has warned them).
   async function removeOwner(owner) {
     const entries = (await all()).filter((e) => e.owner === owner);
@@ -336,6 +401,8 @@
 
   global.soundingsOutbox = {
     enqueue,
+    enqueueEdit,
+    forgetConflict,
     summary,
     isWaiting,
     flush,

@@ -22,6 +22,10 @@ extern "C" {
     fn outbox_remove_owner(owner: &str) -> Promise;
     #[wasm_bindgen(js_name = outboxRetry)]
     fn outbox_retry(key: &str) -> Promise;
+    #[wasm_bindgen(js_name = outboxEnqueueEdit)]
+    fn outbox_enqueue_edit(entry: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = outboxForgetConflict)]
+    fn outbox_forget_conflict(key: &str) -> Promise;
     #[wasm_bindgen(js_name = requestBackgroundSync)]
     fn request_background_sync() -> Promise;
     #[wasm_bindgen(js_name = onOutboxChange)]
@@ -52,6 +56,8 @@ extern "C" {
     pub fn stop_recording();
     #[wasm_bindgen(js_name = objectUrl)]
     pub fn object_url(blob: &web_sys::Blob) -> String;
+    #[wasm_bindgen(js_name = saveFile)]
+    pub fn save_file(blob: &web_sys::Blob, name: &str);
 }
 
 /// A failure in the browser's own APIs, as text for the log (never shown raw to a person).
@@ -152,13 +158,42 @@ pub async fn enqueue_record(
     Ok(wait(outbox_enqueue(&object)).await?.as_bool() == Some(true))
 }
 
+/// Saves a staff member's edit of a record (`group` names the record, e.g. `session:<id>`),
+/// sent on its own (`method` to `url`) under that person's login only. An edit of the same
+/// record that still waits is replaced by this one. A `409` naming `base_version` settles it
+/// as a conflict the server keeps (status `conflict`), never retried.
+pub async fn enqueue_edit(
+    owner: &str,
+    group: &str,
+    key: &str,
+    label: &str,
+    method: &str,
+    url: &str,
+    body: String,
+) -> Result<(), DeviceError> {
+    let object = Object::new();
+    set(&object, "key", &key.into())?;
+    set(&object, "owner", &owner.into())?;
+    set(&object, "group", &group.into())?;
+    set(&object, "label", &label.into())?;
+    set(&object, "method", &method.into())?;
+    set(&object, "url", &url.into())?;
+    set(&object, "body", &body.into())?;
+    wait(outbox_enqueue_edit(&object)).await.map(|_| ())
+}
+
+/// Drops the entry of an edit that was kept as a conflict, once that conflict is resolved.
+pub async fn forget_conflict(key: &str) -> Result<(), DeviceError> {
+    wait(outbox_forget_conflict(key)).await.map(|_| ())
+}
+
 /// One of a staff member's records in the outbox.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Listed {
     pub key: String,
     pub label: String,
     pub kind: Option<String>,
-    /// `waiting` or `refused`.
+    /// `waiting`, `refused`, or `conflict` (an edit the server kept beside a newer version).
     pub status: String,
     pub reason: Option<String>,
     /// Milliseconds since the epoch.

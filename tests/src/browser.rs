@@ -23,8 +23,32 @@ pub const WAIT: Duration = Duration::from_secs(10);
 const DRIVER_START: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(100);
 
+/// The screen a browser emulates, in CSS pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Screen {
+    pub width: u32,
+    pub height: u32,
+    pub pixel_ratio: f64,
+}
+
+/// A small Android phone: the default, and what pages must work on in the field.
+pub const PHONE: Screen = Screen {
+    width: 360,
+    height: 740,
+    pixel_ratio: 2.0,
+};
+
+/// A tablet in portrait (an iPad Air's 820×1180), as a manager might read the dashboard on.
+pub const TABLET: Screen = Screen {
+    width: 820,
+    height: 1180,
+    pixel_ratio: 1.0,
+};
+
 pub struct Browser {
     pub client: Client,
+    /// The screen this browser emulates.
+    pub screen: Screen,
     driver: Child,
     driver_port: u16,
     session_id: Option<String>,
@@ -33,8 +57,16 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts chromedriver and a headless Chromium session with a fresh profile.
+    /// Starts chromedriver and a headless Chromium session with a fresh profile, with a small
+    /// phone's screen (360×740).
     pub async fn start() -> anyhow::Result<Browser> {
+        Browser::start_sized(PHONE).await
+    }
+
+    /// Like [`Browser::start`] with another screen, e.g. [`TABLET`]. The size is emulated from
+    /// the start (headless Chromium ignores WebDriver window resizing below 500 px and does not
+    /// reflow reliably after it), so each size is its own browser.
+    pub async fn start_sized(screen: Screen) -> anyhow::Result<Browser> {
         let profile = tempfile::Builder::new()
             .prefix("soundings-chromium-")
             .tempdir()
@@ -46,7 +78,7 @@ impl Browser {
             let port = free_port()?;
             let mut driver = spawn_driver(port)?;
             match wait_until_ready(&mut driver, port).await {
-                Ok(()) => return connect(driver, port, profile).await,
+                Ok(()) => return connect(driver, port, profile, screen).await,
                 Err(error) => {
                     stop_driver(&mut driver);
                     last_error = error;
@@ -218,11 +250,12 @@ async fn connect(
     mut driver: Child,
     port: u16,
     profile: tempfile::TempDir,
+    screen: Screen,
 ) -> anyhow::Result<Browser> {
     // Until the Browser exists its Drop cannot help, so a failed session stops chromedriver
     // here.
     let client = match ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities(&profile))
+        .capabilities(capabilities(&profile, screen))
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
     {
@@ -235,6 +268,7 @@ async fn connect(
     let session_id = client.session_id().await.ok().flatten();
     Ok(Browser {
         client,
+        screen,
         driver,
         driver_port: port,
         session_id,
@@ -242,7 +276,7 @@ async fn connect(
     })
 }
 
-fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
+fn capabilities(profile: &tempfile::TempDir, screen: Screen) -> Capabilities {
     let binary = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let args = [
         "--headless=new",
@@ -254,7 +288,6 @@ fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=360,740",
         // A fake microphone (a tone) that needs no permission prompt: voice comments can be
         // recorded in a test as on a phone.
         "--use-fake-device-for-media-stream",
@@ -264,7 +297,10 @@ fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
     ]
     .into_iter()
     .map(String::from)
-    .chain([format!("--user-data-dir={}", profile.path().display())])
+    .chain([
+        format!("--user-data-dir={}", profile.path().display()),
+        format!("--window-size={},{}", screen.width, screen.height),
+    ])
     .collect::<Vec<_>>();
     let capabilities = json!({
         "browserName": "chrome",
@@ -272,9 +308,14 @@ fn capabilities(profile: &tempfile::TempDir) -> Capabilities {
             "binary": binary,
             "args": args,
             // Headless Chromium will not make a window narrower than 500 px; emulating the
-            // phone's screen gives pages the 360 px viewport (a small Android phone) they will meet in the field.
+            // screen gives pages the viewport asked for (by default a small Android phone's
+            // 360 px, which pages will meet in the field).
             "mobileEmulation": {
-                "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 2 },
+                "deviceMetrics": {
+                    "width": screen.width,
+                    "height": screen.height,
+                    "pixelRatio": screen.pixel_ratio,
+                },
             },
         },
         "goog:loggingPrefs": { "browser": "ALL" },

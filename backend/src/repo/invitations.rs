@@ -4,7 +4,7 @@ use crate::entities::{invitation, response};
 use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::Query,
+    QuerySelect, sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -108,6 +108,47 @@ pub async fn for_period(
         .await?;
     rows.extend(others.into_iter().filter(|r| !known.contains(&r.id)));
     Ok(rows)
+}
+
+/// Satisfaction responses answered in `first..=last` that carry a typed or recorded comment,
+/// newest first, at most `limit`.
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
+pub async fn comments_for_period(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+    who: &Attribution,
+    limit: u64,
+) -> Result<Vec<response::Model>, DbErr> {
+    let mut cond = Condition::all()
+        .add(response::Column::OrganisationId.eq(org))
+        .add(
+            response::Column::InstrumentKey
+                .is_in(["employer_satisfaction", "jobseeker_satisfaction"]),
+        )
+        .add(response::Column::AnsweredOn.between(first, last))
+        .add(
+            Condition::any()
+                .add(response::Column::Comment.is_not_null())
+                .add(response::Column::Id.in_subquery(super::voice::response_ids_of(org))),
+        );
+    if let Some(t) = who.team_id {
+        cond = cond.add(response::Column::TeamId.eq(t));
+    }
+    if let Some(s) = who.specialist_id {
+        cond = cond.add(response::Column::SpecialistId.eq(s));
+    }
+    if let Some(p) = &who.programme {
+        cond = cond.add(response::Column::Programme.eq(p.as_str()));
+    }
+    response::Entity::find()
+        .filter(cond)
+        .order_by_desc(response::Column::AnsweredAt)
+        .order_by_desc(response::Column::ReceivedAt)
+        .limit(limit)
+        .all(db)
+        .await
 }
 
 /// Episodes whose start, end or employer-survey date (job start + 4 weeks) falls in the period.

@@ -5,20 +5,23 @@
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
-    auth::StaffUser,
+    audit::{log, staff_actor},
+    auth::{ManagerUser, StaffUser},
     repo::{self, invitations::Attribution},
     reports,
     startup::AppState,
 };
-use actix_web::{get, web};
+use actix_web::{HttpRequest, get, web};
 use chrono::NaiveDate;
 use domain::{
     ErrorBody, Hundredths, Role,
+    completion::{Channel, Respondent, Support},
     instrument::Audience,
-    kpi::{SatisfactionKpi, WellbeingKpi},
+    kpi::{RatingComment, SatisfactionKpi, WellbeingKpi},
     period::Period,
     records::Programme,
 };
+use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -314,4 +317,76 @@ pub async fn coverage(
     Ok(web::Json(
         reports::coverage(&state.db, user.organisation_id, &tz, period, &who).await?,
     ))
+}
+
+/// The most comments one request returns (newest first); a narrower period or filter shows older.
+const COMMENTS_LIMIT: u64 = 200;
+
+#[utoipa::path(
+    tag = "kpi",
+    security(("bearer" = [])),
+    params(KpiQuery),
+    responses(
+        (status = 200, description = "Typed and recorded comments on satisfaction surveys answered in the period, newest first (at most 200); managers only", body = Vec<RatingComment>),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    )
+)]
+#[get("/kpi/comments")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn comments(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ManagerUser(user): ManagerUser,
+    q: ApiQuery<KpiQuery>,
+) -> Result<web::Json<Vec<RatingComment>>> {
+    let q = q.into_inner()?;
+    let (period, who) = scope(&user, &q)?;
+    let db = &state.db;
+    let rows = repo::invitations::comments_for_period(
+        db,
+        user.organisation_id,
+        period.first,
+        period.last,
+        &who,
+        COMMENTS_LIMIT,
+    )
+    .await?;
+    let voiced: std::collections::HashSet<Uuid> =
+        repo::voice::summaries_of(db, rows.iter().map(|r| r.id).collect())
+            .await?
+            .into_iter()
+            .map(|v| v.response_id)
+            .collect();
+    let actor = staff_actor(&user, &req);
+    // Every comment read is audited; one transaction, so up to 200 entries cost one commit.
+    let txn = db.begin().await?;
+    for r in &rows {
+        log(
+            &txn,
+            &actor,
+            "read",
+            "comment",
+            Some(r.id),
+            Some(r.participant_id),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(RatingComment {
+            response_id: r.id,
+            voice_comment: voiced.contains(&r.id),
+            overall: r.overall.and_then(|o| u8::try_from(o).ok()),
+            respondent: crate::capture::stored("respondent", &r.respondent, Respondent::parse)?,
+            support: crate::capture::stored("support", &r.support, Support::parse)?,
+            channel: crate::capture::stored("channel", &r.channel, Channel::parse)?,
+            instrument: r.instrument_key,
+            answered_at: r.answered_at,
+            answered_on: r.answered_on,
+            comment: r.comment,
+        });
+    }
+    Ok(web::Json(out))
 }

@@ -223,6 +223,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(kpi::wellbeing)
             .service(kpi::trend)
             .service(kpi::coverage)
+            .service(kpi::comments)
             .service(transfer::export_episodes)
             .service(transfer::export_responses)
             .service(transfer::import_episodes)

@@ -4,12 +4,15 @@
 use chrono::NaiveDate;
 use domain::Hundredths;
 use domain::auth::{LoginRequest, RefreshRequest, TokenResponse};
+use domain::coverage::Coverage;
 use domain::instrument::InstrumentDefinition;
-use domain::kpi::{SatisfactionKpi, WellbeingKpi};
+use domain::kpi::{RatingComment, SatisfactionKpi, WellbeingKpi};
 use domain::org::{Staff, Team};
 use domain::period::Period;
 use domain::privacy::{AttentionItem, HandleAttention};
-use domain::records::{Episode, Invitation, NewInvitation, Participant};
+use domain::records::{
+    Episode, Invitation, Keep, NewInvitation, Participant, ResolveConflict, SessionRecord,
+};
 use gloo_net::http::{Request, RequestBuilder};
 use serde::Deserialize;
 
@@ -71,6 +74,11 @@ pub async fn episodes(auth: Auth) -> Result<Vec<Episode>, ApiError> {
     get_json(auth, "/api/episodes").await
 }
 
+/// Which forms each episode of the caseload owes, by the server's records.
+pub async fn caseload_forms(auth: Auth) -> Result<Vec<domain::coverage::EpisodeForms>, ApiError> {
+    get_json(auth, "/api/caseload/forms").await
+}
+
 /// Who reads the answers and where to get help: shown with a survey handed over on this phone.
 pub async fn survey_texts(auth: Auth) -> Result<domain::feedback::SurveyTexts, ApiError> {
     get_json(auth, "/api/settings/survey-texts").await
@@ -90,6 +98,26 @@ pub async fn staff(auth: Auth) -> Result<Vec<Staff>, ApiError> {
 
 pub async fn invite(auth: Auth, body: &NewInvitation) -> Result<Invitation, ApiError> {
     read(authed(auth, Some(body), || Request::post("/api/invitations")).await?).await
+}
+
+/// An episode's sessions as the server has them, each with its open conflicts.
+pub async fn episode_sessions(
+    auth: Auth,
+    episode: uuid::Uuid,
+) -> Result<Vec<SessionRecord>, ApiError> {
+    get_json(auth, &format!("/api/episodes/{episode}/sessions")).await
+}
+
+/// Closes one conflict, keeping the saved version or the conflicting edit; both stay on record.
+pub async fn resolve_conflict(
+    auth: Auth,
+    session: uuid::Uuid,
+    edit: uuid::Uuid,
+    keep: Keep,
+) -> Result<SessionRecord, ApiError> {
+    let url = format!("/api/sessions/{session}/conflicts/{edit}/resolve");
+    let body = ResolveConflict { keep };
+    read(authed(auth, Some(&body), || Request::post(&url)).await?).await
 }
 
 /// The filters of the dashboard, as the KPI endpoints take them.
@@ -129,6 +157,15 @@ pub async fn wellbeing(auth: Auth, p: Period, f: &Filters) -> Result<WellbeingKp
     get_json(auth, &kpi_url("wellbeing", p, f)).await
 }
 
+pub async fn coverage(auth: Auth, p: Period, f: &Filters) -> Result<Coverage, ApiError> {
+    get_json(auth, &kpi_url("coverage", p, f)).await
+}
+
+/// Comments behind the satisfaction ratings of the period, newest first (managers).
+pub async fn comments(auth: Auth, p: Period, f: &Filters) -> Result<Vec<RatingComment>, ApiError> {
+    get_json(auth, &kpi_url("comments", p, f)).await
+}
+
 /// One month of `GET /api/kpi/trend` (the server's `TrendPoint`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct TrendPoint {
@@ -161,8 +198,17 @@ pub async fn handle(auth: Auth, id: uuid::Uuid, note: &HandleAttention) -> Resul
 
 /// A voice comment's recording, to play from a `blob:` URL (an `<audio>` cannot send a token).
 pub async fn voice(auth: Auth, id: uuid::Uuid) -> Result<web_sys::Blob, ApiError> {
-    let url = format!("/api/responses/{id}/voice");
-    let response = authed::<()>(auth, None, || Request::get(&url)).await?;
+    blob(auth, &format!("/api/responses/{id}/voice"), "audio/webm").await
+}
+
+/// A CSV export (`/api/export/...`), as the server sent it, to save as a file.
+pub async fn export(auth: Auth, path: &str) -> Result<web_sys::Blob, ApiError> {
+    blob(auth, &format!("/api/export/{path}"), "text/csv").await
+}
+
+/// A response body as a `Blob`, with the server's content type (`fallback` if it sent none).
+async fn blob(auth: Auth, url: &str, fallback: &str) -> Result<web_sys::Blob, ApiError> {
+    let response = authed::<()>(auth, None, || Request::get(url)).await?;
     let bytes = response
         .binary()
         .await
@@ -170,7 +216,7 @@ pub async fn voice(auth: Auth, id: uuid::Uuid) -> Result<web_sys::Blob, ApiError
     let content_type = response
         .headers()
         .get("content-type")
-        .unwrap_or_else(|| "audio/webm".to_owned());
+        .unwrap_or_else(|| fallback.to_owned());
     let array = js_sys::Uint8Array::from(bytes.as_slice());
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();

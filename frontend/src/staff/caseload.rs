@@ -24,6 +24,7 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
             (Ok(participants), Ok(episodes)) => {
                 let instruments = api::instruments(auth).await.ok();
                 let survey_texts = api::survey_texts(auth).await.ok();
+                let forms = api::caseload_forms(auth).await.ok();
                 // The login may have changed while we waited.
                 if auth.me_untracked().map(|m| m.id) != Some(me.id) {
                     return;
@@ -36,6 +37,9 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
                     }
                     if survey_texts.is_some() {
                         c.survey_texts = survey_texts;
+                    }
+                    if let Some(forms) = forms {
+                        c.forms = forms;
                     }
                     c.fetched_at = Some(super::now());
                 });

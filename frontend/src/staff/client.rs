@@ -1,11 +1,12 @@
 //! A client: registering one (participant, consent and episode, all offline-capable), and their
-//! page: episodes with dates, sessions recorded, SWEMWBS done on this device, what is due, and
-//! invitations shown as a short code.
+//! page: episodes with dates, sessions (the server's, kept for offline, and those recorded here)
+//! with any edit conflict shown side by side to resolve, SWEMWBS done on this device, what is
+//! due, and invitations shown as a short code.
 
 use domain::records::{
-    Accessibility, ConsentGivenBy, ConsentMethod, ConsentScope, Episode, Equality, Language,
+    Accessibility, ConsentGivenBy, ConsentMethod, ConsentScope, Episode, Equality, Keep, Language,
     NewConsent, NewEpisode, NewParticipant, Participant, ParticipantKind, Programme, Reference,
-    ShortText,
+    SessionConflict, ShortText, Stage,
 };
 use leptos::prelude::*;
 
@@ -13,14 +14,20 @@ use super::radio;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
+use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
-use super::api::today;
-use super::auth::use_auth;
-use super::cache::use_caseload;
+use super::api::{self, today};
+use super::auth::{Auth, use_auth};
+use super::cache::{Caseload, SessionView, use_caseload};
+use super::session_form::stage_label;
 use super::{Link, Route, enqueue, not_found_view, now, use_router};
+use crate::device;
+use crate::i18n::StaffMessages;
+use crate::load::load;
+use crate::offline::use_outbox;
 
 /// The consent wording's version the form shows (kept with each consent record).
 const CONSENT_TEXT_VERSION: &str = "staff-app-consent-2026-11";
@@ -332,7 +339,26 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
     let i18n = use_i18n();
     let caseload = use_caseload();
     let id = episode.id;
-    let sessions = move || caseload.with(|c| c.sessions_of(id));
+    let outbox = use_outbox();
+    let auth = use_auth();
+    let owner = auth
+        .me_untracked()
+        .map(|m| m.id.to_string())
+        .unwrap_or_default();
+    let waiting = load(move || {
+        let _ = outbox.synced();
+        let owner = owner.clone();
+        async move { waiting_keys(&owner).await }
+    });
+    // The server's copy, on opening and after every sync (offline this keeps the cached one).
+    Effect::new(move || {
+        let _ = outbox.synced();
+        spawn_local(fetch_sessions(auth, caseload, id));
+    });
+    let sessions = move || {
+        let waiting = waiting.get().unwrap_or_default();
+        caseload.with(|c| c.session_views(id, &waiting))
+    };
     let scores = move || {
         caseload.with(|c| {
             c.scores
@@ -342,15 +368,10 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let has_start = move || {
-        scores()
-            .iter()
-            .any(|s| s.timing == domain::kpi::Timing::Start)
-    };
     let stage = move || {
         sessions()
             .first()
-            .map(|s| super::session_form::stage_label(i18n.s(), s.stage))
+            .map(|s| stage_label(i18n.s(), s.clone().with_pending().stage))
             .unwrap_or(i18n.s().staff_stage_unknown)
     };
     let dates = fill(
@@ -366,6 +387,7 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
             ),
         ],
     );
+    let card_episode = episode.clone();
     view! {
         <section class="episode-card" aria-labelledby=format!("episode-{id}")>
             <h2 id=format!("episode-{id}")>
@@ -375,20 +397,7 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
             <p>{move || fill(i18n.s().staff_stage_now, &[("stage", stage())])}</p>
             <h3>{trs(|t| t.staff_forms)}</h3>
             <ul class="plain-list forms-due">
-                <li>
-                    {move || if has_start() {
-                        i18n.s().staff_swemwbs_start_done
-                    } else {
-                        i18n.s().staff_swemwbs_start_due
-                    }}
-                </li>
-                <li>
-                    {move || if episode.ended_on.is_some() {
-                        i18n.s().staff_swemwbs_end_due
-                    } else {
-                        i18n.s().staff_swemwbs_end_later
-                    }}
-                </li>
+                {move || form_lines(i18n.s(), caseload.with(|c| c.forms_of(&card_episode, today())))}
             </ul>
             <For
                 each=scores
@@ -416,19 +425,328 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
                 <ul class="plain-list session-list">
                     <For
                         each=sessions
-                        key=|s| s.id
-                        children=move |s| {
-                            view! {
-                                <li class="session-item">
-                                    <strong>{s.held_on.format("%d/%m/%Y").to_string()}</strong>
-                                    " · " {s.activity.as_str().to_owned()} " · "
-                                    {fill(i18n.s().staff_minutes, &[("n", &s.duration_minutes.to_string())])}
-                                </li>
-                            }
+                        key=|s| {
+                            (
+                                s.id,
+                                s.version,
+                                s.local,
+                                s.pending.as_ref().map(|p| p.id),
+                                s.conflicts.iter().map(|c| c.edit_id).collect::<Vec<_>>(),
+                            )
                         }
+                        children=move |s| view! { <SessionItem session=s /> }
                     />
                 </ul>
             </Show>
         </section>
     }
+}
+
+/// The outbox keys (record ids) of `owner`'s records that still wait to be sent.
+pub async fn waiting_keys(owner: &str) -> Vec<String> {
+    match device::list(owner).await {
+        Ok(listed) => listed
+            .into_iter()
+            .filter(|r| r.status == "waiting")
+            .map(|r| r.key)
+            .collect(),
+        Err(error) => {
+            log::warn!("could not read the outbox: {error}");
+            Vec::new()
+        }
+    }
+}
+
+/// Takes the server's sessions of an episode into the cache. An edit the server kept as a
+/// conflict stays in the outbox (shown there) until the conflict is resolved, here or elsewhere.
+async fn fetch_sessions(auth: Auth, caseload: Caseload, episode: Uuid) {
+    let Some(me) = auth.me_untracked() else {
+        return;
+    };
+    let records = match api::episode_sessions(auth, episode).await {
+        Ok(records) => records,
+        Err(error) => {
+            log::info!("sessions not refreshed: {error}");
+            return;
+        }
+    };
+    let owner = me.id.to_string();
+    let listed = device::list(&owner).await.unwrap_or_default();
+    let open: Vec<String> = records
+        .iter()
+        .flat_map(|r| r.conflicts.iter().map(|c| c.edit_id.to_string()))
+        .collect();
+    let mine: Vec<String> = caseload.with_untracked(|c| {
+        c.edits
+            .iter()
+            .filter(|e| e.episode_id == episode)
+            .map(|e| e.edit.id.to_string())
+            .collect()
+    });
+    let mut keep = Vec::new();
+    for entry in listed {
+        let settled = entry.status == "conflict" && mine.contains(&entry.key);
+        if settled && !open.contains(&entry.key) {
+            if let Err(error) = device::forget_conflict(&entry.key).await {
+                log::warn!("could not clear a resolved conflict: {error}");
+            }
+        } else if entry.status == "waiting" || settled {
+            keep.push(entry.key);
+        }
+    }
+    if auth.me_untracked().map(|m| m.id) != Some(me.id) {
+        return;
+    }
+    caseload.update(|c| c.merge_sessions(episode, records, &keep));
+}
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// One session in the episode's list, with an edit link and any conflicts to resolve.
+#[component]
+fn SessionItem(session: SessionView) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = session.id;
+    let shown = session.clone().with_pending();
+    let held = date(shown.held_on);
+    let conflicts = session.conflicts.clone();
+    view! {
+        <li class="session-item" id=format!("session-{id}")>
+            <p>
+                <strong>{held.clone()}</strong>
+                " · " {shown.activity.clone()} " · "
+                {fill(i18n.s().staff_minutes, &[("n", &shown.duration_minutes.to_string())])}
+            </p>
+            <p class="hint">
+                {move || stage_label(i18n.s(), shown.stage)}
+                {shown.note.clone().map(|n| view! { " · " {n} })}
+            </p>
+            {session.local.then(|| view! { <p class="tag">{trs(|t| t.staff_session_not_sent)}</p> })}
+            {session.pending.is_some().then(|| view! { <p class="tag">{trs(|t| t.staff_edit_waiting)}</p> })}
+            <p>
+                <Link route=Route::EditSession(id) class="session-edit">
+                    {trs(|t| t.staff_edit_session)}
+                    <span class="visually-hidden">
+                        " " {move || fill(i18n.s().staff_edit_session_of, &[("date", &held)])}
+                    </span>
+                </Link>
+            </p>
+            {conflicts
+                .into_iter()
+                .map(|c| view! { <ConflictView session=session.clone() conflict=c /> })
+                .collect_view()}
+        </li>
+    }
+}
+
+/// The editable fields of one version of a session, for showing two side by side.
+#[derive(Debug, Clone, PartialEq)]
+struct Fields {
+    held_on: chrono::NaiveDate,
+    duration_minutes: u16,
+    stage: Stage,
+    activity: String,
+    note: Option<String>,
+}
+
+impl Fields {
+    fn rows(&self, t: &'static StaffMessages) -> [(&'static str, String); 5] {
+        [
+            (t.staff_held_on, date(self.held_on)),
+            (
+                t.staff_duration,
+                fill(
+                    t.staff_minutes,
+                    &[("n", &self.duration_minutes.to_string())],
+                ),
+            ),
+            (t.staff_stage, stage_label(t, self.stage).to_owned()),
+            (t.staff_activity, self.activity.clone()),
+            (
+                t.staff_note,
+                self.note
+                    .clone()
+                    .unwrap_or_else(|| t.staff_no_note.to_owned()),
+            ),
+        ]
+    }
+}
+
+/// Shows one version's fields; a field that differs from the other version says so in words.
+fn version_list(fields: &Fields, other: &Fields) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let t = i18n.s();
+    let differs = fields.rows(t).map(|(_, v)| v);
+    let theirs = other.rows(t).map(|(_, v)| v);
+    let rows: Vec<_> = fields
+        .rows(t)
+        .into_iter()
+        .zip(differs.iter().zip(theirs.iter()).map(|(a, b)| a != b))
+        .map(|((label, value), different)| {
+            view! {
+                <dt>{label}</dt>
+                <dd>
+                    {value}
+                    {different.then(|| view! { " " <strong class="differs">{t.staff_conflict_differs}</strong> })}
+                </dd>
+            }
+        })
+        .collect();
+    view! { <dl class="version-fields">{rows}</dl> }
+}
+
+/// A stale edit kept beside the saved session: both versions side by side, each with a button
+/// to keep it. Resolving needs a signal; until then both stay, here and on the server.
+#[component]
+fn ConflictView(session: SessionView, conflict: SessionConflict) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let caseload = use_caseload();
+    let problem = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+    let edit_id = conflict.edit_id;
+    let session_id = session.id;
+    let current = Fields {
+        held_on: session.held_on,
+        duration_minutes: session.duration_minutes,
+        stage: session.stage,
+        activity: session.activity.clone(),
+        note: session.note.clone(),
+    };
+    let theirs = Fields {
+        held_on: conflict.held_on,
+        duration_minutes: conflict.duration_minutes,
+        stage: conflict.stage,
+        activity: conflict.activity.clone(),
+        note: conflict.note.clone(),
+    };
+    let me = auth.me_untracked().map(|m| m.id);
+    let t = i18n.s();
+    let who = if Some(conflict.author_id) == me {
+        t.staff_conflict_by_you
+    } else {
+        t.staff_conflict_by_other
+    };
+    let made = super::outbox::time_of(conflict.made_at.timestamp_millis() as f64);
+    let saved_when = session
+        .updated_at
+        .map(|at| super::outbox::time_of(at.timestamp_millis() as f64))
+        .unwrap_or_default();
+    let resolve = move |keep: Keep| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::resolve_conflict(auth, session_id, edit_id, keep).await {
+                Ok(record) => {
+                    problem.set(None);
+                    if let Err(error) = device::forget_conflict(&edit_id.to_string()).await {
+                        log::warn!("could not clear the resolved conflict: {error}");
+                    }
+                    caseload.update(|c| {
+                        c.put_record(record);
+                        c.edits.retain(|e| e.edit.id != edit_id);
+                    });
+                }
+                Err(ApiError::Unreachable(_)) => problem.set(Some(i18n.s().staff_conflict_offline)),
+                Err(error) => {
+                    log::warn!("conflict not resolved: {error}");
+                    problem.set(Some(i18n.s().staff_conflict_refused));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let title = format!("conflict-{edit_id}");
+    let current_title = format!("conflict-{edit_id}-current");
+    let theirs_title = format!("conflict-{edit_id}-edit");
+    let keep_current = format!("keep-{edit_id}-current");
+    let keep_theirs = format!("keep-{edit_id}-edit");
+    let labelled_current = format!("{keep_current} {current_title}");
+    let labelled_theirs = format!("{keep_theirs} {theirs_title}");
+    let (title_ref, current_ref, theirs_ref) =
+        (title.clone(), current_title.clone(), theirs_title.clone());
+    view! {
+        <section class="conflict" aria-labelledby=title_ref data-edit=edit_id.to_string()>
+            <h4 id=title>{trs(|t| t.staff_conflict_title)}</h4>
+            <p>{trs(|t| t.staff_conflict_lead)}</p>
+            <div class="conflict-versions">
+                <section class="version version-current" aria-labelledby=current_ref>
+                    <h5 id=current_title>{trs(|t| t.staff_conflict_current)}</h5>
+                    <p class="hint">
+                        {fill(t.staff_conflict_current_meta, &[("version", &session.version.to_string()), ("when", &saved_when)])}
+                    </p>
+                    {version_list(&current, &theirs)}
+                    <button
+                        type="button"
+                        class="button button-secondary keep-current"
+                        id=keep_current
+                        aria-labelledby=labelled_current
+                        disabled=move || busy.get()
+                        on:click=move |_| resolve(Keep::Current)
+                    >
+                        {trs(|t| t.staff_conflict_keep)}
+                    </button>
+                </section>
+                <section class="version version-edit" aria-labelledby=theirs_ref>
+                    <h5 id=theirs_title>{trs(|t| t.staff_conflict_edit)}</h5>
+                    <p class="hint">
+                        {fill(t.staff_conflict_edit_meta, &[("version", &conflict.base_version.to_string()), ("who", who), ("when", &made)])}
+                    </p>
+                    {version_list(&theirs, &current)}
+                    <button
+                        type="button"
+                        class="button button-secondary keep-edit"
+                        id=keep_theirs
+                        aria-labelledby=labelled_theirs
+                        disabled=move || busy.get()
+                        on:click=move |_| resolve(Keep::Theirs)
+                    >
+                        {trs(|t| t.staff_conflict_keep)}
+                    </button>
+                </section>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
+        </section>
+    }
+}
+
+/// One line per form the episode has: what it is and, in words, whether it is done, due or
+/// not due yet.
+fn form_lines(t: &'static StaffMessages, forms: domain::coverage::EpisodeForms) -> impl IntoView {
+    use domain::coverage::FormState;
+    let state = |s: FormState| match s {
+        FormState::Done => t.staff_form_done,
+        FormState::Due => t.staff_form_due,
+        FormState::NotYet => t.staff_form_not_yet,
+    };
+    let mut lines = vec![
+        (
+            "swemwbs-start",
+            t.staff_form_swemwbs_start,
+            forms.swemwbs_start,
+        ),
+        ("swemwbs-end", t.staff_form_swemwbs_end, forms.swemwbs_end),
+        (
+            "jobseeker-satisfaction",
+            t.staff_form_jobseeker,
+            forms.jobseeker_satisfaction,
+        ),
+    ];
+    if let Some(employer) = forms.employer_satisfaction {
+        lines.push(("employer-satisfaction", t.staff_form_employer, employer));
+    }
+    lines
+        .into_iter()
+        .map(|(key, label, s)| {
+            view! {
+                <li data-form=key data-state=s.as_str()>
+                    {label} ": " <strong>{state(s)}</strong>
+                </li>
+            }
+        })
+        .collect_view()
 }

@@ -1,13 +1,17 @@
 //! The manager's dashboard: KPI C, KPI D and wellbeing change for a period as large tiles (each
 //! with its n, a small-sample mark and the previous period), month-by-month charts with a table
-//! alternative, the split by completion mode, and the SWEMWBS gaps. Filters by team, specialist
-//! and programme ask the server, so the figures are exactly the API's.
+//! alternative, each satisfaction KPI split by completion mode (help while answering, and whose
+//! device), the SWEMWBS gaps and coverage (due vs answered), the comments behind the ratings
+//! (voice ones played in the page) and the CSV exports. Filters by team, specialist and
+//! programme ask the server, so the figures are exactly the API's.
 
 use chrono::{Datelike, Months, NaiveDate};
 use domain::Hundredths;
-use domain::kpi::{SatisfactionKpi, WellbeingKpi};
+use domain::coverage::{Coverage, DueAnswered};
+use domain::kpi::{RatingComment, SatisfactionKpi, Split, WellbeingKpi};
 use domain::period::Period;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 use crate::components::PageHeading;
@@ -147,6 +151,24 @@ pub fn DashboardPage() -> impl IntoView {
             api::trend(auth, range, &filters).await.ok()
         }
     });
+    let coverage = load(move || {
+        let (period, filters) = (period.get(), filters.get());
+        async move {
+            match period {
+                Some(p) => api::coverage(auth, p, &filters).await.ok(),
+                None => None,
+            }
+        }
+    });
+    let comments = load(move || {
+        let (period, filters) = (period.get(), filters.get());
+        async move {
+            match period {
+                Some(p) => api::comments(auth, p, &filters).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
     let loaded = move || matches!(current.get(), Some(Ok(Some(_))));
 
     view! {
@@ -219,7 +241,17 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             }}
         </div>
+        {move || coverage.get().flatten().map(|c| view! { <CoverageTable coverage=c /> })}
         {move || trend.get().flatten().map(|trend| view! { <Charts trend /> })}
+        {move || match comments.get() {
+            Some(Ok(Some(list))) => view! { <Comments list /> }.into_any(),
+            Some(Err(error)) => {
+                log::warn!("comments: {error}");
+                view! { <p class="error-message" role="alert">{trs(|t| t.staff_dashboard_error)}</p> }.into_any()
+            }
+            _ => ().into_any(),
+        }}
+        <Downloads />
     }
 }
 
@@ -275,7 +307,6 @@ fn Tiles(now: Figures, before: Option<Figures>) -> impl IntoView {
     let t = i18n.s();
     let b = before.as_ref();
     let w = now.wellbeing.clone();
-    let split = now.kpi_d.by_support.clone();
     view! {
         <div class="tiles">
             <Tile
@@ -319,28 +350,247 @@ fn Tiles(now: Figures, before: Option<Figures>) -> impl IntoView {
         </section>
         <section class="dashboard-detail" aria-labelledby="split-title">
             <h2 id="split-title">{trs(|t| t.staff_split_title)}</h2>
-            <table class="table" id="split-support">
-                <caption class="visually-hidden">{trs(|t| t.staff_split_title)}</caption>
+            <p class="hint">{trs(|t| t.staff_split_lead)}</p>
+            <SplitTables id="kpi-c" title=t.staff_kpi_c kpi=now.kpi_c.clone() />
+            <SplitTables id="kpi-d" title=t.staff_kpi_d kpi=now.kpi_d.clone() />
+        </section>
+    }
+}
+
+/// One KPI split by the help people had while answering and by whose device carried the answers.
+#[component]
+fn SplitTables(id: &'static str, title: &'static str, kpi: SatisfactionKpi) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = i18n.s();
+    // Not a landmark of its own: the tile above already is one with this title.
+    view! {
+        <div class="split">
+            <h3 id=format!("split-{id}-title")>{title}</h3>
+            {split_table(&format!("split-{id}-support"), t.staff_support, kpi.by_support, support_label)}
+            {split_table(&format!("split-{id}-channel"), t.staff_channel, kpi.by_channel, channel_label)}
+        </div>
+    }
+}
+
+fn split_table(
+    id: &str,
+    caption: &'static str,
+    rows: Vec<Split>,
+    label: fn(&'static StaffMessages, &str) -> &'static str,
+) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let t = i18n.s();
+    let empty = rows.is_empty();
+    view! {
+        <table class="table split-table" id=id.to_owned()>
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t.staff_split_group}</th>
+                    <th scope="col">{t.staff_split_mean}</th>
+                    <th scope="col">"n"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|s| view! {
+                    <tr data-key=s.key.clone() data-n=s.n.to_string() data-mean=s.mean.map(|m| m.to_string()).unwrap_or_default()>
+                        <th scope="row">{label(t, &s.key)}</th>
+                        <td>
+                            {s.mean.map(|m| m.to_string()).unwrap_or_else(|| "–".to_owned())}
+                            {s.small_sample.then(|| view! { <span class="small-sample">" " {t.staff_small_sample}</span> })}
+                        </td>
+                        <td>{s.n}</td>
+                    </tr>
+                }).collect_view()}
+                {empty.then(|| view! { <tr><td colspan="3">{t.staff_split_none}</td></tr> })}
+            </tbody>
+        </table>
+    }
+}
+
+fn channel_label(t: &'static StaffMessages, key: &str) -> &'static str {
+    match key {
+        "own_device" => t.staff_channel_own,
+        "staff_device" => t.staff_channel_staff,
+        "paper_transcribed" => t.staff_channel_paper,
+        _ => t.staff_support_other,
+    }
+}
+
+/// Who was due each survey in the period and who answered: the gaps are the people missing.
+#[component]
+fn CoverageTable(coverage: Coverage) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = i18n.s();
+    let rows: [(&'static str, &'static str, DueAnswered); 4] = [
+        (
+            "swemwbs_start",
+            t.staff_coverage_swemwbs_start,
+            coverage.swemwbs_start,
+        ),
+        (
+            "swemwbs_end",
+            t.staff_coverage_swemwbs_end,
+            coverage.swemwbs_end,
+        ),
+        (
+            "jobseeker_satisfaction",
+            t.staff_kpi_d,
+            coverage.jobseeker_satisfaction,
+        ),
+        (
+            "employer_satisfaction",
+            t.staff_kpi_c,
+            coverage.employer_satisfaction,
+        ),
+    ];
+    view! {
+        <section class="dashboard-detail" aria-labelledby="coverage-title">
+            <h2 id="coverage-title">{trs(|t| t.staff_coverage_title)}</h2>
+            <p class="hint">{trs(|t| t.staff_coverage_lead)}</p>
+            <table class="table" id="coverage">
+                <caption class="visually-hidden">{trs(|t| t.staff_coverage_title)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{trs(|t| t.staff_support)}</th>
-                        <th scope="col">{trs(|t| t.staff_kpi_d)}</th>
-                        <th scope="col">"n"</th>
+                        <th scope="col">{t.staff_coverage_survey}</th>
+                        <th scope="col">{t.staff_coverage_due}</th>
+                        <th scope="col">{t.staff_coverage_answered}</th>
+                        <th scope="col">{t.staff_coverage_missing}</th>
+                        <th scope="col">"%"</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {split.into_iter().map(|s| view! {
-                        <tr>
-                            <th scope="row">{support_label(t, &s.key)}</th>
-                            <td>
-                                {s.mean.map(|m| m.to_string()).unwrap_or_else(|| "–".to_owned())}
-                                {s.small_sample.then(|| view! { <span class="small-sample">" " {t.staff_small_sample}</span> })}
-                            </td>
-                            <td>{s.n}</td>
+                    {rows.into_iter().map(|(key, label, d)| view! {
+                        <tr data-key=key data-due=d.due.to_string() data-answered=d.answered.to_string()>
+                            <th scope="row">{label}</th>
+                            <td>{d.due}</td>
+                            <td>{d.answered}</td>
+                            <td class="coverage-missing">{d.due.saturating_sub(d.answered)}</td>
+                            <td>{d.pct.map(|p| p.to_string()).unwrap_or_else(|| "–".to_owned())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            <p id="coverage-invitations">
+                {fill(t.staff_coverage_invitations, &[
+                    ("sent", &coverage.invitations_sent.to_string()),
+                    ("answered", &coverage.invitations_answered.to_string()),
+                ])}
+            </p>
+        </section>
+    }
+}
+
+/// The comments behind the ratings, newest first; a recorded one plays in the page.
+#[component]
+fn Comments(list: Vec<RatingComment>) -> impl IntoView {
+    let i18n = use_i18n();
+    let empty = list.is_empty();
+    let count = list.len();
+    view! {
+        <section class="dashboard-detail" aria-labelledby="comments-title">
+            <h2 id="comments-title">{trs(|t| t.staff_comments_title)}</h2>
+            <p class="hint" id="comments-count" data-n=count.to_string()>
+                {move || fill(i18n.s().staff_comments_count, &[("n", &count.to_string())])}
+            </p>
+            {empty.then(|| view! { <p>{trs(|t| t.staff_comments_none)}</p> })}
+            <ul class="plain-list comment-list">
+                {list.into_iter().map(|c| view! { <CommentItem comment=c /> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn CommentItem(comment: RatingComment) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let id = comment.response_id;
+    let audio = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<&'static str>);
+    let play = move |_| {
+        spawn_local(async move {
+            match api::voice(auth, id).await {
+                Ok(blob) => audio.set(Some(crate::device::object_url(&blob))),
+                Err(error) => {
+                    log::warn!("voice comment not fetched: {error}");
+                    problem.set(Some(i18n.s().staff_attention_failed));
+                }
+            }
+        });
+    };
+    let t = i18n.s();
+    let instrument = match comment.instrument.as_str() {
+        "employer_satisfaction" => t.staff_kpi_c,
+        _ => t.staff_kpi_d,
+    };
+    let when = super::outbox::time_of(comment.answered_at.timestamp_millis() as f64);
+    let rating = match comment.overall {
+        Some(r) => fill(t.staff_comment_rating, &[("n", &r.to_string())]),
+        None => t.staff_comment_no_rating.to_owned(),
+    };
+    let how = format!(
+        "{} · {}",
+        support_label(t, comment.support.as_str()),
+        channel_label(t, comment.channel.as_str())
+    );
+    let play_label = format!("play-{id}");
+    let heading = format!("comment-{id}");
+    view! {
+        <li class="comment-item" data-response=id.to_string()>
+            <h3 class="comment-heading" id=heading.clone()>{rating}</h3>
+            <p class="hint">{instrument} " · " {when} " · " {how}</p>
+            {comment.comment.clone().map(|c| view! { <blockquote class="comment-text">{c}</blockquote> })}
+            {comment.voice_comment.then(|| view! {
+                <button
+                    type="button"
+                    class="button button-secondary play-voice"
+                    id=play_label.clone()
+                    aria-labelledby=format!("{play_label} {heading}")
+                    on:click=play
+                >
+                    {trs(|t| t.staff_attention_play)}
+                </button>
+                {move || audio.get().map(|src| view! { <audio controls src=src aria-label=trs(|t| t.staff_comment_recording)></audio> })}
+            })}
+            {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
+        </li>
+    }
+}
+
+/// The CSV exports, fetched with the login's token and saved as files.
+#[component]
+fn Downloads() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let problem = RwSignal::new(None::<&'static str>);
+    let download = move |path: &'static str| {
+        spawn_local(async move {
+            match api::export(auth, &format!("{path}.csv")).await {
+                Ok(blob) => {
+                    problem.set(None);
+                    crate::device::save_file(&blob, &format!("soundings-{path}-{}.csv", today()));
+                }
+                Err(error) => {
+                    log::warn!("export not fetched: {error}");
+                    problem.set(Some(i18n.s().staff_download_failed));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="dashboard-detail" aria-labelledby="downloads-title">
+            <h2 id="downloads-title">{trs(|t| t.staff_downloads_title)}</h2>
+            <p class="hint">{trs(|t| t.staff_downloads_lead)}</p>
+            <div class="button-group">
+                <button type="button" class="button button-secondary" id="download-episodes" on:click=move |_| download("episodes")>
+                    {trs(|t| t.staff_download_episodes)}
+                </button>
+                <button type="button" class="button button-secondary" id="download-responses" on:click=move |_| download("responses")>
+                    {trs(|t| t.staff_download_responses)}
+                </button>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
         </section>
     }
 }

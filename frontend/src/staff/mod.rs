@@ -37,6 +37,7 @@ pub enum Route {
     NewClient,
     Client(Uuid),
     NewSession(Uuid),
+    EditSession(Uuid),
     Swemwbs(Uuid),
     /// A survey handed to the client on this phone: the participant and which survey.
     Ask(Uuid, assisted::Ask),
@@ -52,6 +53,7 @@ impl Route {
             Route::NewClient => "/staff/clients/new".to_owned(),
             Route::Client(id) => format!("/staff/clients/{id}"),
             Route::NewSession(id) => format!("/staff/episodes/{id}/session"),
+            Route::EditSession(id) => format!("/staff/sessions/{id}/edit"),
             Route::Swemwbs(id) => format!("/staff/episodes/{id}/swemwbs"),
             Route::Ask(id, ask) => format!("/staff/clients/{id}/ask/{}", ask.as_str()),
             Route::Outbox => "/staff/outbox".to_owned(),
@@ -75,6 +77,7 @@ impl Route {
                 _ => Route::Caseload,
             },
             ["episodes", x, "session"] => id(x).map_or(Route::Caseload, Route::NewSession),
+            ["sessions", x, "edit"] => id(x).map_or(Route::Caseload, Route::EditSession),
             ["episodes", x, "swemwbs"] => id(x).map_or(Route::Caseload, Route::Swemwbs),
             ["outbox"] => Route::Outbox,
             ["dashboard"] => Route::Dashboard,
@@ -227,6 +230,7 @@ pub fn StaffApp() -> impl IntoView {
                     Route::NewClient => view! { <client::NewClientPage /> }.into_any(),
                     Route::Client(id) => view! { <client::ClientPage id /> }.into_any(),
                     Route::NewSession(id) => view! { <session_form::SessionPage episode=id /> }.into_any(),
+                    Route::EditSession(id) => view! { <session_form::EditSessionPage session=id /> }.into_any(),
                     Route::Swemwbs(id) => view! { <swemwbs::SwemwbsPage episode=id /> }.into_any(),
                     Route::Ask(id, ask) => view! { <assisted::AskPage participant=id ask /> }.into_any(),
                     Route::Outbox => view! { <outbox::OutboxPage /> }.into_any(),
@@ -336,6 +340,32 @@ pub async fn enqueue<T: serde::Serialize>(
     crate::device::enqueue_record(&owner, kind, &id.to_string(), label, &url, text)
         .await
         .map_err(|e| e.to_string())?;
+    auth.outbox().sync();
+    Ok(())
+}
+
+/// Saves an edit of a session in the outbox under the logged-in person (replacing an edit of
+/// it that still waits), then tries to send it. The server applies it, or keeps it beside a
+/// newer version as a conflict; either way nothing is lost.
+pub async fn enqueue_edit(
+    auth: Auth,
+    session: Uuid,
+    label: &str,
+    edit: &domain::records::SessionEdit,
+) -> Result<(), String> {
+    let owner = auth.me_untracked().ok_or("no login")?.id.to_string();
+    let text = serde_json::to_string(edit).map_err(|e| e.to_string())?;
+    crate::device::enqueue_edit(
+        &owner,
+        &format!("session:{session}"),
+        &edit.id.to_string(),
+        label,
+        "PATCH",
+        &format!("/api/sessions/{session}"),
+        text,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     auth.outbox().sync();
     Ok(())
 }

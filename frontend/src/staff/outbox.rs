@@ -1,5 +1,6 @@
 //! The outbox page: every record this person made on the device that the server does not have
-//! yet, what the server refused and why, when it last took records, and a button to send now.
+//! yet, what the server refused and why, edits it kept as conflicts to resolve, when it last took
+//! records, and a button to send now.
 //! Logging out is here too, because it removes what waits (after saying so).
 
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use crate::staff::{trs, trs_owned};
 use super::api;
 use super::auth::use_auth;
 use super::cache::use_caseload;
+use super::{Link, Route};
 
 /// A time (milliseconds since the epoch) as the device shows dates and times.
 pub fn time_of(ms: f64) -> String {
@@ -48,6 +50,14 @@ pub fn OutboxPage() -> impl IntoView {
             .unwrap_or_default()
             .into_iter()
             .filter(|r| r.status == "refused")
+            .collect::<Vec<Listed>>()
+    };
+    let conflicts = move || {
+        records
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.status == "conflict")
             .collect::<Vec<Listed>>()
     };
     let confirm_logout = RwSignal::new(false);
@@ -136,6 +146,35 @@ pub fn OutboxPage() -> impl IntoView {
                                 >
                                     {trs(|t| t.staff_retry)}
                                 </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </Show>
+        <Show when=move || !conflicts().is_empty()>
+            <h2>{trs(|t| t.staff_outbox_conflicts)}</h2>
+            <p>{trs(|t| t.staff_outbox_conflicts_hint)}</p>
+            <ul class="plain-list outbox-list">
+                <For
+                    each=conflicts
+                    key=|r| r.key.clone()
+                    children=move |r| {
+                        // The client's page shows both versions and resolves them.
+                        let client = caseload.with_untracked(|c| {
+                            c.edits
+                                .iter()
+                                .find(|e| e.edit.id.to_string() == r.key)
+                                .and_then(|e| c.episode(e.episode_id))
+                                .map(|e| e.participant_id)
+                        });
+                        view! {
+                            <li class="outbox-item outbox-conflict">
+                                {match client {
+                                    Some(id) => view! { <Link route=Route::Client(id)>{r.label.clone()}</Link> }.into_any(),
+                                    None => view! { <span>{r.label.clone()}</span> }.into_any(),
+                                }}
+                                <span class="hint">" · " {time_of(r.created)}</span>
                             </li>
                         }
                     }

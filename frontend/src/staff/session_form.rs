@@ -1,7 +1,8 @@
-//! Recording a support session: date, duration, stage, activity and a short note. Saved to the
-//! outbox first, so it works with no signal.
+//! Recording a support session (date, duration, stage, activity and a short note) and editing
+//! one. Saved to the outbox first, so both work with no signal; an edit carries the version it
+//! was made from, so a stale one is kept as a conflict on the server instead of overwriting.
 
-use domain::records::{LongText, NewSession, ShortText, Stage};
+use domain::records::{LongText, NewSession, SessionEdit, ShortText, Stage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -11,8 +12,8 @@ use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
 use super::api::today;
-use super::cache::use_caseload;
-use super::{Route, enqueue, not_found_view, use_router};
+use super::cache::{LocalEdit, SessionView, use_caseload};
+use super::{Route, enqueue, enqueue_edit, not_found_view, use_router};
 
 pub fn stage_label(t: &'static StaffMessages, stage: Stage) -> &'static str {
     match stage {
@@ -26,6 +27,34 @@ pub fn stage_label(t: &'static StaffMessages, stage: Stage) -> &'static str {
 
 #[component]
 pub fn SessionPage(episode: Uuid) -> impl IntoView {
+    view! { <SessionForm episode editing=None /> }
+}
+
+/// Editing a session recorded earlier (here or on another device), from this device's copy.
+#[component]
+pub fn EditSessionPage(session: Uuid) -> impl IntoView {
+    let caseload = use_caseload();
+    let auth = super::auth::use_auth();
+    let owner = auth
+        .me_untracked()
+        .map(|m| m.id.to_string())
+        .unwrap_or_default();
+    // The copy shown includes an edit of it still waiting here, which this one will replace.
+    let waiting = crate::load::load(move || {
+        let owner = owner.clone();
+        async move { super::client::waiting_keys(&owner).await }
+    });
+    move || {
+        let waiting = waiting.get()?;
+        let Some(found) = caseload.with_untracked(|c| c.session_view(session, &waiting)) else {
+            return Some(not_found_view().into_any());
+        };
+        Some(view! { <SessionForm episode=found.episode_id editing=Some(found) /> }.into_any())
+    }
+}
+
+#[component]
+fn SessionForm(episode: Uuid, editing: Option<SessionView>) -> impl IntoView {
     let i18n = use_i18n();
     let caseload = use_caseload();
     let auth = super::auth::use_auth();
@@ -39,12 +68,37 @@ pub fn SessionPage(episode: Uuid) -> impl IntoView {
                 .map(|p| p.reference.clone())
         })
         .unwrap_or_default();
-    let held_on = RwSignal::new(today().to_string());
-    let minutes = RwSignal::new("60".to_owned());
-    let last_stage = caseload.with(|c| c.sessions_of(episode).first().map(|s| s.stage));
-    let stage = RwSignal::new(last_stage.unwrap_or(Stage::Engagement).as_str().to_owned());
-    let activity = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
+    let base_version = editing.as_ref().map(SessionView::base_version);
+    let session_id = editing.as_ref().map(|v| v.id);
+    let shown = editing.map(SessionView::with_pending);
+    let held_on = RwSignal::new(shown.as_ref().map_or_else(today, |v| v.held_on).to_string());
+    let minutes = RwSignal::new(
+        shown
+            .as_ref()
+            .map_or_else(|| "60".to_owned(), |v| v.duration_minutes.to_string()),
+    );
+    let last_stage = caseload.with(|c| c.session_views(episode, &[]).first().map(|s| s.stage));
+    let stage = RwSignal::new(
+        shown
+            .as_ref()
+            .map(|v| v.stage)
+            .or(last_stage)
+            .unwrap_or(Stage::Engagement)
+            .as_str()
+            .to_owned(),
+    );
+    let activity = RwSignal::new(
+        shown
+            .as_ref()
+            .map(|v| v.activity.clone())
+            .unwrap_or_default(),
+    );
+    let note = RwSignal::new(
+        shown
+            .as_ref()
+            .and_then(|v| v.note.clone())
+            .unwrap_or_default(),
+    );
     let error = RwSignal::new(None::<(&'static str, &'static str)>);
     let participant = found.participant_id;
 
@@ -76,21 +130,54 @@ pub fn SessionPage(episode: Uuid) -> impl IntoView {
                 }
             }
         };
+        let stage_value = Stage::parse(&stage.get_untracked()).unwrap_or(Stage::Engagement);
+        let date = held.format("%d/%m/%Y").to_string();
+        if let (Some(session_id), Some(base_version)) = (session_id, base_version) {
+            let edit = SessionEdit {
+                id: Uuid::new_v4(),
+                base_version,
+                held_on: held,
+                duration_minutes: duration,
+                stage: stage_value,
+                activity: activity_text,
+                note: note_value,
+            };
+            let label = fill(
+                t.staff_label_session_edit,
+                &[("ref", &reference), ("date", &date)],
+            );
+            spawn_local(async move {
+                match enqueue_edit(auth, session_id, &label, &edit).await {
+                    Ok(()) => {
+                        caseload.update(|c| {
+                            c.edits.push(LocalEdit {
+                                session_id,
+                                episode_id: episode,
+                                edit,
+                            })
+                        });
+                        router.go(Route::Client(participant));
+                    }
+                    Err(e) => {
+                        log::warn!("session edit not saved: {e}");
+                        error.set(Some((t.staff_error_saving, "held-on")));
+                    }
+                }
+            });
+            return;
+        }
         let session = NewSession {
             id: Uuid::new_v4(),
             episode_id: episode,
             held_on: held,
             duration_minutes: duration,
-            stage: Stage::parse(&stage.get_untracked()).unwrap_or(Stage::Engagement),
+            stage: stage_value,
             activity: activity_text,
             note: note_value,
         };
         let label = fill(
             t.staff_label_session,
-            &[
-                ("ref", &reference),
-                ("date", &held.format("%d/%m/%Y").to_string()),
-            ],
+            &[("ref", &reference), ("date", &date)],
         );
         spawn_local(async move {
             match enqueue(auth, "session", session.id, &label, &session).await {
@@ -107,9 +194,17 @@ pub fn SessionPage(episode: Uuid) -> impl IntoView {
     };
 
     let stages = Stage::ALL;
+    let editing = session_id.is_some();
     view! {
         {move || error.get().map(|(message, target)| view! { <ErrorSummary message=message target=target /> })}
-        <PageHeading text=trs_owned(|t| t.staff_session_title) />
+        <PageHeading text=if editing {
+            trs_owned(|t| t.staff_edit_session_title)
+        } else {
+            trs_owned(|t| t.staff_session_title)
+        } />
+        <Show when=move || editing>
+            <p class="hint">{trs(|t| t.staff_edit_session_lead)}</p>
+        </Show>
         <form class="staff-form" on:submit=submit novalidate>
             <div class="form-group">
                 <label class="label" for="held-on">{trs(|t| t.staff_held_on)}</label>
@@ -176,7 +271,9 @@ pub fn SessionPage(episode: Uuid) -> impl IntoView {
                     on:input=move |ev| note.set(event_target_value(&ev))
                 ></textarea>
             </div>
-            <button type="submit" class="button" id="save-session">{trs(|t| t.staff_save_session)}</button>
+            <button type="submit" class="button" id="save-session">
+                {if editing { trs(|t| t.staff_save_edit) } else { trs(|t| t.staff_save_session) }}
+            </button>
         </form>
     }
     .into_any()

@@ -86,6 +86,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/kpi/wellbeing", Staff, NoId),
     ("GET", "/api/kpi/coverage", Staff, NoId),
     ("GET", "/api/kpi/trend", Staff, NoId),
+    ("GET", "/api/kpi/comments", Manager, NoId),
     ("GET", "/api/staff", Manager, NoId),
     ("GET", "/api/staff/{id}", Manager, Organisation),
     ("GET", "/api/settings", Manager, NoId),

@@ -382,3 +382,78 @@ async fn a_published_report_never_changes_and_its_ids_reproduce_its_figures() {
         403
     );
 }
+
+#[tokio::test]
+async fn the_comments_behind_a_periods_ratings_are_for_managers_newest_first_and_each_read_is_audited()
+ {
+    let o = org().await;
+    let now = Utc::now();
+    let mut made = Vec::new();
+    // Three comments on satisfaction surveys (two days apart), one answer without a comment,
+    // and one comment outside the period asked for.
+    for (i, (days_ago, comment)) in [
+        (4, Some("Too slow to call back")),
+        (2, Some("Helped me with my CV")),
+        (1, None),
+        (0, Some("Great job coach")),
+        (200, Some("Long ago")),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let p = id_of(
+            &o.app
+                .create(
+                    "/api/participants",
+                    &o.sam,
+                    &body::participant("jobseeker", &format!("JS-{i}")),
+                )
+                .await,
+        );
+        let mut r = body::satisfaction(
+            p,
+            "jobseeker_satisfaction",
+            if comment == Some("Too slow to call back") {
+                2
+            } else {
+                4
+            },
+            &(now - Duration::days(days_ago)).to_rfc3339(),
+            body::completion("self", "read_aloud", "own_device"),
+        );
+        if let Some(c) = comment {
+            r["comment"] = json!(c);
+        }
+        made.push((id_of(&o.app.create("/api/responses", &o.sam, &r).await), p));
+    }
+    let first = (now - Duration::days(30)).date_naive();
+    let last = now.date_naive();
+    let path = format!("/api/kpi/comments?first={first}&last={last}");
+
+    let res = o.app.get(&path, Some(&o.manager)).await;
+    assert_eq!(res.status(), 200);
+    let list: Vec<Value> = res.json().await.unwrap();
+    let ids: Vec<Value> = list.iter().map(|c| c["response_id"].clone()).collect();
+    assert_eq!(
+        ids,
+        vec![json!(made[3].0), json!(made[1].0), json!(made[0].0)]
+    );
+    assert_eq!(list[2]["comment"], "Too slow to call back");
+    assert_eq!(list[2]["overall"], 2);
+    assert_eq!(list[2]["support"], "read_aloud");
+    assert_eq!(list[2]["channel"], "own_device");
+    assert_eq!(list[2]["voice_comment"], false);
+
+    // Specialists never read individual comments (DESIGN §8).
+    let res = o.app.get(&path, Some(&o.sam)).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(error_body(res).await["error"], "forbidden");
+
+    let entries = audit(&o, &format!("participant_id={}", made[0].1)).await;
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["entity"] == "comment" && e["action"] == "read"),
+        "{entries:?}"
+    );
+}

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use soundings::entities::participant;
 use soundings_tests::axe::{axe_violations, describe_violations};
-use soundings_tests::browser::Browser;
+use soundings_tests::browser::{Browser, TABLET};
 use soundings_tests::proxy::Proxy;
 use soundings_tests::{PASSWORD, TestApp, body, id_of, static_dir};
 use uuid::Uuid;
@@ -46,13 +46,38 @@ fn screenshots() -> Option<PathBuf> {
     std::env::var_os("SOUNDINGS_SCREENSHOTS").map(PathBuf::from)
 }
 
-/// A phone-width (360 px) picture of the page, when asked for. (Headless Chromium ignores
-/// WebDriver window resizing here, so no tablet-width picture yet.)
+/// A picture of the page at the browser's width (`-phone` or `-tablet`), when asked for.
 pub(crate) async fn shots(b: &Browser, name: &str) {
     let Some(dir) = screenshots() else { return };
     std::fs::create_dir_all(&dir).unwrap();
     b.eval("window.scrollTo(0, 0); return true").await.unwrap();
-    b.screenshot(&dir.join(format!("staff-{name}-phone.png")))
+    let size = if b.screen == TABLET {
+        "tablet"
+    } else {
+        "phone"
+    };
+    b.screenshot(&dir.join(format!("staff-{name}-{size}.png")))
+        .await
+        .unwrap();
+}
+
+/// Like [`shots`], with the element matching `css` scrolled to the top of the screen.
+async fn shot_of(b: &Browser, name: &str, css: &str) {
+    let Some(dir) = screenshots() else { return };
+    std::fs::create_dir_all(&dir).unwrap();
+    b.client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView(); return true",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    let size = if b.screen == TABLET {
+        "tablet"
+    } else {
+        "phone"
+    };
+    b.screenshot(&dir.join(format!("staff-{name}-{size}.png")))
         .await
         .unwrap();
 }
@@ -482,10 +507,20 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .create_staff_direct(s.org, "manager@v.example.org", domain::Role::Manager)
         .await;
     let answered = (Utc::now() - chrono::Duration::minutes(2)).to_rfc3339();
-    // North: 4, 5, 3, 2, 5, 4; South: 2, 1, 3 (a small sample), with comments to handle.
-    for (email, ratings) in [
-        ("sam@v.example.org", vec![4u8, 5, 3, 2, 5, 4]),
-        ("jo@v.example.org", vec![2, 1, 3]),
+    let mut voiced = None;
+    // North: 4, 5, 3, 2, 5, 4 with Sam's help on his phone; South: 2, 1, 3 (a small sample)
+    // alone on their own phones; with comments to handle.
+    for (email, ratings, completion) in [
+        (
+            "sam@v.example.org",
+            vec![4u8, 5, 3, 2, 5, 4],
+            body::completion("self", "staff_assisted", "staff_device"),
+        ),
+        (
+            "jo@v.example.org",
+            vec![2, 1, 3],
+            body::completion("self", "none", "own_device"),
+        ),
     ] {
         let token = s.app.login(email).await.access_token;
         for (i, r) in ratings.iter().enumerate() {
@@ -512,16 +547,52 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
                 "jobseeker_satisfaction",
                 *r,
                 &answered,
-                body::completion("self", "staff_assisted", "staff_device"),
+                completion.clone(),
             );
             // The episode carries the team and specialist the answer is attributed to.
             response["episode_id"] = json!(e);
             if *r <= 2 {
                 response["comment"] = json!("Not enough help with the interview");
             }
-            s.app.create("/api/responses", &token, &response).await;
+            let made = id_of(&s.app.create("/api/responses", &token, &response).await);
+            if *r == 5 && voiced.is_none() {
+                // A recorded comment, played in the dashboard.
+                let mut audio = b"\x1a\x45\xdf\xa3".to_vec();
+                audio.extend((0..200u16).map(|i| (i % 251) as u8));
+                let res = s
+                    .app
+                    .send_raw(
+                        reqwest::Method::PUT,
+                        &format!("/api/responses/{made}/voice"),
+                        Some(&token),
+                        "audio/webm",
+                        audio,
+                    )
+                    .await;
+                assert!(res.status().is_success(), "{}", res.status());
+                voiced = Some(made);
+            }
         }
     }
+    let voiced = voiced.unwrap();
+    // A client who started this quarter with no wellbeing form yet: a coverage gap.
+    let sam_token = s.app.login("sam@v.example.org").await.access_token;
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &sam_token,
+                &body::participant("jobseeker", "JS-NEW"),
+            )
+            .await,
+    );
+    s.app
+        .create(
+            "/api/episodes",
+            &sam_token,
+            &body::episode(p, &Utc::now().date_naive().to_string(), None),
+        )
+        .await;
     let manager = s.app.login("manager@v.example.org").await.access_token;
     let (first, last) = this_quarter();
     let api = |query: String| {
@@ -564,6 +635,155 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
     );
     assert_accessible(&b, "dashboard").await;
     shots(&b, "dashboard").await;
+    let query = format!("first={first}&last={last}");
+    wait_until(
+        &b,
+        "coverage and comments",
+        "document.querySelector('#coverage') && document.querySelector('#comments-count')",
+        Duration::from_secs(20),
+    )
+    .await;
+
+    // The split by completion mode is the API's, row by row.
+    for (id, path) in [
+        ("kpi-c", "employer-satisfaction"),
+        ("kpi-d", "jobseeker-satisfaction"),
+    ] {
+        let k: Value = s
+            .app
+            .get(&format!("/api/kpi/{path}?{query}"), Some(&manager))
+            .await
+            .json()
+            .await
+            .unwrap();
+        for split in ["support", "channel"] {
+            let want: Vec<Value> = k[format!("by_{split}")]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| json!([r["key"], r["n"].to_string(), api_mean(r)]))
+                .collect();
+            let shown = b
+                .eval(&format!(
+                    "return [...document.querySelectorAll('#split-{id}-{split} tbody tr[data-key]')]\
+                     .map(r => [r.dataset.key, r.dataset.n, r.dataset.mean])"
+                ))
+                .await
+                .unwrap();
+            assert_eq!(shown, json!(want), "{id} by {split}");
+        }
+    }
+    let by_channel = b
+        .eval("return [...document.querySelectorAll('#split-kpi-d-channel tbody tr[data-key]')].map(r => r.dataset.key)")
+        .await
+        .unwrap();
+    assert_eq!(by_channel, json!(["own_device", "staff_device"]));
+
+    // Coverage and its gaps are the API's.
+    let coverage: Value = s
+        .app
+        .get(&format!("/api/kpi/coverage?{query}"), Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for key in [
+        "swemwbs_start",
+        "swemwbs_end",
+        "jobseeker_satisfaction",
+        "employer_satisfaction",
+    ] {
+        let shown = b
+            .eval(&format!(
+                "const r = document.querySelector('#coverage tr[data-key={key}]'); \
+                 return [Number(r.dataset.due), Number(r.dataset.answered)]"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            shown,
+            json!([coverage[key]["due"], coverage[key]["answered"]]),
+            "coverage of {key}"
+        );
+    }
+    assert_eq!(coverage["swemwbs_start"]["due"], json!(1));
+    b.wait_for_text(
+        "#coverage tr[data-key=swemwbs_start] .coverage-missing",
+        "1",
+    )
+    .await
+    .unwrap();
+
+    // The comments behind the ratings, newest first, as the API lists them.
+    let comments: Value = s
+        .app
+        .get(&format!("/api/kpi/comments?{query}"), Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let want: Vec<Value> = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["response_id"].clone())
+        .collect();
+    assert_eq!(want.len(), 4, "three typed comments and one recorded");
+    let shown = b
+        .eval("return [...document.querySelectorAll('.comment-item')].map(c => c.dataset.response)")
+        .await
+        .unwrap();
+    assert_eq!(shown, json!(want));
+    // The recorded one plays in the page, from the bytes the server holds (the page's blobs
+    // are caught as they are made: the CSP lets the page fetch nothing but its own origin).
+    b.eval(
+        "window.__saved = []; const make = URL.createObjectURL.bind(URL); \
+         URL.createObjectURL = (blob) => { window.__saved.push(blob); return make(blob); }; return true",
+    )
+    .await
+    .unwrap();
+    click(
+        &b,
+        &format!(".comment-item[data-response='{voiced}'] .play-voice"),
+    )
+    .await;
+    wait_until(
+        &b,
+        "the recording to load",
+        &format!("document.querySelector(\".comment-item[data-response='{voiced}'] audio\")?.src.startsWith('blob:')"),
+        Duration::from_secs(10),
+    )
+    .await;
+    let size = b.eval("return window.__saved[0].size").await.unwrap();
+    assert_eq!(size, json!(204));
+
+    // A CSV download holds exactly the API's bytes.
+    b.eval("window.__saved = []; return true").await.unwrap();
+    click(&b, "#download-responses").await;
+    wait_until(
+        &b,
+        "the download",
+        "window.__saved.length === 1",
+        Duration::from_secs(10),
+    )
+    .await;
+    let downloaded = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; window.__saved[0].text().then(done, e => done(String(e)))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let api_csv = s
+        .app
+        .get("/api/export/responses.csv", Some(&manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(api_csv.lines().count() > 9, "{api_csv}");
+    assert_eq!(downloaded.as_str().unwrap(), api_csv);
 
     // The team filter asks the server again; the tile follows the API exactly.
     let team = b
@@ -596,7 +816,8 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .unwrap();
     b.wait_for_text("#kpi-d", "Small sample").await.unwrap();
 
-    // Needs attention: three low ratings with comments; one is handled with a note.
+    // Needs attention: three low ratings with comments and the recorded comment; one is
+    // handled with a note.
     click(&b, "a[href='/staff/attention']").await;
     heading(&b, "Needs attention").await;
     wait_until(
@@ -611,7 +832,7 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .eval("return document.querySelectorAll('.attention-item').length")
         .await
         .unwrap();
-    assert_eq!(before, json!(3));
+    assert_eq!(before, json!(4));
     fill(
         &b,
         ".attention-item textarea",
@@ -622,7 +843,7 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
     wait_until(
         &b,
         "the handled item to leave the list",
-        "document.querySelectorAll('.attention-item').length === 2",
+        "document.querySelectorAll('.attention-item').length === 3",
         Duration::from_secs(10),
     )
     .await;
@@ -633,6 +854,334 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .json()
         .await
         .unwrap();
-    assert_eq!(left.as_array().unwrap().len(), 2);
+    assert_eq!(left.as_array().unwrap().len(), 3);
+    b.close().await.unwrap();
+}
+
+async fn sessions_of(app: &TestApp, token: &str, episode: Uuid) -> Vec<Value> {
+    let res = app
+        .get(&format!("/api/episodes/{episode}/sessions"), Some(token))
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let sam = s.app.login("sam@v.example.org").await.access_token;
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &sam,
+                &body::participant("jobseeker", "JS-EDIT"),
+            )
+            .await,
+    );
+    let episode = id_of(
+        &s.app
+            .create("/api/episodes", &sam, &body::episode(p, "2026-01-05", None))
+            .await,
+    );
+    let session = id_of(
+        &s.app
+            .create(
+                "/api/sessions",
+                &sam,
+                &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": "2026-02-01",
+                        "duration_minutes": 45, "stage": "engagement",
+                        "activity": "First meeting", "note": "Met at the cafe"}),
+            )
+            .await,
+    );
+
+    // The phone holds version 1 of the session.
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+    click(&b, ".caseload-link").await;
+    heading(&b, "JS-EDIT").await;
+    b.wait_for_text(".session-item", "Met at the cafe")
+        .await
+        .unwrap();
+
+    // Another device edits it first (version 2).
+    let other = json!({"id": Uuid::new_v4(), "base_version": 1, "held_on": "2026-02-01",
+                       "duration_minutes": 50, "stage": "vocational_profiling",
+                       "activity": "First meeting", "note": "Other phone's note"});
+    let res = s
+        .app
+        .patch(&format!("/api/sessions/{session}"), Some(&sam), &other)
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // With no signal, the phone edits its old copy; the edit waits in the outbox.
+    s.proxy.cut().await;
+    click(&b, ".session-edit").await;
+    heading(&b, "Edit a session").await;
+    assert_accessible(&b, "edit session").await;
+    fill(&b, "#minutes", "55").await;
+    fill(&b, "#note", "A first draft").await;
+    click(&b, "#save-session").await;
+    heading(&b, "JS-EDIT").await;
+    b.wait_for_text(".session-item", "Your changes wait to be sent")
+        .await
+        .unwrap();
+    // Edited again before any signal: the form starts from the waiting edit, and the new
+    // edit replaces it (one record waits, made from the same version 1).
+    click(&b, ".session-edit").await;
+    heading(&b, "Edit a session").await;
+    let minutes = b
+        .eval("return document.getElementById('minutes').value")
+        .await
+        .unwrap();
+    assert_eq!(minutes, json!("55"));
+    fill(&b, "#minutes", "60").await;
+    fill(&b, "#note", "This phone's note").await;
+    click(&b, "#save-session").await;
+    heading(&b, "JS-EDIT").await;
+    b.wait_for_text(".session-item", "This phone's note")
+        .await
+        .unwrap();
+    assert_eq!(waiting(&b).await, 1);
+
+    // Signal back: the server keeps the stale edit as a conflict, and the outbox settles it
+    // (not retried, not refused) and says so.
+    s.proxy.restore();
+    click(&b, "a[href='/staff/outbox']").await;
+    heading(&b, "Outbox").await;
+    click(&b, "#sync-now").await;
+    b.wait_for_text(".outbox-conflict", "JS-EDIT")
+        .await
+        .unwrap();
+    assert_eq!(waiting(&b).await, 0);
+    let refused = b
+        .eval("return document.querySelectorAll('.outbox-refused').length")
+        .await
+        .unwrap();
+    assert_eq!(refused, json!(0));
+    assert_accessible(&b, "outbox with a conflict").await;
+
+    // The server holds both versions.
+    let records = sessions_of(&s.app, &sam, episode).await;
+    assert_eq!(records.len(), 1);
+    let r = &records[0];
+    assert_eq!(r["session"]["note"], "Other phone's note");
+    assert_eq!(r["session"]["duration_minutes"], 50);
+    assert_eq!(r["session"]["version"], 2);
+    let conflicts = r["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0]["note"], "This phone's note");
+    assert_eq!(conflicts[0]["duration_minutes"], 60);
+    assert_eq!(conflicts[0]["base_version"], 1);
+
+    // The client's page shows both, side by side.
+    click(&b, ".outbox-conflict a").await;
+    heading(&b, "JS-EDIT").await;
+    b.wait_for_text(".conflict h4", "Two versions of this session")
+        .await
+        .unwrap();
+    let current = b
+        .wait_for_text(".version-current", "Other phone's note")
+        .await
+        .unwrap();
+    let current = current.text().await.unwrap();
+    assert!(current.contains("50 minutes"), "{current}");
+    assert!(current.contains("Version 2"), "{current}");
+    let edit = b
+        .wait_for_text(".version-edit", "This phone's note")
+        .await
+        .unwrap();
+    let edit = edit.text().await.unwrap();
+    assert!(edit.contains("60 minutes"), "{edit}");
+    assert!(edit.contains("(different)"), "{edit}");
+    assert_eq!(
+        b.button_names()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|n| n.contains("Keep this version"))
+            .count(),
+        2
+    );
+    assert_accessible(&b, "conflict").await;
+    shot_of(&b, "conflict", ".session-item:has(.conflict)").await;
+    // On a phone the two versions are stacked: the second one gets its own picture.
+    shot_of(&b, "conflict-edit", ".version-edit").await;
+
+    // Keeping this phone's edit applies it as a new version; the other stays on record.
+    click(&b, ".keep-edit").await;
+    wait_until(
+        &b,
+        "the conflict to close",
+        "document.querySelectorAll('.conflict').length === 0",
+        Duration::from_secs(10),
+    )
+    .await;
+    b.wait_for_text(".session-item", "This phone's note")
+        .await
+        .unwrap();
+    let records = sessions_of(&s.app, &sam, episode).await;
+    assert_eq!(records[0]["session"]["note"], "This phone's note");
+    assert_eq!(records[0]["session"]["duration_minutes"], 60);
+    assert_eq!(records[0]["session"]["version"], 3);
+    assert_eq!(records[0]["conflicts"], json!([]));
+    assert_eq!(s.app.count_rows("session_edit").await, 2);
+
+    // Resolved, it leaves the outbox too.
+    click(&b, "a[href='/staff/outbox']").await;
+    heading(&b, "Outbox").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let left = b
+        .eval("return document.querySelectorAll('.outbox-conflict').length")
+        .await
+        .unwrap();
+    assert_eq!(left, json!(0));
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_staff_pages_are_accessible_at_tablet_width() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "manager@v.example.org", domain::Role::Manager)
+        .await;
+    let manager = s.app.login("manager@v.example.org").await.access_token;
+    // This quarter's first day: the client started then (so coverage has something to count).
+    let (started, _) = this_quarter();
+    // A client with a session that two devices edited from the same copy.
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &manager,
+                &body::participant("jobseeker", "JS-0107"),
+            )
+            .await,
+    );
+    let episode = id_of(
+        &s.app
+            .create("/api/episodes", &manager, &body::episode(p, &started, None))
+            .await,
+    );
+    let session = id_of(
+        &s.app
+            .create(
+                "/api/sessions",
+                &manager,
+                &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": started,
+                        "duration_minutes": 45, "stage": "job_finding",
+                        "activity": "Job search at the library", "note": "Two applications sent"}),
+            )
+            .await,
+    );
+    for (minutes, note, status) in [
+        (50, "Two applications sent; interview on Friday", 200),
+        (45, "Two applications sent, one to the garden centre", 409),
+    ] {
+        let edit = json!({"id": Uuid::new_v4(), "base_version": 1, "held_on": started,
+                          "duration_minutes": minutes, "stage": "job_finding",
+                          "activity": "Job search at the library", "note": note});
+        let res = s
+            .app
+            .patch(&format!("/api/sessions/{session}"), Some(&manager), &edit)
+            .await;
+        assert_eq!(res.status().as_u16(), status);
+    }
+    // Answers for the dashboard, some with comments.
+    let answered = (Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
+    for (i, (rating, support, channel)) in [
+        (5u8, "none", "own_device"),
+        (4, "staff_assisted", "staff_device"),
+        (2, "none", "own_device"),
+        (4, "read_aloud", "own_device"),
+        (5, "none", "own_device"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let person = id_of(
+            &s.app
+                .create(
+                    "/api/participants",
+                    &manager,
+                    &body::participant("jobseeker", &format!("JS-02{i:02}")),
+                )
+                .await,
+        );
+        let mut response = body::satisfaction(
+            person,
+            "jobseeker_satisfaction",
+            rating,
+            &answered,
+            body::completion("self", support, channel),
+        );
+        if rating <= 2 {
+            response["comment"] = json!("I could not get through on the phone");
+        }
+        s.app.create("/api/responses", &manager, &response).await;
+    }
+
+    let b = Browser::start_sized(TABLET).await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    let width = b.eval("return window.innerWidth").await.unwrap();
+    assert_eq!(width, json!(820), "the tablet screen is emulated");
+    log_in(&b, "manager@v.example.org").await;
+    heading(&b, "Dashboard").await;
+    wait_until(
+        &b,
+        "the dashboard",
+        "document.querySelector('.dashboard')?.dataset.loaded === 'true' \
+         && document.querySelector('#chart-kpi-d-title') && document.querySelector('#comments-count')",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_accessible(&b, "dashboard (tablet)").await;
+    shots(&b, "dashboard").await;
+    shot_of(&b, "dashboard-split", "#split-title").await;
+    shot_of(&b, "dashboard-coverage", "#coverage-title").await;
+    shot_of(&b, "dashboard-comments", "#comments-title").await;
+
+    click(&b, "a[href='/staff/']").await;
+    heading(&b, "Caseload").await;
+    b.wait_for_text(".caseload-link", "JS-0107").await.unwrap();
+    assert_accessible(&b, "caseload (tablet)").await;
+    shots(&b, "caseload").await;
+
+    b.client
+        .find(Locator::LinkText("JS-0107"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    heading(&b, "JS-0107").await;
+    b.wait_for_text(".version-edit", "garden centre")
+        .await
+        .unwrap();
+    assert_accessible(&b, "conflict (tablet)").await;
+    shot_of(&b, "conflict", ".session-item:has(.conflict)").await;
+
+    // A session recorded with no signal waits in the outbox.
+    s.proxy.cut().await;
+    click(&b, "a[href$='/session']").await;
+    heading(&b, "Record a session").await;
+    fill(&b, "#minutes", "30").await;
+    fill(&b, "#activity", "Interview practice").await;
+    assert_accessible(&b, "session form (tablet)").await;
+    shots(&b, "session-form").await;
+    click(&b, "#save-session").await;
+    heading(&b, "JS-0107").await;
+    click(&b, "a[href='/staff/outbox']").await;
+    heading(&b, "Outbox").await;
+    b.wait_for_text(".outbox-item", "JS-0107").await.unwrap();
+    assert_eq!(waiting(&b).await, 1);
+    assert_accessible(&b, "outbox (tablet)").await;
+    shots(&b, "outbox").await;
     b.close().await.unwrap();
 }

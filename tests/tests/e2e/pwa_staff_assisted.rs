@@ -50,6 +50,12 @@ async fn a_client_answers_on_the_specialists_phone_offline_and_each_answer_reach
     click(&b, "a.caseload-link").await;
     heading(&b, "JS-0077").await;
 
+    let start_form = "document.querySelector(\"li[data-form='swemwbs-start']\")?.dataset.state";
+    assert_eq!(
+        b.eval(&format!("return {start_form}")).await.unwrap(),
+        json!("due")
+    );
+
     // No signal from here: a café with no coverage.
     s.proxy.cut().await;
     click(&b, "a[href$='/ask/swemwbs']").await;
@@ -99,6 +105,11 @@ async fn a_client_answers_on_the_specialists_phone_offline_and_each_answer_reach
     click(&b, "#hand-back").await;
     heading(&b, "JS-0077").await;
     b.wait_for_text(".score-line", &expected).await.unwrap();
+    assert_eq!(
+        b.eval(&format!("return {start_form}")).await.unwrap(),
+        json!("done"),
+        "the start form shows as done before it is sent"
+    );
 
     // The satisfaction survey, with the specialist's help: Easy Read, from the person's needs.
     click(&b, "a[href$='/ask/satisfaction']").await;
