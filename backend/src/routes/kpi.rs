@@ -259,10 +259,7 @@ pub async fn trend(
     let (small, threshold) = limits(&state, user.organisation_id).await?;
     let manager = user.is_at_least(Role::Manager);
     let org = user.organisation_id;
-    let tz = repo::orgs::get(&state.db, org)
-        .await?
-        .map(|o| o.time_zone)
-        .unwrap_or_else(|| "Europe/London".into());
+    let tz = repo::orgs::time_zone(&state.db, org).await?;
     let mut out = Trend {
         kpi_c: Vec::new(),
         kpi_d: Vec::new(),
@@ -310,10 +307,7 @@ pub async fn coverage(
 ) -> Result<web::Json<domain::coverage::Coverage>> {
     let q = q.into_inner()?;
     let (period, who) = scope(&user, &q)?;
-    let tz = repo::orgs::get(&state.db, user.organisation_id)
-        .await?
-        .map(|o| o.time_zone)
-        .unwrap_or_else(|| "Europe/London".into());
+    let tz = repo::orgs::time_zone(&state.db, user.organisation_id).await?;
     Ok(web::Json(
         reports::coverage(&state.db, user.organisation_id, &tz, period, &who).await?,
     ))

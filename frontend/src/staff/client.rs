@@ -556,7 +556,7 @@ impl Fields {
         [
             (t.staff_held_on, date(self.held_on)),
             (
-                t.staff_duration,
+                t.staff_conflict_duration,
                 fill(
                     t.staff_minutes,
                     &[("n", &self.duration_minutes.to_string())],
