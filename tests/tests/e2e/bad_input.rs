@@ -231,3 +231,106 @@ async fn query_parameters_are_documented_as_query_parameters_with_their_limits()
     );
     assert!(short["pattern"].is_string());
 }
+
+/// serde reads a struct from a JSON array by position; every body here is an object, so an
+/// array where an object belongs is refused, naming where it was, and nothing is stored.
+#[tokio::test]
+async fn an_array_where_an_object_belongs_is_refused_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    app.create_staff_direct(org, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let good = soundings_tests::body::participant("jobseeker", "JS-1");
+
+    // The whole body.
+    let res = app
+        .post("/api/participants", Some(&sam), &json!([good.clone()]))
+        .await;
+    assert_eq!(res.status(), 400);
+    let body = error_body(res).await;
+    assert_eq!(
+        (body["error"].as_str(), body["field"].as_str()),
+        (Some("invalid_field"), Some("body"))
+    );
+
+    // An object inside it: `accessibility` written as its four flags by position.
+    let mut nested = good.clone();
+    nested["accessibility"] = json!([true, false, false, false]);
+    let res = app.post("/api/participants", Some(&sam), &nested).await;
+    assert_eq!(res.status(), 400);
+    let body = error_body(res).await;
+    assert_eq!(body["field"], "accessibility");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("sequence")),
+        "{body}"
+    );
+    assert_eq!(app.count_rows("participant").await, 0);
+
+    // Written as an object, the same participant is taken.
+    let mut fine = good.clone();
+    fine["accessibility"] = json!({"easy_read": true});
+    app.create("/api/participants", &sam, &fine).await;
+    assert_eq!(app.count_rows("participant").await, 1);
+}
+
+#[tokio::test]
+async fn in_a_sync_batch_an_array_for_an_object_is_that_records_own_refusal() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    app.create_staff_direct(org, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let person = soundings_tests::body::participant("jobseeker", "JS-1");
+    let pid = soundings_tests::id_of(&person);
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
+    let completion = soundings_tests::body::completion("self", "none", "staff_device");
+    let response = |completion: serde_json::Value| {
+        soundings_tests::body::satisfaction(pid, "jobseeker_satisfaction", 4, &at, completion)
+    };
+    let positional: Vec<serde_json::Value> =
+        ["respondent", "support", "channel", "format", "language"]
+            .iter()
+            .map(|k| completion[*k].clone())
+            .collect();
+    let batch = json!({"records": [
+        {"kind": "participant", "body": person},
+        {"kind": "response", "body": [response(completion.clone())]},
+        {"kind": "response", "body": response(json!(positional))},
+        {"kind": "response", "body": response(completion.clone())},
+    ]});
+
+    let res = app.post("/api/sync", Some(&sam), &batch).await;
+
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    let outcomes: Vec<(u64, Option<&str>)> = out["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["status"].as_u64().unwrap(), o["error"]["field"].as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            (201, None),
+            (400, Some("body")),
+            (400, Some("completion")),
+            (201, None)
+        ]
+    );
+    assert_eq!(app.count_rows("response").await, 1);
+
+    // A record itself written as `[kind, body]` refuses the batch, naming the record.
+    let res = app
+        .post(
+            "/api/sync",
+            Some(&sam),
+            &json!({"records": [["response", response(completion)]]}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "records[0]");
+}
