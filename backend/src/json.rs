@@ -551,6 +551,14 @@ mod tests {
     }
 
     #[test]
+    fn a_figure_a_hair_under_its_whole_value_is_not_read_as_it() {
+        // The nearest double below 1.0; without serde_json's float_roundtrip it reads as 1.0.
+        assert!(parse::<domain::Hundredths>(b"0.9999999999999999").is_err());
+        assert!(parse::<domain::Hundredths>(b"5.000000000000001").is_err());
+        assert!(parse::<domain::Hundredths>(b"1.00").is_ok());
+    }
+
+    #[test]
     fn broken_json_is_malformed_not_a_field_error() {
         assert!(matches!(
             parse::<Body>(b"{\"name\":"),
