@@ -69,6 +69,14 @@ impl<'de> Deserialize<'de> for Hundredths {
         if !h.is_finite() || h.abs() > 9.0e15 {
             return Err(serde::de::Error::custom("number out of range"));
         }
+        // Exactly two decimals or fewer: `h / 100` is the double nearest to the two-decimal
+        // figure, so it equals `v` only if that figure is what was written. Rounding instead
+        // would quietly take 0.999 as 1.00, past a documented minimum of 1.00.
+        if h / 100.0 != v {
+            return Err(serde::de::Error::custom(
+                "a figure has at most two decimal places",
+            ));
+        }
         Ok(Hundredths(h as i64))
     }
 }
@@ -124,5 +132,15 @@ mod tests {
             assert_eq!(back, Hundredths(k), "{json}");
         }
         assert_eq!(serde_json::to_string(&Hundredths(435)).unwrap(), "4.35");
+    }
+
+    #[test]
+    fn a_figure_with_more_than_two_decimals_is_refused_not_rounded() {
+        for ok in ["1", "1.0", "1.5", "2.31", "4.99", "5.00", "-0.05"] {
+            assert!(serde_json::from_str::<Hundredths>(ok).is_ok(), "{ok}");
+        }
+        for bad in ["0.999", "1.001", "4.995", "5.0000001"] {
+            assert!(serde_json::from_str::<Hundredths>(bad).is_err(), "{bad}");
+        }
     }
 }

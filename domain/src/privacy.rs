@@ -3,7 +3,7 @@
 use crate::coverage::Coverage;
 use crate::kpi::{SatisfactionKpi, WellbeingKpi};
 use crate::period::Period;
-use crate::records::LongText;
+use crate::records::{LongText, NoticeText};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -197,10 +197,27 @@ pub struct PrivacySettings {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 30, maximum = 3650))]
     pub retention_days: Option<u32>,
-    /// Who reads the answers, shown before every survey, by language (`en`, `cy`).
+    /// Who reads the answers, shown before every survey, by language: English (required) and
+    /// Welsh. `null` (or leaving it out) puts back the default text.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ReadersNotice>))]
     pub readers: Option<crate::instrument::Texts>,
 }
+
+/// The shape of [`PrivacySettings::readers`] on the wire, for the OpenAPI document: the server
+/// holds it as a map by language and checks each text with [`NoticeText::parse`].
+#[cfg(feature = "openapi")]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ReadersNotice {
+    en: NoticeText,
+    #[schema(required = false)]
+    cy: NoticeText,
+}
+
+/// The languages the notice can be written in.
+pub const NOTICE_LANGUAGES: [&str; 2] = ["en", "cy"];
 
 #[cfg(test)]
 mod tests {

@@ -90,6 +90,10 @@ bounded_text!(
     /// A short label: an activity, a consent text version.
     ShortText, 1, 200, "text"
 );
+bounded_text!(
+    /// One language's text of the privacy notice ("who reads your answers").
+    NoticeText, 1, 1000, "text"
+);
 
 crate::completion::wire_enum!(
     ParticipantKind { Jobseeker = "jobseeker", Employer = "employer" }
@@ -745,6 +749,7 @@ pub struct Thresholds {
     /// Fewest answers behind a figure shown to participants (2 to 50).
     #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 50))]
     pub small_number: u64,
-    /// Meaningful SWEMWBS change in metric points (1.00 to 5.00).
+    /// Meaningful SWEMWBS change in metric points: 1.00 to 5.00, at most two decimal places.
+    #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 1.0, maximum = 5.0))]
     pub change_threshold: crate::Hundredths,
 }

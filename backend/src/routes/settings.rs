@@ -13,7 +13,7 @@ use chrono::Utc;
 use domain::{
     ErrorBody, Hundredths,
     feedback::{SurveyHelp, SurveyTexts},
-    records::{OrganisationSettings, SwemwbsLicence},
+    records::{NoticeText, OrganisationSettings, SwemwbsLicence},
 };
 
 fn view(s: organisation_setting::Model) -> OrganisationSettings {
@@ -122,15 +122,8 @@ pub async fn put_privacy(
             "must be 30 to 3650 days, or null",
         ));
     }
-    if let Some(r) = &p.readers
-        && (!r.contains_key("en")
-            || r.values()
-                .any(|t| t.trim().is_empty() || t.chars().count() > 1000))
-    {
-        return Err(crate::ApiError::invalid(
-            "readers",
-            "give English (and optionally Welsh) text of up to 1000 characters",
-        ));
+    if let Some(r) = &p.readers {
+        check_readers(r)?;
     }
     let mut s = repo::instruments::settings(&state.db, admin.organisation_id).await?;
     s.retention_days = p.retention_days.and_then(|d| i32::try_from(d).ok());
@@ -209,4 +202,26 @@ pub async fn get_survey_texts(
         readers: crate::privacy::readers_of(&settings),
         help: help_of(&settings),
     }))
+}
+
+/// The notice's rule, as its OpenAPI schema states it: English required, Welsh optional,
+/// no other language, each text as [`NoticeText`] takes it (1 to 1,000 characters, not blank).
+fn check_readers(readers: &domain::instrument::Texts) -> Result<()> {
+    if !readers.contains_key("en") {
+        return Err(crate::ApiError::invalid(
+            "readers.en",
+            "the notice needs its English text",
+        ));
+    }
+    for (language, text) in readers {
+        if !domain::privacy::NOTICE_LANGUAGES.contains(&language.as_str()) {
+            return Err(crate::ApiError::invalid(
+                format!("readers.{language}"),
+                "the notice can be written in English (en) and Welsh (cy) only",
+            ));
+        }
+        NoticeText::parse(text)
+            .map_err(|e| crate::ApiError::invalid(format!("readers.{language}"), e.0))?;
+    }
+    Ok(())
 }

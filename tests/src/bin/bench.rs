@@ -3,7 +3,8 @@
 //! Run: `cargo run --release -p soundings-tests --bin bench` (SQLite), add
 //! `SOUNDINGS_TEST_DB=postgres` for PostgreSQL. Results go in docs/performance.md.
 //! Modes: (none) KPI latency by database size; `writes` against the ceiling; `soak` the
-//! server as its own process under a steady mixed load (see bench/soak.rs).
+//! server as its own process under a steady mixed load (see bench/soak.rs); `dashboard` the
+//! manager dashboard's calls on load, on the demo data and at 1M responses (bench/dashboard.rs).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -18,6 +19,9 @@ use uuid::Uuid;
 
 #[path = "bench/soak.rs"]
 mod soak;
+
+#[path = "bench/dashboard.rs"]
+mod dashboard;
 
 const TARGET_YEAR_RESPONSES: usize = 8_000;
 const ORGS: usize = 200;
@@ -297,6 +301,50 @@ async fn writes() {
     );
 }
 
+/// The other organisations of a national database: `ORGS` of them, `PEOPLE_PER_ORG` each.
+async fn other_orgs(app: &TestApp, author: Uuid) -> Vec<(Uuid, Vec<Uuid>)> {
+    let mut others = Vec::new();
+    for i in 0..ORGS {
+        let org = soundings::repo::orgs::create(&app.db, &format!("Org {i}"))
+            .await
+            .unwrap();
+        let ps = people(org.id, "B", PEOPLE_PER_ORG, author);
+        let ids: Vec<Uuid> = ps.iter().map(|p| *p.id.as_ref()).collect();
+        participant::Entity::insert_many(ps)
+            .exec(&app.db)
+            .await
+            .unwrap();
+        others.push((org.id, ids));
+    }
+    others
+}
+
+/// Adds answers of the other organisations, spread over five years, until the database holds
+/// `size` responses; returns the new total.
+async fn fill_to(
+    app: &TestApp,
+    rng: &mut StdRng,
+    others: &[(Uuid, Vec<Uuid>)],
+    mut total: usize,
+    size: usize,
+) -> usize {
+    let mut rows = Vec::with_capacity(size.saturating_sub(total).min(50_000));
+    while total + rows.len() < size {
+        let (org, ids) = &others[rng.gen_range(0..others.len())];
+        let day = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()
+            + Duration::days(rng.gen_range(0..5 * 365));
+        let person = ids[rng.gen_range(0..ids.len())];
+        rows.push(answer(rng, *org, person, day));
+        if rows.len() == 50_000 {
+            total += rows.len();
+            insert_all(app, std::mem::take(&mut rows)).await;
+        }
+    }
+    total += rows.len();
+    insert_all(app, rows).await;
+    total
+}
+
 #[tokio::main]
 async fn main() {
     if std::env::args().nth(1).as_deref() == Some("writes") {
@@ -305,6 +353,10 @@ async fn main() {
     }
     if std::env::args().nth(1).as_deref() == Some("soak") {
         soak::soak().await;
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("dashboard") {
+        dashboard::dashboard().await;
         return;
     }
     let app = TestApp::spawn().await;
@@ -345,38 +397,13 @@ async fn main() {
     insert_all(&app, rows).await;
 
     // Other organisations, over five years.
-    let mut others = Vec::new();
-    for i in 0..ORGS {
-        let org = soundings::repo::orgs::create(&app.db, &format!("Org {i}"))
-            .await
-            .unwrap();
-        let ps = people(org.id, "B", PEOPLE_PER_ORG, admin_id);
-        let ids: Vec<Uuid> = ps.iter().map(|p| *p.id.as_ref()).collect();
-        participant::Entity::insert_many(ps)
-            .exec(&app.db)
-            .await
-            .unwrap();
-        others.push((org.id, ids));
-    }
+    let others = other_orgs(&app, admin_id).await;
     let mut total = app.count_rows("response").await as usize;
     println!("| responses in database | KPI D for one organisation's year: median | p95 | n |");
     println!("|---|---|---|---|");
     for size in [10_000usize, 100_000, 1_000_000] {
         let t = Instant::now();
-        let mut rows = Vec::with_capacity(size.saturating_sub(total).min(50_000));
-        while total + rows.len() < size {
-            let (org, ids) = &others[rng.gen_range(0..others.len())];
-            let day = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()
-                + Duration::days(rng.gen_range(0..5 * 365));
-            let person = ids[rng.gen_range(0..ids.len())];
-            rows.push(answer(&mut rng, *org, person, day));
-            if rows.len() == 50_000 {
-                total += rows.len();
-                insert_all(&app, std::mem::take(&mut rows)).await;
-            }
-        }
-        total += rows.len();
-        insert_all(&app, rows).await;
+        total = fill_to(&app, &mut rng, &others, total, size).await;
         eprintln!("filled to {total} in {:.1} s", t.elapsed().as_secs_f64());
         let (med, p95, n) = kpi_latency(&app, &token, year).await;
         println!("| {size} | {med:.1} ms | {p95:.1} ms | {n} |");

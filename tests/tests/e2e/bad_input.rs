@@ -231,3 +231,245 @@ async fn query_parameters_are_documented_as_query_parameters_with_their_limits()
     );
     assert!(short["pattern"].is_string());
 }
+
+/// serde reads a struct from a JSON array by position; every body here is an object, so an
+/// array where an object belongs is refused, naming where it was, and nothing is stored.
+#[tokio::test]
+async fn an_array_where_an_object_belongs_is_refused_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    app.create_staff_direct(org, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let good = soundings_tests::body::participant("jobseeker", "JS-1");
+
+    // The whole body.
+    let res = app
+        .post("/api/participants", Some(&sam), &json!([good.clone()]))
+        .await;
+    assert_eq!(res.status(), 400);
+    let body = error_body(res).await;
+    assert_eq!(
+        (body["error"].as_str(), body["field"].as_str()),
+        (Some("invalid_field"), Some("body"))
+    );
+
+    // An object inside it: `accessibility` written as its four flags by position.
+    let mut nested = good.clone();
+    nested["accessibility"] = json!([true, false, false, false]);
+    let res = app.post("/api/participants", Some(&sam), &nested).await;
+    assert_eq!(res.status(), 400);
+    let body = error_body(res).await;
+    assert_eq!(body["field"], "accessibility");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("sequence")),
+        "{body}"
+    );
+    assert_eq!(app.count_rows("participant").await, 0);
+
+    // Written as an object, the same participant is taken.
+    let mut fine = good.clone();
+    fine["accessibility"] = json!({"easy_read": true});
+    app.create("/api/participants", &sam, &fine).await;
+    assert_eq!(app.count_rows("participant").await, 1);
+}
+
+#[tokio::test]
+async fn in_a_sync_batch_an_array_for_an_object_is_that_records_own_refusal() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    app.create_staff_direct(org, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let person = soundings_tests::body::participant("jobseeker", "JS-1");
+    let pid = soundings_tests::id_of(&person);
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
+    let completion = soundings_tests::body::completion("self", "none", "staff_device");
+    let response = |completion: serde_json::Value| {
+        soundings_tests::body::satisfaction(pid, "jobseeker_satisfaction", 4, &at, completion)
+    };
+    let positional: Vec<serde_json::Value> =
+        ["respondent", "support", "channel", "format", "language"]
+            .iter()
+            .map(|k| completion[*k].clone())
+            .collect();
+    let batch = json!({"records": [
+        {"kind": "participant", "body": person},
+        {"kind": "response", "body": [response(completion.clone())]},
+        {"kind": "response", "body": response(json!(positional))},
+        {"kind": "response", "body": response(completion.clone())},
+    ]});
+
+    let res = app.post("/api/sync", Some(&sam), &batch).await;
+
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    let outcomes: Vec<(u64, Option<&str>)> = out["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["status"].as_u64().unwrap(), o["error"]["field"].as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            (201, None),
+            (400, Some("body")),
+            (400, Some("completion")),
+            (201, None)
+        ]
+    );
+    assert_eq!(app.count_rows("response").await, 1);
+
+    // A record itself written as `[kind, body]` refuses the batch, naming the record.
+    let res = app
+        .post(
+            "/api/sync",
+            Some(&sam),
+            &json!({"records": [["response", response(completion)]]}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "records[0]");
+}
+
+/// Follows `$ref`s into `components/schemas`.
+fn resolve<'a>(doc: &'a serde_json::Value, schema: &'a serde_json::Value) -> &'a serde_json::Value {
+    match schema["$ref"].as_str() {
+        Some(r) => resolve(
+            doc,
+            &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")],
+        ),
+        None => schema,
+    }
+}
+
+/// The limits the OpenAPI document states for the organisation settings are the ones the
+/// server enforces: just inside is taken, just outside is refused naming the field.
+#[tokio::test]
+async fn the_settings_limits_are_documented_and_enforced_at_their_edges() {
+    let (app, admin) = admin_app().await;
+    let doc: serde_json::Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let limits = |s: &serde_json::Value| (s["minimum"].as_f64(), s["maximum"].as_f64());
+    let thresholds = &schemas["Thresholds"]["properties"];
+    assert_eq!(
+        limits(&thresholds["change_threshold"]),
+        (Some(1.0), Some(5.0))
+    );
+    assert_eq!(limits(&thresholds["small_number"]), (Some(2.0), Some(50.0)));
+    let privacy = &schemas["PrivacySettings"]["properties"];
+    assert_eq!(
+        limits(&privacy["retention_days"]),
+        (Some(30.0), Some(3650.0))
+    );
+    let notice = privacy["readers"]["oneOf"]
+        .as_array()
+        .and_then(|v| v.iter().find(|s| s["$ref"].is_string()))
+        .map(|s| resolve(&doc, s))
+        .unwrap_or(&privacy["readers"]);
+    assert_eq!(notice["required"], json!(["en"]));
+    assert_eq!(notice["additionalProperties"], false);
+    let en = resolve(&doc, &notice["properties"]["en"]);
+    assert_eq!(
+        (en["minLength"].as_i64(), en["maxLength"].as_i64()),
+        (Some(1), Some(1000))
+    );
+
+    let put = |path: &'static str, body: serde_json::Value| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let res = app
+                .send(reqwest::Method::PUT, path, Some(&admin), Some(&body))
+                .await;
+            let status = res.status().as_u16();
+            let body: serde_json::Value = res.json().await.unwrap();
+            (status, body)
+        }
+    };
+    // Thresholds: both edges of each range are taken and stored as given.
+    for (small, change) in [(2, 1.0), (50, 5.0), (7, 2.35)] {
+        let (status, body) = put(
+            "/api/settings/thresholds",
+            json!({"small_number": small, "change_threshold": change}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            (
+                body["small_number"].as_i64(),
+                body["change_threshold"].as_f64()
+            ),
+            (Some(small), Some(change))
+        );
+    }
+    for (small, change, field) in [
+        (json!(1), json!(3), "small_number"),
+        (json!(51), json!(3), "small_number"),
+        (json!(5), json!(0.99), "change_threshold"),
+        (json!(5), json!(5.01), "change_threshold"),
+        // Not rounded to 1.00 or 5.00 behind the admin's back.
+        (json!(5), json!(0.999), "change_threshold"),
+        (json!(5), json!(5.001), "change_threshold"),
+    ] {
+        let (status, body) = put(
+            "/api/settings/thresholds",
+            json!({"small_number": small, "change_threshold": change}),
+        )
+        .await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (400, Some(field)),
+            "{small} {change}: {body}"
+        );
+    }
+    // The last good values stayed.
+    let settings: serde_json::Value = app
+        .get("/api/settings", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(settings["change_threshold"], 2.35);
+
+    // Privacy: retention days and the notice's texts (counted in characters, not bytes).
+    let longest = "é".repeat(1000);
+    for body in [
+        json!({"retention_days": 30}),
+        json!({"retention_days": 3650}),
+        json!({"retention_days": null, "readers": {"en": longest, "cy": "x"}}),
+    ] {
+        let (status, answer) = put("/api/settings/privacy", body.clone()).await;
+        assert_eq!(status, 200, "{body}: {answer}");
+    }
+    let too_long = "é".repeat(1001);
+    for (body, field) in [
+        (json!({"retention_days": 29}), "retention_days"),
+        (json!({"retention_days": 3651}), "retention_days"),
+        (json!({"readers": {"en": too_long}}), "readers.en"),
+        (
+            json!({"readers": {"en": "Managers", "cy": too_long}}),
+            "readers.cy",
+        ),
+        (json!({"readers": {"en": "   "}}), "readers.en"),
+        (json!({"readers": {"cy": "Rheolwyr"}}), "readers.en"),
+        (
+            json!({"readers": {"en": "Managers", "fr": "Les gérants"}}),
+            "readers.fr",
+        ),
+    ] {
+        let (status, answer) = put("/api/settings/privacy", body.clone()).await;
+        assert_eq!(
+            (status, answer["field"].as_str()),
+            (400, Some(field)),
+            "{body}: {answer}"
+        );
+    }
+}
