@@ -3,7 +3,7 @@
 use crate::coverage::Coverage;
 use crate::kpi::{SatisfactionKpi, WellbeingKpi};
 use crate::period::Period;
-use crate::records::{LongText, NoticeText};
+use crate::records::LongText;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -205,15 +205,15 @@ pub struct PrivacySettings {
 }
 
 /// The shape of [`PrivacySettings::readers`] on the wire, for the OpenAPI document: the server
-/// holds it as a map by language and checks each text with [`NoticeText::parse`].
+/// holds it as a map by language and checks each text with [`crate::records::NoticeText::parse`].
 #[cfg(feature = "openapi")]
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ReadersNotice {
-    en: NoticeText,
+    en: crate::records::NoticeText,
     #[schema(required = false)]
-    cy: NoticeText,
+    cy: crate::records::NoticeText,
 }
 
 /// The languages the notice can be written in.
