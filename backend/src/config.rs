@@ -24,6 +24,17 @@ pub struct Config {
     )]
     pub database_url: Secret,
 
+    /// Milliseconds a request waits for the database (a pooled connection, SQLite's write lock,
+    /// a PostgreSQL row or table lock) before it is answered 503 "busy, try again" with
+    /// `Retry-After`; clients' outboxes then send it again.
+    #[arg(
+        long,
+        env = "SOUNDINGS_DB_WAIT_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub db_wait_ms: u64,
+
     /// Key that signs access tokens (at least 32 bytes). When unset, a random key is made on
     /// first start and kept in the database, so every server copy shares it.
     #[arg(long, env = "SOUNDINGS_JWT_SECRET", global = true)]
@@ -229,6 +240,7 @@ impl Config {
         Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: Secret::new(database_url),
+            db_wait_ms: 10_000,
             jwt_secret: None,
             access_token_minutes: 15,
             refresh_token_days: 30,

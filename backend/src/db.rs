@@ -5,12 +5,24 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnAcquireErr, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
+/// How long a request waits for the database when the configuration does not say.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(10);
+
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_waiting(url, DEFAULT_WAIT).await
+}
+
+/// Connects with `wait` as the longest a statement waits for a pooled connection or a lock
+/// (SQLite's busy timeout, PostgreSQL's `lock_timeout`): past it the statement fails with an
+/// error [`is_busy`] recognises, which the API answers 503 with `Retry-After`. A request never
+/// waits without bound behind a long transaction, and never holds a connection while it waits
+/// for the pool.
+pub async fn connect_waiting(url: &str, wait: Duration) -> anyhow::Result<DatabaseConnection> {
     if let Some(dir) = sqlite_file(url).and_then(|p| std::path::Path::new(p).parent())
         && !dir.as_os_str().is_empty()
     {
@@ -20,13 +32,16 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
-        .map_sqlx_sqlite_opts(|o| {
+        .acquire_timeout(wait)
+        .map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(wait)
                 .create_if_missing(true)
+        })
+        .map_sqlx_postgres_opts(move |o| {
+            o.options([("lock_timeout", format!("{}ms", wait.as_millis()))])
         });
     if url.starts_with("sqlite:") {
         opts.max_connections(8);
@@ -38,7 +53,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let deadline = std::time::Instant::now() + MIGRATION_LOCK_WAIT;
     loop {
         match Database::connect(opts.clone()).await {
-            Err(e) if is_lock_busy(&e) && std::time::Instant::now() < deadline => {
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
             result => return result.context("connecting to the database"),
@@ -57,7 +72,7 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     loop {
         match migrate_once(db).await {
             Ok(()) => return Ok(()),
-            Err(e) if is_lock_busy(&e) && std::time::Instant::now() < deadline => {
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
                 tracing::info!("another copy is migrating the database; waiting");
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
@@ -95,10 +110,17 @@ async fn migrate_once(db: &DatabaseConnection) -> Result<(), DbErr> {
     txn.commit().await
 }
 
-/// SQLite's "database is locked" once its busy timeout has run out.
-fn is_lock_busy(e: &DbErr) -> bool {
+/// The database did not answer in time: no pooled connection came free, SQLite's write lock
+/// stayed taken past its busy timeout, or a PostgreSQL lock past `lock_timeout`. The statement
+/// did nothing, so the request may simply be sent again.
+pub fn is_busy(e: &DbErr) -> bool {
+    if matches!(e, DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)) {
+        return true;
+    }
     let text = e.to_string();
-    text.contains("database is locked") || text.contains("SQLITE_BUSY")
+    text.contains("database is locked")
+        || text.contains("SQLITE_BUSY")
+        || text.contains("due to lock timeout")
 }
 
 /// Whether the database answers: what `/health/ready` reports.

@@ -35,6 +35,8 @@ pub enum ApiError {
     InvalidRows(Vec<domain::RowError>),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
+    #[error("the service is busy and did not save this; please send it again in a moment")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -68,11 +70,15 @@ impl ApiError {
             ApiError::Expired(_) => ErrorCode::Expired,
             ApiError::InvalidRows(_) => ErrorCode::InvalidField,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
+            ApiError::Busy => ErrorCode::Busy,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
 
     pub fn body(&self) -> ErrorBody {
+        if self.is_busy() && !matches!(self, ApiError::Busy) {
+            return ApiError::Busy.body();
+        }
         let field = match self {
             ApiError::InvalidField { field, .. } => Some(field.clone()),
             ApiError::InvalidRows(rows) => {
@@ -102,12 +108,37 @@ impl ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
+        if crate::db::is_busy(&e) {
+            return ApiError::Busy;
+        }
         ApiError::Internal(anyhow::Error::new(e).context("database error"))
     }
 }
 
+impl ApiError {
+    /// A database that did not answer in time (`db::is_busy`), wherever in the cause chain it
+    /// sits (a report's `anyhow` error too), is `Busy`: 503, nothing written, send it again.
+    /// Not a fault of ours (500).
+    fn is_busy(&self) -> bool {
+        match self {
+            ApiError::Busy => true,
+            ApiError::Internal(e) => e.chain().any(|c| {
+                c.downcast_ref::<sea_orm::DbErr>()
+                    .is_some_and(crate::db::is_busy)
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// Seconds a client is asked to wait before sending again a request refused as `Busy`.
+const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
+        if self.is_busy() {
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
         match self {
             ApiError::InvalidField { .. } | ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -120,11 +151,18 @@ impl ResponseError for ApiError {
             ApiError::Expired(_) => StatusCode::GONE,
             ApiError::InvalidRows(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if self.is_busy() {
+            tracing::warn!("the database did not answer in time; answered 503 busy");
+            return HttpResponse::ServiceUnavailable()
+                .insert_header(("Retry-After", BUSY_RETRY_AFTER_SECS.to_string()))
+                .json(ApiError::Busy.body());
+        }
         if let ApiError::Internal(e) = self {
             tracing::error!(error = format!("{e:#}"), "request failed");
         }

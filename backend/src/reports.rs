@@ -47,7 +47,64 @@ pub async fn satisfaction(
     who: &Attribution,
     small_number: u64,
 ) -> anyhow::Result<SatisfactionKpi> {
-    let rows = repo::invitations::for_period(
+    let rows = satisfaction_rows(db, org, audience, period, who).await?;
+    Ok(kpi::satisfaction(
+        period,
+        &satisfaction_answers(rows.all())?,
+        small_number,
+    ))
+}
+
+/// KPI C or KPI D for each of `parts` (the months of `period`, say) from one fetch of the
+/// whole period. Each part is given exactly the rows its own fetch would return (its answered
+/// rows and every answer to their invitations), so each figure equals `satisfaction` for that
+/// part alone.
+pub async fn satisfaction_parts(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    audience: Audience,
+    period: Period,
+    parts: &[Period],
+    who: &Attribution,
+    small_number: u64,
+) -> anyhow::Result<Vec<SatisfactionKpi>> {
+    let rows = satisfaction_rows(db, org, audience, period, who).await?;
+    parts
+        .iter()
+        .map(|part| {
+            let answered: HashSet<Uuid> = rows
+                .answered
+                .iter()
+                .filter(|r| part.contains(r.answered_on))
+                .map(|r| r.id)
+                .collect();
+            let invitations: HashSet<Uuid> = rows
+                .answered
+                .iter()
+                .filter(|r| answered.contains(&r.id))
+                .filter_map(|r| r.invitation_id)
+                .collect();
+            let own = rows.all().filter(|r| {
+                answered.contains(&r.id)
+                    || r.invitation_id.is_some_and(|i| invitations.contains(&i))
+            });
+            Ok(kpi::satisfaction(
+                *part,
+                &satisfaction_answers(own)?,
+                small_number,
+            ))
+        })
+        .collect()
+}
+
+async fn satisfaction_rows(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    audience: Audience,
+    period: Period,
+    who: &Attribution,
+) -> Result<repo::invitations::PeriodRows, sea_orm::DbErr> {
+    repo::invitations::for_period(
         db,
         org,
         instrument_for(audience),
@@ -55,9 +112,14 @@ pub async fn satisfaction(
         period.last,
         who,
     )
-    .await?;
-    let mut answers = Vec::with_capacity(rows.len());
-    for r in &rows {
+    .await
+}
+
+fn satisfaction_answers<'a>(
+    rows: impl Iterator<Item = &'a response::Model>,
+) -> anyhow::Result<Vec<SatisfactionAnswer>> {
+    let mut answers = Vec::new();
+    for r in rows {
         // A response that skipped the overall item has nothing to add to the mean.
         let Some(overall) = r.overall else { continue };
         answers.push(SatisfactionAnswer {
@@ -73,7 +135,7 @@ pub async fn satisfaction(
                 .map_err(|e| anyhow::anyhow!("stored rating: {e}"))?,
         });
     }
-    Ok(kpi::satisfaction(period, &answers, small_number))
+    Ok(answers)
 }
 
 /// Wellbeing change for one period, with its gaps.
@@ -89,14 +151,14 @@ pub async fn wellbeing(
     let in_period =
         repo::invitations::for_period(db, org, "swemwbs", period.first, period.last, who).await?;
     let ends_here: HashSet<Uuid> = in_period
-        .iter()
+        .all()
         .filter(|r| r.timing.as_deref() == Some(Timing::End.as_str()))
         .map(|r| r.id)
         .collect();
     let touching =
         repo::records::episodes_touching(db, org, period.first, period.last, who).await?;
     let mut episode_ids: Vec<Uuid> = in_period
-        .iter()
+        .all()
         .filter_map(|r| r.episode_id)
         .chain(touching.iter().map(|e| e.id))
         .collect();

@@ -9,7 +9,7 @@ use crate::{
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
-use std::{net::TcpListener, sync::Arc};
+use std::{net::TcpListener, sync::Arc, time::Duration};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 
@@ -36,7 +36,11 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads keys and binds the listener; the server runs on `run`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = db::connect(config.database_url.expose()).await?;
+        let db = db::connect_waiting(
+            config.database_url.expose(),
+            Duration::from_millis(config.db_wait_ms),
+        )
+        .await?;
         db::migrate(&db).await?;
         Self::build_with_db(config, db).await
     }

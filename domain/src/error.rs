@@ -19,6 +19,9 @@ pub enum ErrorCode {
     /// The invitation (or link) had expired.
     Expired,
     TooManyRequests,
+    /// The database was too busy to answer in time: nothing was written; send it again
+    /// after `Retry-After` seconds.
+    Busy,
     Internal,
 }
 

@@ -71,6 +71,19 @@ pub struct Attribution {
 /// One organisation's responses to one instrument answered in `first..=last` (an index range
 /// scan), plus every other answer to the invitations they answer, wherever it falls, so the
 /// first-answer rule sees them all.
+pub struct PeriodRows {
+    /// Answered in the period, by the attribution asked for.
+    pub answered: Vec<response::Model>,
+    /// The other answers to the same invitations (any date, any attribution).
+    pub others: Vec<response::Model>,
+}
+
+impl PeriodRows {
+    pub fn all(&self) -> impl Iterator<Item = &response::Model> {
+        self.answered.iter().chain(&self.others)
+    }
+}
+
 #[tracing::instrument(skip_all, fields(%org, %instrument), err(level = "debug"))]
 pub async fn for_period(
     db: &impl ConnectionTrait,
@@ -79,7 +92,7 @@ pub async fn for_period(
     first: NaiveDate,
     last: NaiveDate,
     who: &Attribution,
-) -> Result<Vec<response::Model>, DbErr> {
+) -> Result<PeriodRows, DbErr> {
     let mut cond = Condition::all()
         .add(response::Column::OrganisationId.eq(org))
         .add(response::Column::InstrumentKey.eq(instrument))
@@ -100,14 +113,14 @@ pub async fn for_period(
         .cond_where(cond.clone())
         .and_where(response::Column::InvitationId.is_not_null())
         .to_owned();
-    let mut rows = response::Entity::find().filter(cond).all(db).await?;
-    let known: std::collections::HashSet<Uuid> = rows.iter().map(|r| r.id).collect();
-    let others = response::Entity::find()
+    let answered = response::Entity::find().filter(cond).all(db).await?;
+    let known: std::collections::HashSet<Uuid> = answered.iter().map(|r| r.id).collect();
+    let mut others = response::Entity::find()
         .filter(response::Column::InvitationId.in_subquery(answered_invitations))
         .all(db)
         .await?;
-    rows.extend(others.into_iter().filter(|r| !known.contains(&r.id)));
-    Ok(rows)
+    others.retain(|r| !known.contains(&r.id));
+    Ok(PeriodRows { answered, others })
 }
 
 /// Satisfaction responses answered in `first..=last` that carry a typed or recorded comment,

@@ -260,35 +260,58 @@ pub async fn trend(
     let manager = user.is_at_least(Role::Manager);
     let org = user.organisation_id;
     let tz = repo::orgs::time_zone(&state.db, org).await?;
-    let mut out = Trend {
-        kpi_c: Vec::new(),
-        kpi_d: Vec::new(),
-        wellbeing_change: Vec::new(),
-        coverage: Vec::new(),
+    // Satisfaction: one fetch of the whole period per audience, split by month. Wellbeing and
+    // coverage: each month on its own, all months at once.
+    let months = period.months();
+    let point = |k: SatisfactionKpi| TrendPoint {
+        period: k.period,
+        n: k.n,
+        value: k.mean.filter(|_| manager || !k.small_sample),
+        small_sample: k.small_sample,
     };
-    for month in period.months() {
-        for (audience, series) in [
-            (Audience::Employer, &mut out.kpi_c),
-            (Audience::Jobseeker, &mut out.kpi_d),
-        ] {
-            let k = reports::satisfaction(&state.db, org, audience, month, &who, small).await?;
-            series.push(TrendPoint {
-                period: month,
-                n: k.n,
-                value: k.mean.filter(|_| manager || !k.small_sample),
-                small_sample: k.small_sample,
-            });
-        }
-        let w = reports::wellbeing(&state.db, org, month, &who, threshold, small).await?;
-        out.wellbeing_change.push(TrendPoint {
-            period: month,
-            n: w.paired_n,
-            value: w.mean_change.filter(|_| manager || !w.small_sample),
-            small_sample: w.small_sample,
-        });
-        out.coverage
-            .push(reports::coverage(&state.db, org, &tz, month, &who).await?);
-    }
+    let (employers, jobseekers, changes, covered) =
+        futures_util::try_join!(
+            reports::satisfaction_parts(
+                &state.db,
+                org,
+                Audience::Employer,
+                period,
+                &months,
+                &who,
+                small
+            ),
+            reports::satisfaction_parts(
+                &state.db,
+                org,
+                Audience::Jobseeker,
+                period,
+                &months,
+                &who,
+                small
+            ),
+            futures_util::future::try_join_all(months.iter().map(|month| {
+                reports::wellbeing(&state.db, org, *month, &who, threshold, small)
+            })),
+            futures_util::future::try_join_all(
+                months
+                    .iter()
+                    .map(|month| reports::coverage(&state.db, org, &tz, *month, &who))
+            ),
+        )?;
+    let out = Trend {
+        kpi_c: employers.into_iter().map(point).collect(),
+        kpi_d: jobseekers.into_iter().map(point).collect(),
+        wellbeing_change: changes
+            .into_iter()
+            .map(|w| TrendPoint {
+                period: w.period,
+                n: w.paired_n,
+                value: w.mean_change.filter(|_| manager || !w.small_sample),
+                small_sample: w.small_sample,
+            })
+            .collect(),
+        coverage: covered,
+    };
     Ok(web::Json(out))
 }
 

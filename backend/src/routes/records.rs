@@ -369,7 +369,10 @@ pub async fn sync(
             }
             Err(e) => {
                 use actix_web::ResponseError;
-                if let ApiError::Internal(cause) = &e {
+                // A busy database is not a fault (503, sent again later): only real ones are errors.
+                if let ApiError::Internal(cause) = &e
+                    && e.status_code() == actix_web::http::StatusCode::INTERNAL_SERVER_ERROR
+                {
                     tracing::error!(error = format!("{cause:#}"), index, "sync record failed");
                 }
                 SyncOutcome {

@@ -852,3 +852,108 @@ async fn a_server_log_of_an_invitation_flow_holds_no_token() {
         "a participant reference reached the log"
     );
 }
+
+#[tokio::test]
+async fn the_trend_gives_each_month_exactly_what_that_month_asked_alone_gives() {
+    let o = org().await;
+    let (pid, episode) = sams_client(&o, "JS-1").await;
+    let inv = o
+        .app
+        .create(
+            "/api/invitations",
+            &o.sam,
+            &json!({"id": Uuid::new_v4(), "participant_id": pid, "episode_id": episode,
+                    "instrument": "jobseeker_satisfaction"}),
+        )
+        .await;
+    // Made 40 days ago, open for a week more: answered on two phones, five weeks apart, so
+    // the two answers fall in different months and the later one is a second answer.
+    o.app.backdate_invitation(id_of(&inv), 40, -7).await;
+    let (phone_a, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    let (phone_b, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    let early = Utc::now() - Duration::days(36);
+    let late = Utc::now() - Duration::hours(1);
+    o.app
+        .create(
+            "/api/survey/responses",
+            &phone_a,
+            &own_phone_answer(2, &early.to_rfc3339()),
+        )
+        .await;
+    o.app
+        .create(
+            "/api/survey/responses",
+            &phone_b,
+            &own_phone_answer(5, &late.to_rfc3339()),
+        )
+        .await;
+    // And answers without an invitation, entered by staff, in both months.
+    for (overall, at) in [(4, early), (3, late), (1, late)] {
+        let mut answer = body::satisfaction(
+            pid,
+            "jobseeker_satisfaction",
+            overall,
+            &at.to_rfc3339(),
+            body::completion("self", "none", "staff_device"),
+        );
+        answer["episode_id"] = json!(episode);
+        o.app.create("/api/responses", &o.sam, &answer).await;
+    }
+
+    let get = |path: String| {
+        let app = &o.app;
+        let token = &o.admin;
+        async move {
+            let res = app.get(&path, Some(token)).await;
+            assert_eq!(res.status(), 200, "{path}");
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let staff = get("/api/staff".to_owned()).await;
+    let id_of_staff = |email: &str| {
+        staff
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["email"] == email)
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let sam = format!("&specialist_id={}", id_of_staff("sam@a.example.org"));
+    let jo = format!("&specialist_id={}", id_of_staff("jo@a.example.org"));
+    let today = Utc::now().date_naive();
+    let (first, last) = (today - Duration::days(70), today);
+    for filter in ["", &sam, &jo, "&programme=ips"] {
+        let trend = get(format!("/api/kpi/trend?first={first}&last={last}{filter}")).await;
+        let months = trend["kpi_d"].as_array().unwrap();
+        assert!(months.len() >= 3, "{trend}");
+        let mut counted = 0;
+        for (i, point) in months.iter().enumerate() {
+            let q = format!(
+                "first={}&last={}{filter}",
+                point["period"]["first"].as_str().unwrap(),
+                point["period"]["last"].as_str().unwrap()
+            );
+            let d = get(format!("/api/kpi/jobseeker-satisfaction?{q}")).await;
+            assert_eq!(point["n"], d["n"], "KPI D {q}");
+            assert_eq!(point["value"], d["mean"], "KPI D {q}");
+            assert_eq!(point["small_sample"], d["small_sample"], "KPI D {q}");
+            let c = get(format!("/api/kpi/employer-satisfaction?{q}")).await;
+            assert_eq!(trend["kpi_c"][i]["n"], c["n"], "KPI C {q}");
+            let w = get(format!("/api/kpi/wellbeing?{q}")).await;
+            assert_eq!(
+                trend["wellbeing_change"][i]["n"], w["paired_n"],
+                "wellbeing {q}"
+            );
+            counted += d["n"].as_u64().unwrap();
+        }
+        // Worked by hand: three staff answers and the invitation's first answer; the second
+        // answer (5, this month) is left out. All are on Sam's caseload, none is Jo's.
+        let expected = if filter.is_empty() || filter == sam {
+            4
+        } else {
+            0
+        };
+        assert_eq!(counted, expected, "{filter}");
+    }
+}

@@ -4,6 +4,7 @@
 mod auth;
 mod authz;
 mod bad_input;
+mod busy;
 mod caseload_forms;
 mod crash;
 mod demo;

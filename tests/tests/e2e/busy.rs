@@ -1,0 +1,116 @@
+//! A database too busy to answer in time (another process holds the write lock: a backup, a
+//! long admin job, a burst on a small machine): the request is refused 503 with `Retry-After`
+//! and the JSON body clients know, never a 500, nothing is half-written, and the same records
+//! sent again once the database is free are stored once.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use serde_json::{Value, json};
+use soundings_tests::{TestApp, body, error_body, id_of};
+
+/// Takes the lock every write of a response needs, and holds it until the transaction ends:
+/// SQLite's one write lock (`BEGIN IMMEDIATE`), or PostgreSQL's table lock that lets reads
+/// through and stops writes.
+async fn hold_the_write_lock(db: &DatabaseConnection) -> DatabaseTransaction {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+            .unwrap(),
+        _ => {
+            let txn = db.begin().await.unwrap();
+            txn.execute_unprepared("LOCK TABLE response IN EXCLUSIVE MODE")
+                .await
+                .unwrap();
+            txn
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_write_that_cannot_get_the_database_in_time_is_refused_503_and_stored_once_when_resent() {
+    let app = TestApp::spawn_with(|c| c.db_wait_ms = 300).await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    app.create_staff_direct(org, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let p = id_of(
+        &app.create(
+            "/api/participants",
+            &sam,
+            &body::participant("jobseeker", "JS-1"),
+        )
+        .await,
+    );
+    let answered_at = (Utc::now() - Duration::minutes(5)).to_rfc3339();
+    let single = body::satisfaction(
+        p,
+        "jobseeker_satisfaction",
+        4,
+        &answered_at,
+        body::completion("self", "none", "staff_device"),
+    );
+    let batch = json!({"records": [
+        {"kind": "response", "body": body::satisfaction(
+            p, "jobseeker_satisfaction", 2, &answered_at,
+            body::completion("self", "none", "staff_device"))},
+        {"kind": "response", "body": body::satisfaction(
+            p, "jobseeker_satisfaction", 5, &answered_at,
+            body::completion("self", "none", "staff_device"))},
+    ]});
+
+    let blocker = soundings::db::connect(&app.database_url).await.unwrap();
+    let lock = hold_the_write_lock(&blocker).await;
+
+    // One record: 503, told when to come back, in the body every refusal has.
+    let res = app.post("/api/responses", Some(&sam), &single).await;
+    assert_eq!(res.status(), 503);
+    let retry_after: u64 = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let e = error_body(res).await;
+    assert_eq!(e["error"], "busy");
+    assert!(e["message"].as_str().unwrap().contains("send it again"));
+
+    // A batch from an outbox: each record says 503, so the outbox keeps it to send again.
+    let res = app.post("/api/sync", Some(&sam), &batch).await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    for outcome in out["outcomes"].as_array().unwrap() {
+        assert_eq!(outcome["status"], 503, "{outcome}");
+        assert_eq!(outcome["error"]["error"], "busy", "{outcome}");
+    }
+    // Reads still answer while writes wait.
+    assert_eq!(app.get("/api/teams", Some(&sam)).await.status(), 200);
+    assert_eq!(app.count_rows("response").await, 0, "nothing half-written");
+
+    lock.rollback().await.unwrap();
+
+    // Sent again once the database is free: stored, each once.
+    app.create("/api/responses", &sam, &single).await;
+    let out: Value = app
+        .post("/api/sync", Some(&sam), &batch)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<u64> = out["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, vec![201, 201]);
+    app.create("/api/responses", &sam, &single).await;
+    assert_eq!(app.count_rows("response").await, 3);
+}
