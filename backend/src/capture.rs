@@ -102,10 +102,11 @@ fn json_column<T: serde::de::DeserializeOwned>(what: &str, v: &str) -> Result<T>
 
 type ModelOf<A> = <<A as ActiveModelTrait>::Entity as sea_orm::EntityTrait>::Model;
 
-/// Inserts a record made on a device. A unique clash on its id is a resend racing this one
-/// (answered like any resend); any other unique clash goes to `other_clash`.
+/// Inserts a record made on a device, in this writer's turn (`db::WriteTurns`). A unique clash
+/// on its id is a resend racing this one (answered like any resend); any other unique clash
+/// goes to `other_clash`.
 async fn store_once<A, F, Fut>(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     am: A,
     org: Uuid,
     hash: &str,
@@ -118,7 +119,10 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = std::result::Result<Option<ModelOf<A>>, DbErr>>,
 {
-    match am.insert(db).await {
+    let turn = state.turns.take().await?;
+    let inserted = am.insert(&state.db).await;
+    drop(turn);
+    match inserted {
         Ok(m) => Ok(m),
         Err(e) if repo::is_unique_violation(&e) => match find().await? {
             Some(existing) => same_record(existing, org, hash),
@@ -185,7 +189,7 @@ pub async fn participant(
         updated_at: Set(now),
     };
     let created = store_once(
-        &state.db,
+        state,
         am,
         user.organisation_id,
         &hash,
@@ -263,7 +267,7 @@ pub async fn consent(state: &AppState, user: &StaffUser, new: NewConsent) -> Res
     };
     let id = new.id;
     store_once(
-        &state.db,
+        state,
         am,
         user.organisation_id,
         &hash,
@@ -363,7 +367,7 @@ pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Res
     };
     let id = new.id;
     store_once(
-        &state.db,
+        state,
         am,
         user.organisation_id,
         &hash,
@@ -424,7 +428,7 @@ pub async fn session(state: &AppState, user: &StaffUser, new: NewSession) -> Res
     };
     let id = new.id;
     store_once(
-        &state.db,
+        state,
         am,
         user.organisation_id,
         &hash,
@@ -572,7 +576,10 @@ pub async fn invitation(
             body_hash: Set(hash.clone()),
             created_at: Set(now),
         };
-        match am.insert(&state.db).await {
+        let turn = state.turns.take().await?;
+        let inserted = am.insert(&state.db).await;
+        drop(turn);
+        match inserted {
             Ok(m) => {
                 tracing::info!(invitation_id = %m.id, "invitation created");
                 if new.send_email {
@@ -962,7 +969,7 @@ pub async fn response(
     };
     let id = new.id;
     let stored = store_once(
-        db,
+        state,
         am,
         org,
         &hash,

@@ -35,6 +35,18 @@ pub struct Config {
     )]
     pub db_wait_ms: u64,
 
+    /// SQLite only: inserts of device records take first-come-first-served turns in the server
+    /// rather than waiting on SQLite's write lock while holding a pooled connection (see
+    /// `db::WriteTurns`). `false` is for comparing the two in `bench soak`.
+    #[arg(
+        long,
+        env = "SOUNDINGS_SQLITE_WRITE_TURNS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub sqlite_write_turns: bool,
+
     /// Key that signs access tokens (at least 32 bytes). When unset, a random key is made on
     /// first start and kept in the database, so every server copy shares it.
     #[arg(long, env = "SOUNDINGS_JWT_SECRET", global = true)]
@@ -241,6 +253,7 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: Secret::new(database_url),
             db_wait_ms: 10_000,
+            sqlite_write_turns: true,
             jwt_secret: None,
             access_token_minutes: 15,
             refresh_token_days: 30,

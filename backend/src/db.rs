@@ -123,6 +123,47 @@ pub fn is_busy(e: &DbErr) -> bool {
         || text.contains("due to lock timeout")
 }
 
+/// First-come-first-served turns for the inserts of records made on devices, on SQLite only.
+///
+/// SQLite has one write lock. Writers that find it taken wait in SQLite's busy handler, which
+/// sleeps between tries *while holding a pooled connection*; a burst of them (or one writer
+/// descheduled on a busy machine) parks most of the pool, and reads (the dashboard, logins)
+/// queue behind them. With a turn, writers wait here instead, holding nothing, in arrival
+/// order, and SQLite sees one writer of ours at a time. The wait is bounded like every
+/// other database wait: past it the request is refused as busy (503, send again).
+/// PostgreSQL locks rows, not the database, so there every writer goes at once.
+#[derive(Clone)]
+pub struct WriteTurns {
+    gate: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+    wait: Duration,
+}
+
+/// No turn came within the wait: the caller answers busy.
+#[derive(Debug)]
+pub struct NoTurn;
+
+impl WriteTurns {
+    /// Turns when `on` (SQLite); otherwise every writer goes at once.
+    pub fn new(on: bool, wait: Duration) -> Self {
+        WriteTurns {
+            gate: on.then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))),
+            wait,
+        }
+    }
+
+    /// Waits for this writer's turn; the turn ends when the returned guard is dropped.
+    pub async fn take(&self) -> Result<Option<tokio::sync::SemaphorePermit<'_>>, NoTurn> {
+        let Some(gate) = &self.gate else {
+            return Ok(None);
+        };
+        match tokio::time::timeout(self.wait, gate.acquire()).await {
+            Ok(Ok(permit)) => Ok(Some(permit)),
+            // Timed out, or closed (never: the semaphore is never closed).
+            _ => Err(NoTurn),
+        }
+    }
+}
+
 /// Whether the database answers: what `/health/ready` reports.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_raw(Statement::from_string(
@@ -171,4 +212,45 @@ fn sqlite_file(url: &str) -> Option<&str> {
         .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn write_turns_go_one_at_a_time_in_arrival_order_and_a_wait_past_the_limit_is_busy() {
+        let turns = WriteTurns::new(true, Duration::from_millis(200));
+        let first = turns.take().await.unwrap();
+        assert!(first.is_some());
+        // A second writer while the first holds its turn: refused after the wait.
+        let started = std::time::Instant::now();
+        assert!(turns.take().await.is_err());
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        // Writers queued behind a turn get theirs in the order they came.
+        let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut waiting = Vec::new();
+        for n in 0..3 {
+            let (turns, order) = (turns.clone(), order.clone());
+            waiting.push(tokio::spawn(async move {
+                let _turn = turns.take().await.unwrap();
+                order.lock().unwrap().push(n);
+            }));
+            // Let each one reach the queue before the next arrives.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        drop(first);
+        for w in waiting {
+            w.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2]);
+    }
+
+    #[tokio::test]
+    async fn without_turns_every_writer_goes_at_once() {
+        let turns = WriteTurns::new(false, Duration::from_millis(1));
+        let a = turns.take().await.unwrap();
+        let b = turns.take().await.unwrap();
+        assert!(a.is_none() && b.is_none());
+    }
 }

@@ -115,6 +115,12 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
+impl From<crate::db::NoTurn> for ApiError {
+    fn from(_: crate::db::NoTurn) -> Self {
+        ApiError::Busy
+    }
+}
+
 impl ApiError {
     /// A database that did not answer in time (`db::is_busy`), wherever in the cause chain it
     /// sits (a report's `anyhow` error too), is `Busy`: 503, nothing written, send it again.

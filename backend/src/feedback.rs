@@ -16,13 +16,12 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::{
     Hundredths, Role,
-    completion::Respondent,
     feedback::{
         Action, ActionAudience, EasyReadAction, MailKind, NewAction, OwnWellbeing, PublicAction,
         UpdateAction, WellbeingPrompt,
     },
     instrument::Audience,
-    kpi::{self, ChangeBand, SwemwbsAnswer, Timing},
+    kpi::{self, ChangeBand, SwemwbsAnswer},
     period::Period,
     records::{ParticipantKind, PublicResults},
 };
@@ -556,23 +555,10 @@ pub async fn service_results(
 
 // ---------------------------------------------------------------- wellbeing
 
-fn swemwbs_answers(rows: &[response::Model]) -> Result<Vec<SwemwbsAnswer>> {
+fn swemwbs_answers(rows: &[repo::invitations::KpiRow]) -> Result<Vec<SwemwbsAnswer>> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let (Some(episode_id), Some(timing)) = (r.episode_id, r.timing.as_deref()) else {
-            continue;
-        };
-        out.push(SwemwbsAnswer {
-            response_id: r.id,
-            episode_id,
-            timing: Timing::parse(timing).map_err(|e| anyhow::anyhow!("stored timing: {e}"))?,
-            respondent: Respondent::parse(&r.respondent)
-                .map_err(|e| anyhow::anyhow!("stored respondent: {e}"))?,
-            answered_at: r.answered_at,
-            arrival: r.received_at.timestamp_micros(),
-            answered_on: r.answered_on,
-            metric: r.swemwbs_metric.map(|m| Hundredths(i64::from(m))),
-        });
+        out.extend(crate::reports::swemwbs_answer(r)?);
     }
     Ok(out)
 }

@@ -2,8 +2,11 @@
 //! indexes, then apply the exact rules in `domain::kpi`.
 
 use crate::{
-    entities::{episode, response},
-    repo::{self, invitations::Attribution},
+    entities::episode,
+    repo::{
+        self,
+        invitations::{Attribution, KpiRow},
+    },
 };
 use domain::{
     Hundredths, Rating,
@@ -26,8 +29,26 @@ pub fn instrument_for(audience: Audience) -> &'static str {
     }
 }
 
-fn arrival(r: &response::Model) -> i64 {
+fn arrival(r: &KpiRow) -> i64 {
     r.received_at.timestamp_micros()
+}
+
+/// A stored SWEMWBS form as the pairing rule reads it; `None` for one that belongs to no
+/// episode or has no timing (it can be in no pair).
+pub fn swemwbs_answer(r: &KpiRow) -> anyhow::Result<Option<SwemwbsAnswer>> {
+    let (Some(episode_id), Some(timing)) = (r.episode_id, r.timing.as_deref()) else {
+        return Ok(None);
+    };
+    Ok(Some(SwemwbsAnswer {
+        response_id: r.id,
+        episode_id,
+        timing: parsed("timing", timing, Timing::parse)?,
+        respondent: parsed("respondent", &r.respondent, Respondent::parse)?,
+        answered_at: r.answered_at,
+        arrival: arrival(r),
+        answered_on: r.answered_on,
+        metric: r.swemwbs_metric.map(|m| Hundredths(i64::from(m))),
+    }))
 }
 
 fn parsed<T>(
@@ -116,7 +137,7 @@ async fn satisfaction_rows(
 }
 
 fn satisfaction_answers<'a>(
-    rows: impl Iterator<Item = &'a response::Model>,
+    rows: impl Iterator<Item = &'a KpiRow>,
 ) -> anyhow::Result<Vec<SatisfactionAnswer>> {
     let mut answers = Vec::new();
     for r in rows {
@@ -168,24 +189,17 @@ pub async fn wellbeing(
         repo::invitations::responses_of_episodes(db, org, &episode_ids, Some("swemwbs")).await?;
     let mut answers = Vec::with_capacity(forms.len());
     for r in &forms {
-        let (Some(episode_id), Some(timing)) = (r.episode_id, r.timing.as_deref()) else {
+        let Some(a) = swemwbs_answer(r)? else {
             continue;
         };
-        let timing = parsed("timing", timing, Timing::parse)?;
         // An end form in this period answered under another attribution is not ours.
-        if timing == Timing::End && period.contains(r.answered_on) && !ends_here.contains(&r.id) {
+        if a.timing == Timing::End
+            && period.contains(a.answered_on)
+            && !ends_here.contains(&a.response_id)
+        {
             continue;
         }
-        answers.push(SwemwbsAnswer {
-            response_id: r.id,
-            episode_id,
-            timing,
-            respondent: parsed("respondent", &r.respondent, Respondent::parse)?,
-            answered_at: r.answered_at,
-            arrival: arrival(r),
-            answered_on: r.answered_on,
-            metric: r.swemwbs_metric.map(|m| Hundredths(i64::from(m))),
-        });
+        answers.push(a);
     }
     let episodes: Vec<EpisodeDates> = touching
         .iter()

@@ -8,7 +8,7 @@ use crate::{
 };
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbBackend};
 use std::{net::TcpListener, sync::Arc, time::Duration};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
@@ -25,6 +25,8 @@ pub struct AppState {
     /// A real Argon2 hash of a random password: unknown users are verified against it so
     /// that a wrong email costs the same time as a wrong password.
     pub dummy_hash: String,
+    /// Turns for inserting device records (SQLite's one writer at a time; see `db::WriteTurns`).
+    pub turns: db::WriteTurns,
 }
 
 pub struct Application {
@@ -61,8 +63,13 @@ impl Application {
             .local_addr()
             .context("reading the bound address")?
             .port();
+        let turns = db::WriteTurns::new(
+            config.sqlite_write_turns && db.get_database_backend() == DbBackend::Sqlite,
+            Duration::from_millis(config.db_wait_ms),
+        );
         let state = web::Data::new(AppState {
             db,
+            turns,
             keys,
             token_secret,
             config: Arc::new(config),

@@ -73,15 +73,54 @@ pub struct Attribution {
 /// first-answer rule sees them all.
 pub struct PeriodRows {
     /// Answered in the period, by the attribution asked for.
-    pub answered: Vec<response::Model>,
+    pub answered: Vec<KpiRow>,
     /// The other answers to the same invitations (any date, any attribution).
-    pub others: Vec<response::Model>,
+    pub others: Vec<KpiRow>,
 }
 
 impl PeriodRows {
-    pub fn all(&self) -> impl Iterator<Item = &response::Model> {
+    pub fn all(&self) -> impl Iterator<Item = &KpiRow> {
         self.answered.iter().chain(&self.others)
     }
+}
+
+/// The columns of a response the indicators read: not its answers, comment or hashes, which
+/// a year of responses would otherwise decode for nothing.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct KpiRow {
+    pub id: Uuid,
+    pub invitation_id: Option<Uuid>,
+    pub episode_id: Option<Uuid>,
+    pub instrument_key: String,
+    pub timing: Option<String>,
+    pub overall: Option<i16>,
+    pub swemwbs_metric: Option<i32>,
+    pub respondent: String,
+    pub answered_at: chrono::DateTime<chrono::Utc>,
+    pub answered_on: NaiveDate,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub support: String,
+    pub channel: String,
+}
+
+/// Responses as `KpiRow`s.
+fn kpi_rows() -> sea_orm::Select<response::Entity> {
+    use response::Column as C;
+    response::Entity::find().select_only().columns([
+        C::Id,
+        C::InvitationId,
+        C::EpisodeId,
+        C::InstrumentKey,
+        C::Timing,
+        C::Overall,
+        C::SwemwbsMetric,
+        C::Respondent,
+        C::AnsweredAt,
+        C::AnsweredOn,
+        C::ReceivedAt,
+        C::Support,
+        C::Channel,
+    ])
 }
 
 #[tracing::instrument(skip_all, fields(%org, %instrument), err(level = "debug"))]
@@ -113,10 +152,15 @@ pub async fn for_period(
         .cond_where(cond.clone())
         .and_where(response::Column::InvitationId.is_not_null())
         .to_owned();
-    let answered = response::Entity::find().filter(cond).all(db).await?;
+    let answered = kpi_rows()
+        .filter(cond)
+        .into_model::<KpiRow>()
+        .all(db)
+        .await?;
     let known: std::collections::HashSet<Uuid> = answered.iter().map(|r| r.id).collect();
-    let mut others = response::Entity::find()
+    let mut others = kpi_rows()
         .filter(response::Column::InvitationId.in_subquery(answered_invitations))
+        .into_model::<KpiRow>()
         .all(db)
         .await?;
     others.retain(|r| !known.contains(&r.id));
@@ -203,16 +247,16 @@ pub async fn responses_of_episodes(
     org: Uuid,
     episodes: &[Uuid],
     instrument: Option<&str>,
-) -> Result<Vec<response::Model>, DbErr> {
+) -> Result<Vec<KpiRow>, DbErr> {
     let mut out = Vec::new();
     for chunk in episodes.chunks(500) {
-        let mut q = response::Entity::find()
+        let mut q = kpi_rows()
             .filter(response::Column::OrganisationId.eq(org))
             .filter(response::Column::EpisodeId.is_in(chunk.iter().copied()));
         if let Some(key) = instrument {
             q = q.filter(response::Column::InstrumentKey.eq(key));
         }
-        out.extend(q.all(db).await?);
+        out.extend(q.into_model::<KpiRow>().all(db).await?);
     }
     Ok(out)
 }
