@@ -24,12 +24,7 @@ pub struct Actor {
     pub address: String,
 }
 
-#[tracing::instrument(skip_all, fields(action = event.action, entity = event.entity), err(level = "debug"))]
-pub async fn record(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    event: Event<'_>,
-) -> Result<(), DbErr> {
+fn entry(actor: &Actor, event: Event<'_>) -> audit_entry::ActiveModel {
     audit_entry::ActiveModel {
         organisation_id: Set(actor.organisation_id),
         at: Set(chrono::Utc::now()),
@@ -43,8 +38,33 @@ pub async fn record(
         detail: Set(event.detail),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
+}
+
+#[tracing::instrument(skip_all, fields(action = event.action, entity = event.entity), err(level = "debug"))]
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    event: Event<'_>,
+) -> Result<(), DbErr> {
+    entry(actor, event).insert(db).await?;
+    Ok(())
+}
+
+/// Records many events by one actor, a few hundred rows per statement (a page that shows
+/// many people's data at once, such as the needs-attention list).
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn record_all<'a>(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    events: impl IntoIterator<Item = Event<'a>>,
+) -> Result<(), DbErr> {
+    let entries: Vec<audit_entry::ActiveModel> =
+        events.into_iter().map(|e| entry(actor, e)).collect();
+    for chunk in entries.chunks(200) {
+        audit_entry::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 

@@ -44,6 +44,25 @@ pub async fn find_participant_any(
     participant::Entity::find_by_id(id).one(db).await
 }
 
+/// The references of these participants (any organisation: the caller has scoped the ids).
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn references_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        for p in participant::Entity::find()
+            .filter(participant::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            out.insert(p.id, p.reference);
+        }
+    }
+    Ok(out)
+}
+
 #[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn visible_participant(
     db: &impl ConnectionTrait,

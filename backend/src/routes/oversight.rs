@@ -184,8 +184,7 @@ pub async fn needs_attention(
             .into_iter()
             .map(|v| v.response_id)
             .collect();
-    let actor = staff_actor(&user, &req);
-    let mut out = Vec::new();
+    let mut picked = Vec::new();
     for r in rows {
         let answers: Vec<Option<u8>> =
             serde_json::from_str(&r.answers).map_err(anyhow::Error::from)?;
@@ -195,22 +194,34 @@ pub async fn needs_attention(
         if r.comment.is_none() && !voice_comment && !low {
             continue;
         }
-        let reference = repo::records::find_participant_any(db, r.participant_id)
-            .await?
-            .map(|p| p.reference)
-            .unwrap_or_default();
-        log(
-            db,
-            &actor,
-            "read",
-            "comment",
-            Some(r.id),
-            Some(r.participant_id),
-        )
-        .await?;
-        out.push(AttentionItem {
+        picked.push((r, answers, lowest, voice_comment));
+        if picked.len() as u64 >= ATTENTION_LIMIT {
+            break;
+        }
+    }
+    let people: Vec<Uuid> = picked.iter().map(|(r, ..)| r.participant_id).collect();
+    let references = repo::records::references_of(db, &people).await?;
+    // Every comment shown is a read of someone's words: recorded before they are sent.
+    repo::audit::record_all(
+        db,
+        &staff_actor(&user, &req),
+        picked.iter().map(|(r, ..)| repo::audit::Event {
+            action: "read",
+            entity: "comment",
+            entity_id: Some(r.id),
+            participant_id: Some(r.participant_id),
+            detail: String::new(),
+        }),
+    )
+    .await?;
+    let out = picked
+        .into_iter()
+        .map(|(r, answers, lowest, voice_comment)| AttentionItem {
             response_id: r.id,
-            participant_reference: reference,
+            participant_reference: references
+                .get(&r.participant_id)
+                .cloned()
+                .unwrap_or_default(),
             instrument: r.instrument_key,
             answered_at: r.answered_at,
             lowest_rating: lowest,
@@ -218,11 +229,8 @@ pub async fn needs_attention(
             comment: r.comment,
             voice_comment,
             specialist_id: r.specialist_id,
-        });
-        if out.len() as u64 >= ATTENTION_LIMIT {
-            break;
-        }
-    }
+        })
+        .collect();
     Ok(web::Json(out))
 }
 

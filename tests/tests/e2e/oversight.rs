@@ -193,6 +193,22 @@ async fn comments_and_low_ratings_need_attention_until_handled() {
             .unwrap()["comment"],
         "My job coach never calls back"
     );
+    assert!(list.iter().all(|i| i["participant_reference"] == "JS-1"));
+    // Each comment or rating shown to the manager is a recorded read of that person's words.
+    let reads: Vec<Value> = audit(&o, &format!("participant_id={p}"))
+        .await
+        .into_iter()
+        .filter(|e| {
+            e["action"] == "read"
+                && e["entity"] == "comment"
+                && e["actor_id"] == json!(o.manager_id)
+        })
+        .collect();
+    let mut read_ids: Vec<&Value> = reads.iter().map(|e| &e["entity_id"]).collect();
+    read_ids.sort_by_key(|v| v.to_string());
+    let mut shown: Vec<&Value> = ids.clone();
+    shown.sort_by_key(|v| v.to_string());
+    assert_eq!(read_ids, shown);
     // Specialists never see it (honest answers).
     assert_eq!(
         o.app.get("/api/attention", Some(&o.sam)).await.status(),
