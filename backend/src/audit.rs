@@ -42,3 +42,26 @@ pub async fn log(
     .await?;
     Ok(())
 }
+
+/// Records that `actor` read each of these comments (response id, participant id): a page
+/// that shows many people's words at once writes its trail in a few statements, and fails,
+/// like `log`, if the trail cannot be written.
+pub async fn log_comment_reads(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    read: impl IntoIterator<Item = (Uuid, Uuid)>,
+) -> crate::Result<()> {
+    audit::record_all(
+        db,
+        actor,
+        read.into_iter().map(|(response, participant)| Event {
+            action: "read",
+            entity: "comment",
+            entity_id: Some(response),
+            participant_id: Some(participant),
+            detail: String::new(),
+        }),
+    )
+    .await?;
+    Ok(())
+}

@@ -5,7 +5,7 @@
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
-    audit::{log, staff_actor},
+    audit::{log_comment_reads, staff_actor},
     auth::{ManagerUser, StaffUser},
     repo::{self, invitations::Attribution},
     reports,
@@ -21,7 +21,6 @@ use domain::{
     period::Period,
     records::Programme,
 };
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -375,21 +374,13 @@ pub async fn comments(
             .into_iter()
             .map(|v| v.response_id)
             .collect();
-    let actor = staff_actor(&user, &req);
-    // Every comment read is audited; one transaction, so up to 200 entries cost one commit.
-    let txn = db.begin().await?;
-    for r in &rows {
-        log(
-            &txn,
-            &actor,
-            "read",
-            "comment",
-            Some(r.id),
-            Some(r.participant_id),
-        )
-        .await?;
-    }
-    txn.commit().await?;
+    // Every comment read is audited, in one statement for up to 200.
+    log_comment_reads(
+        db,
+        &staff_actor(&user, &req),
+        rows.iter().map(|r| (r.id, r.participant_id)),
+    )
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(RatingComment {

@@ -4,7 +4,7 @@
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
-    audit::{log, staff_actor},
+    audit::{log, log_comment_reads, staff_actor},
     auth::{AdminUser, ManagerUser},
     entities::{attention_handled, audit_entry, published_report, response},
     json::ApiJson,
@@ -202,16 +202,10 @@ pub async fn needs_attention(
     let people: Vec<Uuid> = picked.iter().map(|(r, ..)| r.participant_id).collect();
     let references = repo::records::references_of(db, &people).await?;
     // Every comment shown is a read of someone's words: recorded before they are sent.
-    repo::audit::record_all(
+    log_comment_reads(
         db,
         &staff_actor(&user, &req),
-        picked.iter().map(|(r, ..)| repo::audit::Event {
-            action: "read",
-            entity: "comment",
-            entity_id: Some(r.id),
-            participant_id: Some(r.participant_id),
-            detail: String::new(),
-        }),
+        picked.iter().map(|(r, ..)| (r.id, r.participant_id)),
     )
     .await?;
     let out = picked
