@@ -114,6 +114,26 @@ impl Cache {
         self.participants.iter().find(|p| p.id == id)
     }
 
+    /// How many edits of sessions in these episodes wait for someone to resolve them: kept by
+    /// the server beside a newer version, as its copy says or as the outbox says (`in_outbox`:
+    /// the outbox's keys of edits it holds as conflicts).
+    pub fn conflicts_in(&self, episodes: &[Uuid], in_outbox: &[String]) -> usize {
+        let mut edits: HashSet<Uuid> = self
+            .records
+            .iter()
+            .filter(|r| episodes.contains(&r.session.episode_id))
+            .flat_map(|r| r.conflicts.iter().map(|c| c.edit_id))
+            .collect();
+        edits.extend(
+            self.edits
+                .iter()
+                .filter(|e| episodes.contains(&e.episode_id))
+                .filter(|e| in_outbox.contains(&e.edit.id.to_string()))
+                .map(|e| e.edit.id),
+        );
+        edits.len()
+    }
+
     pub fn episodes_of(&self, participant: Uuid) -> Vec<Episode> {
         self.episodes
             .iter()
@@ -424,6 +444,46 @@ mod tests {
             (FormState::Done, FormState::Done, FormState::Due)
         );
         assert_eq!(f.employer_satisfaction, None);
+    }
+
+    #[test]
+    fn conflicts_are_counted_once_whether_the_server_or_the_outbox_says_so() {
+        let (episode, other, session) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let kept = edit(1, "edited on two phones");
+        let mut server = record(session, episode, 2, "saved");
+        server.conflicts.push(SessionConflict {
+            edit_id: kept.id,
+            author_id: Uuid::new_v4(),
+            base_version: 1,
+            held_on: day(1),
+            duration_minutes: 60,
+            stage: Stage::VocationalProfiling,
+            activity: "First meeting".to_owned(),
+            note: None,
+            made_at: DateTime::UNIX_EPOCH,
+        });
+        let only_in_outbox = edit(2, "sent from here");
+        let cache = Cache {
+            records: vec![server],
+            edits: vec![
+                LocalEdit {
+                    session_id: session,
+                    episode_id: episode,
+                    edit: kept.clone(),
+                },
+                LocalEdit {
+                    session_id: session,
+                    episode_id: episode,
+                    edit: only_in_outbox.clone(),
+                },
+            ],
+            ..Cache::default()
+        };
+        let outbox = vec![kept.id.to_string(), only_in_outbox.id.to_string()];
+        assert_eq!(cache.conflicts_in(&[episode], &outbox), 2);
+        // An edit the outbox still sends (not a conflict) is not counted.
+        assert_eq!(cache.conflicts_in(&[episode], &[]), 1);
+        assert_eq!(cache.conflicts_in(&[other], &outbox), 0);
     }
 
     #[test]

@@ -5,11 +5,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::PageHeading;
+use crate::device;
 use crate::i18n::{fill, use_i18n};
+use crate::load::load;
+use crate::offline::use_outbox;
 use crate::staff::{trs, trs_owned};
 
 use super::api;
-use super::auth::Auth;
+use super::auth::{Auth, use_auth};
 use super::cache::{Caseload, use_caseload};
 use super::{Link, Route};
 
@@ -53,7 +56,22 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
 pub fn CaseloadPage() -> impl IntoView {
     let i18n = use_i18n();
     let caseload = use_caseload();
+    let (outbox, auth) = (use_outbox(), use_auth());
     let people = move || caseload.with(|c| c.participants.clone());
+    // The outbox's edits that the server kept beside a newer version: who has one to resolve.
+    let held = load(move || {
+        let _ = outbox.synced();
+        let owner = auth.me().map(|m| m.id.to_string()).unwrap_or_default();
+        async move {
+            device::list(&owner)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|r| r.status == "conflict")
+                .map(|r| r.key)
+                .collect::<Vec<String>>()
+        }
+    });
     let fetched = move || {
         caseload.with(|c| {
             c.fetched_at
@@ -84,7 +102,13 @@ pub fn CaseloadPage() -> impl IntoView {
                             domain::records::ParticipantKind::Jobseeker => i18n.s().staff_kind_jobseeker,
                             domain::records::ParticipantKind::Employer => i18n.s().staff_kind_employer,
                         };
-                        let episodes = caseload.with(|c| c.episodes_of(p.id).len());
+                        let episode_ids: Vec<uuid::Uuid> =
+                            caseload.with(|c| c.episodes_of(p.id).iter().map(|e| e.id).collect());
+                        let episodes = episode_ids.len();
+                        let to_resolve = move || {
+                            let held = held.get().unwrap_or_default();
+                            caseload.with(|c| c.conflicts_in(&episode_ids, &held))
+                        };
                         view! {
                             <li class="caseload-item">
                                 <Link route=Route::Client(p.id) class="caseload-link">
@@ -94,6 +118,14 @@ pub fn CaseloadPage() -> impl IntoView {
                                     {kind} " · "
                                     {fill(i18n.s().staff_episode_count, &[("n", &episodes.to_string())])}
                                 </span>
+                                {move || {
+                                    let n = to_resolve();
+                                    (n > 0).then(|| view! {
+                                        <span class="tag tag-conflict" data-conflicts=n.to_string()>
+                                            {fill(i18n.s().staff_caseload_conflicts, &[("n", &n.to_string())])}
+                                        </span>
+                                    })
+                                }}
                             </li>
                         }
                     }

@@ -988,6 +988,20 @@ async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
     assert_eq!(conflicts[0]["duration_minutes"], 60);
     assert_eq!(conflicts[0]["base_version"], 1);
 
+    // The caseload says whose session has an edit to resolve.
+    click(&b, "a[href='/staff/']").await;
+    heading(&b, "Caseload").await;
+    let flag = b
+        .wait_for_text(".caseload-item .tag-conflict", "Edits to resolve: 1")
+        .await
+        .unwrap();
+    assert_eq!(
+        flag.attr("data-conflicts").await.unwrap().as_deref(),
+        Some("1")
+    );
+    click(&b, "a[href='/staff/outbox']").await;
+    heading(&b, "Outbox").await;
+
     // The client's page shows both, side by side.
     click(&b, ".outbox-conflict a").await;
     heading(&b, "JS-EDIT").await;
@@ -1050,6 +1064,16 @@ async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
         .await
         .unwrap();
     assert_eq!(left, json!(0));
+    // And the caseload no longer flags it.
+    click(&b, "a[href='/staff/']").await;
+    heading(&b, "Caseload").await;
+    b.wait_for_text(".caseload-link", "JS-EDIT").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let flags = b
+        .eval("return document.querySelectorAll('.tag-conflict').length")
+        .await
+        .unwrap();
+    assert_eq!(flags, json!(0));
     b.close().await.unwrap();
 }
 
