@@ -330,12 +330,27 @@ pub async fn sync(
         ));
     }
     let mut outcomes = Vec::with_capacity(records.len());
+    // Once the database is busy, the rest of the batch is not tried: each waits its turn in
+    // the outbox (503), so a record that depends on a busy one (an episode on its new client)
+    // is never refused for a reason that is only a delay.
+    let mut busy = false;
     for (index, rec) in records.into_iter().enumerate() {
         let id = rec
             .body
             .get("id")
             .and_then(|v| v.as_str())
             .and_then(|s| Uuid::parse_str(s).ok());
+        if busy {
+            outcomes.push(SyncOutcome {
+                index,
+                id,
+                kind: rec.kind,
+                status: 503,
+                record: None,
+                error: Some(ApiError::Busy.body()),
+            });
+            continue;
+        }
         let bytes = serde_json::to_vec(&rec.body).map_err(anyhow::Error::from)?;
         let outcome = match sync_one(&state, &user, &rec.kind, &bytes).await {
             Ok(record) => {
@@ -375,6 +390,7 @@ pub async fn sync(
                 {
                     tracing::error!(error = format!("{cause:#}"), index, "sync record failed");
                 }
+                busy = e.status_code() == actix_web::http::StatusCode::SERVICE_UNAVAILABLE;
                 SyncOutcome {
                     index,
                     id,

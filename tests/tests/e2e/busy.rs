@@ -11,9 +11,9 @@ use sea_orm::{
 use serde_json::{Value, json};
 use soundings_tests::{TestApp, body, error_body, id_of};
 
-/// Takes the lock every write of a response needs, and holds it until the transaction ends:
-/// SQLite's one write lock (`BEGIN IMMEDIATE`), or PostgreSQL's table lock that lets reads
-/// through and stops writes.
+/// Takes the lock the test's writes need, and holds it until the transaction ends:
+/// SQLite's one write lock (`BEGIN IMMEDIATE`), or PostgreSQL's table locks that let reads
+/// through and stop writes (on the tables the test writes).
 async fn hold_the_write_lock(db: &DatabaseConnection) -> DatabaseTransaction {
     match db.get_database_backend() {
         DbBackend::Sqlite => db
@@ -25,7 +25,7 @@ async fn hold_the_write_lock(db: &DatabaseConnection) -> DatabaseTransaction {
             .unwrap(),
         _ => {
             let txn = db.begin().await.unwrap();
-            txn.execute_unprepared("LOCK TABLE response IN EXCLUSIVE MODE")
+            txn.execute_unprepared("LOCK TABLE participant, episode, response IN EXCLUSIVE MODE")
                 .await
                 .unwrap();
             txn
@@ -56,7 +56,11 @@ async fn a_write_that_cannot_get_the_database_in_time_is_refused_503_and_stored_
         &answered_at,
         body::completion("self", "none", "staff_device"),
     );
+    // An outbox's batch: a new client, their episode (which needs the client), two answers.
+    let newcomer = body::participant("jobseeker", "JS-2");
     let batch = json!({"records": [
+        {"kind": "participant", "body": newcomer},
+        {"kind": "episode", "body": body::episode(id_of(&newcomer), "2026-01-05", None)},
         {"kind": "response", "body": body::satisfaction(
             p, "jobseeker_satisfaction", 2, &answered_at,
             body::completion("self", "none", "staff_device"))},
@@ -82,7 +86,8 @@ async fn a_write_that_cannot_get_the_database_in_time_is_refused_503_and_stored_
     assert_eq!(e["error"], "busy");
     assert!(e["message"].as_str().unwrap().contains("send it again"));
 
-    // A batch from an outbox: each record says 503, so the outbox keeps it to send again.
+    // The batch: every record says 503, so the outbox keeps each to send again; the episode
+    // is not refused for want of its client, which only waits too.
     let res = app.post("/api/sync", Some(&sam), &batch).await;
     assert_eq!(res.status(), 200);
     let out: Value = res.json().await.unwrap();
@@ -93,6 +98,7 @@ async fn a_write_that_cannot_get_the_database_in_time_is_refused_503_and_stored_
     // Reads still answer while writes wait.
     assert_eq!(app.get("/api/teams", Some(&sam)).await.status(), 200);
     assert_eq!(app.count_rows("response").await, 0, "nothing half-written");
+    assert_eq!(app.count_rows("participant").await, 1);
 
     lock.rollback().await.unwrap();
 
@@ -110,7 +116,8 @@ async fn a_write_that_cannot_get_the_database_in_time_is_refused_503_and_stored_
         .iter()
         .map(|o| o["status"].as_u64().unwrap())
         .collect();
-    assert_eq!(statuses, vec![201, 201]);
+    assert_eq!(statuses, vec![201, 201, 201, 201]);
     app.create("/api/responses", &sam, &single).await;
     assert_eq!(app.count_rows("response").await, 3);
+    assert_eq!(app.count_rows("episode").await, 1);
 }
