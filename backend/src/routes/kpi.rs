@@ -21,6 +21,7 @@ use domain::{
     period::Period,
     records::Programme,
 };
+use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -221,6 +222,9 @@ pub async fn wellbeing(
     }))
 }
 
+/// Months of a trend whose wellbeing (or coverage) is computed at the same time.
+const TREND_MONTHS_AT_ONCE: usize = 3;
+
 /// One month of a trend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TrendPoint {
@@ -260,7 +264,8 @@ pub async fn trend(
     let org = user.organisation_id;
     let tz = repo::orgs::time_zone(&state.db, org).await?;
     // Satisfaction: one fetch of the whole period per audience, split by month. Wellbeing and
-    // coverage: each month on its own, all months at once.
+    // coverage: each month on its own, a few months at once (a three-year trend must not take
+    // every pooled connection from other requests).
     let months = period.months();
     let point = |k: SatisfactionKpi| TrendPoint {
         period: k.period,
@@ -288,14 +293,18 @@ pub async fn trend(
                 &who,
                 small
             ),
-            futures_util::future::try_join_all(months.iter().map(|month| {
+            futures_util::stream::iter(months.iter().map(|month| {
                 reports::wellbeing(&state.db, org, *month, &who, threshold, small)
-            })),
-            futures_util::future::try_join_all(
+            }))
+            .buffered(TREND_MONTHS_AT_ONCE)
+            .try_collect::<Vec<_>>(),
+            futures_util::stream::iter(
                 months
                     .iter()
                     .map(|month| reports::coverage(&state.db, org, &tz, *month, &who))
-            ),
+            )
+            .buffered(TREND_MONTHS_AT_ONCE)
+            .try_collect::<Vec<_>>(),
         )?;
     let out = Trend {
         kpi_c: employers.into_iter().map(point).collect(),
