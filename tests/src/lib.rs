@@ -471,6 +471,16 @@ impl TestApp {
     }
 }
 
+/// The status of each record's outcome in a `/api/sync` answer, in the batch's order.
+pub fn sync_statuses(answer: &Value) -> Vec<u64> {
+    answer["outcomes"]
+        .as_array()
+        .expect("a sync answer has outcomes")
+        .iter()
+        .map(|o| o["status"].as_u64().expect("each outcome has a status"))
+        .collect()
+}
+
 /// A UUID out of a JSON answer.
 pub fn id_of(v: &Value) -> Uuid {
     serde_json::from_value(v["id"].clone()).expect("an id")

@@ -9,7 +9,7 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 use serde_json::{Value, json};
-use soundings_tests::{TestApp, body, error_body, id_of};
+use soundings_tests::{TestApp, body, error_body, id_of, sync_statuses};
 
 /// Takes the lock the test's writes need, and holds it until the transaction ends:
 /// SQLite's one write lock (`BEGIN IMMEDIATE`), or PostgreSQL's table locks that let reads
@@ -110,12 +110,7 @@ async fn a_write_that_cannot_get_the_database_in_time_is_refused_503_and_stored_
         .json()
         .await
         .unwrap();
-    let statuses: Vec<u64> = out["outcomes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["status"].as_u64().unwrap())
-        .collect();
+    let statuses = sync_statuses(&out);
     assert_eq!(statuses, vec![201, 201, 201, 201]);
     app.create("/api/responses", &sam, &single).await;
     assert_eq!(app.count_rows("response").await, 3);

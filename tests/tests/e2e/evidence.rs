@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
-use soundings_tests::{TestApp, body, error_body, id_of};
+use soundings_tests::{TestApp, body, error_body, id_of, sync_statuses};
 use uuid::Uuid;
 
 struct Org {
@@ -164,12 +164,7 @@ async fn a_batch_with_one_bad_record_stores_the_others() {
     let res = o.app.post("/api/sync", Some(&o.sam), &batch).await;
     assert_eq!(res.status(), 200);
     let out: Value = res.json().await.unwrap();
-    let statuses: Vec<u64> = out["outcomes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["status"].as_u64().unwrap())
-        .collect();
+    let statuses = sync_statuses(&out);
     assert_eq!(statuses, vec![201, 400, 400, 201, 201, 400]);
     assert_eq!(out["outcomes"][1]["error"]["field"], "ended_on");
     assert_eq!(out["outcomes"][2]["error"]["field"], "episode_id");
