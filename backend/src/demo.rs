@@ -59,6 +59,11 @@ const STARTS_PER_MONTH: usize = 5;
 
 /// Seeds the demo into an empty database. Returns false (and changes nothing) otherwise.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    seed_at(db, Utc::now()).await
+}
+
+/// [`seed`] as if the clock read `now`: the same seed and the same day give the same figures.
+pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<bool> {
     if repo::orgs::count(db).await? > 0 {
         return Ok(false);
     }
@@ -96,7 +101,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
         organisation_id: Set(org.id),
         swemwbs_licence_held: Set(true),
         swemwbs_licence_reference: Set(Some("Demo: licence held (example)".into())),
-        swemwbs_licence_recorded_at: Set(Some(Utc::now())),
+        swemwbs_licence_recorded_at: Set(Some(now)),
         swemwbs_licence_recorded_by: Set(Some(admin)),
         small_number: Set(domain::kpi::DEFAULT_SMALL_NUMBER as i32),
         change_threshold: Set(domain::kpi::DEFAULT_CHANGE_THRESHOLD.0 as i32),
@@ -120,7 +125,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
         org: org.id,
         author: admin,
         tz: org.time_zone.clone(),
-        today: Utc::now().date_naive(),
+        today: now.date_naive(),
+        now,
     };
     g.history(&txn, &specialists, [&jobseeker, &employer, &swemwbs])
         .await?;
@@ -154,6 +160,7 @@ struct Generator {
     author: Uuid,
     tz: String,
     today: NaiveDate,
+    now: DateTime<Utc>,
 }
 
 /// Seven SWEMWBS items adding up to `raw`.
@@ -187,9 +194,7 @@ impl Generator {
 
     fn at(&mut self, day: NaiveDate) -> DateTime<Utc> {
         let minutes = self.rng.gen_range(9 * 60..17 * 60);
-        day.and_hms_opt(0, 0, 0)
-            .map_or_else(Utc::now, |d| d.and_utc())
-            + Duration::minutes(minutes)
+        day.and_hms_opt(0, 0, 0).map_or(self.now, |d| d.and_utc()) + Duration::minutes(minutes)
     }
 
     /// The demo codes' participants (with an open episode with `specialist`) and invitations,
@@ -203,7 +208,7 @@ impl Generator {
         let Some((specialist, team)) = specialist else {
             return Ok(());
         };
-        let now = Utc::now();
+        let now = self.now;
         let mut people: Vec<(&str, Uuid, Option<Uuid>)> = Vec::new();
         for (code, reference, kind, language, needs, instrument) in DEMO_CODES {
             let known = people.iter().find(|(r, ..)| *r == reference).copied();
@@ -271,7 +276,7 @@ impl Generator {
 
     fn person(&mut self, kind: &str, reference: String) -> participant::ActiveModel {
         let id = Uuid::new_v4();
-        let now = Utc::now();
+        let now = self.now;
         participant::ActiveModel {
             id: Set(id),
             organisation_id: Set(self.org),
@@ -417,7 +422,7 @@ impl Generator {
                 });
                 let employer_id = job.map(|_| employers[self.rng.gen_range(0..employers.len())]);
                 let id = Uuid::new_v4();
-                let now = Utc::now();
+                let now = self.now;
                 let ep = episode::ActiveModel {
                     id: Set(id),
                     organisation_id: Set(self.org),

@@ -81,3 +81,74 @@ async fn the_demo_codes_in_the_readme_open_their_surveys() {
         "the README names the demo codes"
     );
 }
+
+/// Figures without the demo's record ids (made at random each time it is seeded): an id list
+/// becomes its length, an id field goes, and the wellbeing pairs (listed by episode id) are
+/// put in an order of their own.
+fn without_ids(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| !k.ends_with("_id"))
+                .map(|(k, v)| match v {
+                    Value::Array(ids) if k.ends_with("_ids") => (k, Value::from(ids.len())),
+                    Value::Array(items) if k == "pairs" => {
+                        let mut items: Vec<Value> = items.into_iter().map(without_ids).collect();
+                        items.sort_by_key(|p| p.to_string());
+                        (k, Value::Array(items))
+                    }
+                    v => (k, without_ids(v)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_ids).collect()),
+        v => v,
+    }
+}
+
+/// The demo's figures for a fixed day, as recorded in `demo_figures.json` before the backend's
+/// restructuring (commit 96fdb6a): moving code around must not move a single figure. Re-record
+/// with `SOUNDINGS_RECORD_FIGURES=1` only when a rule in DESIGN.md deliberately changes them.
+#[tokio::test]
+async fn the_demo_seeded_on_a_fixed_day_shows_the_same_kpi_c_kpi_d_and_wellbeing_figures() {
+    let app = TestApp::spawn().await;
+    let now = chrono::DateTime::parse_from_rfc3339("2026-06-30T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    assert!(soundings::demo::seed_at(&app.db, now).await.unwrap());
+    let manager: Value = app
+        .login_response("manager@demo.example.org", soundings::demo::DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = manager["access_token"].as_str().unwrap().to_owned();
+    let mut figures = serde_json::Map::new();
+    for (first, last) in [("2025-07-01", "2026-06-30"), ("2026-01-01", "2026-03-31")] {
+        for kpi in [
+            "employer-satisfaction",
+            "jobseeker-satisfaction",
+            "wellbeing",
+        ] {
+            let path = format!("/api/kpi/{kpi}?first={first}&last={last}");
+            let res = app.get(&path, Some(&token)).await;
+            assert_eq!(res.status(), 200, "{path}");
+            figures.insert(path, res.json::<Value>().await.unwrap());
+        }
+    }
+    let figures = without_ids(Value::Object(figures));
+    let recorded = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/e2e/demo_figures.json");
+    if std::env::var_os("SOUNDINGS_RECORD_FIGURES").is_some() {
+        std::fs::write(
+            recorded,
+            serde_json::to_string_pretty(&figures).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(recorded).unwrap()).unwrap();
+    // Enough answers that the figures mean something, so the comparison below is not empty.
+    let d = &expected["/api/kpi/jobseeker-satisfaction?first=2025-07-01&last=2026-06-30"];
+    assert!(d["n"].as_u64().unwrap() >= 20, "{d}");
+    assert_eq!(figures, expected);
+}
