@@ -1,6 +1,6 @@
 //! The `soundings` command line: serve, migrate, seed the demo, and administer without SQL.
 
-use crate::{auth, config::Config, db, demo, repo, startup::Application, transfer};
+use crate::{auth, config::Config, db, demo, repo, services::transfer, startup::Application};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use domain::{Email, Name, Password, Role};
@@ -94,7 +94,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
                 loop {
                     every.tick().await;
-                    match crate::privacy::run_retention(&conn, chrono::Utc::now()).await {
+                    match crate::services::privacy::run_retention(&conn, chrono::Utc::now()).await {
                         Ok(erased) if !erased.is_empty() => {
                             tracing::info!(erased = erased.len(), "retention: personal data erased")
                         }
@@ -108,7 +108,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retention => {
             let conn = db::connect(cli.config.database_url.expose()).await?;
             db::migrate(&conn).await?;
-            let erased = crate::privacy::run_retention(&conn, chrono::Utc::now())
+            let erased = crate::services::privacy::run_retention(&conn, chrono::Utc::now())
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.body().message))?;
             println!("{} participants past retention erased", erased.len());
@@ -270,4 +270,34 @@ fn read_password() -> anyhow::Result<Password> {
         }
     };
     Password::parse(&raw).context("password")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nets(list: &[&str]) -> Vec<crate::config::ProxyNet> {
+        list.iter().map(|s| s.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn the_setting_is_a_comma_separated_list_and_empty_by_default() {
+        use clap::Parser;
+        let cli = Cli::try_parse_from(["soundings", "serve"]).unwrap();
+        assert!(cli.config.trusted_proxies.0.is_empty());
+        let cli = Cli::try_parse_from([
+            "soundings",
+            "--trusted-proxies",
+            "10.0.0.0/8, ::1,192.0.2.7,",
+            "serve",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.config.trusted_proxies,
+            crate::config::TrustedProxies(nets(&["10.0.0.0/8", "::1", "192.0.2.7"]))
+        );
+        let cli = Cli::try_parse_from(["soundings", "--trusted-proxies", "", "serve"]).unwrap();
+        assert!(cli.config.trusted_proxies.0.is_empty());
+        assert!(Cli::try_parse_from(["soundings", "--trusted-proxies", "proxy", "serve"]).is_err());
+    }
 }

@@ -3,45 +3,9 @@
 //! (`SOUNDINGS_TRUSTED_PROXIES`); from anyone else it is ignored, since a client can write
 //! whatever it likes there.
 
-use crate::startup::AppState;
+use crate::{config::ProxyNet, state::AppState};
 use actix_web::{HttpRequest, web};
 use std::net::IpAddr;
-
-/// One trusted proxy: an address or a CIDR block (`10.0.0.0/8`, `::1`, `192.0.2.7`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProxyNet(ipnet::IpNet);
-
-impl std::str::FromStr for ProxyNet {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        s.parse::<ipnet::IpNet>()
-            .or_else(|_| s.parse::<IpAddr>().map(ipnet::IpNet::from))
-            .map(|n| ProxyNet(n.trunc()))
-            .map_err(|_| format!("`{s}` is not an IP address or CIDR block"))
-    }
-}
-
-impl ProxyNet {
-    fn contains(&self, ip: IpAddr) -> bool {
-        self.0.contains(&ip)
-    }
-}
-
-/// The `SOUNDINGS_TRUSTED_PROXIES` list: comma-separated, empty (the default) for none.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedProxies(pub Vec<ProxyNet>);
-
-impl std::str::FromStr for TrustedProxies {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        s.split(',')
-            .filter(|item| !item.trim().is_empty())
-            .map(str::parse)
-            .collect::<Result<_, _>>()
-            .map(TrustedProxies)
-    }
-}
 
 /// The client's address as text (empty if the transport gave none).
 pub fn client_address(req: &HttpRequest) -> String {
@@ -148,42 +112,6 @@ mod tests {
         assert_eq!(
             from_chain(ip("10.0.0.2"), "203.0.113.1, unknown", &trusted),
             ip("10.0.0.2")
-        );
-    }
-
-    #[test]
-    fn proxies_are_addresses_or_cidr_blocks() {
-        let n: ProxyNet = " 192.0.2.0/24 ".parse().unwrap();
-        assert!(n.contains(ip("192.0.2.200")));
-        assert!(!n.contains(ip("192.0.3.1")));
-        let one: ProxyNet = "::1".parse().unwrap();
-        assert!(one.contains(ip("::1")));
-        assert!("example.org".parse::<ProxyNet>().is_err());
-        assert!("10.0.0.0/33".parse::<ProxyNet>().is_err());
-    }
-
-    #[test]
-    fn the_setting_is_a_comma_separated_list_and_empty_by_default() {
-        use clap::Parser;
-        let cli = crate::cli::Cli::try_parse_from(["soundings", "serve"]).unwrap();
-        assert!(cli.config.trusted_proxies.0.is_empty());
-        let cli = crate::cli::Cli::try_parse_from([
-            "soundings",
-            "--trusted-proxies",
-            "10.0.0.0/8, ::1,192.0.2.7,",
-            "serve",
-        ])
-        .unwrap();
-        assert_eq!(
-            cli.config.trusted_proxies,
-            TrustedProxies(nets(&["10.0.0.0/8", "::1", "192.0.2.7"]))
-        );
-        let cli = crate::cli::Cli::try_parse_from(["soundings", "--trusted-proxies", "", "serve"])
-            .unwrap();
-        assert!(cli.config.trusted_proxies.0.is_empty());
-        assert!(
-            crate::cli::Cli::try_parse_from(["soundings", "--trusted-proxies", "proxy", "serve"])
-                .is_err()
         );
     }
 }

@@ -2,7 +2,33 @@
 //! Secrets are wrapped so that `Debug` (and so any log line) never shows them.
 
 use clap::{Args, ValueEnum};
-use std::{fmt, net::SocketAddr, path::PathBuf};
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
+
+/// Every default, written once: the flags, the environment and `Config::for_database`
+/// (what tests and tools start from) all take them from here.
+pub mod defaults {
+    pub const BIND: &str = "127.0.0.1:8080";
+    pub const DATABASE_URL: &str = "sqlite://data/soundings.db?mode=rwc";
+    pub const DB_WAIT_MS: u64 = 10_000;
+    pub const SQLITE_WRITE_TURNS: bool = true;
+    pub const ACCESS_TOKEN_MINUTES: i64 = 15;
+    pub const REFRESH_TOKEN_DAYS: i64 = 30;
+    pub const LOGIN_MAX_FAILURES: u64 = 10;
+    pub const LOGIN_MAX_FAILURES_PER_ADDRESS: u64 = 100;
+    pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+    pub const STATIC_DIR: &str = "frontend/dist";
+    pub const PUBLIC_URL: &str = "http://127.0.0.1:8080";
+    pub const MAIL_FROM: &str = "Soundings <soundings@localhost>";
+    pub const MAIL_POLL_MS: u64 = 5000;
+    pub const MAIL_LEASE_SECONDS: i64 = 120;
+    pub const MAIL_MAX_ATTEMPTS: i32 = 8;
+    pub const MAIL_RETRY_MS: i64 = 60_000;
+    pub const SMTP_TIMEOUT_SECONDS: u64 = 30;
+}
 
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -10,7 +36,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_BIND",
-        default_value = "127.0.0.1:8080",
+        default_value = defaults::BIND,
         global = true
     )]
     pub bind: SocketAddr,
@@ -19,7 +45,7 @@ pub struct Config {
     #[arg(
         long,
         env = "DATABASE_URL",
-        default_value = "sqlite://data/soundings.db?mode=rwc",
+        default_value = defaults::DATABASE_URL,
         global = true
     )]
     pub database_url: Secret,
@@ -30,7 +56,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_DB_WAIT_MS",
-        default_value_t = 10_000,
+        default_value_t = defaults::DB_WAIT_MS,
         global = true
     )]
     pub db_wait_ms: u64,
@@ -41,7 +67,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_SQLITE_WRITE_TURNS",
-        default_value_t = true,
+        default_value_t = defaults::SQLITE_WRITE_TURNS,
         action = clap::ArgAction::Set,
         global = true
     )]
@@ -56,7 +82,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_ACCESS_TOKEN_MINUTES",
-        default_value_t = 15,
+        default_value_t = defaults::ACCESS_TOKEN_MINUTES,
         global = true
     )]
     pub access_token_minutes: i64,
@@ -65,7 +91,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_REFRESH_TOKEN_DAYS",
-        default_value_t = 30,
+        default_value_t = defaults::REFRESH_TOKEN_DAYS,
         global = true
     )]
     pub refresh_token_days: i64,
@@ -74,7 +100,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_LOGIN_MAX_FAILURES",
-        default_value_t = 10,
+        default_value_t = defaults::LOGIN_MAX_FAILURES,
         global = true
     )]
     pub login_max_failures: u64,
@@ -83,7 +109,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_LOGIN_MAX_FAILURES_PER_ADDRESS",
-        default_value_t = 100,
+        default_value_t = defaults::LOGIN_MAX_FAILURES_PER_ADDRESS,
         global = true
     )]
     pub login_max_failures_per_address: u64,
@@ -92,7 +118,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_LOGIN_WINDOW_MINUTES",
-        default_value_t = 15,
+        default_value_t = defaults::LOGIN_WINDOW_MINUTES,
         global = true
     )]
     pub login_window_minutes: i64,
@@ -101,7 +127,7 @@ pub struct Config {
     #[arg(
         long,
         env = "SOUNDINGS_STATIC_DIR",
-        default_value = "frontend/dist",
+        default_value = defaults::STATIC_DIR,
         global = true
     )]
     pub static_dir: PathBuf,
@@ -120,7 +146,7 @@ pub struct Config {
         hide_default_value = true,
         global = true
     )]
-    pub trusted_proxies: crate::client_addr::TrustedProxies,
+    pub trusted_proxies: TrustedProxies,
 
     #[command(flatten)]
     pub mail: MailConfig,
@@ -133,7 +159,7 @@ pub struct MailConfig {
     #[arg(
         long,
         env = "SOUNDINGS_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080",
+        default_value = defaults::PUBLIC_URL,
         global = true
     )]
     pub public_url: String,
@@ -148,7 +174,7 @@ pub struct MailConfig {
     #[arg(
         long,
         env = "SOUNDINGS_MAIL_FROM",
-        default_value = "Soundings <soundings@localhost>",
+        default_value = defaults::MAIL_FROM,
         global = true
     )]
     pub from: String,
@@ -157,7 +183,7 @@ pub struct MailConfig {
     #[arg(
         long,
         env = "SOUNDINGS_MAIL_POLL_MS",
-        default_value_t = 5000,
+        default_value_t = defaults::MAIL_POLL_MS,
         global = true
     )]
     pub poll_ms: u64,
@@ -166,7 +192,7 @@ pub struct MailConfig {
     #[arg(
         long,
         env = "SOUNDINGS_MAIL_LEASE_SECONDS",
-        default_value_t = 120,
+        default_value_t = defaults::MAIL_LEASE_SECONDS,
         global = true
     )]
     pub lease_seconds: i64,
@@ -175,7 +201,7 @@ pub struct MailConfig {
     #[arg(
         long,
         env = "SOUNDINGS_MAIL_MAX_ATTEMPTS",
-        default_value_t = 8,
+        default_value_t = defaults::MAIL_MAX_ATTEMPTS,
         global = true
     )]
     pub max_attempts: i32,
@@ -184,7 +210,7 @@ pub struct MailConfig {
     #[arg(
         long,
         env = "SOUNDINGS_MAIL_RETRY_MS",
-        default_value_t = 60_000,
+        default_value_t = defaults::MAIL_RETRY_MS,
         global = true
     )]
     pub retry_ms: i64,
@@ -193,7 +219,7 @@ pub struct MailConfig {
     #[arg(
         long,
         env = "SOUNDINGS_SMTP_TIMEOUT_SECONDS",
-        default_value_t = 30,
+        default_value_t = defaults::SMTP_TIMEOUT_SECONDS,
         global = true
     )]
     pub smtp_timeout_seconds: u64,
@@ -202,14 +228,14 @@ pub struct MailConfig {
 impl Default for MailConfig {
     fn default() -> Self {
         MailConfig {
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: defaults::PUBLIC_URL.into(),
             smtp_url: None,
-            from: "Soundings <soundings@localhost>".into(),
-            poll_ms: 5000,
-            lease_seconds: 120,
-            max_attempts: 8,
-            retry_ms: 60_000,
-            smtp_timeout_seconds: 30,
+            from: defaults::MAIL_FROM.into(),
+            poll_ms: defaults::MAIL_POLL_MS,
+            lease_seconds: defaults::MAIL_LEASE_SECONDS,
+            max_attempts: defaults::MAIL_MAX_ATTEMPTS,
+            retry_ms: defaults::MAIL_RETRY_MS,
+            smtp_timeout_seconds: defaults::SMTP_TIMEOUT_SECONDS,
         }
     }
 }
@@ -248,23 +274,60 @@ impl std::str::FromStr for Secret {
 
 impl Config {
     /// Defaults for everything, with the given database: what tests and tools start from.
+    /// The defaults, on port 0 (the system picks a free one) and with this database.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: Secret::new(database_url),
-            db_wait_ms: 10_000,
-            sqlite_write_turns: true,
+            db_wait_ms: defaults::DB_WAIT_MS,
+            sqlite_write_turns: defaults::SQLITE_WRITE_TURNS,
             jwt_secret: None,
-            access_token_minutes: 15,
-            refresh_token_days: 30,
-            login_max_failures: 10,
-            login_max_failures_per_address: 100,
-            login_window_minutes: 15,
-            static_dir: PathBuf::from("frontend/dist"),
+            access_token_minutes: defaults::ACCESS_TOKEN_MINUTES,
+            refresh_token_days: defaults::REFRESH_TOKEN_DAYS,
+            login_max_failures: defaults::LOGIN_MAX_FAILURES,
+            login_max_failures_per_address: defaults::LOGIN_MAX_FAILURES_PER_ADDRESS,
+            login_window_minutes: defaults::LOGIN_WINDOW_MINUTES,
+            static_dir: PathBuf::from(defaults::STATIC_DIR),
             log_format: LogFormat::Pretty,
             trusted_proxies: Default::default(),
             mail: MailConfig::default(),
         }
+    }
+}
+
+/// One trusted proxy: an address or a CIDR block (`10.0.0.0/8`, `::1`, `192.0.2.7`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProxyNet(ipnet::IpNet);
+
+impl std::str::FromStr for ProxyNet {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        s.parse::<ipnet::IpNet>()
+            .or_else(|_| s.parse::<IpAddr>().map(ipnet::IpNet::from))
+            .map(|n| ProxyNet(n.trunc()))
+            .map_err(|_| format!("`{s}` is not an IP address or CIDR block"))
+    }
+}
+
+impl ProxyNet {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        self.0.contains(&ip)
+    }
+}
+
+/// The `SOUNDINGS_TRUSTED_PROXIES` list: comma-separated, empty (the default) for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<ProxyNet>);
+
+impl std::str::FromStr for TrustedProxies {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',')
+            .filter(|item| !item.trim().is_empty())
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map(TrustedProxies)
     }
 }
 
@@ -281,5 +344,20 @@ mod tests {
         assert!(!shown.contains("hunter2"));
         assert!(!shown.contains("topsecretkey"));
         assert!(!shown.contains("mailpass"));
+    }
+
+    fn ip_addr(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn proxies_are_addresses_or_cidr_blocks() {
+        let n: ProxyNet = " 192.0.2.0/24 ".parse().unwrap();
+        assert!(n.contains(ip_addr("192.0.2.200")));
+        assert!(!n.contains(ip_addr("192.0.3.1")));
+        let one: ProxyNet = "::1".parse().unwrap();
+        assert!(one.contains(ip_addr("::1")));
+        assert!("example.org".parse::<ProxyNet>().is_err());
+        assert!("10.0.0.0/33".parse::<ProxyNet>().is_err());
     }
 }

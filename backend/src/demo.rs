@@ -6,14 +6,20 @@
 
 use crate::{
     auth,
-    capture::{body_hash, local_date},
     entities::{episode, invitation, organisation_setting, participant, response},
     repo,
+    services::capture::body_hash,
+    time::local_date,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use domain::{Role, instrument::InstrumentDefinition, swemwbs::SwemwbsForm};
+use domain::{
+    Role,
+    instrument::{Audience, InstrumentDefinition, InstrumentKey, InstrumentKind},
+};
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, NotSet, Set, TransactionTrait,
+};
 use uuid::Uuid;
 
 pub const DEMO_ORGANISATION: &str = "Demo Supported Employment Service";
@@ -113,9 +119,9 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
     .insert(&txn)
     .await?;
     let instruments = [
-        repo::instruments::latest(&txn, "jobseeker_satisfaction").await?,
-        repo::instruments::latest(&txn, "employer_satisfaction").await?,
-        repo::instruments::latest(&txn, "swemwbs").await?,
+        repo::instruments::latest(&txn, InstrumentKey::JobseekerSatisfaction.as_str()).await?,
+        repo::instruments::latest(&txn, InstrumentKey::EmployerSatisfaction.as_str()).await?,
+        repo::instruments::latest(&txn, InstrumentKey::Swemwbs.as_str()).await?,
     ];
     let [Some(jobseeker), Some(employer), Some(swemwbs)] = instruments else {
         anyhow::bail!("the instruments are missing; migrations not applied?");
@@ -250,7 +256,7 @@ impl Generator {
                 }
             };
             let def = instruments[instrument];
-            let swemwbs = def.key == "swemwbs";
+            let swemwbs = def.kind == InstrumentKind::Swemwbs;
             let id = Uuid::new_v4();
             invitation::ActiveModel {
                 id: Set(id),
@@ -307,10 +313,12 @@ impl Generator {
         answers: Vec<Option<u8>>,
         day: NaiveDate,
         easy_read_ok: bool,
-    ) -> response::ActiveModel {
+    ) -> anyhow::Result<response::ActiveModel> {
         let answered_at = self.at(day);
-        let swemwbs = def.key == "swemwbs";
-        let form = SwemwbsForm::parse(&answers).ok().filter(|_| swemwbs);
+        let swemwbs = def.kind == InstrumentKind::Swemwbs;
+        let scored = def
+            .check(&answers)
+            .map_err(|e| anyhow::anyhow!("demo answers: {}: {}", e.field, e.message))?;
         let respondent = self.pick(&[("self", 95), ("proxy", 5)]);
         let support = self.pick(&[("none", 70), ("read_aloud", 20), ("staff_assisted", 10)]);
         let channel = self.pick(&[
@@ -323,13 +331,12 @@ impl Generator {
         } else {
             "standard"
         };
-        let overall = answers.first().copied().flatten();
         // Some answers carry a comment, so managers' comment lists have something to read.
         let comment = if !swemwbs && self.chance(15) {
             Some(
                 demo_comment(
-                    def.key == "employer_satisfaction",
-                    overall,
+                    def.audience == Audience::Employer,
+                    scored.overall,
                     self.rng.gen_range(0..2),
                 )
                 .to_owned(),
@@ -338,7 +345,7 @@ impl Generator {
             None
         };
         let id = Uuid::new_v4();
-        response::ActiveModel {
+        let mut am = response::ActiveModel {
             id: Set(id),
             organisation_id: Set(self.org),
             invitation_id: Set(None),
@@ -348,17 +355,10 @@ impl Generator {
             instrument_version: Set(def.version),
             timing: Set(timing.map(str::to_owned)),
             answers: Set(serde_json::to_string(&answers).unwrap_or_default()),
-            overall: Set(if swemwbs {
-                None
-            } else {
-                overall.map(i16::from)
-            }),
-            swemwbs_raw: Set(form.as_ref().and_then(|f| f.raw()).map(i16::from)),
-            swemwbs_metric: Set(form
-                .as_ref()
-                .and_then(|f| f.metric())
-                .and_then(|m| i32::try_from(m.0).ok())),
-            complete: Set(answers.iter().all(Option::is_some)),
+            overall: NotSet,
+            swemwbs_raw: NotSet,
+            swemwbs_metric: NotSet,
+            complete: NotSet,
             respondent: Set(respondent.to_owned()),
             support: Set(support.to_owned()),
             channel: Set(channel.to_owned()),
@@ -374,7 +374,9 @@ impl Generator {
             programme: Set(Some(ep.programme.clone())),
             comment: Set(comment),
             body_hash: Set(body_hash(&id)),
-        }
+        };
+        am.set_scores(&scored);
+        Ok(am)
     }
 
     fn satisfaction_answers(&mut self, mood: i32) -> Vec<Option<u8>> {
@@ -453,7 +455,7 @@ impl Generator {
                     if self.chance(5) {
                         items[3] = None;
                     }
-                    self.answer(swemwbs, js.id, &ep, Some("start"), items, started, false)
+                    self.answer(swemwbs, js.id, &ep, Some("start"), items, started, false)?
                         .insert(db)
                         .await?;
                 }
@@ -469,7 +471,7 @@ impl Generator {
                         items_for_raw(end_raw),
                         ended,
                         false,
-                    )
+                    )?
                     .insert(db)
                     .await?;
                 }
@@ -478,7 +480,7 @@ impl Generator {
                     let answers = self.satisfaction_answers(mood);
                     let day = ended + Duration::days(self.rng.gen_range(0..10));
                     if day < self.today {
-                        self.answer(jobseeker, js.id, &ep, None, answers, day, true)
+                        self.answer(jobseeker, js.id, &ep, None, answers, day, true)?
                             .insert(db)
                             .await?;
                     }
@@ -490,7 +492,7 @@ impl Generator {
                         let answers = self.satisfaction_answers(mood);
                         let day = due + Duration::days(self.rng.gen_range(0..20));
                         if day < self.today {
-                            self.answer(employer, employer_id, &ep, None, answers, day, false)
+                            self.answer(employer, employer_id, &ep, None, answers, day, false)?
                                 .insert(db)
                                 .await?;
                         }

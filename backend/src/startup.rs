@@ -2,37 +2,22 @@
 //! `Application::build` binds first, so a caller asking for port 0 learns the real port.
 
 use crate::{
-    auth::{self, JwtKeys},
     config::Config,
-    db, repo, routes,
+    db, routes,
+    services::mail::{self, Mailer},
+    state::AppState,
 };
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use anyhow::Context;
-use sea_orm::{DatabaseConnection, DbBackend};
-use std::{net::TcpListener, sync::Arc, time::Duration};
+use sea_orm::DatabaseConnection;
+use std::{net::TcpListener, time::Duration};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
-
-/// What every request handler can reach. Nothing here is state of this process alone:
-/// the key comes from the config or the database, so several copies behave as one.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub keys: JwtKeys,
-    /// Derives invitation link tokens (HMAC of the invitation id), so a resent invitation
-    /// gets the same link back without the token being stored.
-    pub token_secret: Vec<u8>,
-    pub config: Arc<Config>,
-    /// A real Argon2 hash of a random password: unknown users are verified against it so
-    /// that a wrong email costs the same time as a wrong password.
-    pub dummy_hash: String,
-    /// Turns for inserting device records (SQLite's one writer at a time; see `db::WriteTurns`).
-    pub turns: db::WriteTurns,
-}
 
 pub struct Application {
     port: u16,
     server: Server,
-    mailer: crate::mail::Mailer,
+    mailer: Mailer,
 }
 
 impl Application {
@@ -48,33 +33,19 @@ impl Application {
     }
 
     pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let secret = load_secret(&db, &config).await?;
-        let keys = JwtKeys::from_secret(secret.as_bytes());
-        let token_secret = auth::derive_key(secret.as_bytes(), "invitation-token");
-        let dummy_hash = auth::hash_password(auth::random_token()).await?;
-        let mailer = crate::mail::Mailer::new(
-            db.clone(),
-            &config.mail,
-            crate::mail::Links::new(&config.mail.public_url, &token_secret),
+        let state = AppState::new(config, db).await?;
+        let mailer = Mailer::new(
+            state.db.clone(),
+            &state.config.mail,
+            mail::Links::of(&state),
         )?;
-        let listener =
-            TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let listener = TcpListener::bind(state.config.bind)
+            .with_context(|| format!("binding {}", state.config.bind))?;
         let port = listener
             .local_addr()
             .context("reading the bound address")?
             .port();
-        let turns = db::WriteTurns::new(
-            config.sqlite_write_turns && db.get_database_backend() == DbBackend::Sqlite,
-            Duration::from_millis(config.db_wait_ms),
-        );
-        let state = web::Data::new(AppState {
-            db,
-            turns,
-            keys,
-            token_secret,
-            config: Arc::new(config),
-            dummy_hash,
-        });
+        let state = web::Data::new(state);
         let openapi = routes::openapi_json_text();
         let server = HttpServer::new(move || {
             App::new()
@@ -107,7 +78,7 @@ impl Application {
     }
 
     /// The email worker for this server's database; `serve` runs one (see `Mailer::run`).
-    pub fn mailer(&self) -> crate::mail::Mailer {
+    pub fn mailer(&self) -> Mailer {
         self.mailer.clone()
     }
 
@@ -119,22 +90,4 @@ impl Application {
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
-}
-
-/// The server secret: from the config when given, else the one stored in the database
-/// (made on the first start of the first copy).
-async fn load_secret(db: &DatabaseConnection, config: &Config) -> anyhow::Result<String> {
-    let secret = match &config.jwt_secret {
-        Some(s) => {
-            anyhow::ensure!(
-                s.expose().len() >= 32,
-                "SOUNDINGS_JWT_SECRET must be at least 32 bytes"
-            );
-            s.expose().to_owned()
-        }
-        None => repo::settings::get_or_insert(db, "jwt_signing_key", auth::random_token())
-            .await
-            .context("loading the token signing key")?,
-    };
-    Ok(secret)
 }

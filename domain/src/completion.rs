@@ -26,6 +26,12 @@ macro_rules! wire_enum {
         #[cfg(feature = "openapi")]
         impl utoipa::ToSchema for $name {}
 
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 

@@ -384,5 +384,49 @@ pub fn public_figure(
     }
 }
 
+/// One month of a trend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendPoint {
+    pub period: Period,
+    pub n: u64,
+    /// Mean satisfaction, or mean wellbeing change; withheld where the reader may not see it.
+    pub value: Option<Hundredths>,
+    pub small_sample: bool,
+}
+
+impl TrendPoint {
+    /// A month of KPI C or D; `show_small` lets a manager see a small sample's mean.
+    pub fn satisfaction(k: &SatisfactionKpi, show_small: bool) -> Self {
+        TrendPoint {
+            period: k.period,
+            n: k.n,
+            value: k.mean.filter(|_| show_small || !k.small_sample),
+            small_sample: k.small_sample,
+        }
+    }
+
+    /// A month of wellbeing change, counted in pairs.
+    pub fn wellbeing(w: &WellbeingKpi, show_small: bool) -> Self {
+        TrendPoint {
+            period: w.period,
+            n: w.paired_n,
+            value: w.mean_change.filter(|_| show_small || !w.small_sample),
+            small_sample: w.small_sample,
+        }
+    }
+}
+
+/// Each indicator month by month over a period (`GET /api/kpi/trend`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Trend {
+    pub kpi_c: Vec<TrendPoint>,
+    pub kpi_d: Vec<TrendPoint>,
+    pub wellbeing_change: Vec<TrendPoint>,
+    /// Due versus answered, month by month.
+    pub coverage: Vec<crate::coverage::Coverage>,
+}
+
 #[cfg(test)]
 mod tests;

@@ -59,6 +59,25 @@ impl Period {
         Self::months_from(date(start_year, 4, 1)?, 12)
     }
 
+    /// The most recent UK financial quarter that is over on `today`.
+    pub fn last_closed_financial_quarter(today: NaiveDate) -> Result<Self, ParseError> {
+        let (start_year, q) = match today.month() {
+            4..=6 => (today.year() - 1, 4),
+            7..=9 => (today.year(), 1),
+            10..=12 => (today.year(), 2),
+            _ => (today.year() - 1, 3),
+        };
+        Self::financial_quarter(start_year, q)
+    }
+
+    /// Every day there is: for figures over a person's whole history.
+    pub fn all_time() -> Self {
+        Period {
+            first: NaiveDate::MIN,
+            last: NaiveDate::MAX,
+        }
+    }
+
     fn months_from(first: NaiveDate, n: u32) -> Result<Self, ParseError> {
         let last = first
             .checked_add_months(Months::new(n))
@@ -172,6 +191,18 @@ mod tests {
         let months = Period::financial_quarter(2026, 1).unwrap().months();
         assert_eq!(months.len(), 3);
         assert_eq!(months[2].last, d("2026-06-30"));
+    }
+
+    #[test]
+    fn the_last_closed_financial_quarter_is_the_one_before_today_s() {
+        let q = |today| Period::last_closed_financial_quarter(d(today)).unwrap();
+        assert_eq!(q("2026-04-01"), Period::financial_quarter(2025, 4).unwrap());
+        assert_eq!(q("2026-06-30"), Period::financial_quarter(2025, 4).unwrap());
+        assert_eq!(q("2026-07-01"), Period::financial_quarter(2026, 1).unwrap());
+        assert_eq!(q("2026-12-03"), Period::financial_quarter(2026, 2).unwrap());
+        assert_eq!(q("2027-01-01"), Period::financial_quarter(2026, 3).unwrap());
+        assert_eq!(q("2027-03-31"), Period::financial_quarter(2026, 3).unwrap());
+        assert!(!q("2026-12-03").contains(d("2026-12-03")));
     }
 
     #[test]

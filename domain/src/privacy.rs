@@ -219,6 +219,17 @@ pub struct ReadersNotice {
 /// The languages the notice can be written in.
 pub const NOTICE_LANGUAGES: [&str; 2] = ["en", "cy"];
 
+/// The default "who reads your answers" text, until an organisation writes its own.
+pub fn default_readers() -> crate::instrument::Texts {
+    [
+        ("en", "Your answers are read by the service's managers. Your employment specialist only sees totals for all their clients, not your own answers."),
+        ("cy", "Mae rheolwyr y gwasanaeth yn darllen eich atebion. Dim ond cyfansymiau ar gyfer eu holl gleientiaid y mae eich arbenigwr cyflogaeth yn eu gweld, nid eich atebion chi."),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,6 +98,17 @@ bounded_text!(
 crate::completion::wire_enum!(
     ParticipantKind { Jobseeker = "jobseeker", Employer = "employer" }
 );
+impl ParticipantKind {
+    /// The satisfaction survey (and so the KPI) a participant of this kind answers:
+    /// employers KPI C, jobseekers KPI D.
+    pub fn audience(self) -> crate::instrument::Audience {
+        match self {
+            ParticipantKind::Jobseeker => crate::instrument::Audience::Jobseeker,
+            ParticipantKind::Employer => crate::instrument::Audience::Employer,
+        }
+    }
+}
+
 crate::completion::wire_enum!(
     Language { English = "en", Welsh = "cy" }
 );
@@ -563,11 +574,17 @@ pub struct SyncBatch {
     pub records: Vec<SyncRecord>,
 }
 
+crate::completion::wire_enum!(
+    /// What a record made on a device is: the single endpoint it would go to.
+    RecordKind { Participant = "participant", Consent = "consent", Episode = "episode", Session = "session", Invitation = "invitation", Response = "response" }
+);
+
 /// One record of a batch: its kind and its body, exactly as the single endpoint takes it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncRecord {
-    /// participant, consent, episode, session, invitation or response.
+    /// participant, consent, episode, session, invitation or response (`RecordKind`). Text,
+    /// not the enum: an unknown kind refuses that record alone, not the batch.
     pub kind: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub body: serde_json::Value,

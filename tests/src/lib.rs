@@ -28,7 +28,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub database_url: String,
     /// This server's email worker, not started: tests start it (`start_mail_worker`) or tick it.
-    pub mailer: soundings::mail::Mailer,
+    pub mailer: soundings::services::mail::Mailer,
     handle: actix_web::dev::ServerHandle,
     _dir: tempfile::TempDir,
 }

@@ -1,11 +1,11 @@
 //! Staff authentication: Argon2 passwords, short-lived signed access tokens, rotating refresh
-//! tokens, and the extractors that turn a request into a typed identity.
+//! tokens, and the typed identities (`StaffUser`, ...) that `crate::extract` makes from a request.
 
-mod extract;
+mod identity;
 mod jwt;
 mod password;
 
-pub use extract::{AdminUser, InvitationHolder, ManagerUser, StaffUser};
+pub use identity::{AdminUser, InvitationHolder, ManagerUser, StaffUser};
 pub use jwt::{AccessClaims, JwtKeys, PARTICIPANT, ParticipantClaims, STAFF_ACCESS};
 pub use password::{hash_password, verify_password};
 

@@ -25,3 +25,29 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The "who reads your answers" text: the organisation's own, else the default. A stored
+    /// value that no longer parses counts as unset rather than failing a survey.
+    pub fn readers(&self) -> domain::instrument::Texts {
+        self.readers_text
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_else(domain::privacy::default_readers)
+    }
+
+    /// Where to get help after a survey, as stored; a stored value that no longer parses is
+    /// left out (the survey then shows its default sentence) rather than failing the survey.
+    pub fn help(&self) -> domain::feedback::SurveyHelp {
+        domain::feedback::SurveyHelp {
+            text: self
+                .help_text
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok()),
+            phone: self
+                .help_phone
+                .as_deref()
+                .and_then(|p| domain::PhoneNumber::parse(p).ok()),
+        }
+    }
+}

@@ -26,3 +26,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The stored kind, typed. A row is only ever written from a parsed `ParticipantKind`;
+    /// an unreadable one (a hand-edited database) counts as a jobseeker, as it always has.
+    pub fn kind(&self) -> domain::records::ParticipantKind {
+        domain::records::ParticipantKind::parse(&self.kind)
+            .unwrap_or(domain::records::ParticipantKind::Jobseeker)
+    }
+
+    /// The satisfaction survey this participant answers (`ParticipantKind::audience`).
+    pub fn audience(&self) -> domain::instrument::Audience {
+        self.kind().audience()
+    }
+}

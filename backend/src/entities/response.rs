@@ -39,3 +39,18 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl ActiveModel {
+    /// The scores of the answers, as their instrument scored them
+    /// (`InstrumentDefinition::check`): one way to fill these columns, whoever stores the row.
+    pub fn set_scores(&mut self, scored: &domain::instrument::Scored) {
+        self.overall = sea_orm::Set(scored.overall.map(i16::from));
+        self.swemwbs_raw = sea_orm::Set(scored.swemwbs_raw().map(i16::from));
+        self.swemwbs_metric = sea_orm::Set(
+            scored
+                .swemwbs_metric()
+                .and_then(|m| i32::try_from(m.0).ok()),
+        );
+        self.complete = sea_orm::Set(scored.complete);
+    }
+}

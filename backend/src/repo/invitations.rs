@@ -2,6 +2,7 @@
 
 use crate::entities::{invitation, response};
 use chrono::NaiveDate;
+use domain::instrument::InstrumentKey;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, sea_query::Query,
@@ -127,14 +128,14 @@ fn kpi_rows() -> sea_orm::Select<response::Entity> {
 pub async fn for_period(
     db: &impl ConnectionTrait,
     org: Uuid,
-    instrument: &str,
+    instrument: InstrumentKey,
     first: NaiveDate,
     last: NaiveDate,
     who: &Attribution,
 ) -> Result<PeriodRows, DbErr> {
     let mut cond = Condition::all()
         .add(response::Column::OrganisationId.eq(org))
-        .add(response::Column::InstrumentKey.eq(instrument))
+        .add(response::Column::InstrumentKey.eq(instrument.as_str()))
         .add(response::Column::AnsweredOn.between(first, last));
     if let Some(t) = who.team_id {
         cond = cond.add(response::Column::TeamId.eq(t));
@@ -180,10 +181,10 @@ pub async fn comments_for_period(
 ) -> Result<Vec<response::Model>, DbErr> {
     let mut cond = Condition::all()
         .add(response::Column::OrganisationId.eq(org))
-        .add(
-            response::Column::InstrumentKey
-                .is_in(["employer_satisfaction", "jobseeker_satisfaction"]),
-        )
+        .add(response::Column::InstrumentKey.is_in([
+            InstrumentKey::EmployerSatisfaction.as_str(),
+            InstrumentKey::JobseekerSatisfaction.as_str(),
+        ]))
         .add(response::Column::AnsweredOn.between(first, last))
         .add(
             Condition::any()
@@ -246,7 +247,7 @@ pub async fn responses_of_episodes(
     db: &impl ConnectionTrait,
     org: Uuid,
     episodes: &[Uuid],
-    instrument: Option<&str>,
+    instrument: Option<InstrumentKey>,
 ) -> Result<Vec<KpiRow>, DbErr> {
     let mut out = Vec::new();
     for chunk in episodes.chunks(500) {
@@ -254,7 +255,7 @@ pub async fn responses_of_episodes(
             .filter(response::Column::OrganisationId.eq(org))
             .filter(response::Column::EpisodeId.is_in(chunk.iter().copied()));
         if let Some(key) = instrument {
-            q = q.filter(response::Column::InstrumentKey.eq(key));
+            q = q.filter(response::Column::InstrumentKey.eq(key.as_str()));
         }
         out.extend(q.into_model::<KpiRow>().all(db).await?);
     }

@@ -4,9 +4,9 @@
 use crate::{
     Result,
     auth::{ManagerUser, StaffUser},
-    feedback,
     json::ApiJson,
-    startup::AppState,
+    services::feedback,
+    state::AppState,
 };
 use actix_web::{HttpResponse, get, patch, post, web};
 use domain::{

@@ -1,12 +1,13 @@
 //! Login, token refresh (single-use, rotating), logout and "who am I".
 
+use crate::services::throttle::Throttle;
 use crate::{
     ApiError, Result,
     auth::{self, AccessClaims, StaffUser},
     entities::staff,
     json::ApiJson,
     repo,
-    startup::AppState,
+    state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
@@ -41,9 +42,23 @@ pub async fn login(
     let LoginRequest { email, password } = body;
     // A malformed email is just a wrong login: the same answer, the same cost.
     let email = Email::parse(&email).ok();
-    let account = throttle_subject("account", email.as_ref().map_or("", |e| e.as_str()));
-    let address = throttle_subject("address", &crate::client_addr::client_address(&req));
-    check_throttle(&state, &account, &address).await?;
+    // Counted per account and per client address, so neither guessing one account's
+    // password nor spraying many accounts from one address gets far.
+    let window = Duration::minutes(state.config.login_window_minutes);
+    let account = Throttle::new(
+        "account",
+        email.as_ref().map_or("", |e| e.as_str()),
+        state.config.login_max_failures,
+        window,
+    );
+    let address = Throttle::new(
+        "address",
+        &crate::client_addr::client_address(&req),
+        state.config.login_max_failures_per_address,
+        window,
+    );
+    account.check(&state.db).await?;
+    address.check(&state.db).await?;
 
     let found = match &email {
         Some(e) => repo::staff::find_by_email(&state.db, e.as_str()).await?,
@@ -53,14 +68,13 @@ pub async fn login(
         match check_credentials(found, password, &state.dummy_hash, auth::verify_password).await? {
             Some(s) => s,
             None => {
-                repo::throttle::record(&state.db, &account).await?;
-                repo::throttle::record(&state.db, &address).await?;
+                account.fail(&state.db).await?;
+                address.fail(&state.db).await?;
                 tracing::info!("login refused");
                 return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
             }
         };
-    let window_start = Utc::now() - Duration::minutes(state.config.login_window_minutes);
-    repo::throttle::clear(&state.db, &account, window_start).await?;
+    account.clear(&state.db).await?;
     let tokens = issue_tokens(&state, &staff, Uuid::new_v4()).await?;
     tracing::info!(staff_id = %staff.id, "login");
     Ok(web::Json(tokens))
@@ -199,34 +213,6 @@ async fn me_of(db: &impl ConnectionTrait, staff: &staff::Model) -> Result<Me> {
         role: Role::parse(&staff.role).map_err(|e| anyhow::anyhow!("stored role: {e}"))?,
         team_id: staff.team_id,
     })
-}
-
-/// Counts failures per account and per client address, so neither guessing one account's
-/// password nor spraying many accounts from one address gets far.
-async fn check_throttle(state: &AppState, account: &str, address: &str) -> Result<()> {
-    let window = Duration::minutes(state.config.login_window_minutes);
-    let since = Utc::now() - window;
-    for (subject, limit) in [
-        (account, state.config.login_max_failures),
-        (address, state.config.login_max_failures_per_address),
-    ] {
-        if repo::throttle::count_since(&state.db, subject, since).await? >= limit {
-            let oldest = repo::throttle::oldest_since(&state.db, subject, since)
-                .await?
-                .unwrap_or_else(Utc::now);
-            let retry = (oldest + window - Utc::now()).num_seconds().max(1);
-            tracing::warn!("login throttled");
-            return Err(ApiError::TooManyRequests {
-                retry_after_secs: u64::try_from(retry).unwrap_or(1),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Throttle keys are hashed: the table must not become a list of who tried to log in.
-fn throttle_subject(kind: &str, value: &str) -> String {
-    auth::token_hash(&format!("{kind}:{value}"))
 }
 
 #[cfg(test)]

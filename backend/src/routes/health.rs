@@ -1,6 +1,6 @@
 //! Liveness (the process answers) and readiness (the database answers) for load balancers.
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 

@@ -5,11 +5,13 @@
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
-    audit::{log_comment_reads, staff_actor},
     auth::{ManagerUser, StaffUser},
     repo::{self, invitations::Attribution},
-    reports,
-    startup::AppState,
+    services::{
+        audit::{log_comment_reads, staff_actor},
+        reports,
+    },
+    state::AppState,
 };
 use actix_web::{HttpRequest, get, web};
 use chrono::NaiveDate;
@@ -17,12 +19,12 @@ use domain::{
     ErrorBody, Hundredths, Role,
     completion::{Channel, Respondent, Support},
     instrument::Audience,
-    kpi::{RatingComment, SatisfactionKpi, WellbeingKpi},
+    kpi::{RatingComment, SatisfactionKpi, Trend, TrendPoint, WellbeingKpi},
     period::Period,
     records::Programme,
 };
 use futures_util::{StreamExt, TryStreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
 
 /// Longest period one request may cover (a trend over years is asked year by year).
@@ -225,25 +227,6 @@ pub async fn wellbeing(
 /// Months of a trend whose wellbeing (or coverage) is computed at the same time.
 const TREND_MONTHS_AT_ONCE: usize = 3;
 
-/// One month of a trend.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TrendPoint {
-    pub period: Period,
-    pub n: u64,
-    /// Mean satisfaction, or mean wellbeing change.
-    pub value: Option<Hundredths>,
-    pub small_sample: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Trend {
-    pub kpi_c: Vec<TrendPoint>,
-    pub kpi_d: Vec<TrendPoint>,
-    pub wellbeing_change: Vec<TrendPoint>,
-    /// Due versus answered, month by month.
-    pub coverage: Vec<domain::coverage::Coverage>,
-}
-
 #[utoipa::path(
     tag = "kpi",
     security(("bearer" = [])),
@@ -267,12 +250,7 @@ pub async fn trend(
     // coverage: each month on its own, a few months at once (a three-year trend must not take
     // every pooled connection from other requests).
     let months = period.months();
-    let point = |k: SatisfactionKpi| TrendPoint {
-        period: k.period,
-        n: k.n,
-        value: k.mean.filter(|_| manager || !k.small_sample),
-        small_sample: k.small_sample,
-    };
+    let point = |k: SatisfactionKpi| TrendPoint::satisfaction(&k, manager);
     let (employers, jobseekers, changes, covered) =
         futures_util::try_join!(
             reports::satisfaction_parts(
@@ -311,12 +289,7 @@ pub async fn trend(
         kpi_d: jobseekers.into_iter().map(point).collect(),
         wellbeing_change: changes
             .into_iter()
-            .map(|w| TrendPoint {
-                period: w.period,
-                n: w.paired_n,
-                value: w.mean_change.filter(|_| manager || !w.small_sample),
-                small_sample: w.small_sample,
-            })
+            .map(|w| TrendPoint::wellbeing(&w, manager))
             .collect(),
         coverage: covered,
     };
@@ -396,9 +369,13 @@ pub async fn comments(
             response_id: r.id,
             voice_comment: voiced.contains(&r.id),
             overall: r.overall.and_then(|o| u8::try_from(o).ok()),
-            respondent: crate::capture::stored("respondent", &r.respondent, Respondent::parse)?,
-            support: crate::capture::stored("support", &r.support, Support::parse)?,
-            channel: crate::capture::stored("channel", &r.channel, Channel::parse)?,
+            respondent: crate::services::capture::stored(
+                "respondent",
+                &r.respondent,
+                Respondent::parse,
+            )?,
+            support: crate::services::capture::stored("support", &r.support, Support::parse)?,
+            channel: crate::services::capture::stored("channel", &r.channel, Channel::parse)?,
             instrument: r.instrument_key,
             answered_at: r.answered_at,
             answered_on: r.answered_on,

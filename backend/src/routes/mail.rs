@@ -3,13 +3,12 @@
 
 use crate::{
     ApiError, Result,
-    audit::staff_actor,
     auth::{AdminUser, ManagerUser},
     entities::mail_message,
-    feedback,
     json::{ApiJson, ApiQuery},
-    mail, repo,
-    startup::AppState,
+    repo,
+    services::{audit::staff_actor, mail},
+    state::AppState,
 };
 use actix_web::{HttpRequest, get, post, put, web};
 use chrono::Utc;
@@ -103,7 +102,7 @@ pub async fn list_mail(
         .all(&state.db)
         .await?;
     // The list shows email addresses: the reading is recorded.
-    crate::audit::log(
+    crate::services::audit::log(
         &state.db,
         &staff_actor(&user, &req),
         "list",
@@ -175,7 +174,7 @@ pub async fn unsubscribe(
     body: ApiJson<Unsubscribe>,
 ) -> Result<web::Json<Unsubscribed>> {
     let body = body.into_inner()?;
-    let participant = feedback::links(&state)
+    let participant = crate::services::mail::Links::of(&state)
         .verify_unsubscribe(&body.token)
         .ok_or(ApiError::NotFound("this unsubscribe link is not valid"))?;
     let person = repo::records::find_participant_any(&state.db, participant)

@@ -17,8 +17,6 @@ mod teams;
 mod transfer;
 mod voice;
 
-pub(crate) use surveys::last_closed_quarter;
-
 use crate::error::ApiError;
 use actix_web::{
     HttpRequest, HttpResponse,

@@ -1,21 +1,25 @@
 //! What oversight needs: the audit trail (admins), the safeguarding "needs attention" list and
 //! frozen published reports (managers).
 
+use crate::html;
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
-    audit::{log, log_comment_reads, staff_actor},
     auth::{AdminUser, ManagerUser},
     entities::{attention_handled, audit_entry, published_report, response},
     json::ApiJson,
-    repo, reports,
-    startup::AppState,
+    repo,
+    services::{
+        audit::{log, log_comment_reads, staff_actor},
+        reports,
+    },
+    state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use domain::{
     ErrorBody, Hundredths,
-    instrument::Audience,
+    instrument::{Audience, InstrumentKey},
     privacy::{
         AttentionItem, AuditEntry, HandleAttention, PublishReport, PublishedReport, ReportSnapshot,
     },
@@ -163,7 +167,7 @@ pub async fn needs_attention(
     let rows = response::Entity::find()
         .filter(response::Column::OrganisationId.eq(user.organisation_id))
         .filter(response::Column::Id.not_in_subquery(handled))
-        .filter(response::Column::InstrumentKey.ne("swemwbs"))
+        .filter(response::Column::InstrumentKey.ne(InstrumentKey::Swemwbs.as_str()))
         .filter(
             Condition::any()
                 .add(response::Column::Comment.is_not_null())
@@ -189,7 +193,8 @@ pub async fn needs_attention(
         let answers: Vec<Option<u8>> =
             serde_json::from_str(&r.answers).map_err(anyhow::Error::from)?;
         let lowest = answers.iter().flatten().min().copied();
-        let low = r.instrument_key != "swemwbs" && lowest.is_some_and(|v| v <= 2);
+        let low =
+            r.instrument_key != InstrumentKey::Swemwbs.as_str() && lowest.is_some_and(|v| v <= 2);
         let voice_comment = voiced.contains(&r.id);
         if r.comment.is_none() && !voice_comment && !low {
             continue;
@@ -497,13 +502,6 @@ pub async fn report_csv(
         .body(bytes))
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 #[utoipa::path(
     tag = "oversight",
     security(("bearer" = [])),
@@ -522,7 +520,7 @@ pub async fn report_page(
     let line = |name: &str, v: Option<Hundredths>, n: u64, small: bool| {
         format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
-            html_escape(name),
+            html::escape(name),
             fig(v),
             n,
             if small { "small sample" } else { "" }
@@ -537,15 +535,15 @@ pub async fn report_page(
          {c}{d}{w}</table><p>Wellbeing: improved {imp}, no meaningful change {same}, declined {dec}. \
          Coverage: SWEMWBS end {end_a} of {end_d}; jobseeker survey {js_a} of {js_d}; employer survey {em_a} of {em_d}.</p>\
          <p>The response ids behind each figure are in the CSV download.</p></body></html>",
-        title = html_escape(&r.title),
+        title = html::escape(&r.title),
         first = s.period.first,
         last = s.period.last,
-        tz = html_escape(&s.time_zone),
+        tz = html::escape(&s.time_zone),
         published = r.published_at.format("%Y-%m-%d %H:%M UTC"),
-        rules = html_escape(&s.rule_version),
+        rules = html::escape(&s.rule_version),
         small = s.small_number,
         thr = s.change_threshold,
-        instr = html_escape(&s.instrument_versions.join(", ")),
+        instr = html::escape(&s.instrument_versions.join(", ")),
         c = line(
             "KPI C: employer satisfaction (mean, 1 to 5)",
             s.kpi_c.mean,
@@ -593,7 +591,8 @@ pub async fn subject_access(
     AdminUser(admin): AdminUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
-    let sar = crate::privacy::subject_access(&state.db, admin.organisation_id, *id).await?;
+    let sar =
+        crate::services::privacy::subject_access(&state.db, admin.organisation_id, *id).await?;
     log(
         &state.db,
         &staff_actor(&admin, &req),
@@ -632,7 +631,8 @@ pub async fn erase_participant(
         .await?
         .filter(|p| p.organisation_id == admin.organisation_id)
         .ok_or(ApiError::NotFound("no such participant"))?;
-    let receipt = crate::privacy::erase(&state.db, p, body.remove_answers, Utc::now()).await?;
+    let receipt =
+        crate::services::privacy::erase(&state.db, p, body.remove_answers, Utc::now()).await?;
     log(
         &state.db,
         &staff_actor(&admin, &req),

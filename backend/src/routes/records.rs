@@ -1,29 +1,27 @@
 //! Field records: participants, consent, episodes, sessions, and the offline sync batch.
 //! Creating takes an id made on the device and is idempotent (see `capture`).
 
-use crate::audit::{log, staff_actor};
 use crate::json::ApiQuery;
+use crate::services::audit::{log, staff_actor};
 use crate::{
     ApiError, Result,
     auth::StaffUser,
-    capture::{self, Submitter},
-    json::{ApiJson, parse},
+    json::ApiJson,
     repo,
-    startup::AppState,
+    services::capture::{self},
+    state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::{
     ErrorBody,
     records::{
-        Consent, Episode, NewConsent, NewEpisode, NewInvitation, NewParticipant, NewResponse,
-        NewSession, Participant, Session, SyncBatch, SyncOutcome, SyncResult,
+        Consent, Episode, NewConsent, NewEpisode, NewParticipant, NewSession, Participant, Session,
+        SyncBatch, SyncResult,
     },
 };
 use serde::Deserialize;
 use uuid::Uuid;
 
-/// Records per sync batch: enough for a day offline, small enough to answer quickly.
-pub const MAX_BATCH: usize = 200;
 const LIST_LIMIT: u64 = 1000;
 
 #[utoipa::path(
@@ -222,7 +220,7 @@ pub async fn caseload_forms(
     let episodes = repo::records::list_episodes(&state.db, &user, None, LIST_LIMIT).await?;
     let tz = repo::orgs::time_zone(&state.db, user.organisation_id).await?;
     Ok(web::Json(
-        crate::reports::forms(&state.db, user.organisation_id, &tz, &episodes).await?,
+        crate::services::reports::forms(&state.db, user.organisation_id, &tz, &episodes).await?,
     ))
 }
 
@@ -275,34 +273,6 @@ pub async fn create_session(
     Ok(HttpResponse::Created().json(s))
 }
 
-/// One record of a batch, stored exactly as its single endpoint would store it.
-async fn sync_one(
-    state: &AppState,
-    user: &StaffUser,
-    kind: &str,
-    body: &[u8],
-) -> Result<serde_json::Value> {
-    fn to_json<T: serde::Serialize>(v: T) -> Result<serde_json::Value> {
-        serde_json::to_value(v).map_err(|e| anyhow::Error::from(e).into())
-    }
-    match kind {
-        "participant" => to_json(capture::participant(state, user, parse(body)?).await?),
-        "consent" => to_json(capture::consent(state, user, parse(body)?).await?),
-        "episode" => to_json(capture::episode(state, user, parse(body)?).await?),
-        "session" => to_json(capture::session(state, user, parse(body)?).await?),
-        "invitation" => {
-            to_json(capture::invitation(state, user, parse::<NewInvitation>(body)?).await?)
-        }
-        "response" => to_json(
-            capture::response(state, Submitter::Staff(user), parse::<NewResponse>(body)?).await?,
-        ),
-        _ => Err(ApiError::invalid(
-            "kind",
-            "unknown kind; expected participant, consent, episode, session, invitation or response",
-        )),
-    }
-}
-
 #[utoipa::path(
     tag = "records",
     security(("bearer" = [])),
@@ -320,89 +290,9 @@ pub async fn sync(
     user: StaffUser,
     body: ApiJson<SyncBatch>,
 ) -> Result<web::Json<SyncResult>> {
-    let body = body.into_inner()?;
-    let records = body.records;
+    let records = body.into_inner()?.records;
     tracing::Span::current().record("records", records.len());
-    if records.len() > MAX_BATCH {
-        return Err(ApiError::invalid(
-            "records",
-            format!("at most {MAX_BATCH} records per batch"),
-        ));
-    }
-    let mut outcomes = Vec::with_capacity(records.len());
-    // Once the database is busy, the rest of the batch is not tried: each waits its turn in
-    // the outbox (503), so a record that depends on a busy one (an episode on its new client)
-    // is never refused for a reason that is only a delay.
-    let mut busy = false;
-    for (index, rec) in records.into_iter().enumerate() {
-        let id = rec
-            .body
-            .get("id")
-            .and_then(|v| v.as_str())
-            .and_then(|s| Uuid::parse_str(s).ok());
-        if busy {
-            outcomes.push(SyncOutcome {
-                index,
-                id,
-                kind: rec.kind,
-                status: 503,
-                record: None,
-                error: Some(ApiError::Busy.body()),
-            });
-            continue;
-        }
-        let bytes = serde_json::to_vec(&rec.body).map_err(anyhow::Error::from)?;
-        let outcome = match sync_one(&state, &user, &rec.kind, &bytes).await {
-            Ok(record) => {
-                if rec.kind == "participant" || rec.kind == "consent" {
-                    let participant = record
-                        .get(if rec.kind == "participant" {
-                            "id"
-                        } else {
-                            "participant_id"
-                        })
-                        .and_then(|v| v.as_str())
-                        .and_then(|s| Uuid::parse_str(s).ok());
-                    log(
-                        &state.db,
-                        &staff_actor(&user, &req),
-                        "create",
-                        &rec.kind,
-                        id,
-                        participant,
-                    )
-                    .await?;
-                }
-                SyncOutcome {
-                    index,
-                    id,
-                    kind: rec.kind,
-                    status: 201,
-                    record: Some(record),
-                    error: None,
-                }
-            }
-            Err(e) => {
-                use actix_web::ResponseError;
-                // A busy database is not a fault (503, sent again later): only real ones are errors.
-                if let ApiError::Internal(cause) = &e
-                    && e.status_code() == actix_web::http::StatusCode::INTERNAL_SERVER_ERROR
-                {
-                    tracing::error!(error = format!("{cause:#}"), index, "sync record failed");
-                }
-                busy = e.status_code() == actix_web::http::StatusCode::SERVICE_UNAVAILABLE;
-                SyncOutcome {
-                    index,
-                    id,
-                    kind: rec.kind,
-                    status: e.status_code().as_u16(),
-                    record: None,
-                    error: Some(e.body()),
-                }
-            }
-        };
-        outcomes.push(outcome);
-    }
+    let outcomes = capture::sync(&state, &user, &staff_actor(&user, &req), records).await?;
     Ok(web::Json(SyncResult { outcomes }))
 }
 

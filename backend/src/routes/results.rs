@@ -6,10 +6,10 @@
 use crate::{
     ApiError, Result,
     auth::{self, InvitationHolder, StaffUser},
-    feedback::{self, ResultsReader},
     json::ApiJson,
     repo,
-    startup::AppState,
+    services::feedback::{self, ResultsReader},
+    state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
@@ -73,7 +73,7 @@ pub async fn open_results(
         access_token,
         expires_at,
         organisation_name: org.name,
-        audience: feedback::audience_of(&person),
+        audience: person.audience(),
         language: Language::parse(&person.language).unwrap_or(Language::English),
         accessibility: serde_json::from_str::<Accessibility>(&person.accessibility)
             .unwrap_or_default(),
@@ -93,7 +93,7 @@ pub async fn service_results(
 ) -> Result<web::Json<PublicResults>> {
     let p = &reader.participant;
     Ok(web::Json(
-        feedback::service_results(&state.db, p.organisation_id, feedback::audience_of(p)).await?,
+        feedback::service_results(&state.db, p.organisation_id, p.audience()).await?,
     ))
 }
 
@@ -110,7 +110,7 @@ pub async fn results_actions(
 ) -> Result<web::Json<Vec<PublicAction>>> {
     let p = &reader.participant;
     Ok(web::Json(
-        feedback::public_actions(&state.db, p.organisation_id, feedback::audience_of(p)).await?,
+        feedback::public_actions(&state.db, p.organisation_id, p.audience()).await?,
     ))
 }
 

@@ -6,7 +6,7 @@ use crate::{
     entities::organisation_setting,
     json::ApiJson,
     repo,
-    startup::AppState,
+    state::AppState,
 };
 use actix_web::{get, put, web};
 use chrono::Utc;
@@ -137,23 +137,8 @@ pub async fn put_privacy(
     tracing::info!("privacy settings changed");
     Ok(web::Json(domain::privacy::PrivacySettings {
         retention_days: saved.retention_days.and_then(|d| u32::try_from(d).ok()),
-        readers: Some(crate::privacy::readers_of(&saved)),
+        readers: Some(saved.readers()),
     }))
-}
-
-/// Where to get help after a survey, as stored; a stored value that no longer parses is left
-/// out (the survey then shows its default sentence) rather than failing the survey.
-pub fn help_of(s: &organisation_setting::Model) -> SurveyHelp {
-    SurveyHelp {
-        text: s
-            .help_text
-            .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok()),
-        phone: s
-            .help_phone
-            .as_deref()
-            .and_then(|p| domain::PhoneNumber::parse(p).ok()),
-    }
 }
 
 #[utoipa::path(
@@ -180,7 +165,7 @@ pub async fn put_help(
     s.help_phone = help.phone.as_ref().map(|p| p.as_str().to_owned());
     let saved = repo::instruments::save_settings(&state.db, s).await?;
     tracing::info!("survey help changed");
-    Ok(web::Json(help_of(&saved)))
+    Ok(web::Json(saved.help()))
 }
 
 /// What a survey shows besides its questions: who reads the answers (DESIGN §8) and where to
@@ -199,8 +184,8 @@ pub async fn get_survey_texts(
 ) -> Result<web::Json<SurveyTexts>> {
     let settings = repo::instruments::settings(&state.db, user.organisation_id).await?;
     Ok(web::Json(SurveyTexts {
-        readers: crate::privacy::readers_of(&settings),
-        help: help_of(&settings),
+        readers: settings.readers(),
+        help: settings.help(),
     }))
 }
 

@@ -6,7 +6,7 @@ use crate::{
     entities::staff as entity,
     json::ApiJson,
     repo::{self, staff::StaffChanges},
-    startup::AppState,
+    state::AppState,
 };
 use actix_web::{HttpResponse, get, patch, post, web};
 use domain::{

@@ -1,19 +1,21 @@
 //! Invitations (made by staff), opening them (participants, no password), and responses
 //! (from a participant's phone, or from a specialist's on the participant's behalf).
 
+use crate::services::throttle::Throttle;
 use crate::{
     ApiError, Result,
     auth::{self, InvitationHolder, ParticipantClaims, StaffUser},
-    capture::{self, Submitter},
     json::ApiJson,
     repo,
-    startup::AppState,
+    services::capture::{self, Submitter},
+    state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use domain::{
     ErrorBody,
     instrument::InstrumentDefinition,
+    period::Period,
     records::{
         Accessibility, ExchangeRequest, ExchangeResponse, Invitation, Language, NewInvitation,
         NewResponse, ResponseReceipt, Survey,
@@ -90,18 +92,13 @@ pub async fn open_invitation(
 ) -> Result<web::Json<ExchangeResponse>> {
     let body = body.into_inner()?;
     let ExchangeRequest { token, short_code } = body;
-    let address = auth::token_hash(&format!(
-        "open:{}",
-        crate::client_addr::client_address(&req)
-    ));
-    let window = Duration::minutes(state.config.login_window_minutes);
-    if repo::throttle::count_since(&state.db, &address, Utc::now() - window).await?
-        >= MAX_FAILED_OPENS
-    {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: u64::try_from(window.num_seconds()).unwrap_or(900),
-        });
-    }
+    let address = Throttle::new(
+        "open",
+        &crate::client_addr::client_address(&req),
+        MAX_FAILED_OPENS,
+        Duration::minutes(state.config.login_window_minutes),
+    );
+    address.check(&state.db).await?;
     let found = match (token, short_code) {
         (Some(t), None) => {
             repo::invitations::find_by_token_hash(&state.db, &auth::token_hash(t.trim())).await?
@@ -118,7 +115,7 @@ pub async fn open_invitation(
         }
     };
     let Some(inv) = found else {
-        repo::throttle::record(&state.db, &address).await?;
+        address.fail(&state.db).await?;
         return Err(ApiError::NotFound(
             "no invitation has that code; check it and try again",
         ));
@@ -176,8 +173,8 @@ async fn survey_for(state: &AppState, holder: &InvitationHolder) -> Result<Surve
     let invitation_answered = !answers.is_empty();
     let settings = repo::instruments::settings(db, inv.organisation_id).await?;
     Ok(Survey {
-        readers: crate::privacy::readers_of(&settings),
-        help: crate::routes::settings::help_of(&settings),
+        readers: settings.readers(),
+        help: settings.help(),
         invitation_id: inv.id,
         organisation_name: org.name,
         timing: inv
@@ -293,32 +290,24 @@ pub async fn survey_results(
     let org = repo::orgs::get(db, inv.organisation_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("invitation without organisation"))?;
-    let audience = if person.kind == "employer" {
-        domain::instrument::Audience::Employer
-    } else {
-        domain::instrument::Audience::Jobseeker
-    };
-    let today = capture::local_date(&org.time_zone, Utc::now());
-    let period = last_closed_quarter(today)?;
+    let audience = person.audience();
+    let today = crate::time::today(&org.time_zone);
+    let period =
+        Period::last_closed_financial_quarter(today).map_err(|e| anyhow::anyhow!("{e}"))?;
     let settings = repo::instruments::settings(db, org.id).await?;
     let small = u64::try_from(settings.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER);
-    let k = crate::reports::satisfaction(db, org.id, audience, period, &Default::default(), small)
-        .await?;
+    let k = crate::services::reports::satisfaction(
+        db,
+        org.id,
+        audience,
+        period,
+        &Default::default(),
+        small,
+    )
+    .await?;
     Ok(web::Json(domain::records::PublicResults {
         organisation_name: org.name,
         period,
         satisfaction: domain::kpi::public_figure(k.mean, k.n, period, today, small),
     }))
-}
-
-/// The most recent UK financial quarter that is over.
-pub(crate) fn last_closed_quarter(today: chrono::NaiveDate) -> Result<domain::period::Period> {
-    use chrono::Datelike;
-    let (fy, q) = match today.month() {
-        4..=6 => (today.year() - 1, 4),
-        7..=9 => (today.year(), 1),
-        10..=12 => (today.year(), 2),
-        _ => (today.year() - 1, 3),
-    };
-    domain::period::Period::financial_quarter(fy, q).map_err(|e| anyhow::anyhow!("{e}").into())
 }

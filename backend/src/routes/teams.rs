@@ -6,7 +6,7 @@ use crate::{
     entities::team,
     json::ApiJson,
     repo,
-    startup::AppState,
+    state::AppState,
 };
 use actix_web::{HttpResponse, get, patch, post, web};
 use domain::{

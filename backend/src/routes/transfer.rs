@@ -4,8 +4,8 @@
 use crate::{
     ApiError, Result,
     auth::{AdminUser, ManagerUser},
-    startup::AppState,
-    transfer::{self, ImportReport},
+    services::transfer::{self, ImportReport},
+    state::AppState,
 };
 use actix_web::{HttpResponse, get, post, web};
 use domain::ErrorBody;
@@ -33,8 +33,8 @@ pub async fn export_episodes(
     ManagerUser(user): ManagerUser,
 ) -> Result<HttpResponse> {
     let csv = transfer::export_episodes(&state.db, user.organisation_id).await?;
-    let actor = crate::audit::staff_actor(&user, &req);
-    crate::audit::log(&state.db, &actor, "export", "episodes_csv", None, None).await?;
+    let actor = crate::services::audit::staff_actor(&user, &req);
+    crate::services::audit::log(&state.db, &actor, "export", "episodes_csv", None, None).await?;
     tracing::info!("episodes exported");
     Ok(csv_file("episodes.csv", csv))
 }
@@ -52,8 +52,8 @@ pub async fn export_responses(
     ManagerUser(user): ManagerUser,
 ) -> Result<HttpResponse> {
     let csv = transfer::export_responses(&state.db, user.organisation_id).await?;
-    let actor = crate::audit::staff_actor(&user, &req);
-    crate::audit::log(&state.db, &actor, "export", "responses_csv", None, None).await?;
+    let actor = crate::services::audit::staff_actor(&user, &req);
+    crate::services::audit::log(&state.db, &actor, "export", "responses_csv", None, None).await?;
     tracing::info!("responses exported");
     Ok(csv_file("responses.csv", csv))
 }

@@ -3,11 +3,13 @@
 
 use crate::{
     ApiError, Result,
-    audit::{log, staff_actor},
     auth::{InvitationHolder, ManagerUser, StaffUser},
     repo,
-    startup::AppState,
-    voice,
+    services::{
+        audit::{log, staff_actor},
+        voice,
+    },
+    state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, http::header, put, web};
 use domain::{ErrorBody, voice::VoiceComment};

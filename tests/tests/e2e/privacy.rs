@@ -349,14 +349,14 @@ async fn the_retention_job_erases_exactly_the_expired_participants() {
     let now = chrono::DateTime::parse_from_rfc3339("2027-02-15T12:00:00Z")
         .unwrap()
         .with_timezone(&Utc);
-    let erased = soundings::privacy::run_retention(&w.app.db, now)
+    let erased = soundings::services::privacy::run_retention(&w.app.db, now)
         .await
         .unwrap();
     assert_eq!(erased, vec![w.other]);
     let later = chrono::DateTime::parse_from_rfc3339("2027-03-25T12:00:00Z")
         .unwrap()
         .with_timezone(&Utc);
-    let erased = soundings::privacy::run_retention(&w.app.db, later)
+    let erased = soundings::services::privacy::run_retention(&w.app.db, later)
         .await
         .unwrap();
     assert_eq!(erased, vec![w.ann]);

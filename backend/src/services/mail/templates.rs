@@ -5,6 +5,7 @@
 //! The Welsh text was written by a non-native speaker and must be reviewed by a Welsh speaker
 //! before a service in Wales relies on it.
 
+use crate::html::escape;
 use chrono::NaiveDate;
 use domain::records::Language;
 
@@ -19,21 +20,6 @@ pub struct ActionLines<'a> {
     pub you_said: &'a str,
     pub we_did: &'a str,
     pub done_on: NaiveDate,
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Header values (the subject) must not carry line breaks from an organisation's name.

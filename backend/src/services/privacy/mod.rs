@@ -21,24 +21,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// The default "who reads your answers" text, until an organisation writes its own.
-pub fn default_readers() -> domain::instrument::Texts {
-    [
-        ("en", "Your answers are read by the service's managers. Your employment specialist only sees totals for all their clients, not your own answers."),
-        ("cy", "Mae rheolwyr y gwasanaeth yn darllen eich atebion. Dim ond cyfansymiau ar gyfer eu holl gleientiaid y mae eich arbenigwr cyflogaeth yn eu gweld, nid eich atebion chi."),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect()
-}
-
-pub fn readers_of(s: &organisation_setting::Model) -> domain::instrument::Texts {
-    s.readers_text
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_else(default_readers)
-}
-
 /// Everything held about one participant of the organisation.
 pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Result<SubjectAccess> {
     let p = repo::records::find_participant_any(db, id)
@@ -220,7 +202,7 @@ pub async fn erase(
     // A recording is what the person said, in their own voice: it goes, like a typed comment.
     let voices = repo::voice::delete_of_participant(&txn, id).await?;
     // Emails hold the address and live links; results links open the person's results.
-    crate::mail::erase_participant(&txn, id).await?;
+    crate::services::mail::erase_participant(&txn, id).await?;
     let (removed, kept) = if remove_answers {
         let r = response::Entity::delete_many()
             .filter(response::Column::ParticipantId.eq(id))
@@ -299,7 +281,15 @@ pub async fn run_retention(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
                     id: None,
                     address: String::new(),
                 };
-                crate::audit::log(db, &system, "erase", "participant", Some(id), Some(id)).await?;
+                crate::services::audit::log(
+                    db,
+                    &system,
+                    "erase",
+                    "participant",
+                    Some(id),
+                    Some(id),
+                )
+                .await?;
                 erased.push(id);
             }
         }

@@ -10,6 +10,7 @@ use crate::{
     auth,
     entities::{invitation, mail_message, mail_optout, mail_setting, organisation, participant},
     repo,
+    state::AppState,
 };
 use chrono::{DateTime, Duration, Utc};
 use domain::{
@@ -41,6 +42,11 @@ impl std::fmt::Debug for Links {
 }
 
 impl Links {
+    /// The links of this server: its public address and its token key.
+    pub fn of(state: &AppState) -> Self {
+        Links::new(&state.config.mail.public_url, &state.token_secret)
+    }
+
     /// `token_secret` is the key invitation links are made with (`AppState::token_secret`).
     pub fn new(public_url: &str, token_secret: &[u8]) -> Self {
         let base = public_url.trim().trim_end_matches('/').to_owned();
@@ -293,7 +299,7 @@ pub async fn queue_invitation(
     };
     let org = organisation_of(db, inv.organisation_id).await?;
     let lang = language_of(&person);
-    let expires_on = crate::capture::local_date(&org.time_zone, inv.expires_at);
+    let expires_on = crate::time::local_date(&org.time_zone, inv.expires_at);
     let rendered = templates::invitation(
         lang,
         &org.name,

@@ -11,7 +11,7 @@ use crate::{
 use domain::{
     Hundredths, Rating,
     completion::{Channel, Respondent, Support},
-    instrument::Audience,
+    instrument::{Audience, InstrumentKey},
     kpi::{
         self, EpisodeDates, SatisfactionAnswer, SatisfactionKpi, SwemwbsAnswer, Timing,
         WellbeingKpi,
@@ -21,13 +21,6 @@ use domain::{
 use sea_orm::ConnectionTrait;
 use std::collections::HashSet;
 use uuid::Uuid;
-
-pub fn instrument_for(audience: Audience) -> &'static str {
-    match audience {
-        Audience::Employer => "employer_satisfaction",
-        Audience::Jobseeker => "jobseeker_satisfaction",
-    }
-}
 
 fn arrival(r: &KpiRow) -> i64 {
     r.received_at.timestamp_micros()
@@ -128,7 +121,7 @@ async fn satisfaction_rows(
     repo::invitations::for_period(
         db,
         org,
-        instrument_for(audience),
+        audience.satisfaction_instrument(),
         period.first,
         period.last,
         who,
@@ -169,8 +162,15 @@ pub async fn wellbeing(
     small_number: u64,
 ) -> anyhow::Result<WellbeingKpi> {
     // End forms answered in the period, by the attribution asked for.
-    let in_period =
-        repo::invitations::for_period(db, org, "swemwbs", period.first, period.last, who).await?;
+    let in_period = repo::invitations::for_period(
+        db,
+        org,
+        InstrumentKey::Swemwbs,
+        period.first,
+        period.last,
+        who,
+    )
+    .await?;
     let ends_here: HashSet<Uuid> = in_period
         .all()
         .filter(|r| r.timing.as_deref() == Some(Timing::End.as_str()))
@@ -185,8 +185,13 @@ pub async fn wellbeing(
         .collect();
     episode_ids.sort();
     episode_ids.dedup();
-    let forms =
-        repo::invitations::responses_of_episodes(db, org, &episode_ids, Some("swemwbs")).await?;
+    let forms = repo::invitations::responses_of_episodes(
+        db,
+        org,
+        &episode_ids,
+        Some(InstrumentKey::Swemwbs),
+    )
+    .await?;
     let mut answers = Vec::with_capacity(forms.len());
     for r in &forms {
         let Some(a) = swemwbs_answer(r)? else {
@@ -240,10 +245,12 @@ async fn answered_for(
     let mut answered = HashSet::new();
     for r in repo::invitations::responses_of_episodes(db, org, &ids, None).await? {
         let Some(ep) = r.episode_id else { continue };
-        let what = match (r.instrument_key.as_str(), r.timing.as_deref()) {
-            ("jobseeker_satisfaction", _) => Answered::JobseekerSatisfaction,
-            ("employer_satisfaction", _) => Answered::EmployerSatisfaction,
-            ("swemwbs", Some(t)) => Answered::Swemwbs(parsed("timing", t, Timing::parse)?),
+        let what = match (InstrumentKey::parse(&r.instrument_key), r.timing.as_deref()) {
+            (Ok(InstrumentKey::JobseekerSatisfaction), _) => Answered::JobseekerSatisfaction,
+            (Ok(InstrumentKey::EmployerSatisfaction), _) => Answered::EmployerSatisfaction,
+            (Ok(InstrumentKey::Swemwbs), Some(t)) => {
+                Answered::Swemwbs(parsed("timing", t, Timing::parse)?)
+            }
             _ => continue,
         };
         answered.insert((ep, what));
@@ -260,7 +267,7 @@ pub async fn forms(
     episodes: &[episode::Model],
 ) -> anyhow::Result<Vec<domain::coverage::EpisodeForms>> {
     let answered = answered_for(db, org, episodes).await?;
-    let today = crate::capture::local_date(time_zone, chrono::Utc::now());
+    let today = crate::time::today(time_zone);
     Ok(episodes
         .iter()
         .map(|e| domain::coverage::forms_of(&coverage_episode(e), &answered, today))
@@ -289,7 +296,7 @@ pub async fn coverage(
         repo::invitations::invitations_made(db, org, from, until)
             .await?
             .into_iter()
-            .map(|(at, answered)| (crate::capture::local_date(time_zone, at), answered))
+            .map(|(at, answered)| (crate::time::local_date(time_zone, at), answered))
             .collect();
     Ok(domain::coverage::coverage(
         period,

@@ -109,7 +109,7 @@ pub async fn store(
     }
     // Erasure keeps an anonymous answer but not what was said: a phone resending the
     // recording afterwards must not bring it back.
-    if r.body_hash == crate::privacy::ERASED {
+    if r.body_hash == crate::services::privacy::ERASED {
         return Err(ApiError::conflict(
             "id",
             "this response's personal data has been erased",

@@ -1,35 +1,15 @@
-//! Extractors that yield the caller's identity. A handler that takes `StaffUser` cannot run for
+//! Extractors that yield the caller's identity (`auth::identity`). A handler that takes `StaffUser` cannot run for
 //! an anonymous caller, and every query it makes is scoped by `user.organisation_id`.
 
-use crate::{error::ApiError, repo, startup::AppState};
+use crate::{
+    auth::{AdminUser, InvitationHolder, ManagerUser, StaffUser},
+    error::ApiError,
+    repo,
+    state::AppState,
+};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use domain::Role;
 use futures_util::future::LocalBoxFuture;
-use uuid::Uuid;
-
-/// A logged-in, active staff member, as the database knows them now (so a deactivation or a
-/// role change takes effect at once, not when the token expires).
-#[derive(Debug, Clone)]
-pub struct StaffUser {
-    pub id: Uuid,
-    pub organisation_id: Uuid,
-    pub role: Role,
-    pub team_id: Option<Uuid>,
-}
-
-impl StaffUser {
-    pub fn is_at_least(&self, role: Role) -> bool {
-        rank(self.role) >= rank(role)
-    }
-}
-
-fn rank(role: Role) -> u8 {
-    match role {
-        Role::Specialist => 1,
-        Role::Manager => 2,
-        Role::Admin => 3,
-    }
-}
 
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -72,10 +52,6 @@ impl FromRequest for StaffUser {
 
 macro_rules! role_extractor {
     ($name:ident, $role:expr, $why:literal) => {
-        #[doc = concat!("A staff member with at least the ", stringify!($role), " role.")]
-        #[derive(Debug, Clone)]
-        pub struct $name(pub StaffUser);
-
         impl FromRequest for $name {
             type Error = ApiError;
             type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -105,15 +81,6 @@ role_extractor!(
     Role::Manager,
     "only a manager or admin can do this"
 );
-
-/// A participant holding an invitation (after exchanging its link token or short code).
-/// It opens that one invitation and nothing else.
-#[derive(Debug, Clone)]
-pub struct InvitationHolder {
-    pub invitation_id: Uuid,
-    pub organisation_id: Uuid,
-    pub session_id: Uuid,
-}
 
 impl FromRequest for InvitationHolder {
     type Error = ApiError;

@@ -5,23 +5,21 @@
 
 use crate::{
     ApiError,
-    capture::local_date,
     entities::{episode, participant, response, staff, team},
     repo,
+    time::local_date,
 };
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
     RowError,
     completion::{Channel, Format, Respondent, Support},
-    instrument::InstrumentKind,
     kpi::Timing,
     records::{Language, ParticipantKind, Programme, Reference},
-    swemwbs::SwemwbsForm,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -446,7 +444,7 @@ async fn ensure_participants(
             withdrawn_at: Set(None),
             erased_at: Set(None),
             created_by: Set(author),
-            body_hash: Set(crate::capture::body_hash(&(
+            body_hash: Set(crate::services::capture::body_hash(&(
                 p.id,
                 p.reference.as_str(),
                 p.kind.as_str(),
@@ -576,7 +574,7 @@ pub async fn import_episodes(
                 },
             ));
         }
-        let hash = crate::capture::body_hash(&rec);
+        let hash = crate::services::capture::body_hash(&rec);
         if let Some(old) = existing.get(&id) {
             if old.body_hash == hash {
                 unchanged += 1;
@@ -786,32 +784,13 @@ pub async fn import_responses(
             row.parsed("programme", &rec.programme, Programme::parse)
                 .map(Some)
         };
-        let (mut overall, mut raw, mut metric, mut complete) = (None, None, None, false);
-        if let (Some(def), Some(answers)) = (&def, &answers) {
-            if answers.len() != def.items.len() {
-                row.bad(
-                    "answers",
-                    format!(
-                        "{} has {} items; got {}",
-                        def.key,
-                        def.items.len(),
-                        answers.len()
-                    ),
-                );
-            } else if def.kind == InstrumentKind::Swemwbs {
-                if let Ok(form) = SwemwbsForm::parse(answers) {
-                    raw = form.raw().map(i16::from);
-                    metric = form.metric().and_then(|m| i32::try_from(m.0).ok());
-                    complete = form.is_complete();
-                }
-            } else {
-                overall = def
-                    .overall_index()
-                    .and_then(|i| answers.get(i).copied().flatten())
-                    .map(i16::from);
-                complete = answers.iter().all(Option::is_some);
-            }
-        }
+        let scored = match (&def, &answers) {
+            (Some(def), Some(answers)) => def
+                .check(answers)
+                .map_err(|e| row.bad(&e.field, e.message))
+                .ok(),
+            _ => None,
+        };
         if let (Some(at), false) = (answered_at, rec.answered_on.trim().is_empty())
             && rec.answered_on.trim() != local_date(&tz, at).to_string()
         {
@@ -834,6 +813,7 @@ pub async fn import_responses(
             Some(def),
             Some(timing),
             Some(answers),
+            Some(scored),
             Some(respondent),
             Some(support),
             Some(channel),
@@ -853,6 +833,7 @@ pub async fn import_responses(
             def,
             timing,
             answers,
+            scored,
             respondent,
             support,
             channel,
@@ -889,7 +870,7 @@ pub async fn import_responses(
                 },
             )
         };
-        let hash = crate::capture::body_hash(&rec);
+        let hash = crate::services::capture::body_hash(&rec);
         if let Some(old) = existing.get(&id) {
             if old.organisation_id == org && old.body_hash == hash {
                 unchanged += 1;
@@ -902,7 +883,7 @@ pub async fn import_responses(
             }
             continue;
         }
-        responses.push(response::ActiveModel {
+        let mut am = response::ActiveModel {
             id: Set(id),
             organisation_id: Set(org),
             invitation_id: Set(invitation),
@@ -912,10 +893,10 @@ pub async fn import_responses(
             instrument_version: Set(def.version),
             timing: Set(timing.map(|t| t.as_str().to_owned())),
             answers: Set(serde_json::to_string(&answers).map_err(anyhow::Error::from)?),
-            overall: Set(overall),
-            swemwbs_raw: Set(raw),
-            swemwbs_metric: Set(metric),
-            complete: Set(complete),
+            overall: NotSet,
+            swemwbs_raw: NotSet,
+            swemwbs_metric: NotSet,
+            complete: NotSet,
             respondent: Set(respondent.as_str().to_owned()),
             support: Set(support.as_str().to_owned()),
             channel: Set(channel.as_str().to_owned()),
@@ -931,7 +912,9 @@ pub async fn import_responses(
             programme: Set(programme.map(|p| p.as_str().to_owned())),
             comment: Set(None),
             body_hash: Set(hash),
-        });
+        };
+        am.set_scores(&scored);
+        responses.push(am);
     }
     let participants = std::mem::take(&mut n.participants);
     let people = ensure_participants(db, org, author, &participants, wanted, &mut errors).await?;

@@ -8,9 +8,9 @@ use crate::{
     entities::{
         episode, feedback_action, participant, response, results_link, wellbeing_prompt_done,
     },
-    mail::{self, Links, templates},
     repo,
-    startup::AppState,
+    services::mail::{self, Links, templates},
+    state::AppState,
 };
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -20,7 +20,7 @@ use domain::{
         Action, ActionAudience, EasyReadAction, MailKind, NewAction, OwnWellbeing, PublicAction,
         UpdateAction, WellbeingPrompt,
     },
-    instrument::Audience,
+    instrument::{Audience, InstrumentKey},
     kpi::{self, ChangeBand, SwemwbsAnswer},
     period::Period,
     records::{ParticipantKind, PublicResults},
@@ -39,24 +39,12 @@ pub const RESULTS: &str = "results";
 /// Most published actions a reader is shown.
 const PUBLIC_ACTIONS: u64 = 50;
 
-pub fn links(state: &AppState) -> Links {
-    Links::new(&state.config.mail.public_url, &state.token_secret)
-}
-
 fn json_column<T: serde::de::DeserializeOwned>(what: &str, v: &str) -> Result<T> {
     serde_json::from_str(v).map_err(|e| anyhow::anyhow!("stored {what} is invalid: {e}").into())
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<String> {
     Ok(serde_json::to_string(v).map_err(anyhow::Error::from)?)
-}
-
-pub fn audience_of(p: &participant::Model) -> Audience {
-    if p.kind == ParticipantKind::Employer.as_str() {
-        Audience::Employer
-    } else {
-        Audience::Jobseeker
-    }
 }
 
 // ---------------------------------------------------------------- actions
@@ -261,7 +249,7 @@ pub async fn publish_action(state: &AppState, user: &StaffUser, id: Uuid) -> Res
         .rows_affected
         == 1;
     let queued = if won {
-        queue_digests(&txn, &links(state), &action, now).await?
+        queue_digests(&txn, &mail::Links::of(state), &action, now).await?
     } else {
         0
     };
@@ -280,12 +268,7 @@ async fn queue_digests(
 ) -> Result<u64> {
     let kinds: Vec<&str> = [ParticipantKind::Jobseeker, ParticipantKind::Employer]
         .into_iter()
-        .filter(|k| {
-            action.audience.includes(match k {
-                ParticipantKind::Employer => Audience::Employer,
-                ParticipantKind::Jobseeker => Audience::Jobseeker,
-            })
-        })
+        .filter(|k| action.audience.includes(k.audience()))
         .map(|k| k.as_str())
         .collect();
     let Some(org_id) = feedback_action::Entity::find_by_id(action.id)
@@ -332,7 +315,7 @@ async fn queue_digests(
                 done_on: action.done_on,
             }],
             &links.results(&token),
-            crate::capture::local_date(&org.time_zone, expires_at),
+            crate::time::local_date(&org.time_zone, expires_at),
             &links.unsubscribe(person.id),
         );
         let draft = mail::Draft {
@@ -426,7 +409,7 @@ pub async fn link_for(
     )
     .await?;
     Ok(domain::feedback::ResultsLink {
-        link: links(state).results(&token),
+        link: mail::Links::of(state).results(&token),
         token,
         expires_at,
     })
@@ -540,12 +523,20 @@ pub async fn service_results(
     let org = repo::orgs::get(db, org)
         .await?
         .ok_or_else(|| anyhow::anyhow!("participant without organisation"))?;
-    let today = crate::capture::local_date(&org.time_zone, Utc::now());
-    let period = crate::routes::last_closed_quarter(today)?;
+    let today = crate::time::today(&org.time_zone);
+    let period =
+        Period::last_closed_financial_quarter(today).map_err(|e| anyhow::anyhow!("{e}"))?;
     let settings = repo::instruments::settings(db, org.id).await?;
     let small = u64::try_from(settings.small_number).unwrap_or(kpi::DEFAULT_SMALL_NUMBER);
-    let k = crate::reports::satisfaction(db, org.id, audience, period, &Default::default(), small)
-        .await?;
+    let k = crate::services::reports::satisfaction(
+        db,
+        org.id,
+        audience,
+        period,
+        &Default::default(),
+        small,
+    )
+    .await?;
     Ok(PublicResults {
         organisation_name: org.name,
         period,
@@ -558,16 +549,9 @@ pub async fn service_results(
 fn swemwbs_answers(rows: &[repo::invitations::KpiRow]) -> Result<Vec<SwemwbsAnswer>> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        out.extend(crate::reports::swemwbs_answer(r)?);
+        out.extend(crate::services::reports::swemwbs_answer(r)?);
     }
     Ok(out)
-}
-
-fn all_time() -> Period {
-    Period {
-        first: NaiveDate::MIN,
-        last: NaiveDate::MAX,
-    }
 }
 
 /// A participant's own wellbeing change, per episode that has a scored start and end, by the
@@ -587,14 +571,24 @@ pub async fn own_wellbeing(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows =
-        repo::invitations::responses_of_episodes(db, person.organisation_id, &ids, Some("swemwbs"))
-            .await?;
+    let rows = repo::invitations::responses_of_episodes(
+        db,
+        person.organisation_id,
+        &ids,
+        Some(InstrumentKey::Swemwbs),
+    )
+    .await?;
     let answered_on: HashMap<Uuid, NaiveDate> =
         rows.iter().map(|r| (r.id, r.answered_on)).collect();
     let settings = repo::instruments::settings(db, person.organisation_id).await?;
     let threshold = Hundredths(i64::from(settings.change_threshold));
-    let k = kpi::wellbeing(all_time(), &[], &swemwbs_answers(&rows)?, threshold, 0);
+    let k = kpi::wellbeing(
+        Period::all_time(),
+        &[],
+        &swemwbs_answers(&rows)?,
+        threshold,
+        0,
+    );
     Ok(k.pairs
         .into_iter()
         .map(|p| OwnWellbeing {
@@ -626,7 +620,7 @@ pub async fn prompts(state: &AppState, user: &StaffUser) -> Result<Vec<Wellbeing
     let org = repo::orgs::get(db, user.organisation_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("staff without organisation"))?;
-    let today = crate::capture::local_date(&org.time_zone, Utc::now());
+    let today = crate::time::today(&org.time_zone);
     let period = Period {
         first: today - Duration::days(PROMPT_DAYS),
         last: today + Duration::days(1),
@@ -634,7 +628,8 @@ pub async fn prompts(state: &AppState, user: &StaffUser) -> Result<Vec<Wellbeing
     let settings = repo::instruments::settings(db, org.id).await?;
     let threshold = Hundredths(i64::from(settings.change_threshold));
     let k =
-        crate::reports::wellbeing(db, org.id, period, &Default::default(), threshold, 0).await?;
+        crate::services::reports::wellbeing(db, org.id, period, &Default::default(), threshold, 0)
+            .await?;
     let declines: Vec<_> = k
         .pairs
         .into_iter()
@@ -698,7 +693,10 @@ pub async fn prompt_done(state: &AppState, user: &StaffUser, id: Uuid) -> Result
     let r = repo::invitations::find_response_any(db, id)
         .await?
         .filter(|r| r.organisation_id == user.organisation_id)
-        .filter(|r| r.instrument_key == "swemwbs" && r.timing.as_deref() == Some("end"))
+        .filter(|r| {
+            r.instrument_key == InstrumentKey::Swemwbs.as_str()
+                && r.timing.as_deref() == Some("end")
+        })
         .ok_or(ApiError::NotFound("no such wellbeing prompt"))?;
     let episode = r
         .episode_id

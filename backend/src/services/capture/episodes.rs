@@ -1,0 +1,156 @@
+//! Episodes of support: who holds a jobseeker's support, and the dates the KPIs count by.
+
+use super::{body_hash, internal, participant_for, same_record, store_once, stored};
+use crate::{ApiError, Result, auth::StaffUser, entities::episode, repo, state::AppState};
+use chrono::Utc;
+use domain::{
+    Role,
+    records::{Episode, NewEpisode, ParticipantKind, Programme},
+};
+use sea_orm::{ActiveModelTrait, Set};
+use uuid::Uuid;
+
+impl TryFrom<episode::Model> for Episode {
+    type Error = ApiError;
+    fn try_from(e: episode::Model) -> Result<Self> {
+        Ok(Episode {
+            id: e.id,
+            participant_id: e.participant_id,
+            specialist_id: e.specialist_id,
+            team_id: e.team_id,
+            programme: stored("programme", &e.programme, Programme::parse)?,
+            referred_on: e.referred_on,
+            started_on: e.started_on,
+            profile_started_on: e.profile_started_on,
+            job_started_on: e.job_started_on,
+            ended_on: e.ended_on,
+            employer_id: e.employer_id,
+        })
+    }
+}
+
+/// The specialist an episode is assigned to: specialists take their own; managers may name
+/// any active specialist of the organisation.
+pub async fn specialist_for(
+    state: &AppState,
+    user: &StaffUser,
+    requested: Option<Uuid>,
+) -> Result<crate::entities::staff::Model> {
+    let id = requested.unwrap_or(user.id);
+    if id != user.id && !user.is_at_least(Role::Manager) {
+        return Err(ApiError::invalid(
+            "specialist_id",
+            "a specialist can only assign episodes to themselves",
+        ));
+    }
+    repo::staff::get(&state.db, user.organisation_id, id)
+        .await?
+        .filter(|s| s.active)
+        .ok_or_else(|| ApiError::invalid("specialist_id", "no such active staff member"))
+}
+
+pub async fn employer_for(state: &AppState, user: &StaffUser, id: Option<Uuid>) -> Result<()> {
+    if let Some(id) = id {
+        let p = repo::records::find_participant_any(&state.db, id).await?;
+        if !p.is_some_and(|p| p.organisation_id == user.organisation_id && p.kind == "employer") {
+            return Err(ApiError::invalid("employer_id", "no such employer"));
+        }
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(id = %new.id), err(level = "debug"))]
+pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Result<Episode> {
+    let hash = body_hash(&new);
+    if let Some(existing) = repo::records::find_episode_any(&state.db, new.id).await? {
+        let existing = same_record(existing, user.organisation_id, &hash)?;
+        return existing.try_into();
+    }
+    new.check()?;
+    let person = participant_for(state, user, new.participant_id, "participant_id").await?;
+    if person.kind != ParticipantKind::Jobseeker.as_str() {
+        return Err(ApiError::invalid(
+            "participant_id",
+            "support episodes are for jobseekers; name employers as employer_id",
+        ));
+    }
+    let specialist = specialist_for(state, user, new.specialist_id).await?;
+    employer_for(state, user, new.employer_id).await?;
+    let now = Utc::now();
+    let am = episode::ActiveModel {
+        id: Set(new.id),
+        organisation_id: Set(user.organisation_id),
+        participant_id: Set(new.participant_id),
+        specialist_id: Set(specialist.id),
+        team_id: Set(specialist.team_id),
+        programme: Set(new.programme.as_str().to_owned()),
+        referred_on: Set(new.referred_on),
+        started_on: Set(new.started_on),
+        profile_started_on: Set(new.profile_started_on),
+        job_started_on: Set(new.job_started_on),
+        ended_on: Set(new.ended_on),
+        employer_id: Set(new.employer_id),
+        created_by: Set(user.id),
+        body_hash: Set(hash.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let id = new.id;
+    store_once(
+        state,
+        am,
+        user.organisation_id,
+        &hash,
+        || repo::records::find_episode_any(&state.db, id),
+        internal,
+    )
+    .await?
+    .try_into()
+}
+
+/// Changes an episode: dates, employer, or (managers) the specialist it is assigned to.
+/// Responses already given keep the specialist and team they were answered under.
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
+pub async fn update_episode(
+    state: &AppState,
+    user: &StaffUser,
+    id: Uuid,
+    change: domain::records::UpdateEpisode,
+) -> Result<Episode> {
+    let current = repo::records::visible_episode(&state.db, user, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such episode on your caseload"))?;
+    let profile = change
+        .profile_started_on
+        .unwrap_or(current.profile_started_on);
+    let job = change.job_started_on.unwrap_or(current.job_started_on);
+    let ended = change.ended_on.unwrap_or(current.ended_on);
+    domain::records::check_episode_dates(
+        current.referred_on,
+        current.started_on,
+        profile,
+        job,
+        ended,
+    )?;
+    let employer = change.employer_id.unwrap_or(current.employer_id);
+    if change.employer_id.is_some() {
+        employer_for(state, user, employer).await?;
+    }
+    let specialist = match change.specialist_id {
+        Some(s) if s != current.specialist_id => Some(specialist_for(state, user, Some(s)).await?),
+        _ => None,
+    };
+    let mut am: episode::ActiveModel = current.into();
+    am.profile_started_on = Set(profile);
+    am.job_started_on = Set(job);
+    am.ended_on = Set(ended);
+    am.employer_id = Set(employer);
+    if let Some(s) = specialist {
+        am.specialist_id = Set(s.id);
+        am.team_id = Set(s.team_id);
+    }
+    am.updated_at = Set(Utc::now());
+    let updated = am.update(&state.db).await?;
+    tracing::info!(episode_id = %updated.id, "episode updated");
+    updated.try_into()
+}
