@@ -9,7 +9,7 @@
 use std::io::{Read as _, Write as _};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context as _, anyhow, bail};
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
@@ -17,11 +17,12 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
+use crate::wait;
+
 /// How long `wait_for_text` and `service_worker_registered` keep trying.
 pub const WAIT: Duration = Duration::from_secs(10);
 /// How long chromedriver gets to start listening (it is usually ready in ~50 ms).
 const DRIVER_START: Duration = Duration::from_secs(10);
-const POLL: Duration = Duration::from_millis(100);
 
 /// The screen a browser emulates, in CSS pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,6 +45,16 @@ pub const TABLET: Screen = Screen {
     height: 1180,
     pixel_ratio: 1.0,
 };
+
+/// A page's outbox once every flush asked for so far has finished
+/// ([`Browser::outbox_after_flushes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxAfterFlushes {
+    /// Records waiting to be sent, whoever made them.
+    pub waiting: u64,
+    /// The status of each of the asked-for owner's records (`waiting`, `refused`, `conflict`).
+    pub statuses: Vec<String>,
+}
 
 pub struct Browser {
     pub client: Client,
@@ -112,8 +123,7 @@ impl Browser {
         css: &str,
         text: &str,
     ) -> anyhow::Result<fantoccini::elements::Element> {
-        let deadline = Instant::now() + WAIT;
-        loop {
+        let found = wait::within(WAIT, || async {
             let mut seen = Vec::new();
             // Elements can be replaced between finding and reading them (a re-render); that
             // is just another reason to look again.
@@ -127,14 +137,18 @@ impl Browser {
                     }
                 }
             }
-            if Instant::now() >= deadline {
+            Err(seen)
+        })
+        .await;
+        match found {
+            Ok(element) => Ok(element),
+            Err(seen) => {
                 let url = self.client.current_url().await.map(String::from);
                 bail!(
                     "no {css:?} contained {text:?} within {WAIT:?} on {}; saw {seen:?}",
                     url.unwrap_or_else(|e| format!("(unknown page: {e})"))
-                );
+                )
             }
-            tokio::time::sleep(POLL).await;
         }
     }
 
@@ -158,6 +172,44 @@ impl Browser {
         answer
             .as_bool()
             .ok_or_else(|| anyhow!("unexpected answer about the service worker: {answer}"))
+    }
+
+    /// What the page's outbox (IndexedDB) holds, read under the outbox's own Web Lock
+    /// (`soundings-outbox`, as `frontend/public/outbox-core.js` takes it for every flush): so
+    /// the answer comes only once every flush asked for before this call (by the page, a
+    /// button or the service worker) has finished. A test that must show a sync sent nothing
+    /// more waits on this instead of waiting for time.
+    pub async fn outbox_after_flushes(
+        &self,
+        owner: Option<&str>,
+    ) -> anyhow::Result<OutboxAfterFlushes> {
+        let script = r#"
+            const [owner, done] = arguments;
+            const outbox = self.soundingsOutbox;
+            if (!outbox || !(navigator.locks && navigator.locks.request)) {
+                done({ error: "the page has no outbox or no Web Locks" });
+                return;
+            }
+            navigator.locks.request("soundings-outbox", async () => ({
+                waiting: (await outbox.summary(null)).waiting,
+                statuses: owner == null ? [] : (await outbox.list(owner)).map((r) => r.status),
+            })).then(done, (e) => done({ error: String(e) }));
+        "#;
+        let answer = self
+            .client
+            .execute_async(script, vec![json!(owner)])
+            .await
+            .context("reading the page's outbox")?;
+        if let Some(error) = answer["error"].as_str() {
+            bail!("reading the page's outbox: {error}");
+        }
+        Ok(OutboxAfterFlushes {
+            waiting: answer["waiting"]
+                .as_u64()
+                .ok_or_else(|| anyhow!("unexpected outbox summary: {answer}"))?,
+            statuses: serde_json::from_value(answer["statuses"].clone())
+                .with_context(|| format!("unexpected outbox list: {answer}"))?,
+        })
     }
 
     /// Errors the page logged since the last call (Chromium hands each entry out once):
@@ -224,25 +276,41 @@ fn stop_driver(driver: &mut Child) {
     let _ = driver.wait();
 }
 
-/// Polls chromedriver's `/status` until it reports ready, failing fast if it exits.
+/// Waits for chromedriver's `/status` to report ready, failing fast if it exits.
 async fn wait_until_ready(driver: &mut Child, port: u16) -> anyhow::Result<()> {
-    let deadline = Instant::now() + DRIVER_START;
-    loop {
-        if let Some(status) = driver.try_wait().context("checking on chromedriver")? {
-            bail!("chromedriver exited at start with {status} (port {port} taken?)");
+    let ready = wait::within(DRIVER_START, || {
+        let exited = driver.try_wait();
+        async move {
+            match exited {
+                Ok(Some(status)) => {
+                    return Some(Err(anyhow!(
+                        "chromedriver exited at start with {status} (port {port} taken?)"
+                    )));
+                }
+                Err(error) => return Some(Err(anyhow!(error).context("checking on chromedriver"))),
+                Ok(None) => {}
+            }
+            let status = tokio::task::spawn_blocking(move || local_request(port, "GET", "/status"))
+                .await
+                .map_err(anyhow::Error::from);
+            match status {
+                Err(error) => Some(Err(error)),
+                Ok(Ok(body))
+                    if serde_json::from_str::<Value>(&body)
+                        .is_ok_and(|status| status["value"]["ready"] == true) =>
+                {
+                    Some(Ok(()))
+                }
+                Ok(_) => None,
+            }
         }
-        let status =
-            tokio::task::spawn_blocking(move || local_request(port, "GET", "/status")).await?;
-        if let Ok(body) = status
-            && serde_json::from_str::<Value>(&body)
-                .is_ok_and(|status| status["value"]["ready"] == true)
-        {
-            return Ok(());
+    })
+    .await;
+    match ready {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            bail!("chromedriver did not become ready on port {port} within {DRIVER_START:?}")
         }
-        if Instant::now() >= deadline {
-            bail!("chromedriver did not become ready on port {port} within {DRIVER_START:?}");
-        }
-        tokio::time::sleep(POLL).await;
     }
 }
 

@@ -1,14 +1,13 @@
 //! Using a page the way a person does: by keyboard (Tab, Space, Enter, arrows), and reading
 //! what is on the screen and what each control is called.
 
-use std::time::Instant;
-
 use anyhow::{Context as _, anyhow, bail};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
 use crate::browser::{Browser, WAIT};
+use crate::wait;
 
 /// The most Tab presses a test makes looking for one control (a page has far fewer).
 const MAX_TABS: usize = 40;
@@ -40,13 +39,14 @@ impl Browser {
     /// Presses Tab until the focus is on an element matching `css`; fails if it never is
     /// (the control cannot be reached by keyboard).
     pub async fn tab_to(&self, css: &str) -> anyhow::Result<()> {
-        let deadline = Instant::now() + WAIT;
         // The page may still be rendering the control; wait for it to exist first.
-        while self.client.find(Locator::Css(css)).await.is_err() {
-            if Instant::now() >= deadline {
-                bail!("no {css:?} on the page to tab to");
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if wait::within(WAIT, || async {
+            self.client.find(Locator::Css(css)).await.is_ok()
+        })
+        .await
+        .is_err()
+        {
+            bail!("no {css:?} on the page to tab to");
         }
         for _ in 0..MAX_TABS {
             if self.focused_is(css).await? {

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod interact;
 pub mod proxy;
 pub mod smtp;
+pub mod wait;
 
 use anyhow::Context;
 use domain::{Role, auth::TokenResponse};

@@ -12,6 +12,12 @@ use std::sync::{
 };
 use std::time::Duration;
 
+use crate::wait;
+
+/// The longest a held reply to DATA waits for the test to release it: a test holds it only
+/// while it kills a sender, so this only stops a broken test leaving the thread behind.
+const HOLD_AT_MOST: Duration = Duration::from_secs(60);
+
 /// One message as the server received it.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -120,10 +126,10 @@ impl Handler for Sink {
             });
         }
         // Held: the message is here, but the sender has not heard so (a crash now means it
-        // must send again).
-        while self.hold.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        // must send again) until the test releases it.
+        wait::until_blocking("the test to release the held reply", HOLD_AT_MOST, || {
+            !self.hold.load(Ordering::SeqCst)
+        });
         response::OK
     }
 }
@@ -190,12 +196,24 @@ impl SmtpServer {
         self.stopped.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect(("127.0.0.1", self.port));
         // Wait for the listener to go: a refused connection shows it has.
-        for _ in 0..200 {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        wait::until_blocking(
+            "the SMTP server's port to close",
+            Duration::from_secs(10),
+            || TcpStream::connect(("127.0.0.1", self.port)).is_err(),
+        );
+    }
+
+    /// Waits until at least `n` messages have arrived, and returns every one received.
+    pub async fn wait_for_messages(&self, n: usize, deadline: Duration) -> Vec<Received> {
+        wait::until(
+            &format!("{n} email(s) at the SMTP server"),
+            deadline,
+            || async {
+                let got = self.received();
+                (got.len() >= n).then_some(got)
+            },
+        )
+        .await
     }
 }
 

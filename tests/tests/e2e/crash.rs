@@ -5,7 +5,7 @@
 
 use rand::Rng;
 use serde_json::{Value, json};
-use soundings_tests::body;
+use soundings_tests::{body, wait};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,15 +36,17 @@ fn start(db: &str, port: u16) -> Child {
 }
 
 async fn wait_ready(http: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if let Ok(r) = http.get(format!("{base}/health/ready")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server did not become ready");
+    wait::until(
+        "the server to answer ready",
+        Duration::from_secs(10),
+        || async {
+            http.get(format!("{base}/health/ready"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -133,9 +135,15 @@ async fn every_acknowledged_answer_survives_kill_9_and_resends_store_nothing_twi
                 }
             }));
         }
-        // Kill at a random moment, mid-traffic.
-        let wait = rand::thread_rng().gen_range(150..700);
-        tokio::time::sleep(Duration::from_millis(wait)).await;
+        // Kill at a random moment, mid-traffic: once a random number of further answers has
+        // been acknowledged (a count, not a time, so a slow machine still kills mid-traffic).
+        let target = acked.lock().unwrap().len() + rand::thread_rng().gen_range(25..400);
+        wait::until(
+            &format!("{target} acknowledged answers"),
+            Duration::from_secs(60),
+            || async { acked.lock().unwrap().len() >= target },
+        )
+        .await;
         server.kill().unwrap();
         server.wait().unwrap();
         for c in clients {
@@ -377,24 +385,27 @@ fn start_logged(db: &str, port: u16, log: &std::path::Path) -> Child {
 
 /// Waits until the copy answers ready, failing at once (with its log) if it exits.
 async fn wait_ready_or_exit(http: &reqwest::Client, base: &str, child: &mut Child, log: &str) {
-    for _ in 0..600 {
+    let ready = wait::within(Duration::from_secs(30), || {
         if let Some(status) = child.try_wait().unwrap() {
             panic!(
                 "a server copy exited ({status}) instead of starting:\n{}",
                 std::fs::read_to_string(log).unwrap_or_default()
             );
         }
-        if let Ok(r) = http.get(format!("{base}/health/ready")).send().await
-            && r.status() == 200
-        {
-            return;
+        async move {
+            http.get(format!("{base}/health/ready"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    })
+    .await;
+    if ready.is_err() {
+        panic!(
+            "server copy did not become ready:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
     }
-    panic!(
-        "server copy did not become ready:\n{}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 use soundings::config::Secret;
-use soundings_tests::{TestApp, body, error_body, id_of, smtp::SmtpServer};
+use soundings_tests::{TestApp, body, error_body, id_of, smtp::SmtpServer, wait};
 use uuid::Uuid;
 
 struct World {
@@ -96,20 +96,14 @@ async fn mail_list(w: &World) -> Vec<Value> {
     res.json().await.unwrap()
 }
 
-/// Polls until `done` holds. The limit only stops a broken test from hanging; nothing here
+/// Waits until `done` holds. The limit only stops a broken test from hanging; nothing here
 /// asserts how fast anything is.
-async fn eventually<F, Fut>(what: &str, mut done: F)
+async fn eventually<F, Fut>(what: &str, done: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    for _ in 0..1200 {
-        if done().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("gave up waiting: {what}");
+    wait::until(what, std::time::Duration::from_secs(30), done).await
 }
 
 async fn all_mail_in(w: &World, status: &str, n: usize) {

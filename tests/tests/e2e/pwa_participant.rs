@@ -3,7 +3,7 @@
 //! read aloud, Welsh, voice comments, losing the signal half-way, and links that cannot open.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -11,7 +11,7 @@ use soundings::entities::response;
 use soundings_tests::axe::assert_accessible;
 use soundings_tests::browser::Browser;
 use soundings_tests::proxy::Proxy;
-use soundings_tests::{TestApp, body, id_of, static_dir};
+use soundings_tests::{TestApp, body, id_of, static_dir, wait};
 use uuid::Uuid;
 
 const ENTER: &str = "\u{e007}";
@@ -94,14 +94,15 @@ async fn responses_to(app: &TestApp, invitation: Uuid) -> Vec<response::Model> {
 
 /// Waits until the server has `n` responses to the invitation (the outbox sends on its own).
 async fn wait_for_responses(app: &TestApp, invitation: Uuid, n: usize) -> Vec<response::Model> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let found = responses_to(app, invitation).await;
-        if found.len() >= n || Instant::now() >= deadline {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait::until(
+        &format!("{n} response(s) to the invitation on the server"),
+        Duration::from_secs(20),
+        || async {
+            let found = responses_to(app, invitation).await;
+            (found.len() >= n).then_some(found)
+        },
+    )
+    .await
 }
 
 fn screenshots() -> Option<PathBuf> {
@@ -124,18 +125,16 @@ async fn shot(b: &Browser, name: &str) {
 /// focused), Tab to Continue, Enter.
 async fn answer_by_keyboard(b: &Browser, value: u8) {
     // A new page moves the focus to its heading; wait for it, so keys go to this page.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !b
-        .focused_is("h1, .error-summary, .read-aloud")
-        .await
-        .unwrap()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the question's heading never took the focus"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait::until(
+        "the question's heading to take the focus",
+        Duration::from_secs(10),
+        || async {
+            b.focused_is("h1, .error-summary, .read-aloud")
+                .await
+                .unwrap()
+        },
+    )
+    .await;
     b.tab_to("input[name=answer]").await.unwrap();
     let focused = b
         .eval("return Number(document.activeElement.value)")
@@ -380,21 +379,18 @@ async fn an_employer_answers_in_easy_read_in_welsh_with_read_aloud_from_recorded
 
     // Read aloud: headless Chromium has no voices, so the recorded Welsh clips play.
     b.activate("button.read-aloud").await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let clips = b
-            .eval("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/clips/cy/')).length")
-            .await
-            .unwrap();
-        if clips.as_u64().unwrap_or(0) >= 6 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the question and its five options were not played from clips"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait::until(
+        "the question and its five options to be played from clips",
+        Duration::from_secs(10),
+        || async {
+            let clips = b
+                .eval("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/clips/cy/')).length")
+                .await
+                .unwrap();
+            clips.as_u64().unwrap_or(0) >= 6
+        },
+    )
+    .await;
 
     for value in [5u8, 4, 4, 5, 3] {
         answer_by_keyboard(&b, value).await;
@@ -560,7 +556,15 @@ async fn answers_given_with_no_signal_wait_on_the_phone_and_reach_the_server_onc
     b.eval("window.dispatchEvent(new Event('online')); return true")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Not a pause for time: wait until the phone has finished every sync started so far (the
+    // one on reload and the one for the event) and holds nothing more to send, so no later
+    // sync can add anything; only then count what the server has.
+    wait::until(
+        "the reloaded page's syncs to finish with nothing left to send",
+        Duration::from_secs(20),
+        || async { b.outbox_after_flushes(None).await.unwrap().waiting == 0 },
+    )
+    .await;
     assert_eq!(responses_to(&s.app, inv).await.len(), 1);
     assert_eq!(s.app.count_rows("response").await, 1);
     b.close().await.unwrap();
@@ -616,11 +620,33 @@ async fn a_voice_comment_is_recorded_played_back_and_sent_with_the_answers() {
     b.wait_for_text("label[for=comment]", "anything else")
         .await
         .unwrap();
+    // Counts the chunks of audio the recorder hands the page (the app asks for one a second),
+    // so the test stops recording once it holds at least the second and a half of audio it
+    // checks for below (two chunks), not after a guess at how long that takes.
+    b.eval(
+        "window.recordedChunks = 0; const start = MediaRecorder.prototype.start; \
+         MediaRecorder.prototype.start = function (...args) { \
+           this.addEventListener('dataavailable', (e) => { if (e.data && e.data.size) window.recordedChunks += 1; }); \
+           return start.apply(this, args); }; return true",
+    )
+    .await
+    .unwrap();
     b.activate(".voice button").await.unwrap();
     b.wait_for_text(".voice .recording", "Recording")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    wait::until(
+        "two seconds' chunks of recorded audio",
+        Duration::from_secs(15),
+        || async {
+            b.eval("return window.recordedChunks")
+                .await
+                .unwrap()
+                .as_u64()
+                >= Some(2)
+        },
+    )
+    .await;
     b.activate(".voice button").await.unwrap();
     b.wait_for_text(".voice", "Voice comment recorded")
         .await
@@ -646,11 +672,12 @@ async fn a_voice_comment_is_recorded_played_back_and_sent_with_the_answers() {
     let stored = wait_for_responses(&s.app, inv, 1).await;
     let id = stored[0].id;
     // The audio reaches the server after the response (the outbox keeps their order).
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while s.app.count_rows("voice_comment").await < 1 {
-        assert!(Instant::now() < deadline, "the voice comment never arrived");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait::until(
+        "the voice comment to arrive",
+        Duration::from_secs(15),
+        || async { s.app.count_rows("voice_comment").await >= 1 },
+    )
+    .await;
     let admin = s.app.login("admin@v.example.org").await.access_token;
     let audio = s
         .app

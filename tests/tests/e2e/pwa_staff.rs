@@ -13,7 +13,7 @@ use soundings::entities::participant;
 use soundings_tests::axe::{axe_violations, describe_violations};
 use soundings_tests::browser::{Browser, TABLET};
 use soundings_tests::proxy::Proxy;
-use soundings_tests::{PASSWORD, TestApp, body, id_of, static_dir};
+use soundings_tests::{PASSWORD, TestApp, body, id_of, static_dir, wait};
 use uuid::Uuid;
 
 pub(crate) struct Setup {
@@ -98,20 +98,35 @@ pub(crate) async fn assert_accessible(b: &Browser, page: &str) {
     );
 }
 
-/// Polls a JavaScript expression until it is true.
+/// Waits until a JavaScript expression is true in the page.
 pub(crate) async fn wait_until(b: &Browser, what: &str, expression: &str, within: Duration) {
-    let deadline = Instant::now() + within;
-    loop {
-        let answer = b
-            .eval(&format!("return !!({expression})"))
-            .await
-            .unwrap_or(Value::Bool(false));
-        if answer == Value::Bool(true) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
+    let script = format!("return !!({expression})");
+    wait::until(what, within, || async {
+        b.eval(&script).await.unwrap_or(Value::Bool(false)) == Value::Bool(true)
+    })
+    .await;
+}
+
+/// Waits until every sync the page has started so far (a press of "Send now" included) has
+/// finished and the page is not syncing. A test that shows a sync sent nothing more waits on
+/// this, not on a length of time.
+pub(crate) async fn syncs_finished(b: &Browser) {
+    wait::until(
+        "the outbox's syncs to finish",
+        Duration::from_secs(20),
+        || async {
+            // Read under the lock each flush holds: answers once every flush asked for before
+            // has ended.
+            b.outbox_after_flushes(None).await.unwrap();
+            // "Send now" is disabled while the app syncs, and while it runs again for a sync
+            // asked for meanwhile.
+            b.eval("return document.getElementById('sync-now')?.disabled === false")
+                .await
+                .unwrap()
+                == json!(true)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn fill(b: &Browser, css: &str, text: &str) {
@@ -198,15 +213,17 @@ async fn participants_named(app: &TestApp, reference: &str) -> Vec<participant::
         .unwrap()
 }
 
+/// Waits until `table` has at least `n` rows, and returns how many it has.
 pub(crate) async fn wait_rows(app: &TestApp, table: &str, n: i64) -> i64 {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let found = app.count_rows(table).await;
-        if found >= n || Instant::now() >= deadline {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait::until(
+        &format!("{n} row(s) in {table}"),
+        Duration::from_secs(20),
+        || async {
+            let found = app.count_rows(table).await;
+            (found >= n).then_some(found)
+        },
+    )
+    .await
 }
 
 #[tokio::test]
@@ -287,9 +304,10 @@ async fn a_specialist_offline_registers_a_client_records_sessions_and_swemwbs_an
     assert_eq!(s.app.count_rows("episode").await, 1);
     assert_eq!(s.app.count_rows("support_session").await, 2);
     assert_eq!(s.app.count_rows("response").await, 1);
-    // Sending again (the person presses the button twice) changes nothing.
+    // Sending again (the person presses the button twice) changes nothing, once that sync
+    // has finished.
     click(&b, "#sync-now").await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    syncs_finished(&b).await;
     assert_eq!(s.app.count_rows("support_session").await, 2);
     assert_eq!(s.app.count_rows("response").await, 1);
 
@@ -321,10 +339,12 @@ async fn when_the_answer_to_a_sync_batch_is_lost_the_retry_duplicates_nothing() 
     add_client(&b, "JS-LOST").await;
     // The batch reached the server, which stored it; the phone never heard back.
     wait_rows(&s.app, "episode", 1).await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while s.proxy.dropped_answers() == 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait::until(
+        "the proxy to lose the answer",
+        Duration::from_secs(10),
+        || async { s.proxy.dropped_answers() > 0 },
+    )
+    .await;
     assert_eq!(s.proxy.dropped_answers(), 1);
     assert_eq!(participants_named(&s.app, "JS-LOST").await.len(), 1);
 
@@ -383,7 +403,9 @@ async fn on_a_shared_phone_a_second_specialist_never_sends_the_first_ones_record
     click(&b, "a[href='/staff/outbox']").await;
     heading(&b, "Outbox").await;
     click(&b, "#sync-now").await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Her sync has finished (Sam's records are still on the phone, so it is not an empty
+    // outbox that shows it).
+    syncs_finished(&b).await;
     assert_eq!(waiting(&b).await, 0, "Priya has nothing of her own waiting");
     assert!(participants_named(&s.app, "JS-SAM").await.is_empty());
     assert_eq!(s.app.count_rows("participant").await, 0);
@@ -794,14 +816,15 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .unwrap();
     team.click().await.unwrap();
     let want = (api_mean(&north_only), north_only["n"].to_string());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while tile_value(&b, "kpi-d").await != want {
-        assert!(
-            Instant::now() < deadline,
-            "the filtered KPI D never showed {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
+    wait::until(
+        &format!("the filtered KPI D to show {want:?}"),
+        Duration::from_secs(10),
+        || async {
+            let shown = tile_value(&b, "kpi-d").await;
+            if shown == want { Ok(()) } else { Err(shown) }
+        },
+    )
+    .await;
     // Manager view: the small-sample mark for South alone (3 answers).
     let south = b
         .eval("return [...document.querySelectorAll('#team option')].find(o => o.textContent === 'South').value")
@@ -874,10 +897,29 @@ async fn sessions_of(app: &TestApp, token: &str, episode: Uuid) -> Vec<Value> {
     res.json().await.unwrap()
 }
 
+/// Waits until the phone's outbox holds no conflict of `owner`'s.
+async fn no_conflict_on_the_phone(b: &Browser, owner: Uuid) {
+    let owner = owner.to_string();
+    wait::until(
+        "the phone's outbox to hold no conflict",
+        Duration::from_secs(10),
+        || async {
+            let outbox = b.outbox_after_flushes(Some(&owner)).await.unwrap();
+            if outbox.statuses.iter().any(|s| s == "conflict") {
+                Err(outbox.statuses)
+            } else {
+                Ok(())
+            }
+        },
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
     let s = setup().await;
-    s.app
+    let sam_id = s
+        .app
         .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
         .await;
     let sam = s.app.login("sam@v.example.org").await.access_token;
@@ -1055,10 +1097,11 @@ async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
     assert_eq!(records[0]["conflicts"], json!([]));
     assert_eq!(s.app.count_rows("session_edit").await, 2);
 
-    // Resolved, it leaves the outbox too.
+    // Resolved, it leaves the outbox too. The pages list what the phone's outbox holds: wait
+    // until it holds no conflict of Sam's (read after any sync), not for a length of time.
     click(&b, "a[href='/staff/outbox']").await;
     heading(&b, "Outbox").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    no_conflict_on_the_phone(&b, sam_id).await;
     let left = b
         .eval("return document.querySelectorAll('.outbox-conflict').length")
         .await
@@ -1068,7 +1111,7 @@ async fn a_stale_edit_produces_a_visible_conflict_and_both_versions_are_kept() {
     click(&b, "a[href='/staff/']").await;
     heading(&b, "Caseload").await;
     b.wait_for_text(".caseload-link", "JS-EDIT").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    no_conflict_on_the_phone(&b, sam_id).await;
     let flags = b
         .eval("return document.querySelectorAll('.tag-conflict').length")
         .await

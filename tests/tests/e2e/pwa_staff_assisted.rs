@@ -12,8 +12,8 @@ use soundings_tests::browser::Browser;
 use soundings_tests::{body, id_of};
 
 use super::pwa_staff::{
-    assert_accessible, click, fill, heading, log_in, ready_for_the_field, setup, shots, wait_rows,
-    wait_until,
+    assert_accessible, click, fill, heading, log_in, ready_for_the_field, setup, shots,
+    syncs_finished, wait_rows, wait_until,
 };
 
 /// One question page: choose `value` and continue.
@@ -162,7 +162,7 @@ async fn a_client_answers_on_the_specialists_phone_offline_and_each_answer_reach
     .await;
     assert_eq!(wait_rows(&s.app, "response", 2).await, 2);
     click(&b, "#sync-now").await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    syncs_finished(&b).await;
     assert_eq!(s.app.count_rows("response").await, 2);
 
     let stored = response::Entity::find()

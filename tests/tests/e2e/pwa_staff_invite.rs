@@ -2,7 +2,7 @@
 //! is read back as a camera would (decoded from its modules) and opens the survey on another
 //! phone; "Email the link" sends it through a real SMTP server, and the emailed link opens it too.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sea_orm::{EntityTrait, QueryOrder};
 use soundings::entities::invitation;
@@ -110,11 +110,7 @@ async fn a_specialists_qr_code_and_emailed_link_each_open_the_survey_on_the_clie
         .await
         .unwrap();
     let worker = w.app.start_mail_worker("w1");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while smtp.received().is_empty() {
-        assert!(Instant::now() < deadline, "no email arrived");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    smtp.wait_for_messages(1, Duration::from_secs(20)).await;
     worker.abort();
     let mail = smtp.received().remove(0);
     assert!(

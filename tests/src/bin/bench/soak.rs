@@ -21,7 +21,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use soundings::entities::{participant, response};
-use soundings_tests::body;
+use soundings_tests::{body, wait};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -313,17 +313,17 @@ pub async fn soak() {
     let mut server = command.spawn().unwrap();
     let pid = server.id();
     let http = reqwest::Client::new();
-    let mut ready = false;
-    for _ in 0..600 {
-        if let Ok(r) = http.get(format!("{base}/health/ready")).send().await
-            && r.status() == 200
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(ready, "the server did not start");
+    wait::until(
+        "the server to start (answer ready)",
+        Duration::from_secs(30),
+        || async {
+            http.get(format!("{base}/health/ready"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        },
+    )
+    .await;
     let login = |email: &'static str| {
         let (http, base) = (http.clone(), base.clone());
         async move {
@@ -534,7 +534,10 @@ pub async fn soak() {
         std::thread::spawn(move || {
             let mut f = std::fs::File::create(&probe_file).unwrap();
             let block = [7u8; 4096];
+            // A probe every 200 ms (its own thread, so a stalled fsync never holds up a task).
+            let mut pace = wait::Ticker::new(Duration::from_millis(200));
             while Instant::now() < deadline + Duration::from_secs(2) {
+                pace.tick();
                 let at = started.elapsed().as_secs_f64();
                 let t = Instant::now();
                 f.write_all(&block).unwrap();
@@ -543,7 +546,6 @@ pub async fn soak() {
                     .lock()
                     .unwrap()
                     .push((at, t.elapsed().as_secs_f64() * 1000.0));
-                std::thread::sleep(Duration::from_millis(200));
             }
         });
     }
@@ -553,8 +555,12 @@ pub async fn soak() {
     let mut errors = 0;
     let mut loads = Vec::new();
     println!("soak: {:>4}  {:>7.1}", 0, rss[0]);
+    // A report every 10 s, from 10 s in.
+    let every = Duration::from_secs(10);
+    let mut report = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    report.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while Instant::now() < deadline + Duration::from_secs(2) {
-        tokio::time::sleep(Duration::from_secs(10)).await;
+        report.tick().await;
         let w = std::mem::take(&mut *window.lock().unwrap());
         let now_rss = server_rss_mb(pid);
         rss.push(now_rss);
@@ -591,12 +597,17 @@ pub async fn soak() {
     for t in tasks {
         t.await.unwrap();
     }
-    // Let the last requests finish (a stalled one would otherwise be missing from the log).
-    for _ in 0..300 {
-        if in_flight.load(Ordering::Relaxed) == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    // Let the last requests finish (a stalled one would otherwise be missing from the log);
+    // after half a minute, report without the ones still out.
+    let drained = wait::within(Duration::from_secs(30), || async {
+        in_flight.load(Ordering::Relaxed) == 0
+    })
+    .await;
+    if drained.is_err() {
+        println!(
+            "soak: {} requests still in flight after 30 s, left out",
+            in_flight.load(Ordering::Relaxed)
+        );
     }
     let max = rss.iter().cloned().fold(0.0, f64::max);
     println!(
