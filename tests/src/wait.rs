@@ -3,7 +3,7 @@
 //! broken test from hanging (nothing here asserts how fast anything is). A fixed sleep either
 //! wastes time or, on a slow or busy machine, is too short and fails now and then.
 //!
-//! This module holds the only sleeps in the tests crate (`tests/check-no-sleeps.sh` keeps it
+//! This module holds the only sleeps in the tests crate (`scripts/check-layout` keeps it
 //! so): the pause between two looks at a condition, and [`Ticker`], which paces load in the
 //! bench's threads.
 //!

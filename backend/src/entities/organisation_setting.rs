@@ -27,6 +27,16 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
+    /// Below this many answers a figure is a small sample (DESIGN.md §4).
+    pub fn small_number(&self) -> u64 {
+        u64::try_from(self.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER)
+    }
+
+    /// The SWEMWBS change, in metric points, that counts as meaningful.
+    pub fn change_threshold(&self) -> domain::Hundredths {
+        domain::Hundredths(i64::from(self.change_threshold))
+    }
+
     /// The "who reads your answers" text: the organisation's own, else the default. A stored
     /// value that no longer parses counts as unset rather than failing a survey.
     pub fn readers(&self) -> domain::instrument::Texts {

@@ -1,11 +1,14 @@
 //! Queries and mutations: plain async functions over any connection or transaction.
 //! Every function that reads tenant data takes the organisation id, so a caller cannot forget it.
 
+pub mod attention;
 pub mod audit;
 pub mod instruments;
 pub mod invitations;
 pub mod orgs;
+pub mod published_reports;
 pub mod records;
+pub mod session_edits;
 pub mod settings;
 pub mod staff;
 pub mod teams;

@@ -96,10 +96,7 @@ fn scope(user: &StaffUser, q: &KpiQuery) -> Result<(Period, Attribution)> {
 
 async fn limits(state: &AppState, org: Uuid) -> Result<(u64, Hundredths)> {
     let s = repo::instruments::settings(&state.db, org).await?;
-    Ok((
-        u64::try_from(s.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER),
-        Hundredths(i64::from(s.change_threshold)),
-    ))
+    Ok((s.small_number(), s.change_threshold()))
 }
 
 /// Specialists never see individual answers, nor a figure built on too few of them.

@@ -1,32 +1,24 @@
 //! What oversight needs: the audit trail (admins), the safeguarding "needs attention" list and
 //! frozen published reports (managers).
 
-use crate::html;
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
     auth::{AdminUser, ManagerUser},
-    entities::{attention_handled, audit_entry, published_report, response},
+    entities::audit_entry,
     json::ApiJson,
     repo,
     services::{
-        audit::{log, log_comment_reads, staff_actor},
-        reports,
+        audit::{log, staff_actor},
+        oversight,
     },
     state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use domain::{
-    ErrorBody, Hundredths,
-    instrument::{Audience, InstrumentKey},
-    privacy::{
-        AttentionItem, AuditEntry, HandleAttention, PublishReport, PublishedReport, ReportSnapshot,
-    },
-};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ErrorBody,
+    privacy::{AttentionItem, AuditEntry, HandleAttention, PublishReport, PublishedReport},
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -104,46 +96,12 @@ pub async fn export_audit(
         AUDIT_LIMIT,
     )
     .await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "id",
-        "at",
-        "actor_kind",
-        "actor_id",
-        "action",
-        "entity",
-        "entity_id",
-        "participant_id",
-        "address",
-        "detail",
-    ])
-    .map_err(anyhow::Error::from)?;
-    for a in rows {
-        let opt = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
-        w.write_record([
-            a.id.to_string(),
-            a.at.to_rfc3339(),
-            a.actor_kind,
-            opt(a.actor_id),
-            a.action,
-            a.entity,
-            opt(a.entity_id),
-            opt(a.participant_id),
-            a.address,
-            a.detail,
-        ])
-        .map_err(anyhow::Error::from)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("finishing the CSV: {e}"))?;
+    let bytes = oversight::audit_csv(rows)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"audit.csv\""))
         .body(bytes))
 }
-
-const ATTENTION_LIMIT: u64 = 500;
 
 #[utoipa::path(
     tag = "oversight",
@@ -157,80 +115,10 @@ pub async fn needs_attention(
     req: HttpRequest,
     ManagerUser(user): ManagerUser,
 ) -> Result<web::Json<Vec<AttentionItem>>> {
-    let db = &state.db;
-    let handled = sea_orm::sea_query::Query::select()
-        .column(attention_handled::Column::ResponseId)
-        .from(attention_handled::Entity)
-        .and_where(attention_handled::Column::OrganisationId.eq(user.organisation_id))
-        .to_owned();
-    // Low ratings are found by the stored answers: any item 1 or 2.
-    let rows = response::Entity::find()
-        .filter(response::Column::OrganisationId.eq(user.organisation_id))
-        .filter(response::Column::Id.not_in_subquery(handled))
-        .filter(response::Column::InstrumentKey.ne(InstrumentKey::Swemwbs.as_str()))
-        .filter(
-            Condition::any()
-                .add(response::Column::Comment.is_not_null())
-                .add(
-                    response::Column::Id
-                        .in_subquery(repo::voice::response_ids_of(user.organisation_id)),
-                )
-                .add(response::Column::Answers.contains("1"))
-                .add(response::Column::Answers.contains("2")),
-        )
-        .order_by_asc(response::Column::AnsweredAt)
-        .limit(ATTENTION_LIMIT * 4)
-        .all(db)
-        .await?;
-    let voiced: std::collections::HashSet<Uuid> =
-        repo::voice::summaries_of(db, rows.iter().map(|r| r.id).collect())
-            .await?
-            .into_iter()
-            .map(|v| v.response_id)
-            .collect();
-    let mut picked = Vec::new();
-    for r in rows {
-        let answers: Vec<Option<u8>> =
-            serde_json::from_str(&r.answers).map_err(anyhow::Error::from)?;
-        let lowest = answers.iter().flatten().min().copied();
-        let low =
-            r.instrument_key != InstrumentKey::Swemwbs.as_str() && lowest.is_some_and(|v| v <= 2);
-        let voice_comment = voiced.contains(&r.id);
-        if r.comment.is_none() && !voice_comment && !low {
-            continue;
-        }
-        picked.push((r, answers, lowest, voice_comment));
-        if picked.len() as u64 >= ATTENTION_LIMIT {
-            break;
-        }
-    }
-    let people: Vec<Uuid> = picked.iter().map(|(r, ..)| r.participant_id).collect();
-    let references = repo::records::references_of(db, &people).await?;
-    // Every comment shown is a read of someone's words: recorded before they are sent.
-    log_comment_reads(
-        db,
-        &staff_actor(&user, &req),
-        picked.iter().map(|(r, ..)| (r.id, r.participant_id)),
-    )
-    .await?;
-    let out = picked
-        .into_iter()
-        .map(|(r, answers, lowest, voice_comment)| AttentionItem {
-            response_id: r.id,
-            participant_reference: references
-                .get(&r.participant_id)
-                .cloned()
-                .unwrap_or_default(),
-            instrument: r.instrument_key,
-            answered_at: r.answered_at,
-            lowest_rating: lowest,
-            answers,
-            comment: r.comment,
-            voice_comment,
-            specialist_id: r.specialist_id,
-        })
-        .collect();
-    Ok(web::Json(out))
+    let items =
+        oversight::needs_attention(&state.db, user.organisation_id, &staff_actor(&user, &req))
+            .await?;
+    Ok(web::Json(items))
 }
 
 #[utoipa::path(
@@ -249,48 +137,10 @@ pub async fn handle_attention(
     id: web::Path<Uuid>,
     body: ApiJson<HandleAttention>,
 ) -> Result<HttpResponse> {
-    let r = repo::invitations::find_response_any(&state.db, *id)
-        .await?
-        .filter(|r| r.organisation_id == user.organisation_id)
-        .ok_or(ApiError::NotFound("no such response"))?;
     let body = body.into_inner()?;
-    attention_handled::ActiveModel {
-        response_id: Set(r.id),
-        organisation_id: Set(user.organisation_id),
-        handled_by: Set(user.id),
-        handled_at: Set(Utc::now()),
-        note: Set(body.note.as_str().to_owned()),
-    }
-    .insert(&state.db)
-    .await
-    .map_err(|e| {
-        if repo::is_unique_violation(&e) {
-            ApiError::conflict("id", "this has already been handled")
-        } else {
-            e.into()
-        }
-    })?;
-    log(
-        &state.db,
-        &staff_actor(&user, &req),
-        "handle",
-        "response",
-        Some(r.id),
-        Some(r.participant_id),
-    )
-    .await?;
+    let actor = staff_actor(&user, &req);
+    oversight::handle_attention(&state.db, &user, &actor, *id, body.note.as_str()).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-fn report_view(m: published_report::Model) -> Result<PublishedReport> {
-    Ok(PublishedReport {
-        id: m.id,
-        title: m.title,
-        published_by: m.published_by,
-        published_at: m.published_at,
-        snapshot: serde_json::from_str(&m.snapshot)
-            .map_err(|e| anyhow::anyhow!("stored report: {e}"))?,
-    })
 }
 
 #[utoipa::path(
@@ -307,59 +157,8 @@ pub async fn publish_report(
     body: ApiJson<PublishReport>,
 ) -> Result<HttpResponse> {
     let body = body.into_inner()?;
-    let db = &state.db;
-    let org_id = user.organisation_id;
-    let period = domain::period::Period::new(body.period.first, body.period.last)
-        .map_err(|e| ApiError::invalid("period.last", e.0))?;
-    let org = repo::orgs::get(db, org_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("organisation missing"))?;
-    let settings = repo::instruments::settings(db, org_id).await?;
-    let small = u64::try_from(settings.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER);
-    let threshold = Hundredths(i64::from(settings.change_threshold));
-    let all = Default::default();
-    let snapshot = ReportSnapshot {
-        period,
-        rule_version: domain::kpi::RULE_VERSION.to_owned(),
-        small_number: small,
-        change_threshold: threshold,
-        instrument_versions: repo::instruments::all_latest(db)
-            .await?
-            .iter()
-            .map(|d| format!("{}:{}", d.key, d.version))
-            .collect(),
-        time_zone: org.time_zone.clone(),
-        kpi_c: reports::satisfaction(db, org_id, Audience::Employer, period, &all, small).await?,
-        kpi_d: reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small).await?,
-        wellbeing: reports::wellbeing(db, org_id, period, &all, threshold, small).await?,
-        coverage: reports::coverage(db, org_id, &org.time_zone, period, &all).await?,
-    };
-    let title = body
-        .title
-        .map(String::from)
-        .unwrap_or_else(|| format!("{} report, {} to {}", org.name, period.first, period.last));
-    let stored = published_report::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organisation_id: Set(org_id),
-        first: Set(period.first),
-        last: Set(period.last),
-        title: Set(title),
-        published_by: Set(user.id),
-        published_at: Set(Utc::now()),
-        snapshot: Set(serde_json::to_string(&snapshot).map_err(anyhow::Error::from)?),
-    }
-    .insert(db)
-    .await?;
-    tracing::info!(report_id = %stored.id, "report published");
-    Ok(HttpResponse::Created().json(report_view(stored)?))
-}
-
-async fn find_report(state: &AppState, org: Uuid, id: Uuid) -> Result<published_report::Model> {
-    published_report::Entity::find_by_id(id)
-        .filter(published_report::Column::OrganisationId.eq(org))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound("no such report"))
+    let report = oversight::publish_report(&state.db, &user, body).await?;
+    Ok(HttpResponse::Created().json(report))
 }
 
 #[utoipa::path(
@@ -373,13 +172,8 @@ pub async fn list_reports(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
 ) -> Result<web::Json<Vec<PublishedReport>>> {
-    let rows = published_report::Entity::find()
-        .filter(published_report::Column::OrganisationId.eq(user.organisation_id))
-        .order_by_desc(published_report::Column::PublishedAt)
-        .all(&state.db)
-        .await?;
     Ok(web::Json(
-        rows.into_iter().map(report_view).collect::<Result<_>>()?,
+        oversight::reports(&state.db, user.organisation_id).await?,
     ))
 }
 
@@ -396,13 +190,9 @@ pub async fn get_report(
     ManagerUser(user): ManagerUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<PublishedReport>> {
-    Ok(web::Json(report_view(
-        find_report(&state, user.organisation_id, *id).await?,
-    )?))
-}
-
-fn fig(v: Option<Hundredths>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+    Ok(web::Json(
+        oversight::report(&state.db, user.organisation_id, *id).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -418,88 +208,11 @@ pub async fn report_csv(
     ManagerUser(user): ManagerUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
-    let r = report_view(find_report(&state, user.organisation_id, *id).await?)?;
-    let s = &r.snapshot;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut row = |cells: &[String]| w.write_record(cells).map_err(anyhow::Error::from);
-    row(&[
-        "figure".into(),
-        "value".into(),
-        "n".into(),
-        "small_sample".into(),
-        "basis".into(),
-    ])?;
-    for (name, k) in [
-        ("KPI C employer satisfaction (mean 1-5)", &s.kpi_c),
-        ("KPI D jobseeker satisfaction (mean 1-5)", &s.kpi_d),
-    ] {
-        row(&[
-            name.into(),
-            fig(k.mean),
-            k.n.to_string(),
-            k.small_sample.to_string(),
-            format!(
-                "mean of the overall item over self-completed first answers answered {} to {}; excluded {} proxy, {} second answers; response ids: {}",
-                s.period.first,
-                s.period.last,
-                k.excluded_proxy,
-                k.excluded_second_answers,
-                k.response_ids
-                    .iter()
-                    .map(|u| u.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-        ])?;
-    }
-    let wb = &s.wellbeing;
-    row(&[
-        "Wellbeing change (mean SWEMWBS metric change)".into(),
-        fig(wb.mean_change),
-        wb.paired_n.to_string(),
-        wb.small_sample.to_string(),
-        format!(
-            "earliest scored self start vs latest scored self end, pair in the period of the end form; threshold {}; improved {} / no change {} / declined {}; pairs (start;end response ids): {}",
-            wb.threshold,
-            wb.improved,
-            wb.no_meaningful_change,
-            wb.declined,
-            wb.pairs
-                .iter()
-                .map(|p| format!("{};{}", p.start_response_id, p.end_response_id))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-    ])?;
-    let c = &s.coverage;
-    for (name, d) in [
-        ("Coverage: jobseeker survey", &c.jobseeker_satisfaction),
-        ("Coverage: employer survey", &c.employer_satisfaction),
-        ("Coverage: SWEMWBS start", &c.swemwbs_start),
-        ("Coverage: SWEMWBS end", &c.swemwbs_end),
-    ] {
-        row(&[
-            name.into(),
-            fig(d.pct),
-            d.due.to_string(),
-            String::new(),
-            format!("{} answered of {} due", d.answered, d.due),
-        ])?;
-    }
-    row(&[
-        "rule version".into(),
-        s.rule_version.clone(),
-        String::new(),
-        String::new(),
-        s.instrument_versions.join(" "),
-    ])?;
-    let bytes = w
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("finishing the CSV: {e}"))?;
+    let r = oversight::report(&state.db, user.organisation_id, *id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"report.csv\""))
-        .body(bytes))
+        .body(oversight::report_csv(&r)?))
 }
 
 #[utoipa::path(
@@ -515,66 +228,10 @@ pub async fn report_page(
     ManagerUser(user): ManagerUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
-    let r = report_view(find_report(&state, user.organisation_id, *id).await?)?;
-    let s = &r.snapshot;
-    let line = |name: &str, v: Option<Hundredths>, n: u64, small: bool| {
-        format!(
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
-            html::escape(name),
-            fig(v),
-            n,
-            if small { "small sample" } else { "" }
-        )
-    };
-    let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\
-         <h1>{title}</h1><p>Period {first} to {last} (both days included, {tz}). Published {published}. \
-         Rules version {rules}; small-number threshold {small}; meaningful SWEMWBS change {thr} points; \
-         instruments {instr}.</p><table><caption>Figures</caption>\
-         <tr><th scope=\"col\">Indicator</th><th scope=\"col\">Value</th><th scope=\"col\">n</th><th scope=\"col\">Note</th></tr>\
-         {c}{d}{w}</table><p>Wellbeing: improved {imp}, no meaningful change {same}, declined {dec}. \
-         Coverage: SWEMWBS end {end_a} of {end_d}; jobseeker survey {js_a} of {js_d}; employer survey {em_a} of {em_d}.</p>\
-         <p>The response ids behind each figure are in the CSV download.</p></body></html>",
-        title = html::escape(&r.title),
-        first = s.period.first,
-        last = s.period.last,
-        tz = html::escape(&s.time_zone),
-        published = r.published_at.format("%Y-%m-%d %H:%M UTC"),
-        rules = html::escape(&s.rule_version),
-        small = s.small_number,
-        thr = s.change_threshold,
-        instr = html::escape(&s.instrument_versions.join(", ")),
-        c = line(
-            "KPI C: employer satisfaction (mean, 1 to 5)",
-            s.kpi_c.mean,
-            s.kpi_c.n,
-            s.kpi_c.small_sample
-        ),
-        d = line(
-            "KPI D: jobseeker satisfaction (mean, 1 to 5)",
-            s.kpi_d.mean,
-            s.kpi_d.n,
-            s.kpi_d.small_sample
-        ),
-        w = line(
-            "Wellbeing change (mean SWEMWBS points)",
-            s.wellbeing.mean_change,
-            s.wellbeing.paired_n,
-            s.wellbeing.small_sample
-        ),
-        imp = s.wellbeing.improved,
-        same = s.wellbeing.no_meaningful_change,
-        dec = s.wellbeing.declined,
-        end_a = s.coverage.swemwbs_end.answered,
-        end_d = s.coverage.swemwbs_end.due,
-        js_a = s.coverage.jobseeker_satisfaction.answered,
-        js_d = s.coverage.jobseeker_satisfaction.due,
-        em_a = s.coverage.employer_satisfaction.answered,
-        em_d = s.coverage.employer_satisfaction.due,
-    );
+    let r = oversight::report(&state.db, user.organisation_id, *id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(body))
+        .body(oversight::report_html(&r)))
 }
 
 #[utoipa::path(

@@ -11,18 +11,18 @@ use crate::{
 use actix_web::{get, put, web};
 use chrono::Utc;
 use domain::{
-    ErrorBody, Hundredths,
+    ErrorBody,
     feedback::{SurveyHelp, SurveyTexts},
     records::{NoticeText, OrganisationSettings, SwemwbsLicence},
 };
 
 fn view(s: organisation_setting::Model) -> OrganisationSettings {
     OrganisationSettings {
+        small_number: s.small_number(),
+        change_threshold: s.change_threshold(),
         swemwbs_licence_held: s.swemwbs_licence_held,
         swemwbs_licence_reference: s.swemwbs_licence_reference,
         swemwbs_licence_recorded_at: s.swemwbs_licence_recorded_at,
-        small_number: u64::try_from(s.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER),
-        change_threshold: Hundredths(i64::from(s.change_threshold)),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod capture;
 pub mod feedback;
 pub mod mail;
+pub mod oversight;
 pub mod privacy;
 pub mod reports;
 pub mod throttle;

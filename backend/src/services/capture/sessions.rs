@@ -2,6 +2,7 @@
 //! current version as a conflict, never lost.
 
 use super::{body_hash, internal, same_record, store_once, stored};
+use crate::repo::session_edits::{APPLIED, CONFLICT, SessionFields};
 use crate::{
     ApiError, Result,
     auth::StaffUser,
@@ -13,10 +14,7 @@ use chrono::Utc;
 use domain::records::{
     Keep, NewSession, Session, SessionConflict, SessionEdit, SessionRecord, Stage,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-    sea_query::{Expr, ExprTrait},
-};
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 use uuid::Uuid;
 
 impl TryFrom<support_session::Model> for Session {
@@ -116,43 +114,21 @@ pub async fn edit_session(
 ) -> Result<Session> {
     let current = visible_session(state, user, session_id).await?;
     let hash = body_hash(&(session_id, &edit));
-    if let Some(done) = session_edit::Entity::find_by_id(edit.id)
-        .one(&state.db)
-        .await?
-    {
+    if let Some(done) = repo::session_edits::find(&state.db, edit.id).await? {
         return edit_outcome(state, done, user.organisation_id, &hash).await;
     }
     edit.check()?;
     let txn = state.db.begin().await?;
-    let applied = support_session::Entity::update_many()
-        .col_expr(support_session::Column::HeldOn, Expr::value(edit.held_on))
-        .col_expr(
-            support_session::Column::DurationMinutes,
-            Expr::value(i32::from(edit.duration_minutes)),
-        )
-        .col_expr(
-            support_session::Column::Stage,
-            Expr::value(edit.stage.as_str()),
-        )
-        .col_expr(
-            support_session::Column::Activity,
-            Expr::value(edit.activity.as_str()),
-        )
-        .col_expr(
-            support_session::Column::Note,
-            Expr::value(edit.note.as_ref().map(|n| n.as_str()).unwrap_or_default()),
-        )
-        .col_expr(
-            support_session::Column::Version,
-            Expr::col(support_session::Column::Version).add(1),
-        )
-        .col_expr(support_session::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(support_session::Column::Id.eq(session_id))
-        .filter(support_session::Column::Version.eq(edit.base_version))
-        .exec(&txn)
-        .await?
-        .rows_affected
-        == 1;
+    let fields = SessionFields {
+        held_on: edit.held_on,
+        duration_minutes: i32::from(edit.duration_minutes),
+        stage: edit.stage.as_str(),
+        activity: edit.activity.as_str(),
+        note: edit.note.as_ref().map(|n| n.as_str()).unwrap_or_default(),
+    };
+    let applied =
+        repo::session_edits::write_session(&txn, session_id, fields, Some(edit.base_version))
+            .await?;
     let row = session_edit::ActiveModel {
         id: Set(edit.id),
         organisation_id: Set(user.organisation_id),
@@ -164,7 +140,7 @@ pub async fn edit_session(
         stage: Set(edit.stage.as_str().to_owned()),
         activity: Set(edit.activity.as_str().to_owned()),
         note: Set(edit.note.map(String::from).unwrap_or_default()),
-        outcome: Set(if applied { "applied" } else { "conflict" }.to_owned()),
+        outcome: Set(if applied { APPLIED } else { CONFLICT }.to_owned()),
         body_hash: Set(hash.clone()),
         created_at: Set(Utc::now()),
     };
@@ -173,8 +149,7 @@ pub async fn edit_session(
         Err(e) if repo::is_unique_violation(&e) => {
             // The same edit, sent twice at once: the other copy's answer stands.
             txn.rollback().await?;
-            let done = session_edit::Entity::find_by_id(edit.id)
-                .one(&state.db)
+            let done = repo::session_edits::find(&state.db, edit.id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("edit vanished after a unique violation"))?;
             return edit_outcome(state, done, user.organisation_id, &hash).await;
@@ -213,18 +188,14 @@ async fn edit_outcome(
         .await?
         .ok_or(ApiError::NotFound("no such session"))?;
     match done.outcome.as_str() {
-        "applied" => now.try_into(),
+        APPLIED => now.try_into(),
         _ => Err(stale_edit(now.version)),
     }
 }
 
 /// A session with the stale edits still waiting to be resolved.
 pub async fn session_record(state: &AppState, s: support_session::Model) -> Result<SessionRecord> {
-    let conflicts = session_edit::Entity::find()
-        .filter(session_edit::Column::SessionId.eq(s.id))
-        .filter(session_edit::Column::Outcome.eq("conflict"))
-        .order_by_asc(session_edit::Column::CreatedAt)
-        .all(&state.db)
+    let conflicts = repo::session_edits::conflicts_of(&state.db, s.id)
         .await?
         .into_iter()
         .map(|e| {
@@ -260,39 +231,20 @@ pub async fn resolve_session_conflict(
 ) -> Result<SessionRecord> {
     visible_session(state, user, session_id).await?;
     let txn = state.db.begin().await?;
-    let e = session_edit::Entity::find_by_id(edit_id)
-        .filter(session_edit::Column::SessionId.eq(session_id))
-        .filter(session_edit::Column::Outcome.eq("conflict"))
-        .one(&txn)
+    let e = repo::session_edits::open_conflict(&txn, session_id, edit_id)
         .await?
         .ok_or(ApiError::NotFound("no such conflict on this session"))?;
     if keep == Keep::Theirs {
-        support_session::Entity::update_many()
-            .col_expr(support_session::Column::HeldOn, Expr::value(e.held_on))
-            .col_expr(
-                support_session::Column::DurationMinutes,
-                Expr::value(e.duration_minutes),
-            )
-            .col_expr(support_session::Column::Stage, Expr::value(e.stage.clone()))
-            .col_expr(
-                support_session::Column::Activity,
-                Expr::value(e.activity.clone()),
-            )
-            .col_expr(support_session::Column::Note, Expr::value(e.note.clone()))
-            .col_expr(
-                support_session::Column::Version,
-                Expr::col(support_session::Column::Version).add(1),
-            )
-            .col_expr(support_session::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(support_session::Column::Id.eq(session_id))
-            .exec(&txn)
-            .await?;
+        let fields = SessionFields {
+            held_on: e.held_on,
+            duration_minutes: e.duration_minutes,
+            stage: &e.stage,
+            activity: &e.activity,
+            note: &e.note,
+        };
+        repo::session_edits::write_session(&txn, session_id, fields, None).await?;
     }
-    session_edit::Entity::update_many()
-        .col_expr(session_edit::Column::Outcome, Expr::value("resolved"))
-        .filter(session_edit::Column::Id.eq(edit_id))
-        .exec(&txn)
-        .await?;
+    repo::session_edits::mark_resolved(&txn, edit_id).await?;
     txn.commit().await?;
     tracing::info!(keep = keep.as_str(), "session conflict resolved");
     let s = repo::records::find_session_any(&state.db, session_id)

@@ -1,0 +1,195 @@
+//! Oversight for managers: the safeguarding "needs attention" list and frozen published
+//! reports, with their CSV and printable renderings (`render`).
+
+mod render;
+
+pub use render::{audit_csv, report_csv, report_html};
+
+use crate::{
+    ApiError, Result,
+    auth::StaffUser,
+    entities::published_report,
+    repo::{self, audit::Actor},
+    services::{audit, reports},
+};
+use chrono::Utc;
+use domain::{
+    instrument::{Audience, InstrumentKey},
+    period::Period,
+    privacy::{AttentionItem, PublishReport, PublishedReport, ReportSnapshot},
+};
+use sea_orm::{ConnectionTrait, Set};
+use uuid::Uuid;
+
+/// Most items on the needs-attention list at once.
+const ATTENTION_LIMIT: u64 = 500;
+
+/// Every comment (typed or recorded) and every rating of 2 or less not yet handled, oldest
+/// first. Each comment shown is recorded in the audit trail as read by `actor`.
+pub async fn needs_attention(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    actor: &Actor,
+) -> Result<Vec<AttentionItem>> {
+    let rows = repo::attention::candidates(db, org, ATTENTION_LIMIT * 4).await?;
+    let voiced: std::collections::HashSet<Uuid> =
+        repo::voice::summaries_of(db, rows.iter().map(|r| r.id).collect())
+            .await?
+            .into_iter()
+            .map(|v| v.response_id)
+            .collect();
+    let mut picked = Vec::new();
+    for r in rows {
+        let answers: Vec<Option<u8>> =
+            serde_json::from_str(&r.answers).map_err(anyhow::Error::from)?;
+        let lowest = answers.iter().flatten().min().copied();
+        let low =
+            r.instrument_key != InstrumentKey::Swemwbs.as_str() && lowest.is_some_and(|v| v <= 2);
+        let voice_comment = voiced.contains(&r.id);
+        if r.comment.is_none() && !voice_comment && !low {
+            continue;
+        }
+        picked.push((r, answers, lowest, voice_comment));
+        if picked.len() as u64 >= ATTENTION_LIMIT {
+            break;
+        }
+    }
+    let people: Vec<Uuid> = picked.iter().map(|(r, ..)| r.participant_id).collect();
+    let references = repo::records::references_of(db, &people).await?;
+    // Every comment shown is a read of someone's words: recorded before they are sent.
+    audit::log_comment_reads(
+        db,
+        actor,
+        picked.iter().map(|(r, ..)| (r.id, r.participant_id)),
+    )
+    .await?;
+    Ok(picked
+        .into_iter()
+        .map(|(r, answers, lowest, voice_comment)| AttentionItem {
+            response_id: r.id,
+            participant_reference: references
+                .get(&r.participant_id)
+                .cloned()
+                .unwrap_or_default(),
+            instrument: r.instrument_key,
+            answered_at: r.answered_at,
+            lowest_rating: lowest,
+            answers,
+            comment: r.comment,
+            voice_comment,
+            specialist_id: r.specialist_id,
+        })
+        .collect())
+}
+
+/// Marks a response on the list handled, with a note, and records who did.
+pub async fn handle_attention(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    actor: &Actor,
+    id: Uuid,
+    note: &str,
+) -> Result<()> {
+    let r = repo::invitations::find_response_any(db, id)
+        .await?
+        .filter(|r| r.organisation_id == user.organisation_id)
+        .ok_or(ApiError::NotFound("no such response"))?;
+    repo::attention::mark_handled(db, user.organisation_id, r.id, user.id, note)
+        .await
+        .map_err(|e| {
+            if repo::is_unique_violation(&e) {
+                ApiError::conflict("id", "this has already been handled")
+            } else {
+                e.into()
+            }
+        })?;
+    audit::log(
+        db,
+        actor,
+        "handle",
+        "response",
+        Some(r.id),
+        Some(r.participant_id),
+    )
+    .await
+}
+
+/// Freezes the organisation's figures for a period: late data never changes a published report.
+pub async fn publish_report(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    request: PublishReport,
+) -> Result<PublishedReport> {
+    let org_id = user.organisation_id;
+    let period = Period::new(request.period.first, request.period.last)
+        .map_err(|e| ApiError::invalid("period.last", e.0))?;
+    let org = repo::orgs::get(db, org_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("organisation missing"))?;
+    let settings = repo::instruments::settings(db, org_id).await?;
+    let (small, threshold) = (settings.small_number(), settings.change_threshold());
+    let all = Default::default();
+    let snapshot = ReportSnapshot {
+        period,
+        rule_version: domain::kpi::RULE_VERSION.to_owned(),
+        small_number: small,
+        change_threshold: threshold,
+        instrument_versions: repo::instruments::all_latest(db)
+            .await?
+            .iter()
+            .map(|d| format!("{}:{}", d.key, d.version))
+            .collect(),
+        time_zone: org.time_zone.clone(),
+        kpi_c: reports::satisfaction(db, org_id, Audience::Employer, period, &all, small).await?,
+        kpi_d: reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small).await?,
+        wellbeing: reports::wellbeing(db, org_id, period, &all, threshold, small).await?,
+        coverage: reports::coverage(db, org_id, &org.time_zone, period, &all).await?,
+    };
+    let title = request
+        .title
+        .map(String::from)
+        .unwrap_or_else(|| format!("{} report, {} to {}", org.name, period.first, period.last));
+    let stored = repo::published_reports::insert(
+        db,
+        published_report::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            organisation_id: Set(org_id),
+            first: Set(period.first),
+            last: Set(period.last),
+            title: Set(title),
+            published_by: Set(user.id),
+            published_at: Set(Utc::now()),
+            snapshot: Set(serde_json::to_string(&snapshot).map_err(anyhow::Error::from)?),
+        },
+    )
+    .await?;
+    tracing::info!(report_id = %stored.id, "report published");
+    report_view(stored)
+}
+
+pub async fn report(db: &impl ConnectionTrait, org: Uuid, id: Uuid) -> Result<PublishedReport> {
+    let found = repo::published_reports::find(db, org, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such report"))?;
+    report_view(found)
+}
+
+/// Newest first.
+pub async fn reports(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<PublishedReport>> {
+    repo::published_reports::list(db, org)
+        .await?
+        .into_iter()
+        .map(report_view)
+        .collect()
+}
+
+fn report_view(m: published_report::Model) -> Result<PublishedReport> {
+    Ok(PublishedReport {
+        id: m.id,
+        title: m.title,
+        published_by: m.published_by,
+        published_at: m.published_at,
+        snapshot: serde_json::from_str(&m.snapshot)
+            .map_err(|e| anyhow::anyhow!("stored report: {e}"))?,
+    })
+}
