@@ -11,10 +11,10 @@ use crate::{
     repo,
     state::AppState,
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::{
     completion::{Format, Respondent},
-    instrument::{InstrumentDefinition, InstrumentKind},
+    instrument::{InstrumentDefinition, InstrumentKind, Scored},
     kpi::Timing,
     records::{NewResponse, ResponseReceipt},
 };
@@ -59,9 +59,28 @@ fn must_match<T: PartialEq>(
     }
 }
 
+/// What a response answers: its invitation's participant, episode, instrument version and
+/// timing, or (staff only, no invitation) the ones it names.
 async fn target_of(state: &AppState, who: &Submitter<'_>, new: &NewResponse) -> Result<Target> {
-    let db = &state.db;
-    let invitation = match (who, new.invitation_id) {
+    match invitation_of(&state.db, who, new).await? {
+        Some(inv) => invited_target(&state.db, inv, new).await,
+        None => {
+            let Submitter::Staff(user) = who else {
+                return Err(ApiError::Unauthorized("open your invitation link again"));
+            };
+            named_target(state, user, new).await
+        }
+    }
+}
+
+/// The invitation answered: the participant's own, or one a staff member names (on their
+/// caseload).
+async fn invitation_of(
+    db: &impl ConnectionTrait,
+    who: &Submitter<'_>,
+    new: &NewResponse,
+) -> Result<Option<invitation::Model>> {
+    Ok(match (who, new.invitation_id) {
         (Submitter::Participant(h), given) => {
             if given.is_some_and(|g| g != h.invitation_id) {
                 return Err(ApiError::invalid("invitation_id", "not your invitation"));
@@ -84,90 +103,92 @@ async fn target_of(state: &AppState, who: &Submitter<'_>, new: &NewResponse) -> 
             Some(inv)
         }
         (Submitter::Staff(_), None) => None,
+    })
+}
+
+/// An invited answer: what it names must match its invitation.
+async fn invited_target(
+    db: &impl ConnectionTrait,
+    inv: invitation::Model,
+    new: &NewResponse,
+) -> Result<Target> {
+    must_match(
+        new.participant_id,
+        Some(inv.participant_id),
+        "participant_id",
+    )?;
+    must_match(new.episode_id, inv.episode_id, "episode_id")?;
+    must_match(
+        new.instrument.clone(),
+        Some(inv.instrument_key.clone()),
+        "instrument",
+    )?;
+    let inv_timing = inv
+        .timing
+        .as_deref()
+        .map(|t| stored("timing", t, Timing::parse))
+        .transpose()?;
+    must_match(new.timing, inv_timing, "timing")?;
+    let definition = repo::instruments::version(db, &inv.instrument_key, inv.instrument_version)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("invitation names a missing instrument"))?;
+    let participant = repo::records::find_participant_any(db, inv.participant_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("invitation names a missing participant"))?;
+    let episode = match inv.episode_id {
+        Some(id) => repo::records::find_episode_any(db, id).await?,
+        None => None,
     };
-    match invitation {
-        Some(inv) => {
-            must_match(
-                new.participant_id,
-                Some(inv.participant_id),
-                "participant_id",
-            )?;
-            must_match(new.episode_id, inv.episode_id, "episode_id")?;
-            must_match(
-                new.instrument.clone(),
-                Some(inv.instrument_key.clone()),
-                "instrument",
-            )?;
-            let inv_timing = inv
-                .timing
-                .as_deref()
-                .map(|t| stored("timing", t, Timing::parse))
-                .transpose()?;
-            must_match(new.timing, inv_timing, "timing")?;
-            let definition =
-                repo::instruments::version(db, &inv.instrument_key, inv.instrument_version)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("invitation names a missing instrument"))?;
-            let participant = repo::records::find_participant_any(db, inv.participant_id)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("invitation names a missing participant"))?;
-            let episode = match inv.episode_id {
-                Some(id) => repo::records::find_episode_any(db, id).await?,
-                None => None,
-            };
-            Ok(Target {
-                invitation: Some(inv),
-                participant,
-                episode,
-                definition,
-                timing: inv_timing,
-            })
-        }
-        None => {
-            let Submitter::Staff(user) = who else {
-                return Err(ApiError::Unauthorized("open your invitation link again"));
-            };
-            let participant_id = new.participant_id.ok_or_else(|| {
-                ApiError::invalid("participant_id", "name the invitation or the participant")
-            })?;
-            let participant =
-                participant_for(state, user, participant_id, "participant_id").await?;
-            let key = new
-                .instrument
-                .as_deref()
-                .ok_or_else(|| ApiError::invalid("instrument", "name the instrument answered"))?;
-            let definition = repo::instruments::latest(db, key)
-                .await?
-                .ok_or_else(|| ApiError::invalid("instrument", "unknown instrument"))?;
-            if definition.audience != participant.audience() {
-                return Err(ApiError::invalid(
-                    "instrument",
-                    "this survey is not for this kind of participant",
-                ));
-            }
-            let episode = match new.episode_id {
-                Some(id) => Some(
-                    repo::records::visible_episode(db, user, id)
-                        .await?
-                        .filter(|e| {
-                            e.participant_id == participant.id
-                                || e.employer_id == Some(participant.id)
-                        })
-                        .ok_or_else(|| {
-                            ApiError::invalid("episode_id", "no such episode for this participant")
-                        })?,
-                ),
-                None => None,
-            };
-            Ok(Target {
-                invitation: None,
-                participant,
-                episode,
-                definition,
-                timing: new.timing,
-            })
-        }
+    Ok(Target {
+        invitation: Some(inv),
+        participant,
+        episode,
+        definition,
+        timing: inv_timing,
+    })
+}
+
+/// An answer entered by staff without an invitation: the participant on their caseload, the
+/// instrument for that kind of participant, the episode theirs.
+async fn named_target(state: &AppState, user: &StaffUser, new: &NewResponse) -> Result<Target> {
+    let db = &state.db;
+    let participant_id = new.participant_id.ok_or_else(|| {
+        ApiError::invalid("participant_id", "name the invitation or the participant")
+    })?;
+    let participant = participant_for(state, user, participant_id, "participant_id").await?;
+    let key = new
+        .instrument
+        .as_deref()
+        .ok_or_else(|| ApiError::invalid("instrument", "name the instrument answered"))?;
+    let definition = repo::instruments::latest(db, key)
+        .await?
+        .ok_or_else(|| ApiError::invalid("instrument", "unknown instrument"))?;
+    if definition.audience != participant.audience() {
+        return Err(ApiError::invalid(
+            "instrument",
+            "this survey is not for this kind of participant",
+        ));
     }
+    let episode = match new.episode_id {
+        Some(id) => Some(
+            repo::records::visible_episode(db, user, id)
+                .await?
+                .filter(|e| {
+                    e.participant_id == participant.id || e.employer_id == Some(participant.id)
+                })
+                .ok_or_else(|| {
+                    ApiError::invalid("episode_id", "no such episode for this participant")
+                })?,
+        ),
+        None => None,
+    };
+    Ok(Target {
+        invitation: None,
+        participant,
+        episode,
+        definition,
+        timing: new.timing,
+    })
 }
 
 /// The answers, checked against the instrument: one per item, each 1–5 or skipped.
@@ -219,21 +240,61 @@ pub async fn response(
     ensure_licensed(state, org, def).await?;
 
     if let Submitter::Participant(h) = &who
-        && let Some(inv) = &target.invitation
-        && repo::invitations::answers_to(db, inv.id)
-            .await?
-            .iter()
-            .any(|r| r.participant_session_id == Some(h.session_id))
+        && answered_in_this_session(db, &target, h).await?
     {
         return Err(ApiError::conflict(
             "invitation_id",
             "you have already answered this survey",
         ));
     }
+    let scored = fits_instrument(def, &target, &new)?;
+    let now = Utc::now();
+    answered_in_time(&target, &new, now)?;
+    let tz = repo::orgs::time_zone(db, org).await?;
+    let id = new.id;
+    let mut am = row(&who, &target, new, &tz, now, &hash)?;
+    am.set_scores(&scored);
+    let stored = store_once(
+        state,
+        am,
+        org,
+        &hash,
+        || repo::invitations::find_response_any(db, id),
+        internal,
+    )
+    .await?;
+    let second = is_second_answer(db, &stored).await?;
+    tracing::info!(response_id = %stored.id, instrument = %stored.instrument_key, second, "response stored");
+    Ok(receipt(&stored, second))
+}
+
+/// A participant's second answer from the same opened link (a double tap, a resend from
+/// another tab) is refused; a second phone's answer is kept but flagged (DESIGN.md §6).
+async fn answered_in_this_session(
+    db: &impl ConnectionTrait,
+    target: &Target,
+    holder: &InvitationHolder,
+) -> Result<bool> {
+    let Some(inv) = &target.invitation else {
+        return Ok(false);
+    };
+    Ok(repo::invitations::answers_to(db, inv.id)
+        .await?
+        .iter()
+        .any(|r| r.participant_session_id == Some(holder.session_id)))
+}
+
+/// The answers, language, format and comment fit the instrument (and SWEMWBS its episode and
+/// timing); the answers scored.
+fn fits_instrument(
+    def: &InstrumentDefinition,
+    target: &Target,
+    new: &NewResponse,
+) -> Result<Scored> {
     let scored = def
         .check(&new.answers)
         .map_err(|e| ApiError::invalid(e.field, e.message))?;
-    let c = new.completion;
+    let c = &new.completion;
     if !def.offers_language(c.language.as_str()) {
         return Err(ApiError::invalid(
             "completion.language",
@@ -262,7 +323,12 @@ pub async fn response(
             "SWEMWBS belongs to a support episode",
         ));
     }
-    let now = Utc::now();
+    Ok(scored)
+}
+
+/// Not from the future (allowing for a device's clock), nor from before its invitation was
+/// made or after it expired: judged by when it was answered, not when the answer arrived.
+fn answered_in_time(target: &Target, new: &NewResponse, now: DateTime<Utc>) -> Result<()> {
     if new.answered_at > now + CLOCK_SKEW {
         return Err(ApiError::invalid("answered_at", "is in the future"));
     }
@@ -280,17 +346,28 @@ pub async fn response(
             ));
         }
     }
+    Ok(())
+}
 
-    let tz = repo::orgs::time_zone(db, org).await?;
+/// The row to store, attributed to the episode's specialist at the moment of answering.
+fn row(
+    who: &Submitter<'_>,
+    target: &Target,
+    new: NewResponse,
+    time_zone: &str,
+    now: DateTime<Utc>,
+    hash: &str,
+) -> Result<response::ActiveModel> {
     let episode = target.episode.as_ref();
-    let mut am = response::ActiveModel {
+    let c = new.completion;
+    Ok(response::ActiveModel {
         id: Set(new.id),
-        organisation_id: Set(org),
+        organisation_id: Set(who.organisation_id()),
         invitation_id: Set(target.invitation.as_ref().map(|i| i.id)),
         participant_id: Set(target.participant.id),
         episode_id: Set(episode.map(|e| e.id)),
-        instrument_key: Set(def.key.clone()),
-        instrument_version: Set(def.version),
+        instrument_key: Set(target.definition.key.clone()),
+        instrument_version: Set(target.definition.version),
         timing: Set(target.timing.map(|t| t.as_str().to_owned())),
         answers: Set(serde_json::to_string(&new.answers).map_err(anyhow::Error::from)?),
         overall: NotSet,
@@ -303,7 +380,7 @@ pub async fn response(
         format: Set(c.format.as_str().to_owned()),
         language: Set(c.language.as_str().to_owned()),
         answered_at: Set(new.answered_at),
-        answered_on: Set(crate::time::local_date(&tz, new.answered_at)),
+        answered_on: Set(crate::time::local_date(time_zone, new.answered_at)),
         received_at: Set(now),
         author_id: Set(match &who {
             Submitter::Staff(u) => Some(u.id),
@@ -318,20 +395,6 @@ pub async fn response(
         team_id: Set(episode.and_then(|e| e.team_id)),
         programme: Set(episode.map(|e| e.programme.clone())),
         comment: Set(new.comment.map(String::from)),
-        body_hash: Set(hash.clone()),
-    };
-    am.set_scores(&scored);
-    let id = new.id;
-    let stored = store_once(
-        state,
-        am,
-        org,
-        &hash,
-        || repo::invitations::find_response_any(db, id),
-        internal,
-    )
-    .await?;
-    let second = is_second_answer(db, &stored).await?;
-    tracing::info!(response_id = %stored.id, instrument = %stored.instrument_key, second, "response stored");
-    Ok(receipt(&stored, second))
+        body_hash: Set(hash.to_owned()),
+    })
 }
