@@ -84,27 +84,7 @@ pub enum AdminCommand {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve => {
-            let app = Application::build(cli.config.clone()).await?;
-            // Sends queued email; each server copy runs one, and the queue's leases keep them
-            // from sending an email twice.
-            tokio::spawn(app.mailer().run(uuid::Uuid::new_v4().simple().to_string()));
-            let conn = db::connect(cli.config.database_url.expose()).await?;
-            tokio::spawn(async move {
-                let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
-                loop {
-                    every.tick().await;
-                    match crate::services::privacy::run_retention(&conn, chrono::Utc::now()).await {
-                        Ok(erased) if !erased.is_empty() => {
-                            tracing::info!(erased = erased.len(), "retention: personal data erased")
-                        }
-                        Ok(_) => {}
-                        Err(e) => tracing::error!(error = %e, "retention run failed"),
-                    }
-                }
-            });
-            app.run().await?
-        }
+        Command::Serve => serve(cli.config).await?,
         Command::Retention => {
             let conn = db::connect(cli.config.database_url.expose()).await?;
             db::migrate(&conn).await?;
@@ -130,44 +110,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             as_admin,
             episodes,
             responses,
-        } => {
-            let conn = db::connect(cli.config.database_url.expose()).await?;
-            db::migrate(&conn).await?;
-            let email = Email::parse(&as_admin).context("--as")?;
-            let admin = repo::staff::find_by_email(&conn, email.as_str())
-                .await?
-                .filter(|s| s.role == Role::Admin.as_str() && s.active)
-                .context("--as must be an active admin's email")?;
-            for (what, path) in [("episodes", episodes), ("responses", responses)] {
-                let Some(path) = path else { continue };
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("reading {}", path.display()))?;
-                let result = match what {
-                    "episodes" => {
-                        transfer::import_episodes(&conn, admin.organisation_id, admin.id, &text)
-                            .await
-                    }
-                    _ => {
-                        transfer::import_responses(&conn, admin.organisation_id, admin.id, &text)
-                            .await
-                    }
-                };
-                match result {
-                    Ok(r) => println!(
-                        "{what}: {} imported, {} already there",
-                        r.imported, r.unchanged
-                    ),
-                    Err(e) => {
-                        let body = e.body();
-                        eprintln!("{what}: {}", body.message);
-                        for row in body.rows.unwrap_or_default() {
-                            eprintln!("  row {}: {}: {}", row.row, row.field, row.message);
-                        }
-                        bail!("{what} not imported");
-                    }
-                }
-            }
-        }
+        } => import(&cli.config, &as_admin, episodes, responses).await?,
         Command::Export {
             org,
             episodes,
@@ -188,6 +131,72 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let conn = db::connect(cli.config.database_url.expose()).await?;
             db::migrate(&conn).await?;
             admin(&conn, cmd).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Serves the API and the PWA, with this copy's email worker and a retention run every 6 h.
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = Application::build(config.clone()).await?;
+    // Sends queued email; each server copy runs one, and the queue's leases keep them
+    // from sending an email twice.
+    tokio::spawn(app.mailer().run(uuid::Uuid::new_v4().simple().to_string()));
+    let conn = db::connect(config.database_url.expose()).await?;
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+        loop {
+            every.tick().await;
+            match crate::services::privacy::run_retention(&conn, chrono::Utc::now()).await {
+                Ok(erased) if !erased.is_empty() => {
+                    tracing::info!(erased = erased.len(), "retention: personal data erased")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "retention run failed"),
+            }
+        }
+    });
+    app.run().await?;
+    Ok(())
+}
+
+/// `soundings import`: the CSV files as the named admin, each all rows or none.
+async fn import(
+    config: &Config,
+    as_admin: &str,
+    episodes: Option<std::path::PathBuf>,
+    responses: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let conn = db::connect(config.database_url.expose()).await?;
+    db::migrate(&conn).await?;
+    let email = Email::parse(as_admin).context("--as")?;
+    let admin = repo::staff::find_by_email(&conn, email.as_str())
+        .await?
+        .filter(|s| s.role == Role::Admin.as_str() && s.active)
+        .context("--as must be an active admin's email")?;
+    for (what, path) in [("episodes", episodes), ("responses", responses)] {
+        let Some(path) = path else { continue };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let result = match what {
+            "episodes" => {
+                transfer::import_episodes(&conn, admin.organisation_id, admin.id, &text).await
+            }
+            _ => transfer::import_responses(&conn, admin.organisation_id, admin.id, &text).await,
+        };
+        match result {
+            Ok(r) => println!(
+                "{what}: {} imported, {} already there",
+                r.imported, r.unchanged
+            ),
+            Err(e) => {
+                let body = e.body();
+                eprintln!("{what}: {}", body.message);
+                for row in body.rows.unwrap_or_default() {
+                    eprintln!("  row {}: {}: {}", row.row, row.field, row.message);
+                }
+                bail!("{what} not imported");
+            }
         }
     }
     Ok(())
