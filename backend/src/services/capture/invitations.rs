@@ -4,7 +4,7 @@ use super::{body_hash, participant_for, same_record, stored};
 use crate::{
     ApiError, Result,
     auth::{self, StaffUser},
-    entities::invitation,
+    entities::{invitation, participant},
     repo,
     state::AppState,
 };
@@ -77,55 +77,10 @@ pub async fn invitation(
 ) -> Result<Invitation> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::invitations::find_any(&state.db, new.id).await? {
-        let existing = same_record(existing, user.organisation_id, &hash)?;
-        if new.send_email {
-            // A resend after the email was lost on the way is queued now; otherwise nothing.
-            email_invitation(state, &existing).await?;
-        }
-        return invitation_view(state, existing);
+        return sent_again(state, user, existing, &hash, new.send_email).await;
     }
     let person = participant_for(state, user, new.participant_id, "participant_id").await?;
-    if person.withdrawn_at.is_some() {
-        return Err(ApiError::invalid(
-            "participant_id",
-            "this person has withdrawn consent: no more invitations",
-        ));
-    }
-    if new.send_email
-        && let Err(why) = crate::services::mail::may_email(&state.db, &person).await?
-    {
-        return Err(ApiError::invalid("send_email", why.message()));
-    }
-    let def = repo::instruments::latest(&state.db, &new.instrument)
-        .await?
-        .ok_or_else(|| ApiError::invalid("instrument", "unknown instrument"))?;
-    ensure_licensed(state, user.organisation_id, &def).await?;
-    if def.audience != person.audience() {
-        return Err(ApiError::invalid(
-            "instrument",
-            "this survey is not for this kind of participant",
-        ));
-    }
-    if def.kind == InstrumentKind::Swemwbs && new.timing.is_none() {
-        return Err(ApiError::invalid(
-            "timing",
-            "SWEMWBS needs start, review or end",
-        ));
-    }
-    if let Some(episode_id) = new.episode_id {
-        let ep = repo::records::visible_episode(&state.db, user, episode_id)
-            .await?
-            .filter(|e| e.participant_id == person.id || e.employer_id == Some(person.id))
-            .ok_or_else(|| {
-                ApiError::invalid("episode_id", "no such episode for this participant")
-            })?;
-        let _ = ep;
-    } else if def.kind == InstrumentKind::Swemwbs {
-        return Err(ApiError::invalid(
-            "episode_id",
-            "SWEMWBS belongs to a support episode",
-        ));
-    }
+    let def = checked_definition(state, user, &new, &person).await?;
     let days = i64::from(new.expires_in_days.unwrap_or(28));
     if !(1..=90).contains(&days) {
         return Err(ApiError::invalid("expires_in_days", "must be 1 to 90"));
@@ -162,17 +117,80 @@ pub async fn invitation(
             }
             Err(e) if repo::is_unique_violation(&e) => {
                 if let Some(existing) = repo::invitations::find_any(&state.db, new.id).await? {
-                    let existing = same_record(existing, user.organisation_id, &hash)?;
-                    if new.send_email {
-                        email_invitation(state, &existing).await?;
-                    }
-                    return invitation_view(state, existing);
+                    return sent_again(state, user, existing, &hash, new.send_email).await;
                 }
             }
             Err(e) => return Err(e.into()),
         }
     }
     Err(anyhow::anyhow!("could not find a free short code").into())
+}
+
+/// The same invitation sent again (a lost answer, a resend from the outbox): the stored one,
+/// and its email queued if asked for now (a resend after the email was lost on the way).
+async fn sent_again(
+    state: &AppState,
+    user: &StaffUser,
+    existing: invitation::Model,
+    hash: &str,
+    send_email: bool,
+) -> Result<Invitation> {
+    let existing = same_record(existing, user.organisation_id, hash)?;
+    if send_email {
+        email_invitation(state, &existing).await?;
+    }
+    invitation_view(state, existing)
+}
+
+/// The instrument to invite this person to answer, once the person, the instrument, its
+/// licence, timing and episode and the wish to email all fit.
+async fn checked_definition(
+    state: &AppState,
+    user: &StaffUser,
+    new: &NewInvitation,
+    person: &participant::Model,
+) -> Result<InstrumentDefinition> {
+    if person.withdrawn_at.is_some() {
+        return Err(ApiError::invalid(
+            "participant_id",
+            "this person has withdrawn consent: no more invitations",
+        ));
+    }
+    if new.send_email
+        && let Err(why) = crate::services::mail::may_email(&state.db, person).await?
+    {
+        return Err(ApiError::invalid("send_email", why.message()));
+    }
+    let def = repo::instruments::latest(&state.db, &new.instrument)
+        .await?
+        .ok_or_else(|| ApiError::invalid("instrument", "unknown instrument"))?;
+    ensure_licensed(state, user.organisation_id, &def).await?;
+    if def.audience != person.audience() {
+        return Err(ApiError::invalid(
+            "instrument",
+            "this survey is not for this kind of participant",
+        ));
+    }
+    if def.kind == InstrumentKind::Swemwbs && new.timing.is_none() {
+        return Err(ApiError::invalid(
+            "timing",
+            "SWEMWBS needs start, review or end",
+        ));
+    }
+    if let Some(episode_id) = new.episode_id {
+        repo::records::visible_episode(&state.db, user, episode_id)
+            .await?
+            .filter(|e| e.participant_id == person.id || e.employer_id == Some(person.id))
+            .ok_or_else(|| {
+                ApiError::invalid("episode_id", "no such episode for this participant")
+            })?;
+    } else if def.kind == InstrumentKind::Swemwbs {
+        return Err(ApiError::invalid(
+            "episode_id",
+            "SWEMWBS belongs to a support episode",
+        ));
+    }
+    Ok(def)
 }
 
 /// Queues the invitation's email (once: queueing it again does nothing). Whether the person
