@@ -15,7 +15,6 @@ use chrono::{Duration, Utc};
 use domain::{
     ErrorBody,
     instrument::InstrumentDefinition,
-    period::Period,
     records::{
         Accessibility, ExchangeRequest, ExchangeResponse, Invitation, Language, NewInvitation,
         NewResponse, ResponseReceipt, Survey,
@@ -287,27 +286,8 @@ pub async fn survey_results(
     let person = repo::records::find_participant_any(db, inv.participant_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("invitation without participant"))?;
-    let org = repo::orgs::get(db, inv.organisation_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("invitation without organisation"))?;
-    let audience = person.audience();
-    let today = crate::time::today(&org.time_zone);
-    let period =
-        Period::last_closed_financial_quarter(today).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let settings = repo::instruments::settings(db, org.id).await?;
-    let small = settings.small_number();
-    let k = crate::services::reports::satisfaction(
-        db,
-        org.id,
-        audience,
-        period,
-        &Default::default(),
-        small,
-    )
-    .await?;
-    Ok(web::Json(domain::records::PublicResults {
-        organisation_name: org.name,
-        period,
-        satisfaction: domain::kpi::public_figure(k.mean, k.n, period, today, small),
-    }))
+    let results =
+        crate::services::feedback::service_results(db, inv.organisation_id, person.audience())
+            .await?;
+    Ok(web::Json(results))
 }
