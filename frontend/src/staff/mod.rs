@@ -3,19 +3,10 @@
 //! needs-attention list. A second binary (`src/bin/staff.rs`) served under `/staff`.
 
 mod api;
-mod assisted;
-mod attention;
 mod auth;
-mod cache;
-mod caseload;
-mod chart;
-mod client;
-mod dashboard;
-mod invite;
-mod login;
-mod outbox;
-mod session_form;
-mod swemwbs;
+mod components;
+mod offline;
+mod pages;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,11 +15,14 @@ use uuid::Uuid;
 use crate::components::{DisplaySettings, LanguageSwitch};
 use crate::device::Stopped;
 use crate::i18n::{I18n, StaffMessages, fill, tr, use_i18n};
-use crate::offline::{self, Outbox, use_outbox};
+use crate::offline::{Outbox, use_outbox};
 use crate::prefs::Prefs;
 
 use auth::{Auth, use_auth};
-use cache::Caseload;
+use offline::cache::Caseload;
+use pages::{
+    assisted, attention, caseload, client, dashboard, login, outbox, session_form, swemwbs,
+};
 
 /// A page of the staff app, one per path under `/staff`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +159,7 @@ fn current_path() -> String {
 pub fn StaffApp() -> impl IntoView {
     let i18n = I18n::provide();
     Prefs::provide();
-    offline::start();
+    crate::offline::start();
     let outbox = Outbox::provide();
     let auth = Auth::provide(outbox);
     let caseload = Caseload::provide(auth.me_untracked().map(|m| m.id));

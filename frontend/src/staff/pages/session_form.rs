@@ -11,9 +11,9 @@ use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
-use super::api::today;
-use super::cache::{LocalEdit, SessionView, use_caseload};
-use super::{Route, enqueue, enqueue_edit, not_found_view, use_router};
+use crate::staff::api::today;
+use crate::staff::offline::cache::{LocalEdit, SessionView, use_caseload};
+use crate::staff::{Route, enqueue, enqueue_edit, not_found_view, use_router};
 
 pub fn stage_label(t: &'static StaffMessages, stage: Stage) -> &'static str {
     match stage {
@@ -34,7 +34,7 @@ pub fn SessionPage(episode: Uuid) -> impl IntoView {
 #[component]
 pub fn EditSessionPage(session: Uuid) -> impl IntoView {
     let caseload = use_caseload();
-    let auth = super::auth::use_auth();
+    let auth = crate::staff::auth::use_auth();
     let owner = auth
         .me_untracked()
         .map(|m| m.id.to_string())
@@ -57,7 +57,7 @@ pub fn EditSessionPage(session: Uuid) -> impl IntoView {
 fn SessionForm(episode: Uuid, editing: Option<SessionView>) -> impl IntoView {
     let i18n = use_i18n();
     let caseload = use_caseload();
-    let auth = super::auth::use_auth();
+    let auth = crate::staff::auth::use_auth();
     let router = use_router();
     let Some(found) = caseload.with(|c| c.episode(episode).cloned()) else {
         return not_found_view().into_any();

@@ -14,10 +14,10 @@ use crate::load::load;
 use crate::offline::use_outbox;
 use crate::staff::{trs, trs_owned};
 
-use super::api;
-use super::auth::use_auth;
-use super::cache::use_caseload;
-use super::{Link, Route};
+use crate::staff::api;
+use crate::staff::auth::use_auth;
+use crate::staff::offline::cache::use_caseload;
+use crate::staff::{Link, Route};
 
 /// A time (milliseconds since the epoch) as the device shows dates and times.
 pub fn time_of(ms: f64) -> String {

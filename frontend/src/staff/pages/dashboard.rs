@@ -19,9 +19,9 @@ use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::load::load;
 use crate::staff::{trs, trs_owned};
 
-use super::api::{self, Filters, Trend, today};
-use super::auth::use_auth;
-use super::chart::TrendChart;
+use crate::staff::api::{self, Filters, Trend, today};
+use crate::staff::auth::use_auth;
+use crate::staff::components::chart::TrendChart;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Choice {
@@ -95,7 +95,7 @@ struct Figures {
 }
 
 async fn figures(
-    auth: super::auth::Auth,
+    auth: crate::staff::auth::Auth,
     period: Period,
     filters: Filters,
 ) -> Result<Figures, ApiError> {

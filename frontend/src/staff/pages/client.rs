@@ -10,7 +10,7 @@ use domain::records::{
 };
 use leptos::prelude::*;
 
-use super::radio;
+use crate::staff::radio;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
@@ -19,15 +19,15 @@ use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
-use super::api::{self, today};
-use super::auth::{Auth, use_auth};
-use super::cache::{Caseload, SessionView, use_caseload};
 use super::session_form::stage_label;
-use super::{Link, Route, enqueue, not_found_view, now, use_router};
 use crate::device;
 use crate::i18n::StaffMessages;
 use crate::load::load;
 use crate::offline::use_outbox;
+use crate::staff::api::{self, today};
+use crate::staff::auth::{Auth, use_auth};
+use crate::staff::offline::cache::{Caseload, SessionView, use_caseload};
+use crate::staff::{Link, Route, enqueue, not_found_view, now, use_router};
 
 /// The consent wording's version the form shows (kept with each consent record).
 const CONSENT_TEXT_VERSION: &str = "staff-app-consent-2026-11";

@@ -11,9 +11,9 @@ use crate::i18n::{fill, use_i18n};
 use crate::load::load;
 use crate::staff::{trs, trs_owned};
 
-use super::api;
-use super::auth::use_auth;
 use super::outbox::time_of;
+use crate::staff::api;
+use crate::staff::auth::use_auth;
 
 #[component]
 pub fn AttentionPage() -> impl IntoView {

@@ -8,7 +8,7 @@ use domain::records::{Completion, Language, NewResponse};
 use domain::swemwbs::SwemwbsForm;
 use leptos::prelude::*;
 
-use super::{radio, timing_choice};
+use crate::staff::{radio, timing_choice};
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
@@ -16,14 +16,14 @@ use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
-use super::cache::{LocalScore, use_caseload};
-use super::{Link, Route, enqueue, not_found_view, now};
+use crate::staff::offline::cache::{LocalScore, use_caseload};
+use crate::staff::{Link, Route, enqueue, not_found_view, now};
 
 #[component]
 pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let caseload = use_caseload();
-    let auth = super::auth::use_auth();
+    let auth = crate::staff::auth::use_auth();
     let Some(found) = caseload.with(|c| c.episode(episode).cloned()) else {
         return not_found_view().into_any();
     };

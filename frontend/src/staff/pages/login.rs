@@ -10,10 +10,10 @@ use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::use_i18n;
 use crate::staff::{trs, trs_owned};
 
-use super::api;
-use super::auth::use_auth;
-use super::cache::use_caseload;
-use super::{Route, use_router};
+use crate::staff::api;
+use crate::staff::auth::use_auth;
+use crate::staff::offline::cache::use_caseload;
+use crate::staff::{Route, use_router};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

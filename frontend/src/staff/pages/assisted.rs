@@ -16,9 +16,9 @@ use crate::prefs::use_prefs;
 use crate::staff::{trs, trs_owned};
 use crate::survey::{self, Assisted, Draft, HandBack, SurveyFlow};
 
-use super::auth::use_auth;
-use super::cache::{LocalScore, use_caseload};
-use super::{Link, Route, not_found_view, now, radio, timing_choice, use_router};
+use crate::staff::auth::use_auth;
+use crate::staff::offline::cache::{LocalScore, use_caseload};
+use crate::staff::{Link, Route, not_found_view, now, radio, timing_choice, use_router};
 
 /// Which survey is handed over: the wellbeing scale, or the satisfaction survey for this kind of
 /// participant (jobseeker or employer).

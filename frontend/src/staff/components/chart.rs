@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
 
-use super::api::TrendPoint;
+use crate::staff::api::TrendPoint;
 
 const W: f64 = 640.0;
 const H: f64 = 220.0;

@@ -11,10 +11,10 @@ use crate::load::load;
 use crate::offline::use_outbox;
 use crate::staff::{trs, trs_owned};
 
-use super::api;
-use super::auth::{Auth, use_auth};
-use super::cache::{Caseload, use_caseload};
-use super::{Link, Route};
+use crate::staff::api;
+use crate::staff::auth::{Auth, use_auth};
+use crate::staff::offline::cache::{Caseload, use_caseload};
+use crate::staff::{Link, Route};
 
 /// Refreshes the cached caseload from the server; offline it keeps what it has.
 pub fn fetch(auth: Auth, caseload: Caseload) {
@@ -44,7 +44,7 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
                     if let Some(forms) = forms {
                         c.forms = forms;
                     }
-                    c.fetched_at = Some(super::now());
+                    c.fetched_at = Some(crate::staff::now());
                 });
             }
             (Err(error), _) | (_, Err(error)) => log::info!("caseload not refreshed: {error}"),

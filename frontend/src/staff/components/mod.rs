@@ -1,0 +1,3 @@
+//! Pieces of the staff app's pages that more than one page uses.
+
+pub mod chart;

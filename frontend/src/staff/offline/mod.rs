@@ -1,0 +1,3 @@
+//! What the staff app keeps on the device to work with no signal.
+
+pub mod cache;
