@@ -13,8 +13,8 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::components::{DisplaySettings, LanguageSwitch};
-use crate::device::Stopped;
 use crate::i18n::{I18n, StaffMessages, fill, tr, use_i18n};
+use crate::offline::outbox::Stopped;
 use crate::offline::{Outbox, use_outbox};
 use crate::prefs::Prefs;
 
@@ -317,51 +317,6 @@ pub fn not_found_view() -> impl IntoView {
             <Link route=Route::Caseload>{trs(|t| t.staff_back_to_caseload)}</Link>
         </p>
     }
-}
-
-/// Saves a field record in the outbox under the logged-in person, then tries to send it. With
-/// no signal it waits there; the server stores it once however often it is sent.
-pub async fn enqueue<T: serde::Serialize>(
-    auth: Auth,
-    kind: &str,
-    id: Uuid,
-    label: &str,
-    body: &T,
-) -> Result<(), String> {
-    let owner = auth.me_untracked().ok_or("no login")?.id.to_string();
-    let text = serde_json::to_string(body).map_err(|e| e.to_string())?;
-    let url = format!("/api/{kind}s");
-    crate::device::enqueue_record(&owner, kind, &id.to_string(), label, &url, text)
-        .await
-        .map_err(|e| e.to_string())?;
-    auth.outbox().sync();
-    Ok(())
-}
-
-/// Saves an edit of a session in the outbox under the logged-in person (replacing an edit of
-/// it that still waits), then tries to send it. The server applies it, or keeps it beside a
-/// newer version as a conflict; either way nothing is lost.
-pub async fn enqueue_edit(
-    auth: Auth,
-    session: Uuid,
-    label: &str,
-    edit: &domain::records::SessionEdit,
-) -> Result<(), String> {
-    let owner = auth.me_untracked().ok_or("no login")?.id.to_string();
-    let text = serde_json::to_string(edit).map_err(|e| e.to_string())?;
-    crate::device::enqueue_edit(
-        &owner,
-        &format!("session:{session}"),
-        &edit.id.to_string(),
-        label,
-        "PATCH",
-        &format!("/api/sessions/{session}"),
-        text,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    auth.outbox().sync();
-    Ok(())
 }
 
 /// One radio button of a choice kept in a string signal (the staff forms' choices).

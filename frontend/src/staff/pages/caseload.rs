@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::PageHeading;
-use crate::device;
 use crate::i18n::{fill, use_i18n};
 use crate::load::load;
+use crate::offline::outbox::{self as stored, Status};
 use crate::offline::use_outbox;
 use crate::staff::{trs, trs_owned};
 
@@ -62,15 +62,7 @@ pub fn CaseloadPage() -> impl IntoView {
     let held = load(move || {
         let _ = outbox.synced();
         let owner = auth.me().map(|m| m.id.to_string()).unwrap_or_default();
-        async move {
-            device::list(&owner)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|r| r.status == "conflict")
-                .map(|r| r.key)
-                .collect::<Vec<String>>()
-        }
+        async move { stored::keys(&owner, Status::Conflict).await }
     });
     let fetched = move || {
         caseload.with(|c| {

@@ -20,14 +20,15 @@ use crate::i18n::{fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
 use super::session_form::stage_label;
-use crate::device;
 use crate::i18n::StaffMessages;
 use crate::load::load;
+use crate::offline::outbox::{self as stored, Status};
 use crate::offline::use_outbox;
 use crate::staff::api::{self, today};
 use crate::staff::auth::{Auth, use_auth};
 use crate::staff::offline::cache::{Caseload, SessionView, use_caseload};
-use crate::staff::{Link, Route, enqueue, not_found_view, now, use_router};
+use crate::staff::offline::outbox::enqueue;
+use crate::staff::{Link, Route, not_found_view, now, use_router};
 
 /// The consent wording's version the form shows (kept with each consent record).
 const CONSENT_TEXT_VERSION: &str = "staff-app-consent-2026-11";
@@ -348,7 +349,7 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
     let waiting = load(move || {
         let _ = outbox.synced();
         let owner = owner.clone();
-        async move { waiting_keys(&owner).await }
+        async move { stored::keys(&owner, Status::Waiting).await }
     });
     // The server's copy, on opening and after every sync (offline this keeps the cached one).
     Effect::new(move || {
@@ -442,21 +443,6 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
     }
 }
 
-/// The outbox keys (record ids) of `owner`'s records that still wait to be sent.
-pub async fn waiting_keys(owner: &str) -> Vec<String> {
-    match device::list(owner).await {
-        Ok(listed) => listed
-            .into_iter()
-            .filter(|r| r.status == "waiting")
-            .map(|r| r.key)
-            .collect(),
-        Err(error) => {
-            log::warn!("could not read the outbox: {error}");
-            Vec::new()
-        }
-    }
-}
-
 /// Takes the server's sessions of an episode into the cache. An edit the server kept as a
 /// conflict stays in the outbox (shown there) until the conflict is resolved, here or elsewhere.
 async fn fetch_sessions(auth: Auth, caseload: Caseload, episode: Uuid) {
@@ -471,7 +457,7 @@ async fn fetch_sessions(auth: Auth, caseload: Caseload, episode: Uuid) {
         }
     };
     let owner = me.id.to_string();
-    let listed = device::list(&owner).await.unwrap_or_default();
+    let listed = stored::list(&owner).await.unwrap_or_default();
     let open: Vec<String> = records
         .iter()
         .flat_map(|r| r.conflicts.iter().map(|c| c.edit_id.to_string()))
@@ -485,12 +471,12 @@ async fn fetch_sessions(auth: Auth, caseload: Caseload, episode: Uuid) {
     });
     let mut keep = Vec::new();
     for entry in listed {
-        let settled = entry.status == "conflict" && mine.contains(&entry.key);
+        let settled = entry.status == Status::Conflict && mine.contains(&entry.key);
         if settled && !open.contains(&entry.key) {
-            if let Err(error) = device::forget_conflict(&entry.key).await {
+            if let Err(error) = stored::forget_conflict(&entry.key).await {
                 log::warn!("could not clear a resolved conflict: {error}");
             }
-        } else if entry.status == "waiting" || settled {
+        } else if entry.status == Status::Waiting || settled {
             keep.push(entry.key);
         }
     }
@@ -643,7 +629,7 @@ fn ConflictView(session: SessionView, conflict: SessionConflict) -> impl IntoVie
             match api::resolve_conflict(auth, session_id, edit_id, keep).await {
                 Ok(record) => {
                     problem.set(None);
-                    if let Err(error) = device::forget_conflict(&edit_id.to_string()).await {
+                    if let Err(error) = stored::forget_conflict(&edit_id.to_string()).await {
                         log::warn!("could not clear the resolved conflict: {error}");
                     }
                     caseload.update(|c| {

@@ -8,9 +8,9 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
 use crate::components::PageHeading;
-use crate::device::{self, Listed};
 use crate::i18n::{fill, use_i18n};
 use crate::load::load;
+use crate::offline::outbox::{self as stored, Listed, Status};
 use crate::offline::use_outbox;
 use crate::staff::{trs, trs_owned};
 
@@ -34,14 +34,14 @@ pub fn OutboxPage() -> impl IntoView {
     let records = load(move || {
         let _ = outbox.synced();
         let owner = auth.me().map(|m| m.id.to_string()).unwrap_or_default();
-        async move { device::list(&owner).await.unwrap_or_default() }
+        async move { stored::list(&owner).await.unwrap_or_default() }
     });
     let waiting = move || {
         records
             .get()
             .unwrap_or_default()
             .into_iter()
-            .filter(|r| r.status == "waiting")
+            .filter(|r| r.status == Status::Waiting)
             .collect::<Vec<Listed>>()
     };
     let refused = move || {
@@ -49,7 +49,7 @@ pub fn OutboxPage() -> impl IntoView {
             .get()
             .unwrap_or_default()
             .into_iter()
-            .filter(|r| r.status == "refused")
+            .filter(|r| r.status == Status::Refused)
             .collect::<Vec<Listed>>()
     };
     let conflicts = move || {
@@ -57,7 +57,7 @@ pub fn OutboxPage() -> impl IntoView {
             .get()
             .unwrap_or_default()
             .into_iter()
-            .filter(|r| r.status == "conflict")
+            .filter(|r| r.status == Status::Conflict)
             .collect::<Vec<Listed>>()
     };
     let confirm_logout = RwSignal::new(false);
@@ -70,7 +70,7 @@ pub fn OutboxPage() -> impl IntoView {
         spawn_local(async move {
             let Some(login) = auth.login() else { return };
             let owner = login.staff.id.to_string();
-            if let Err(error) = device::remove_owner(&owner).await {
+            if let Err(error) = stored::remove_owner(&owner).await {
                 log::warn!("could not clear the outbox: {error}");
             }
             caseload.purge();
@@ -137,7 +137,7 @@ pub fn OutboxPage() -> impl IntoView {
                                     on:click=move |_| {
                                         let key = key.clone();
                                         spawn_local(async move {
-                                            if let Err(error) = device::retry(&key).await {
+                                            if let Err(error) = stored::retry(&key).await {
                                                 log::warn!("could not retry: {error}");
                                             }
                                             outbox.sync();

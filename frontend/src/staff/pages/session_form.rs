@@ -11,9 +11,11 @@ use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
+use crate::offline::outbox::{self as stored, Status};
 use crate::staff::api::today;
 use crate::staff::offline::cache::{LocalEdit, SessionView, use_caseload};
-use crate::staff::{Route, enqueue, enqueue_edit, not_found_view, use_router};
+use crate::staff::offline::outbox::{enqueue, enqueue_edit};
+use crate::staff::{Route, not_found_view, use_router};
 
 pub fn stage_label(t: &'static StaffMessages, stage: Stage) -> &'static str {
     match stage {
@@ -42,7 +44,7 @@ pub fn EditSessionPage(session: Uuid) -> impl IntoView {
     // The copy shown includes an edit of it still waiting here, which this one will replace.
     let waiting = crate::load::load(move || {
         let owner = owner.clone();
-        async move { super::client::waiting_keys(&owner).await }
+        async move { stored::keys(&owner, Status::Waiting).await }
     });
     move || {
         let waiting = waiting.get()?;

@@ -17,7 +17,8 @@ use crate::i18n::{fill, use_i18n};
 use crate::staff::{trs, trs_owned};
 
 use crate::staff::offline::cache::{LocalScore, use_caseload};
-use crate::staff::{Link, Route, enqueue, not_found_view, now};
+use crate::staff::offline::outbox::enqueue;
+use crate::staff::{Link, Route, not_found_view, now};
 
 #[component]
 pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
