@@ -13,12 +13,15 @@ use uuid::Uuid;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{Lang, fill, use_i18n};
 use crate::prefs::use_prefs;
-use crate::staff::{trs, trs_owned};
+use crate::staff::text::{trs, trs_owned};
 use crate::survey::{self, Assisted, Draft, HandBack, SurveyFlow};
 
 use crate::staff::auth::use_auth;
+use crate::staff::components::form::{radio, timing_choice};
+use crate::staff::components::not_found::not_found_view;
 use crate::staff::offline::cache::{LocalScore, use_caseload};
-use crate::staff::{Link, Route, not_found_view, now, radio, timing_choice, use_router};
+use crate::staff::route::{Link, Route, use_router};
+use crate::staff::time::now;
 
 /// Which survey is handed over: the wellbeing scale, or the satisfaction survey for this kind of
 /// participant (jobseeker or employer).

@@ -9,11 +9,11 @@ use leptos::task::spawn_local;
 use crate::components::PageHeading;
 use crate::i18n::{fill, use_i18n};
 use crate::load::load;
-use crate::staff::{trs, trs_owned};
+use crate::staff::text::{trs, trs_owned};
 
-use super::outbox::time_of;
 use crate::staff::api;
 use crate::staff::auth::use_auth;
+use crate::staff::time::time_at;
 
 #[component]
 pub fn AttentionPage() -> impl IntoView {
@@ -80,7 +80,7 @@ fn AttentionCard(item: AttentionItem, handled: RwSignal<Vec<uuid::Uuid>>) -> imp
             }
         });
     };
-    let when = time_of(item.answered_at.timestamp_millis() as f64);
+    let when = time_at(item.answered_at);
     let instrument = match item.instrument.as_str() {
         "employer_satisfaction" => i18n.s().staff_kpi_c,
         "jobseeker_satisfaction" => i18n.s().staff_kpi_d,

@@ -9,12 +9,13 @@ use crate::i18n::{fill, use_i18n};
 use crate::load::load;
 use crate::offline::outbox::{self as stored, Status};
 use crate::offline::use_outbox;
-use crate::staff::{trs, trs_owned};
+use crate::staff::text::{kind_label, trs, trs_owned};
 
 use crate::staff::api;
 use crate::staff::auth::{Auth, use_auth};
 use crate::staff::offline::cache::{Caseload, use_caseload};
-use crate::staff::{Link, Route};
+use crate::staff::route::{Link, Route};
+use crate::staff::time::{now, time_at};
 
 /// Refreshes the cached caseload from the server; offline it keeps what it has.
 pub fn fetch(auth: Auth, caseload: Caseload) {
@@ -44,7 +45,7 @@ pub fn fetch(auth: Auth, caseload: Caseload) {
                     if let Some(forms) = forms {
                         c.forms = forms;
                     }
-                    c.fetched_at = Some(crate::staff::now());
+                    c.fetched_at = Some(now());
                 });
             }
             (Err(error), _) | (_, Err(error)) => log::info!("caseload not refreshed: {error}"),
@@ -64,12 +65,7 @@ pub fn CaseloadPage() -> impl IntoView {
         let owner = auth.me().map(|m| m.id.to_string()).unwrap_or_default();
         async move { stored::keys(&owner, Status::Conflict).await }
     });
-    let fetched = move || {
-        caseload.with(|c| {
-            c.fetched_at
-                .map(|t| super::outbox::time_of(t.timestamp_millis() as f64))
-        })
-    };
+    let fetched = move || caseload.with(|c| c.fetched_at.map(time_at));
     view! {
         <PageHeading text=trs_owned(|t| t.staff_caseload_title) />
         <p class="hint">
@@ -90,10 +86,7 @@ pub fn CaseloadPage() -> impl IntoView {
                     each=people
                     key=|p| (p.id, p.reference.clone())
                     children=move |p| {
-                        let kind = match p.kind {
-                            domain::records::ParticipantKind::Jobseeker => i18n.s().staff_kind_jobseeker,
-                            domain::records::ParticipantKind::Employer => i18n.s().staff_kind_employer,
-                        };
+                        let kind = kind_label(i18n.s(), p.kind);
                         let episode_ids: Vec<uuid::Uuid> =
                             caseload.with(|c| c.episodes_of(p.id).iter().map(|e| e.id).collect());
                         let episodes = episode_ids.len();

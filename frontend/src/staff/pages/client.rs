@@ -10,25 +10,27 @@ use domain::records::{
 };
 use leptos::prelude::*;
 
-use crate::staff::radio;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{fill, use_i18n};
-use crate::staff::{trs, trs_owned};
+use crate::staff::text::{trs, trs_owned};
 
-use super::session_form::stage_label;
 use crate::i18n::StaffMessages;
 use crate::load::load;
 use crate::offline::outbox::{self as stored, Status};
 use crate::offline::use_outbox;
-use crate::staff::api::{self, today};
+use crate::staff::api;
 use crate::staff::auth::{Auth, use_auth};
+use crate::staff::components::form::radio;
+use crate::staff::components::not_found::not_found_view;
 use crate::staff::offline::cache::{Caseload, SessionView, use_caseload};
 use crate::staff::offline::outbox::enqueue;
-use crate::staff::{Link, Route, not_found_view, now, use_router};
+use crate::staff::route::{Link, Route, use_router};
+use crate::staff::text::{kind_label, stage_label};
+use crate::staff::time::{date, now, time_at, today};
 
 /// The consent wording's version the form shows (kept with each consent record).
 const CONSENT_TEXT_VERSION: &str = "staff-app-consent-2026-11";
@@ -319,10 +321,7 @@ pub fn ClientPage(id: Uuid) -> impl IntoView {
     view! {
         <PageHeading text=Signal::derive(move || reference.clone()) />
         <p class="hint">
-            {match person.kind {
-                ParticipantKind::Jobseeker => i18n.s().staff_kind_jobseeker,
-                ParticipantKind::Employer => i18n.s().staff_kind_employer,
-            }}
+            {kind_label(i18n.s(), person.kind)}
         </p>
         <For
             each=episodes
@@ -378,12 +377,12 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
     let dates = fill(
         i18n.s().staff_episode_dates,
         &[
-            ("start", &episode.started_on.format("%d/%m/%Y").to_string()),
+            ("start", &date(episode.started_on)),
             (
                 "end",
                 &episode
                     .ended_on
-                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .map(date)
                     .unwrap_or_else(|| i18n.s().staff_episode_open.to_owned()),
             ),
         ],
@@ -484,10 +483,6 @@ async fn fetch_sessions(auth: Auth, caseload: Caseload, episode: Uuid) {
         return;
     }
     caseload.update(|c| c.merge_sessions(episode, records, &keep));
-}
-
-fn date(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
 }
 
 /// One session in the episode's list, with an edit link and any conflicts to resolve.
@@ -615,11 +610,8 @@ fn ConflictView(session: SessionView, conflict: SessionConflict) -> impl IntoVie
     } else {
         t.staff_conflict_by_other
     };
-    let made = super::outbox::time_of(conflict.made_at.timestamp_millis() as f64);
-    let saved_when = session
-        .updated_at
-        .map(|at| super::outbox::time_of(at.timestamp_millis() as f64))
-        .unwrap_or_default();
+    let made = time_at(conflict.made_at);
+    let saved_when = session.updated_at.map(time_at).unwrap_or_default();
     let resolve = move |keep: Keep| {
         if busy.get_untracked() {
             return;

@@ -17,11 +17,12 @@ use crate::api::ApiError;
 use crate::components::PageHeading;
 use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::load::load;
-use crate::staff::{trs, trs_owned};
+use crate::staff::text::{trs, trs_owned};
 
-use crate::staff::api::{self, Filters, Trend, today};
+use crate::staff::api::{self, Filters, Trend};
 use crate::staff::auth::use_auth;
 use crate::staff::components::chart::TrendChart;
+use crate::staff::time::{date, time_at, today};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Choice {
@@ -230,7 +231,7 @@ pub fn DashboardPage() -> impl IntoView {
         <p class="hint" id="period-shown">
             {move || period.get().map(|p| fill(
                 i18n.s().staff_period_shown,
-                &[("first", &p.first.format("%d/%m/%Y").to_string()), ("last", &p.last.format("%d/%m/%Y").to_string())],
+                &[("first", &date(p.first)), ("last", &date(p.last))],
             ))}
         </p>
         <div class="dashboard" data-loaded=move || loaded().to_string() aria-busy=move || (!loaded()).to_string()>
@@ -530,7 +531,7 @@ fn CommentItem(comment: RatingComment) -> impl IntoView {
         "employer_satisfaction" => t.staff_kpi_c,
         _ => t.staff_kpi_d,
     };
-    let when = super::outbox::time_of(comment.answered_at.timestamp_millis() as f64);
+    let when = time_at(comment.answered_at);
     let rating = match comment.overall {
         Some(r) => fill(t.staff_comment_rating, &[("n", &r.to_string())]),
         None => t.staff_comment_no_rating.to_owned(),

@@ -12,12 +12,12 @@ use uuid::Uuid;
 
 use crate::api::ApiError;
 use crate::i18n::{fill, long_date, use_i18n};
-use crate::staff::trs;
+use crate::staff::text::trs;
 
 use crate::staff::api;
 use crate::staff::auth::use_auth;
+use crate::staff::components::form::{radio, timing_choice};
 use crate::staff::offline::cache::use_caseload;
-use crate::staff::{radio, timing_choice};
 
 /// Modules of white around the code, as the QR specification asks.
 const QUIET_ZONE: usize = 4;

@@ -8,12 +8,12 @@ use leptos::task::spawn_local;
 use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::use_i18n;
-use crate::staff::{trs, trs_owned};
+use crate::staff::text::{trs, trs_owned};
 
 use crate::staff::api;
 use crate::staff::auth::use_auth;
 use crate::staff::offline::cache::use_caseload;
-use crate::staff::{Route, use_router};
+use crate::staff::route::{Route, use_router};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -5,25 +5,20 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsValue;
 
 use crate::components::PageHeading;
 use crate::i18n::{fill, use_i18n};
 use crate::load::load;
 use crate::offline::outbox::{self as stored, Listed, Status};
 use crate::offline::use_outbox;
-use crate::staff::{trs, trs_owned};
+use crate::staff::text::{trs, trs_owned};
 
 use crate::staff::api;
 use crate::staff::auth::use_auth;
+use crate::staff::components::nav::last_sync;
 use crate::staff::offline::cache::use_caseload;
-use crate::staff::{Link, Route};
-
-/// A time (milliseconds since the epoch) as the device shows dates and times.
-pub fn time_of(ms: f64) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(ms));
-    String::from(date.to_locale_string("en-GB", &JsValue::UNDEFINED))
-}
+use crate::staff::route::{Link, Route};
+use crate::staff::time::time_of;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
@@ -79,20 +74,12 @@ pub fn OutboxPage() -> impl IntoView {
             auth.set(None);
         });
     };
-    let last = move || {
-        outbox
-            .summary()
-            .last_sync
-            .map(time_of)
-            .unwrap_or_else(|| i18n.s().staff_never.to_owned())
-    };
-
     view! {
         <PageHeading text=trs_owned(|t| t.staff_outbox_title) />
         <p class="outbox-count" data-waiting=move || waiting().len().to_string()>
             {move || fill(i18n.s().staff_sync_waiting, &[("n", &waiting().len().to_string())])}
         </p>
-        <p>{move || fill(i18n.s().staff_sync_last, &[("when", &last())])}</p>
+        <p>{move || last_sync(i18n, outbox)}</p>
         <button
             type="button"
             class="button"

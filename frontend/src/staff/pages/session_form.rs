@@ -8,24 +8,16 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::components::{ErrorSummary, PageHeading};
-use crate::i18n::{StaffMessages, fill, use_i18n};
-use crate::staff::{trs, trs_owned};
+use crate::i18n::{fill, use_i18n};
+use crate::staff::text::{trs, trs_owned};
 
 use crate::offline::outbox::{self as stored, Status};
-use crate::staff::api::today;
+use crate::staff::components::not_found::not_found_view;
 use crate::staff::offline::cache::{LocalEdit, SessionView, use_caseload};
 use crate::staff::offline::outbox::{enqueue, enqueue_edit};
-use crate::staff::{Route, not_found_view, use_router};
-
-pub fn stage_label(t: &'static StaffMessages, stage: Stage) -> &'static str {
-    match stage {
-        Stage::Engagement => t.staff_stage_engagement,
-        Stage::VocationalProfiling => t.staff_stage_profiling,
-        Stage::JobFinding => t.staff_stage_job_finding,
-        Stage::JobMatching => t.staff_stage_job_matching,
-        Stage::InWorkSupport => t.staff_stage_in_work,
-    }
-}
+use crate::staff::route::{Route, use_router};
+use crate::staff::text::stage_label;
+use crate::staff::time::{date, today};
 
 #[component]
 pub fn SessionPage(episode: Uuid) -> impl IntoView {
@@ -133,7 +125,7 @@ fn SessionForm(episode: Uuid, editing: Option<SessionView>) -> impl IntoView {
             }
         };
         let stage_value = Stage::parse(&stage.get_untracked()).unwrap_or(Stage::Engagement);
-        let date = held.format("%d/%m/%Y").to_string();
+        let date = date(held);
         if let (Some(session_id), Some(base_version)) = (session_id, base_version) {
             let edit = SessionEdit {
                 id: Uuid::new_v4(),

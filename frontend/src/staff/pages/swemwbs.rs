@@ -8,17 +8,19 @@ use domain::records::{Completion, Language, NewResponse};
 use domain::swemwbs::SwemwbsForm;
 use leptos::prelude::*;
 
-use crate::staff::{radio, timing_choice};
+use crate::staff::components::form::{radio, timing_choice};
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{fill, use_i18n};
-use crate::staff::{trs, trs_owned};
+use crate::staff::text::{trs, trs_owned};
 
+use crate::staff::components::not_found::not_found_view;
 use crate::staff::offline::cache::{LocalScore, use_caseload};
 use crate::staff::offline::outbox::enqueue;
-use crate::staff::{Link, Route, not_found_view, now};
+use crate::staff::route::{Link, Route};
+use crate::staff::time::now;
 
 #[component]
 pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
