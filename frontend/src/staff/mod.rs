@@ -23,7 +23,7 @@ use crate::prefs::Prefs;
 
 use auth::Auth;
 use components::nav::{StaffNav, SyncStatus};
-use offline::cache::Caseload;
+use offline::Caseload;
 use pages::{
     assisted, attention, caseload, client, dashboard, login, outbox, session_form, swemwbs,
 };
@@ -55,7 +55,7 @@ pub fn StaffApp() -> impl IntoView {
     Effect::new(move || {
         let _ = outbox.synced();
         if auth.me_untracked().is_some() {
-            caseload::fetch(auth, caseload);
+            offline::fetch::caseload(auth, caseload);
         }
     });
 

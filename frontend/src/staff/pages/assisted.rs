@@ -19,7 +19,7 @@ use crate::survey::{self, Assisted, Draft, HandBack, SurveyFlow};
 use crate::staff::auth::use_auth;
 use crate::staff::components::form::{radio, timing_choice};
 use crate::staff::components::not_found::not_found_view;
-use crate::staff::offline::cache::{LocalScore, use_caseload};
+use crate::staff::offline::{LocalScore, use_caseload};
 use crate::staff::route::{Link, Route, use_router};
 use crate::staff::time::now;
 

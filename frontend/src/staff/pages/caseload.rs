@@ -2,7 +2,6 @@
 //! server when there is signal and from the device when there is not.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::PageHeading;
 use crate::i18n::{fill, use_i18n};
@@ -11,47 +10,10 @@ use crate::offline::outbox::{self as stored, Status};
 use crate::offline::use_outbox;
 use crate::staff::text::{kind_label, trs, trs_owned};
 
-use crate::staff::api;
-use crate::staff::auth::{Auth, use_auth};
-use crate::staff::offline::cache::{Caseload, use_caseload};
+use crate::staff::auth::use_auth;
+use crate::staff::offline::use_caseload;
 use crate::staff::route::{Link, Route};
-use crate::staff::time::{now, time_at};
-
-/// Refreshes the cached caseload from the server; offline it keeps what it has.
-pub fn fetch(auth: Auth, caseload: Caseload) {
-    spawn_local(async move {
-        let Some(me) = auth.me_untracked() else {
-            return;
-        };
-        let (participants, episodes) = (api::participants(auth).await, api::episodes(auth).await);
-        match (participants, episodes) {
-            (Ok(participants), Ok(episodes)) => {
-                let instruments = api::instruments(auth).await.ok();
-                let survey_texts = api::survey_texts(auth).await.ok();
-                let forms = api::caseload_forms(auth).await.ok();
-                // The login may have changed while we waited.
-                if auth.me_untracked().map(|m| m.id) != Some(me.id) {
-                    return;
-                }
-                caseload.update(|c| {
-                    c.owner = Some(me.id);
-                    c.merge_server(participants, episodes);
-                    if let Some(instruments) = instruments {
-                        c.instruments = instruments;
-                    }
-                    if survey_texts.is_some() {
-                        c.survey_texts = survey_texts;
-                    }
-                    if let Some(forms) = forms {
-                        c.forms = forms;
-                    }
-                    c.fetched_at = Some(now());
-                });
-            }
-            (Err(error), _) | (_, Err(error)) => log::info!("caseload not refreshed: {error}"),
-        }
-    });
-}
+use crate::staff::time::time_at;
 
 #[component]
 pub fn CaseloadPage() -> impl IntoView {

@@ -23,11 +23,11 @@ use crate::load::load;
 use crate::offline::outbox::{self as stored, Status};
 use crate::offline::use_outbox;
 use crate::staff::api;
-use crate::staff::auth::{Auth, use_auth};
+use crate::staff::auth::use_auth;
 use crate::staff::components::form::radio;
 use crate::staff::components::not_found::not_found_view;
-use crate::staff::offline::cache::{Caseload, SessionView, use_caseload};
 use crate::staff::offline::outbox::enqueue;
+use crate::staff::offline::{SessionView, fetch, use_caseload};
 use crate::staff::route::{Link, Route, use_router};
 use crate::staff::text::{kind_label, stage_label};
 use crate::staff::time::{date, now, time_at, today};
@@ -353,7 +353,7 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
     // The server's copy, on opening and after every sync (offline this keeps the cached one).
     Effect::new(move || {
         let _ = outbox.synced();
-        spawn_local(fetch_sessions(auth, caseload, id));
+        spawn_local(fetch::sessions(auth, caseload, id));
     });
     let sessions = move || {
         let waiting = waiting.get().unwrap_or_default();
@@ -440,49 +440,6 @@ fn EpisodeCard(episode: Episode) -> impl IntoView {
             </Show>
         </section>
     }
-}
-
-/// Takes the server's sessions of an episode into the cache. An edit the server kept as a
-/// conflict stays in the outbox (shown there) until the conflict is resolved, here or elsewhere.
-async fn fetch_sessions(auth: Auth, caseload: Caseload, episode: Uuid) {
-    let Some(me) = auth.me_untracked() else {
-        return;
-    };
-    let records = match api::episode_sessions(auth, episode).await {
-        Ok(records) => records,
-        Err(error) => {
-            log::info!("sessions not refreshed: {error}");
-            return;
-        }
-    };
-    let owner = me.id.to_string();
-    let listed = stored::list(&owner).await.unwrap_or_default();
-    let open: Vec<String> = records
-        .iter()
-        .flat_map(|r| r.conflicts.iter().map(|c| c.edit_id.to_string()))
-        .collect();
-    let mine: Vec<String> = caseload.with_untracked(|c| {
-        c.edits
-            .iter()
-            .filter(|e| e.episode_id == episode)
-            .map(|e| e.edit.id.to_string())
-            .collect()
-    });
-    let mut keep = Vec::new();
-    for entry in listed {
-        let settled = entry.status == Status::Conflict && mine.contains(&entry.key);
-        if settled && !open.contains(&entry.key) {
-            if let Err(error) = stored::forget_conflict(&entry.key).await {
-                log::warn!("could not clear a resolved conflict: {error}");
-            }
-        } else if entry.status == Status::Waiting || settled {
-            keep.push(entry.key);
-        }
-    }
-    if auth.me_untracked().map(|m| m.id) != Some(me.id) {
-        return;
-    }
-    caseload.update(|c| c.merge_sessions(episode, records, &keep));
 }
 
 /// One session in the episode's list, with an edit link and any conflicts to resolve.

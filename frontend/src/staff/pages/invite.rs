@@ -17,7 +17,7 @@ use crate::staff::text::trs;
 use crate::staff::api;
 use crate::staff::auth::use_auth;
 use crate::staff::components::form::{radio, timing_choice};
-use crate::staff::offline::cache::use_caseload;
+use crate::staff::offline::use_caseload;
 
 /// Modules of white around the code, as the QR specification asks.
 const QUIET_ZONE: usize = 4;

@@ -12,7 +12,7 @@ use crate::staff::text::{trs, trs_owned};
 
 use crate::staff::api;
 use crate::staff::auth::use_auth;
-use crate::staff::offline::cache::use_caseload;
+use crate::staff::offline::use_caseload;
 use crate::staff::route::{Route, use_router};
 
 #[component]

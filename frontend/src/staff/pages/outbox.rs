@@ -16,7 +16,7 @@ use crate::staff::text::{trs, trs_owned};
 use crate::staff::api;
 use crate::staff::auth::use_auth;
 use crate::staff::components::nav::last_sync;
-use crate::staff::offline::cache::use_caseload;
+use crate::staff::offline::use_caseload;
 use crate::staff::route::{Link, Route};
 use crate::staff::time::time_of;
 

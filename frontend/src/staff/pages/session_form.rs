@@ -13,8 +13,8 @@ use crate::staff::text::{trs, trs_owned};
 
 use crate::offline::outbox::{self as stored, Status};
 use crate::staff::components::not_found::not_found_view;
-use crate::staff::offline::cache::{LocalEdit, SessionView, use_caseload};
 use crate::staff::offline::outbox::{enqueue, enqueue_edit};
+use crate::staff::offline::{LocalEdit, SessionView, use_caseload};
 use crate::staff::route::{Route, use_router};
 use crate::staff::text::stage_label;
 use crate::staff::time::{date, today};

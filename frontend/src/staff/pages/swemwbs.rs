@@ -17,8 +17,8 @@ use crate::i18n::{fill, use_i18n};
 use crate::staff::text::{trs, trs_owned};
 
 use crate::staff::components::not_found::not_found_view;
-use crate::staff::offline::cache::{LocalScore, use_caseload};
 use crate::staff::offline::outbox::enqueue;
+use crate::staff::offline::{LocalScore, use_caseload};
 use crate::staff::route::{Link, Route};
 use crate::staff::time::now;
 
