@@ -25,7 +25,8 @@ use auth::Auth;
 use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
-    assisted, attention, caseload, client, dashboard, login, outbox, session_form, swemwbs,
+    assisted, attention, caseload, client, dashboard, login, new_client, outbox, session_form,
+    swemwbs,
 };
 use route::{Route, Router};
 
@@ -94,7 +95,7 @@ pub fn StaffApp() -> impl IntoView {
 fn page(route: Route, is_manager: Memo<bool>) -> AnyView {
     match route {
         Route::Caseload => view! { <caseload::CaseloadPage /> }.into_any(),
-        Route::NewClient => view! { <client::NewClientPage /> }.into_any(),
+        Route::NewClient => view! { <new_client::NewClientPage /> }.into_any(),
         Route::Client(id) => view! { <client::ClientPage id /> }.into_any(),
         Route::NewSession(id) => view! { <session_form::SessionPage episode=id /> }.into_any(),
         Route::EditSession(id) => view! { <session_form::EditSessionPage session=id /> }.into_any(),

@@ -7,6 +7,7 @@ pub mod client;
 pub mod dashboard;
 pub mod invite;
 pub mod login;
+pub mod new_client;
 pub mod outbox;
 pub mod session_form;
 pub mod swemwbs;
