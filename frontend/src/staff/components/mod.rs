@@ -4,3 +4,4 @@ pub mod chart;
 pub mod form;
 pub mod nav;
 pub mod not_found;
+pub mod voice;

@@ -5,7 +5,7 @@ use domain::records::SessionEdit;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::offline::outbox;
+use crate::offline::outbox::{self, Status};
 use crate::staff::auth::Auth;
 
 /// Saves a field record in the outbox under the logged-in person, then tries to send it. With
@@ -55,4 +55,13 @@ fn owner_and_text<T: Serialize>(auth: Auth, body: &T) -> Result<(String, String)
     let owner = auth.me_untracked().ok_or("no login")?.id.to_string();
     let text = serde_json::to_string(body).map_err(|e| e.to_string())?;
     Ok((owner, text))
+}
+
+/// The keys of the logged-in person's records in the outbox that stand at `status`.
+pub async fn my_keys(auth: Auth, status: Status) -> Vec<String> {
+    let owner = auth
+        .me_untracked()
+        .map(|m| m.id.to_string())
+        .unwrap_or_default();
+    outbox::keys(&owner, status).await
 }

@@ -6,11 +6,12 @@ use leptos::prelude::*;
 use crate::components::PageHeading;
 use crate::i18n::{fill, use_i18n};
 use crate::load::load;
-use crate::offline::outbox::{self as stored, Status};
+use crate::offline::outbox::Status;
 use crate::offline::use_outbox;
 use crate::staff::text::{kind_label, trs, trs_owned};
 
 use crate::staff::auth::use_auth;
+use crate::staff::offline::outbox::my_keys;
 use crate::staff::offline::use_caseload;
 use crate::staff::route::{Link, Route};
 use crate::staff::time::time_at;
@@ -24,8 +25,7 @@ pub fn CaseloadPage() -> impl IntoView {
     // The outbox's edits that the server kept beside a newer version: who has one to resolve.
     let held = load(move || {
         let _ = outbox.synced();
-        let owner = auth.me().map(|m| m.id.to_string()).unwrap_or_default();
-        async move { stored::keys(&owner, Status::Conflict).await }
+        my_keys(auth, Status::Conflict)
     });
     let fetched = move || caseload.with(|c| c.fetched_at.map(time_at));
     view! {

@@ -2,22 +2,28 @@
 //! one. Saved to the outbox first, so both work with no signal; an edit carries the version it
 //! was made from, so a stale one is kept as a conflict on the server instead of overwriting.
 
+use chrono::NaiveDate;
 use domain::records::{LongText, NewSession, SessionEdit, ShortText, Stage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::components::{ErrorSummary, PageHeading};
-use crate::i18n::{fill, use_i18n};
-use crate::staff::text::{trs, trs_owned};
-
-use crate::offline::outbox::{self as stored, Status};
+use crate::i18n::{StaffMessages, fill, use_i18n};
+use crate::load::load;
+use crate::offline::outbox::Status;
+use crate::staff::auth::{Auth, use_auth};
+use crate::staff::components::form::Field;
 use crate::staff::components::not_found::not_found_view;
-use crate::staff::offline::outbox::{enqueue, enqueue_edit};
+use crate::staff::offline::cache::Cache;
+use crate::staff::offline::outbox::{enqueue, enqueue_edit, my_keys};
 use crate::staff::offline::{LocalEdit, SessionView, use_caseload};
 use crate::staff::route::{Route, use_router};
-use crate::staff::text::stage_label;
+use crate::staff::text::{stage_label, trs, trs_owned};
 use crate::staff::time::{date, today};
+
+/// What to say about a field, and the id of the field at fault.
+type Problem = (&'static str, &'static str);
 
 #[component]
 pub fn SessionPage(episode: Uuid) -> impl IntoView {
@@ -28,16 +34,9 @@ pub fn SessionPage(episode: Uuid) -> impl IntoView {
 #[component]
 pub fn EditSessionPage(session: Uuid) -> impl IntoView {
     let caseload = use_caseload();
-    let auth = crate::staff::auth::use_auth();
-    let owner = auth
-        .me_untracked()
-        .map(|m| m.id.to_string())
-        .unwrap_or_default();
+    let auth = use_auth();
     // The copy shown includes an edit of it still waiting here, which this one will replace.
-    let waiting = crate::load::load(move || {
-        let owner = owner.clone();
-        async move { stored::keys(&owner, Status::Waiting).await }
-    });
+    let waiting = load(move || my_keys(auth, Status::Waiting));
     move || {
         let waiting = waiting.get()?;
         let Some(found) = caseload.with_untracked(|c| c.session_view(session, &waiting)) else {
@@ -51,144 +50,46 @@ pub fn EditSessionPage(session: Uuid) -> impl IntoView {
 fn SessionForm(episode: Uuid, editing: Option<SessionView>) -> impl IntoView {
     let i18n = use_i18n();
     let caseload = use_caseload();
-    let auth = crate::staff::auth::use_auth();
+    let auth = use_auth();
     let router = use_router();
     let Some(found) = caseload.with(|c| c.episode(episode).cloned()) else {
         return not_found_view().into_any();
     };
-    let reference = caseload
-        .with(|c| {
-            c.participant(found.participant_id)
-                .map(|p| p.reference.clone())
-        })
-        .unwrap_or_default();
-    let base_version = editing.as_ref().map(SessionView::base_version);
-    let session_id = editing.as_ref().map(|v| v.id);
-    let shown = editing.map(SessionView::with_pending);
-    let held_on = RwSignal::new(shown.as_ref().map_or_else(today, |v| v.held_on).to_string());
-    let minutes = RwSignal::new(
-        shown
-            .as_ref()
-            .map_or_else(|| "60".to_owned(), |v| v.duration_minutes.to_string()),
-    );
-    let last_stage = caseload.with(|c| c.session_views(episode, &[]).first().map(|s| s.stage));
-    let stage = RwSignal::new(
-        shown
-            .as_ref()
-            .map(|v| v.stage)
-            .or(last_stage)
-            .unwrap_or(Stage::Engagement)
-            .as_str()
-            .to_owned(),
-    );
-    let activity = RwSignal::new(
-        shown
-            .as_ref()
-            .map(|v| v.activity.clone())
-            .unwrap_or_default(),
-    );
-    let note = RwSignal::new(
-        shown
-            .as_ref()
-            .and_then(|v| v.note.clone())
-            .unwrap_or_default(),
-    );
-    let error = RwSignal::new(None::<(&'static str, &'static str)>);
     let participant = found.participant_id;
+    let reference = caseload
+        .with(|c| c.participant(participant).map(|p| p.reference.clone()))
+        .unwrap_or_default();
+    let edit_of = editing.as_ref().map(|v| (v.id, v.base_version()));
+    let last_stage = caseload.with(|c| c.session_views(episode, &[]).first().map(|s| s.stage));
+    let fields = SessionFields::new(editing.map(SessionView::with_pending), last_stage);
+    let error = RwSignal::new(None::<Problem>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = i18n.s();
-        let Ok(held) = held_on.get_untracked().parse::<chrono::NaiveDate>() else {
-            error.set(Some((t.staff_error_date, "held-on")));
-            return;
-        };
-        let duration = minutes.get_untracked().trim().parse::<u16>().ok();
-        let Some(duration) = duration.filter(|d| (1..=1440).contains(d)) else {
-            error.set(Some((t.staff_error_minutes, "minutes")));
-            return;
-        };
-        let Ok(activity_text) = ShortText::parse(&activity.get_untracked()) else {
-            error.set(Some((t.staff_error_activity, "activity")));
-            return;
-        };
-        let note_text = note.get_untracked();
-        let note_value = if note_text.trim().is_empty() {
-            None
-        } else {
-            match LongText::parse(&note_text) {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    error.set(Some((t.staff_error_note, "note")));
-                    return;
-                }
+        let saving = match fields.check(t) {
+            Ok(checked) => Saving::new(episode, edit_of, checked),
+            Err(problem) => {
+                error.set(Some(problem));
+                return;
             }
         };
-        let stage_value = Stage::parse(&stage.get_untracked()).unwrap_or(Stage::Engagement);
-        let date = date(held);
-        if let (Some(session_id), Some(base_version)) = (session_id, base_version) {
-            let edit = SessionEdit {
-                id: Uuid::new_v4(),
-                base_version,
-                held_on: held,
-                duration_minutes: duration,
-                stage: stage_value,
-                activity: activity_text,
-                note: note_value,
-            };
-            let label = fill(
-                t.staff_label_session_edit,
-                &[("ref", &reference), ("date", &date)],
-            );
-            spawn_local(async move {
-                match enqueue_edit(auth, session_id, &label, &edit).await {
-                    Ok(()) => {
-                        caseload.update(|c| {
-                            c.edits.push(LocalEdit {
-                                session_id,
-                                episode_id: episode,
-                                edit,
-                            })
-                        });
-                        router.go(Route::Client(participant));
-                    }
-                    Err(e) => {
-                        log::warn!("session edit not saved: {e}");
-                        error.set(Some((t.staff_error_saving, "held-on")));
-                    }
-                }
-            });
-            return;
-        }
-        let session = NewSession {
-            id: Uuid::new_v4(),
-            episode_id: episode,
-            held_on: held,
-            duration_minutes: duration,
-            stage: stage_value,
-            activity: activity_text,
-            note: note_value,
-        };
-        let label = fill(
-            t.staff_label_session,
-            &[("ref", &reference), ("date", &date)],
-        );
+        let label = saving.label(t, &reference);
         spawn_local(async move {
-            match enqueue(auth, "session", session.id, &label, &session).await {
+            match saving.save(auth, &label).await {
                 Ok(()) => {
-                    caseload.update(|c| c.sessions.push(session));
+                    caseload.update(|c| saving.keep_in(c));
                     router.go(Route::Client(participant));
                 }
                 Err(e) => {
-                    log::warn!("session not saved: {e}");
+                    log::warn!("{} not saved: {e}", saving.what());
                     error.set(Some((t.staff_error_saving, "held-on")));
                 }
             }
         });
     };
 
-    let stages = Stage::ALL;
-    let editing = session_id.is_some();
+    let editing = edit_of.is_some();
     view! {
         {move || error.get().map(|(message, target)| view! { <ErrorSummary message=message target=target /> })}
         <PageHeading text=if editing {
@@ -200,75 +101,212 @@ fn SessionForm(episode: Uuid, editing: Option<SessionView>) -> impl IntoView {
             <p class="hint">{trs(|t| t.staff_edit_session_lead)}</p>
         </Show>
         <form class="staff-form" on:submit=submit novalidate>
-            <div class="form-group">
-                <label class="label" for="held-on">{trs(|t| t.staff_held_on)}</label>
-                <input
-                    class="input input-date"
-                    id="held-on"
-                    type="date"
-                    prop:value=move || held_on.get()
-                    on:input=move |ev| held_on.set(event_target_value(&ev))
-                />
-            </div>
-            <div class="form-group">
-                <label class="label" for="minutes">{trs(|t| t.staff_duration)}</label>
-                <input
-                    class="input input-short"
-                    id="minutes"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    prop:value=move || minutes.get()
-                    on:input=move |ev| minutes.set(event_target_value(&ev))
-                />
-            </div>
-            <div class="form-group">
-                <label class="label" for="stage">{trs(|t| t.staff_stage)}</label>
-                <select
-                    class="input"
-                    id="stage"
-                    prop:value=move || stage.get()
-                    on:change=move |ev| stage.set(event_target_value(&ev))
-                >
-                    {stages
-                        .iter()
-                        .map(|s| {
-                            let value = s.as_str();
-                            view! {
-                                <option value=value selected=move || stage.get() == value>
-                                    {move || stage_label(i18n.s(), *s)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="form-group">
-                <label class="label" for="activity">{trs(|t| t.staff_activity)}</label>
-                <p class="hint" id="activity-hint">{trs(|t| t.staff_activity_hint)}</p>
-                <input
-                    class="input"
-                    id="activity"
-                    aria-describedby="activity-hint"
-                    autocomplete="off"
-                    prop:value=move || activity.get()
-                    on:input=move |ev| activity.set(event_target_value(&ev))
-                />
-            </div>
-            <div class="form-group">
-                <label class="label" for="note">{trs(|t| t.staff_note)}</label>
-                <textarea
-                    class="textarea"
-                    id="note"
-                    rows="4"
-                    prop:value=move || note.get()
-                    on:input=move |ev| note.set(event_target_value(&ev))
-                ></textarea>
-            </div>
+            <SessionInputs fields />
             <button type="submit" class="button" id="save-session">
                 {if editing { trs(|t| t.staff_save_edit) } else { trs(|t| t.staff_save_session) }}
             </button>
         </form>
     }
     .into_any()
+}
+
+/// The form's fields, as typed and chosen.
+#[derive(Debug, Clone, Copy)]
+struct SessionFields {
+    held_on: RwSignal<String>,
+    minutes: RwSignal<String>,
+    stage: RwSignal<String>,
+    activity: RwSignal<String>,
+    note: RwSignal<String>,
+}
+
+/// The form's values, checked.
+struct Checked {
+    held_on: NaiveDate,
+    duration_minutes: u16,
+    stage: Stage,
+    activity: ShortText,
+    note: Option<LongText>,
+}
+
+impl SessionFields {
+    /// Filled from the copy being edited; a new session starts today, an hour long, at the
+    /// stage the last one reached.
+    fn new(shown: Option<SessionView>, last_stage: Option<Stage>) -> SessionFields {
+        let stage = shown
+            .as_ref()
+            .map(|v| v.stage)
+            .or(last_stage)
+            .unwrap_or(Stage::Engagement);
+        SessionFields {
+            held_on: RwSignal::new(shown.as_ref().map_or_else(today, |v| v.held_on).to_string()),
+            minutes: RwSignal::new(
+                shown
+                    .as_ref()
+                    .map_or_else(|| "60".to_owned(), |v| v.duration_minutes.to_string()),
+            ),
+            stage: RwSignal::new(stage.as_str().to_owned()),
+            activity: RwSignal::new(
+                shown
+                    .as_ref()
+                    .map(|v| v.activity.clone())
+                    .unwrap_or_default(),
+            ),
+            note: RwSignal::new(shown.and_then(|v| v.note).unwrap_or_default()),
+        }
+    }
+
+    /// Checks the fields top to bottom.
+    fn check(self, t: &'static StaffMessages) -> Result<Checked, Problem> {
+        let held_on = self
+            .held_on
+            .get_untracked()
+            .parse::<NaiveDate>()
+            .map_err(|_| (t.staff_error_date, "held-on"))?;
+        let duration_minutes = self
+            .minutes
+            .get_untracked()
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|d| (1..=1440).contains(d))
+            .ok_or((t.staff_error_minutes, "minutes"))?;
+        let activity = ShortText::parse(&self.activity.get_untracked())
+            .map_err(|_| (t.staff_error_activity, "activity"))?;
+        let note_text = self.note.get_untracked();
+        let note = if note_text.trim().is_empty() {
+            None
+        } else {
+            Some(LongText::parse(&note_text).map_err(|_| (t.staff_error_note, "note"))?)
+        };
+        Ok(Checked {
+            held_on,
+            duration_minutes,
+            stage: Stage::parse(&self.stage.get_untracked()).unwrap_or(Stage::Engagement),
+            activity,
+            note,
+        })
+    }
+}
+
+/// What the form saves: a new session, or an edit of one made from the version shown.
+enum Saving {
+    New(NewSession),
+    Edit { session: Uuid, local: LocalEdit },
+}
+
+impl Saving {
+    /// `edit_of`: the session being edited and the version the edit is made from.
+    fn new(episode: Uuid, edit_of: Option<(Uuid, i32)>, c: Checked) -> Saving {
+        match edit_of {
+            Some((session, base_version)) => Saving::Edit {
+                session,
+                local: LocalEdit {
+                    session_id: session,
+                    episode_id: episode,
+                    edit: SessionEdit {
+                        id: Uuid::new_v4(),
+                        base_version,
+                        held_on: c.held_on,
+                        duration_minutes: c.duration_minutes,
+                        stage: c.stage,
+                        activity: c.activity,
+                        note: c.note,
+                    },
+                },
+            },
+            None => Saving::New(NewSession {
+                id: Uuid::new_v4(),
+                episode_id: episode,
+                held_on: c.held_on,
+                duration_minutes: c.duration_minutes,
+                stage: c.stage,
+                activity: c.activity,
+                note: c.note,
+            }),
+        }
+    }
+
+    /// How the outbox lists it.
+    fn label(&self, t: &'static StaffMessages, reference: &str) -> String {
+        let (text, held_on) = match self {
+            Saving::New(session) => (t.staff_label_session, session.held_on),
+            Saving::Edit { local, .. } => (t.staff_label_session_edit, local.edit.held_on),
+        };
+        fill(text, &[("ref", reference), ("date", &date(held_on))])
+    }
+
+    /// For the log.
+    fn what(&self) -> &'static str {
+        match self {
+            Saving::New(_) => "session",
+            Saving::Edit { .. } => "session edit",
+        }
+    }
+
+    async fn save(&self, auth: Auth, label: &str) -> Result<(), String> {
+        match self {
+            Saving::New(session) => enqueue(auth, "session", session.id, label, session).await,
+            Saving::Edit { session, local } => {
+                enqueue_edit(auth, *session, label, &local.edit).await
+            }
+        }
+    }
+
+    /// Keeps it in the cache, so the client's page shows it before the server has it.
+    fn keep_in(self, c: &mut Cache) {
+        match self {
+            Saving::New(session) => c.sessions.push(session),
+            Saving::Edit { local, .. } => c.edits.push(local),
+        }
+    }
+}
+
+#[component]
+fn SessionInputs(fields: SessionFields) -> impl IntoView {
+    let i18n = use_i18n();
+    let stage = fields.stage;
+    let stages = Stage::ALL
+        .iter()
+        .map(|s| {
+            let value = s.as_str();
+            view! {
+                <option value=value selected=move || stage.get() == value>
+                    {move || stage_label(i18n.s(), *s)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <Field id="held-on" label=trs(|t| t.staff_held_on)>
+            <input class="input input-date" id="held-on" type="date" bind:value=fields.held_on />
+        </Field>
+        <Field id="minutes" label=trs(|t| t.staff_duration)>
+            <input
+                class="input input-short"
+                id="minutes"
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
+                bind:value=fields.minutes
+            />
+        </Field>
+        <Field id="stage" label=trs(|t| t.staff_stage)>
+            <select class="input" id="stage" bind:value=stage>
+                {stages}
+            </select>
+        </Field>
+        <Field id="activity" label=trs(|t| t.staff_activity) hint=trs(|t| t.staff_activity_hint)>
+            <input
+                class="input"
+                id="activity"
+                aria-describedby="activity-hint"
+                autocomplete="off"
+                bind:value=fields.activity
+            />
+        </Field>
+        <Field id="note" label=trs(|t| t.staff_note)>
+            <textarea class="textarea" id="note" rows="4" bind:value=fields.note></textarea>
+        </Field>
+    }
 }

@@ -11,9 +11,10 @@ use uuid::Uuid;
 use super::session::SessionItem;
 use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::load::load;
-use crate::offline::outbox::{self as stored, Status};
+use crate::offline::outbox::Status;
 use crate::offline::use_outbox;
 use crate::staff::auth::use_auth;
+use crate::staff::offline::outbox::my_keys;
 use crate::staff::offline::{SessionView, fetch, use_caseload};
 use crate::staff::route::{Link, Route};
 use crate::staff::text::{stage_label, trs};
@@ -26,14 +27,9 @@ pub fn EpisodeCard(episode: Episode) -> impl IntoView {
     let id = episode.id;
     let outbox = use_outbox();
     let auth = use_auth();
-    let owner = auth
-        .me_untracked()
-        .map(|m| m.id.to_string())
-        .unwrap_or_default();
     let waiting = load(move || {
         let _ = outbox.synced();
-        let owner = owner.clone();
-        async move { stored::keys(&owner, Status::Waiting).await }
+        my_keys(auth, Status::Waiting)
     });
     // The server's copy, on opening and after every sync (offline this keeps the cached one).
     Effect::new(move || {
