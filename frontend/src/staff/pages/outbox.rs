@@ -11,73 +11,59 @@ use crate::i18n::{fill, use_i18n};
 use crate::load::load;
 use crate::offline::outbox::{self as stored, Listed, Status};
 use crate::offline::use_outbox;
-use crate::staff::text::{trs, trs_owned};
-
 use crate::staff::api;
-use crate::staff::auth::use_auth;
+use crate::staff::auth::{Auth, use_auth};
 use crate::staff::components::nav::last_sync;
-use crate::staff::offline::use_caseload;
+use crate::staff::offline::{Caseload, use_caseload};
 use crate::staff::route::{Link, Route};
+use crate::staff::text::{trs, trs_owned};
 use crate::staff::time::time_of;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let i18n = use_i18n();
     let outbox = use_outbox();
     let auth = use_auth();
-    let caseload = use_caseload();
     let records = load(move || {
         let _ = outbox.synced();
         let owner = auth.me().map(|m| m.id.to_string()).unwrap_or_default();
         async move { stored::list(&owner).await.unwrap_or_default() }
     });
-    let waiting = move || {
-        records
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| r.status == Status::Waiting)
-            .collect::<Vec<Listed>>()
+    let at = move |status: Status| {
+        Signal::derive(move || {
+            let records = records.get().unwrap_or_default();
+            records
+                .into_iter()
+                .filter(|r| r.status == status)
+                .collect::<Vec<Listed>>()
+        })
     };
-    let refused = move || {
-        records
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| r.status == Status::Refused)
-            .collect::<Vec<Listed>>()
-    };
-    let conflicts = move || {
-        records
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| r.status == Status::Conflict)
-            .collect::<Vec<Listed>>()
-    };
-    let confirm_logout = RwSignal::new(false);
-    let logout = move |_| {
-        let count = waiting().len() + refused().len();
-        if count > 0 && !confirm_logout.get_untracked() {
-            confirm_logout.set(true);
-            return;
-        }
-        spawn_local(async move {
-            let Some(login) = auth.login() else { return };
-            let owner = login.staff.id.to_string();
-            if let Err(error) = stored::remove_owner(&owner).await {
-                log::warn!("could not clear the outbox: {error}");
-            }
-            caseload.purge();
-            crate::survey::forget_all_assisted();
-            api::logout(&login.refresh_token).await;
-            auth.set(None);
-        });
-    };
+    let (waiting, refused) = (at(Status::Waiting), at(Status::Refused));
+    // What logging out would remove from this phone unsent.
+    let unsent = Signal::derive(move || waiting.with(Vec::len) + refused.with(Vec::len));
     view! {
         <PageHeading text=trs_owned(|t| t.staff_outbox_title) />
-        <p class="outbox-count" data-waiting=move || waiting().len().to_string()>
-            {move || fill(i18n.s().staff_sync_waiting, &[("n", &waiting().len().to_string())])}
+        <SyncNow waiting />
+        <RecordList records=waiting title=trs(|t| t.staff_outbox_waiting) item=|r| view! { <WaitingItem record=r /> }.into_any() />
+        <RecordList records=refused title=trs(|t| t.staff_outbox_refused) item=|r| view! { <RefusedItem record=r /> }.into_any() />
+        <RecordList
+            records=at(Status::Conflict)
+            title=trs(|t| t.staff_outbox_conflicts)
+            hint=trs(|t| t.staff_outbox_conflicts_hint)
+            item=|r| view! { <ConflictItem record=r /> }.into_any()
+        />
+        <Logout unsent />
+    }
+}
+
+/// How many records wait, when the server last took some, and a button to send now.
+#[component]
+fn SyncNow(waiting: Signal<Vec<Listed>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let outbox = use_outbox();
+    let count = move || waiting.with(Vec::len).to_string();
+    view! {
+        <p class="outbox-count" data-waiting=count>
+            {move || fill(i18n.s().staff_sync_waiting, &[("n", &count())])}
         </p>
         <p>{move || last_sync(i18n, outbox)}</p>
         <button
@@ -89,102 +75,131 @@ pub fn OutboxPage() -> impl IntoView {
         >
             {trs(|t| t.staff_sync_now)}
         </button>
-        <Show when=move || !waiting().is_empty()>
-            <h2>{trs(|t| t.staff_outbox_waiting)}</h2>
+    }
+}
+
+/// The records of one status under their heading; nothing while there are none.
+#[component]
+fn RecordList(
+    records: Signal<Vec<Listed>>,
+    title: Signal<&'static str>,
+    #[prop(optional)] hint: Option<Signal<&'static str>>,
+    item: fn(Listed) -> AnyView,
+) -> impl IntoView {
+    view! {
+        <Show when=move || !records.with(Vec::is_empty)>
+            <h2>{title}</h2>
+            {hint.map(|hint| view! { <p>{hint}</p> })}
             <ul class="plain-list outbox-list">
-                <For
-                    each=waiting
-                    key=|r| r.key.clone()
-                    children=move |r| {
-                        view! {
-                            <li class="outbox-item">
-                                {r.label.clone()}
-                                <span class="hint">" · " {time_of(r.created)}</span>
-                            </li>
-                        }
-                    }
-                />
+                <For each=move || records.get() key=|r| r.key.clone() children=item />
             </ul>
         </Show>
-        <Show when=move || !refused().is_empty()>
-            <h2>{trs(|t| t.staff_outbox_refused)}</h2>
-            <ul class="plain-list outbox-list">
-                <For
-                    each=refused
-                    key=|r| r.key.clone()
-                    children=move |r| {
-                        let key = r.key.clone();
-                        view! {
-                            <li class="outbox-item outbox-refused">
-                                <p>{r.label.clone()}</p>
-                                <p>{fill(i18n.s().staff_refused_reason, &[("reason", &r.reason.clone().unwrap_or_default())])}</p>
-                                <button
-                                    type="button"
-                                    class="button button-secondary"
-                                    on:click=move |_| {
-                                        let key = key.clone();
-                                        spawn_local(async move {
-                                            if let Err(error) = stored::retry(&key).await {
-                                                log::warn!("could not retry: {error}");
-                                            }
-                                            outbox.sync();
-                                        });
-                                    }
-                                >
-                                    {trs(|t| t.staff_retry)}
-                                </button>
-                            </li>
-                        }
-                    }
-                />
-            </ul>
-        </Show>
-        <Show when=move || !conflicts().is_empty()>
-            <h2>{trs(|t| t.staff_outbox_conflicts)}</h2>
-            <p>{trs(|t| t.staff_outbox_conflicts_hint)}</p>
-            <ul class="plain-list outbox-list">
-                <For
-                    each=conflicts
-                    key=|r| r.key.clone()
-                    children=move |r| {
-                        // The client's page shows both versions and resolves them.
-                        let client = caseload.with_untracked(|c| {
-                            c.edits
-                                .iter()
-                                .find(|e| e.edit.id.to_string() == r.key)
-                                .and_then(|e| c.episode(e.episode_id))
-                                .map(|e| e.participant_id)
-                        });
-                        view! {
-                            <li class="outbox-item outbox-conflict">
-                                {match client {
-                                    Some(id) => view! { <Link route=Route::Client(id)>{r.label.clone()}</Link> }.into_any(),
-                                    None => view! { <span>{r.label.clone()}</span> }.into_any(),
-                                }}
-                                <span class="hint">" · " {time_of(r.created)}</span>
-                            </li>
-                        }
-                    }
-                />
-            </ul>
-        </Show>
+    }
+}
+
+#[component]
+fn WaitingItem(record: Listed) -> impl IntoView {
+    view! {
+        <li class="outbox-item">
+            {record.label}
+            <span class="hint">" · " {time_of(record.created)}</span>
+        </li>
+    }
+}
+
+/// A refused record with the server's reason, and a way to send it again once that is put right.
+#[component]
+fn RefusedItem(record: Listed) -> impl IntoView {
+    let i18n = use_i18n();
+    let outbox = use_outbox();
+    let key = record.key;
+    let retry = move |_| {
+        let key = key.clone();
+        spawn_local(async move {
+            if let Err(error) = stored::retry(&key).await {
+                log::warn!("could not retry: {error}");
+            }
+            outbox.sync();
+        });
+    };
+    let reason = record.reason.unwrap_or_default();
+    view! {
+        <li class="outbox-item outbox-refused">
+            <p>{record.label}</p>
+            <p>{fill(i18n.s().staff_refused_reason, &[("reason", &reason)])}</p>
+            <button type="button" class="button button-secondary" on:click=retry>
+                {trs(|t| t.staff_retry)}
+            </button>
+        </li>
+    }
+}
+
+/// An edit the server kept as a conflict, linked to the client's page, which shows both
+/// versions and resolves them.
+#[component]
+fn ConflictItem(record: Listed) -> impl IntoView {
+    let caseload = use_caseload();
+    let client = caseload.with_untracked(|c| {
+        c.edits
+            .iter()
+            .find(|e| e.edit.id.to_string() == record.key)
+            .and_then(|e| c.episode(e.episode_id))
+            .map(|e| e.participant_id)
+    });
+    let label = record.label;
+    view! {
+        <li class="outbox-item outbox-conflict">
+            {match client {
+                Some(id) => view! { <Link route=Route::Client(id)>{label}</Link> }.into_any(),
+                None => view! { <span>{label}</span> }.into_any(),
+            }}
+            <span class="hint">" · " {time_of(record.created)}</span>
+        </li>
+    }
+}
+
+/// Logging out removes this person's unsent records from the phone, so with any it asks first.
+#[component]
+fn Logout(unsent: Signal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let caseload = use_caseload();
+    let confirm = RwSignal::new(false);
+    let logout = move |_| {
+        if unsent.get_untracked() > 0 && !confirm.get_untracked() {
+            confirm.set(true);
+            return;
+        }
+        spawn_local(log_out(auth, caseload));
+    };
+    view! {
         <h2>{trs(|t| t.staff_logout_title)}</h2>
-        <Show when=move || confirm_logout.get()>
+        <Show when=move || confirm.get()>
             <div class="notice staff-warning" role="alert">
                 <p>
-                    {move || fill(
-                        i18n.s().staff_logout_warning,
-                        &[("n", &(waiting().len() + refused().len()).to_string())],
-                    )}
+                    {move || fill(i18n.s().staff_logout_warning, &[("n", &unsent.get().to_string())])}
                 </p>
             </div>
         </Show>
         <button type="button" class="button button-warning" id="logout" on:click=logout>
-            {move || if confirm_logout.get() {
+            {move || if confirm.get() {
                 i18n.s().staff_logout_confirm
             } else {
                 i18n.s().staff_logout
             }}
         </button>
     }
+}
+
+/// Removes this person's records and cache from the phone, and ends the login on the server.
+async fn log_out(auth: Auth, caseload: Caseload) {
+    let Some(login) = auth.login() else { return };
+    let owner = login.staff.id.to_string();
+    if let Err(error) = stored::remove_owner(&owner).await {
+        log::warn!("could not clear the outbox: {error}");
+    }
+    caseload.purge();
+    crate::survey::forget_all_assisted();
+    api::logout(&login.refresh_token).await;
+    auth.set(None);
 }
