@@ -68,16 +68,33 @@ pub fn radio(
     label: &'static str,
     signal: RwSignal<String>,
 ) -> impl IntoView {
-    let id = format!("{name}-{value}");
+    radio_button(name, value, value.to_owned(), label, signal)
+}
+
+/// One radio button, checked while `signal` holds `value`; `key` is its `value` attribute, and
+/// its id is `{name}-{key}`.
+pub fn radio_button<T, L>(
+    name: &str,
+    key: &str,
+    value: T,
+    label: L,
+    signal: RwSignal<T>,
+) -> impl IntoView + use<T, L>
+where
+    T: PartialEq + Clone + Send + Sync + 'static,
+    L: IntoView + 'static,
+{
+    let id = format!("{name}-{key}");
+    let mine = value.clone();
     view! {
         <div class="radio">
             <input
                 type="radio"
                 id=id.clone()
-                name=name
-                value=value
-                prop:checked=move || signal.get() == value
-                on:change=move |_| signal.set(value.to_owned())
+                name=name.to_owned()
+                value=key.to_owned()
+                prop:checked=move || signal.with(|v| *v == mine)
+                on:change=move |_| signal.set(value.clone())
             />
             <label for=id>{label}</label>
         </div>

@@ -62,7 +62,7 @@ pub fn NewClientPage() -> impl IntoView {
             return;
         };
         let records = checked.records(text_version);
-        let (local, local_episode) = checked.shown_here(&records, &me);
+        let (local, local_episode) = records.shown_here(&me);
         let label = checked.reference.as_str().to_owned();
         spawn_local(async move {
             match save(auth, t, &records, &label).await {
@@ -228,36 +228,40 @@ impl Checked {
             episode,
         }
     }
+}
 
-    /// The client as the caseload shows them from the device; the server's copy replaces this
-    /// after sync.
-    fn shown_here(&self, records: &Records, me: &Me) -> (Participant, Option<Episode>) {
+impl Records {
+    /// The client and episode as the caseload shows them from the device until the server's
+    /// copies replace them after sync.
+    fn shown_here(&self, me: &Me) -> (Participant, Option<Episode>) {
+        let p = &self.participant;
+        let text = |t: &Option<ShortText>| t.as_ref().map(|t| t.as_str().to_owned());
         let participant = Participant {
-            id: records.participant.id,
-            kind: self.kind,
-            reference: self.reference.as_str().to_owned(),
-            name: None,
-            email: None,
-            phone: None,
-            language: self.language,
-            accessibility: Accessibility::default(),
-            equality: Equality::default(),
+            id: p.id,
+            kind: p.kind,
+            reference: p.reference.as_str().to_owned(),
+            name: text(&p.name),
+            email: p.email.as_ref().map(|e| e.as_str().to_owned()),
+            phone: text(&p.phone),
+            language: p.language,
+            accessibility: p.accessibility.clone(),
+            equality: p.equality.clone(),
             withdrawn: false,
             created_by: me.id,
             created_at: now(),
         };
-        let episode = records.episode.as_ref().map(|e| Episode {
+        let episode = self.episode.as_ref().map(|e| Episode {
             id: e.id,
             participant_id: e.participant_id,
             specialist_id: me.id,
             team_id: me.team_id,
-            programme: self.programme,
-            referred_on: None,
-            started_on: self.started,
-            profile_started_on: None,
-            job_started_on: None,
-            ended_on: None,
-            employer_id: None,
+            programme: e.programme,
+            referred_on: e.referred_on,
+            started_on: e.started_on,
+            profile_started_on: e.profile_started_on,
+            job_started_on: e.job_started_on,
+            ended_on: e.ended_on,
+            employer_id: e.employer_id,
         });
         (participant, episode)
     }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{fill, use_i18n};
 use crate::staff::auth::use_auth;
-use crate::staff::components::form::{radios, timing_choice};
+use crate::staff::components::form::{radio_button, radios, timing_choice};
 use crate::staff::components::not_found::not_found_view;
 use crate::staff::offline::outbox::enqueue;
 use crate::staff::offline::{LocalScore, use_caseload};
@@ -219,20 +219,13 @@ fn scale_item(
         .enumerate()
         .map(|(j, label)| {
             let value = u8::try_from(j + 1).unwrap_or(1);
-            let id = format!("item-{number}-{value}");
-            view! {
-                <div class="radio">
-                    <input
-                        type="radio"
-                        id=id.clone()
-                        name=name.clone()
-                        value=value
-                        prop:checked=move || signal.get() == Some(value)
-                        on:change=move |_| signal.set(Some(value))
-                    />
-                    <label for=id>{label.clone()}</label>
-                </div>
-            }
+            radio_button(
+                &name,
+                &value.to_string(),
+                Some(value),
+                label.clone(),
+                signal,
+            )
         })
         .collect_view();
     view! {

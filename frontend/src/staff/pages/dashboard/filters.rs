@@ -43,23 +43,18 @@ impl Chosen {
 pub fn FilterForm(choice: RwSignal<Choice>, chosen: Chosen) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let teams = load(move || async move { api::teams(auth).await.unwrap_or_default() });
-    let staff = load(move || async move {
-        let mut staff = api::staff(auth).await.unwrap_or_default();
-        staff.retain(|s| s.role == domain::Role::Specialist && s.active);
-        staff
-    });
-    let team_options = Signal::derive(move || {
-        let teams = teams.get().unwrap_or_default();
+    let teams = load(move || async move {
+        let teams = api::teams(auth).await.unwrap_or_default();
         teams
             .into_iter()
             .map(|t| (t.id.to_string(), t.name))
             .collect()
     });
-    let specialist_options = Signal::derive(move || {
-        let staff = staff.get().unwrap_or_default();
+    let specialists = load(move || async move {
+        let staff = api::staff(auth).await.unwrap_or_default();
         staff
             .into_iter()
+            .filter(|s| s.role == domain::Role::Specialist && s.active)
             .map(|s| (s.id.to_string(), s.name))
             .collect()
     });
@@ -90,14 +85,14 @@ pub fn FilterForm(choice: RwSignal<Choice>, chosen: Chosen) -> impl IntoView {
                 label=trs(|t| t.staff_team)
                 all=trs(|t| t.staff_all_teams)
                 value=chosen.team
-                options=team_options
+                options=teams
             />
             <ListFilter
                 id="specialist"
                 label=trs(|t| t.staff_specialist)
                 all=trs(|t| t.staff_all_specialists)
                 value=chosen.specialist
-                options=specialist_options
+                options=specialists
             />
             <Field id="programme" label=trs(|t| t.staff_programme)>
                 <select class="input" id="programme" on:change=move |ev| chosen.programme.set(event_target_value(&ev))>
@@ -110,18 +105,19 @@ pub fn FilterForm(choice: RwSignal<Choice>, chosen: Chosen) -> impl IntoView {
     }
 }
 
-/// A filter chosen from a list the server gives, as `(id, name)`; the first choice is all.
+/// A filter chosen from a list the server gives, as `(id, name)` (none until it has); the
+/// first choice is all.
 #[component]
 fn ListFilter(
     id: &'static str,
     label: Signal<&'static str>,
     all: Signal<&'static str>,
     value: RwSignal<String>,
-    options: Signal<Vec<(String, String)>>,
+    options: ReadSignal<Option<Vec<(String, String)>>, LocalStorage>,
 ) -> impl IntoView {
     let options = move || {
+        let options = options.get().unwrap_or_default();
         options
-            .get()
             .into_iter()
             .map(|(option, name)| {
                 let this = option.clone();

@@ -73,51 +73,62 @@ pub fn Headline(shown: Shown) -> impl IntoView {
 fn Tiles(now: Figures, before: Option<Figures>) -> impl IntoView {
     let t = use_i18n().s();
     let b = before.as_ref();
-    let w = &now.wellbeing;
     view! {
         <div class="tiles">
-            <Tile
-                id="kpi-c"
-                title=t.staff_kpi_c
-                value=now.kpi_c.mean
-                n=now.kpi_c.n
-                small=now.kpi_c.small_sample
-                comparison=change_text(t, now.kpi_c.mean, b.and_then(|b| b.kpi_c.mean))
-            />
-            <Tile
-                id="kpi-d"
-                title=t.staff_kpi_d
-                value=now.kpi_d.mean
-                n=now.kpi_d.n
-                small=now.kpi_d.small_sample
-                comparison=change_text(t, now.kpi_d.mean, b.and_then(|b| b.kpi_d.mean))
-            />
+            <Tile id="kpi-c" title=t.staff_kpi_c now=(&now.kpi_c).into() before=b.and_then(|b| b.kpi_c.mean) />
+            <Tile id="kpi-d" title=t.staff_kpi_d now=(&now.kpi_d).into() before=b.and_then(|b| b.kpi_d.mean) />
             <Tile
                 id="wellbeing"
                 title=t.staff_wellbeing
-                value=w.mean_change
-                n=w.paired_n
-                small=w.small_sample
-                comparison=change_text(t, w.mean_change, b.and_then(|b| b.wellbeing.mean_change))
+                now=(&now.wellbeing).into()
+                before=b.and_then(|b| b.wellbeing.mean_change)
             />
         </div>
     }
 }
 
+/// What a tile shows of a KPI: its value, how many it rests on, and whether that is few.
+#[derive(Debug, Clone, Copy)]
+struct Figure {
+    value: Option<Hundredths>,
+    n: u64,
+    small: bool,
+}
+
+impl From<&SatisfactionKpi> for Figure {
+    fn from(kpi: &SatisfactionKpi) -> Figure {
+        Figure {
+            value: kpi.mean,
+            n: kpi.n,
+            small: kpi.small_sample,
+        }
+    }
+}
+
+impl From<&WellbeingKpi> for Figure {
+    fn from(kpi: &WellbeingKpi) -> Figure {
+        Figure {
+            value: kpi.mean_change,
+            n: kpi.paired_n,
+            small: kpi.small_sample,
+        }
+    }
+}
+
+/// One KPI's tile; `before` is its value in the previous period.
 #[component]
 fn Tile(
     id: &'static str,
     title: &'static str,
-    value: Option<Hundredths>,
-    n: u64,
-    small: bool,
-    comparison: String,
-    #[prop(optional)] unit: &'static str,
+    now: Figure,
+    before: Option<Hundredths>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let Figure { value, n, small } = now;
     let shown = value
-        .map(|v| format!("{v}{unit}"))
+        .map(|v| v.to_string())
         .unwrap_or_else(|| "–".to_owned());
+    let comparison = change_text(i18n.s(), value, before);
     view! {
         <section class="tile" id=id aria-labelledby=format!("{id}-title")>
             <h2 class="tile-title" id=format!("{id}-title")>{title}</h2>
