@@ -1,7 +1,9 @@
 //! The caseload: the people a specialist supports (managers: the organisation's), from the
 //! server when there is signal and from the device when there is not.
 
+use domain::records::Participant;
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use crate::components::PageHeading;
 use crate::i18n::{fill, use_i18n};
@@ -47,37 +49,47 @@ pub fn CaseloadPage() -> impl IntoView {
                 <For
                     each=people
                     key=|p| (p.id, p.reference.clone())
-                    children=move |p| {
-                        let kind = kind_label(i18n.s(), p.kind);
-                        let episode_ids: Vec<uuid::Uuid> =
-                            caseload.with(|c| c.episodes_of(p.id).iter().map(|e| e.id).collect());
-                        let episodes = episode_ids.len();
-                        let to_resolve = move || {
-                            let held = held.get().unwrap_or_default();
-                            caseload.with(|c| c.conflicts_in(&episode_ids, &held))
-                        };
-                        view! {
-                            <li class="caseload-item">
-                                <Link route=Route::Client(p.id) class="caseload-link">
-                                    {p.reference.clone()}
-                                </Link>
-                                <span class="hint">
-                                    {kind} " · "
-                                    {fill(i18n.s().staff_episode_count, &[("n", &episodes.to_string())])}
-                                </span>
-                                {move || {
-                                    let n = to_resolve();
-                                    (n > 0).then(|| view! {
-                                        <span class="tag tag-conflict" data-conflicts=n.to_string()>
-                                            {fill(i18n.s().staff_caseload_conflicts, &[("n", &n.to_string())])}
-                                        </span>
-                                    })
-                                }}
-                            </li>
-                        }
-                    }
+                    children=move |person| view! { <CaseloadItem person held /> }
                 />
             </ul>
         </Show>
+    }
+}
+
+/// One person: their page, what kind of client they are, how many episodes, and any session
+/// edits of theirs to resolve (`held`: the outbox's keys of edits kept as conflicts).
+#[component]
+fn CaseloadItem(
+    person: Participant,
+    held: ReadSignal<Option<Vec<String>>, LocalStorage>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let caseload = use_caseload();
+    let kind = kind_label(i18n.s(), person.kind);
+    let episode_ids: Vec<Uuid> =
+        caseload.with(|c| c.episodes_of(person.id).iter().map(|e| e.id).collect());
+    let episodes = episode_ids.len();
+    let to_resolve = move || {
+        let held = held.get().unwrap_or_default();
+        caseload.with(|c| c.conflicts_in(&episode_ids, &held))
+    };
+    view! {
+        <li class="caseload-item">
+            <Link route=Route::Client(person.id) class="caseload-link">
+                {person.reference.clone()}
+            </Link>
+            <span class="hint">
+                {kind} " · "
+                {fill(i18n.s().staff_episode_count, &[("n", &episodes.to_string())])}
+            </span>
+            {move || {
+                let n = to_resolve();
+                (n > 0).then(|| view! {
+                    <span class="tag tag-conflict" data-conflicts=n.to_string()>
+                        {fill(i18n.s().staff_caseload_conflicts, &[("n", &n.to_string())])}
+                    </span>
+                })
+            }}
+        </li>
     }
 }
