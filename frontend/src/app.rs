@@ -9,7 +9,8 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::components::{DisplaySettings, LanguageSwitch, OutboxStatus, ServiceStatus};
 use crate::i18n::{I18n, Lang, tr};
-use crate::offline::{self, Link, Outbox};
+use crate::link::{Link, take_link};
+use crate::offline::{self, Outbox};
 use crate::pages::{Problem, ProblemPage, ResultsPage, Retry, StartPage, UnsubscribedPage};
 use crate::prefs::Prefs;
 use crate::survey::{self, Draft, SurveyFlow};
@@ -139,7 +140,7 @@ pub fn App() -> impl IntoView {
     // The link's token is read once and removed from the address bar at once, so it is not
     // left in history, bookmarks or a shared screenshot.
     let open_link = move || {
-        if let Some(link) = offline::take_link() {
+        if let Some(link) = take_link() {
             navigator.follow(link);
         }
     };

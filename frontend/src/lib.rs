@@ -6,6 +6,7 @@ mod app;
 mod components;
 mod device;
 pub mod i18n;
+mod link;
 mod load;
 mod offline;
 mod pages;
@@ -15,3 +16,15 @@ mod store;
 pub mod survey;
 
 pub use app::App;
+
+/// What both apps' `main` does first: panics and logs go to the browser console.
+pub fn start_logging() {
+    console_error_panic_hook::set_once();
+    let level = if cfg!(debug_assertions) {
+        log::Level::Debug
+    } else {
+        log::Level::Info
+    };
+    // Fails only if a logger is already set, which leaves logging working anyway.
+    let _ = console_log::init_with_level(level);
+}

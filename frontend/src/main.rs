@@ -1,13 +1,6 @@
 //! Entry point of the PWA: send panics and logs to the browser console, then mount the app.
 
 fn main() {
-    console_error_panic_hook::set_once();
-    let level = if cfg!(debug_assertions) {
-        log::Level::Debug
-    } else {
-        log::Level::Info
-    };
-    // Fails only if a logger is already set, which leaves logging working anyway.
-    let _ = console_log::init_with_level(level);
+    soundings_frontend::start_logging();
     leptos::mount::mount_to_body(soundings_frontend::App);
 }

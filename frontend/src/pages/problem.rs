@@ -8,7 +8,7 @@ use crate::api::ApiError;
 use crate::app::{Screen, use_navigator};
 use crate::components::PageHeading;
 use crate::i18n::{Messages, tr, use_i18n};
-use crate::offline::Link;
+use crate::link::Link;
 
 /// What "Try again" does.
 #[derive(Debug, Clone)]

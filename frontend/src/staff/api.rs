@@ -1,7 +1,6 @@
 //! The staff app's calls to the server: each sends the login's bearer token, and a `401` (the
 //! short-lived access token ran out) is answered by one refresh and one retry.
 
-use chrono::NaiveDate;
 use domain::Hundredths;
 use domain::auth::{LoginRequest, RefreshRequest, TokenResponse};
 use domain::coverage::Coverage;
@@ -223,15 +222,4 @@ async fn blob(auth: Auth, url: &str, fallback: &str) -> Result<web_sys::Blob, Ap
     options.set_type(&content_type);
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|e| ApiError::Body(format!("{e:?}")))
-}
-
-/// Today's date on this device (the organisation's zone is the device's in the field).
-pub fn today() -> NaiveDate {
-    let now = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(
-        now.get_full_year() as i32,
-        now.get_month() + 1,
-        now.get_date(),
-    )
-    .unwrap_or_default()
 }

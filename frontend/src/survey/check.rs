@@ -9,8 +9,9 @@ use leptos::task::spawn_local;
 
 use super::{Draft, HandBack, Step, text, use_flow, voice_draft_key};
 use crate::components::PageHeading;
-use crate::device::{self, Body, Entry};
+use crate::device;
 use crate::i18n::{fill, tr, tr_owned, use_i18n};
+use crate::offline::outbox::{self, Body, Entry, background_sync};
 use crate::offline::use_outbox;
 
 /// The outbox keys of a response and its voice comment.
@@ -85,7 +86,7 @@ pub fn Check() -> impl IntoView {
                     }
                     flow.go(Step::Done);
                     outbox.sync();
-                    device::background_sync().await;
+                    background_sync().await;
                 }
                 Err(error) => {
                     log::error!("answers not saved for sending: {error}");
@@ -186,13 +187,14 @@ async fn put_in_outbox(draft: &Draft, content_language: &str) -> Result<(), devi
     match (&owner, &draft.assisted) {
         (Some(owner), Some(assisted)) => {
             let label = &assisted.label;
-            device::enqueue_record(owner, "response", &key, label, "/api/responses", body).await?;
+            outbox::enqueue_record(owner, "response", &key, label, body).await?;
         }
         _ => {
-            device::enqueue(Entry {
+            outbox::enqueue(Entry {
                 key: &key,
                 owner: None,
                 auth: Some(&draft.access_token),
+                kind: None,
                 label: "survey",
                 method: "POST",
                 url: "/api/survey/responses",
@@ -210,10 +212,11 @@ async fn put_in_outbox(draft: &Draft, content_language: &str) -> Result<(), devi
                 None => format!("/api/survey/responses/{}/voice", draft.response_id),
             };
             let auth = owner.is_none().then_some(draft.access_token.as_str());
-            device::enqueue(Entry {
+            outbox::enqueue(Entry {
                 key: &draft_key,
                 owner: owner.as_deref(),
                 auth,
+                kind: None,
                 label: "voice comment",
                 method: "PUT",
                 url: &url,

@@ -9,10 +9,9 @@ use super::{HandBack, check::response_key, use_flow};
 use crate::api;
 use crate::app::use_navigator;
 use crate::components::PageHeading;
-use crate::device;
 use crate::i18n::{fill, tr, tr_owned, use_i18n};
-use crate::offline::Link;
-use crate::offline::use_outbox;
+use crate::link::Link;
+use crate::offline::{outbox::is_waiting, use_outbox};
 use crate::pages::service_sentence;
 use domain::kpi::Timing;
 use domain::records::Language;
@@ -44,7 +43,7 @@ fn delivery_line(key: String) -> impl IntoView {
             if let Some(refused) = summary.refused.iter().find(|r| r.key == key) {
                 return Delivery::Refused(refused.reason.clone().unwrap_or_default());
             }
-            match device::is_waiting(&key).await {
+            match is_waiting(&key).await {
                 Ok(true) => Delivery::Waiting,
                 Ok(false) => Delivery::Sent,
                 Err(error) => {

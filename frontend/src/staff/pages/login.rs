@@ -7,13 +7,13 @@ use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
-use crate::i18n::use_i18n;
-use crate::staff::{trs, trs_owned};
-
-use super::api;
-use super::auth::use_auth;
-use super::cache::use_caseload;
-use super::{Route, use_router};
+use crate::i18n::{StaffMessages, use_i18n};
+use crate::staff::api;
+use crate::staff::auth::use_auth;
+use crate::staff::components::form::Field;
+use crate::staff::offline::use_caseload;
+use crate::staff::route::{Route, use_router};
+use crate::staff::text::{trs, trs_owned};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -52,11 +52,7 @@ pub fn LoginPage() -> impl IntoView {
                         Route::Caseload
                     });
                 }
-                Err(ApiError::Unreachable(_)) => error.set(Some(i18n.s().staff_login_offline)),
-                Err(e) if e.status() == Some(429) => {
-                    error.set(Some(i18n.s().staff_login_throttled))
-                }
-                Err(_) => error.set(Some(i18n.s().staff_login_refused)),
+                Err(e) => error.set(Some(refusal(i18n.s(), &e))),
             }
             busy.set(false);
         });
@@ -67,8 +63,7 @@ pub fn LoginPage() -> impl IntoView {
         <PageHeading text=trs_owned(|t| t.staff_login_title) />
         <p class="lead">{trs(|t| t.staff_login_lead)}</p>
         <form class="staff-form" on:submit=submit novalidate>
-            <div class="form-group">
-                <label class="label" for="email">{trs(|t| t.staff_email)}</label>
+            <Field id="email" label=trs(|t| t.staff_email)>
                 <input
                     class="input"
                     id="email"
@@ -77,25 +72,31 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="username"
                     spellcheck="false"
                     autocapitalize="none"
-                    prop:value=move || email.get()
-                    on:input=move |ev| email.set(event_target_value(&ev))
+                    bind:value=email
                 />
-            </div>
-            <div class="form-group">
-                <label class="label" for="password">{trs(|t| t.staff_password)}</label>
+            </Field>
+            <Field id="password" label=trs(|t| t.staff_password)>
                 <input
                     class="input"
                     id="password"
                     name="password"
                     type="password"
                     autocomplete="current-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
+                    bind:value=password
                 />
-            </div>
+            </Field>
             <button type="submit" class="button" disabled=move || busy.get()>
                 {trs(|t| t.staff_login_button)}
             </button>
         </form>
+    }
+}
+
+/// Why a login did not work, in words.
+fn refusal(t: &'static StaffMessages, error: &ApiError) -> &'static str {
+    match error {
+        ApiError::Unreachable(_) => t.staff_login_offline,
+        e if e.status() == Some(429) => t.staff_login_throttled,
+        _ => t.staff_login_refused,
     }
 }

@@ -6,19 +6,23 @@ use domain::records::LongText;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use uuid::Uuid;
+
 use crate::components::PageHeading;
 use crate::i18n::{fill, use_i18n};
 use crate::load::load;
-use crate::staff::{trs, trs_owned};
-
-use super::api;
-use super::auth::use_auth;
-use super::outbox::time_of;
+use crate::staff::api;
+use crate::staff::auth::use_auth;
+use crate::staff::components::form::Field;
+use crate::staff::components::voice::play_voice;
+use crate::staff::text::{trs, trs_owned};
+use crate::staff::time::time_at;
 
 #[component]
 pub fn AttentionPage() -> impl IntoView {
+    let i18n = use_i18n();
     let auth = use_auth();
-    let handled = RwSignal::new(Vec::<uuid::Uuid>::new());
+    let handled = RwSignal::new(Vec::<Uuid>::new());
     let items = load(move || async move { api::attention(auth).await });
     let open = move || match items.get() {
         Some(Ok(list)) => Some(Ok(list
@@ -37,7 +41,7 @@ pub fn AttentionPage() -> impl IntoView {
             Some(Ok(list)) if list.is_empty() => view! { <p id="attention-empty">{trs(|t| t.staff_attention_empty)}</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <p id="attention-count" data-n=list.len().to_string()>
-                    {fill(use_i18n().s().staff_attention_count, &[("n", &list.len().to_string())])}
+                    {fill(i18n.s().staff_attention_count, &[("n", &list.len().to_string())])}
                 </p>
                 <ul class="plain-list attention-list">
                     {list.into_iter().map(|item| view! {
@@ -50,37 +54,13 @@ pub fn AttentionPage() -> impl IntoView {
 }
 
 #[component]
-fn AttentionCard(item: AttentionItem, handled: RwSignal<Vec<uuid::Uuid>>) -> impl IntoView {
+fn AttentionCard(item: AttentionItem, handled: RwSignal<Vec<Uuid>>) -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
     let id = item.response_id;
-    let note = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<&'static str>);
     let audio = RwSignal::new(None::<String>);
-    let note_id = format!("note-{id}");
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(text) = LongText::parse(&note.get_untracked()) else {
-            problem.set(Some(i18n.s().staff_attention_note_missing));
-            return;
-        };
-        spawn_local(async move {
-            match api::handle(auth, id, &HandleAttention { note: text }).await {
-                Ok(()) => handled.update(|h| h.push(id)),
-                Err(e) if e.status() == Some(409) => handled.update(|h| h.push(id)),
-                Err(_) => problem.set(Some(i18n.s().staff_attention_failed)),
-            }
-        });
-    };
-    let play = move |_| {
-        spawn_local(async move {
-            match api::voice(auth, id).await {
-                Ok(blob) => audio.set(Some(crate::device::object_url(&blob))),
-                Err(_) => problem.set(Some(i18n.s().staff_attention_failed)),
-            }
-        });
-    };
-    let when = time_of(item.answered_at.timestamp_millis() as f64);
+    let play = play_voice(id, audio, problem);
+    let when = time_at(item.answered_at);
     let instrument = match item.instrument.as_str() {
         "employer_satisfaction" => i18n.s().staff_kpi_c,
         "jobseeker_satisfaction" => i18n.s().staff_kpi_d,
@@ -95,25 +75,48 @@ fn AttentionCard(item: AttentionItem, handled: RwSignal<Vec<uuid::Uuid>>) -> imp
             })}
             {item.comment.clone().map(|c| view! { <blockquote class="comment-text">{c}</blockquote> })}
             {item.voice_comment.then(|| view! {
-                <button type="button" class="button button-secondary" on:click=play>
+                <button type="button" class="button button-secondary" on:click=move |_| play()>
                     {trs(|t| t.staff_attention_play)}
                 </button>
                 {move || audio.get().map(|src| view! { <audio controls src=src></audio> })}
             })}
-            <form on:submit=submit novalidate>
-                <div class="form-group">
-                    <label class="label" for=note_id.clone()>{trs(|t| t.staff_attention_note)}</label>
-                    <textarea
-                        class="textarea"
-                        id=note_id
-                        rows="2"
-                        prop:value=move || note.get()
-                        on:input=move |ev| note.set(event_target_value(&ev))
-                    ></textarea>
-                </div>
-                {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
-                <button type="submit" class="button">{trs(|t| t.staff_attention_handle)}</button>
-            </form>
+            <HandleForm id handled problem />
         </li>
+    }
+}
+
+/// The manager's note, which marks the item handled (also when another manager just did).
+#[component]
+fn HandleForm(
+    id: Uuid,
+    handled: RwSignal<Vec<Uuid>>,
+    problem: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let note = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(text) = LongText::parse(&note.get_untracked()) else {
+            problem.set(Some(i18n.s().staff_attention_note_missing));
+            return;
+        };
+        spawn_local(async move {
+            match api::handle(auth, id, &HandleAttention { note: text }).await {
+                Ok(()) => handled.update(|h| h.push(id)),
+                Err(e) if e.status() == Some(409) => handled.update(|h| h.push(id)),
+                Err(_) => problem.set(Some(i18n.s().staff_attention_failed)),
+            }
+        });
+    };
+    let note_id = format!("note-{id}");
+    view! {
+        <form on:submit=submit novalidate>
+            <Field id=note_id.clone() label=trs(|t| t.staff_attention_note)>
+                <textarea class="textarea" id=note_id rows="2" bind:value=note></textarea>
+            </Field>
+            {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
+            <button type="submit" class="button">{trs(|t| t.staff_attention_handle)}</button>
+        </form>
     }
 }

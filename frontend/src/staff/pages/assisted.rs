@@ -4,6 +4,8 @@
 //! aloud, Welsh), with the staff menus out of sight. The answer waits in the specialist's outbox
 //! like every field record, offline included, recorded as answered on a staff device.
 
+use domain::auth::Me;
+use domain::feedback::SurveyTexts;
 use domain::instrument::{InstrumentDefinition, Texts};
 use domain::kpi::Timing;
 use domain::records::{Language, Participant, ParticipantKind, Survey};
@@ -13,12 +15,14 @@ use uuid::Uuid;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{Lang, fill, use_i18n};
 use crate::prefs::use_prefs;
-use crate::staff::{trs, trs_owned};
+use crate::staff::auth::use_auth;
+use crate::staff::components::form::{radio, radios, timing_choice};
+use crate::staff::components::not_found::not_found_view;
+use crate::staff::offline::{LocalScore, use_caseload};
+use crate::staff::route::{Link, Route, use_router};
+use crate::staff::text::{trs, trs_owned};
+use crate::staff::time::now;
 use crate::survey::{self, Assisted, Draft, HandBack, SurveyFlow};
-
-use super::auth::use_auth;
-use super::cache::{LocalScore, use_caseload};
-use super::{Link, Route, not_found_view, now, radio, timing_choice, use_router};
 
 /// Which survey is handed over: the wellbeing scale, or the satisfaction survey for this kind of
 /// participant (jobseeker or employer).
@@ -154,11 +158,6 @@ fn Setup(
         let language = Language::parse(&language.get_untracked()).unwrap_or(Language::English);
         let timing =
             is_swemwbs.then(|| Timing::parse(&timing.get_untracked()).unwrap_or(Timing::Start));
-        let texts = caseload.with(|c| c.survey_texts.clone());
-        let (readers, help) = match texts {
-            Some(t) => (t.readers, t.help),
-            None => (default_readers(&me.organisation_name), Default::default()),
-        };
         let label = fill(
             i18n.s().staff_label_assisted,
             &[
@@ -166,20 +165,8 @@ fn Setup(
                 ("survey", survey::text(&instrument.title, "en")),
             ],
         );
-        let survey = Survey {
-            // Only a key for this phone's copy: no invitation is behind a handed-over survey.
-            invitation_id: Uuid::new_v4(),
-            organisation_name: me.organisation_name.clone(),
-            instrument,
-            timing,
-            language,
-            accessibility: person.accessibility.clone(),
-            expires_at: now() + chrono::Duration::days(1),
-            answered: false,
-            invitation_answered: false,
-            readers,
-            help,
-        };
+        let texts = caseload.with(|c| c.survey_texts.clone());
+        let survey = survey_for(&me, &person, instrument, timing, language, texts);
         let draft = Draft::handed_over(
             survey,
             Assisted {
@@ -203,6 +190,7 @@ fn Setup(
     };
 
     let t = i18n.s();
+    let languages = [("en", "English"), ("cy", "Cymraeg")];
     view! {
         {move || {
             missing
@@ -226,13 +214,7 @@ fn Setup(
                     {radio("how", "helped", t.staff_ask_helped, how)}
                 </div>
             </fieldset>
-            <fieldset class="fieldset">
-                <legend class="legend">{trs(|t| t.staff_ask_language)}</legend>
-                <div class="radios">
-                    {radio("ask-language", "en", "English", language)}
-                    {radio("ask-language", "cy", "Cymraeg", language)}
-                </div>
-            </fieldset>
+            {radios(trs(|t| t.staff_ask_language), "ask-language", &languages, language)}
             <button type="submit" class="button" id="hand-over">{trs(|t| t.staff_ask_button)}</button>
         </form>
     }
@@ -279,6 +261,35 @@ fn Handed(draft: RwSignal<Draft>, participant: Uuid) -> impl IntoView {
         }
     });
     view! { <SurveyFlow draft /> }
+}
+
+/// The survey as the person's own phone would show it, from what this phone holds.
+fn survey_for(
+    me: &Me,
+    person: &Participant,
+    instrument: InstrumentDefinition,
+    timing: Option<Timing>,
+    language: Language,
+    texts: Option<SurveyTexts>,
+) -> Survey {
+    let (readers, help) = match texts {
+        Some(t) => (t.readers, t.help),
+        None => (default_readers(&me.organisation_name), Default::default()),
+    };
+    Survey {
+        // Only a key for this phone's copy: no invitation is behind a handed-over survey.
+        invitation_id: Uuid::new_v4(),
+        organisation_name: me.organisation_name.clone(),
+        instrument,
+        timing,
+        language,
+        accessibility: person.accessibility.clone(),
+        expires_at: now() + chrono::Duration::days(1),
+        answered: false,
+        invitation_answered: false,
+        readers,
+        help,
+    }
 }
 
 /// Before the organisation's own words have reached this phone: the default, in both languages.

@@ -11,13 +11,13 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api::ApiError;
-use crate::i18n::{fill, long_date, use_i18n};
-use crate::staff::trs;
+use crate::i18n::{StaffMessages, fill, long_date, use_i18n};
+use crate::staff::text::trs;
 
-use super::api;
-use super::auth::use_auth;
-use super::cache::use_caseload;
-use super::{radio, timing_choice};
+use crate::staff::api;
+use crate::staff::auth::use_auth;
+use crate::staff::components::form::{radios, timing_choice};
+use crate::staff::offline::use_caseload;
 
 /// Modules of white around the code, as the QR specification asks.
 const QUIET_ZONE: usize = 4;
@@ -93,70 +93,72 @@ pub fn InviteBox(person: Participant) -> impl IntoView {
                         emailed_to,
                     }));
                 }
-                Err(ApiError::Unreachable(_)) => {
-                    problem.set(Some(i18n.s().staff_invite_offline.to_owned()));
-                }
-                Err(ApiError::Refused { body, .. }) => {
-                    log::info!("invitation refused: {}", body.message);
-                    problem.set(Some(fill(
-                        i18n.s().staff_invite_refused_because,
-                        &[("reason", &body.message)],
-                    )));
-                }
-                Err(error) => {
-                    log::warn!("invitation refused: {error}");
-                    problem.set(Some(i18n.s().staff_invite_refused.to_owned()));
-                }
+                Err(error) => problem.set(Some(refusal(i18n.s(), error))),
             }
             busy.set(false);
         });
     };
 
     let t = i18n.s();
+    let surveys = [
+        (satisfaction, t.staff_handover_satisfaction),
+        ("swemwbs", t.staff_handover_swemwbs),
+    ];
     view! {
         <section class="invite-box" aria-labelledby="invite-title">
             <h2 id="invite-title">{trs(|t| t.staff_invite_title)}</h2>
             <p>{trs(|t| t.staff_invite_lead)}</p>
             {jobseeker.then(|| view! {
-                <fieldset class="fieldset">
-                    <legend class="legend">{trs(|t| t.staff_invite_which)}</legend>
-                    <div class="radios">
-                        {radio("invite-which", satisfaction, t.staff_handover_satisfaction, which)}
-                        {radio("invite-which", "swemwbs", t.staff_handover_swemwbs, which)}
-                    </div>
-                </fieldset>
+                {radios(trs(|t| t.staff_invite_which), "invite-which", &surveys, which)}
                 <Show when=move || which.get() == "swemwbs">
                     {timing_choice("invite-timing", timing)}
                 </Show>
             })}
             <div class="button-group">
-                <button
-                    type="button"
-                    class="button button-secondary"
-                    id="invite"
-                    prop:disabled=move || busy.get()
-                    on:click=move |_| invite(false)
-                >
-                    {trs(|t| t.staff_invite_button)}
-                </button>
+                {invite_button("invite", busy, trs(|t| t.staff_invite_button), move || invite(false))}
                 {email.map(|address| {
                     let label = fill(t.staff_invite_email_button, &[("email", &address)]);
-                    view! {
-                        <button
-                            type="button"
-                            class="button button-secondary"
-                            id="invite-email"
-                            prop:disabled=move || busy.get()
-                            on:click=move |_| invite(true)
-                        >
-                            {label}
-                        </button>
-                    }
+                    invite_button("invite-email", busy, label, move || invite(true))
                 })}
             </div>
             {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
             {move || made.get().map(|made| view! { <Made made /> })}
         </section>
+    }
+}
+
+/// One way of inviting, off while an invitation is being made.
+fn invite_button(
+    id: &'static str,
+    busy: RwSignal<bool>,
+    label: impl IntoView + 'static,
+    invite: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button button-secondary"
+            id=id
+            prop:disabled=move || busy.get()
+            on:click=move |_| invite()
+        >
+            {label}
+        </button>
+    }
+}
+
+/// Why no invitation was made, in words (the server's own reason when it gave one).
+fn refusal(t: &'static StaffMessages, error: ApiError) -> String {
+    match error {
+        ApiError::Unreachable(_) => t.staff_invite_offline.to_owned(),
+        ApiError::Refused { body, .. } => {
+            log::info!("invitation refused: {}", body.message);
+            fill(t.staff_invite_refused_because, &[("reason", &body.message)])
+        }
+        error => {
+            log::warn!("invitation refused: {error}");
+            t.staff_invite_refused.to_owned()
+        }
     }
 }
 

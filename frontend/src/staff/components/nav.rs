@@ -1,0 +1,84 @@
+//! On every page while logged in: the menu of pages, and how many of this person's records wait
+//! and when the server last took some.
+
+use leptos::prelude::*;
+
+use crate::i18n::{I18n, fill, use_i18n};
+use crate::offline::outbox::Stopped;
+use crate::offline::{Outbox, use_outbox};
+use crate::staff::auth::use_auth;
+use crate::staff::route::{Route, use_router};
+use crate::staff::text::trs;
+use crate::staff::time::time_of;
+
+#[component]
+pub fn StaffNav() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <nav class="staff-nav" aria-label=trs(|t| t.staff_nav_label)>
+            <ul class="staff-nav-list">
+                <Show when=move || auth.is_manager()>
+                    <NavItem route=Route::Dashboard label=trs(|t| t.staff_nav_dashboard) />
+                    <NavItem route=Route::Attention label=trs(|t| t.staff_nav_attention) />
+                </Show>
+                <NavItem route=Route::Caseload label=trs(|t| t.staff_nav_caseload) />
+                <NavItem route=Route::Outbox label=trs(|t| t.staff_nav_outbox) />
+            </ul>
+            <p class="staff-who">
+                {move || auth.me().map(|m| m.name).unwrap_or_default()}
+            </p>
+        </nav>
+    }
+}
+
+/// One page in the menu, marked as the current one while it is shown.
+#[component]
+fn NavItem(route: Route, label: Signal<&'static str>) -> impl IntoView {
+    let router = use_router();
+    let href = route.path();
+    let current = {
+        let route = route.clone();
+        move || (router.route() == route).then_some("page")
+    };
+    view! {
+        <li>
+            <a href=href aria-current=current on:click=move |ev| {
+                ev.prevent_default();
+                router.go(route.clone());
+            }>{label}</a>
+        </li>
+    }
+}
+
+/// Always in view: how many of this person's records wait, and when the server last took some.
+#[component]
+pub fn SyncStatus() -> impl IntoView {
+    let i18n = use_i18n();
+    let outbox = use_outbox();
+    let auth = use_auth();
+    let waiting = move || outbox.summary().waiting;
+    view! {
+        <div class="staff-sync" role="status" data-waiting=move || waiting().to_string()>
+            <Show when=move || auth.me().is_some()>
+                <p>
+                    {move || fill(i18n.s().staff_sync_waiting, &[("n", &waiting().to_string())])}
+                    " · "
+                    {move || last_sync(i18n, outbox)}
+                </p>
+                <Show when=move || outbox.stopped() == Some(Stopped::Offline)>
+                    <p class="staff-offline">{trs(|t| t.staff_offline)}</p>
+                </Show>
+            </Show>
+        </div>
+    }
+}
+
+/// When the server last took records from this device, as the sync line says it.
+pub fn last_sync(i18n: I18n, outbox: Outbox) -> String {
+    let when = outbox
+        .summary()
+        .last_sync
+        .map(time_of)
+        .unwrap_or_else(|| i18n.s().staff_never.to_owned());
+    fill(i18n.s().staff_sync_last, &[("when", &when)])
+}

@@ -1,0 +1,13 @@
+//! The staff app's pages, one file each (the client page and the dashboard: a folder each).
+
+pub mod assisted;
+pub mod attention;
+pub mod caseload;
+pub mod client;
+pub mod dashboard;
+pub mod invite;
+pub mod login;
+pub mod new_client;
+pub mod outbox;
+pub mod session_form;
+pub mod swemwbs;

@@ -1,0 +1,137 @@
+//! The staff app's pages as addresses under `/staff`, and moving between them with the
+//! browser's history, so Back works as people expect.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::pages::assisted::Ask;
+
+/// A page of the staff app, one per path under `/staff`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Caseload,
+    NewClient,
+    Client(Uuid),
+    NewSession(Uuid),
+    EditSession(Uuid),
+    Swemwbs(Uuid),
+    /// A survey handed to the client on this phone: the participant and which survey.
+    Ask(Uuid, Ask),
+    Outbox,
+    Dashboard,
+    Attention,
+}
+
+impl Route {
+    pub fn path(&self) -> String {
+        match self {
+            Route::Caseload => "/staff/".to_owned(),
+            Route::NewClient => "/staff/clients/new".to_owned(),
+            Route::Client(id) => format!("/staff/clients/{id}"),
+            Route::NewSession(id) => format!("/staff/episodes/{id}/session"),
+            Route::EditSession(id) => format!("/staff/sessions/{id}/edit"),
+            Route::Swemwbs(id) => format!("/staff/episodes/{id}/swemwbs"),
+            Route::Ask(id, ask) => format!("/staff/clients/{id}/ask/{}", ask.as_str()),
+            Route::Outbox => "/staff/outbox".to_owned(),
+            Route::Dashboard => "/staff/dashboard".to_owned(),
+            Route::Attention => "/staff/attention".to_owned(),
+        }
+    }
+
+    pub fn parse(path: &str) -> Route {
+        let parts: Vec<&str> = path
+            .trim_start_matches("/staff")
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .collect();
+        let id = |s: &str| Uuid::parse_str(s).ok();
+        match parts.as_slice() {
+            ["clients", "new"] => Route::NewClient,
+            ["clients", x] => id(x).map_or(Route::Caseload, Route::Client),
+            ["clients", x, "ask", what] => match (id(x), Ask::parse(what)) {
+                (Some(id), Some(ask)) => Route::Ask(id, ask),
+                _ => Route::Caseload,
+            },
+            ["episodes", x, "session"] => id(x).map_or(Route::Caseload, Route::NewSession),
+            ["sessions", x, "edit"] => id(x).map_or(Route::Caseload, Route::EditSession),
+            ["episodes", x, "swemwbs"] => id(x).map_or(Route::Caseload, Route::Swemwbs),
+            ["outbox"] => Route::Outbox,
+            ["dashboard"] => Route::Dashboard,
+            ["attention"] => Route::Attention,
+            _ => Route::Caseload,
+        }
+    }
+}
+
+/// Moves between pages with the browser's history, so Back works as people expect.
+#[derive(Debug, Clone, Copy)]
+pub struct Router(RwSignal<Route>);
+
+impl Router {
+    /// Starts on the page the address names and follows Back and Forward; call once, from the
+    /// app.
+    pub fn provide() -> Router {
+        let router = Router(RwSignal::new(Route::parse(&current_path())));
+        provide_context(router);
+        // A survey's own history entries keep the address: only a real change of page rebuilds it.
+        let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+            let route = Route::parse(&current_path());
+            if router.0.get_untracked() != route {
+                router.0.set(route);
+            }
+        });
+        on_cleanup(move || popstate.remove());
+        router
+    }
+
+    pub fn go(self, route: Route) {
+        if let Ok(history) = window().history()
+            && let Err(error) =
+                history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&route.path()))
+        {
+            log::warn!("could not change the address: {error:?}");
+        }
+        self.0.set(route);
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    pub fn route(self) -> Route {
+        self.0.get()
+    }
+}
+
+pub fn use_router() -> Router {
+    expect_context::<Router>()
+}
+
+fn current_path() -> String {
+    window()
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/staff/".to_owned())
+}
+
+/// A link to a page of the app: a real `href` (open in a new tab works), handled in the page.
+#[component]
+pub fn Link(
+    route: Route,
+    children: Children,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
+    let router = use_router();
+    let href = route.path();
+    view! {
+        <a
+            href=href
+            class=class
+            on:click=move |ev| {
+                if !ev.ctrl_key() && !ev.meta_key() && !ev.shift_key() {
+                    ev.prevent_default();
+                    router.go(route.clone());
+                }
+            }
+        >
+            {children()}
+        </a>
+    }
+}

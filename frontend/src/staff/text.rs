@@ -1,0 +1,36 @@
+//! How the staff app words things: its own texts from the translation files, and the names of
+//! domain values (a stage of support, a kind of client) in the person's language.
+
+use domain::records::{ParticipantKind, Stage};
+use leptos::prelude::*;
+
+use crate::i18n::{StaffMessages, use_i18n};
+
+/// [`crate::i18n::tr`] for the staff app's own texts.
+pub fn trs(pick: fn(&'static StaffMessages) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || pick(i18n.s()))
+}
+
+/// [`trs`] for places that take owned text (page headings).
+pub fn trs_owned(pick: fn(&'static StaffMessages) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || pick(i18n.s()).to_owned())
+}
+
+pub fn stage_label(t: &'static StaffMessages, stage: Stage) -> &'static str {
+    match stage {
+        Stage::Engagement => t.staff_stage_engagement,
+        Stage::VocationalProfiling => t.staff_stage_profiling,
+        Stage::JobFinding => t.staff_stage_job_finding,
+        Stage::JobMatching => t.staff_stage_job_matching,
+        Stage::InWorkSupport => t.staff_stage_in_work,
+    }
+}
+
+pub fn kind_label(t: &'static StaffMessages, kind: ParticipantKind) -> &'static str {
+    match kind {
+        ParticipantKind::Jobseeker => t.staff_kind_jobseeker,
+        ParticipantKind::Employer => t.staff_kind_employer,
+    }
+}
