@@ -1,7 +1,6 @@
 //! The staff app's calls to the server: each sends the login's bearer token, and a `401` (the
 //! short-lived access token ran out) is answered by one refresh and one retry.
 
-use domain::Hundredths;
 use domain::auth::{LoginRequest, RefreshRequest, TokenResponse};
 use domain::coverage::Coverage;
 use domain::instrument::InstrumentDefinition;
@@ -13,7 +12,6 @@ use domain::records::{
     Episode, Invitation, Keep, NewInvitation, Participant, ResolveConflict, SessionRecord,
 };
 use gloo_net::http::{Request, RequestBuilder};
-use serde::Deserialize;
 
 use crate::api::{ApiError, bearer, read, send};
 
@@ -165,21 +163,8 @@ pub async fn comments(auth: Auth, p: Period, f: &Filters) -> Result<Vec<RatingCo
     get_json(auth, &kpi_url("comments", p, f)).await
 }
 
-/// One month of `GET /api/kpi/trend` (the server's `TrendPoint`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct TrendPoint {
-    pub period: Period,
-    pub n: u64,
-    pub value: Option<Hundredths>,
-    pub small_sample: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Trend {
-    pub kpi_c: Vec<TrendPoint>,
-    pub kpi_d: Vec<TrendPoint>,
-    pub wellbeing_change: Vec<TrendPoint>,
-}
+/// `GET /api/kpi/trend`: the server's own types, from `domain`.
+pub use domain::kpi::{Trend, TrendPoint};
 
 pub async fn trend(auth: Auth, p: Period, f: &Filters) -> Result<Trend, ApiError> {
     get_json(auth, &kpi_url("trend", p, f)).await

@@ -8,7 +8,6 @@ use domain::completion::{Channel, Format, Respondent, Support};
 use domain::instrument::{InstrumentDefinition, InstrumentKind, Texts};
 use domain::records::LongText;
 use domain::records::{Completion, Language, NewResponse, Survey};
-use domain::swemwbs::SwemwbsForm;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -276,10 +275,10 @@ impl Draft {
         if !self.is_swemwbs() {
             return None;
         }
-        let form = SwemwbsForm::parse(&self.answers).ok()?;
+        let scored = self.survey.instrument.check(&self.answers).ok()?;
         Some(Score {
-            raw: form.raw()?,
-            metric: form.metric()?,
+            raw: scored.swemwbs_raw()?,
+            metric: scored.swemwbs_metric()?,
         })
     }
 }

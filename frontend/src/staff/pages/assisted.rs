@@ -7,6 +7,7 @@
 use domain::auth::Me;
 use domain::feedback::SurveyTexts;
 use domain::instrument::{InstrumentDefinition, Texts};
+use domain::instrument::{InstrumentKey, InstrumentKind};
 use domain::kpi::Timing;
 use domain::records::{Language, Participant, ParticipantKind, Survey};
 use leptos::prelude::*;
@@ -48,11 +49,10 @@ impl Ask {
         }
     }
 
-    fn instrument(self, kind: ParticipantKind) -> &'static str {
-        match (self, kind) {
-            (Ask::Swemwbs, _) => "swemwbs",
-            (Ask::Satisfaction, ParticipantKind::Jobseeker) => "jobseeker_satisfaction",
-            (Ask::Satisfaction, ParticipantKind::Employer) => "employer_satisfaction",
+    fn instrument(self, kind: ParticipantKind) -> InstrumentKey {
+        match self {
+            Ask::Swemwbs => InstrumentKey::Swemwbs,
+            Ask::Satisfaction => kind.audience().satisfaction_instrument(),
         }
     }
 }
@@ -90,7 +90,7 @@ pub fn AskPage(participant: Uuid, ask: Ask) -> impl IntoView {
         return not_found_view().into_any();
     };
     let key = ask.instrument(person.kind);
-    let Some(instrument) = caseload.with(|c| c.instrument(key).cloned()) else {
+    let Some(instrument) = caseload.with(|c| c.instrument(key.as_str()).cloned()) else {
         return view! {
             <PageHeading text=trs_owned(|t| t.staff_ask_title) />
             <p>{trs(|t| t.staff_swemwbs_unavailable)}</p>
@@ -103,7 +103,7 @@ pub fn AskPage(participant: Uuid, ask: Ask) -> impl IntoView {
     }
     // A survey handed over here and not finished (the phone was taken back half-way, or the
     // app was closed) carries on where it stopped.
-    let handed = RwSignal::new(episode.and_then(|e| survey::assisted_unfinished(e, key)));
+    let handed = RwSignal::new(episode.and_then(|e| survey::assisted_unfinished(e, key.as_str())));
     view! {
         {move || match handed.get() {
             // The survey's signal belongs to this branch, not to the form that made it.
@@ -131,7 +131,7 @@ fn Setup(
     let auth = use_auth();
     let caseload = use_caseload();
     let prefs = use_prefs();
-    let is_swemwbs = instrument.key == "swemwbs";
+    let is_swemwbs = instrument.kind == InstrumentKind::Swemwbs;
     let has_start = caseload.with(|c| c.has_start_score(episode));
     let timing = RwSignal::new(if has_start { "end" } else { "start" }.to_owned());
     let how = RwSignal::new(String::new());

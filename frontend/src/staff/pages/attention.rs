@@ -1,6 +1,7 @@
 //! Needs attention (DESIGN §8): every comment, voice comment and rating of 2 or less stays here
 //! until a manager marks it handled with a note. Managers only.
 
+use domain::instrument::InstrumentKey;
 use domain::privacy::{AttentionItem, HandleAttention};
 use domain::records::LongText;
 use leptos::prelude::*;
@@ -61,9 +62,9 @@ fn AttentionCard(item: AttentionItem, handled: RwSignal<Vec<Uuid>>) -> impl Into
     let audio = RwSignal::new(None::<String>);
     let play = play_voice(id, audio, problem);
     let when = time_at(item.answered_at);
-    let instrument = match item.instrument.as_str() {
-        "employer_satisfaction" => i18n.s().staff_kpi_c,
-        "jobseeker_satisfaction" => i18n.s().staff_kpi_d,
+    let instrument = match InstrumentKey::parse(&item.instrument) {
+        Ok(InstrumentKey::EmployerSatisfaction) => i18n.s().staff_kpi_c,
+        Ok(InstrumentKey::JobseekerSatisfaction) => i18n.s().staff_kpi_d,
         _ => i18n.s().staff_support_other,
     };
     view! {

@@ -2,6 +2,7 @@
 //! (so this needs a signal), and the app shows its short code and a QR code of its link, or the
 //! server emails the link to them.
 
+use domain::instrument::InstrumentKey;
 use std::fmt::Write as _;
 
 use domain::kpi::Timing;
@@ -55,10 +56,7 @@ pub fn InviteBox(person: Participant) -> impl IntoView {
     let busy = RwSignal::new(false);
     let participant = person.id;
     let jobseeker = person.kind == ParticipantKind::Jobseeker;
-    let satisfaction = match person.kind {
-        ParticipantKind::Jobseeker => "jobseeker_satisfaction",
-        ParticipantKind::Employer => "employer_satisfaction",
-    };
+    let satisfaction = person.kind.audience().satisfaction_instrument().as_str();
     let which = RwSignal::new(satisfaction.to_owned());
     let episode = caseload.with(|c| c.current_episode_of(participant));
     let has_start = caseload.with(|c| c.has_start_score(episode));
@@ -71,7 +69,7 @@ pub fn InviteBox(person: Participant) -> impl IntoView {
             return;
         }
         let instrument = which.get_untracked();
-        let swemwbs = instrument == "swemwbs";
+        let swemwbs = instrument == InstrumentKey::Swemwbs.as_str();
         let body = NewInvitation {
             id: Uuid::new_v4(),
             participant_id: participant,
@@ -102,7 +100,7 @@ pub fn InviteBox(person: Participant) -> impl IntoView {
     let t = i18n.s();
     let surveys = [
         (satisfaction, t.staff_handover_satisfaction),
-        ("swemwbs", t.staff_handover_swemwbs),
+        (InstrumentKey::Swemwbs.as_str(), t.staff_handover_swemwbs),
     ];
     view! {
         <section class="invite-box" aria-labelledby="invite-title">
@@ -110,7 +108,7 @@ pub fn InviteBox(person: Participant) -> impl IntoView {
             <p>{trs(|t| t.staff_invite_lead)}</p>
             {jobseeker.then(|| view! {
                 {radios(trs(|t| t.staff_invite_which), "invite-which", &surveys, which)}
-                <Show when=move || which.get() == "swemwbs">
+                <Show when=move || which.get() == InstrumentKey::Swemwbs.as_str()>
                     {timing_choice("invite-timing", timing)}
                 </Show>
             })}

@@ -3,6 +3,7 @@
 //! waits in the outbox like every field record.
 
 use domain::completion::{Channel, Format, Respondent, Support};
+use domain::instrument::InstrumentKey;
 use domain::instrument::{InstrumentDefinition, Texts};
 use domain::kpi::Timing;
 use domain::records::{Completion, Language, NewResponse};
@@ -28,7 +29,9 @@ pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
     let Some(found) = caseload.with(|c| c.episode(episode).cloned()) else {
         return not_found_view().into_any();
     };
-    let Some(instrument) = caseload.with(|c| c.instrument("swemwbs").cloned()) else {
+    let Some(instrument) =
+        caseload.with(|c| c.instrument(InstrumentKey::Swemwbs.as_str()).cloned())
+    else {
         return view! {
             <PageHeading text=trs_owned(|t| t.staff_swemwbs_title) />
             <p>{trs(|t| t.staff_swemwbs_unavailable)}</p>
@@ -81,15 +84,18 @@ fn AnswerForm(
         .collect();
     let answers = StoredValue::new(answers);
     let error = RwSignal::new(None::<&'static str>);
+    let definition = StoredValue::new(instrument.clone());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let values: Vec<Option<u8>> =
             answers.with_value(|a| a.iter().map(|s| s.get_untracked()).collect());
         let all_answered = values.iter().all(Option::is_some);
+        // Scored by the instrument, exactly as the server will score it.
         let Some(form) = all_answered
-            .then(|| SwemwbsForm::parse(&values).ok())
+            .then(|| definition.with_value(|d| d.check(&values).ok()))
             .flatten()
+            .and_then(|scored| scored.swemwbs)
         else {
             error.set(Some(i18n.s().staff_swemwbs_missing));
             return;
@@ -174,7 +180,7 @@ impl Completed {
             invitation_id: None,
             participant_id: Some(participant),
             episode_id: Some(episode),
-            instrument: Some("swemwbs".to_owned()),
+            instrument: Some(InstrumentKey::Swemwbs.as_str().to_owned()),
             timing: Some(timing),
             answers,
             completion: Completion {

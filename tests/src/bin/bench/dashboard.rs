@@ -1,5 +1,5 @@
 //! `bench dashboard`: how long the manager dashboard takes to fill, timed through HTTP exactly
-//! as the page asks (frontend/src/staff/dashboard.rs): five loads start together when the page
+//! as the page asks (frontend/src/staff/pages/dashboard/): five loads start together when the page
 //! opens — the team list, the staff list, this quarter's figures, the previous quarter's
 //! figures and the 12-month trend — and each quarter's figures are KPI C, KPI D and wellbeing
 //! asked at once. So nine requests start together; like the browser (six connections per host)

@@ -1,6 +1,7 @@
 //! The comments behind the period's satisfaction ratings, newest first; a recorded one plays
 //! in the page.
 
+use domain::instrument::InstrumentKey;
 use domain::kpi::RatingComment;
 use leptos::prelude::*;
 
@@ -57,8 +58,8 @@ fn CommentItem(comment: RatingComment) -> impl IntoView {
     let problem = RwSignal::new(None::<&'static str>);
     let play = play_voice(id, audio, problem);
     let t = i18n.s();
-    let instrument = match comment.instrument.as_str() {
-        "employer_satisfaction" => t.staff_kpi_c,
+    let instrument = match InstrumentKey::parse(&comment.instrument) {
+        Ok(InstrumentKey::EmployerSatisfaction) => t.staff_kpi_c,
         _ => t.staff_kpi_d,
     };
     let when = time_at(comment.answered_at);
