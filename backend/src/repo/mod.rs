@@ -11,6 +11,7 @@ pub mod staff;
 pub mod teams;
 pub mod throttle;
 pub mod tokens;
+pub mod transfer;
 pub mod voice;
 
 /// Whether a database error is a unique-key clash (to answer 409, not 500).
