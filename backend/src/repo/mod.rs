@@ -2,12 +2,15 @@
 //! Every function that reads tenant data takes the organisation id, so a caller cannot forget it.
 
 pub mod audit;
+pub mod erasure;
 pub mod instruments;
 pub mod invitations;
 pub mod orgs;
 pub mod records;
+pub mod retention;
 pub mod settings;
 pub mod staff;
+pub mod subject;
 pub mod teams;
 pub mod throttle;
 pub mod tokens;
