@@ -3,17 +3,21 @@
 
 pub mod attention;
 pub mod audit;
+pub mod erasure;
 pub mod instruments;
 pub mod invitations;
 pub mod orgs;
 pub mod published_reports;
 pub mod records;
+pub mod retention;
 pub mod session_edits;
 pub mod settings;
 pub mod staff;
+pub mod subject;
 pub mod teams;
 pub mod throttle;
 pub mod tokens;
+pub mod transfer;
 pub mod voice;
 
 /// Whether a database error is a unique-key clash (to answer 409, not 500).

@@ -1,0 +1,131 @@
+//! Subject access: everything held about one participant, as one file with a plain-words
+//! summary first.
+
+use crate::{
+    ApiError, Result,
+    entities::{invitation, mail_message, response},
+    repo,
+};
+use chrono::Utc;
+use domain::feedback::{MailKind, MailStatus};
+use domain::privacy::{EmailRecord, InvitationRecord, StoredResponse, SubjectAccess};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+/// Everything held about one participant of the organisation.
+pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Result<SubjectAccess> {
+    let p = repo::records::find_participant_any(db, id)
+        .await?
+        .filter(|p| p.organisation_id == org)
+        .ok_or(ApiError::NotFound("no such participant"))?;
+    let org_name = repo::orgs::get(db, org)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let consents = repo::records::consents_of(db, id).await?;
+    let episodes = repo::subject::episodes(db, id).await?;
+    let sessions = repo::subject::sessions(db, episodes.iter().map(|e| e.id).collect()).await?;
+    let invitations = repo::subject::invitations(db, id).await?;
+    let responses = repo::subject::responses(db, id).await?;
+    let audio = repo::voice::summaries_of(db, responses.iter().map(|r| r.id).collect())
+        .await?
+        .into_iter()
+        .map(domain::voice::VoiceComment::from)
+        .collect();
+    let responses = responses
+        .into_iter()
+        .map(stored_response)
+        .collect::<Result<_>>()?;
+    let participant = p.try_into()?;
+    let emails = repo::subject::emails(db, id)
+        .await?
+        .into_iter()
+        .map(email_record)
+        .collect::<Result<_>>()?;
+    let mut access = SubjectAccess {
+        exported_at: Utc::now(),
+        organisation_name: org_name,
+        summary: String::new(),
+        participant,
+        consents: all_into(consents)?,
+        episodes: all_into(episodes)?,
+        sessions: all_into(sessions)?,
+        invitations: invitations.into_iter().map(invitation_record).collect(),
+        responses,
+        emails,
+        audio,
+    };
+    access.summary = summary(&access);
+    Ok(access)
+}
+
+fn all_into<M, T: TryFrom<M, Error = ApiError>>(models: Vec<M>) -> Result<Vec<T>> {
+    models.into_iter().map(TryInto::try_into).collect()
+}
+
+/// The same content in plain words: who holds it, the contact details, how many of each.
+fn summary(a: &SubjectAccess) -> String {
+    let p = &a.participant;
+    format!(
+        "This is everything {org_name} holds about you in Soundings, on {date}.\n\
+         Your reference: {reference}.\n\
+         Contact details: name {name}, email {email}, phone {phone}.\n\
+         Consent records: {c}. Support episodes: {e}. Support sessions: {s}.\n\
+         Survey invitations: {i}. Survey answers: {r}. Emails: {m}. Voice comments: {v}.\n\
+         The JSON part of this file has every detail.",
+        org_name = a.organisation_name,
+        date = Utc::now().format("%d %B %Y"),
+        reference = p.reference,
+        name = p.name.as_deref().unwrap_or("not held"),
+        email = p.email.as_deref().unwrap_or("not held"),
+        phone = p.phone.as_deref().unwrap_or("not held"),
+        c = a.consents.len(),
+        e = a.episodes.len(),
+        s = a.sessions.len(),
+        i = a.invitations.len(),
+        r = a.responses.len(),
+        m = a.emails.len(),
+        v = a.audio.len(),
+    )
+}
+
+fn stored_response(r: response::Model) -> Result<StoredResponse> {
+    Ok(StoredResponse {
+        id: r.id,
+        instrument: r.instrument_key,
+        instrument_version: r.instrument_version,
+        timing: r.timing,
+        answers: serde_json::from_str(&r.answers).map_err(anyhow::Error::from)?,
+        comment: r.comment,
+        respondent: r.respondent,
+        support: r.support,
+        channel: r.channel,
+        format: r.format,
+        language: r.language,
+        answered_at: r.answered_at,
+        swemwbs_metric: r.swemwbs_metric.map(|m| domain::Hundredths(i64::from(m))),
+    })
+}
+
+fn invitation_record(i: invitation::Model) -> InvitationRecord {
+    InvitationRecord {
+        id: i.id,
+        instrument: i.instrument_key,
+        created_at: i.created_at,
+        expires_at: i.expires_at,
+    }
+}
+
+/// An email as the person may see it: with its links taken out.
+fn email_record(m: mail_message::Model) -> Result<EmailRecord> {
+    Ok(EmailRecord {
+        kind: MailKind::parse(&m.kind).map_err(|e| anyhow::anyhow!("stored mail kind: {e}"))?,
+        status: MailStatus::parse(&m.status)
+            .map_err(|e| anyhow::anyhow!("stored mail status: {e}"))?,
+        to: m.to_address,
+        subject: m.subject,
+        created_at: m.created_at,
+        sent_at: m.sent_at,
+        text: domain::privacy::without_links(&m.text_body),
+    })
+}
