@@ -412,91 +412,126 @@ impl Generator {
             for _ in 0..STARTS_PER_MONTH {
                 n += 1;
                 let started = first_month + Duration::days(30 * month + self.rng.gen_range(0..30));
-                let js = self
-                    .person("jobseeker", format!("JS-{n:04}"))
+                let ep = self
+                    .jobseeker_episode(db, n, started, specialists, &employers)
+                    .await?;
+                self.forms(db, &ep, [jobseeker, employer, swemwbs]).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The `n`th jobseeker, starting on `started` with a specialist, perhaps ending and
+    /// finding a job with one of `employers` before today.
+    async fn jobseeker_episode(
+        &mut self,
+        db: &impl ConnectionTrait,
+        n: usize,
+        started: NaiveDate,
+        specialists: &[(Uuid, Option<Uuid>)],
+        employers: &[Uuid],
+    ) -> anyhow::Result<episode::Model> {
+        let js = self
+            .person("jobseeker", format!("JS-{n:04}"))
+            .insert(db)
+            .await?;
+        let (specialist, team) = specialists[self.rng.gen_range(0..specialists.len())];
+        let length = Duration::days(self.rng.gen_range(120..360));
+        let ended = Some(started + length).filter(|d| *d < self.today);
+        let job = Some(started + Duration::days(self.rng.gen_range(40..110)))
+            .filter(|d| *d < self.today && ended.is_none_or(|e| *d <= e) && self.chance(55));
+        let employer_id = job.map(|_| employers[self.rng.gen_range(0..employers.len())]);
+        let id = Uuid::new_v4();
+        let now = self.now;
+        let ep = episode::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(self.org),
+            participant_id: Set(js.id),
+            specialist_id: Set(specialist),
+            team_id: Set(team),
+            programme: Set(if self.chance(80) { "seqf" } else { "ips" }.to_owned()),
+            referred_on: Set(Some(started - Duration::days(self.rng.gen_range(5..40)))),
+            started_on: Set(started),
+            profile_started_on: Set(Some(started + Duration::days(self.rng.gen_range(7..30)))
+                .filter(|d| *d < self.today)),
+            job_started_on: Set(job),
+            ended_on: Set(ended),
+            employer_id: Set(employer_id),
+            created_by: Set(self.author),
+            body_hash: Set(body_hash(&id)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        Ok(ep)
+    }
+
+    /// The forms an episode was answered: SWEMWBS at its start and end, the jobseeker's and
+    /// the employer's satisfaction surveys.
+    async fn forms(
+        &mut self,
+        db: &impl ConnectionTrait,
+        ep: &episode::Model,
+        [jobseeker, employer, swemwbs]: [&InstrumentDefinition; 3],
+    ) -> anyhow::Result<()> {
+        let started = ep.started_on;
+        let start_raw: i32 = self.rng.gen_range(12..27);
+        if self.chance(90) {
+            let mut items = items_for_raw(start_raw as u8);
+            if self.chance(5) {
+                items[3] = None;
+            }
+            self.answer(
+                swemwbs,
+                ep.participant_id,
+                ep,
+                Some("start"),
+                items,
+                started,
+                false,
+            )?
+            .insert(db)
+            .await?;
+        }
+        let Some(ended) = ep.ended_on else {
+            return Ok(());
+        };
+        let change: i32 = self.rng.gen_range(-4..=9);
+        if self.chance(80) {
+            let end_raw = (start_raw + change).clamp(7, 35) as u8;
+            self.answer(
+                swemwbs,
+                ep.participant_id,
+                ep,
+                Some("end"),
+                items_for_raw(end_raw),
+                ended,
+                false,
+            )?
+            .insert(db)
+            .await?;
+        }
+        if self.chance(75) {
+            let mood = self.pick(&[(5, 45), (4, 35), (3, 12), (2, 6), (1, 2)]);
+            let answers = self.satisfaction_answers(mood);
+            let day = ended + Duration::days(self.rng.gen_range(0..10));
+            if day < self.today {
+                self.answer(jobseeker, ep.participant_id, ep, None, answers, day, true)?
                     .insert(db)
                     .await?;
-                let (specialist, team) = specialists[self.rng.gen_range(0..specialists.len())];
-                let length = Duration::days(self.rng.gen_range(120..360));
-                let ended = Some(started + length).filter(|d| *d < self.today);
-                let job = Some(started + Duration::days(self.rng.gen_range(40..110))).filter(|d| {
-                    *d < self.today && ended.is_none_or(|e| *d <= e) && self.chance(55)
-                });
-                let employer_id = job.map(|_| employers[self.rng.gen_range(0..employers.len())]);
-                let id = Uuid::new_v4();
-                let now = self.now;
-                let ep = episode::ActiveModel {
-                    id: Set(id),
-                    organisation_id: Set(self.org),
-                    participant_id: Set(js.id),
-                    specialist_id: Set(specialist),
-                    team_id: Set(team),
-                    programme: Set(if self.chance(80) { "seqf" } else { "ips" }.to_owned()),
-                    referred_on: Set(Some(started - Duration::days(self.rng.gen_range(5..40)))),
-                    started_on: Set(started),
-                    profile_started_on: Set(Some(
-                        started + Duration::days(self.rng.gen_range(7..30)),
-                    )
-                    .filter(|d| *d < self.today)),
-                    job_started_on: Set(job),
-                    ended_on: Set(ended),
-                    employer_id: Set(employer_id),
-                    created_by: Set(self.author),
-                    body_hash: Set(body_hash(&id)),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-                .insert(db)
-                .await?;
-
-                let start_raw: i32 = self.rng.gen_range(12..27);
-                if self.chance(90) {
-                    let mut items = items_for_raw(start_raw as u8);
-                    if self.chance(5) {
-                        items[3] = None;
-                    }
-                    self.answer(swemwbs, js.id, &ep, Some("start"), items, started, false)?
+            }
+        }
+        if let (Some(job), Some(employer_id)) = (ep.job_started_on, ep.employer_id) {
+            let due = job + domain::coverage::EMPLOYER_SURVEY_AFTER;
+            if due < self.today && self.chance(60) {
+                let mood = self.pick(&[(5, 40), (4, 40), (3, 12), (2, 6), (1, 2)]);
+                let answers = self.satisfaction_answers(mood);
+                let day = due + Duration::days(self.rng.gen_range(0..20));
+                if day < self.today {
+                    self.answer(employer, employer_id, ep, None, answers, day, false)?
                         .insert(db)
                         .await?;
-                }
-                let Some(ended) = ended else { continue };
-                let change: i32 = self.rng.gen_range(-4..=9);
-                if self.chance(80) {
-                    let end_raw = (start_raw + change).clamp(7, 35) as u8;
-                    self.answer(
-                        swemwbs,
-                        js.id,
-                        &ep,
-                        Some("end"),
-                        items_for_raw(end_raw),
-                        ended,
-                        false,
-                    )?
-                    .insert(db)
-                    .await?;
-                }
-                if self.chance(75) {
-                    let mood = self.pick(&[(5, 45), (4, 35), (3, 12), (2, 6), (1, 2)]);
-                    let answers = self.satisfaction_answers(mood);
-                    let day = ended + Duration::days(self.rng.gen_range(0..10));
-                    if day < self.today {
-                        self.answer(jobseeker, js.id, &ep, None, answers, day, true)?
-                            .insert(db)
-                            .await?;
-                    }
-                }
-                if let (Some(job), Some(employer_id)) = (job, employer_id) {
-                    let due = job + domain::coverage::EMPLOYER_SURVEY_AFTER;
-                    if due < self.today && self.chance(60) {
-                        let mood = self.pick(&[(5, 40), (4, 40), (3, 12), (2, 6), (1, 2)]);
-                        let answers = self.satisfaction_answers(mood);
-                        let day = due + Duration::days(self.rng.gen_range(0..20));
-                        if day < self.today {
-                            self.answer(employer, employer_id, &ep, None, answers, day, false)?
-                                .insert(db)
-                                .await?;
-                        }
-                    }
                 }
             }
         }
