@@ -202,3 +202,22 @@ pub async fn sessions_of_episode(
         .all(db)
         .await
 }
+
+/// Every consent of the participant still in force ends at `at`.
+#[tracing::instrument(skip_all, fields(%participant), err(level = "debug"))]
+pub async fn withdraw_consents(
+    db: &impl ConnectionTrait,
+    participant: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    consent::Entity::update_many()
+        .col_expr(
+            consent::Column::WithdrawnAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(consent::Column::ParticipantId.eq(participant))
+        .filter(consent::Column::WithdrawnAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

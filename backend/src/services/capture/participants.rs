@@ -198,7 +198,7 @@ pub async fn withdraw_participant(
     user: &StaffUser,
     id: Uuid,
 ) -> Result<Participant> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+    use sea_orm::TransactionTrait;
     let current = repo::records::visible_participant(&state.db, user, id)
         .await?
         .ok_or(ApiError::NotFound("no such participant on your caseload"))?;
@@ -207,12 +207,7 @@ pub async fn withdraw_participant(
     }
     let now = Utc::now();
     let txn = state.db.begin().await?;
-    consent::Entity::update_many()
-        .col_expr(consent::Column::WithdrawnAt, Expr::value(now))
-        .filter(consent::Column::ParticipantId.eq(id))
-        .filter(consent::Column::WithdrawnAt.is_null())
-        .exec(&txn)
-        .await?;
+    repo::records::withdraw_consents(&txn, id, now).await?;
     crate::services::mail::cancel_waiting(&txn, id, crate::services::mail::NoMail::Withdrawn)
         .await?;
     let mut am: participant::ActiveModel = current.into();
