@@ -4,8 +4,12 @@
 pub mod audit;
 pub mod instruments;
 pub mod invitations;
+pub mod mail;
+pub mod mail_optouts;
+pub mod mail_settings;
 pub mod orgs;
 pub mod records;
+pub mod results_links;
 pub mod settings;
 pub mod staff;
 pub mod teams;
