@@ -1,6 +1,7 @@
 //! Queries and mutations: plain async functions over any connection or transaction.
 //! Every function that reads tenant data takes the organisation id, so a caller cannot forget it.
 
+pub mod actions;
 pub mod audit;
 pub mod instruments;
 pub mod invitations;
@@ -16,6 +17,7 @@ pub mod teams;
 pub mod throttle;
 pub mod tokens;
 pub mod voice;
+pub mod wellbeing;
 
 /// Whether a database error is a unique-key clash (to answer 409, not 500).
 pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {

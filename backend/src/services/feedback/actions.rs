@@ -3,10 +3,7 @@
 
 use super::digests::queue_digests;
 use crate::{
-    ApiError, Result,
-    auth::StaffUser,
-    entities::{feedback_action, response},
-    services::mail,
+    ApiError, Result, auth::StaffUser, entities::feedback_action, repo, services::mail,
     state::AppState,
 };
 use chrono::Utc;
@@ -15,10 +12,7 @@ use domain::{
     instrument::Audience,
     period::Period,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -63,18 +57,16 @@ impl TryFrom<feedback_action::Model> for Action {
 }
 
 fn public(a: Action) -> PublicAction {
-    {
-        PublicAction {
-            id: a.id,
-            audience: a.audience,
-            period: a.period,
-            you_said: a.you_said,
-            we_did: a.we_did,
-            easy_read: a.easy_read,
-            done_on: a.done_on,
-            published_at: a.published_at.unwrap_or(a.updated_at),
-            prompted_by_responses: a.response_ids.len() as u64,
-        }
+    PublicAction {
+        id: a.id,
+        audience: a.audience,
+        period: a.period,
+        you_said: a.you_said,
+        we_did: a.we_did,
+        easy_read: a.easy_read,
+        done_on: a.done_on,
+        published_at: a.published_at.unwrap_or(a.updated_at),
+        prompted_by_responses: a.response_ids.len() as u64,
     }
 }
 
@@ -86,16 +78,7 @@ async fn checked_responses(
 ) -> Result<Vec<Uuid>> {
     let mut seen = HashSet::new();
     let wanted: Vec<Uuid> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
-    let found: HashSet<Uuid> = response::Entity::find()
-        .select_only()
-        .column(response::Column::Id)
-        .filter(response::Column::OrganisationId.eq(org))
-        .filter(response::Column::Id.is_in(wanted.iter().copied()))
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let found = repo::actions::responses_among(db, org, &wanted).await?;
     if let Some(i) = ids.iter().position(|id| !found.contains(id)) {
         return Err(ApiError::invalid(
             format!("response_ids[{i}]"),
@@ -110,24 +93,24 @@ pub async fn create_action(state: &AppState, user: &StaffUser, new: NewAction) -
     new.check()?;
     let responses = checked_responses(&state.db, user.organisation_id, &new.response_ids).await?;
     let now = Utc::now();
-    let am = feedback_action::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organisation_id: Set(user.organisation_id),
-        audience: Set(new.audience.as_str().to_owned()),
-        period_first: Set(new.period.map(|p| p.first)),
-        period_last: Set(new.period.map(|p| p.last)),
-        response_ids: Set(to_json(&responses)?),
-        you_said: Set(to_json(&new.you_said)?),
-        we_did: Set(to_json(&new.we_did)?),
-        easy_read: Set(new.easy_read.as_ref().map(to_json).transpose()?),
-        done_on: Set(new.done_on),
-        created_by: Set(user.id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        published_at: Set(None),
-        published_by: Set(None),
+    let row = feedback_action::Model {
+        id: Uuid::new_v4(),
+        organisation_id: user.organisation_id,
+        audience: new.audience.as_str().to_owned(),
+        period_first: new.period.map(|p| p.first),
+        period_last: new.period.map(|p| p.last),
+        response_ids: to_json(&responses)?,
+        you_said: to_json(&new.you_said)?,
+        we_did: to_json(&new.we_did)?,
+        easy_read: new.easy_read.as_ref().map(to_json).transpose()?,
+        done_on: new.done_on,
+        created_by: user.id,
+        created_at: now,
+        updated_at: now,
+        published_at: None,
+        published_by: None,
     };
-    let created = am.insert(&state.db).await?;
+    let created = repo::actions::insert(&state.db, row).await?;
     tracing::info!(action_id = %created.id, "action written");
     created.try_into()
 }
@@ -137,9 +120,7 @@ async fn find_action(
     org: Uuid,
     id: Uuid,
 ) -> Result<feedback_action::Model> {
-    feedback_action::Entity::find_by_id(id)
-        .filter(feedback_action::Column::OrganisationId.eq(org))
-        .one(db)
+    repo::actions::get(db, org, id)
         .await?
         .ok_or(ApiError::NotFound("no such action"))
 }
@@ -151,10 +132,7 @@ pub async fn get_action(state: &AppState, user: &StaffUser, id: Uuid) -> Result<
 }
 
 pub async fn list_actions(state: &AppState, user: &StaffUser) -> Result<Vec<Action>> {
-    feedback_action::Entity::find()
-        .filter(feedback_action::Column::OrganisationId.eq(user.organisation_id))
-        .order_by_desc(feedback_action::Column::CreatedAt)
-        .all(&state.db)
+    repo::actions::list(&state.db, user.organisation_id)
         .await?
         .into_iter()
         .map(Action::try_from)
@@ -170,32 +148,24 @@ pub async fn update_action(
 ) -> Result<Action> {
     change.check()?;
     let current = find_action(&state.db, user.organisation_id, id).await?;
-    let mut am: feedback_action::ActiveModel = current.into();
-    if let Some(a) = change.audience {
-        am.audience = Set(a.as_str().to_owned());
-    }
-    if let Some(p) = change.period {
-        am.period_first = Set(Some(p.first));
-        am.period_last = Set(Some(p.last));
-    }
-    if let Some(ids) = &change.response_ids {
-        let ids = checked_responses(&state.db, user.organisation_id, ids).await?;
-        am.response_ids = Set(to_json(&ids)?);
-    }
-    if let Some(t) = &change.you_said {
-        am.you_said = Set(to_json(t)?);
-    }
-    if let Some(t) = &change.we_did {
-        am.we_did = Set(to_json(t)?);
-    }
-    if let Some(e) = &change.easy_read {
-        am.easy_read = Set(Some(to_json(e)?));
-    }
-    if let Some(d) = change.done_on {
-        am.done_on = Set(d);
-    }
-    am.updated_at = Set(Utc::now());
-    let updated = am.update(&state.db).await?;
+    let response_ids = match &change.response_ids {
+        Some(ids) => {
+            let ids = checked_responses(&state.db, user.organisation_id, ids).await?;
+            Some(to_json(&ids)?)
+        }
+        None => None,
+    };
+    let columns = repo::actions::Change {
+        audience: change.audience.map(|a| a.as_str().to_owned()),
+        period: change.period,
+        response_ids,
+        you_said: change.you_said.as_ref().map(to_json).transpose()?,
+        we_did: change.we_did.as_ref().map(to_json).transpose()?,
+        easy_read: change.easy_read.as_ref().map(to_json).transpose()?,
+        done_on: change.done_on,
+        updated_at: Utc::now(),
+    };
+    let updated = repo::actions::update(&state.db, current, columns).await?;
     tracing::info!(action_id = %updated.id, "action changed");
     updated.try_into()
 }
@@ -218,23 +188,9 @@ pub async fn publish_action(state: &AppState, user: &StaffUser, id: Uuid) -> Res
     let now = Utc::now();
     let txn = state.db.begin().await?;
     // Written first, and only if still a draft: of two managers publishing at once, one queues.
-    let won = feedback_action::Entity::update_many()
-        .col_expr(
-            feedback_action::Column::PublishedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .col_expr(
-            feedback_action::Column::PublishedBy,
-            sea_orm::sea_query::Expr::value(user.id),
-        )
-        .filter(feedback_action::Column::Id.eq(id))
-        .filter(feedback_action::Column::PublishedAt.is_null())
-        .exec(&txn)
-        .await?
-        .rows_affected
-        == 1;
-    let queued = if won {
-        queue_digests(&txn, &mail::Links::of(state), &action, now).await?
+    let queued = if repo::actions::publish(&txn, id, user.id, now).await? {
+        let links = mail::Links::of(state);
+        queue_digests(&txn, &links, user.organisation_id, &action, now).await?
     } else {
         0
     };
@@ -250,12 +206,7 @@ pub async fn public_actions(
     org: Uuid,
     audience: Audience,
 ) -> Result<Vec<PublicAction>> {
-    let rows = feedback_action::Entity::find()
-        .filter(feedback_action::Column::OrganisationId.eq(org))
-        .filter(feedback_action::Column::PublishedAt.is_not_null())
-        .order_by_desc(feedback_action::Column::PublishedAt)
-        .all(db)
-        .await?;
+    let rows = repo::actions::published(db, org).await?;
     let mut out = Vec::new();
     for row in rows {
         let a: Action = row.try_into()?;

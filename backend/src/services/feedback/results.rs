@@ -11,10 +11,11 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use chrono::{DateTime, Duration, Utc};
 use domain::{instrument::Audience, kpi, period::Period, records::PublicResults};
 use futures_util::future::LocalBoxFuture;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The `typ` of a results session's token, so no other token of ours opens results.
 pub const RESULTS: &str = "results";
 
 /// Makes a results link for one participant; returns its token (stored only as a hash).
@@ -27,15 +28,14 @@ pub async fn new_link(
 ) -> Result<(String, DateTime<Utc>)> {
     let token = auth::random_token();
     let expires_at = now + Duration::days(days);
-    results_link::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organisation_id: Set(org),
-        participant_id: Set(participant),
-        token_hash: Set(auth::token_hash(&token)),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
-    }
-    .insert(db)
+    repo::results_links::insert(
+        db,
+        org,
+        participant,
+        auth::token_hash(&token),
+        now,
+        expires_at,
+    )
     .await?;
     Ok((token, expires_at))
 }
@@ -93,11 +93,8 @@ pub async fn open_link(
         DateTime<Utc>,
     )>,
 > {
-    let Some(link) = results_link::Entity::find()
-        .filter(results_link::Column::TokenHash.eq(auth::token_hash(token.trim())))
-        .one(&state.db)
-        .await?
-    else {
+    let hash = auth::token_hash(token.trim());
+    let Some(link) = repo::results_links::find_by_token_hash(&state.db, &hash).await? else {
         return Ok(None);
     };
     let person = repo::records::find_participant_any(&state.db, link.participant_id)
@@ -150,8 +147,7 @@ impl FromRequest for ResultsReader {
                 .decode::<ResultsClaims>(&token)
                 .filter(|c| c.typ == RESULTS)
                 .ok_or(ApiError::Unauthorized("open your results link again"))?;
-            let link = results_link::Entity::find_by_id(claims.lid)
-                .one(&state.db)
+            let link = repo::results_links::find_any(&state.db, claims.lid)
                 .await?
                 .filter(|l| l.participant_id == claims.sub && l.expires_at > Utc::now());
             if link.is_none() {

@@ -1,22 +1,16 @@
 //! Wellbeing change: a participant's own, and the declines staff are prompted to talk through.
 
-use crate::{
-    ApiError, Result,
-    auth::StaffUser,
-    entities::{episode, participant, wellbeing_prompt_done},
-    repo,
-    state::AppState,
-};
+use crate::{ApiError, Result, auth::StaffUser, entities::participant, repo, state::AppState};
 use chrono::{Duration, NaiveDate, Utc};
 use domain::{
     Hundredths, Role,
     feedback::{OwnWellbeing, WellbeingPrompt},
     instrument::InstrumentKey,
-    kpi::{self, ChangeBand, SwemwbsAnswer},
+    kpi::{self, ChangeBand, SwemwbsAnswer, WellbeingPair},
     period::Period,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use std::collections::{HashMap, HashSet};
+use sea_orm::ConnectionTrait;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 fn swemwbs_answers(rows: &[repo::invitations::KpiRow]) -> Result<Vec<SwemwbsAnswer>> {
@@ -34,13 +28,8 @@ pub async fn own_wellbeing(
     person: &participant::Model,
     episode: Option<Uuid>,
 ) -> Result<Vec<OwnWellbeing>> {
-    let mut q = episode::Entity::find()
-        .filter(episode::Column::OrganisationId.eq(person.organisation_id))
-        .filter(episode::Column::ParticipantId.eq(person.id));
-    if let Some(id) = episode {
-        q = q.filter(episode::Column::Id.eq(id));
-    }
-    let ids: Vec<Uuid> = q.all(db).await?.into_iter().map(|e| e.id).collect();
+    let ids =
+        repo::wellbeing::episode_ids_of(db, person.organisation_id, person.id, episode).await?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -64,23 +53,27 @@ pub async fn own_wellbeing(
     );
     Ok(k.pairs
         .into_iter()
-        .map(|p| OwnWellbeing {
-            episode_id: p.episode_id,
-            start: p.start,
-            start_answered_on: answered_on
-                .get(&p.start_response_id)
-                .copied()
-                .unwrap_or_default(),
-            end: p.end,
-            end_answered_on: answered_on
-                .get(&p.end_response_id)
-                .copied()
-                .unwrap_or_default(),
-            change: p.change,
-            band: p.band,
-            threshold,
-        })
+        .map(|p| own(p, &answered_on, threshold))
         .collect())
+}
+
+/// One change as its person sees it, with the dates they answered the two forms.
+fn own(
+    p: WellbeingPair,
+    answered_on: &HashMap<Uuid, NaiveDate>,
+    threshold: Hundredths,
+) -> OwnWellbeing {
+    let on = |response: Uuid| answered_on.get(&response).copied().unwrap_or_default();
+    OwnWellbeing {
+        episode_id: p.episode_id,
+        start: p.start,
+        start_answered_on: on(p.start_response_id),
+        end: p.end,
+        end_answered_on: on(p.end_response_id),
+        change: p.change,
+        band: p.band,
+        threshold,
+    }
 }
 
 /// Days back a decline stays on the prompt list.
@@ -94,15 +87,30 @@ pub async fn prompts(state: &AppState, user: &StaffUser) -> Result<Vec<Wellbeing
         .await?
         .ok_or_else(|| anyhow::anyhow!("staff without organisation"))?;
     let today = crate::time::today(&org.time_zone);
+    let mut out = Vec::new();
+    for p in open_declines(db, org.id, today).await? {
+        if let Some(prompt) = prompt_for(db, user, p, today).await? {
+            out.push(prompt);
+        }
+    }
+    out.sort_by_key(|p| std::cmp::Reverse(p.end_answered_on));
+    Ok(out)
+}
+
+/// The organisation's wellbeing declines of the past year that nobody has talked through yet.
+async fn open_declines(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<WellbeingPair>> {
     let period = Period {
         first: today - Duration::days(PROMPT_DAYS),
         last: today + Duration::days(1),
     };
-    let settings = repo::instruments::settings(db, org.id).await?;
+    let settings = repo::instruments::settings(db, org).await?;
     let threshold = Hundredths(i64::from(settings.change_threshold));
-    let k =
-        crate::services::reports::wellbeing(db, org.id, period, &Default::default(), threshold, 0)
-            .await?;
+    let k = crate::services::reports::wellbeing(db, org, period, &Default::default(), threshold, 0)
+        .await?;
     let declines: Vec<_> = k
         .pairs
         .into_iter()
@@ -111,52 +119,49 @@ pub async fn prompts(state: &AppState, user: &StaffUser) -> Result<Vec<Wellbeing
     if declines.is_empty() {
         return Ok(Vec::new());
     }
-    let done: HashSet<Uuid> = wellbeing_prompt_done::Entity::find()
-        .filter(wellbeing_prompt_done::Column::OrganisationId.eq(org.id))
-        .filter(
-            wellbeing_prompt_done::Column::EndResponseId
-                .is_in(declines.iter().map(|p| p.end_response_id)),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| d.end_response_id)
-        .collect();
-    let mut out = Vec::new();
-    for p in declines
+    let ends = declines.iter().map(|p| p.end_response_id);
+    let done = repo::wellbeing::done_among(db, org, ends).await?;
+    Ok(declines
         .into_iter()
         .filter(|p| !done.contains(&p.end_response_id))
-    {
-        let Some(ep) = repo::records::find_episode_any(db, p.episode_id).await? else {
-            continue;
-        };
-        if !user.is_at_least(Role::Manager) && ep.specialist_id != user.id {
-            continue;
-        }
-        let Some(person) = repo::records::find_participant_any(db, ep.participant_id)
-            .await?
-            .filter(|p| p.erased_at.is_none())
-        else {
-            continue;
-        };
-        let end_on = repo::invitations::find_response_any(db, p.end_response_id)
-            .await?
-            .map(|r| r.answered_on)
-            .unwrap_or(today);
-        out.push(WellbeingPrompt {
-            id: p.end_response_id,
-            episode_id: ep.id,
-            participant_id: person.id,
-            participant_reference: person.reference,
-            specialist_id: ep.specialist_id,
-            start: p.start,
-            end: p.end,
-            change: p.change,
-            end_answered_on: end_on,
-        });
+        .collect())
+}
+
+/// The prompt for one decline, if it is on an episode the caller supports (a manager: any)
+/// and the person's data has not been erased.
+async fn prompt_for(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    p: WellbeingPair,
+    today: NaiveDate,
+) -> Result<Option<WellbeingPrompt>> {
+    let Some(ep) = repo::records::find_episode_any(db, p.episode_id).await? else {
+        return Ok(None);
+    };
+    if !user.is_at_least(Role::Manager) && ep.specialist_id != user.id {
+        return Ok(None);
     }
-    out.sort_by_key(|p| std::cmp::Reverse(p.end_answered_on));
-    Ok(out)
+    let Some(person) = repo::records::find_participant_any(db, ep.participant_id)
+        .await?
+        .filter(|p| p.erased_at.is_none())
+    else {
+        return Ok(None);
+    };
+    let end_on = repo::invitations::find_response_any(db, p.end_response_id)
+        .await?
+        .map(|r| r.answered_on)
+        .unwrap_or(today);
+    Ok(Some(WellbeingPrompt {
+        id: p.end_response_id,
+        episode_id: ep.id,
+        participant_id: person.id,
+        participant_reference: person.reference,
+        specialist_id: ep.specialist_id,
+        start: p.start,
+        end: p.end,
+        change: p.change,
+        end_answered_on: end_on,
+    }))
 }
 
 /// Marks a decline as talked through. The id is the end form's response id; it must be a
@@ -177,17 +182,7 @@ pub async fn prompt_done(state: &AppState, user: &StaffUser, id: Uuid) -> Result
     repo::records::visible_episode(db, user, episode)
         .await?
         .ok_or(ApiError::NotFound("no such wellbeing prompt"))?;
-    let am = wellbeing_prompt_done::ActiveModel {
-        end_response_id: Set(id),
-        organisation_id: Set(user.organisation_id),
-        done_by: Set(user.id),
-        done_at: Set(Utc::now()),
-    };
-    match am.insert(db).await {
-        Ok(_) => {}
-        Err(e) if repo::is_unique_violation(&e) => {}
-        Err(e) => return Err(e.into()),
-    }
+    repo::wellbeing::mark_done(db, user.organisation_id, id, user.id, Utc::now()).await?;
     tracing::info!(response_id = %id, "wellbeing decline talked through");
     Ok(())
 }
