@@ -175,8 +175,7 @@ fn due(now: DateTime<Utc>) -> Condition {
 }
 
 /// Takes up to `batch` due emails, longest waiting first, for `worker` until `lease_until`,
-/// counting an attempt on each. Each is taken by one UPDATE that repeats the due condition, so
-/// of two workers looking at once only one gets it.
+/// counting an attempt on each.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn claim(
     db: &impl ConnectionTrait,
@@ -196,29 +195,42 @@ pub async fn claim(
         .await?;
     let mut mine = Vec::new();
     for id in candidates {
-        let taken = mail_message::Entity::update_many()
-            .col_expr(
-                mail_message::Column::Status,
-                Expr::value(MailStatus::Sending.as_str()),
-            )
-            .col_expr(mail_message::Column::LockedBy, Expr::value(worker))
-            .col_expr(mail_message::Column::LockedUntil, Expr::value(lease_until))
-            .col_expr(
-                mail_message::Column::Attempts,
-                Expr::col(mail_message::Column::Attempts).add(1),
-            )
-            .filter(mail_message::Column::Id.eq(id))
-            .filter(due(now))
-            .exec(db)
-            .await?
-            .rows_affected;
-        if taken == 1
-            && let Some(m) = mail_message::Entity::find_by_id(id).one(db).await?
-        {
+        if let Some(m) = take(db, id, worker, now, lease_until).await? {
             mine.push(m);
         }
     }
     Ok(mine)
+}
+
+/// Takes one email if it is still due: the UPDATE repeats the due condition, so of two workers
+/// that both saw it due, one changes the row and the other changes nothing.
+async fn take(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Option<mail_message::Model>, DbErr> {
+    let taken = mail_message::Entity::update_many()
+        .col_expr(
+            mail_message::Column::Status,
+            Expr::value(MailStatus::Sending.as_str()),
+        )
+        .col_expr(mail_message::Column::LockedBy, Expr::value(worker))
+        .col_expr(mail_message::Column::LockedUntil, Expr::value(lease_until))
+        .col_expr(
+            mail_message::Column::Attempts,
+            Expr::col(mail_message::Column::Attempts).add(1),
+        )
+        .filter(mail_message::Column::Id.eq(id))
+        .filter(due(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if taken != 1 {
+        return Ok(None);
+    }
+    mail_message::Entity::find_by_id(id).one(db).await
 }
 
 /// The update also ends any hold on the email: no worker, no lease.

@@ -268,13 +268,6 @@ pub async fn queue_invitation(
         expires_on,
         &links.unsubscribe(person.id),
     );
-    let remind_at = match kind {
-        MailKind::Invitation => {
-            let days = settings(db, inv.organisation_id).await?.reminder_after_days;
-            Some(now + Duration::days(i64::from(days)))
-        }
-        _ => None,
-    };
     let draft = Draft {
         organisation_id: inv.organisation_id,
         participant_id: person.id,
@@ -285,9 +278,25 @@ pub async fn queue_invitation(
         language: lang,
         to,
         rendered,
-        remind_at,
+        remind_at: reminder_due(db, inv, kind, now).await?,
     };
     Ok(Ok(enqueue(db, links, draft, now).await?))
+}
+
+/// When an invitation email's one reminder falls due; a reminder gets none.
+async fn reminder_due(
+    db: &impl ConnectionTrait,
+    inv: &invitation::Model,
+    kind: MailKind,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(match kind {
+        MailKind::Invitation => {
+            let days = settings(db, inv.organisation_id).await?.reminder_after_days;
+            Some(now + Duration::days(i64::from(days)))
+        }
+        _ => None,
+    })
 }
 
 pub async fn organisation_of(
