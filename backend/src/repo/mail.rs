@@ -17,9 +17,8 @@ use uuid::Uuid;
 /// A cleared time column (`remind_at`, `locked_until`).
 const NO_TIME: Option<DateTime<Utc>> = None;
 
-/// An email to queue: whom it is for, why, and what it says.
+/// An email ready to queue: whom it is for, why, and what it says.
 pub struct NewMail {
-    pub id: Uuid,
     pub organisation_id: Uuid,
     pub participant_id: Uuid,
     pub kind: MailKind,
@@ -32,19 +31,21 @@ pub struct NewMail {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
-    pub message_id: String,
     pub remind_at: Option<DateTime<Utc>>,
 }
 
-/// Queues an email, due now. `false` when one with the same purpose was queued already.
-#[tracing::instrument(skip_all, fields(id = %m.id, kind = m.kind.as_str()), err(level = "debug"))]
+/// Queues an email, due now, with the id its Message-ID was made from. `false` when one with
+/// the same purpose was queued already.
+#[tracing::instrument(skip_all, fields(%id, kind = m.kind.as_str()), err(level = "debug"))]
 pub async fn queue(
     db: &impl ConnectionTrait,
+    id: Uuid,
+    message_id: String,
     m: NewMail,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let am = mail_message::ActiveModel {
-        id: Set(m.id),
+        id: Set(id),
         organisation_id: Set(m.organisation_id),
         participant_id: Set(m.participant_id),
         kind: Set(m.kind.as_str().to_owned()),
@@ -56,7 +57,7 @@ pub async fn queue(
         subject: Set(m.subject),
         text_body: Set(m.text_body),
         html_body: Set(m.html_body),
-        message_id: Set(m.message_id),
+        message_id: Set(message_id),
         status: Set(MailStatus::Queued.as_str().to_owned()),
         attempts: Set(0),
         next_attempt_at: Set(now),

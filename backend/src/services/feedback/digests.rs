@@ -70,7 +70,8 @@ impl Digest<'_> {
         let lang = mail::language_of(person);
         let (token, expires_at) =
             new_link(db, self.org.id, person.id, self.link_days, self.now).await?;
-        let draft = mail::Draft {
+        let rendered = self.render(person, lang, &token, expires_at);
+        let draft = mail::NewMail {
             organisation_id: self.org.id,
             participant_id: person.id,
             kind: MailKind::Digest,
@@ -79,7 +80,9 @@ impl Digest<'_> {
             action_id: Some(self.action.id),
             language: lang,
             to,
-            rendered: self.render(person, lang, &token, expires_at),
+            subject: rendered.subject,
+            text_body: rendered.text,
+            html_body: rendered.html,
             remind_at: None,
         };
         Ok(mail::enqueue(db, self.links, draft, self.now).await?)

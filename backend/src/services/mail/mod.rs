@@ -20,7 +20,7 @@ use domain::{
 use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
-pub use crate::repo::mail_settings::save as save_settings;
+pub use crate::repo::{mail::NewMail, mail_settings::save as save_settings};
 pub use worker::Mailer;
 
 /// Builds the links that go in emails and recognises the tokens that come back from them.
@@ -194,47 +194,16 @@ pub async fn settings(db: &impl ConnectionTrait, org: Uuid) -> Result<MailSettin
         .unwrap_or_default())
 }
 
-/// An email ready to queue.
-pub struct Draft {
-    pub organisation_id: Uuid,
-    pub participant_id: Uuid,
-    pub kind: MailKind,
-    /// One email per purpose: queueing the same key again does nothing.
-    pub dedupe_key: String,
-    pub invitation_id: Option<Uuid>,
-    pub action_id: Option<Uuid>,
-    pub language: Language,
-    pub to: String,
-    pub rendered: templates::Rendered,
-    pub remind_at: Option<DateTime<Utc>>,
-}
-
 /// Queues one email. `false` when an email with the same purpose was already queued.
 #[tracing::instrument(skip_all, fields(kind = draft.kind.as_str()), err(level = "debug"))]
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     links: &Links,
-    draft: Draft,
+    draft: NewMail,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let id = Uuid::new_v4();
-    let mail = repo::mail::NewMail {
-        id,
-        organisation_id: draft.organisation_id,
-        participant_id: draft.participant_id,
-        kind: draft.kind,
-        dedupe_key: draft.dedupe_key,
-        invitation_id: draft.invitation_id,
-        action_id: draft.action_id,
-        language: draft.language,
-        to: draft.to,
-        subject: draft.rendered.subject,
-        text_body: draft.rendered.text,
-        html_body: draft.rendered.html,
-        message_id: links.message_id(id),
-        remind_at: draft.remind_at,
-    };
-    let queued = repo::mail::queue(db, mail, now).await?;
+    let queued = repo::mail::queue(db, id, links.message_id(id), draft, now).await?;
     if queued {
         tracing::info!(mail_id = %id, "email queued");
     }
@@ -268,7 +237,7 @@ pub async fn queue_invitation(
         expires_on,
         &links.unsubscribe(person.id),
     );
-    let draft = Draft {
+    let draft = NewMail {
         organisation_id: inv.organisation_id,
         participant_id: person.id,
         kind,
@@ -277,7 +246,9 @@ pub async fn queue_invitation(
         action_id: None,
         language: lang,
         to,
-        rendered,
+        subject: rendered.subject,
+        text_body: rendered.text,
+        html_body: rendered.html,
         remind_at: reminder_due(db, inv, kind, now).await?,
     };
     Ok(Ok(enqueue(db, links, draft, now).await?))
