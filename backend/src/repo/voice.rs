@@ -2,7 +2,8 @@
 
 use crate::entities::voice_comment;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Query,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QuerySelect, sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -12,6 +13,15 @@ pub async fn find(
     response_id: Uuid,
 ) -> Result<Option<voice_comment::Model>, DbErr> {
     voice_comment::Entity::find_by_id(response_id).one(db).await
+}
+
+/// Stores a recording. A unique clash means the response has one already.
+#[tracing::instrument(skip_all, fields(response_id = %row.response_id), err(level = "debug"))]
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: voice_comment::Model,
+) -> Result<voice_comment::Model, DbErr> {
+    row.into_active_model().reset_all().insert(db).await
 }
 
 /// The same row without its audio: what idempotency checks and listings need.

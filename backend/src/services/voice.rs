@@ -11,7 +11,7 @@ use actix_web::{HttpRequest, http::header, web};
 use chrono::Utc;
 use domain::voice::{AudioType, MAX_VOICE_BYTES, VoiceComment};
 use futures_util::StreamExt;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
 
 const AUDIO_TYPES: &str = "audio/webm, audio/ogg, audio/mp4, audio/mpeg or audio/wav";
@@ -96,17 +96,8 @@ fn same_recording(
     }
 }
 
-/// Stores `rec` as the voice comment of `r`, a response the caller may add to.
-#[tracing::instrument(skip_all, fields(response_id = %r.id), err(level = "debug"))]
-pub async fn store(
-    db: &impl ConnectionTrait,
-    r: &response::Model,
-    rec: Recording,
-) -> Result<VoiceComment> {
-    let sha256 = sha256_hex(&rec.bytes);
-    if let Some(existing) = repo::voice::summary(db, r.id).await? {
-        return same_recording(existing, &rec.content_type, &sha256);
-    }
+/// Refuses a first recording for a response that cannot have one.
+async fn may_take_recording(db: &impl ConnectionTrait, r: &response::Model) -> Result<()> {
     // Erasure keeps an anonymous answer but not what was said: a phone resending the
     // recording afterwards must not bring it back.
     if r.body_hash == crate::services::privacy::ERASED {
@@ -121,17 +112,32 @@ pub async fn store(
     if def.comment_prompt.is_none() {
         return Err(ApiError::invalid("id", "this survey takes no comment"));
     }
+    Ok(())
+}
+
+/// Stores `rec` as the voice comment of `r`, a response the caller may add to.
+#[tracing::instrument(skip_all, fields(response_id = %r.id), err(level = "debug"))]
+pub async fn store(
+    db: &impl ConnectionTrait,
+    r: &response::Model,
+    rec: Recording,
+) -> Result<VoiceComment> {
+    let sha256 = sha256_hex(&rec.bytes);
+    if let Some(existing) = repo::voice::summary(db, r.id).await? {
+        return same_recording(existing, &rec.content_type, &sha256);
+    }
+    may_take_recording(db, r).await?;
     let byte_len = i64::try_from(rec.bytes.len()).map_err(anyhow::Error::from)?;
-    let am = voice_comment::ActiveModel {
-        response_id: Set(r.id),
-        organisation_id: Set(r.organisation_id),
-        content_type: Set(rec.content_type.as_str().to_owned()),
-        bytes: Set(rec.bytes.to_vec()),
-        sha256: Set(sha256.clone()),
-        byte_len: Set(byte_len),
-        created_at: Set(Utc::now()),
+    let row = voice_comment::Model {
+        response_id: r.id,
+        organisation_id: r.organisation_id,
+        content_type: rec.content_type.as_str().to_owned(),
+        bytes: rec.bytes.to_vec(),
+        sha256: sha256.clone(),
+        byte_len,
+        created_at: Utc::now(),
     };
-    match am.insert(db).await {
+    match repo::voice::insert(db, row).await {
         Ok(m) => {
             tracing::info!(response_id = %m.response_id, byte_len, "voice comment stored");
             Ok(VoiceComment {

@@ -8,21 +8,19 @@ pub mod worker;
 
 use crate::{
     auth,
-    entities::{invitation, mail_message, mail_optout, mail_setting, organisation, participant},
+    entities::{invitation, organisation, participant},
     repo,
     state::AppState,
 };
 use chrono::{DateTime, Duration, Utc};
 use domain::{
-    feedback::{MailKind, MailSettings, MailStatus},
+    feedback::{MailKind, MailSettings},
     records::{Accessibility, ConsentScope, Language},
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-    sea_query::Expr,
-};
+use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
+pub use crate::repo::{mail::NewMail, mail_settings::save as save_settings};
 pub use worker::Mailer;
 
 /// Builds the links that go in emails and recognises the tokens that come back from them.
@@ -151,11 +149,7 @@ pub async fn may_email(
     if p.withdrawn_at.is_some() {
         return Ok(Err(NoMail::Withdrawn));
     }
-    if mail_optout::Entity::find_by_id(p.id)
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if repo::mail_optouts::has_opted_out(db, p.id).await? {
         return Ok(Err(NoMail::Unsubscribed));
     }
     let Some(address) = p.email.clone().filter(|e| !e.trim().is_empty()) else {
@@ -189,8 +183,7 @@ pub fn wants_easy_read(p: &participant::Model) -> bool {
 
 /// The organisation's email settings; defaults when none are saved.
 pub async fn settings(db: &impl ConnectionTrait, org: Uuid) -> Result<MailSettings, DbErr> {
-    Ok(mail_setting::Entity::find_by_id(org)
-        .one(db)
+    Ok(repo::mail_settings::get(db, org)
         .await?
         .map(|s| MailSettings {
             reminder_after_days: u16::try_from(s.reminder_after_days)
@@ -201,84 +194,20 @@ pub async fn settings(db: &impl ConnectionTrait, org: Uuid) -> Result<MailSettin
         .unwrap_or_default())
 }
 
-pub async fn save_settings(
-    db: &impl ConnectionTrait,
-    org: Uuid,
-    s: &MailSettings,
-) -> Result<(), DbErr> {
-    let am = mail_setting::ActiveModel {
-        organisation_id: Set(org),
-        reminder_after_days: Set(i32::from(s.reminder_after_days)),
-        results_link_days: Set(i32::from(s.results_link_days)),
-    };
-    if mail_setting::Entity::find_by_id(org)
-        .one(db)
-        .await?
-        .is_some()
-    {
-        am.update(db).await?;
-    } else {
-        am.insert(db).await?;
-    }
-    Ok(())
-}
-
-/// An email ready to queue.
-pub struct Draft {
-    pub organisation_id: Uuid,
-    pub participant_id: Uuid,
-    pub kind: MailKind,
-    /// One email per purpose: queueing the same key again does nothing.
-    pub dedupe_key: String,
-    pub invitation_id: Option<Uuid>,
-    pub action_id: Option<Uuid>,
-    pub language: Language,
-    pub to: String,
-    pub rendered: templates::Rendered,
-    pub remind_at: Option<DateTime<Utc>>,
-}
-
 /// Queues one email. `false` when an email with the same purpose was already queued.
 #[tracing::instrument(skip_all, fields(kind = draft.kind.as_str()), err(level = "debug"))]
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     links: &Links,
-    draft: Draft,
+    draft: NewMail,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let id = Uuid::new_v4();
-    let am = mail_message::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(draft.organisation_id),
-        participant_id: Set(draft.participant_id),
-        kind: Set(draft.kind.as_str().to_owned()),
-        dedupe_key: Set(draft.dedupe_key),
-        invitation_id: Set(draft.invitation_id),
-        action_id: Set(draft.action_id),
-        language: Set(draft.language.as_str().to_owned()),
-        to_address: Set(draft.to),
-        subject: Set(draft.rendered.subject),
-        text_body: Set(draft.rendered.text),
-        html_body: Set(draft.rendered.html),
-        message_id: Set(links.message_id(id)),
-        status: Set(MailStatus::Queued.as_str().to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        locked_by: Set(None),
-        locked_until: Set(None),
-        last_error: Set(None),
-        remind_at: Set(draft.remind_at),
-        created_at: Set(now),
-        sent_at: Set(None),
-    };
-    match am.insert(db).await {
-        Ok(m) => {
-            tracing::info!(mail_id = %m.id, "email queued");
-            Ok(true)
-        }
-        Err(e) if repo::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
+    let queued = repo::mail::queue(db, id, links.message_id(id), draft, now).await?;
+    if queued {
+        tracing::info!(mail_id = %id, "email queued");
     }
+    Ok(queued)
 }
 
 /// Renders and queues the email for an invitation (`Invitation`) or its reminder (`Reminder`).
@@ -308,14 +237,7 @@ pub async fn queue_invitation(
         expires_on,
         &links.unsubscribe(person.id),
     );
-    let remind_at = match kind {
-        MailKind::Invitation => {
-            let days = settings(db, inv.organisation_id).await?.reminder_after_days;
-            Some(now + Duration::days(i64::from(days)))
-        }
-        _ => None,
-    };
-    let draft = Draft {
+    let draft = NewMail {
         organisation_id: inv.organisation_id,
         participant_id: person.id,
         kind,
@@ -324,10 +246,28 @@ pub async fn queue_invitation(
         action_id: None,
         language: lang,
         to,
-        rendered,
-        remind_at,
+        subject: rendered.subject,
+        text_body: rendered.text,
+        html_body: rendered.html,
+        remind_at: reminder_due(db, inv, kind, now).await?,
     };
     Ok(Ok(enqueue(db, links, draft, now).await?))
+}
+
+/// When an invitation email's one reminder falls due; a reminder gets none.
+async fn reminder_due(
+    db: &impl ConnectionTrait,
+    inv: &invitation::Model,
+    kind: MailKind,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(match kind {
+        MailKind::Invitation => {
+            let days = settings(db, inv.organisation_id).await?.reminder_after_days;
+            Some(now + Duration::days(i64::from(days)))
+        }
+        _ => None,
+    })
 }
 
 pub async fn organisation_of(
@@ -345,22 +285,7 @@ pub async fn unsubscribe(
     p: &participant::Model,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    if mail_optout::Entity::find_by_id(p.id)
-        .one(db)
-        .await?
-        .is_none()
-    {
-        let am = mail_optout::ActiveModel {
-            participant_id: Set(p.id),
-            organisation_id: Set(p.organisation_id),
-            at: Set(now),
-        };
-        if let Err(e) = am.insert(db).await
-            && !repo::is_unique_violation(&e)
-        {
-            return Err(e);
-        }
-    }
+    repo::mail_optouts::record(db, p.organisation_id, p.id, now).await?;
     cancel_waiting(db, p.id, NoMail::Unsubscribed).await
 }
 
@@ -371,38 +296,14 @@ pub async fn cancel_waiting(
     participant: Uuid,
     why: NoMail,
 ) -> Result<(), DbErr> {
-    mail_message::Entity::update_many()
-        .col_expr(
-            mail_message::Column::Status,
-            Expr::value(MailStatus::Cancelled.as_str()),
-        )
-        .col_expr(mail_message::Column::LastError, Expr::value(why.reason()))
-        .col_expr(
-            mail_message::Column::RemindAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(mail_message::Column::ParticipantId.eq(participant))
-        .filter(mail_message::Column::Status.eq(MailStatus::Queued.as_str()))
-        .exec(db)
-        .await?;
-    Ok(())
+    repo::mail::cancel_queued(db, participant, why.reason()).await
 }
 
 /// Erasure: a person's emails (addresses, bodies), results links and unsubscribe go.
 pub async fn erase_participant(db: &impl ConnectionTrait, participant: Uuid) -> Result<(), DbErr> {
-    use crate::entities::results_link;
-    mail_message::Entity::delete_many()
-        .filter(mail_message::Column::ParticipantId.eq(participant))
-        .exec(db)
-        .await?;
-    results_link::Entity::delete_many()
-        .filter(results_link::Column::ParticipantId.eq(participant))
-        .exec(db)
-        .await?;
-    mail_optout::Entity::delete_many()
-        .filter(mail_optout::Column::ParticipantId.eq(participant))
-        .exec(db)
-        .await?;
+    repo::mail::delete_of_participant(db, participant).await?;
+    repo::results_links::delete_of_participant(db, participant).await?;
+    repo::mail_optouts::delete_of_participant(db, participant).await?;
     Ok(())
 }
 

@@ -21,18 +21,16 @@ use lettre::{
         header::{Header, HeaderName, HeaderValue},
     },
 };
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
-};
+use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::{
     Arc,
     atomic::{AtomicI64, Ordering},
 };
-use uuid::Uuid;
 
 /// Emails one worker claims per look at the queue.
 const BATCH: u64 = 20;
+/// Due reminders one worker decides per look at the queue.
+const REMINDERS_PER_LOOK: u64 = 100;
 /// Longest wait between two attempts at one email.
 const MAX_BACKOFF_MS: i64 = 6 * 3600 * 1000;
 /// Emails are kept this long after they were queued, then deleted (they hold addresses and
@@ -48,6 +46,29 @@ pub struct Tick {
     pub retried: u64,
     pub failed: u64,
     pub cancelled: u64,
+}
+
+/// What became of one claimed email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Sent,
+    KeptLocally,
+    Retried,
+    Failed,
+    Cancelled,
+}
+
+impl Tick {
+    fn count(&mut self, outcome: Outcome) {
+        let n = match outcome {
+            Outcome::Sent => &mut self.sent,
+            Outcome::KeptLocally => &mut self.kept_locally,
+            Outcome::Retried => &mut self.retried,
+            Outcome::Failed => &mut self.failed,
+            Outcome::Cancelled => &mut self.cancelled,
+        };
+        *n += 1;
+    }
 }
 
 /// Everything the worker needs; cheap to clone. Several may run on one database.
@@ -134,7 +155,7 @@ impl Mailer {
             let claimed = self.claim(worker_id, now).await?;
             let full = claimed.len() as u64 == BATCH;
             for mail in claimed {
-                self.deliver(worker_id, mail, now, &mut report).await?;
+                report.count(self.deliver(worker_id, mail, now).await?);
             }
             if !full {
                 break;
@@ -148,29 +169,10 @@ impl Mailer {
     /// that clears `remind_at` is the lock), and gets its reminder if still unanswered, open,
     /// and the person may still be emailed.
     async fn queue_reminders(&self, now: DateTime<Utc>) -> anyhow::Result<u64> {
-        let due = mail_message::Entity::find()
-            .filter(mail_message::Column::RemindAt.lte(now))
-            .filter(mail_message::Column::Kind.eq(MailKind::Invitation.as_str()))
-            .filter(
-                mail_message::Column::Status
-                    .is_in([MailStatus::Sent.as_str(), MailStatus::LocalOutbox.as_str()]),
-            )
-            .limit(100)
-            .all(&self.db)
-            .await?;
+        let due = repo::mail::due_reminders(&self.db, now, REMINDERS_PER_LOOK).await?;
         let mut queued = 0;
         for mail in due {
-            let taken = mail_message::Entity::update_many()
-                .col_expr(
-                    mail_message::Column::RemindAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .filter(mail_message::Column::Id.eq(mail.id))
-                .filter(mail_message::Column::RemindAt.is_not_null())
-                .exec(&self.db)
-                .await?
-                .rows_affected;
-            if taken != 1 {
+            if !repo::mail::take_reminder(&self.db, mail.id).await? {
                 continue;
             }
             let Some(inv_id) = mail.invitation_id else {
@@ -193,151 +195,114 @@ impl Mailer {
     }
 
     /// Takes due emails: queued ones whose time has come, and ones left `sending` by a worker
-    /// whose lease ran out (it crashed or lost its connection). Each is taken by one UPDATE
-    /// whose condition only one worker can meet.
+    /// whose lease ran out (it crashed or lost its connection).
     async fn claim(
         &self,
         worker_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<mail_message::Model>, DbErr> {
-        use sea_orm::sea_query::ExprTrait;
-        let due = || {
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(mail_message::Column::Status.eq(MailStatus::Queued.as_str()))
-                        .add(mail_message::Column::NextAttemptAt.lte(now)),
-                )
-                .add(
-                    Condition::all()
-                        .add(mail_message::Column::Status.eq(MailStatus::Sending.as_str()))
-                        .add(mail_message::Column::LockedUntil.lt(now)),
-                )
-        };
-        let candidates: Vec<Uuid> = mail_message::Entity::find()
-            .select_only()
-            .column(mail_message::Column::Id)
-            .filter(due())
-            .order_by_asc(mail_message::Column::NextAttemptAt)
-            .limit(BATCH)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
         let lease = now + Duration::seconds(Ord::max(self.config.lease_seconds, 1));
-        let mut mine = Vec::new();
-        for id in candidates {
-            let taken = mail_message::Entity::update_many()
-                .col_expr(
-                    mail_message::Column::Status,
-                    Expr::value(MailStatus::Sending.as_str()),
-                )
-                .col_expr(mail_message::Column::LockedBy, Expr::value(worker_id))
-                .col_expr(mail_message::Column::LockedUntil, Expr::value(lease))
-                .col_expr(
-                    mail_message::Column::Attempts,
-                    Expr::col(mail_message::Column::Attempts).add(1),
-                )
-                .filter(mail_message::Column::Id.eq(id))
-                .filter(due())
-                .exec(&self.db)
-                .await?
-                .rows_affected;
-            if taken == 1
-                && let Some(m) = mail_message::Entity::find_by_id(id).one(&self.db).await?
-            {
-                mine.push(m);
-            }
-        }
-        Ok(mine)
+        repo::mail::claim(&self.db, worker_id, now, lease, BATCH).await
     }
 
+    /// Sends one claimed email, unless it should no longer go; without an SMTP server it stays
+    /// in the local outbox.
     async fn deliver(
         &self,
         worker_id: &str,
         mail: mail_message::Model,
         now: DateTime<Utc>,
-        report: &mut Tick,
-    ) -> anyhow::Result<()> {
+    ) -> Result<Outcome, DbErr> {
         // Checked again now: the person may have withdrawn or unsubscribed since it was queued.
         if let Some(why) = self.still_wanted(&mail, now).await? {
             self.finish(worker_id, &mail, MailStatus::Cancelled, Some(why), now)
                 .await?;
             tracing::info!(mail_id = %mail.id, reason = why, "email cancelled before sending");
-            report.cancelled += 1;
-            return Ok(());
+            return Ok(Outcome::Cancelled);
         }
         let Some(transport) = &self.transport else {
             self.finish(worker_id, &mail, MailStatus::LocalOutbox, None, now)
                 .await?;
             tracing::info!(mail_id = %mail.id, "email kept in the local outbox (no SMTP server configured)");
-            report.kept_locally += 1;
-            return Ok(());
+            return Ok(Outcome::KeptLocally);
         };
-        let outcome = match self.message(&mail) {
-            Ok(message) => transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| (e.is_permanent(), scrub(&e.to_string()))),
-            Err(e) => Err((true, scrub(&format!("{e:#}")))),
-        };
-        match outcome {
-            Ok(()) => {
-                let marked = self
-                    .finish(worker_id, &mail, MailStatus::Sent, None, now)
-                    .await?;
-                if marked {
-                    tracing::info!(mail_id = %mail.id, kind = %mail.kind, attempts = mail.attempts, "email sent");
-                } else {
-                    // Our lease ran out mid-send and another worker took the email: it will
-                    // go again with the same Message-ID (at-least-once).
-                    tracing::warn!(mail_id = %mail.id, "email sent after its lease ran out");
-                }
-                report.sent += 1;
-            }
-            Err((permanent, error)) => {
-                let give_up = permanent || mail.attempts >= self.config.max_attempts;
-                if give_up {
-                    self.finish(
-                        worker_id,
-                        &mail,
-                        MailStatus::Failed,
-                        Some(error.as_str()),
-                        now,
-                    )
-                    .await?;
-                    report.failed += 1;
-                } else {
-                    let wait = backoff_ms(self.config.retry_ms, mail.attempts);
-                    mail_message::Entity::update_many()
-                        .col_expr(
-                            mail_message::Column::Status,
-                            Expr::value(MailStatus::Queued.as_str()),
-                        )
-                        .col_expr(
-                            mail_message::Column::NextAttemptAt,
-                            Expr::value(now + Duration::milliseconds(wait)),
-                        )
-                        .col_expr(mail_message::Column::LastError, Expr::value(error.as_str()))
-                        .col_expr(
-                            mail_message::Column::LockedBy,
-                            Expr::value(Option::<String>::None),
-                        )
-                        .col_expr(
-                            mail_message::Column::LockedUntil,
-                            Expr::value(Option::<DateTime<Utc>>::None),
-                        )
-                        .filter(mail_message::Column::Id.eq(mail.id))
-                        .filter(mail_message::Column::LockedBy.eq(worker_id))
-                        .filter(mail_message::Column::Status.eq(MailStatus::Sending.as_str()))
-                        .exec(&self.db)
-                        .await?;
-                    report.retried += 1;
-                }
-                tracing::warn!(mail_id = %mail.id, attempts = mail.attempts, permanent, gave_up = give_up, error = %error, "sending an email failed");
-            }
+        match self.send(transport, &mail).await {
+            Ok(()) => self.sent(worker_id, &mail, now).await,
+            Err((permanent, error)) => self.failed(worker_id, &mail, permanent, &error, now).await,
         }
-        Ok(())
+    }
+
+    /// Hands the email to the SMTP server. A failure says whether it is permanent, and its
+    /// error has every address scrubbed out.
+    async fn send(
+        &self,
+        transport: &AsyncSmtpTransport<Tokio1Executor>,
+        mail: &mail_message::Model,
+    ) -> Result<(), (bool, String)> {
+        let message = self
+            .message(mail)
+            .map_err(|e| (true, scrub(&format!("{e:#}"))))?;
+        transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| (e.is_permanent(), scrub(&e.to_string())))
+    }
+
+    async fn sent(
+        &self,
+        worker_id: &str,
+        mail: &mail_message::Model,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, DbErr> {
+        let marked = self
+            .finish(worker_id, mail, MailStatus::Sent, None, now)
+            .await?;
+        if marked {
+            tracing::info!(mail_id = %mail.id, kind = %mail.kind, attempts = mail.attempts, "email sent");
+        } else {
+            // Our lease ran out mid-send and another worker took the email: it will
+            // go again with the same Message-ID (at-least-once).
+            tracing::warn!(mail_id = %mail.id, "email sent after its lease ran out");
+        }
+        Ok(Outcome::Sent)
+    }
+
+    /// A failed send is tried again after a backoff, unless it is permanent or the email has
+    /// used up its attempts.
+    async fn failed(
+        &self,
+        worker_id: &str,
+        mail: &mail_message::Model,
+        permanent: bool,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, DbErr> {
+        let give_up = permanent || mail.attempts >= self.config.max_attempts;
+        let outcome = if give_up {
+            self.finish(worker_id, mail, MailStatus::Failed, Some(error), now)
+                .await?;
+            Outcome::Failed
+        } else {
+            let wait = backoff_ms(self.config.retry_ms, mail.attempts);
+            let at = now + Duration::milliseconds(wait);
+            repo::mail::retry_at(&self.db, mail.id, worker_id, at, error).await?;
+            Outcome::Retried
+        };
+        tracing::warn!(mail_id = %mail.id, attempts = mail.attempts, permanent, gave_up = give_up, error = %error, "sending an email failed");
+        Ok(outcome)
+    }
+
+    /// Ends this worker's hold on an email. `false` if it was no longer ours to end.
+    async fn finish(
+        &self,
+        worker_id: &str,
+        mail: &mail_message::Model,
+        status: MailStatus,
+        error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbErr> {
+        repo::mail::finish(&self.db, mail.id, worker_id, status, error, now).await
     }
 
     /// Why this email should no longer go, if it should not.
@@ -391,47 +356,6 @@ impl Mailer {
             .map_err(|e| anyhow::anyhow!("building the email: {e}"))
     }
 
-    /// Ends this worker's hold on an email. `false` if it was no longer ours to end.
-    async fn finish(
-        &self,
-        worker_id: &str,
-        mail: &mail_message::Model,
-        status: MailStatus,
-        error: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<bool, DbErr> {
-        let mut update = mail_message::Entity::update_many()
-            .col_expr(mail_message::Column::Status, Expr::value(status.as_str()))
-            .col_expr(
-                mail_message::Column::LockedBy,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                mail_message::Column::LockedUntil,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            );
-        if let Some(e) = error {
-            update = update.col_expr(mail_message::Column::LastError, Expr::value(e));
-        }
-        if matches!(status, MailStatus::Sent | MailStatus::LocalOutbox) {
-            update = update.col_expr(mail_message::Column::SentAt, Expr::value(now));
-        }
-        if status == MailStatus::Cancelled {
-            update = update.col_expr(
-                mail_message::Column::RemindAt,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            );
-        }
-        let n = update
-            .filter(mail_message::Column::Id.eq(mail.id))
-            .filter(mail_message::Column::LockedBy.eq(worker_id))
-            .filter(mail_message::Column::Status.eq(MailStatus::Sending.as_str()))
-            .exec(&self.db)
-            .await?
-            .rows_affected;
-        Ok(n == 1)
-    }
-
     /// Deletes emails past their keeping time, at most once an hour per worker.
     async fn purge(&self, now: DateTime<Utc>) -> Result<(), DbErr> {
         let last = self.last_purge.load(Ordering::Relaxed);
@@ -440,22 +364,8 @@ impl Mailer {
         }
         self.last_purge.store(now.timestamp(), Ordering::Relaxed);
         let cutoff = now - Duration::days(KEEP_DAYS);
-        let gone = mail_message::Entity::delete_many()
-            .filter(mail_message::Column::CreatedAt.lt(cutoff))
-            .filter(mail_message::Column::Status.is_in([
-                MailStatus::Sent.as_str(),
-                MailStatus::Failed.as_str(),
-                MailStatus::Cancelled.as_str(),
-                MailStatus::LocalOutbox.as_str(),
-            ]))
-            .exec(&self.db)
-            .await?
-            .rows_affected;
-        let links = crate::entities::results_link::Entity::delete_many()
-            .filter(crate::entities::results_link::Column::ExpiresAt.lt(cutoff))
-            .exec(&self.db)
-            .await?
-            .rows_affected;
+        let gone = repo::mail::delete_finished_before(&self.db, cutoff).await?;
+        let links = repo::results_links::delete_expired_before(&self.db, cutoff).await?;
         if gone + links > 0 {
             tracing::info!(
                 emails = gone,
