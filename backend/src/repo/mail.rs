@@ -326,3 +326,35 @@ pub async fn delete_finished_before(
         .await?;
     Ok(r.rows_affected)
 }
+
+/// What the organisation's mail list is narrowed to.
+pub struct ListFilter {
+    pub status: Option<MailStatus>,
+    pub kind: Option<MailKind>,
+    pub participant: Option<Uuid>,
+}
+
+/// The organisation's emails, newest first.
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    filter: ListFilter,
+    limit: u64,
+) -> Result<Vec<mail_message::Model>, DbErr> {
+    let mut find =
+        mail_message::Entity::find().filter(mail_message::Column::OrganisationId.eq(org));
+    if let Some(s) = filter.status {
+        find = find.filter(mail_message::Column::Status.eq(s.as_str()));
+    }
+    if let Some(k) = filter.kind {
+        find = find.filter(mail_message::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(p) = filter.participant {
+        find = find.filter(mail_message::Column::ParticipantId.eq(p));
+    }
+    find.order_by_desc(mail_message::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -17,7 +17,6 @@ use domain::{
     feedback::{MailItem, MailKind, MailSettings, MailStatus, Unsubscribe, Unsubscribed},
     records::Language,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -79,28 +78,33 @@ pub async fn list_mail(
     q: ApiQuery<MailQuery>,
 ) -> Result<web::Json<Vec<MailItem>>> {
     let q = q.into_inner()?;
-    let mut find = mail_message::Entity::find()
-        .filter(mail_message::Column::OrganisationId.eq(user.organisation_id));
-    if let Some(s) = &q.status {
-        let s = MailStatus::parse(s).map_err(|e| ApiError::invalid("status", e.0))?;
-        find = find.filter(mail_message::Column::Status.eq(s.as_str()));
-    }
-    if let Some(k) = &q.kind {
-        let k = MailKind::parse(k).map_err(|e| ApiError::invalid("kind", e.0))?;
-        find = find.filter(mail_message::Column::Kind.eq(k.as_str()));
-    }
-    if let Some(p) = q.participant_id {
-        find = find.filter(mail_message::Column::ParticipantId.eq(p));
-    }
+    let status = q
+        .status
+        .as_deref()
+        .map(MailStatus::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("status", e.0))?;
+    let kind = q
+        .kind
+        .as_deref()
+        .map(MailKind::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("kind", e.0))?;
     let limit = q.limit.unwrap_or(200);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be 1 to 1000"));
     }
-    let rows = find
-        .order_by_desc(mail_message::Column::CreatedAt)
-        .limit(limit)
-        .all(&state.db)
-        .await?;
+    let rows = repo::mail::list(
+        &state.db,
+        user.organisation_id,
+        repo::mail::ListFilter {
+            status,
+            kind,
+            participant: q.participant_id,
+        },
+        limit,
+    )
+    .await?;
     // The list shows email addresses: the reading is recorded.
     crate::services::audit::log(
         &state.db,

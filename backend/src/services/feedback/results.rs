@@ -176,7 +176,7 @@ pub async fn service_results(
     let period =
         Period::last_closed_financial_quarter(today).map_err(|e| anyhow::anyhow!("{e}"))?;
     let settings = repo::instruments::settings(db, org.id).await?;
-    let small = u64::try_from(settings.small_number).unwrap_or(kpi::DEFAULT_SMALL_NUMBER);
+    let small = settings.small_number();
     let k = crate::services::reports::satisfaction(
         db,
         org.id,

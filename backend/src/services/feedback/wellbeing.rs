@@ -43,7 +43,7 @@ pub async fn own_wellbeing(
     let answered_on: HashMap<Uuid, NaiveDate> =
         rows.iter().map(|r| (r.id, r.answered_on)).collect();
     let settings = repo::instruments::settings(db, person.organisation_id).await?;
-    let threshold = Hundredths(i64::from(settings.change_threshold));
+    let threshold = settings.change_threshold();
     let k = kpi::wellbeing(
         Period::all_time(),
         &[],
@@ -108,7 +108,7 @@ async fn open_declines(
         last: today + Duration::days(1),
     };
     let settings = repo::instruments::settings(db, org).await?;
-    let threshold = Hundredths(i64::from(settings.change_threshold));
+    let threshold = settings.change_threshold();
     let k = crate::services::reports::wellbeing(db, org, period, &Default::default(), threshold, 0)
         .await?;
     let declines: Vec<_> = k
