@@ -137,9 +137,11 @@ pub async fn handle_attention(
     id: web::Path<Uuid>,
     body: ApiJson<HandleAttention>,
 ) -> Result<HttpResponse> {
+    // Someone else's response is not found, whatever the body says.
+    let r = oversight::response_to_handle(&state.db, &user, *id).await?;
     let body = body.into_inner()?;
     let actor = staff_actor(&user, &req);
-    oversight::handle_attention(&state.db, &user, &actor, *id, body.note.as_str()).await?;
+    oversight::handle_attention(&state.db, &user, &actor, r, body.note.as_str()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

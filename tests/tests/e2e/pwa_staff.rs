@@ -235,6 +235,9 @@ async fn a_specialist_offline_registers_a_client_records_sessions_and_swemwbs_an
         .await;
     let b = Browser::start().await.unwrap();
     b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    // The app draws the page once its wasm has loaded: audit what the person sees, not the
+    // empty shell before it (on a busy machine axe could run first).
+    b.wait_for_text("main h1", "").await.unwrap();
     assert_accessible(&b, "login").await;
     log_in(&b, "sam@v.example.org").await;
     ready_for_the_field(&b).await;

@@ -8,7 +8,7 @@ pub use render::{audit_csv, report_csv, report_html};
 use crate::{
     ApiError, Result,
     auth::StaffUser,
-    entities::published_report,
+    entities::{published_report, response},
     repo::{self, audit::Actor},
     services::{audit, reports},
 };
@@ -82,18 +82,26 @@ pub async fn needs_attention(
         .collect())
 }
 
+/// A response of the organisation, to be marked handled.
+pub async fn response_to_handle(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    id: Uuid,
+) -> Result<response::Model> {
+    repo::invitations::find_response_any(db, id)
+        .await?
+        .filter(|r| r.organisation_id == user.organisation_id)
+        .ok_or(ApiError::NotFound("no such response"))
+}
+
 /// Marks a response on the list handled, with a note, and records who did.
 pub async fn handle_attention(
     db: &impl ConnectionTrait,
     user: &StaffUser,
     actor: &Actor,
-    id: Uuid,
+    r: response::Model,
     note: &str,
 ) -> Result<()> {
-    let r = repo::invitations::find_response_any(db, id)
-        .await?
-        .filter(|r| r.organisation_id == user.organisation_id)
-        .ok_or(ApiError::NotFound("no such response"))?;
     repo::attention::mark_handled(db, user.organisation_id, r.id, user.id, note)
         .await
         .map_err(|e| {
