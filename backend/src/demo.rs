@@ -263,7 +263,7 @@ impl Generator {
                 organisation_id: Set(self.org),
                 participant_id: Set(participant),
                 episode_id: Set(episode.filter(|_| swemwbs)),
-                instrument_key: Set(def.key.clone()),
+                instrument_key: Set(def.key.as_str().to_owned()),
                 instrument_version: Set(def.version),
                 timing: Set(swemwbs.then(|| "start".to_owned())),
                 // No link for these: they are opened by their code.
@@ -351,7 +351,7 @@ impl Generator {
             invitation_id: Set(None),
             participant_id: Set(participant),
             episode_id: Set(Some(ep.id)),
-            instrument_key: Set(def.key.clone()),
+            instrument_key: Set(def.key.as_str().to_owned()),
             instrument_version: Set(def.version),
             timing: Set(timing.map(str::to_owned)),
             answers: Set(serde_json::to_string(&answers).unwrap_or_default()),

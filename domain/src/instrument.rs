@@ -108,7 +108,7 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InstrumentDefinition {
-    pub key: String,
+    pub key: InstrumentKey,
     pub version: i32,
     pub kind: InstrumentKind,
     pub audience: Audience,
@@ -276,7 +276,7 @@ mod tests {
             }
         }
         for def in seeds() {
-            let key = InstrumentKey::parse(&def.key).unwrap();
+            let key = def.key;
             if def.kind == InstrumentKind::Satisfaction {
                 assert_eq!(key.satisfaction_audience(), Some(def.audience));
             } else {

@@ -54,7 +54,7 @@ pub async fn all_latest(db: &impl ConnectionTrait) -> Result<Vec<InstrumentDefin
         .await?;
     let mut out: Vec<InstrumentDefinition> = Vec::new();
     for row in rows {
-        if out.last().is_some_and(|d| d.key == row.key) {
+        if out.last().is_some_and(|d| d.key.as_str() == row.key) {
             continue;
         }
         out.push(parse(row)?);

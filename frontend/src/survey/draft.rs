@@ -236,7 +236,7 @@ impl Draft {
                     None,
                     Some(a.participant_id),
                     a.episode_id,
-                    Some(self.survey.instrument.key.clone()),
+                    Some(self.survey.instrument.key.as_str().to_owned()),
                     self.survey.timing,
                     if a.helped {
                         Support::StaffAssisted

@@ -96,7 +96,7 @@ pub fn assisted_unfinished(episode: uuid::Uuid, instrument: &str) -> Option<Draf
         .filter_map(|key| store::get::<Draft>(key))
         .find(|d| {
             d.sent_at.is_none()
-                && d.survey.instrument.key == instrument
+                && d.survey.instrument.key.as_str() == instrument
                 && d.assisted.as_ref().and_then(|a| a.episode_id) == Some(episode)
         })
 }

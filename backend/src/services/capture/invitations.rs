@@ -94,7 +94,7 @@ pub async fn invitation(
             organisation_id: Set(user.organisation_id),
             participant_id: Set(person.id),
             episode_id: Set(new.episode_id),
-            instrument_key: Set(def.key.clone()),
+            instrument_key: Set(def.key.as_str().to_owned()),
             instrument_version: Set(def.version),
             timing: Set(new.timing.map(|t| t.as_str().to_owned())),
             token_hash: Set(token_hash.clone()),

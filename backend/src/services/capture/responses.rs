@@ -366,7 +366,7 @@ fn row(
         invitation_id: Set(target.invitation.as_ref().map(|i| i.id)),
         participant_id: Set(target.participant.id),
         episode_id: Set(episode.map(|e| e.id)),
-        instrument_key: Set(target.definition.key.clone()),
+        instrument_key: Set(target.definition.key.as_str().to_owned()),
         instrument_version: Set(target.definition.version),
         timing: Set(target.timing.map(|t| t.as_str().to_owned())),
         answers: Set(serde_json::to_string(&new.answers).map_err(anyhow::Error::from)?),

@@ -299,7 +299,7 @@ fn record(
         invitation_id: Set(c.invitation),
         participant_id: Set(c.participant.id),
         episode_id: Set(c.episode),
-        instrument_key: Set(c.def.key.clone()),
+        instrument_key: Set(c.def.key.as_str().to_owned()),
         instrument_version: Set(c.def.version),
         timing: Set(c.timing.map(|t| t.as_str().to_owned())),
         answers: Set(serde_json::to_string(&c.answers)?),

@@ -112,7 +112,10 @@ impl Cache {
             .any(|s| Some(s.episode_id) == episode && s.timing == Timing::Start)
     }
 
-    pub fn instrument(&self, key: &str) -> Option<&InstrumentDefinition> {
+    pub fn instrument(
+        &self,
+        key: domain::instrument::InstrumentKey,
+    ) -> Option<&InstrumentDefinition> {
         self.instruments.iter().find(|i| i.key == key)
     }
 

@@ -90,7 +90,7 @@ pub fn AskPage(participant: Uuid, ask: Ask) -> impl IntoView {
         return not_found_view().into_any();
     };
     let key = ask.instrument(person.kind);
-    let Some(instrument) = caseload.with(|c| c.instrument(key.as_str()).cloned()) else {
+    let Some(instrument) = caseload.with(|c| c.instrument(key).cloned()) else {
         return view! {
             <PageHeading text=trs_owned(|t| t.staff_ask_title) />
             <p>{trs(|t| t.staff_swemwbs_unavailable)}</p>

@@ -29,9 +29,7 @@ pub fn SwemwbsPage(episode: Uuid) -> impl IntoView {
     let Some(found) = caseload.with(|c| c.episode(episode).cloned()) else {
         return not_found_view().into_any();
     };
-    let Some(instrument) =
-        caseload.with(|c| c.instrument(InstrumentKey::Swemwbs.as_str()).cloned())
-    else {
+    let Some(instrument) = caseload.with(|c| c.instrument(InstrumentKey::Swemwbs).cloned()) else {
         return view! {
             <PageHeading text=trs_owned(|t| t.staff_swemwbs_title) />
             <p>{trs(|t| t.staff_swemwbs_unavailable)}</p>
