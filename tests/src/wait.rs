@@ -84,6 +84,17 @@ where
     }
 }
 
+/// Until a server started at `base` (a separate process) answers `GET /health/ready`.
+pub async fn until_ready(http: &reqwest::Client, base: &str, deadline: Duration) {
+    until("the server to answer ready", deadline, || async {
+        http.get(format!("{base}/health/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+    })
+    .await;
+}
+
 /// Like [`until`], but hands back what the last look saw when `deadline` passes, for a caller
 /// that reports the timeout itself (as an error with more context) instead of panicking.
 pub async fn within<L, F, Fut>(deadline: Duration, mut check: F) -> Result<L::Output, L::Seen>

@@ -26,7 +26,7 @@ pub async fn unerased_jobseekers(
     participant::Entity::find()
         .filter(participant::Column::OrganisationId.eq(org))
         .filter(participant::Column::ErasedAt.is_null())
-        .filter(participant::Column::Kind.eq("jobseeker"))
+        .filter(participant::Column::Kind.eq(domain::records::ParticipantKind::Jobseeker.as_str()))
         .all(db)
         .await
 }

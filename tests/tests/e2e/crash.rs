@@ -36,17 +36,7 @@ fn start(db: &str, port: u16) -> Child {
 }
 
 async fn wait_ready(http: &reqwest::Client, base: &str) {
-    wait::until(
-        "the server to answer ready",
-        Duration::from_secs(10),
-        || async {
-            http.get(format!("{base}/health/ready"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
-        },
-    )
-    .await;
+    wait::until_ready(http, base, Duration::from_secs(10)).await;
 }
 
 #[tokio::test]

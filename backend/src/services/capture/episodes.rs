@@ -52,7 +52,10 @@ pub async fn specialist_for(
 pub async fn employer_for(state: &AppState, user: &StaffUser, id: Option<Uuid>) -> Result<()> {
     if let Some(id) = id {
         let p = repo::records::find_participant_any(&state.db, id).await?;
-        if !p.is_some_and(|p| p.organisation_id == user.organisation_id && p.kind == "employer") {
+        if !p.is_some_and(|p| {
+            p.organisation_id == user.organisation_id
+                && p.kind == ParticipantKind::Employer.as_str()
+        }) {
             return Err(ApiError::invalid("employer_id", "no such employer"));
         }
     }

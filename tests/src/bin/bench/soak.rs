@@ -313,17 +313,7 @@ pub async fn soak() {
     let mut server = command.spawn().unwrap();
     let pid = server.id();
     let http = reqwest::Client::new();
-    wait::until(
-        "the server to start (answer ready)",
-        Duration::from_secs(30),
-        || async {
-            http.get(format!("{base}/health/ready"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
-        },
-    )
-    .await;
+    wait::until_ready(&http, &base, Duration::from_secs(30)).await;
     let login = |email: &'static str| {
         let (http, base) = (http.clone(), base.clone());
         async move {
