@@ -65,11 +65,16 @@ pub struct Coverage {
     pub invitations_answered: u64,
 }
 
+/// Due versus answered in `period`. `counts(episode, day)` says whether a survey of that
+/// episode falling due on that day counts for the figure asked for (whoever held the episode
+/// that day matches its filters); `invitations` are those made under the same filters, by the
+/// day they were made and whether they were answered.
 pub fn coverage(
     period: Period,
     episodes: &[CoverageEpisode],
     answered: &HashSet<(Uuid, Answered)>,
     invitations: &[(NaiveDate, bool)],
+    counts: impl Fn(Uuid, NaiveDate) -> bool,
 ) -> Coverage {
     let has = |id: Uuid, what: Answered| answered.contains(&(id, what));
     let mut c = Coverage {
@@ -81,18 +86,19 @@ pub fn coverage(
         invitations_sent: 0,
         invitations_answered: 0,
     };
+    let due = |day: NaiveDate, e: &CoverageEpisode| period.contains(day) && counts(e.id, day);
     for e in episodes {
-        if period.contains(e.started_on) {
+        if due(e.started_on, e) {
             c.swemwbs_start
                 .add(has(e.id, Answered::Swemwbs(Timing::Start)));
         }
-        if e.ended_on.is_some_and(|d| period.contains(d)) {
+        if e.ended_on.is_some_and(|d| due(d, e)) {
             c.swemwbs_end.add(has(e.id, Answered::Swemwbs(Timing::End)));
             c.jobseeker_satisfaction
                 .add(has(e.id, Answered::JobseekerSatisfaction));
         }
         if let (Some(job), Some(_)) = (e.job_started_on, e.employer_id)
-            && period.contains(job + EMPLOYER_SURVEY_AFTER)
+            && due(job + EMPLOYER_SURVEY_AFTER, e)
         {
             c.employer_satisfaction
                 .add(has(e.id, Answered::EmployerSatisfaction));
@@ -269,6 +275,7 @@ mod tests {
                 (d("2026-03-03"), false),
                 (d("2026-04-01"), true),
             ],
+            |_, _| true,
         );
         assert_eq!((k.swemwbs_start.due, k.swemwbs_start.answered), (1, 1));
         assert_eq!((k.swemwbs_end.due, k.swemwbs_end.answered), (2, 1));
@@ -291,8 +298,37 @@ mod tests {
     }
 
     #[test]
+    fn a_due_survey_counts_only_where_its_due_day_is_attributed() {
+        let march = Period::month(2026, 3).unwrap();
+        let a = Uuid::from_u128(1);
+        // Started 2 March under one specialist, moved on 10 March, ended 20 March.
+        let episodes = [CoverageEpisode {
+            id: a,
+            started_on: d("2026-03-02"),
+            ended_on: Some(d("2026-03-20")),
+            job_started_on: None,
+            employer_id: None,
+        }];
+        let before_move = |_, day: NaiveDate| day < d("2026-03-10");
+        let k = coverage(march, &episodes, &HashSet::new(), &[], before_move);
+        assert_eq!(k.swemwbs_start.due, 1);
+        assert_eq!(k.swemwbs_end.due, 0);
+        assert_eq!(k.jobseeker_satisfaction.due, 0);
+        let after_move = |_, day: NaiveDate| day >= d("2026-03-10");
+        let k = coverage(march, &episodes, &HashSet::new(), &[], after_move);
+        assert_eq!(k.swemwbs_start.due, 0);
+        assert_eq!((k.swemwbs_end.due, k.jobseeker_satisfaction.due), (1, 1));
+    }
+
+    #[test]
     fn nothing_due_means_no_percentage() {
-        let k = coverage(Period::month(2026, 3).unwrap(), &[], &HashSet::new(), &[]);
+        let k = coverage(
+            Period::month(2026, 3).unwrap(),
+            &[],
+            &HashSet::new(),
+            &[],
+            |_, _| true,
+        );
         assert_eq!(
             k.swemwbs_start,
             DueAnswered {

@@ -270,12 +270,16 @@ pub struct WellbeingKpi {
 
 /// Wellbeing change for one period: per episode, its earliest scored start form paired with
 /// its latest scored end form; the pair belongs to the period holding the end form's date.
+/// `answers` are the forms whose pairs count here (their end form answered under the filters
+/// asked for); `counts(episode, day)` says whether a gap falling due on that day counts here
+/// (whoever held the episode that day matches the filters).
 pub fn wellbeing(
     period: Period,
     episodes: &[EpisodeDates],
     answers: &[SwemwbsAnswer],
     threshold: Hundredths,
     small_number: u64,
+    counts: impl Fn(Uuid, NaiveDate) -> bool,
 ) -> WellbeingKpi {
     let mut starts: HashMap<Uuid, &SwemwbsAnswer> = HashMap::new();
     let mut ends: HashMap<Uuid, &SwemwbsAnswer> = HashMap::new();
@@ -327,12 +331,16 @@ pub fn wellbeing(
     );
     let ended_without_end_score = episodes
         .iter()
-        .filter(|e| e.ended_on.is_some_and(|d| period.contains(d)))
+        .filter(|e| {
+            e.ended_on
+                .is_some_and(|d| period.contains(d) && counts(e.id, d))
+        })
         .filter(|e| starts.contains_key(&e.id) && !ends.contains_key(&e.id))
         .count() as u64;
     let started_without_start_score = episodes
         .iter()
-        .filter(|e| period.contains(e.started_on) && !starts.contains_key(&e.id))
+        .filter(|e| period.contains(e.started_on) && counts(e.id, e.started_on))
+        .filter(|e| !starts.contains_key(&e.id))
         .count() as u64;
     WellbeingKpi {
         period,

@@ -1,6 +1,7 @@
 //! The rules both sides of Soundings share: API request and response types, values that can
 //! only hold what is valid, and (later) scoring. No I/O here, so it runs in the browser too.
 
+pub mod attribution;
 pub mod auth;
 pub mod completion;
 pub mod coverage;

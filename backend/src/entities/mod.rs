@@ -5,6 +5,7 @@ pub mod attention_handled;
 pub mod audit_entry;
 pub mod consent;
 pub mod episode;
+pub mod episode_holder;
 pub mod feedback_action;
 pub mod instrument;
 pub mod invitation;

@@ -2,7 +2,7 @@
 
 use crate::entities::{invitation, response};
 use chrono::NaiveDate;
-use domain::instrument::InstrumentKey;
+use domain::{attribution::Attribution, instrument::InstrumentKey};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, sea_query::Query,
@@ -59,14 +59,6 @@ pub async fn answers_to(
         .order_by_asc(response::Column::ReceivedAt)
         .all(db)
         .await
-}
-
-/// Filters on the attribution stored with each response.
-#[derive(Debug, Clone, Default)]
-pub struct Attribution {
-    pub team_id: Option<Uuid>,
-    pub specialist_id: Option<Uuid>,
-    pub programme: Option<String>,
 }
 
 /// One organisation's responses to one instrument answered in `first..=last` (an index range
@@ -209,7 +201,9 @@ pub async fn comments_for_period(
         .await
 }
 
-/// Episodes whose start, end or employer-survey date (job start + 4 weeks) falls in the period.
+/// Episodes whose start, end or employer-survey date (job start + 4 weeks) falls in the period,
+/// of the programme asked and ever held by the team or specialist asked: whether each due day
+/// is theirs is decided by the holder on that day (`reports::coverage`).
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn episodes_due(
     db: &impl ConnectionTrait,
@@ -220,24 +214,16 @@ pub async fn episodes_due(
 ) -> Result<Vec<crate::entities::episode::Model>, DbErr> {
     use crate::entities::episode;
     let lag = domain::coverage::EMPLOYER_SURVEY_AFTER;
-    let mut q = episode::Entity::find()
-        .filter(episode::Column::OrganisationId.eq(org))
+    episode::Entity::find()
+        .filter(super::records::episodes_of(org, who))
         .filter(
             Condition::any()
                 .add(episode::Column::StartedOn.between(first, last))
                 .add(episode::Column::EndedOn.between(first, last))
                 .add(episode::Column::JobStartedOn.between(first - lag, last - lag)),
-        );
-    if let Some(t) = who.team_id {
-        q = q.filter(episode::Column::TeamId.eq(t));
-    }
-    if let Some(s) = who.specialist_id {
-        q = q.filter(episode::Column::SpecialistId.eq(s));
-    }
-    if let Some(p) = &who.programme {
-        q = q.filter(episode::Column::Programme.eq(p.as_str()));
-    }
-    q.all(db).await
+        )
+        .all(db)
+        .await
 }
 
 /// Every response linked to the given episodes, of one instrument or all, any date (a pair
@@ -269,28 +255,55 @@ pub async fn invitations_made(
     org: Uuid,
     from: chrono::DateTime<chrono::Utc>,
     until: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<(chrono::DateTime<chrono::Utc>, bool)>, DbErr> {
-    let invitations = invitation::Entity::find()
+    who: &Attribution,
+) -> Result<Vec<MadeInvitation>, DbErr> {
+    use crate::entities::episode;
+    let mut q = invitation::Entity::find()
         .filter(invitation::Column::OrganisationId.eq(org))
         .filter(invitation::Column::CreatedAt.gte(from))
-        .filter(invitation::Column::CreatedAt.lt(until))
-        .all(db)
-        .await?;
+        .filter(invitation::Column::CreatedAt.lt(until));
+    if !who.is_everyone() {
+        // Only invitations of episodes the filters could cover; the holder when each was made
+        // decides (`reports::coverage`).
+        let episodes = Query::select()
+            .column(episode::Column::Id)
+            .from(episode::Entity)
+            .cond_where(super::records::episodes_of(org, who))
+            .to_owned();
+        q = q.filter(invitation::Column::EpisodeId.in_subquery(episodes));
+    }
+    let invitations = q.all(db).await?;
     let mut answered = std::collections::HashSet::new();
     let ids: Vec<Uuid> = invitations.iter().map(|i| i.id).collect();
     for chunk in ids.chunks(500) {
-        for r in response::Entity::find()
-            .filter(response::Column::InvitationId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            answered.extend(r.invitation_id);
-        }
+        answered.extend(
+            response::Entity::find()
+                .select_only()
+                .column(response::Column::InvitationId)
+                .filter(response::Column::InvitationId.is_in(chunk.iter().copied()))
+                .into_tuple::<Option<Uuid>>()
+                .all(db)
+                .await?
+                .into_iter()
+                .flatten(),
+        );
     }
     Ok(invitations
         .iter()
-        .map(|i| (i.created_at, answered.contains(&i.id)))
+        .map(|i| MadeInvitation {
+            made_at: i.created_at,
+            episode_id: i.episode_id,
+            answered: answered.contains(&i.id),
+        })
         .collect())
+}
+
+/// An invitation as the coverage figure counts it.
+#[derive(Debug, Clone, Copy)]
+pub struct MadeInvitation {
+    pub made_at: chrono::DateTime<chrono::Utc>,
+    pub episode_id: Option<Uuid>,
+    pub answered: bool,
 }
 
 /// How many responses one participant has.

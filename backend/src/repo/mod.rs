@@ -5,6 +5,7 @@ pub mod actions;
 pub mod attention;
 pub mod audit;
 pub mod erasure;
+pub mod holders;
 pub mod instruments;
 pub mod invitations;
 pub mod mail;

@@ -3,7 +3,7 @@
 
 use crate::auth::StaffUser;
 use crate::entities::{consent, episode, participant, support_session};
-use domain::Role;
+use domain::{Role, attribution::Attribution};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, sea_query::Query,
@@ -89,6 +89,27 @@ pub async fn list_participants(
         .await
 }
 
+/// The organisation's episodes with these ids.
+#[tracing::instrument(skip_all, fields(n = ids.len()), err(level = "debug"))]
+pub async fn episodes_by_ids(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<episode::Model>, DbErr> {
+    let mut out = Vec::with_capacity(ids.len());
+    // SQLite allows a limited number of bound parameters per statement.
+    for chunk in ids.chunks(500) {
+        out.extend(
+            episode::Entity::find()
+                .filter(episode::Column::OrganisationId.eq(org))
+                .filter(episode::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 #[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_episode_any(
     db: &impl ConnectionTrait,
@@ -133,32 +154,39 @@ pub async fn list_episodes(
         .await
 }
 
-/// Every episode of the organisation that overlaps `first..=last` (for the wellbeing gaps).
+/// Every episode of the organisation that starts or ends in `first..=last`, of the programme
+/// asked and ever held by the team or specialist asked (for the wellbeing gaps; whether each
+/// gap is theirs is decided by the holder on its day).
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn episodes_touching(
     db: &impl ConnectionTrait,
     org: Uuid,
     first: chrono::NaiveDate,
     last: chrono::NaiveDate,
-    who: &super::invitations::Attribution,
+    who: &Attribution,
 ) -> Result<Vec<episode::Model>, DbErr> {
-    let mut q = episode::Entity::find().filter(episode::Column::OrganisationId.eq(org));
-    if let Some(t) = who.team_id {
-        q = q.filter(episode::Column::TeamId.eq(t));
+    episode::Entity::find()
+        .filter(episodes_of(org, who))
+        .filter(
+            Condition::any()
+                .add(episode::Column::StartedOn.between(first, last))
+                .add(episode::Column::EndedOn.between(first, last)),
+        )
+        .all(db)
+        .await
+}
+
+/// The organisation's episodes of the programme `who` asks for, ever held by the team or
+/// specialist it asks for.
+pub fn episodes_of(org: Uuid, who: &Attribution) -> Condition {
+    let mut c = Condition::all().add(episode::Column::OrganisationId.eq(org));
+    if let Some(p) = who.programme {
+        c = c.add(episode::Column::Programme.eq(p.as_str()));
     }
-    if let Some(s) = who.specialist_id {
-        q = q.filter(episode::Column::SpecialistId.eq(s));
+    if let Some(held) = super::holders::ever_held_by(org, who) {
+        c = c.add(held);
     }
-    if let Some(p) = &who.programme {
-        q = q.filter(episode::Column::Programme.eq(p.as_str()));
-    }
-    q.filter(
-        Condition::any()
-            .add(episode::Column::StartedOn.between(first, last))
-            .add(episode::Column::EndedOn.between(first, last)),
-    )
-    .all(db)
-    .await
+    c
 }
 
 #[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]

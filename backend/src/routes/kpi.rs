@@ -6,7 +6,7 @@ use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
     auth::{ManagerUser, StaffUser},
-    repo::{self, invitations::Attribution},
+    repo,
     services::{
         audit::{log_comment_reads, staff_actor},
         reports,
@@ -17,6 +17,7 @@ use actix_web::{HttpRequest, get, web};
 use chrono::NaiveDate;
 use domain::{
     ErrorBody, Hundredths, Role,
+    attribution::Attribution,
     completion::{Channel, Respondent, Support},
     instrument::Audience,
     kpi::{RatingComment, SatisfactionKpi, Trend, TrendPoint, WellbeingKpi},
@@ -79,7 +80,7 @@ fn scope(user: &StaffUser, q: &KpiQuery) -> Result<(Period, Attribution)> {
         programme: q
             .programme
             .as_deref()
-            .map(|p| Programme::parse(p).map(|p| p.as_str().to_owned()))
+            .map(Programme::parse)
             .transpose()
             .map_err(|e| ApiError::invalid("programme", e.0))?,
     };
@@ -205,9 +206,11 @@ pub async fn wellbeing(
     let q = q.into_inner()?;
     let (period, who) = scope(&user, &q)?;
     let (small, threshold) = limits(&state, user.organisation_id).await?;
+    let tz = repo::orgs::time_zone(&state.db, user.organisation_id).await?;
     let k = reports::wellbeing(
         &state.db,
         user.organisation_id,
+        &tz,
         period,
         &who,
         threshold,
@@ -248,39 +251,38 @@ pub async fn trend(
     // every pooled connection from other requests).
     let months = period.months();
     let point = |k: SatisfactionKpi| TrendPoint::satisfaction(&k, manager);
-    let (employers, jobseekers, changes, covered) =
-        futures_util::try_join!(
-            reports::satisfaction_parts(
-                &state.db,
-                org,
-                Audience::Employer,
-                period,
-                &months,
-                &who,
-                small
-            ),
-            reports::satisfaction_parts(
-                &state.db,
-                org,
-                Audience::Jobseeker,
-                period,
-                &months,
-                &who,
-                small
-            ),
-            futures_util::stream::iter(months.iter().map(|month| {
-                reports::wellbeing(&state.db, org, *month, &who, threshold, small)
-            }))
-            .buffered(TREND_MONTHS_AT_ONCE)
-            .try_collect::<Vec<_>>(),
-            futures_util::stream::iter(
-                months
-                    .iter()
-                    .map(|month| reports::coverage(&state.db, org, &tz, *month, &who))
-            )
-            .buffered(TREND_MONTHS_AT_ONCE)
-            .try_collect::<Vec<_>>(),
-        )?;
+    let (employers, jobseekers, changes, covered) = futures_util::try_join!(
+        reports::satisfaction_parts(
+            &state.db,
+            org,
+            Audience::Employer,
+            period,
+            &months,
+            &who,
+            small
+        ),
+        reports::satisfaction_parts(
+            &state.db,
+            org,
+            Audience::Jobseeker,
+            period,
+            &months,
+            &who,
+            small
+        ),
+        futures_util::stream::iter(months.iter().map(|month| {
+            reports::wellbeing(&state.db, org, &tz, *month, &who, threshold, small)
+        }))
+        .buffered(TREND_MONTHS_AT_ONCE)
+        .try_collect::<Vec<_>>(),
+        futures_util::stream::iter(
+            months
+                .iter()
+                .map(|month| reports::coverage(&state.db, org, &tz, *month, &who))
+        )
+        .buffered(TREND_MONTHS_AT_ONCE)
+        .try_collect::<Vec<_>>(),
+    )?;
     let out = Trend {
         kpi_c: employers.into_iter().map(point).collect(),
         kpi_d: jobseekers.into_iter().map(point).collect(),

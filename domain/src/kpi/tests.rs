@@ -168,7 +168,14 @@ fn pairing_uses_the_earliest_scored_start_and_the_latest_scored_end() {
         form(5, 1, Timing::End, "2026-03-20", 10, Some(2321)), // latest scored end
         form(6, 1, Timing::End, "2026-03-21", 10, None),       // later, but not scored
     ];
-    let k = wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5);
+    let k = wellbeing(
+        march(),
+        &episodes,
+        &answers,
+        DEFAULT_CHANGE_THRESHOLD,
+        5,
+        |_, _| true,
+    );
     assert_eq!(k.paired_n, 1);
     let p = &k.pairs[0];
     assert_eq!((p.start_response_id, p.end_response_id), (id(2), id(5)));
@@ -182,7 +189,14 @@ fn proxy_forms_are_never_scored_into_wellbeing() {
     let mut end = form(2, 1, Timing::End, "2026-03-20", 10, Some(3500));
     end.respondent = Respondent::Proxy;
     let answers = [form(1, 1, Timing::Start, "2025-09-01", 10, Some(1500)), end];
-    let k = wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5);
+    let k = wellbeing(
+        march(),
+        &episodes,
+        &answers,
+        DEFAULT_CHANGE_THRESHOLD,
+        5,
+        |_, _| true,
+    );
     assert_eq!(k.paired_n, 0);
     assert_eq!(k.ended_without_end_score, 1);
 }
@@ -195,12 +209,28 @@ fn a_pair_belongs_to_the_period_of_its_end_form() {
         form(2, 1, Timing::End, "2026-03-31", 23, Some(2000)),
     ];
     assert_eq!(
-        wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5).paired_n,
+        wellbeing(
+            march(),
+            &episodes,
+            &answers,
+            DEFAULT_CHANGE_THRESHOLD,
+            5,
+            |_, _| true
+        )
+        .paired_n,
         1
     );
     let april = Period::month(2026, 4).unwrap();
     assert_eq!(
-        wellbeing(april, &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5).paired_n,
+        wellbeing(
+            april,
+            &episodes,
+            &answers,
+            DEFAULT_CHANGE_THRESHOLD,
+            5,
+            |_, _| true
+        )
+        .paired_n,
         0
     );
 }
@@ -220,7 +250,14 @@ fn means_counts_and_percentages_over_several_pairs() {
         form(5, 3, Timing::Start, "2025-01-01", 9, Some(2503)),
         form(6, 3, Timing::End, "2026-03-12", 9, Some(2203)), // -3.00 declined
     ];
-    let k = wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5);
+    let k = wellbeing(
+        march(),
+        &episodes,
+        &answers,
+        DEFAULT_CHANGE_THRESHOLD,
+        5,
+        |_, _| true,
+    );
     assert_eq!(k.paired_n, 3);
     // starts 19.98 + 23.21 + 25.03 = 68.22 / 3 = 22.74
     assert_eq!(k.mean_start, Some(Hundredths(2274)));
@@ -251,7 +288,14 @@ fn the_gaps_are_counted() {
         form(2, 3, Timing::Start, "2026-03-08", 9, None),
         form(3, 4, Timing::Start, "2026-03-09", 9, Some(1500)),
     ];
-    let k = wellbeing(march(), &episodes, &answers, DEFAULT_CHANGE_THRESHOLD, 5);
+    let k = wellbeing(
+        march(),
+        &episodes,
+        &answers,
+        DEFAULT_CHANGE_THRESHOLD,
+        5,
+        |_, _| true,
+    );
     assert_eq!(k.ended_without_end_score, 1);
     assert_eq!(k.started_without_start_score, 2);
     assert_eq!(k.paired_n, 0);
@@ -285,4 +329,41 @@ fn the_small_sample_mark_flips_at_the_threshold() {
     let five: Vec<_> = (1..=5).map(|i| sat(i, "2026-03-02", 4)).collect();
     assert!(satisfaction(march(), &four, 5).small_sample);
     assert!(!satisfaction(march(), &five, 5).small_sample);
+}
+
+#[test]
+fn a_gap_counts_for_whoever_held_the_episode_on_the_day_it_fell_due() {
+    let episodes = [
+        // ended 5 March with a scored start but no end form
+        episode(1, "2025-06-01", Some("2026-03-05")),
+        // started 20 March with no start form
+        episode(2, "2026-03-20", None),
+    ];
+    let answers = [form(1, 1, Timing::Start, "2025-06-01", 9, Some(1500))];
+    // The caseload moved on 10 March: the old holder owns the first gap, the new one the second.
+    let moved = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    let old = wellbeing(
+        march(),
+        &episodes,
+        &answers,
+        DEFAULT_CHANGE_THRESHOLD,
+        5,
+        |_, day| day < moved,
+    );
+    assert_eq!(
+        (old.ended_without_end_score, old.started_without_start_score),
+        (1, 0)
+    );
+    let new = wellbeing(
+        march(),
+        &episodes,
+        &answers,
+        DEFAULT_CHANGE_THRESHOLD,
+        5,
+        |_, day| day >= moved,
+    );
+    assert_eq!(
+        (new.ended_without_end_score, new.started_without_start_score),
+        (0, 1)
+    );
 }

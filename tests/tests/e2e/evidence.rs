@@ -305,6 +305,52 @@ async fn two_phones_answering_one_invitation_are_both_kept_and_the_first_answere
 }
 
 #[tokio::test]
+async fn a_first_answer_that_skipped_the_overall_item_leaves_its_invitation_out_of_the_mean() {
+    let o = org().await;
+    let (pid, _) = sams_client(&o, "JS-1").await;
+    let inv = invite(&o, pid, "jobseeker_satisfaction").await;
+    o.app.backdate_invitation(id_of(&inv), 1, -27).await;
+    let (phone_a, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    let (phone_b, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    // The first answer skipped "overall"; asking again got a 5. Re-asking until someone rates
+    // must not work: the invitation adds nothing, and the 5 is a second answer.
+    let mut skipped = own_phone_answer(1, &now_minus(30));
+    skipped["answers"][0] = Value::Null;
+    o.app
+        .create("/api/survey/responses", &phone_a, &skipped)
+        .await;
+    o.app
+        .create(
+            "/api/survey/responses",
+            &phone_b,
+            &own_phone_answer(5, &now_minus(10)),
+        )
+        .await;
+
+    let today = Utc::now().date_naive();
+    let q = format!(
+        "first={}&last={}",
+        today - Duration::days(2),
+        today + Duration::days(2)
+    );
+    let k: Value = o
+        .app
+        .get(
+            &format!("/api/kpi/jobseeker-satisfaction?{q}"),
+            Some(&o.admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(k["n"], 0, "{k}");
+    assert_eq!(k["mean"], Value::Null);
+    assert_eq!(k["overall_not_answered"], 1);
+    assert_eq!(k["excluded_second_answers"], 1);
+    assert_eq!(o.app.count_rows("response").await, 2);
+}
+
+#[tokio::test]
 async fn an_invitation_answered_before_expiry_and_synced_after_is_accepted() {
     let o = org().await;
     let (pid, _) = sams_client(&o, "JS-1").await;

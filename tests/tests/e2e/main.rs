@@ -1,6 +1,7 @@
 //! End-to-end tests through the real server. One binary, one module per feature.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod attribution;
 mod auth;
 mod authz;
 mod bad_input;

@@ -7,7 +7,7 @@ use domain::{
     Role,
     records::{Episode, NewEpisode, ParticipantKind, Programme},
 };
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 use uuid::Uuid;
 
 impl TryFrom<episode::Model> for Episode {
@@ -112,7 +112,8 @@ pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Res
 }
 
 /// Changes an episode: dates, employer, or (managers) the specialist it is assigned to.
-/// Responses already given keep the specialist and team they were answered under.
+/// A move takes effect now: responses answered before it (even those still on a device)
+/// count for the specialist and team that held the episode when they were answered.
 #[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn update_episode(
     state: &AppState,
@@ -143,17 +144,29 @@ pub async fn update_episode(
         Some(s) if s != current.specialist_id => Some(specialist_for(state, user, Some(s)).await?),
         _ => None,
     };
+    let before = current.clone();
     let mut am: episode::ActiveModel = current.into();
     am.profile_started_on = Set(profile);
     am.job_started_on = Set(job);
     am.ended_on = Set(ended);
     am.employer_id = Set(employer);
+    let now = Utc::now();
+    let moved = specialist.is_some();
     if let Some(s) = specialist {
         am.specialist_id = Set(s.id);
         am.team_id = Set(s.team_id);
     }
-    am.updated_at = Set(Utc::now());
-    let updated = am.update(&state.db).await?;
-    tracing::info!(episode_id = %updated.id, "episode updated");
+    am.updated_at = Set(now);
+    // A move is a new entry in the holder history, written with the episode or not at all.
+    let txn = state.db.begin().await?;
+    let updated = am.update(&txn).await?;
+    if moved {
+        // An episode never moved before has no entry yet: its first holder held it from the
+        // moment it was recorded.
+        repo::holders::record(&txn, &before, before.created_at).await?;
+        repo::holders::record(&txn, &updated, now).await?;
+    }
+    txn.commit().await?;
+    tracing::info!(episode_id = %updated.id, moved, "episode updated");
     updated.try_into()
 }

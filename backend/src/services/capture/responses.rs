@@ -13,6 +13,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use domain::{
+    attribution::{Holding, holding_at},
     completion::{Format, Respondent},
     instrument::{InstrumentDefinition, InstrumentKind, Scored},
     kpi::Timing,
@@ -171,7 +172,7 @@ async fn named_target(state: &AppState, user: &StaffUser, new: &NewResponse) -> 
     }
     let episode = match new.episode_id {
         Some(id) => Some(
-            repo::records::visible_episode(db, user, id)
+            episode_answered_in(db, user, id, new.answered_at)
                 .await?
                 .filter(|e| {
                     e.participant_id == participant.id || e.employer_id == Some(participant.id)
@@ -189,6 +190,29 @@ async fn named_target(state: &AppState, user: &StaffUser, new: &NewResponse) -> 
         definition,
         timing: new.timing,
     })
+}
+
+/// The episode a staff member's answer belongs to: one on their caseload now, or one they
+/// held when it was answered (a form filled in with a client before the caseload moved, synced
+/// after).
+async fn episode_answered_in(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    id: Uuid,
+    answered_at: DateTime<Utc>,
+) -> Result<Option<episode::Model>> {
+    if let Some(e) = repo::records::visible_episode(db, user, id).await? {
+        return Ok(Some(e));
+    }
+    let Some(e) = repo::records::find_episode_any(db, id).await? else {
+        return Ok(None);
+    };
+    if e.organisation_id != user.organisation_id {
+        return Ok(None);
+    }
+    let history = repo::holders::history(db, &e).await?;
+    let held = holding_at(&history, answered_at).is_some_and(|h| h.specialist_id == user.id);
+    Ok(held.then_some(e))
 }
 
 /// The answers, checked against the instrument: one per item, each 1–5 or skipped.
@@ -251,8 +275,9 @@ pub async fn response(
     let now = Utc::now();
     answered_in_time(&target, &new, now)?;
     let tz = repo::orgs::time_zone(db, org).await?;
+    let holding = holder_when_answered(db, &target, &new).await?;
     let id = new.id;
-    let mut am = row(&who, &target, new, &tz, now, &hash)?;
+    let mut am = row(&who, &target, new, &tz, holding, now, &hash)?;
     am.set_scores(&scored);
     let stored = store_once(
         state,
@@ -266,6 +291,20 @@ pub async fn response(
     let second = is_second_answer(db, &stored).await?;
     tracing::info!(response_id = %stored.id, instrument = %stored.instrument_key, second, "response stored");
     Ok(receipt(&stored, second))
+}
+
+/// Who held the response's episode when it was answered: the answer counts for them, also
+/// when it arrives after the caseload moved (DESIGN §4 Attribution).
+async fn holder_when_answered(
+    db: &impl ConnectionTrait,
+    target: &Target,
+    new: &NewResponse,
+) -> Result<Option<Holding>> {
+    let Some(episode) = &target.episode else {
+        return Ok(None);
+    };
+    let history = repo::holders::history(db, episode).await?;
+    Ok(holding_at(&history, new.answered_at).copied())
 }
 
 /// A participant's second answer from the same opened link (a double tap, a resend from
@@ -355,6 +394,7 @@ fn row(
     target: &Target,
     new: NewResponse,
     time_zone: &str,
+    holding: Option<Holding>,
     now: DateTime<Utc>,
     hash: &str,
 ) -> Result<response::ActiveModel> {
@@ -391,8 +431,8 @@ fn row(
             Submitter::Staff(_) => None,
         }),
         // Attribution is fixed at the moment of answering: a later caseload move changes nothing.
-        specialist_id: Set(episode.map(|e| e.specialist_id)),
-        team_id: Set(episode.and_then(|e| e.team_id)),
+        specialist_id: Set(holding.map(|h| h.specialist_id)),
+        team_id: Set(holding.and_then(|h| h.team_id)),
         programme: Set(episode.map(|e| e.programme.clone())),
         comment: Set(new.comment.map(String::from)),
         body_hash: Set(hash.to_owned()),

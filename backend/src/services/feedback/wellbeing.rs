@@ -50,6 +50,8 @@ pub async fn own_wellbeing(
         &swemwbs_answers(&rows)?,
         threshold,
         0,
+        // Their own pairs only: no episodes, so no gaps to attribute.
+        |_, _| true,
     );
     Ok(k.pairs
         .into_iter()
@@ -109,8 +111,11 @@ async fn open_declines(
     };
     let settings = repo::instruments::settings(db, org).await?;
     let threshold = settings.change_threshold();
-    let k = crate::services::reports::wellbeing(db, org, period, &Default::default(), threshold, 0)
-        .await?;
+    // The whole organisation: no holder to look up, so the time zone plays no part.
+    let tz = crate::time::DEFAULT_TIME_ZONE.name();
+    let k =
+        crate::services::reports::wellbeing(db, org, tz, period, &Default::default(), threshold, 0)
+            .await?;
     let declines: Vec<_> = k
         .pairs
         .into_iter()

@@ -150,7 +150,8 @@ pub async fn publish_report(
         time_zone: org.time_zone.clone(),
         kpi_c: reports::satisfaction(db, org_id, Audience::Employer, period, &all, small).await?,
         kpi_d: reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small).await?,
-        wellbeing: reports::wellbeing(db, org_id, period, &all, threshold, small).await?,
+        wellbeing: reports::wellbeing(db, org_id, &org.time_zone, period, &all, threshold, small)
+            .await?,
         coverage: reports::coverage(db, org_id, &org.time_zone, period, &all).await?,
     };
     let title = request

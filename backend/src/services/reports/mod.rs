@@ -3,13 +3,12 @@
 
 use crate::{
     entities::episode,
-    repo::{
-        self,
-        invitations::{Attribution, KpiRow},
-    },
+    repo::{self, invitations::KpiRow},
 };
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
     Hundredths, Rating,
+    attribution::{Attribution, Holding, holding_at, holding_on},
     completion::{Channel, Respondent, Support},
     instrument::{Audience, InstrumentKey},
     kpi::{
@@ -19,7 +18,7 @@ use domain::{
     period::Period,
 };
 use sea_orm::ConnectionTrait;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 fn arrival(r: &KpiRow) -> i64 {
@@ -156,6 +155,7 @@ fn satisfaction_answers<'a>(
 pub async fn wellbeing(
     db: &impl ConnectionTrait,
     org: Uuid,
+    time_zone: &str,
     period: Period,
     who: &Attribution,
     threshold: Hundredths,
@@ -214,13 +214,72 @@ pub async fn wellbeing(
             ended_on: e.ended_on,
         })
         .collect();
+    let holders = Holders::of(db, time_zone, who, &touching).await?;
     Ok(kpi::wellbeing(
         period,
         &episodes,
         &answers,
         threshold,
         small_number,
+        |episode, day| holders.counts_on(episode, day),
     ))
+}
+
+/// Whether the filters name a team or specialist, so the holder of an episode matters.
+fn by_holder(who: &Attribution) -> bool {
+    who.team_id.is_some() || who.specialist_id.is_some()
+}
+
+/// Who held each of some episodes, day by day, against the filters a figure was asked for.
+struct Holders<'a> {
+    who: &'a Attribution,
+    time_zone: &'a str,
+    /// `None` when the filters name no team or specialist: then every day counts.
+    histories: Option<HashMap<Uuid, Vec<Holding>>>,
+}
+
+impl<'a> Holders<'a> {
+    async fn of(
+        db: &impl ConnectionTrait,
+        time_zone: &'a str,
+        who: &'a Attribution,
+        episodes: &[episode::Model],
+    ) -> Result<Self, sea_orm::DbErr> {
+        let histories = if by_holder(who) {
+            Some(repo::holders::histories(db, &episodes.iter().collect::<Vec<_>>()).await?)
+        } else {
+            None
+        };
+        Ok(Holders {
+            who,
+            time_zone,
+            histories,
+        })
+    }
+
+    /// Whether something of `episode` falling due on `day` counts for the filters: the
+    /// programme was applied by the query, so only the holder that day is left to check.
+    fn counts_on(&self, episode: Uuid, day: NaiveDate) -> bool {
+        let Some(histories) = &self.histories else {
+            return true;
+        };
+        let history = histories.get(&episode).map_or(&[][..], Vec::as_slice);
+        let holding = holding_on(history, day, |at| {
+            crate::time::local_date(self.time_zone, at)
+        });
+        self.who.counts(holding, self.who.programme)
+    }
+
+    /// Whether something of `episode` made at moment `at` counts for the filters.
+    fn counts_at(&self, episode: Option<Uuid>, at: DateTime<Utc>) -> bool {
+        let Some(histories) = &self.histories else {
+            return true;
+        };
+        let history = episode
+            .and_then(|e| histories.get(&e))
+            .map_or(&[][..], Vec::as_slice);
+        self.who.counts(holding_at(history, at), self.who.programme)
+    }
 }
 
 /// Due versus answered for the period (and invitations sent versus answered).
@@ -281,10 +340,8 @@ pub async fn coverage(
     period: Period,
     who: &Attribution,
 ) -> anyhow::Result<domain::coverage::Coverage> {
-    let episodes = repo::invitations::episodes_due(db, org, period.first, period.last, who).await?;
-    let answered = answered_for(db, org, &episodes).await?;
-    let cover: Vec<domain::coverage::CoverageEpisode> =
-        episodes.iter().map(coverage_episode).collect();
+    let mut episodes =
+        repo::invitations::episodes_due(db, org, period.first, period.last, who).await?;
     // Invitations by the day they were made, in the organisation's time zone.
     let from = (period.first - chrono::Duration::days(1))
         .and_time(chrono::NaiveTime::MIN)
@@ -292,16 +349,31 @@ pub async fn coverage(
     let until = (period.last + chrono::Duration::days(2))
         .and_time(chrono::NaiveTime::MIN)
         .and_utc();
-    let invitations: Vec<(chrono::NaiveDate, bool)> =
-        repo::invitations::invitations_made(db, org, from, until)
-            .await?
-            .into_iter()
-            .map(|(at, answered)| (crate::time::local_date(time_zone, at), answered))
-            .collect();
+    let made = repo::invitations::invitations_made(db, org, from, until, who).await?;
+    let answered = answered_for(db, org, &episodes).await?;
+    let cover: Vec<domain::coverage::CoverageEpisode> =
+        episodes.iter().map(coverage_episode).collect();
+    // The holders of the invited episodes too, to attribute each invitation to its maker's day.
+    let due: HashSet<Uuid> = episodes.iter().map(|e| e.id).collect();
+    let invited: Vec<Uuid> = made
+        .iter()
+        .filter_map(|i| i.episode_id)
+        .filter(|e| !due.contains(e))
+        .collect();
+    if by_holder(who) {
+        episodes.extend(repo::records::episodes_by_ids(db, org, &invited).await?);
+    }
+    let holders = Holders::of(db, time_zone, who, &episodes).await?;
+    let invitations: Vec<(NaiveDate, bool)> = made
+        .iter()
+        .filter(|i| holders.counts_at(i.episode_id, i.made_at))
+        .map(|i| (crate::time::local_date(time_zone, i.made_at), i.answered))
+        .collect();
     Ok(domain::coverage::coverage(
         period,
         &cover,
         &answered,
         &invitations,
+        |episode, day| holders.counts_on(episode, day),
     ))
 }
