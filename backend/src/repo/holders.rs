@@ -123,3 +123,33 @@ pub fn ever_held_by(org: Uuid, who: &Attribution) -> Option<Condition> {
             .add(now),
     )
 }
+
+/// A specialist moved to another team takes their caseload along from `at` on: each of their
+/// episodes gets the new team and an entry in its history (and, if it had none, the entry of
+/// its first holder). Figures of days before `at` keep the old team.
+#[tracing::instrument(skip_all, fields(%specialist), err(level = "debug"))]
+pub async fn follow_team(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    specialist: Uuid,
+    team: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::ActiveModelTrait;
+    let held = episode::Entity::find()
+        .filter(episode::Column::OrganisationId.eq(org))
+        .filter(episode::Column::SpecialistId.eq(specialist))
+        .all(db)
+        .await?;
+    let mut moved = 0;
+    for e in held.into_iter().filter(|e| e.team_id != team) {
+        record(db, &e, e.created_at).await?;
+        let mut am: episode::ActiveModel = e.into();
+        am.team_id = Set(team);
+        am.updated_at = Set(at);
+        let updated = am.update(db).await?;
+        record(db, &updated, at).await?;
+        moved += 1;
+    }
+    Ok(moved)
+}

@@ -158,6 +158,7 @@ pub async fn update_staff(
         None => None,
     };
     let ends_sessions = password_hash.is_some() || change.active == Some(false);
+    let new_team = change.team_id.filter(|t| *t != staff.team_id);
     let txn = state.db.begin().await?;
     let staff = repo::staff::update(
         &txn,
@@ -173,6 +174,18 @@ pub async fn update_staff(
     .await?;
     if ends_sessions {
         repo::tokens::revoke_all_for_staff(&txn, staff.id).await?;
+    }
+    if let Some(team) = new_team {
+        // Their caseload moves with them from now on; earlier figures keep the old team.
+        let moved = repo::holders::follow_team(
+            &txn,
+            staff.organisation_id,
+            staff.id,
+            team,
+            chrono::Utc::now(),
+        )
+        .await?;
+        tracing::info!(staff_id = %staff.id, moved, "caseload moved to the new team");
     }
     txn.commit().await?;
     tracing::info!(staff_id = %staff.id, ends_sessions, "staff account updated");

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 struct World {
     app: TestApp,
+    admin: String,
     manager: String,
     sam: String,
     jo: String,
@@ -38,6 +39,7 @@ async fn world() -> World {
     app.record_licence(&admin).await;
     World {
         app,
+        admin,
         manager,
         sam,
         jo,
@@ -283,4 +285,56 @@ async fn a_team_filter_changes_the_invitations_figure() {
     assert_eq!(sent(format!("specialist_id={}", w.jo_id)).await, 2);
     assert_eq!(sent("programme=ips".to_owned()).await, 0);
     assert_eq!(sent("programme=seqf".to_owned()).await, 3);
+}
+
+#[tokio::test]
+async fn a_specialist_moved_to_another_team_leaves_the_old_teams_figures_unchanged() {
+    let w = world().await;
+    let (p, e) = sams_client(&w, "J1", 30, None).await;
+    w.app
+        .create("/api/responses", &w.sam, &rating(p, e, 2, &at(12)))
+        .await;
+    let north = format!("team_id={}", w.north);
+    let south = format!("team_id={}", w.south);
+    let before = figure(&w, "jobseeker-satisfaction", &north).await;
+    assert_eq!(before["n"], 1);
+
+    // Sam joins South, caseload and all.
+    let res = w
+        .app
+        .patch(
+            &format!("/api/staff/{}", w.sam_id),
+            Some(&w.admin),
+            &json!({"team_id": w.south}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let episode: Value = w
+        .app
+        .get(&format!("/api/episodes/{e}"), Some(&w.manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(episode["team_id"], json!(w.south));
+    // An answer from before the move, synced only now, still counts for North.
+    w.app
+        .create("/api/responses", &w.sam, &rating(p, e, 4, &at(3)))
+        .await;
+    let sam = w.app.login("sam@a.example.org").await.access_token;
+    w.app
+        .create(
+            "/api/responses",
+            &sam,
+            &rating(p, e, 5, &Utc::now().to_rfc3339()),
+        )
+        .await;
+
+    let after = figure(&w, "jobseeker-satisfaction", &north).await;
+    assert_eq!(
+        (after["n"].clone(), after["mean"].clone()),
+        (json!(2), json!(3.0))
+    );
+    let k = figure(&w, "jobseeker-satisfaction", &south).await;
+    assert_eq!((k["n"].clone(), k["mean"].clone()), (json!(1), json!(5.0)));
 }
