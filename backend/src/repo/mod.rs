@@ -20,6 +20,7 @@ pub mod session_edits;
 pub mod settings;
 pub mod staff;
 pub mod subject;
+pub mod tallies;
 pub mod teams;
 pub mod throttle;
 pub mod tokens;

@@ -340,6 +340,22 @@ pub async fn coverage(
     period: Period,
     who: &Attribution,
 ) -> anyhow::Result<domain::coverage::Coverage> {
+    let mut parts = coverage_parts(db, org, time_zone, period, &[period], who).await?;
+    parts
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("coverage of one period gave none"))
+}
+
+/// Coverage for each of `parts` (the months of `period`, say) from one fetch of the whole
+/// period: each part counts exactly what falls due and is made in it.
+pub async fn coverage_parts(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    time_zone: &str,
+    period: Period,
+    parts: &[Period],
+    who: &Attribution,
+) -> anyhow::Result<Vec<domain::coverage::Coverage>> {
     let mut episodes =
         repo::invitations::episodes_due(db, org, period.first, period.last, who).await?;
     // Invitations by the day they were made, in the organisation's time zone.
@@ -369,11 +385,16 @@ pub async fn coverage(
         .filter(|i| holders.counts_at(i.episode_id, i.made_at))
         .map(|i| (crate::time::local_date(time_zone, i.made_at), i.answered))
         .collect();
-    Ok(domain::coverage::coverage(
-        period,
-        &cover,
-        &answered,
-        &invitations,
-        |episode, day| holders.counts_on(episode, day),
-    ))
+    Ok(parts
+        .iter()
+        .map(|part| {
+            domain::coverage::coverage(
+                *part,
+                &cover,
+                &answered,
+                &invitations,
+                |episode, day| holders.counts_on(episode, day),
+            )
+        })
+        .collect())
 }
