@@ -2,6 +2,8 @@
 //! wellbeing change. Pure functions over plain records, so the server, the published
 //! snapshots and the offline PWA all compute the same figures.
 
+pub mod interval;
+
 use crate::completion::{Channel, Respondent, Support};
 use crate::fixed::Hundredths;
 use crate::period::Period;
