@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// The rule version stamped on published reports; bump it when a rule here changes.
-pub const RULE_VERSION: &str = "2026-11-1";
+pub const RULE_VERSION: &str = "2026-12-1";
 
 /// Default meaningful change in SWEMWBS metric points (Shah et al. 2018), in hundredths.
 pub const DEFAULT_CHANGE_THRESHOLD: Hundredths = Hundredths(300);
@@ -57,7 +57,9 @@ pub struct SatisfactionAnswer {
     pub respondent: Respondent,
     pub support: Support,
     pub channel: Channel,
-    pub overall: Rating,
+    /// The overall-satisfaction item; `None` when the person skipped it. Such an answer still
+    /// takes its invitation's place, so a later answer to the same invitation is a second one.
+    pub overall: Option<Rating>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +93,10 @@ pub struct SatisfactionKpi {
     pub excluded_proxy: u64,
     /// Answered in the period but not counted: a later answer to an invitation already answered.
     pub excluded_second_answers: u64,
+    /// Answered in the period but not counted: the first answer to its invitation (or an
+    /// answer without one) skipped the overall item.
+    #[serde(default)]
+    pub overall_not_answered: u64,
     pub small_sample: bool,
     /// The responses behind the figure (for published snapshots and audits).
     pub response_ids: Vec<Uuid>,
@@ -118,6 +124,9 @@ pub fn second_answers(
 }
 
 /// KPI C (employer answers) or KPI D (jobseeker answers) for one period.
+/// An answer in the period is set aside, in this order, as a second answer to its invitation,
+/// as a proxy answer, or for skipping the overall item; the rest are counted. A first answer
+/// that skipped the overall item still takes its invitation's place (DESIGN.md §4 KPI C).
 pub fn satisfaction(
     period: Period,
     answers: &[SatisfactionAnswer],
@@ -133,6 +142,7 @@ pub fn satisfaction(
     let mut distribution = [0u64; 5];
     let mut excluded_proxy = 0;
     let mut excluded_second_answers = 0;
+    let mut overall_not_answered = 0;
     let mut by_support: BTreeMap<Support, Sums> = BTreeMap::new();
     let mut by_channel: BTreeMap<Channel, Sums> = BTreeMap::new();
     let mut response_ids = Vec::new();
@@ -145,7 +155,10 @@ pub fn satisfaction(
             excluded_proxy += 1;
             continue;
         }
-        let overall = a.overall;
+        let Some(overall) = a.overall else {
+            overall_not_answered += 1;
+            continue;
+        };
         let v = i64::from(overall.get()) * 100;
         all.push(v);
         distribution[usize::from(overall.get() - 1)] += 1;
@@ -178,6 +191,7 @@ pub fn satisfaction(
             .collect(),
         excluded_proxy,
         excluded_second_answers,
+        overall_not_answered,
         small_sample: n < small_number,
         response_ids,
     }

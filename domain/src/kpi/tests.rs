@@ -25,7 +25,7 @@ fn sat(n: u128, day: &str, rating: u8) -> SatisfactionAnswer {
         respondent: Respondent::SelfReport,
         support: Support::None,
         channel: Channel::OwnDevice,
-        overall: Rating::new(rating).unwrap(),
+        overall: Some(Rating::new(rating).unwrap()),
     }
 }
 
@@ -109,6 +109,67 @@ fn equal_answer_times_go_to_the_first_to_arrive() {
     b.arrival = 10;
     let k = satisfaction(march(), &[a, b], 5);
     assert_eq!(k.response_ids, vec![id(2)]);
+}
+
+/// Two answers to invitation 77: `first` answered on the 5th without the overall item,
+/// `second` answered on the 6th rating it 5.
+fn skipped_then_rated() -> (SatisfactionAnswer, SatisfactionAnswer) {
+    let mut first = sat(1, "2026-03-05", 1);
+    let mut second = sat(2, "2026-03-06", 5);
+    first.overall = None;
+    first.invitation_id = Some(id(77));
+    second.invitation_id = Some(id(77));
+    (first, second)
+}
+
+#[test]
+fn a_first_answer_that_skipped_the_overall_item_still_makes_later_ones_second_answers() {
+    let (first, second) = skipped_then_rated();
+    let k = satisfaction(march(), &[first, second], 5);
+    assert_eq!(k.n, 0);
+    assert_eq!(k.mean, None);
+    assert_eq!(k.overall_not_answered, 1);
+    assert_eq!(k.excluded_second_answers, 1);
+    assert!(k.response_ids.is_empty());
+}
+
+#[test]
+fn a_rated_second_answer_that_arrived_first_is_still_a_second_answer() {
+    let (mut first, mut second) = skipped_then_rated();
+    first.arrival = 20;
+    second.arrival = 10;
+    let k = satisfaction(march(), &[second, first], 5);
+    assert_eq!(
+        (k.n, k.overall_not_answered, k.excluded_second_answers),
+        (0, 1, 1)
+    );
+}
+
+#[test]
+fn a_proxy_first_answer_excludes_the_later_self_answer_as_a_second_one() {
+    let (mut first, second) = skipped_then_rated();
+    first.overall = Rating::new(2).ok();
+    first.respondent = Respondent::Proxy;
+    let k = satisfaction(march(), &[first, second], 5);
+    assert_eq!(
+        (
+            k.n,
+            k.excluded_proxy,
+            k.excluded_second_answers,
+            k.overall_not_answered
+        ),
+        (0, 1, 1, 0)
+    );
+}
+
+#[test]
+fn an_answer_without_invitation_or_overall_item_is_counted_as_not_answered() {
+    let mut skipped = sat(1, "2026-03-05", 1);
+    skipped.invitation_id = None;
+    skipped.overall = None;
+    let k = satisfaction(march(), &[skipped, sat(2, "2026-03-06", 4)], 5);
+    assert_eq!((k.n, k.overall_not_answered), (1, 1));
+    assert_eq!(k.mean, Some(Hundredths(400)));
 }
 
 fn iv(low: i64, high: i64) -> Option<Interval> {
@@ -431,7 +492,10 @@ fn a_snapshot_stored_before_intervals_still_reads_back() {
         .map(|r| sat(u128::from(r), "2026-03-02", r))
         .collect();
     let k = satisfaction(march(), &answers, 5);
-    let mut old = strip(serde_json::to_value(&k).unwrap(), &["mean_interval"]);
+    let mut old = strip(
+        serde_json::to_value(&k).unwrap(),
+        &["mean_interval", "overall_not_answered"],
+    );
     for split in old["by_support"].as_array_mut().unwrap() {
         split.as_object_mut().unwrap().remove("mean_interval");
     }
