@@ -3,6 +3,7 @@
 
 use crate::fixed::Hundredths;
 use crate::kpi::Timing;
+use crate::kpi::interval::{Interval, wilson};
 use crate::period::Period;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,9 @@ pub struct DueAnswered {
     pub answered: u64,
     /// answered / due, as a percentage to 2 decimals; absent when nothing was due.
     pub pct: Option<Hundredths>,
+    /// Wilson 95% interval of `pct`; absent when fewer than 2 were due.
+    #[serde(default)]
+    pub pct_interval: Option<Interval>,
 }
 
 impl DueAnswered {
@@ -45,6 +49,7 @@ impl DueAnswered {
             self.answered += 1;
         }
         self.pct = Hundredths::percent(self.answered as i64, self.due as i64);
+        self.pct_interval = wilson(self.answered, self.due);
     }
 }
 
@@ -280,6 +285,15 @@ mod tests {
         assert_eq!((k.swemwbs_start.due, k.swemwbs_start.answered), (1, 1));
         assert_eq!((k.swemwbs_end.due, k.swemwbs_end.answered), (2, 1));
         assert_eq!(k.swemwbs_end.pct, Some(Hundredths(5000)));
+        // Wilson, 1 of 2: 9.45 to 90.55.
+        assert_eq!(
+            k.swemwbs_end.pct_interval,
+            Some(Interval {
+                low: Hundredths(945),
+                high: Hundredths(9055)
+            })
+        );
+        assert_eq!(k.swemwbs_start.pct_interval, None, "only one was due");
         assert_eq!(
             (
                 k.jobseeker_satisfaction.due,
@@ -321,6 +335,13 @@ mod tests {
     }
 
     #[test]
+    fn a_count_stored_before_intervals_still_reads_back() {
+        let old: DueAnswered =
+            serde_json::from_str(r#"{"due": 2, "answered": 1, "pct": 50.0}"#).unwrap();
+        assert_eq!(old.pct_interval, None);
+    }
+
+    #[test]
     fn nothing_due_means_no_percentage() {
         let k = coverage(
             Period::month(2026, 3).unwrap(),
@@ -334,7 +355,8 @@ mod tests {
             DueAnswered {
                 due: 0,
                 answered: 0,
-                pct: None
+                pct: None,
+                pct_interval: None,
             }
         );
     }

@@ -2,17 +2,20 @@
 //! wellbeing change. Pure functions over plain records, so the server, the published
 //! snapshots and the offline PWA all compute the same figures.
 
+pub mod interval;
+
 use crate::completion::{Channel, Respondent, Support};
 use crate::fixed::Hundredths;
 use crate::period::Period;
 use crate::values::Rating;
 use chrono::{DateTime, NaiveDate, Utc};
+use interval::{Interval, Sums, mean_interval, wilson};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// The rule version stamped on published reports; bump it when a rule here changes.
-pub const RULE_VERSION: &str = "2026-11-1";
+pub const RULE_VERSION: &str = "2026-12-1";
 
 /// Default meaningful change in SWEMWBS metric points (Shah et al. 2018), in hundredths.
 pub const DEFAULT_CHANGE_THRESHOLD: Hundredths = Hundredths(300);
@@ -54,7 +57,9 @@ pub struct SatisfactionAnswer {
     pub respondent: Respondent,
     pub support: Support,
     pub channel: Channel,
-    pub overall: Rating,
+    /// The overall-satisfaction item; `None` when the person skipped it. Such an answer still
+    /// takes its invitation's place, so a later answer to the same invitation is a second one.
+    pub overall: Option<Rating>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +68,9 @@ pub struct Split {
     pub key: String,
     pub n: u64,
     pub mean: Option<Hundredths>,
+    /// 95% interval of the mean; absent when n < 2.
+    #[serde(default)]
+    pub mean_interval: Option<Interval>,
     pub small_sample: bool,
 }
 
@@ -74,6 +82,9 @@ pub struct SatisfactionKpi {
     pub n: u64,
     /// Mean overall satisfaction, 1–5, to 2 decimals; absent when n is 0.
     pub mean: Option<Hundredths>,
+    /// 95% interval of the mean (mean ± t(0.975, n−1)·s/√n); absent when n < 2.
+    #[serde(default)]
+    pub mean_interval: Option<Interval>,
     /// How many counted responses gave 1, 2, 3, 4 and 5.
     pub distribution: [u64; 5],
     pub by_support: Vec<Split>,
@@ -82,6 +93,10 @@ pub struct SatisfactionKpi {
     pub excluded_proxy: u64,
     /// Answered in the period but not counted: a later answer to an invitation already answered.
     pub excluded_second_answers: u64,
+    /// Answered in the period but not counted: the first answer to its invitation (or an
+    /// answer without one) skipped the overall item.
+    #[serde(default)]
+    pub overall_not_answered: u64,
     pub small_sample: bool,
     /// The responses behind the figure (for published snapshots and audits).
     pub response_ids: Vec<Uuid>,
@@ -109,6 +124,9 @@ pub fn second_answers(
 }
 
 /// KPI C (employer answers) or KPI D (jobseeker answers) for one period.
+/// An answer in the period is set aside, in this order, as a second answer to its invitation,
+/// as a proxy answer, or for skipping the overall item; the rest are counted. A first answer
+/// that skipped the overall item still takes its invitation's place (DESIGN.md §4 KPI C).
 pub fn satisfaction(
     period: Period,
     answers: &[SatisfactionAnswer],
@@ -119,13 +137,14 @@ pub fn satisfaction(
             .iter()
             .map(|a| (a.response_id, a.invitation_id, a.answered_at, a.arrival)),
     );
-    let mut n = 0u64;
-    let mut sum = 0i64;
+    // Ratings in hundredths (4 is 400), so the sums give the mean and its interval exactly.
+    let mut all = Sums::default();
     let mut distribution = [0u64; 5];
     let mut excluded_proxy = 0;
     let mut excluded_second_answers = 0;
-    let mut by_support: BTreeMap<Support, (u64, i64)> = BTreeMap::new();
-    let mut by_channel: BTreeMap<Channel, (u64, i64)> = BTreeMap::new();
+    let mut overall_not_answered = 0;
+    let mut by_support: BTreeMap<Support, Sums> = BTreeMap::new();
+    let mut by_channel: BTreeMap<Channel, Sums> = BTreeMap::new();
     let mut response_ids = Vec::new();
     for a in answers.iter().filter(|a| period.contains(a.answered_on)) {
         if seconds.contains(&a.response_id) {
@@ -136,29 +155,31 @@ pub fn satisfaction(
             excluded_proxy += 1;
             continue;
         }
-        let v = i64::from(a.overall.get());
-        n += 1;
-        sum += v;
-        distribution[usize::from(a.overall.get() - 1)] += 1;
-        let s = by_support.entry(a.support).or_default();
-        s.0 += 1;
-        s.1 += v;
-        let c = by_channel.entry(a.channel).or_default();
-        c.0 += 1;
-        c.1 += v;
+        let Some(overall) = a.overall else {
+            overall_not_answered += 1;
+            continue;
+        };
+        let v = i64::from(overall.get()) * 100;
+        all.push(v);
+        distribution[usize::from(overall.get() - 1)] += 1;
+        by_support.entry(a.support).or_default().push(v);
+        by_channel.entry(a.channel).or_default().push(v);
         response_ids.push(a.response_id);
     }
     response_ids.sort();
-    let split = |key: &str, (n, sum): (u64, i64)| Split {
+    let split = |key: &str, s: Sums| Split {
         key: key.to_owned(),
-        n,
-        mean: Hundredths::ratio(sum, n as i64),
-        small_sample: n < small_number,
+        n: s.n,
+        mean: s.mean(),
+        mean_interval: s.interval(),
+        small_sample: s.n < small_number,
     };
+    let n = all.n;
     SatisfactionKpi {
         period,
         n,
-        mean: Hundredths::ratio(sum, n as i64),
+        mean: all.mean(),
+        mean_interval: all.interval(),
         distribution,
         by_support: by_support
             .into_iter()
@@ -170,6 +191,7 @@ pub fn satisfaction(
             .collect(),
         excluded_proxy,
         excluded_second_answers,
+        overall_not_answered,
         small_sample: n < small_number,
         response_ids,
     }
@@ -251,15 +273,30 @@ pub struct WellbeingKpi {
     pub threshold: Hundredths,
     pub paired_n: u64,
     pub mean_start: Option<Hundredths>,
+    /// 95% interval of `mean_start`; absent when paired n < 2 (so for each interval below).
+    #[serde(default)]
+    pub mean_start_interval: Option<Interval>,
     pub mean_end: Option<Hundredths>,
+    #[serde(default)]
+    pub mean_end_interval: Option<Interval>,
     /// The mean of the individual changes.
     pub mean_change: Option<Hundredths>,
+    /// 95% interval of the mean change (t over the individual changes, not start and end apart).
+    #[serde(default)]
+    pub mean_change_interval: Option<Interval>,
     pub improved: u64,
     pub no_meaningful_change: u64,
     pub declined: u64,
     pub improved_pct: Option<Hundredths>,
+    /// Wilson 95% interval of `improved_pct`, in percent (so for the other two).
+    #[serde(default)]
+    pub improved_pct_interval: Option<Interval>,
     pub no_meaningful_change_pct: Option<Hundredths>,
+    #[serde(default)]
+    pub no_meaningful_change_pct_interval: Option<Interval>,
     pub declined_pct: Option<Hundredths>,
+    #[serde(default)]
+    pub declined_pct_interval: Option<Interval>,
     /// Episodes that ended in the period with a scored start but no scored end.
     pub ended_without_end_score: u64,
     /// Episodes that started in the period with no scored start form.
@@ -323,6 +360,7 @@ pub fn wellbeing(
 
     let n = pairs.len() as i64;
     let sum = |f: fn(&WellbeingPair) -> i64| pairs.iter().map(f).sum::<i64>();
+    let interval = |f: fn(&WellbeingPair) -> i64| mean_interval(pairs.iter().map(f));
     let count = |band| pairs.iter().filter(|p| p.band == band).count() as u64;
     let (improved, same, declined) = (
         count(ChangeBand::Improved),
@@ -347,14 +385,20 @@ pub fn wellbeing(
         threshold,
         paired_n: n as u64,
         mean_start: Hundredths::mean_of(sum(|p| p.start.0), n),
+        mean_start_interval: interval(|p| p.start.0),
         mean_end: Hundredths::mean_of(sum(|p| p.end.0), n),
+        mean_end_interval: interval(|p| p.end.0),
         mean_change: Hundredths::mean_of(sum(|p| p.change.0), n),
+        mean_change_interval: interval(|p| p.change.0),
         improved,
         no_meaningful_change: same,
         declined,
         improved_pct: Hundredths::percent(improved as i64, n),
+        improved_pct_interval: wilson(improved, n as u64),
         no_meaningful_change_pct: Hundredths::percent(same as i64, n),
+        no_meaningful_change_pct_interval: wilson(same, n as u64),
         declined_pct: Hundredths::percent(declined as i64, n),
+        declined_pct_interval: wilson(declined, n as u64),
         ended_without_end_score,
         started_without_start_score,
         small_sample: (n as u64) < small_number,
@@ -392,7 +436,7 @@ pub fn public_figure(
     }
 }
 
-/// One month of a trend.
+/// One part (a month or a quarter) of a trend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendPoint {
@@ -400,26 +444,32 @@ pub struct TrendPoint {
     pub n: u64,
     /// Mean satisfaction, or mean wellbeing change; withheld where the reader may not see it.
     pub value: Option<Hundredths>,
+    /// The 95% interval of `value`; withheld exactly when `value` is (and absent when n < 2).
+    pub interval: Option<Interval>,
     pub small_sample: bool,
 }
 
 impl TrendPoint {
-    /// A month of KPI C or D; `show_small` lets a manager see a small sample's mean.
+    /// One part of KPI C or D; `show_small` lets a manager see a small sample's mean.
     pub fn satisfaction(k: &SatisfactionKpi, show_small: bool) -> Self {
+        let shown = show_small || !k.small_sample;
         TrendPoint {
             period: k.period,
             n: k.n,
-            value: k.mean.filter(|_| show_small || !k.small_sample),
+            value: k.mean.filter(|_| shown),
+            interval: k.mean_interval.filter(|_| shown),
             small_sample: k.small_sample,
         }
     }
 
-    /// A month of wellbeing change, counted in pairs.
+    /// One part of wellbeing change, counted in pairs.
     pub fn wellbeing(w: &WellbeingKpi, show_small: bool) -> Self {
+        let shown = show_small || !w.small_sample;
         TrendPoint {
             period: w.period,
             n: w.paired_n,
-            value: w.mean_change.filter(|_| show_small || !w.small_sample),
+            value: w.mean_change.filter(|_| shown),
+            interval: w.mean_change_interval.filter(|_| shown),
             small_sample: w.small_sample,
         }
     }

@@ -118,24 +118,61 @@ impl Period {
 
     /// The calendar months this period touches, each clipped to the period.
     pub fn months(&self) -> Vec<Period> {
+        self.split_every(1)
+    }
+
+    /// The calendar quarters (January–March first) this period touches, each clipped to it.
+    pub fn quarters(&self) -> Vec<Period> {
+        self.split_every(3)
+    }
+
+    /// The UK financial-year quarters (Q1 = April–June) this period touches, each clipped to
+    /// it. They begin on the same days as calendar quarters, so the parts are those of
+    /// [`Period::quarters`]; only their names differ.
+    pub fn financial_quarters(&self) -> Vec<Period> {
+        self.split_every(3)
+    }
+
+    /// The parts of a trend over this period.
+    pub fn parts(&self, by: TrendBy) -> Vec<Period> {
+        match by {
+            TrendBy::Month => self.months(),
+            TrendBy::Quarter => self.quarters(),
+            TrendBy::FinancialQuarter => self.financial_quarters(),
+        }
+    }
+
+    /// Runs of `months` calendar months starting in January (so every quarter starts in
+    /// January, April, July or October), each clipped to this period.
+    fn split_every(&self, months: u32) -> Vec<Period> {
         let mut out = Vec::new();
-        let mut cursor = self.first.with_day(1);
-        while let Some(month_start) = cursor {
-            if month_start > self.last {
+        let mut cursor = self
+            .first
+            .with_day(1)
+            .and_then(|d| d.with_month0(d.month0() / months * months));
+        while let Some(start) = cursor {
+            if start > self.last {
                 break;
             }
-            let Ok(m) = Period::month(month_start.year(), month_start.month()) else {
+            let next = start.checked_add_months(Months::new(months));
+            let Some(last) = next.map_or(Some(NaiveDate::MAX), |d| d.pred_opt()) else {
                 break;
             };
             out.push(Period {
-                first: m.first.max(self.first),
-                last: m.last.min(self.last),
+                first: start.max(self.first),
+                last: last.min(self.last),
             });
-            cursor = month_start.checked_add_months(Months::new(1));
+            cursor = next;
         }
         out
     }
 }
+
+crate::completion::wire_enum!(
+    /// How a trend splits its period: calendar months, calendar quarters, or UK financial-year
+    /// quarters (DESIGN.md §4 Trends).
+    TrendBy { Month = "month", Quarter = "quarter", FinancialQuarter = "financial_quarter" }
+);
 
 #[cfg(test)]
 mod tests {
@@ -191,6 +228,89 @@ mod tests {
         let months = Period::financial_quarter(2026, 1).unwrap().months();
         assert_eq!(months.len(), 3);
         assert_eq!(months[2].last, d("2026-06-30"));
+    }
+
+    fn spans(parts: &[Period]) -> Vec<(NaiveDate, NaiveDate)> {
+        parts.iter().map(|p| (p.first, p.last)).collect()
+    }
+
+    #[test]
+    fn a_period_splits_into_financial_quarters_clipped_at_both_ends() {
+        let p = Period::new(d("2026-03-15"), d("2026-07-10")).unwrap();
+        let parts = p.parts(TrendBy::FinancialQuarter);
+        assert_eq!(
+            spans(&parts),
+            [
+                (d("2026-03-15"), d("2026-03-31")),
+                (d("2026-04-01"), d("2026-06-30")),
+                (d("2026-07-01"), d("2026-07-10")),
+            ]
+        );
+        assert_eq!(parts[1], Period::financial_quarter(2026, 1).unwrap());
+    }
+
+    #[test]
+    fn the_31st_of_march_closes_a_financial_year_and_the_1st_of_april_opens_one() {
+        let p = Period::new(d("2026-03-31"), d("2026-04-01")).unwrap();
+        let parts = p.financial_quarters();
+        assert_eq!(
+            spans(&parts),
+            [
+                (d("2026-03-31"), d("2026-03-31")),
+                (d("2026-04-01"), d("2026-04-01")),
+            ]
+        );
+        assert!(
+            Period::financial_quarter(2025, 4)
+                .unwrap()
+                .contains(parts[0].first)
+        );
+        assert!(
+            Period::financial_quarter(2026, 1)
+                .unwrap()
+                .contains(parts[1].first)
+        );
+    }
+
+    #[test]
+    fn a_financial_year_splits_into_its_four_quarters() {
+        let fy = Period::financial_year(2026).unwrap();
+        let expected: Vec<Period> = (1..=4)
+            .map(|q| Period::financial_quarter(2026, q).unwrap())
+            .collect();
+        assert_eq!(fy.financial_quarters(), expected);
+        assert_eq!(fy.parts(TrendBy::Month).len(), 12);
+    }
+
+    #[test]
+    fn calendar_quarters_are_clipped_and_start_in_january() {
+        let p = Period::new(d("2025-12-31"), d("2026-02-10")).unwrap();
+        assert_eq!(
+            spans(&p.parts(TrendBy::Quarter)),
+            [
+                (d("2025-12-31"), d("2025-12-31")),
+                (d("2026-01-01"), d("2026-02-10")),
+            ]
+        );
+        let year = Period::new(d("2026-01-01"), d("2026-12-31")).unwrap();
+        let expected: Vec<Period> = (1..=4).map(|q| Period::quarter(2026, q).unwrap()).collect();
+        assert_eq!(year.quarters(), expected);
+        let one_day = Period::new(d("2026-05-17"), d("2026-05-17")).unwrap();
+        assert_eq!(one_day.quarters(), [one_day]);
+        assert_eq!(one_day.months(), [one_day]);
+    }
+
+    #[test]
+    fn trend_parts_use_their_wire_names() {
+        assert_eq!(
+            TrendBy::parse("financial_quarter").unwrap(),
+            TrendBy::FinancialQuarter
+        );
+        assert_eq!(
+            serde_json::to_string(&TrendBy::Quarter).unwrap(),
+            "\"quarter\""
+        );
+        assert!(TrendBy::parse("week").is_err());
     }
 
     #[test]

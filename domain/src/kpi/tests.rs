@@ -1,4 +1,5 @@
 use super::*;
+use crate::kpi::interval::Interval;
 use chrono::TimeZone;
 
 fn d(s: &str) -> NaiveDate {
@@ -24,7 +25,7 @@ fn sat(n: u128, day: &str, rating: u8) -> SatisfactionAnswer {
         respondent: Respondent::SelfReport,
         support: Support::None,
         channel: Channel::OwnDevice,
-        overall: Rating::new(rating).unwrap(),
+        overall: Some(Rating::new(rating).unwrap()),
     }
 }
 
@@ -108,6 +109,104 @@ fn equal_answer_times_go_to_the_first_to_arrive() {
     b.arrival = 10;
     let k = satisfaction(march(), &[a, b], 5);
     assert_eq!(k.response_ids, vec![id(2)]);
+}
+
+/// Two answers to invitation 77: `first` answered on the 5th without the overall item,
+/// `second` answered on the 6th rating it 5.
+fn skipped_then_rated() -> (SatisfactionAnswer, SatisfactionAnswer) {
+    let mut first = sat(1, "2026-03-05", 1);
+    let mut second = sat(2, "2026-03-06", 5);
+    first.overall = None;
+    first.invitation_id = Some(id(77));
+    second.invitation_id = Some(id(77));
+    (first, second)
+}
+
+#[test]
+fn a_first_answer_that_skipped_the_overall_item_still_makes_later_ones_second_answers() {
+    let (first, second) = skipped_then_rated();
+    let k = satisfaction(march(), &[first, second], 5);
+    assert_eq!(k.n, 0);
+    assert_eq!(k.mean, None);
+    assert_eq!(k.overall_not_answered, 1);
+    assert_eq!(k.excluded_second_answers, 1);
+    assert!(k.response_ids.is_empty());
+}
+
+#[test]
+fn a_rated_second_answer_that_arrived_first_is_still_a_second_answer() {
+    let (mut first, mut second) = skipped_then_rated();
+    first.arrival = 20;
+    second.arrival = 10;
+    let k = satisfaction(march(), &[second, first], 5);
+    assert_eq!(
+        (k.n, k.overall_not_answered, k.excluded_second_answers),
+        (0, 1, 1)
+    );
+}
+
+#[test]
+fn a_proxy_first_answer_excludes_the_later_self_answer_as_a_second_one() {
+    let (mut first, second) = skipped_then_rated();
+    first.overall = Rating::new(2).ok();
+    first.respondent = Respondent::Proxy;
+    let k = satisfaction(march(), &[first, second], 5);
+    assert_eq!(
+        (
+            k.n,
+            k.excluded_proxy,
+            k.excluded_second_answers,
+            k.overall_not_answered
+        ),
+        (0, 1, 1, 0)
+    );
+}
+
+#[test]
+fn an_answer_without_invitation_or_overall_item_is_counted_as_not_answered() {
+    let mut skipped = sat(1, "2026-03-05", 1);
+    skipped.invitation_id = None;
+    skipped.overall = None;
+    let k = satisfaction(march(), &[skipped, sat(2, "2026-03-06", 4)], 5);
+    assert_eq!((k.n, k.overall_not_answered), (1, 1));
+    assert_eq!(k.mean, Some(Hundredths(400)));
+}
+
+fn iv(low: i64, high: i64) -> Option<Interval> {
+    Some(Interval {
+        low: Hundredths(low),
+        high: Hundredths(high),
+    })
+}
+
+#[test]
+fn satisfaction_and_its_splits_carry_95_percent_intervals() {
+    let mut answers: Vec<_> = (1..=5u8)
+        .map(|r| sat(u128::from(r), "2026-03-02", r))
+        .collect();
+    answers[4].support = Support::ReadAloud;
+    let k = satisfaction(march(), &answers, 5);
+    // 1..5: 3.00 ± 2.776445·√(2.5/5) -> 1.04 to 4.96.
+    assert_eq!(k.mean_interval, iv(104, 496));
+    // none: 1..4, 2.50 ± 3.182446·√(1.666667/4) = 2.054 -> 0.45 to 4.55.
+    assert_eq!(k.by_support[0].mean_interval, iv(45, 455));
+    // read_aloud: a single answer has no interval.
+    assert_eq!(k.by_support[1].mean_interval, None);
+}
+
+#[test]
+fn a_trend_point_withholds_its_interval_exactly_when_it_withholds_its_value() {
+    let answers: Vec<_> = (1..=4u8)
+        .map(|r| sat(u128::from(r), "2026-03-02", r))
+        .collect();
+    let k = satisfaction(march(), &answers, 5);
+    assert!(k.small_sample);
+    let hidden = TrendPoint::satisfaction(&k, false);
+    assert_eq!((hidden.value, hidden.interval), (None, None));
+    let shown = TrendPoint::satisfaction(&k, true);
+    assert_eq!(shown.value, k.mean);
+    assert_eq!(shown.interval, k.mean_interval);
+    assert!(shown.interval.is_some());
 }
 
 #[test]
@@ -269,6 +368,17 @@ fn means_counts_and_percentages_over_several_pairs() {
     assert_eq!(k.improved_pct, Some(Hundredths(3333)));
     assert_eq!(k.no_meaningful_change_pct, Some(Hundredths(3333)));
     assert!(k.small_sample);
+    // Starts 19.98, 23.21, 25.03: 22.74 ± 4.302653·√(6.5413/3) = 6.3534 -> 16.39 to 29.09.
+    assert_eq!(k.mean_start_interval, iv(1639, 2909));
+    // Ends 22.98, 20.22, 22.03: 21.7433 ± 4.302653·√(1.966033/3) = 3.4831 -> 18.26 to 25.23.
+    assert_eq!(k.mean_end_interval, iv(1826, 2523));
+    // Changes 3.00, -2.99, -3.00: -0.9967 ± 4.302653·√(11.980033/3) = 8.5981
+    // -> -9.59 to 7.60.
+    assert_eq!(k.mean_change_interval, iv(-959, 760));
+    // Wilson, 1 of 3: 6.15 to 79.23.
+    assert_eq!(k.improved_pct_interval, iv(615, 7923));
+    assert_eq!(k.declined_pct_interval, iv(615, 7923));
+    assert_eq!(k.no_meaningful_change_pct_interval, iv(615, 7923));
 }
 
 #[test]
@@ -366,4 +476,44 @@ fn a_gap_counts_for_whoever_held_the_episode_on_the_day_it_fell_due() {
         (new.ended_without_end_score, new.started_without_start_score),
         (0, 1)
     );
+}
+
+#[test]
+fn a_snapshot_stored_before_intervals_still_reads_back() {
+    // Published reports hold these figures as JSON: drop every field added since and parse.
+    let strip = |mut v: serde_json::Value, keys: &[&str]| {
+        let o = v.as_object_mut().unwrap();
+        for k in keys {
+            assert!(o.remove(*k).is_some(), "{k}");
+        }
+        v
+    };
+    let answers: Vec<_> = (1..=3u8)
+        .map(|r| sat(u128::from(r), "2026-03-02", r))
+        .collect();
+    let k = satisfaction(march(), &answers, 5);
+    let mut old = strip(
+        serde_json::to_value(&k).unwrap(),
+        &["mean_interval", "overall_not_answered"],
+    );
+    for split in old["by_support"].as_array_mut().unwrap() {
+        split.as_object_mut().unwrap().remove("mean_interval");
+    }
+    let back: SatisfactionKpi = serde_json::from_value(old).unwrap();
+    assert_eq!((back.n, back.mean, back.mean_interval), (3, k.mean, None));
+    assert_eq!(back.by_support[0].mean_interval, None);
+
+    let w = wellbeing(march(), &[], &[], DEFAULT_CHANGE_THRESHOLD, 5, |_, _| true);
+    let old = strip(
+        serde_json::to_value(&w).unwrap(),
+        &[
+            "mean_start_interval",
+            "mean_end_interval",
+            "mean_change_interval",
+            "improved_pct_interval",
+            "no_meaningful_change_pct_interval",
+            "declined_pct_interval",
+        ],
+    );
+    assert_eq!(serde_json::from_value::<WellbeingKpi>(old).unwrap(), w);
 }

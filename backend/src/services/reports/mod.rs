@@ -133,8 +133,14 @@ fn satisfaction_answers<'a>(
 ) -> anyhow::Result<Vec<SatisfactionAnswer>> {
     let mut answers = Vec::new();
     for r in rows {
-        // A response that skipped the overall item has nothing to add to the mean.
-        let Some(overall) = r.overall else { continue };
+        // Kept even when the overall item was skipped: it may still be its invitation's
+        // first answer, which makes any later one a second answer.
+        let overall = r
+            .overall
+            .map(|o| {
+                Rating::new(u8::try_from(o)?).map_err(|e| anyhow::anyhow!("stored rating: {e}"))
+            })
+            .transpose()?;
         answers.push(SatisfactionAnswer {
             response_id: r.id,
             invitation_id: r.invitation_id,
@@ -144,8 +150,7 @@ fn satisfaction_answers<'a>(
             respondent: parsed("respondent", &r.respondent, Respondent::parse)?,
             support: parsed("support", &r.support, Support::parse)?,
             channel: parsed("channel", &r.channel, Channel::parse)?,
-            overall: Rating::new(u8::try_from(overall)?)
-                .map_err(|e| anyhow::anyhow!("stored rating: {e}"))?,
+            overall,
         });
     }
     Ok(answers)
