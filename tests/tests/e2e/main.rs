@@ -10,6 +10,7 @@ mod caseload_forms;
 mod crash;
 mod demo;
 mod evidence;
+mod figures;
 mod health;
 mod kpi;
 mod mail;

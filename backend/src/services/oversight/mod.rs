@@ -148,8 +148,10 @@ pub async fn publish_report(
             .map(|d| format!("{}:{}", d.key, d.version))
             .collect(),
         time_zone: org.time_zone.clone(),
-        kpi_c: reports::satisfaction(db, org_id, Audience::Employer, period, &all, small).await?,
-        kpi_d: reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small).await?,
+        kpi_c: reports::satisfaction(db, org_id, Audience::Employer, period, &all, small, true)
+            .await?,
+        kpi_d: reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small, true)
+            .await?,
         wellbeing: reports::wellbeing(db, org_id, &org.time_zone, period, &all, threshold, small)
             .await?,
         coverage: reports::coverage(db, org_id, &org.time_zone, period, &all).await?,
