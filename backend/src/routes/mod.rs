@@ -215,6 +215,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(settings::put_thresholds)
             .service(settings::put_privacy)
             .service(settings::put_help)
+            .service(settings::put_time_zone)
             .service(settings::get_survey_texts)
             .service(kpi::kpi_c)
             .service(kpi::kpi_d)

@@ -109,6 +109,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("PUT", "/api/settings/swemwbs-licence", Admin, NoId),
     ("PUT", "/api/settings/thresholds", Admin, NoId),
     ("PUT", "/api/settings/privacy", Admin, NoId),
+    ("PUT", "/api/settings/time-zone", Admin, NoId),
     ("GET", "/api/audit", Admin, NoId),
     ("GET", "/api/audit.csv", Admin, NoId),
     (

@@ -26,4 +26,5 @@ mod sessions;
 mod staff_and_teams;
 mod survey_help;
 mod tenancy;
+mod time_zone;
 mod voice;

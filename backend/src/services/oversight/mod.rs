@@ -1,5 +1,6 @@
 //! Oversight for managers: the safeguarding "needs attention" list and frozen published
-//! reports, with their CSV and printable renderings (`render`).
+//! reports, with their CSV and printable renderings (`render`); and the organisation's time
+//! zone, which dates every figure (its changes are in the audit trail).
 
 mod render;
 
@@ -18,7 +19,7 @@ use domain::{
     period::Period,
     privacy::{AttentionItem, PublishReport, PublishedReport, ReportSnapshot},
 };
-use sea_orm::{ConnectionTrait, Set};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
 use uuid::Uuid;
 
 /// Most items on the needs-attention list at once.
@@ -173,6 +174,37 @@ pub async fn publish_report(
     .await?;
     tracing::info!(report_id = %stored.id, "report published");
     report_view(stored)
+}
+
+/// Sets the organisation's time zone (already checked to be an IANA zone) and records the
+/// change, old and new, in the audit trail; both or neither. Only answers stored from now on
+/// are dated in it: nothing stored or published is re-dated.
+pub async fn change_time_zone(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone: chrono_tz::Tz,
+) -> Result<()> {
+    let org = actor.organisation_id;
+    let txn = db.begin().await?;
+    let before = repo::orgs::time_zone(&txn, org).await?;
+    if !repo::orgs::set_time_zone(&txn, org, zone.name()).await? {
+        return Err(anyhow::anyhow!("organisation missing").into());
+    }
+    repo::audit::record(
+        &txn,
+        actor,
+        repo::audit::Event {
+            action: "update",
+            entity: "settings",
+            entity_id: Some(org),
+            participant_id: None,
+            detail: format!("time_zone: {before} -> {}", zone.name()),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(time_zone = zone.name(), "time zone changed");
+    Ok(())
 }
 
 pub async fn report(db: &impl ConnectionTrait, org: Uuid, id: Uuid) -> Result<PublishedReport> {

@@ -105,7 +105,7 @@ pub fn report_html(r: &PublishedReport) -> String {
     };
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\
-         <h1>{title}</h1><p>Period {first} to {last} (both days included, {tz}). Published {published}. \
+         <h1>{title}</h1><p>Period {first} to {last} (both days included, dates in {tz}). Published {published}. \
          Rules version {rules}; small-number threshold {small}; meaningful SWEMWBS change {thr} points; \
          instruments {instr}.</p><table><caption>Figures</caption>\
          <tr><th scope=\"col\">Indicator</th><th scope=\"col\">Value</th><th scope=\"col\">n</th><th scope=\"col\">Note</th></tr>\
