@@ -6,6 +6,7 @@ use crate::period::Period;
 use crate::records::LongText;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// One line of the audit trail: who did what to whose data, when, from where.
@@ -65,7 +66,15 @@ pub struct ReportSnapshot {
     pub rule_version: String,
     pub small_number: u64,
     pub change_threshold: crate::Hundredths,
-    /// `key:version` of every instrument in force.
+    /// Per instrument key, the versions (sorted, distinct) that the responses counted in the
+    /// figures answered: KPI C's and D's responses and both forms of every wellbeing pair.
+    /// Empty in reports published before it was recorded (they have `instrument_versions`).
+    #[serde(default)]
+    pub answered_versions: BTreeMap<String, Vec<i32>>,
+    /// Reports published before `answered_versions` existed only: `key:version` of the newest
+    /// version of every instrument at publication, whatever the responses answered. Kept as
+    /// published; absent from later reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instrument_versions: Vec<String>,
     pub time_zone: String,
     pub kpi_c: SatisfactionKpi,

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 struct Org {
     app: TestApp,
+    id: Uuid,
     admin: String,
     manager: String,
     sam: String,
@@ -32,6 +33,7 @@ async fn org() -> Org {
     let jo = app.login("jo@a.example.org").await.access_token;
     Org {
         app,
+        id: org,
         admin,
         manager,
         sam,
@@ -298,11 +300,10 @@ async fn a_published_report_never_changes_and_its_ids_reproduce_its_figures() {
         published["snapshot"]["rule_version"],
         domain::kpi::RULE_VERSION
     );
-    assert!(
-        published["snapshot"]["instrument_versions"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("swemwbs:1"))
+    // The versions the counted answers answered; no SWEMWBS or employer form was counted.
+    assert_eq!(
+        published["snapshot"]["answered_versions"],
+        json!({"jobseeker_satisfaction": [1]})
     );
 
     // Late data for March, and a threshold change.
@@ -472,4 +473,234 @@ async fn the_comments_behind_a_periods_ratings_are_for_managers_newest_first_and
             .any(|e| e["entity"] == "comment" && e["action"] == "read"),
         "{entries:?}"
     );
+}
+
+/// Adds the next version of an instrument, a copy of its newest (as a migration would:
+/// no route changes instruments); returns its number.
+async fn add_instrument_version(app: &TestApp, key: &str) -> i32 {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+    use soundings::entities::instrument;
+    let newest = instrument::Entity::find()
+        .filter(instrument::Column::Key.eq(key))
+        .order_by_desc(instrument::Column::Version)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let version = newest.version + 1;
+    let mut definition: Value = serde_json::from_str(&newest.definition).unwrap();
+    definition["version"] = json!(version);
+    instrument::ActiveModel {
+        key: Set(key.to_owned()),
+        version: Set(version),
+        definition: Set(definition.to_string()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    version
+}
+
+async fn jobseeker(o: &Org, reference: &str) -> Uuid {
+    id_of(
+        &o.app
+            .create(
+                "/api/participants",
+                &o.sam,
+                &body::participant("jobseeker", reference),
+            )
+            .await,
+    )
+}
+
+/// A jobseeker satisfaction answer by a new jobseeker of Sam's; returns the receipt.
+async fn satisfaction(o: &Org, reference: &str, overall: u8, at: &str, respondent: &str) -> Value {
+    let p = jobseeker(o, reference).await;
+    let b = body::satisfaction(
+        p,
+        "jobseeker_satisfaction",
+        overall,
+        at,
+        body::completion(respondent, "none", "staff_device"),
+    );
+    o.app.create("/api/responses", &o.sam, &b).await
+}
+
+async fn publish(o: &Org, first: &str, last: &str) -> Value {
+    o.app
+        .create(
+            "/api/reports",
+            &o.manager,
+            &json!({"period": {"first": first, "last": last}}),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_published_report_records_the_instrument_versions_its_counted_answers_answered() {
+    let o = org().await;
+    o.app.record_licence(&o.admin).await;
+    // March: two jobseeker answers to version 1, and a SWEMWBS pair (version 1) whose end
+    // form is in March.
+    for (i, rating) in [4, 5].into_iter().enumerate() {
+        let r = satisfaction(
+            &o,
+            &format!("JS-{i}"),
+            rating,
+            "2026-03-10T10:00:00Z",
+            "self",
+        )
+        .await;
+        assert_eq!(r["instrument_version"], 1);
+    }
+    let p = jobseeker(&o, "JS-W").await;
+    let episode = id_of(
+        &o.app
+            .create(
+                "/api/episodes",
+                &o.sam,
+                &body::episode(p, "2026-01-05", Some("2026-03-20")),
+            )
+            .await,
+    );
+    for (timing, raw, at) in [
+        ("start", 20, "2026-01-06T10:00:00Z"),
+        ("end", 26, "2026-03-20T10:00:00Z"),
+    ] {
+        let b = body::swemwbs(p, episode, timing, &body::items_for_raw(raw), at, "self");
+        o.app.create("/api/responses", &o.sam, &b).await;
+    }
+    // Version 2 of the jobseeker survey comes in; a proxy answers it for March (stored, not
+    // counted), and a jobseeker answers it in April.
+    assert_eq!(
+        add_instrument_version(&o.app, "jobseeker_satisfaction").await,
+        2
+    );
+    let proxy = satisfaction(&o, "JS-P", 1, "2026-03-12T10:00:00Z", "proxy").await;
+    assert_eq!(proxy["instrument_version"], 2);
+    let april = satisfaction(&o, "JS-A", 3, "2026-04-02T10:00:00Z", "self").await;
+    assert_eq!(april["instrument_version"], 2);
+
+    // March counts only version 1 answers, though version 2 is the newest.
+    let march = publish(&o, "2026-03-01", "2026-03-31").await;
+    let s = &march["snapshot"];
+    assert_eq!(
+        (
+            s["kpi_d"]["n"].clone(),
+            s["kpi_d"]["excluded_proxy"].clone()
+        ),
+        (json!(2), json!(1))
+    );
+    assert_eq!(s["wellbeing"]["paired_n"], 1);
+    assert_eq!(
+        s["answered_versions"],
+        json!({"jobseeker_satisfaction": [1], "swemwbs": [1]})
+    );
+    assert!(s.get("instrument_versions").is_none(), "{s}");
+    // April: only version 2. March and April: both, in order.
+    let april_report = publish(&o, "2026-04-01", "2026-04-30").await;
+    assert_eq!(
+        april_report["snapshot"]["answered_versions"],
+        json!({"jobseeker_satisfaction": [2]})
+    );
+    let both = publish(&o, "2026-03-01", "2026-04-30").await;
+    assert_eq!(
+        both["snapshot"]["answered_versions"],
+        json!({"jobseeker_satisfaction": [1, 2], "swemwbs": [1]})
+    );
+    // A period with nothing counted records nothing.
+    let empty = publish(&o, "2025-01-01", "2025-01-31").await;
+    assert_eq!(empty["snapshot"]["answered_versions"], json!({}));
+
+    // The printable page and the CSV say so, with the report's time zone.
+    let id = march["id"].as_str().unwrap();
+    let page = o
+        .app
+        .get(&format!("/api/reports/{id}/print"), Some(&o.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("answered: jobseeker_satisfaction v1; swemwbs v1"),
+        "{page}"
+    );
+    assert!(page.contains("dates in Europe/London"), "{page}");
+    let csv = o
+        .app
+        .get(&format!("/api/reports/{id}/csv"), Some(&o.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("answered: jobseeker_satisfaction v1; swemwbs v1"),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn a_report_published_before_answered_versions_were_recorded_still_reads_as_published() {
+    use sea_orm::{ActiveModelTrait, Set};
+    use soundings::entities::published_report;
+    let o = org().await;
+    satisfaction(&o, "JS-1", 4, "2026-03-10T10:00:00Z", "self").await;
+    let made = publish(&o, "2026-03-01", "2026-03-31").await;
+    // The same snapshot as the earlier format stored it: the newest versions at the time.
+    let mut old = made["snapshot"].clone();
+    old.as_object_mut().unwrap().remove("answered_versions");
+    old["instrument_versions"] = json!([
+        "employer_satisfaction:1",
+        "jobseeker_satisfaction:1",
+        "swemwbs:1"
+    ]);
+    let id = Uuid::new_v4();
+    published_report::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(o.id),
+        first: Set(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
+        last: Set(chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()),
+        title: Set("Old report".into()),
+        published_by: Set(o.manager_id),
+        published_at: Set(Utc::now()),
+        snapshot: Set(old.to_string()),
+    }
+    .insert(&o.app.db)
+    .await
+    .unwrap();
+
+    let res = o
+        .app
+        .get(&format!("/api/reports/{id}"), Some(&o.manager))
+        .await;
+    assert_eq!(res.status(), 200);
+    let read: Value = res.json().await.unwrap();
+    assert_eq!(
+        read["snapshot"]["instrument_versions"],
+        old["instrument_versions"]
+    );
+    assert_eq!(read["snapshot"]["answered_versions"], json!({}));
+    assert_eq!(read["snapshot"]["kpi_d"], made["snapshot"]["kpi_d"]);
+    let page = o
+        .app
+        .get(&format!("/api/reports/{id}/print"), Some(&o.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(
+            "newest at publication: employer_satisfaction:1; jobseeker_satisfaction:1; swemwbs:1"
+        ),
+        "{page}"
+    );
+    let list: Vec<Value> = o
+        .app
+        .get("/api/reports", Some(&o.manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 2);
 }

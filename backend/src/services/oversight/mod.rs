@@ -20,6 +20,7 @@ use domain::{
     privacy::{AttentionItem, PublishReport, PublishedReport, ReportSnapshot},
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Most items on the needs-attention list at once.
@@ -138,21 +139,35 @@ pub async fn publish_report(
     let settings = repo::instruments::settings(db, org_id).await?;
     let (small, threshold) = (settings.small_number(), settings.change_threshold());
     let all = Default::default();
+    let kpi_c = reports::satisfaction(db, org_id, Audience::Employer, period, &all, small).await?;
+    let kpi_d = reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small).await?;
+    let wellbeing = reports::wellbeing(db, org_id, period, &all, threshold, small).await?;
+    let counted: Vec<Uuid> = kpi_c
+        .response_ids
+        .iter()
+        .chain(&kpi_d.response_ids)
+        .copied()
+        .chain(
+            wellbeing
+                .pairs
+                .iter()
+                .flat_map(|p| [p.start_response_id, p.end_response_id]),
+        )
+        .collect();
     let snapshot = ReportSnapshot {
         period,
         rule_version: domain::kpi::RULE_VERSION.to_owned(),
         small_number: small,
         change_threshold: threshold,
-        instrument_versions: repo::instruments::all_latest(db)
-            .await?
-            .iter()
-            .map(|d| format!("{}:{}", d.key, d.version))
-            .collect(),
+        answered_versions: versions_by_key(
+            repo::published_reports::versions_answered(db, org_id, &counted).await?,
+        ),
+        instrument_versions: Vec::new(),
         time_zone: org.time_zone.clone(),
-        kpi_c: reports::satisfaction(db, org_id, Audience::Employer, period, &all, small).await?,
-        kpi_d: reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small).await?,
-        wellbeing: reports::wellbeing(db, org_id, period, &all, threshold, small).await?,
         coverage: reports::coverage(db, org_id, &org.time_zone, period, &all).await?,
+        kpi_c,
+        kpi_d,
+        wellbeing,
     };
     let title = request
         .title
@@ -174,6 +189,15 @@ pub async fn publish_report(
     .await?;
     tracing::info!(report_id = %stored.id, "report published");
     report_view(stored)
+}
+
+/// `(key, version)` pairs as each key's versions, in order.
+fn versions_by_key(pairs: BTreeSet<(String, i32)>) -> BTreeMap<String, Vec<i32>> {
+    let mut out: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+    for (key, version) in pairs {
+        out.entry(key).or_default().push(version);
+    }
+    out
 }
 
 /// Sets the organisation's time zone (already checked to be an IANA zone) and records the
