@@ -93,6 +93,23 @@ pub struct PublishedReport {
     pub snapshot: ReportSnapshot,
 }
 
+/// Records that arrived after a published report was made, for the live view of a period
+/// (DESIGN §4): the report never changes, and this says by how much live figures may differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LateArrivals {
+    pub report_id: Uuid,
+    pub title: String,
+    /// The report's period (which may be longer or shorter than the one asked about).
+    pub period: Period,
+    pub published_at: DateTime<Utc>,
+    /// Responses of the organisation answered in the report's period (`answered_on`, both days
+    /// included) that reached the server after `published_at`: any instrument, counted or not.
+    pub late_records: u64,
+    /// The report's printable page (`GET`, with the same bearer token).
+    pub print_url: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -11,6 +11,7 @@ mod m20261123_000005_create_voice_comment;
 mod m20261123_000006_create_mail_and_actions;
 mod m20261123_000007_create_session_edit;
 mod m20261123_000008_add_survey_help;
+mod m20261203_100001_index_response_arrival;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_mail_and_actions::Migration),
             Box::new(m20261123_000007_create_session_edit::Migration),
             Box::new(m20261123_000008_add_survey_help::Migration),
+            Box::new(m20261203_100001_index_response_arrival::Migration),
         ]
     }
 }

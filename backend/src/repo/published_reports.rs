@@ -1,10 +1,11 @@
 //! Published reports: frozen snapshots of the figures, never recomputed; and what a report
-//! needs to know of responses (the versions they answered).
+//! needs to know of responses (the versions they answered, the ones that arrived late).
 
 use crate::entities::{published_report, response};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -65,4 +66,40 @@ pub async fn versions_answered(
         out.extend(rows);
     }
     Ok(out)
+}
+
+/// The organisation's reports whose period shares at least one day with `first..=last`,
+/// newest first.
+#[tracing::instrument(skip_all, fields(%org, %first, %last), err(level = "debug"))]
+pub async fn overlapping(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<published_report::Model>, DbErr> {
+    published_report::Entity::find()
+        .filter(published_report::Column::OrganisationId.eq(org))
+        .filter(published_report::Column::First.lte(last))
+        .filter(published_report::Column::Last.gte(first))
+        .order_by_desc(published_report::Column::PublishedAt)
+        .all(db)
+        .await
+}
+
+/// How many of the organisation's responses answered on `first..=last` (their stored
+/// `answered_on`) reached the server after `after`.
+#[tracing::instrument(skip_all, fields(%org, %first, %last), err(level = "debug"))]
+pub async fn received_after(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+    after: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    response::Entity::find()
+        .filter(response::Column::OrganisationId.eq(org))
+        .filter(response::Column::AnsweredOn.between(first, last))
+        .filter(response::Column::ReceivedAt.gt(after))
+        .count(db)
+        .await
 }

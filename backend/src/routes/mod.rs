@@ -233,6 +233,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(oversight::handle_attention)
             .service(oversight::publish_report)
             .service(oversight::list_reports)
+            // Before `/reports/{id}`, which would take "late" for an id.
+            .service(oversight::late_arrivals)
             .service(oversight::get_report)
             .service(oversight::report_csv)
             .service(oversight::report_page)

@@ -704,3 +704,127 @@ async fn a_report_published_before_answered_versions_were_recorded_still_reads_a
         .unwrap();
     assert_eq!(list.len(), 2);
 }
+
+async fn late(o: &Org, token: &str, query: &str) -> reqwest::Response {
+    o.app
+        .get(&format!("/api/reports/late?{query}"), Some(token))
+        .await
+}
+
+async fn late_list(o: &Org, query: &str) -> Vec<Value> {
+    let res = late(o, &o.manager, query).await;
+    assert_eq!(res.status(), 200, "{query}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn records_arriving_after_publication_are_counted_for_the_live_view_and_never_change_the_report()
+ {
+    let o = org().await;
+    for (i, rating) in [5, 4, 3].into_iter().enumerate() {
+        satisfaction(
+            &o,
+            &format!("JS-{i}"),
+            rating,
+            "2026-03-10T10:00:00Z",
+            "self",
+        )
+        .await;
+    }
+    let report = publish(&o, "2026-03-01", "2026-03-31").await;
+    let id = report["id"].as_str().unwrap().to_owned();
+    // (5 + 4 + 3) / 3 = 4.00
+    assert_eq!(report["snapshot"]["kpi_d"]["mean"], 4.0);
+    const MARCH: &str = "first=2026-03-01&last=2026-03-31";
+    let list = late_list(&o, MARCH).await;
+    assert_eq!(
+        list,
+        vec![json!({
+            "report_id": id,
+            "title": report["title"],
+            "period": {"first": "2026-03-01", "last": "2026-03-31"},
+            "published_at": report["published_at"],
+            "late_records": 0,
+            "print_url": format!("/api/reports/{id}/print"),
+        })]
+    );
+
+    // A phone syncs a form answered on 30 March, days later: late for March.
+    satisfaction(&o, "JS-L", 1, "2026-03-30T10:00:00Z", "self").await;
+    // Outside the period: 23:30 UTC on 31 March is 00:30 on 1 April in London (BST), and
+    // 23:30 UTC on 28 February is still February (GMT); and one in April.
+    for (i, at) in [
+        "2026-03-31T23:30:00Z",
+        "2026-02-28T23:30:00Z",
+        "2026-04-15T10:00:00Z",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        satisfaction(&o, &format!("JS-O{i}"), 2, at, "self").await;
+    }
+    let list = late_list(&o, MARCH).await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["late_records"], 1);
+    // The live figure moved; the report did not.
+    let live: Value = o
+        .app
+        .get(
+            &format!("/api/kpi/jobseeker-satisfaction?{MARCH}"),
+            Some(&o.manager),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (live["n"].clone(), live["mean"].clone()),
+        (json!(4), json!(3.25))
+    );
+    let again: Value = o
+        .app
+        .get(&format!("/api/reports/{id}"), Some(&o.manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, report);
+
+    // A day inside the report's period hears of it too (periods that share a day), counted
+    // over the report's whole period; a period it does not touch, not at all.
+    let day = late_list(&o, "first=2026-03-30&last=2026-03-30").await;
+    assert_eq!(day.len(), 1);
+    assert_eq!(day[0]["late_records"], 1);
+    assert_eq!(
+        late_list(&o, "first=2026-04-01&last=2026-04-30").await,
+        Vec::<Value>::new()
+    );
+    // A quarter published now holds the late March form: nothing is late for it yet. Newest
+    // first.
+    let quarter = publish(&o, "2026-01-01", "2026-03-31").await;
+    let list = late_list(&o, MARCH).await;
+    let seen: Vec<(Value, Value)> = list
+        .iter()
+        .map(|r| (r["report_id"].clone(), r["late_records"].clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![(quarter["id"].clone(), json!(0)), (json!(id), json!(1))]
+    );
+
+    // Bad dates name the field; specialists may not ask.
+    for (query, field) in [
+        ("first=2026-13-01&last=2026-03-31", "first"),
+        ("first=2026-03-01", "last"),
+        ("last=2026-03-31", "first"),
+        ("first=2026-03-31&last=2026-03-01", "last"),
+        ("first=2026-03-01&last=31/03/2026", "last"),
+    ] {
+        let res = late(&o, &o.manager, query).await;
+        assert_eq!(res.status(), 400, "{query}");
+        assert_eq!(error_body(res).await["field"], field, "{query}");
+    }
+    let res = late(&o, &o.sam, MARCH).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(error_body(res).await["error"], "forbidden");
+}

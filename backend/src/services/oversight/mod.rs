@@ -1,6 +1,6 @@
-//! Oversight for managers: the safeguarding "needs attention" list and frozen published
-//! reports, with their CSV and printable renderings (`render`); and the organisation's time
-//! zone, which dates every figure (its changes are in the audit trail).
+//! Oversight for managers: the safeguarding "needs attention" list, frozen published reports
+//! (with their CSV and printable renderings, `render`) and the records that arrived after one
+//! was published; and the organisation's time zone, which dates every figure.
 
 mod render;
 
@@ -17,7 +17,7 @@ use chrono::Utc;
 use domain::{
     instrument::{Audience, InstrumentKey},
     period::Period,
-    privacy::{AttentionItem, PublishReport, PublishedReport, ReportSnapshot},
+    privacy::{AttentionItem, LateArrivals, PublishReport, PublishedReport, ReportSnapshot},
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,6 +138,9 @@ pub async fn publish_report(
         .ok_or_else(|| anyhow::anyhow!("organisation missing"))?;
     let settings = repo::instruments::settings(db, org_id).await?;
     let (small, threshold) = (settings.small_number(), settings.change_threshold());
+    // Taken before the figures are read: a response that arrives while they are being read
+    // counts as late (`late_arrivals`) rather than slipping between the two.
+    let published_at = Utc::now();
     let all = Default::default();
     let kpi_c = reports::satisfaction(db, org_id, Audience::Employer, period, &all, small).await?;
     let kpi_d = reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small).await?;
@@ -182,7 +185,7 @@ pub async fn publish_report(
             last: Set(period.last),
             title: Set(title),
             published_by: Set(user.id),
-            published_at: Set(Utc::now()),
+            published_at: Set(published_at),
             snapshot: Set(serde_json::to_string(&snapshot).map_err(anyhow::Error::from)?),
         },
     )
@@ -198,6 +201,36 @@ fn versions_by_key(pairs: BTreeSet<(String, i32)>) -> BTreeMap<String, Vec<i32>>
         out.entry(key).or_default().push(version);
     }
     out
+}
+
+/// For the live view of `period`: every published report whose period shares a day with it,
+/// newest first, with how many responses answered in the report's own period arrived after it
+/// was published. Overlap rather than equality, so a month's view also hears of its quarter's
+/// report. A published report holds the whole organisation (it takes no filters), so nothing
+/// is filtered here either.
+pub async fn late_arrivals(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    period: Period,
+) -> Result<Vec<LateArrivals>> {
+    let mut out = Vec::new();
+    for r in repo::published_reports::overlapping(db, org, period.first, period.last).await? {
+        let late_records =
+            repo::published_reports::received_after(db, org, r.first, r.last, r.published_at)
+                .await?;
+        out.push(LateArrivals {
+            report_id: r.id,
+            print_url: format!("/api/reports/{}/print", r.id),
+            title: r.title,
+            period: Period {
+                first: r.first,
+                last: r.last,
+            },
+            published_at: r.published_at,
+            late_records,
+        });
+    }
+    Ok(out)
 }
 
 /// Sets the organisation's time zone (already checked to be an IANA zone) and records the
