@@ -28,4 +28,5 @@ mod sessions;
 mod staff_and_teams;
 mod survey_help;
 mod tenancy;
+mod time_zone;
 mod voice;

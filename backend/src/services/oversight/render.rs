@@ -2,11 +2,36 @@
 //! basis, a printable page, the audit trail as CSV.
 
 use crate::{Result, entities::audit_entry, html};
-use domain::{Hundredths, privacy::PublishedReport};
+use domain::{
+    Hundredths,
+    privacy::{PublishedReport, ReportSnapshot},
+};
 use uuid::Uuid;
 
 fn fig(v: Option<Hundredths>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// The instrument versions a report records: those its counted responses answered
+/// (`jobseeker_satisfaction v1, v2`), or for a report published before those were recorded,
+/// the newest versions at the time, said to be such.
+fn instruments(s: &ReportSnapshot, sep: &str) -> String {
+    if s.answered_versions.is_empty() && !s.instrument_versions.is_empty() {
+        return format!("newest at publication: {}", s.instrument_versions.join(sep));
+    }
+    if s.answered_versions.is_empty() {
+        return "none answered".into();
+    }
+    let answered = s
+        .answered_versions
+        .iter()
+        .map(|(key, versions)| {
+            let v: Vec<String> = versions.iter().map(|v| format!("v{v}")).collect();
+            format!("{key} {}", v.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(sep);
+    format!("answered: {answered}")
 }
 
 /// Figures with their calculation basis, one line each.
@@ -83,7 +108,7 @@ pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
         s.rule_version.clone(),
         String::new(),
         String::new(),
-        s.instrument_versions.join(" "),
+        instruments(s, "; "),
     ])?;
     let bytes = w
         .into_inner()
@@ -105,7 +130,7 @@ pub fn report_html(r: &PublishedReport) -> String {
     };
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\
-         <h1>{title}</h1><p>Period {first} to {last} (both days included, {tz}). Published {published}. \
+         <h1>{title}</h1><p>Period {first} to {last} (both days included, dates in {tz}). Published {published}. \
          Rules version {rules}; small-number threshold {small}; meaningful SWEMWBS change {thr} points; \
          instruments {instr}.</p><table><caption>Figures</caption>\
          <tr><th scope=\"col\">Indicator</th><th scope=\"col\">Value</th><th scope=\"col\">n</th><th scope=\"col\">Note</th></tr>\
@@ -120,7 +145,7 @@ pub fn report_html(r: &PublishedReport) -> String {
         rules = html::escape(&s.rule_version),
         small = s.small_number,
         thr = s.change_threshold,
-        instr = html::escape(&s.instrument_versions.join(", ")),
+        instr = html::escape(&instruments(s, "; ")),
         c = line(
             "KPI C: employer satisfaction (mean, 1 to 5)",
             s.kpi_c.mean,
