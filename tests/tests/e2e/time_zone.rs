@@ -50,7 +50,7 @@ async fn kpi_d_on(o: &Org, day: &str) -> Value {
     let res = o
         .app
         .get(
-            &format!("/api/kpi/jobseeker-satisfaction?first={day}&last={day}"),
+            &format!("/api/kpi/jobseeker-satisfaction?first={day}&last={day}&ids=true"),
             Some(&o.manager),
         )
         .await;
