@@ -390,6 +390,16 @@ async fn a_published_report_never_changes_and_its_ids_reproduce_its_figures() {
         .await
         .unwrap();
     assert!(csv.contains(&ids[0]));
+    // KPI D's 95% interval is beside its mean on the page and in the CSV, as the API gives it.
+    let i = &again["snapshot"]["kpi_d"]["mean_interval"];
+    let shown = format!(
+        "{:.2} to {:.2}",
+        i["low"].as_f64().unwrap(),
+        i["high"].as_f64().unwrap()
+    );
+    assert!(page.contains(&shown), "{shown} not on the page");
+    let kpi_d_row = csv.lines().find(|l| l.starts_with("KPI D")).unwrap();
+    assert!(kpi_d_row.ends_with(&shown), "{kpi_d_row}");
     // Specialists cannot publish or read reports.
     assert_eq!(
         o.app
