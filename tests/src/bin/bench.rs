@@ -4,7 +4,9 @@
 //! `SOUNDINGS_TEST_DB=postgres` for PostgreSQL. Results go in docs/performance.md.
 //! Modes: (none) KPI latency by database size; `writes` against the ceiling; `soak` the
 //! server as its own process under a steady mixed load (see bench/soak.rs); `dashboard` the
-//! manager dashboard's calls on load, on the demo data and at 1M responses (bench/dashboard.rs).
+//! manager dashboard's calls on load, on the demo data and at 1M responses (bench/dashboard.rs);
+//! `figures` the manager's figures (dashboard, a 36-month trend, filtered quarters) and the
+//! server's memory, through the server as its own process at 1M responses (bench/figures.rs).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -22,6 +24,9 @@ mod soak;
 
 #[path = "bench/dashboard.rs"]
 mod dashboard;
+
+#[path = "bench/figures.rs"]
+mod figures;
 
 const TARGET_YEAR_RESPONSES: usize = 8_000;
 const ORGS: usize = 200;
@@ -354,6 +359,10 @@ async fn main() {
     }
     if std::env::args().nth(1).as_deref() == Some("dashboard") {
         dashboard::dashboard().await;
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("figures") {
+        figures::figures().await;
         return;
     }
     let app = TestApp::spawn().await;
