@@ -124,16 +124,19 @@ pub fn second_answers(
     all.into_iter().filter(|id| !firsts.contains(id)).collect()
 }
 
-/// Satisfaction answers the rules treat alike, counted: answered on the same day with the same
-/// rating, respondent, support and channel, and alike as first or second answers. The database
+/// Satisfaction answers the rules treat alike, counted: answered in the same part of a period
+/// (`answered_on` is a day of that part) with the same rating, respondent, support and channel,
+/// and alike as first or second answers. The database
 /// counts them (`repo::tallies`), so a figure over years reads groups, not rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SatisfactionTally {
     pub answered_on: NaiveDate,
     pub overall: Option<Rating>,
     pub respondent: Respondent,
-    pub support: Support,
-    pub channel: Channel,
+    /// `None` when they were not counted apart by support (then no split by it).
+    pub support: Option<Support>,
+    /// `None` when they were not counted apart by channel (then no split by it).
+    pub channel: Option<Channel>,
     /// A later answer to an invitation answered before (see `second_answers`).
     pub second_answer: bool,
     pub n: u64,
@@ -160,8 +163,8 @@ pub fn satisfaction(
             answered_on: a.answered_on,
             overall: a.overall,
             respondent: a.respondent,
-            support: a.support,
-            channel: a.channel,
+            support: Some(a.support),
+            channel: Some(a.channel),
             second_answer: seconds.contains(&a.response_id),
             n: 1,
         })
@@ -210,8 +213,12 @@ pub fn satisfaction_of_tallies(
         let v = i64::from(overall.get()) * 100;
         all.push_many(v, t.n);
         distribution[usize::from(overall.get() - 1)] += t.n;
-        by_support.entry(t.support).or_default().push_many(v, t.n);
-        by_channel.entry(t.channel).or_default().push_many(v, t.n);
+        if let Some(support) = t.support {
+            by_support.entry(support).or_default().push_many(v, t.n);
+        }
+        if let Some(channel) = t.channel {
+            by_channel.entry(channel).or_default().push_many(v, t.n);
+        }
     }
     let split = |key: &str, s: Sums| Split {
         key: key.to_owned(),

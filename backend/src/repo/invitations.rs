@@ -116,15 +116,15 @@ fn kpi_rows() -> sea_orm::Select<response::Entity> {
     ])
 }
 
-#[tracing::instrument(skip_all, fields(%org, %instrument), err(level = "debug"))]
-pub async fn for_period(
-    db: &impl ConnectionTrait,
+/// One organisation's responses to one instrument answered in `first..=last`, under the
+/// attribution stamped on each (the holder of its episode when it was answered).
+fn answered_in(
     org: Uuid,
     instrument: InstrumentKey,
     first: NaiveDate,
     last: NaiveDate,
     who: &Attribution,
-) -> Result<PeriodRows, DbErr> {
+) -> Condition {
     let mut cond = Condition::all()
         .add(response::Column::OrganisationId.eq(org))
         .add(response::Column::InstrumentKey.eq(instrument.as_str()))
@@ -138,6 +138,39 @@ pub async fn for_period(
     if let Some(p) = &who.programme {
         cond = cond.add(response::Column::Programme.eq(p.as_str()));
     }
+    cond
+}
+
+/// The ids and episodes of the responses `answered_in` finds, and nothing else of them.
+#[tracing::instrument(skip_all, fields(%org, %instrument), err(level = "debug"))]
+pub async fn ids_answered_in(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    instrument: InstrumentKey,
+    first: NaiveDate,
+    last: NaiveDate,
+    who: &Attribution,
+) -> Result<Vec<(Uuid, Option<Uuid>)>, DbErr> {
+    response::Entity::find()
+        .select_only()
+        .column(response::Column::Id)
+        .column(response::Column::EpisodeId)
+        .filter(answered_in(org, instrument, first, last, who))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+#[tracing::instrument(skip_all, fields(%org, %instrument), err(level = "debug"))]
+pub async fn for_period(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    instrument: InstrumentKey,
+    first: NaiveDate,
+    last: NaiveDate,
+    who: &Attribution,
+) -> Result<PeriodRows, DbErr> {
+    let cond = answered_in(org, instrument, first, last, who);
     // One round trip for the rest: every answer to an invitation answered in the period.
     let answered_invitations = Query::select()
         .column(response::Column::InvitationId)
@@ -248,7 +281,35 @@ pub async fn responses_of_episodes(
     Ok(out)
 }
 
-/// Invitations made between two instants, each with whether anyone answered it.
+/// Which forms each of these episodes has had answered (any date): each distinct
+/// (episode, instrument, timing) once.
+#[tracing::instrument(skip_all, fields(n = episodes.len()), err(level = "debug"))]
+pub async fn forms_answered(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    episodes: &[Uuid],
+) -> Result<Vec<(Uuid, String, Option<String>)>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in episodes.chunks(500) {
+        out.extend(
+            response::Entity::find()
+                .select_only()
+                .column(response::Column::EpisodeId)
+                .column(response::Column::InstrumentKey)
+                .column(response::Column::Timing)
+                .distinct()
+                .filter(response::Column::OrganisationId.eq(org))
+                .filter(response::Column::EpisodeId.is_in(chunk.iter().copied()))
+                .into_tuple::<(Uuid, String, Option<String>)>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Invitations made between two instants, each with whether anyone answered it: one query,
+/// the database checking each for an answer.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn invitations_made(
     db: &impl ConnectionTrait,
@@ -258,7 +319,20 @@ pub async fn invitations_made(
     who: &Attribution,
 ) -> Result<Vec<MadeInvitation>, DbErr> {
     use crate::entities::episode;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let answer = Query::select()
+        .expr(Expr::val(1))
+        .from(response::Entity)
+        .and_where(
+            Expr::col((response::Entity, response::Column::InvitationId))
+                .equals((invitation::Entity, invitation::Column::Id)),
+        )
+        .to_owned();
     let mut q = invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::CreatedAt)
+        .column(invitation::Column::EpisodeId)
+        .expr_as(Expr::exists(answer), "answered")
         .filter(invitation::Column::OrganisationId.eq(org))
         .filter(invitation::Column::CreatedAt.gte(from))
         .filter(invitation::Column::CreatedAt.lt(until));
@@ -272,35 +346,13 @@ pub async fn invitations_made(
             .to_owned();
         q = q.filter(invitation::Column::EpisodeId.in_subquery(episodes));
     }
-    let invitations = q.all(db).await?;
-    let mut answered = std::collections::HashSet::new();
-    let ids: Vec<Uuid> = invitations.iter().map(|i| i.id).collect();
-    for chunk in ids.chunks(500) {
-        answered.extend(
-            response::Entity::find()
-                .select_only()
-                .column(response::Column::InvitationId)
-                .filter(response::Column::InvitationId.is_in(chunk.iter().copied()))
-                .into_tuple::<Option<Uuid>>()
-                .all(db)
-                .await?
-                .into_iter()
-                .flatten(),
-        );
-    }
-    Ok(invitations
-        .iter()
-        .map(|i| MadeInvitation {
-            made_at: i.created_at,
-            episode_id: i.episode_id,
-            answered: answered.contains(&i.id),
-        })
-        .collect())
+    q.into_model::<MadeInvitation>().all(db).await
 }
 
 /// An invitation as the coverage figure counts it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, sea_orm::FromQueryResult)]
 pub struct MadeInvitation {
+    #[sea_orm(from_alias = "created_at")]
     pub made_at: chrono::DateTime<chrono::Utc>,
     pub episode_id: Option<Uuid>,
     pub answered: bool,

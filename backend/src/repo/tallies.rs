@@ -1,6 +1,7 @@
 //! The indicators' counting queries: the database counts, the exact rules in `domain::kpi`
-//! decide. A year of answers comes back as a few hundred groups, not thousands of rows, so a
-//! figure over three years costs one indexed scan and no per-row decoding.
+//! decide. A period's answers come back as a few hundred groups (a month's at most a few
+//! dozen), not thousands of rows, so a figure over three years costs one indexed scan and no
+//! per-row decoding.
 
 use crate::entities::response;
 use chrono::NaiveDate;
@@ -11,15 +12,26 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// How many answers to one satisfaction instrument share a day, a rating, who answered, the
-/// support and channel, and whether they were second answers to their invitation.
+/// How answers are counted together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// The whole period at once, split by support and channel.
+    Whole,
+    /// Month by month, not split by support or channel (a trend's points need neither).
+    Month,
+}
+
+/// How many answers to one satisfaction instrument share a month (or the whole period), a
+/// rating, who answered, the support and channel (when split by them), and whether they were
+/// second answers to their invitation.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct SatisfactionGroup {
-    pub answered_on: NaiveDate,
+    /// `YYYY-MM` when counted month by month.
+    pub month: Option<String>,
     pub overall: Option<i16>,
     pub respondent: String,
-    pub support: String,
-    pub channel: String,
+    pub support: Option<String>,
+    pub channel: Option<String>,
     /// 1 when a response to the same invitation was answered earlier (ties: arrived earlier;
     /// then the smaller id), else 0: the first-answer rule of DESIGN §4.
     pub second: i32,
@@ -62,6 +74,7 @@ pub async fn satisfaction(
     first: NaiveDate,
     last: NaiveDate,
     who: &Attribution,
+    grouping: Grouping,
 ) -> Result<Vec<SatisfactionGroup>, DbErr> {
     use response::Column as C;
     let col = |c: C| Expr::col((r(), c));
@@ -91,26 +104,41 @@ pub async fn satisfaction(
     if let Some(p) = who.programme {
         cond = cond.add(col(C::Programme).eq(p.as_str()));
     }
-    let grouped = [
-        C::AnsweredOn,
-        C::Overall,
-        C::Respondent,
-        C::Support,
-        C::Channel,
-    ];
+    let backend = db.get_database_backend();
+    let none = || Expr::cust("NULL");
     let mut q = Query::select();
-    for c in grouped {
-        q.expr_as(col(c), c);
+    let mut grouped: Vec<&str> = vec!["overall", "respondent", "second"];
+    match grouping {
+        Grouping::Whole => {
+            q.expr_as(none(), Alias::new("month"))
+                .expr_as(col(C::Support), Alias::new("support"))
+                .expr_as(col(C::Channel), Alias::new("channel"));
+            grouped.extend(["support", "channel"]);
+        }
+        Grouping::Month => {
+            // The month of a date, in each database's words.
+            let month = match backend {
+                sea_orm::DatabaseBackend::Postgres => {
+                    Expr::cust("to_char(\"r\".\"answered_on\", 'YYYY-MM')")
+                }
+                _ => Expr::cust("substr(\"r\".\"answered_on\", 1, 7)"),
+            };
+            q.expr_as(month, Alias::new("month"))
+                .expr_as(none(), Alias::new("support"))
+                .expr_as(none(), Alias::new("channel"));
+            grouped.push("month");
+        }
     }
-    q.expr_as(second, Alias::new("second"))
+    q.expr_as(col(C::Overall), Alias::new("overall"))
+        .expr_as(col(C::Respondent), Alias::new("respondent"))
+        .expr_as(second, Alias::new("second"))
         .expr_as(Func::count(Expr::val(1)), Alias::new("n"))
         .from_as(response::Entity, r())
         .cond_where(cond);
-    for c in grouped {
-        q.add_group_by([col(c)]);
+    // By the output columns: the CASE again would run its sub-query twice.
+    for g in grouped {
+        q.add_group_by([Expr::col(Alias::new(g))]);
     }
-    // By the output column: the same CASE again would run the sub-query twice.
-    q.add_group_by([Expr::col(Alias::new("second"))]);
-    let stmt = StatementBuilder::build(&q, &db.get_database_backend());
+    let stmt = StatementBuilder::build(&q, &backend);
     SatisfactionGroup::find_by_statement(stmt).all(db).await
 }

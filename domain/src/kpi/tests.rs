@@ -604,8 +604,8 @@ fn counted_answers_give_the_same_figure_as_the_answers_one_by_one() {
             answered_on: a.answered_on,
             overall: a.overall,
             respondent: a.respondent,
-            support: a.support,
-            channel: a.channel,
+            support: Some(a.support),
+            channel: Some(a.channel),
             second_answer: seconds.contains(&a.response_id),
             n: 1,
         };

@@ -3,7 +3,7 @@
 
 use crate::{
     entities::episode,
-    repo::{self, invitations::KpiRow},
+    repo::{self, invitations::KpiRow, tallies::Grouping},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
@@ -79,9 +79,11 @@ pub async fn satisfaction(
         .ok_or_else(|| anyhow::anyhow!("satisfaction of one period gave none"))
 }
 
-/// KPI C or KPI D for each of `parts` (the months of `period`, say) from one count of the
-/// whole period by the database: each answer counts in the part holding its day, and whether
-/// it is a second answer is decided over every answer to its invitation, wherever it falls.
+/// KPI C or KPI D for each of `parts` from one count of the whole period by the database: each
+/// answer counts in the part holding its day, and whether it is a second answer is decided
+/// over every answer to its invitation, wherever it falls. `parts` are the period itself, or
+/// whole months clipped to it (months, quarters, financial years): those are counted month by
+/// month, without the support and channel splits a trend does not show.
 pub async fn satisfaction_parts(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -91,6 +93,11 @@ pub async fn satisfaction_parts(
     who: &Attribution,
     small_number: u64,
 ) -> anyhow::Result<Vec<SatisfactionKpi>> {
+    let grouping = if parts == [period] {
+        Grouping::Whole
+    } else {
+        Grouping::Month
+    };
     let groups = repo::tallies::satisfaction(
         db,
         org,
@@ -98,11 +105,12 @@ pub async fn satisfaction_parts(
         period.first,
         period.last,
         who,
+        grouping,
     )
     .await?;
     let tallies = groups
         .iter()
-        .map(tally)
+        .map(|g| tally(g, period))
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(parts
         .iter()
@@ -110,13 +118,32 @@ pub async fn satisfaction_parts(
         .collect())
 }
 
-fn tally(g: &repo::tallies::SatisfactionGroup) -> anyhow::Result<SatisfactionTally> {
+/// A group as the rules read it, dated by the first day of its month within the period (or the
+/// period's first day when counted whole).
+fn tally(
+    g: &repo::tallies::SatisfactionGroup,
+    period: Period,
+) -> anyhow::Result<SatisfactionTally> {
+    let answered_on = match &g.month {
+        Some(month) => NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+            .map_err(|e| anyhow::anyhow!("stored month {month:?}: {e}"))?
+            .max(period.first),
+        None => period.first,
+    };
     Ok(SatisfactionTally {
-        answered_on: g.answered_on,
+        answered_on,
         overall: g.overall.map(rating).transpose()?,
         respondent: parsed("respondent", &g.respondent, Respondent::parse)?,
-        support: parsed("support", &g.support, Support::parse)?,
-        channel: parsed("channel", &g.channel, Channel::parse)?,
+        support: g
+            .support
+            .as_deref()
+            .map(|v| parsed("support", v, Support::parse))
+            .transpose()?,
+        channel: g
+            .channel
+            .as_deref()
+            .map(|v| parsed("channel", v, Channel::parse))
+            .transpose()?,
         second_answer: g.second != 0,
         n: u64::try_from(g.n)?,
     })
@@ -208,7 +235,7 @@ pub async fn wellbeing_parts(
     small_number: u64,
 ) -> anyhow::Result<Vec<WellbeingKpi>> {
     // Forms answered in the period under the filters asked for: the pairs they end count here.
-    let in_period = repo::invitations::for_period(
+    let in_period = repo::invitations::ids_answered_in(
         db,
         org,
         InstrumentKey::Swemwbs,
@@ -217,12 +244,12 @@ pub async fn wellbeing_parts(
         who,
     )
     .await?;
-    let attributed: HashSet<Uuid> = in_period.answered.iter().map(|r| r.id).collect();
+    let attributed: HashSet<Uuid> = in_period.iter().map(|(id, _)| *id).collect();
     let touching =
         repo::records::episodes_touching(db, org, period.first, period.last, who).await?;
     let mut episode_ids: Vec<Uuid> = in_period
-        .all()
-        .filter_map(|r| r.episode_id)
+        .iter()
+        .filter_map(|(_, episode)| *episode)
         .chain(touching.iter().map(|e| e.id))
         .collect();
     episode_ids.sort();
@@ -342,9 +369,8 @@ async fn answered_for(
     use domain::coverage::Answered;
     let ids: Vec<Uuid> = episodes.iter().map(|e| e.id).collect();
     let mut answered = HashSet::new();
-    for r in repo::invitations::responses_of_episodes(db, org, &ids, None).await? {
-        let Some(ep) = r.episode_id else { continue };
-        let what = match (InstrumentKey::parse(&r.instrument_key), r.timing.as_deref()) {
+    for (episode, key, timing) in repo::invitations::forms_answered(db, org, &ids).await? {
+        let what = match (InstrumentKey::parse(&key), timing.as_deref()) {
             (Ok(InstrumentKey::JobseekerSatisfaction), _) => Answered::JobseekerSatisfaction,
             (Ok(InstrumentKey::EmployerSatisfaction), _) => Answered::EmployerSatisfaction,
             (Ok(InstrumentKey::Swemwbs), Some(t)) => {
@@ -352,7 +378,7 @@ async fn answered_for(
             }
             _ => continue,
         };
-        answered.insert((ep, what));
+        answered.insert((episode, what));
     }
     Ok(answered)
 }
