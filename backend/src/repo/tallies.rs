@@ -44,11 +44,9 @@ fn earlier() -> SimpleExpr {
         .add(before(C::AnsweredAt))
         .add(
             Condition::all().add(same(C::AnsweredAt)).add(
-                Condition::any().add(before(C::ReceivedAt)).add(
-                    Condition::all()
-                        .add(same(C::ReceivedAt))
-                        .add(before(C::Id)),
-                ),
+                Condition::any()
+                    .add(before(C::ReceivedAt))
+                    .add(Condition::all().add(same(C::ReceivedAt)).add(before(C::Id))),
             ),
         )
         .into()

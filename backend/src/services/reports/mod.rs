@@ -393,13 +393,9 @@ pub async fn coverage_parts(
     Ok(parts
         .iter()
         .map(|part| {
-            domain::coverage::coverage(
-                *part,
-                &cover,
-                &answered,
-                &invitations,
-                |episode, day| holders.counts_on(episode, day),
-            )
+            domain::coverage::coverage(*part, &cover, &answered, &invitations, |episode, day| {
+                holders.counts_on(episode, day)
+            })
         })
         .collect())
 }

@@ -4,6 +4,7 @@ use domain::coverage::{Coverage, DueAnswered};
 use leptos::prelude::*;
 
 use super::Shown;
+use super::tiles::with_interval;
 use crate::i18n::{fill, use_i18n};
 use crate::staff::api;
 use crate::staff::auth::use_auth;
@@ -65,12 +66,18 @@ fn CoverageTable(coverage: Coverage) -> impl IntoView {
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|(key, label, d)| view! {
-                        <tr data-key=key data-due=d.due.to_string() data-answered=d.answered.to_string()>
+                        <tr
+                            data-key=key
+                            data-due=d.due.to_string()
+                            data-answered=d.answered.to_string()
+                            data-low=d.pct_interval.map(|i| i.low.to_string()).unwrap_or_default()
+                            data-high=d.pct_interval.map(|i| i.high.to_string()).unwrap_or_default()
+                        >
                             <th scope="row">{label}</th>
                             <td>{d.due}</td>
                             <td>{d.answered}</td>
                             <td class="coverage-missing">{d.due.saturating_sub(d.answered)}</td>
-                            <td>{d.pct.map(|p| p.to_string()).unwrap_or_else(|| "–".to_owned())}</td>
+                            <td>{with_interval(t, d.pct, d.pct_interval, "")}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
