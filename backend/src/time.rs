@@ -8,6 +8,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// Where an organisation's time zone is unknown or unreadable.
 pub const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::London;
 
+/// The zone an IANA name stands for, if it is one (`Europe/London`, `Asia/Tokyo`, `UTC`);
+/// exact spelling, as the tz database has it.
+pub fn zone(name: &str) -> Option<chrono_tz::Tz> {
+    name.parse().ok()
+}
+
 /// The calendar date of an instant in the organisation's time zone.
 pub fn local_date(time_zone: &str, at: DateTime<Utc>) -> NaiveDate {
     let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(DEFAULT_TIME_ZONE);
@@ -33,6 +39,23 @@ mod tests {
         assert_eq!(d, NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
         let winter = local_date("Europe/London", at("2026-12-31T23:30:00Z"));
         assert_eq!(winter, NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+    }
+
+    #[test]
+    fn only_iana_names_are_zones() {
+        assert_eq!(zone("Asia/Tokyo"), Some(chrono_tz::Asia::Tokyo));
+        assert_eq!(zone("UTC"), Some(chrono_tz::UTC));
+        for bad in [
+            "Mars/Olympus",
+            "",
+            " Europe/London",
+            "europe/london",
+            &"A".repeat(300),
+        ] {
+            assert_eq!(zone(bad), None, "{bad:?}");
+        }
+        let d = local_date("Asia/Tokyo", at("2026-11-10T23:30:00Z"));
+        assert_eq!(d, NaiveDate::from_ymd_opt(2026, 11, 11).unwrap());
     }
 
     #[test]

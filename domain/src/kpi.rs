@@ -103,7 +103,7 @@ pub struct SatisfactionKpi {
 }
 
 /// The responses that are second (or later) answers to their invitation. The first answered
-/// counts; equal answer times go to the first to arrive. `answers` should hold every answer to
+/// counts; equal answer times go to the first to arrive (then the smaller id). `answers` should hold every answer to
 /// the invitations concerned, whatever their period, so a late-synced earlier answer wins.
 pub fn second_answers(
     answers: impl IntoIterator<Item = (Uuid, Option<Uuid>, DateTime<Utc>, i64)>,
@@ -114,7 +114,8 @@ pub fn second_answers(
         if let Some(inv) = invitation {
             all.push(id);
             let e = first.entry(inv).or_insert((at, arrival, id));
-            if (at, arrival) < (e.0, e.1) {
+            // Equal in time and arrival too: the smaller id, as the database's count decides.
+            if (at, arrival, id) < *e {
                 *e = (at, arrival, id);
             }
         }
@@ -123,10 +124,26 @@ pub fn second_answers(
     all.into_iter().filter(|id| !firsts.contains(id)).collect()
 }
 
-/// KPI C (employer answers) or KPI D (jobseeker answers) for one period.
-/// An answer in the period is set aside, in this order, as a second answer to its invitation,
-/// as a proxy answer, or for skipping the overall item; the rest are counted. A first answer
-/// that skipped the overall item still takes its invitation's place (DESIGN.md §4 KPI C).
+/// Satisfaction answers the rules treat alike, counted: answered on the same day with the same
+/// rating, respondent, support and channel, and alike as first or second answers. The database
+/// counts them (`repo::tallies`), so a figure over years reads groups, not rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SatisfactionTally {
+    pub answered_on: NaiveDate,
+    pub overall: Option<Rating>,
+    pub respondent: Respondent,
+    pub support: Support,
+    pub channel: Channel,
+    /// A later answer to an invitation answered before (see `second_answers`).
+    pub second_answer: bool,
+    pub n: u64,
+}
+
+/// KPI C (employer answers) or KPI D (jobseeker answers) for one period, with the responses
+/// behind it. An answer in the period is set aside, in this order, as a second answer to its
+/// invitation, as a proxy answer, or for skipping the overall item; the rest are counted. A
+/// first answer that skipped the overall item still takes its invitation's place (DESIGN.md §4
+/// KPI C).
 pub fn satisfaction(
     period: Period,
     answers: &[SatisfactionAnswer],
@@ -137,6 +154,38 @@ pub fn satisfaction(
             .iter()
             .map(|a| (a.response_id, a.invitation_id, a.answered_at, a.arrival)),
     );
+    let in_period = || answers.iter().filter(|a| period.contains(a.answered_on));
+    let tallies: Vec<SatisfactionTally> = in_period()
+        .map(|a| SatisfactionTally {
+            answered_on: a.answered_on,
+            overall: a.overall,
+            respondent: a.respondent,
+            support: a.support,
+            channel: a.channel,
+            second_answer: seconds.contains(&a.response_id),
+            n: 1,
+        })
+        .collect();
+    let mut k = satisfaction_of_tallies(period, &tallies, small_number);
+    k.response_ids = in_period()
+        .filter(|a| {
+            !seconds.contains(&a.response_id)
+                && a.respondent != Respondent::Proxy
+                && a.overall.is_some()
+        })
+        .map(|a| a.response_id)
+        .collect();
+    k.response_ids.sort();
+    k
+}
+
+/// KPI C or KPI D for one period from counted answers (no response ids: ask `satisfaction`
+/// for those). The same rules as `satisfaction`, which is this over groups of one.
+pub fn satisfaction_of_tallies(
+    period: Period,
+    tallies: &[SatisfactionTally],
+    small_number: u64,
+) -> SatisfactionKpi {
     // Ratings in hundredths (4 is 400), so the sums give the mean and its interval exactly.
     let mut all = Sums::default();
     let mut distribution = [0u64; 5];
@@ -145,28 +194,25 @@ pub fn satisfaction(
     let mut overall_not_answered = 0;
     let mut by_support: BTreeMap<Support, Sums> = BTreeMap::new();
     let mut by_channel: BTreeMap<Channel, Sums> = BTreeMap::new();
-    let mut response_ids = Vec::new();
-    for a in answers.iter().filter(|a| period.contains(a.answered_on)) {
-        if seconds.contains(&a.response_id) {
-            excluded_second_answers += 1;
+    for t in tallies.iter().filter(|t| period.contains(t.answered_on)) {
+        if t.second_answer {
+            excluded_second_answers += t.n;
             continue;
         }
-        if a.respondent == Respondent::Proxy {
-            excluded_proxy += 1;
+        if t.respondent == Respondent::Proxy {
+            excluded_proxy += t.n;
             continue;
         }
-        let Some(overall) = a.overall else {
-            overall_not_answered += 1;
+        let Some(overall) = t.overall else {
+            overall_not_answered += t.n;
             continue;
         };
         let v = i64::from(overall.get()) * 100;
-        all.push(v);
-        distribution[usize::from(overall.get() - 1)] += 1;
-        by_support.entry(a.support).or_default().push(v);
-        by_channel.entry(a.channel).or_default().push(v);
-        response_ids.push(a.response_id);
+        all.push_many(v, t.n);
+        distribution[usize::from(overall.get() - 1)] += t.n;
+        by_support.entry(t.support).or_default().push_many(v, t.n);
+        by_channel.entry(t.channel).or_default().push_many(v, t.n);
     }
-    response_ids.sort();
     let split = |key: &str, s: Sums| Split {
         key: key.to_owned(),
         n: s.n,
@@ -193,7 +239,7 @@ pub fn satisfaction(
         excluded_second_answers,
         overall_not_answered,
         small_sample: n < small_number,
-        response_ids,
+        response_ids: Vec::new(),
     }
 }
 
@@ -214,6 +260,9 @@ pub struct SwemwbsAnswer {
     pub answered_on: NaiveDate,
     /// `None` for an incomplete form.
     pub metric: Option<Hundredths>,
+    /// Answered under the filters the figure is asked for (by the holder of its episode when
+    /// it was answered). An end form's pair counts only where its end form was attributed.
+    pub attributed: bool,
 }
 
 impl SwemwbsAnswer {
@@ -307,8 +356,8 @@ pub struct WellbeingKpi {
 
 /// Wellbeing change for one period: per episode, its earliest scored start form paired with
 /// its latest scored end form; the pair belongs to the period holding the end form's date.
-/// `answers` are the forms whose pairs count here (their end form answered under the filters
-/// asked for); `counts(episode, day)` says whether a gap falling due on that day counts here
+/// `answers` hold every form of the episodes concerned, each marked whether it was answered
+/// under the filters asked for (a pair counts where its end form does); `counts(episode, day)` says whether a gap falling due on that day counts here
 /// (whoever held the episode that day matches the filters).
 pub fn wellbeing(
     period: Period,
@@ -340,7 +389,7 @@ pub fn wellbeing(
     }
     let mut pairs: Vec<WellbeingPair> = ends
         .values()
-        .filter(|end| period.contains(end.answered_on))
+        .filter(|end| period.contains(end.answered_on) && end.attributed)
         .filter_map(|end| {
             let start = starts.get(&end.episode_id)?;
             let (s, e) = (start.scored()?, end.scored()?);
@@ -475,7 +524,7 @@ impl TrendPoint {
     }
 }
 
-/// Each indicator month by month over a period (`GET /api/kpi/trend`).
+/// Each indicator part by part (months or quarters) over a period (`GET /api/kpi/trend`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trend {

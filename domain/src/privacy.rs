@@ -6,6 +6,7 @@ use crate::period::Period;
 use crate::records::LongText;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// One line of the audit trail: who did what to whose data, when, from where.
@@ -65,7 +66,15 @@ pub struct ReportSnapshot {
     pub rule_version: String,
     pub small_number: u64,
     pub change_threshold: crate::Hundredths,
-    /// `key:version` of every instrument in force.
+    /// Per instrument key, the versions (sorted, distinct) that the responses counted in the
+    /// figures answered: KPI C's and D's responses and both forms of every wellbeing pair.
+    /// Empty in reports published before it was recorded (they have `instrument_versions`).
+    #[serde(default)]
+    pub answered_versions: BTreeMap<String, Vec<i32>>,
+    /// Reports published before `answered_versions` existed only: `key:version` of the newest
+    /// version of every instrument at publication, whatever the responses answered. Kept as
+    /// published; absent from later reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instrument_versions: Vec<String>,
     pub time_zone: String,
     pub kpi_c: SatisfactionKpi,
@@ -82,6 +91,23 @@ pub struct PublishedReport {
     pub published_by: Uuid,
     pub published_at: DateTime<Utc>,
     pub snapshot: ReportSnapshot,
+}
+
+/// Records that arrived after a published report was made, for the live view of a period
+/// (DESIGN §4): the report never changes, and this says by how much live figures may differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LateArrivals {
+    pub report_id: Uuid,
+    pub title: String,
+    /// The report's period (which may be longer or shorter than the one asked about).
+    pub period: Period,
+    pub published_at: DateTime<Utc>,
+    /// Responses of the organisation answered in the report's period (`answered_on`, both days
+    /// included) that reached the server after `published_at`: any instrument, counted or not.
+    pub late_records: u64,
+    /// The report's printable page (`GET`, with the same bearer token).
+    pub print_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -745,6 +745,8 @@ pub struct OrganisationSettings {
     pub small_number: u64,
     /// Meaningful SWEMWBS change, in metric points.
     pub change_threshold: crate::Hundredths,
+    /// The IANA time zone whose calendar dates the figures count by (`answered_on`, "today").
+    pub time_zone: String,
 }
 
 /// What participants and employers see of the service's results: a closed period only, and no
@@ -756,6 +758,20 @@ pub struct PublicResults {
     pub period: crate::period::Period,
     /// Mean satisfaction (1 to 5) of people like the reader: employers see KPI C, jobseekers KPI D.
     pub satisfaction: crate::kpi::PublicFigure,
+}
+
+/// The organisation's time zone, set by an admin: an IANA name such as `Europe/London`.
+/// New answers are dated in it; nothing already stored or published is re-dated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TimeZoneSetting {
+    /// An IANA time zone name (the tz database), e.g. `Europe/London`, `America/New_York`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, example = "Europe/London")
+    )]
+    pub time_zone: String,
 }
 
 /// The figures' thresholds, set by an admin.

@@ -1,5 +1,10 @@
+//! Organisations (tenants): their name and time zone.
+
 use crate::entities::organisation;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    sea_query::Expr,
+};
 use uuid::Uuid;
 
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -30,6 +35,22 @@ pub async fn time_zone(db: &impl ConnectionTrait, id: Uuid) -> Result<String, Db
         .await?
         .map(|o| o.time_zone)
         .unwrap_or_else(|| "Europe/London".into()))
+}
+
+/// Sets the organisation's time zone (an IANA name the caller has checked); false if there
+/// is no such organisation.
+#[tracing::instrument(skip_all, fields(%id, %time_zone), err(level = "debug"))]
+pub async fn set_time_zone(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    time_zone: &str,
+) -> Result<bool, DbErr> {
+    let r = organisation::Entity::update_many()
+        .col_expr(organisation::Column::TimeZone, Expr::value(time_zone))
+        .filter(organisation::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 #[tracing::instrument(skip_all, err(level = "debug"))]

@@ -1,9 +1,13 @@
-//! Published reports: frozen snapshots of the figures, never recomputed.
+//! Published reports: frozen snapshots of the figures, never recomputed; and what a report
+//! needs to know of responses (the versions they answered, the ones that arrived late).
 
-use crate::entities::published_report;
+use crate::entities::{published_report, response};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -36,5 +40,66 @@ pub async fn list(
         .filter(published_report::Column::OrganisationId.eq(org))
         .order_by_desc(published_report::Column::PublishedAt)
         .all(db)
+        .await
+}
+
+/// Distinct (instrument key, version) pairs that these responses of the organisation answered.
+/// Ids go a few hundred to a statement (SQLite takes at most 32,766 parameters in one).
+#[tracing::instrument(skip_all, fields(%org, n = ids.len()), err(level = "debug"))]
+pub async fn versions_answered(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    ids: &[Uuid],
+) -> Result<BTreeSet<(String, i32)>, DbErr> {
+    let mut out = BTreeSet::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(String, i32)> = response::Entity::find()
+            .select_only()
+            .column(response::Column::InstrumentKey)
+            .column(response::Column::InstrumentVersion)
+            .distinct()
+            .filter(response::Column::OrganisationId.eq(org))
+            .filter(response::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The organisation's reports whose period shares at least one day with `first..=last`,
+/// newest first.
+#[tracing::instrument(skip_all, fields(%org, %first, %last), err(level = "debug"))]
+pub async fn overlapping(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<published_report::Model>, DbErr> {
+    published_report::Entity::find()
+        .filter(published_report::Column::OrganisationId.eq(org))
+        .filter(published_report::Column::First.lte(last))
+        .filter(published_report::Column::Last.gte(first))
+        .order_by_desc(published_report::Column::PublishedAt)
+        .all(db)
+        .await
+}
+
+/// How many of the organisation's responses answered on `first..=last` (their stored
+/// `answered_on`) reached the server after `after`.
+#[tracing::instrument(skip_all, fields(%org, %first, %last), err(level = "debug"))]
+pub async fn received_after(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+    after: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    response::Entity::find()
+        .filter(response::Column::OrganisationId.eq(org))
+        .filter(response::Column::AnsweredOn.between(first, last))
+        .filter(response::Column::ReceivedAt.gt(after))
+        .count(db)
         .await
 }

@@ -21,10 +21,9 @@ use domain::{
     completion::{Channel, Respondent, Support},
     instrument::Audience,
     kpi::{RatingComment, SatisfactionKpi, Trend, TrendPoint, WellbeingKpi},
-    period::Period,
+    period::{Period, TrendBy},
     records::Programme,
 };
-use futures_util::{StreamExt, TryStreamExt};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -47,6 +46,23 @@ pub struct KpiQuery {
     /// `seqf` or `ips`.
     #[param(value_type = Option<Programme>)]
     pub programme: Option<String>,
+    /// `true` to have the response ids behind each figure (KPI C and D's `response_ids`,
+    /// wellbeing's `pairs`); managers only. Left out otherwise: a year's ids are most of an
+    /// answer's size.
+    #[param(value_type = Option<bool>)]
+    pub ids: Option<String>,
+    /// The trend's parts: `month` (the default), `quarter` or `financial_quarter`.
+    #[param(value_type = Option<TrendBy>)]
+    pub by: Option<String>,
+}
+
+/// Whether the ids behind the figures were asked for (`ids=true`).
+fn with_ids(q: &KpiQuery) -> Result<bool> {
+    match q.ids.as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid("ids", "true or false")),
+    }
 }
 
 fn date_param(name: &'static str, v: &Option<String>) -> Result<NaiveDate> {
@@ -105,11 +121,13 @@ fn for_specialist_satisfaction(mut k: SatisfactionKpi) -> SatisfactionKpi {
     k.response_ids.clear();
     if k.small_sample {
         k.mean = None;
+        k.mean_interval = None;
         k.distribution = [0; 5];
     }
     for s in k.by_support.iter_mut().chain(k.by_channel.iter_mut()) {
         if s.small_sample {
             s.mean = None;
+            s.mean_interval = None;
         }
     }
     k
@@ -124,6 +142,12 @@ fn for_specialist_wellbeing(mut k: WellbeingKpi) -> WellbeingKpi {
         k.improved_pct = None;
         k.no_meaningful_change_pct = None;
         k.declined_pct = None;
+        k.mean_start_interval = None;
+        k.mean_end_interval = None;
+        k.mean_change_interval = None;
+        k.improved_pct_interval = None;
+        k.no_meaningful_change_pct_interval = None;
+        k.declined_pct_interval = None;
     }
     k
 }
@@ -135,6 +159,7 @@ async fn satisfaction_for(
     q: &KpiQuery,
 ) -> Result<SatisfactionKpi> {
     let (period, who) = scope(user, q)?;
+    let ids = with_ids(q)? && user.is_at_least(Role::Manager);
     let (small, _) = limits(state, user.organisation_id).await?;
     let k = reports::satisfaction(
         &state.db,
@@ -143,6 +168,7 @@ async fn satisfaction_for(
         period,
         &who,
         small,
+        ids,
     )
     .await?;
     Ok(if user.is_at_least(Role::Manager) {
@@ -205,9 +231,10 @@ pub async fn wellbeing(
 ) -> Result<web::Json<WellbeingKpi>> {
     let q = q.into_inner()?;
     let (period, who) = scope(&user, &q)?;
+    let ids = with_ids(&q)?;
     let (small, threshold) = limits(&state, user.organisation_id).await?;
     let tz = repo::orgs::time_zone(&state.db, user.organisation_id).await?;
-    let k = reports::wellbeing(
+    let mut k = reports::wellbeing(
         &state.db,
         user.organisation_id,
         &tz,
@@ -217,6 +244,9 @@ pub async fn wellbeing(
         small,
     )
     .await?;
+    if !ids {
+        k.pairs.clear();
+    }
     Ok(web::Json(if user.is_at_least(Role::Manager) {
         k
     } else {
@@ -224,14 +254,11 @@ pub async fn wellbeing(
     }))
 }
 
-/// Months of a trend whose wellbeing (or coverage) is computed at the same time.
-const TREND_MONTHS_AT_ONCE: usize = 3;
-
 #[utoipa::path(
     tag = "kpi",
     security(("bearer" = [])),
     params(KpiQuery),
-    responses((status = 200, description = "Each indicator month by month over the period", body = Trend), (status = 400, body = ErrorBody))
+    responses((status = 200, description = "Each indicator part by part over the period: by month (the default), calendar quarter or UK financial quarter (`by`), each part clipped to the period", body = Trend), (status = 400, body = ErrorBody))
 )]
 #[get("/kpi/trend")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -242,48 +269,28 @@ pub async fn trend(
 ) -> Result<web::Json<Trend>> {
     let q = q.into_inner()?;
     let (period, who) = scope(&user, &q)?;
+    let by =
+        q.by.as_deref()
+            .map(TrendBy::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid("by", e.0))?
+            .unwrap_or(TrendBy::Month);
     let (small, threshold) = limits(&state, user.organisation_id).await?;
     let manager = user.is_at_least(Role::Manager);
     let org = user.organisation_id;
     let tz = repo::orgs::time_zone(&state.db, org).await?;
-    // Satisfaction: one fetch of the whole period per audience, split by month. Wellbeing and
-    // coverage: each month on its own, a few months at once (a three-year trend must not take
-    // every pooled connection from other requests).
-    let months = period.months();
-    let point = |k: SatisfactionKpi| TrendPoint::satisfaction(&k, manager);
+    // Each indicator: one fetch of the whole period, split into its parts (exactly what each
+    // part alone would give), the four at once.
+    let parts = period.parts(by);
+    let db = &state.db;
     let (employers, jobseekers, changes, covered) = futures_util::try_join!(
-        reports::satisfaction_parts(
-            &state.db,
-            org,
-            Audience::Employer,
-            period,
-            &months,
-            &who,
-            small
-        ),
-        reports::satisfaction_parts(
-            &state.db,
-            org,
-            Audience::Jobseeker,
-            period,
-            &months,
-            &who,
-            small
-        ),
-        futures_util::stream::iter(months.iter().map(|month| {
-            reports::wellbeing(&state.db, org, &tz, *month, &who, threshold, small)
-        }))
-        .buffered(TREND_MONTHS_AT_ONCE)
-        .try_collect::<Vec<_>>(),
-        futures_util::stream::iter(
-            months
-                .iter()
-                .map(|month| reports::coverage(&state.db, org, &tz, *month, &who))
-        )
-        .buffered(TREND_MONTHS_AT_ONCE)
-        .try_collect::<Vec<_>>(),
+        reports::satisfaction_parts(db, org, Audience::Employer, period, &parts, &who, small),
+        reports::satisfaction_parts(db, org, Audience::Jobseeker, period, &parts, &who, small),
+        reports::wellbeing_parts(db, org, &tz, period, &parts, &who, threshold, small),
+        reports::coverage_parts(db, org, &tz, period, &parts, &who),
     )?;
-    let out = Trend {
+    let point = |k: SatisfactionKpi| TrendPoint::satisfaction(&k, manager);
+    Ok(web::Json(Trend {
         kpi_c: employers.into_iter().map(point).collect(),
         kpi_d: jobseekers.into_iter().map(point).collect(),
         wellbeing_change: changes
@@ -291,8 +298,7 @@ pub async fn trend(
             .map(|w| TrendPoint::wellbeing(&w, manager))
             .collect(),
         coverage: covered,
-    };
-    Ok(web::Json(out))
+    }))
 }
 
 #[utoipa::path(

@@ -215,6 +215,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(settings::put_thresholds)
             .service(settings::put_privacy)
             .service(settings::put_help)
+            .service(settings::put_time_zone)
             .service(settings::get_survey_texts)
             .service(kpi::kpi_c)
             .service(kpi::kpi_d)
@@ -232,6 +233,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(oversight::handle_attention)
             .service(oversight::publish_report)
             .service(oversight::list_reports)
+            // Before `/reports/{id}`, which would take "late" for an id.
+            .service(oversight::late_arrivals)
             .service(oversight::get_report)
             .service(oversight::report_csv)
             .service(oversight::report_page)

@@ -1,5 +1,5 @@
-//! What oversight needs: the audit trail (admins), the safeguarding "needs attention" list and
-//! frozen published reports (managers).
+//! What oversight needs: the audit trail (admins), the safeguarding "needs attention" list,
+//! frozen published reports and the records that arrived after them (managers).
 
 use crate::json::ApiQuery;
 use crate::{
@@ -15,10 +15,13 @@ use crate::{
     state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use domain::{
     ErrorBody,
-    privacy::{AttentionItem, AuditEntry, HandleAttention, PublishReport, PublishedReport},
+    period::Period,
+    privacy::{
+        AttentionItem, AuditEntry, HandleAttention, LateArrivals, PublishReport, PublishedReport,
+    },
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -176,6 +179,45 @@ pub async fn list_reports(
 ) -> Result<web::Json<Vec<PublishedReport>>> {
     Ok(web::Json(
         oversight::reports(&state.db, user.organisation_id).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LateQuery {
+    /// First day of the period shown (YYYY-MM-DD), included.
+    #[param(required = true, value_type = NaiveDate)]
+    pub first: Option<String>,
+    /// Last day of the period shown (YYYY-MM-DD), included; on or after `first`.
+    #[param(required = true, value_type = NaiveDate)]
+    pub last: Option<String>,
+}
+
+fn date_param(name: &'static str, v: Option<&str>) -> Result<NaiveDate> {
+    let v = v.ok_or_else(|| ApiError::invalid(name, "required: a date like 2026-04-01"))?;
+    v.parse()
+        .map_err(|_| ApiError::invalid(name, format!("{v:?} is not a date like 2026-04-01")))
+}
+
+#[utoipa::path(
+    tag = "oversight",
+    security(("bearer" = [])),
+    params(LateQuery),
+    responses((status = 200, description = "Each published report whose period shares a day with the one asked about, newest first, with how many responses answered in its period arrived after it was published (the report itself never changes)", body = Vec<LateArrivals>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+#[get("/reports/late")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn late_arrivals(
+    state: web::Data<AppState>,
+    ManagerUser(user): ManagerUser,
+    q: ApiQuery<LateQuery>,
+) -> Result<web::Json<Vec<LateArrivals>>> {
+    let q = q.into_inner()?;
+    let first = date_param("first", q.first.as_deref())?;
+    let last = date_param("last", q.last.as_deref())?;
+    let period = Period::new(first, last).map_err(|e| ApiError::invalid("last", e.0))?;
+    Ok(web::Json(
+        oversight::late_arrivals(&state.db, user.organisation_id, period).await?,
     ))
 }
 

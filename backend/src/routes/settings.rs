@@ -1,29 +1,37 @@
-//! Organisation settings: the SWEMWBS licence (recorded by an admin before SWEMWBS is used).
+//! Organisation settings: the SWEMWBS licence (recorded by an admin before SWEMWBS is used),
+//! the figures' thresholds and time zone, privacy and help texts.
 
 use crate::{
-    Result,
+    ApiError, Result,
     auth::{AdminUser, ManagerUser, StaffUser},
     entities::organisation_setting,
     json::ApiJson,
     repo,
+    services::{audit::staff_actor, oversight},
     state::AppState,
 };
-use actix_web::{get, put, web};
+use actix_web::{HttpRequest, get, put, web};
 use chrono::Utc;
 use domain::{
     ErrorBody,
     feedback::{SurveyHelp, SurveyTexts},
-    records::{NoticeText, OrganisationSettings, SwemwbsLicence},
+    records::{NoticeText, OrganisationSettings, SwemwbsLicence, TimeZoneSetting},
 };
 
-fn view(s: organisation_setting::Model) -> OrganisationSettings {
-    OrganisationSettings {
+/// The settings as shown: the stored ones and the organisation's time zone.
+async fn view(
+    db: &impl sea_orm::ConnectionTrait,
+    s: organisation_setting::Model,
+) -> Result<OrganisationSettings> {
+    let time_zone = repo::orgs::time_zone(db, s.organisation_id).await?;
+    Ok(OrganisationSettings {
         small_number: s.small_number(),
         change_threshold: s.change_threshold(),
         swemwbs_licence_held: s.swemwbs_licence_held,
         swemwbs_licence_reference: s.swemwbs_licence_reference,
         swemwbs_licence_recorded_at: s.swemwbs_licence_recorded_at,
-    }
+        time_zone,
+    })
 }
 
 #[utoipa::path(
@@ -37,9 +45,8 @@ pub async fn get_settings(
     state: web::Data<AppState>,
     ManagerUser(user): ManagerUser,
 ) -> Result<web::Json<OrganisationSettings>> {
-    Ok(web::Json(view(
-        repo::instruments::settings(&state.db, user.organisation_id).await?,
-    )))
+    let s = repo::instruments::settings(&state.db, user.organisation_id).await?;
+    Ok(web::Json(view(&state.db, s).await?))
 }
 
 #[utoipa::path(
@@ -66,7 +73,7 @@ pub async fn put_swemwbs_licence(
         held = saved.swemwbs_licence_held,
         "SWEMWBS licence recorded"
     );
-    Ok(web::Json(view(saved)))
+    Ok(web::Json(view(&state.db, saved).await?))
 }
 
 #[utoipa::path(
@@ -98,7 +105,36 @@ pub async fn put_thresholds(
     s.change_threshold = i32::try_from(t.change_threshold.0).unwrap_or(300);
     let saved = repo::instruments::save_settings(&state.db, s).await?;
     tracing::info!("thresholds changed");
-    Ok(web::Json(view(saved)))
+    Ok(web::Json(view(&state.db, saved).await?))
+}
+
+/// The organisation's time zone: answers stored from now on are dated in it (`answered_on`),
+/// and "today" is its date. Nothing already stored is re-dated, and a published report keeps
+/// the zone it was made with.
+#[utoipa::path(
+    tag = "settings",
+    security(("bearer" = [])),
+    request_body = TimeZoneSetting,
+    responses((status = 200, body = OrganisationSettings), (status = 400, description = "Not an IANA time zone name; `field` is `time_zone`", body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+#[put("/settings/time-zone")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn put_time_zone(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AdminUser(admin): AdminUser,
+    body: ApiJson<TimeZoneSetting>,
+) -> Result<web::Json<OrganisationSettings>> {
+    let body = body.into_inner()?;
+    let zone = crate::time::zone(&body.time_zone).ok_or_else(|| {
+        ApiError::invalid(
+            "time_zone",
+            "not a time zone name of the IANA tz database, such as Europe/London",
+        )
+    })?;
+    oversight::change_time_zone(&state.db, &staff_actor(&admin, &req), zone).await?;
+    let s = repo::instruments::settings(&state.db, admin.organisation_id).await?;
+    Ok(web::Json(view(&state.db, s).await?))
 }
 
 #[utoipa::path(

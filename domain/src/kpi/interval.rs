@@ -41,10 +41,15 @@ pub struct Sums {
 
 impl Sums {
     pub fn push(&mut self, hundredths: i64) {
-        let x = i128::from(hundredths);
-        self.n += 1;
-        self.sum += x;
-        self.sum_of_squares += x * x;
+        self.push_many(hundredths, 1);
+    }
+
+    /// The same value `count` times.
+    pub fn push_many(&mut self, hundredths: i64, count: u64) {
+        let (x, c) = (i128::from(hundredths), i128::from(count));
+        self.n += count;
+        self.sum += x * c;
+        self.sum_of_squares += x * x * c;
     }
 
     /// The mean, rounded half away from zero; `None` when there are no values.

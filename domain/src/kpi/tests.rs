@@ -232,6 +232,7 @@ fn form(
         arrival: n as i64,
         answered_on: d(day),
         metric: metric.map(Hundredths),
+        attributed: true,
     }
 }
 
@@ -516,4 +517,120 @@ fn a_snapshot_stored_before_intervals_still_reads_back() {
         ],
     );
     assert_eq!(serde_json::from_value::<WellbeingKpi>(old).unwrap(), w);
+}
+
+#[test]
+fn a_pair_counts_where_its_latest_end_form_was_answered() {
+    // Two end forms: the latest, answered under other filters (after the caseload moved),
+    // decides the pair, so the earlier end form's filters get no pair at all.
+    let episodes = [episode(1, "2025-06-01", Some("2026-03-20"))];
+    let mut answers = vec![
+        form(1, 1, Timing::Start, "2025-06-01", 9, Some(1500)),
+        form(2, 1, Timing::End, "2026-03-05", 9, Some(1800)),
+        form(3, 1, Timing::End, "2026-03-20", 9, Some(2000)),
+    ];
+    answers[2].attributed = false;
+    let k = wellbeing(
+        march(),
+        &episodes,
+        &answers,
+        DEFAULT_CHANGE_THRESHOLD,
+        5,
+        |_, _| true,
+    );
+    assert_eq!(k.paired_n, 0);
+    answers[1].attributed = false;
+    answers[2].attributed = true;
+    let k = wellbeing(
+        march(),
+        &episodes,
+        &answers,
+        DEFAULT_CHANGE_THRESHOLD,
+        5,
+        |_, _| true,
+    );
+    assert_eq!(k.paired_n, 1);
+    assert_eq!(k.mean_change, Some(Hundredths(500)));
+}
+
+#[test]
+fn counted_answers_give_the_same_figure_as_the_answers_one_by_one() {
+    let answer = |n: u128, inv: Option<u128>, day: &str, hour, respondent, overall: Option<u8>| {
+        SatisfactionAnswer {
+            response_id: id(n),
+            invitation_id: inv.map(id),
+            answered_at: at(day, hour),
+            arrival: n as i64,
+            answered_on: d(day),
+            respondent,
+            support: Support::None,
+            channel: Channel::OwnDevice,
+            overall: overall.map(|r| Rating::new(r).unwrap()),
+        }
+    };
+    let answers = [
+        answer(
+            1,
+            Some(1001),
+            "2026-03-02",
+            9,
+            Respondent::SelfReport,
+            Some(5),
+        ),
+        answer(
+            2,
+            Some(1001),
+            "2026-03-03",
+            9,
+            Respondent::SelfReport,
+            Some(2),
+        ),
+        answer(3, Some(1002), "2026-03-04", 9, Respondent::SelfReport, None),
+        answer(4, None, "2026-03-05", 9, Respondent::Proxy, Some(4)),
+        answer(5, None, "2026-03-05", 9, Respondent::SelfReport, Some(4)),
+        answer(6, None, "2026-03-05", 10, Respondent::SelfReport, Some(4)),
+        answer(7, None, "2026-03-06", 9, Respondent::SelfReport, Some(3)),
+    ];
+    let one_by_one = satisfaction(march(), &answers, 5);
+    let seconds = second_answers(
+        answers
+            .iter()
+            .map(|a| (a.response_id, a.invitation_id, a.answered_at, a.arrival)),
+    );
+    // The same answers counted in groups, as the database returns them.
+    let mut groups: Vec<SatisfactionTally> = Vec::new();
+    for a in &answers {
+        let t = SatisfactionTally {
+            answered_on: a.answered_on,
+            overall: a.overall,
+            respondent: a.respondent,
+            support: a.support,
+            channel: a.channel,
+            second_answer: seconds.contains(&a.response_id),
+            n: 1,
+        };
+        match groups
+            .iter_mut()
+            .find(|g| SatisfactionTally { n: g.n, ..t } == **g)
+        {
+            Some(g) => g.n += 1,
+            None => groups.push(t),
+        }
+    }
+    assert_eq!(groups.len(), 6, "two answers share a group");
+    let counted = satisfaction_of_tallies(march(), &groups, 5);
+    assert_eq!(
+        SatisfactionKpi {
+            response_ids: Vec::new(),
+            ..one_by_one.clone()
+        },
+        counted
+    );
+    assert_eq!(one_by_one.n, 4);
+    // 5 + 4 + 4 + 3 = 16 / 4
+    assert_eq!(one_by_one.mean, Some(Hundredths(400)));
+    assert_eq!(one_by_one.excluded_second_answers, 1);
+    assert_eq!(one_by_one.excluded_proxy, 1);
+    assert_eq!(one_by_one.overall_not_answered, 1);
+    assert_eq!(one_by_one.response_ids.len(), 4);
 }

@@ -97,6 +97,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("POST", "/api/attention/{id}/handle", Manager, Organisation),
     ("POST", "/api/reports", Manager, NoId),
     ("GET", "/api/reports", Manager, NoId),
+    ("GET", "/api/reports/late", Manager, NoId),
     ("GET", "/api/reports/{id}", Manager, Organisation),
     ("GET", "/api/reports/{id}/csv", Manager, Organisation),
     ("GET", "/api/reports/{id}/print", Manager, Organisation),
@@ -109,6 +110,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("PUT", "/api/settings/swemwbs-licence", Admin, NoId),
     ("PUT", "/api/settings/thresholds", Admin, NoId),
     ("PUT", "/api/settings/privacy", Admin, NoId),
+    ("PUT", "/api/settings/time-zone", Admin, NoId),
     ("GET", "/api/audit", Admin, NoId),
     ("GET", "/api/audit.csv", Admin, NoId),
     (
@@ -238,7 +240,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
     let p = path
         .replace("{id}", &id.to_string())
         .replace("{edit_id}", &Uuid::new_v4().to_string());
-    if p.starts_with("/api/kpi/") {
+    if p.starts_with("/api/kpi/") || p == "/api/reports/late" {
         format!("{p}?first=2026-01-01&last=2026-12-31")
     } else {
         p

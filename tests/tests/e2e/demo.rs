@@ -131,7 +131,8 @@ async fn the_demo_seeded_on_a_fixed_day_shows_the_same_kpi_c_kpi_d_and_wellbeing
             "wellbeing",
         ] {
             let path = format!("/api/kpi/{kpi}?first={first}&last={last}");
-            let res = app.get(&path, Some(&token)).await;
+            // With the ids behind each figure, as recorded (the ids themselves are stripped).
+            let res = app.get(&format!("{path}&ids=true"), Some(&token)).await;
             assert_eq!(res.status(), 200, "{path}");
             figures.insert(path, res.json::<Value>().await.unwrap());
         }

@@ -160,10 +160,23 @@ async fn kpi_d_counts_self_answers_in_the_period_by_local_date() {
     ] {
         send(&w.app, &w.manager, b).await;
     }
-    let k = kpi(&w.app, &w.manager, "/api/kpi/jobseeker-satisfaction", MARCH).await;
+    // Without asking for them, the ids behind the figure stay on the server.
+    let plain = kpi(&w.app, &w.manager, "/api/kpi/jobseeker-satisfaction", MARCH).await;
+    assert_eq!(plain["response_ids"], json!([]));
+    let with_ids = format!("{MARCH}&ids=true");
+    let k = kpi(
+        &w.app,
+        &w.manager,
+        "/api/kpi/jobseeker-satisfaction",
+        &with_ids,
+    )
+    .await;
+    assert_eq!(plain["mean"], k["mean"]);
     // Counted: 5, 4, 2, 4 -> n 4, mean 15 / 4 = 3.75.
     assert_eq!(k["n"], 4);
     assert_eq!(k["mean"], 3.75);
+    // s = 1.2583, t(0.975, 3) = 3.1824: 3.75 ± 2.00 (computed apart, with Python's statistics).
+    assert_eq!(k["mean_interval"], json!({"low": 1.75, "high": 5.75}));
     assert_eq!(k["distribution"], json!([0, 1, 0, 2, 1]));
     assert_eq!(k["excluded_proxy"], 1);
     assert_eq!(k["excluded_second_answers"], 0);
@@ -173,14 +186,20 @@ async fn kpi_d_counts_self_answers_in_the_period_by_local_date() {
     assert_eq!(
         k["by_support"],
         json!([
-            {"key": "none", "n": 2, "mean": 4.5, "small_sample": true},
-            {"key": "read_aloud", "n": 1, "mean": 4.0, "small_sample": true},
-            {"key": "staff_assisted", "n": 1, "mean": 2.0, "small_sample": true},
+            // 4.50 ± t(0.975, 1) · 0.7071 / √2 = 4.50 ± 6.35: wide, as two answers are.
+            {"key": "none", "n": 2, "mean": 4.5, "small_sample": true,
+             "mean_interval": {"low": -1.85, "high": 10.85}},
+            {"key": "read_aloud", "n": 1, "mean": 4.0, "small_sample": true, "mean_interval": null},
+            {"key": "staff_assisted", "n": 1, "mean": 2.0, "small_sample": true, "mean_interval": null},
         ])
     );
     // By channel: staff_device 5, 4, 4 -> 13 / 3 = 4.33; paper 2.00.
     assert_eq!(k["by_channel"][0]["key"], "staff_device");
     assert_eq!(k["by_channel"][0]["mean"], 4.33);
+    assert_eq!(
+        k["by_channel"][0]["mean_interval"],
+        json!({"low": 2.9, "high": 5.77})
+    );
     assert_eq!(k["by_channel"][1]["key"], "paper_transcribed");
 
     let april = kpi(
@@ -323,7 +342,13 @@ async fn wellbeing_forms(w: &World) {
 async fn wellbeing_change_pairs_start_and_end_exactly() {
     let w = world().await;
     wellbeing_forms(&w).await;
-    let k = kpi(&w.app, &w.manager, "/api/kpi/wellbeing", MARCH).await;
+    let k = kpi(
+        &w.app,
+        &w.manager,
+        "/api/kpi/wellbeing",
+        &format!("{MARCH}&ids=true"),
+    )
+    .await;
     assert_eq!(k["paired_n"], 3);
     // starts 19.25 + 18.59 + 25.03 = 62.87 / 3 = 20.9566 -> 20.96
     assert_eq!(k["mean_start"], 20.96);
@@ -488,20 +513,22 @@ async fn coverage_counts_who_was_due_a_survey_and_who_answered() {
     // Started in March: EP4, with no start form.
     assert_eq!(
         c["swemwbs_start"],
-        json!({"due": 1, "answered": 0, "pct": 0.0})
+        json!({"due": 1, "answered": 0, "pct": 0.0, "pct_interval": null})
     );
     // Ended in March: EP1, EP2, EP3, EP5; end forms for the first three.
     assert_eq!(
         c["swemwbs_end"],
-        json!({"due": 4, "answered": 3, "pct": 75.0})
+        // Wilson 3 of 4: 30.06% to 95.44%.
+        json!({"due": 4, "answered": 3, "pct": 75.0, "pct_interval": {"low": 30.06, "high": 95.44}})
     );
     assert_eq!(
         c["jobseeker_satisfaction"],
-        json!({"due": 4, "answered": 1, "pct": 25.0})
+        // Wilson 1 of 4: 4.56% to 69.94%.
+        json!({"due": 4, "answered": 1, "pct": 25.0, "pct_interval": {"low": 4.56, "high": 69.94}})
     );
     assert_eq!(
         c["employer_satisfaction"],
-        json!({"due": 1, "answered": 0, "pct": 0.0})
+        json!({"due": 1, "answered": 0, "pct": 0.0, "pct_interval": null})
     );
     assert_eq!(c["invitations_sent"], 0);
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 struct Org {
     app: TestApp,
+    id: Uuid,
     admin: String,
     manager: String,
     sam: String,
@@ -32,6 +33,7 @@ async fn org() -> Org {
     let jo = app.login("jo@a.example.org").await.access_token;
     Org {
         app,
+        id: org,
         admin,
         manager,
         sam,
@@ -298,11 +300,10 @@ async fn a_published_report_never_changes_and_its_ids_reproduce_its_figures() {
         published["snapshot"]["rule_version"],
         domain::kpi::RULE_VERSION
     );
-    assert!(
-        published["snapshot"]["instrument_versions"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("swemwbs:1"))
+    // The versions the counted answers answered; no SWEMWBS or employer form was counted.
+    assert_eq!(
+        published["snapshot"]["answered_versions"],
+        json!({"jobseeker_satisfaction": [1]})
     );
 
     // Late data for March, and a threshold change.
@@ -389,6 +390,16 @@ async fn a_published_report_never_changes_and_its_ids_reproduce_its_figures() {
         .await
         .unwrap();
     assert!(csv.contains(&ids[0]));
+    // KPI D's 95% interval is beside its mean on the page and in the CSV, as the API gives it.
+    let i = &again["snapshot"]["kpi_d"]["mean_interval"];
+    let shown = format!(
+        "{:.2} to {:.2}",
+        i["low"].as_f64().unwrap(),
+        i["high"].as_f64().unwrap()
+    );
+    assert!(page.contains(&shown), "{shown} not on the page");
+    let kpi_d_row = csv.lines().find(|l| l.starts_with("KPI D")).unwrap();
+    assert!(kpi_d_row.ends_with(&shown), "{kpi_d_row}");
     // Specialists cannot publish or read reports.
     assert_eq!(
         o.app
@@ -472,4 +483,358 @@ async fn the_comments_behind_a_periods_ratings_are_for_managers_newest_first_and
             .any(|e| e["entity"] == "comment" && e["action"] == "read"),
         "{entries:?}"
     );
+}
+
+/// Adds the next version of an instrument, a copy of its newest (as a migration would:
+/// no route changes instruments); returns its number.
+async fn add_instrument_version(app: &TestApp, key: &str) -> i32 {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+    use soundings::entities::instrument;
+    let newest = instrument::Entity::find()
+        .filter(instrument::Column::Key.eq(key))
+        .order_by_desc(instrument::Column::Version)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let version = newest.version + 1;
+    let mut definition: Value = serde_json::from_str(&newest.definition).unwrap();
+    definition["version"] = json!(version);
+    instrument::ActiveModel {
+        key: Set(key.to_owned()),
+        version: Set(version),
+        definition: Set(definition.to_string()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    version
+}
+
+async fn jobseeker(o: &Org, reference: &str) -> Uuid {
+    id_of(
+        &o.app
+            .create(
+                "/api/participants",
+                &o.sam,
+                &body::participant("jobseeker", reference),
+            )
+            .await,
+    )
+}
+
+/// A jobseeker satisfaction answer by a new jobseeker of Sam's; returns the receipt.
+async fn satisfaction(o: &Org, reference: &str, overall: u8, at: &str, respondent: &str) -> Value {
+    let p = jobseeker(o, reference).await;
+    let b = body::satisfaction(
+        p,
+        "jobseeker_satisfaction",
+        overall,
+        at,
+        body::completion(respondent, "none", "staff_device"),
+    );
+    o.app.create("/api/responses", &o.sam, &b).await
+}
+
+async fn publish(o: &Org, first: &str, last: &str) -> Value {
+    o.app
+        .create(
+            "/api/reports",
+            &o.manager,
+            &json!({"period": {"first": first, "last": last}}),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_published_report_records_the_instrument_versions_its_counted_answers_answered() {
+    let o = org().await;
+    o.app.record_licence(&o.admin).await;
+    // March: two jobseeker answers to version 1, and a SWEMWBS pair (version 1) whose end
+    // form is in March.
+    for (i, rating) in [4, 5].into_iter().enumerate() {
+        let r = satisfaction(
+            &o,
+            &format!("JS-{i}"),
+            rating,
+            "2026-03-10T10:00:00Z",
+            "self",
+        )
+        .await;
+        assert_eq!(r["instrument_version"], 1);
+    }
+    let p = jobseeker(&o, "JS-W").await;
+    let episode = id_of(
+        &o.app
+            .create(
+                "/api/episodes",
+                &o.sam,
+                &body::episode(p, "2026-01-05", Some("2026-03-20")),
+            )
+            .await,
+    );
+    for (timing, raw, at) in [
+        ("start", 20, "2026-01-06T10:00:00Z"),
+        ("end", 26, "2026-03-20T10:00:00Z"),
+    ] {
+        let b = body::swemwbs(p, episode, timing, &body::items_for_raw(raw), at, "self");
+        o.app.create("/api/responses", &o.sam, &b).await;
+    }
+    // Version 2 of the jobseeker survey comes in; a proxy answers it for March (stored, not
+    // counted), and a jobseeker answers it in April.
+    assert_eq!(
+        add_instrument_version(&o.app, "jobseeker_satisfaction").await,
+        2
+    );
+    let proxy = satisfaction(&o, "JS-P", 1, "2026-03-12T10:00:00Z", "proxy").await;
+    assert_eq!(proxy["instrument_version"], 2);
+    let april = satisfaction(&o, "JS-A", 3, "2026-04-02T10:00:00Z", "self").await;
+    assert_eq!(april["instrument_version"], 2);
+
+    // March counts only version 1 answers, though version 2 is the newest.
+    let march = publish(&o, "2026-03-01", "2026-03-31").await;
+    let s = &march["snapshot"];
+    assert_eq!(
+        (
+            s["kpi_d"]["n"].clone(),
+            s["kpi_d"]["excluded_proxy"].clone()
+        ),
+        (json!(2), json!(1))
+    );
+    assert_eq!(s["wellbeing"]["paired_n"], 1);
+    assert_eq!(
+        s["answered_versions"],
+        json!({"jobseeker_satisfaction": [1], "swemwbs": [1]})
+    );
+    assert!(s.get("instrument_versions").is_none(), "{s}");
+    // April: only version 2. March and April: both, in order.
+    let april_report = publish(&o, "2026-04-01", "2026-04-30").await;
+    assert_eq!(
+        april_report["snapshot"]["answered_versions"],
+        json!({"jobseeker_satisfaction": [2]})
+    );
+    let both = publish(&o, "2026-03-01", "2026-04-30").await;
+    assert_eq!(
+        both["snapshot"]["answered_versions"],
+        json!({"jobseeker_satisfaction": [1, 2], "swemwbs": [1]})
+    );
+    // A period with nothing counted records nothing.
+    let empty = publish(&o, "2025-01-01", "2025-01-31").await;
+    assert_eq!(empty["snapshot"]["answered_versions"], json!({}));
+
+    // The printable page and the CSV say so, with the report's time zone.
+    let id = march["id"].as_str().unwrap();
+    let page = o
+        .app
+        .get(&format!("/api/reports/{id}/print"), Some(&o.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("answered: jobseeker_satisfaction v1; swemwbs v1"),
+        "{page}"
+    );
+    assert!(page.contains("dates in Europe/London"), "{page}");
+    let csv = o
+        .app
+        .get(&format!("/api/reports/{id}/csv"), Some(&o.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("answered: jobseeker_satisfaction v1; swemwbs v1"),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn a_report_published_before_answered_versions_were_recorded_still_reads_as_published() {
+    use sea_orm::{ActiveModelTrait, Set};
+    use soundings::entities::published_report;
+    let o = org().await;
+    satisfaction(&o, "JS-1", 4, "2026-03-10T10:00:00Z", "self").await;
+    let made = publish(&o, "2026-03-01", "2026-03-31").await;
+    // The same snapshot as the earlier format stored it: the newest versions at the time.
+    let mut old = made["snapshot"].clone();
+    old.as_object_mut().unwrap().remove("answered_versions");
+    old["instrument_versions"] = json!([
+        "employer_satisfaction:1",
+        "jobseeker_satisfaction:1",
+        "swemwbs:1"
+    ]);
+    let id = Uuid::new_v4();
+    published_report::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(o.id),
+        first: Set(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
+        last: Set(chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()),
+        title: Set("Old report".into()),
+        published_by: Set(o.manager_id),
+        published_at: Set(Utc::now()),
+        snapshot: Set(old.to_string()),
+    }
+    .insert(&o.app.db)
+    .await
+    .unwrap();
+
+    let res = o
+        .app
+        .get(&format!("/api/reports/{id}"), Some(&o.manager))
+        .await;
+    assert_eq!(res.status(), 200);
+    let read: Value = res.json().await.unwrap();
+    assert_eq!(
+        read["snapshot"]["instrument_versions"],
+        old["instrument_versions"]
+    );
+    assert_eq!(read["snapshot"]["answered_versions"], json!({}));
+    assert_eq!(read["snapshot"]["kpi_d"], made["snapshot"]["kpi_d"]);
+    let page = o
+        .app
+        .get(&format!("/api/reports/{id}/print"), Some(&o.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(
+            "newest at publication: employer_satisfaction:1; jobseeker_satisfaction:1; swemwbs:1"
+        ),
+        "{page}"
+    );
+    let list: Vec<Value> = o
+        .app
+        .get("/api/reports", Some(&o.manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 2);
+}
+
+async fn late(o: &Org, token: &str, query: &str) -> reqwest::Response {
+    o.app
+        .get(&format!("/api/reports/late?{query}"), Some(token))
+        .await
+}
+
+async fn late_list(o: &Org, query: &str) -> Vec<Value> {
+    let res = late(o, &o.manager, query).await;
+    assert_eq!(res.status(), 200, "{query}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn records_arriving_after_publication_are_counted_for_the_live_view_and_never_change_the_report()
+ {
+    let o = org().await;
+    for (i, rating) in [5, 4, 3].into_iter().enumerate() {
+        satisfaction(
+            &o,
+            &format!("JS-{i}"),
+            rating,
+            "2026-03-10T10:00:00Z",
+            "self",
+        )
+        .await;
+    }
+    let report = publish(&o, "2026-03-01", "2026-03-31").await;
+    let id = report["id"].as_str().unwrap().to_owned();
+    // (5 + 4 + 3) / 3 = 4.00
+    assert_eq!(report["snapshot"]["kpi_d"]["mean"], 4.0);
+    const MARCH: &str = "first=2026-03-01&last=2026-03-31";
+    let list = late_list(&o, MARCH).await;
+    assert_eq!(
+        list,
+        vec![json!({
+            "report_id": id,
+            "title": report["title"],
+            "period": {"first": "2026-03-01", "last": "2026-03-31"},
+            "published_at": report["published_at"],
+            "late_records": 0,
+            "print_url": format!("/api/reports/{id}/print"),
+        })]
+    );
+
+    // A phone syncs a form answered on 30 March, days later: late for March.
+    satisfaction(&o, "JS-L", 1, "2026-03-30T10:00:00Z", "self").await;
+    // Outside the period: 23:30 UTC on 31 March is 00:30 on 1 April in London (BST), and
+    // 23:30 UTC on 28 February is still February (GMT); and one in April.
+    for (i, at) in [
+        "2026-03-31T23:30:00Z",
+        "2026-02-28T23:30:00Z",
+        "2026-04-15T10:00:00Z",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        satisfaction(&o, &format!("JS-O{i}"), 2, at, "self").await;
+    }
+    let list = late_list(&o, MARCH).await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["late_records"], 1);
+    // The live figure moved; the report did not.
+    let live: Value = o
+        .app
+        .get(
+            &format!("/api/kpi/jobseeker-satisfaction?{MARCH}"),
+            Some(&o.manager),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (live["n"].clone(), live["mean"].clone()),
+        (json!(4), json!(3.25))
+    );
+    let again: Value = o
+        .app
+        .get(&format!("/api/reports/{id}"), Some(&o.manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, report);
+
+    // A day inside the report's period hears of it too (periods that share a day), counted
+    // over the report's whole period; a period it does not touch, not at all.
+    let day = late_list(&o, "first=2026-03-30&last=2026-03-30").await;
+    assert_eq!(day.len(), 1);
+    assert_eq!(day[0]["late_records"], 1);
+    assert_eq!(
+        late_list(&o, "first=2026-04-01&last=2026-04-30").await,
+        Vec::<Value>::new()
+    );
+    // A quarter published now holds the late March form: nothing is late for it yet. Newest
+    // first.
+    let quarter = publish(&o, "2026-01-01", "2026-03-31").await;
+    let list = late_list(&o, MARCH).await;
+    let seen: Vec<(Value, Value)> = list
+        .iter()
+        .map(|r| (r["report_id"].clone(), r["late_records"].clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![(quarter["id"].clone(), json!(0)), (json!(id), json!(1))]
+    );
+
+    // Bad dates name the field; specialists may not ask.
+    for (query, field) in [
+        ("first=2026-13-01&last=2026-03-31", "first"),
+        ("first=2026-03-01", "last"),
+        ("last=2026-03-31", "first"),
+        ("first=2026-03-31&last=2026-03-01", "last"),
+        ("first=2026-03-01&last=31/03/2026", "last"),
+    ] {
+        let res = late(&o, &o.manager, query).await;
+        assert_eq!(res.status(), 400, "{query}");
+        assert_eq!(error_body(res).await["field"], field, "{query}");
+    }
+    let res = late(&o, &o.sam, MARCH).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(error_body(res).await["error"], "forbidden");
 }

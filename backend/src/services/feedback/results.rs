@@ -184,6 +184,7 @@ pub async fn service_results(
         period,
         &Default::default(),
         small,
+        false,
     )
     .await?;
     Ok(PublicResults {

@@ -1,5 +1,6 @@
-//! Oversight for managers: the safeguarding "needs attention" list and frozen published
-//! reports, with their CSV and printable renderings (`render`).
+//! Oversight for managers: the safeguarding "needs attention" list, frozen published reports
+//! (with their CSV and printable renderings, `render`) and the records that arrived after one
+//! was published; and the organisation's time zone, which dates every figure.
 
 mod render;
 
@@ -16,9 +17,10 @@ use chrono::Utc;
 use domain::{
     instrument::{Audience, InstrumentKey},
     period::Period,
-    privacy::{AttentionItem, PublishReport, PublishedReport, ReportSnapshot},
+    privacy::{AttentionItem, LateArrivals, PublishReport, PublishedReport, ReportSnapshot},
 };
-use sea_orm::{ConnectionTrait, Set};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Most items on the needs-attention list at once.
@@ -136,23 +138,42 @@ pub async fn publish_report(
         .ok_or_else(|| anyhow::anyhow!("organisation missing"))?;
     let settings = repo::instruments::settings(db, org_id).await?;
     let (small, threshold) = (settings.small_number(), settings.change_threshold());
+    // Taken before the figures are read: a response that arrives while they are being read
+    // counts as late (`late_arrivals`) rather than slipping between the two.
+    let published_at = Utc::now();
     let all = Default::default();
+    let kpi_c =
+        reports::satisfaction(db, org_id, Audience::Employer, period, &all, small, true).await?;
+    let kpi_d =
+        reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small, true).await?;
+    let wellbeing =
+        reports::wellbeing(db, org_id, &org.time_zone, period, &all, threshold, small).await?;
+    let counted: Vec<Uuid> = kpi_c
+        .response_ids
+        .iter()
+        .chain(&kpi_d.response_ids)
+        .copied()
+        .chain(
+            wellbeing
+                .pairs
+                .iter()
+                .flat_map(|p| [p.start_response_id, p.end_response_id]),
+        )
+        .collect();
     let snapshot = ReportSnapshot {
         period,
         rule_version: domain::kpi::RULE_VERSION.to_owned(),
         small_number: small,
         change_threshold: threshold,
-        instrument_versions: repo::instruments::all_latest(db)
-            .await?
-            .iter()
-            .map(|d| format!("{}:{}", d.key, d.version))
-            .collect(),
+        answered_versions: versions_by_key(
+            repo::published_reports::versions_answered(db, org_id, &counted).await?,
+        ),
+        instrument_versions: Vec::new(),
         time_zone: org.time_zone.clone(),
-        kpi_c: reports::satisfaction(db, org_id, Audience::Employer, period, &all, small).await?,
-        kpi_d: reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small).await?,
-        wellbeing: reports::wellbeing(db, org_id, &org.time_zone, period, &all, threshold, small)
-            .await?,
         coverage: reports::coverage(db, org_id, &org.time_zone, period, &all).await?,
+        kpi_c,
+        kpi_d,
+        wellbeing,
     };
     let title = request
         .title
@@ -167,13 +188,83 @@ pub async fn publish_report(
             last: Set(period.last),
             title: Set(title),
             published_by: Set(user.id),
-            published_at: Set(Utc::now()),
+            published_at: Set(published_at),
             snapshot: Set(serde_json::to_string(&snapshot).map_err(anyhow::Error::from)?),
         },
     )
     .await?;
     tracing::info!(report_id = %stored.id, "report published");
     report_view(stored)
+}
+
+/// `(key, version)` pairs as each key's versions, in order.
+fn versions_by_key(pairs: BTreeSet<(String, i32)>) -> BTreeMap<String, Vec<i32>> {
+    let mut out: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+    for (key, version) in pairs {
+        out.entry(key).or_default().push(version);
+    }
+    out
+}
+
+/// For the live view of `period`: every published report whose period shares a day with it,
+/// newest first, with how many responses answered in the report's own period arrived after it
+/// was published. Overlap rather than equality, so a month's view also hears of its quarter's
+/// report. A published report holds the whole organisation (it takes no filters), so nothing
+/// is filtered here either.
+pub async fn late_arrivals(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    period: Period,
+) -> Result<Vec<LateArrivals>> {
+    let mut out = Vec::new();
+    for r in repo::published_reports::overlapping(db, org, period.first, period.last).await? {
+        let late_records =
+            repo::published_reports::received_after(db, org, r.first, r.last, r.published_at)
+                .await?;
+        out.push(LateArrivals {
+            report_id: r.id,
+            print_url: format!("/api/reports/{}/print", r.id),
+            title: r.title,
+            period: Period {
+                first: r.first,
+                last: r.last,
+            },
+            published_at: r.published_at,
+            late_records,
+        });
+    }
+    Ok(out)
+}
+
+/// Sets the organisation's time zone (already checked to be an IANA zone) and records the
+/// change, old and new, in the audit trail; both or neither. Only answers stored from now on
+/// are dated in it: nothing stored or published is re-dated.
+pub async fn change_time_zone(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone: chrono_tz::Tz,
+) -> Result<()> {
+    let org = actor.organisation_id;
+    let txn = db.begin().await?;
+    let before = repo::orgs::time_zone(&txn, org).await?;
+    if !repo::orgs::set_time_zone(&txn, org, zone.name()).await? {
+        return Err(anyhow::anyhow!("organisation missing").into());
+    }
+    repo::audit::record(
+        &txn,
+        actor,
+        repo::audit::Event {
+            action: "update",
+            entity: "settings",
+            entity_id: Some(org),
+            participant_id: None,
+            detail: format!("time_zone: {before} -> {}", zone.name()),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(time_zone = zone.name(), "time zone changed");
+    Ok(())
 }
 
 pub async fn report(db: &impl ConnectionTrait, org: Uuid, id: Uuid) -> Result<PublishedReport> {

@@ -2,11 +2,43 @@
 //! basis, a printable page, the audit trail as CSV.
 
 use crate::{Result, entities::audit_entry, html};
-use domain::{Hundredths, privacy::PublishedReport};
+use domain::{
+    Hundredths,
+    kpi::interval::Interval,
+    privacy::{PublishedReport, ReportSnapshot},
+};
 use uuid::Uuid;
 
 fn fig(v: Option<Hundredths>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// A 95% interval as `low to high`; `-` where there is none (fewer than 2 behind the figure).
+fn interval(i: Option<Interval>) -> String {
+    i.map(|i| format!("{} to {}", i.low, i.high))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// The instrument versions a report records: those its counted responses answered
+/// (`jobseeker_satisfaction v1, v2`), or for a report published before those were recorded,
+/// the newest versions at the time, said to be such.
+fn instruments(s: &ReportSnapshot, sep: &str) -> String {
+    if s.answered_versions.is_empty() && !s.instrument_versions.is_empty() {
+        return format!("newest at publication: {}", s.instrument_versions.join(sep));
+    }
+    if s.answered_versions.is_empty() {
+        return "none answered".into();
+    }
+    let answered = s
+        .answered_versions
+        .iter()
+        .map(|(key, versions)| {
+            let v: Vec<String> = versions.iter().map(|v| format!("v{v}")).collect();
+            format!("{key} {}", v.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(sep);
+    format!("answered: {answered}")
 }
 
 /// Figures with their calculation basis, one line each.
@@ -20,6 +52,7 @@ pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
         "n".into(),
         "small_sample".into(),
         "basis".into(),
+        "interval_95".into(),
     ])?;
     for (name, k) in [
         ("KPI C employer satisfaction (mean 1-5)", &s.kpi_c),
@@ -31,17 +64,19 @@ pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
             k.n.to_string(),
             k.small_sample.to_string(),
             format!(
-                "mean of the overall item over self-completed first answers answered {} to {}; excluded {} proxy, {} second answers; response ids: {}",
+                "mean of the overall item over self-completed first answers answered {} to {}; excluded {} proxy, {} second answers, {} first answers without the overall item; response ids: {}",
                 s.period.first,
                 s.period.last,
                 k.excluded_proxy,
                 k.excluded_second_answers,
+                k.overall_not_answered,
                 k.response_ids
                     .iter()
                     .map(|u| u.to_string())
                     .collect::<Vec<_>>()
                     .join(" ")
             ),
+            interval(k.mean_interval),
         ])?;
     }
     let wb = &s.wellbeing;
@@ -62,7 +97,37 @@ pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
                 .collect::<Vec<_>>()
                 .join(" ")
         ),
+        interval(wb.mean_change_interval),
     ])?;
+    for (name, pct, count, i) in [
+        (
+            "Wellbeing: improved (% of pairs)",
+            wb.improved_pct,
+            wb.improved,
+            wb.improved_pct_interval,
+        ),
+        (
+            "Wellbeing: no meaningful change (% of pairs)",
+            wb.no_meaningful_change_pct,
+            wb.no_meaningful_change,
+            wb.no_meaningful_change_pct_interval,
+        ),
+        (
+            "Wellbeing: declined (% of pairs)",
+            wb.declined_pct,
+            wb.declined,
+            wb.declined_pct_interval,
+        ),
+    ] {
+        row(&[
+            name.into(),
+            fig(pct),
+            wb.paired_n.to_string(),
+            wb.small_sample.to_string(),
+            format!("{count} of {} pairs; Wilson score interval", wb.paired_n),
+            interval(i),
+        ])?;
+    }
     let c = &s.coverage;
     for (name, d) in [
         ("Coverage: jobseeker survey", &c.jobseeker_satisfaction),
@@ -76,6 +141,7 @@ pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
             d.due.to_string(),
             String::new(),
             format!("{} answered of {} due", d.answered, d.due),
+            interval(d.pct_interval),
         ])?;
     }
     row(&[
@@ -83,7 +149,8 @@ pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
         s.rule_version.clone(),
         String::new(),
         String::new(),
-        s.instrument_versions.join(" "),
+        instruments(s, "; "),
+        String::new(),
     ])?;
     let bytes = w
         .into_inner()
@@ -94,21 +161,22 @@ pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
 /// A printable page of the report.
 pub fn report_html(r: &PublishedReport) -> String {
     let s = &r.snapshot;
-    let line = |name: &str, v: Option<Hundredths>, n: u64, small: bool| {
+    let line = |name: &str, v: Option<Hundredths>, i: Option<Interval>, n: u64, small: bool| {
         format!(
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             html::escape(name),
             fig(v),
+            interval(i),
             n,
             if small { "small sample" } else { "" }
         )
     };
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\
-         <h1>{title}</h1><p>Period {first} to {last} (both days included, {tz}). Published {published}. \
+         <h1>{title}</h1><p>Period {first} to {last} (both days included, dates in {tz}). Published {published}. \
          Rules version {rules}; small-number threshold {small}; meaningful SWEMWBS change {thr} points; \
          instruments {instr}.</p><table><caption>Figures</caption>\
-         <tr><th scope=\"col\">Indicator</th><th scope=\"col\">Value</th><th scope=\"col\">n</th><th scope=\"col\">Note</th></tr>\
+         <tr><th scope=\"col\">Indicator</th><th scope=\"col\">Value</th><th scope=\"col\">95% interval</th><th scope=\"col\">n</th><th scope=\"col\">Note</th></tr>\
          {c}{d}{w}</table><p>Wellbeing: improved {imp}, no meaningful change {same}, declined {dec}. \
          Coverage: SWEMWBS end {end_a} of {end_d}; jobseeker survey {js_a} of {js_d}; employer survey {em_a} of {em_d}.</p>\
          <p>The response ids behind each figure are in the CSV download.</p></body></html>",
@@ -120,22 +188,25 @@ pub fn report_html(r: &PublishedReport) -> String {
         rules = html::escape(&s.rule_version),
         small = s.small_number,
         thr = s.change_threshold,
-        instr = html::escape(&s.instrument_versions.join(", ")),
+        instr = html::escape(&instruments(s, "; ")),
         c = line(
             "KPI C: employer satisfaction (mean, 1 to 5)",
             s.kpi_c.mean,
+            s.kpi_c.mean_interval,
             s.kpi_c.n,
             s.kpi_c.small_sample
         ),
         d = line(
             "KPI D: jobseeker satisfaction (mean, 1 to 5)",
             s.kpi_d.mean,
+            s.kpi_d.mean_interval,
             s.kpi_d.n,
             s.kpi_d.small_sample
         ),
         w = line(
             "Wellbeing change (mean SWEMWBS points)",
             s.wellbeing.mean_change,
+            s.wellbeing.mean_change_interval,
             s.wellbeing.paired_n,
             s.wellbeing.small_sample
         ),

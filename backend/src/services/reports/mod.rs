@@ -12,8 +12,8 @@ use domain::{
     completion::{Channel, Respondent, Support},
     instrument::{Audience, InstrumentKey},
     kpi::{
-        self, EpisodeDates, SatisfactionAnswer, SatisfactionKpi, SwemwbsAnswer, Timing,
-        WellbeingKpi,
+        self, EpisodeDates, SatisfactionAnswer, SatisfactionKpi, SatisfactionTally, SwemwbsAnswer,
+        Timing, WellbeingKpi,
     },
     period::Period,
 };
@@ -40,6 +40,8 @@ pub fn swemwbs_answer(r: &KpiRow) -> anyhow::Result<Option<SwemwbsAnswer>> {
         arrival: arrival(r),
         answered_on: r.answered_on,
         metric: r.swemwbs_metric.map(|m| Hundredths(i64::from(m))),
+        // Whoever reads it decides whether it was answered under their filters.
+        attributed: true,
     }))
 }
 
@@ -51,7 +53,8 @@ fn parsed<T>(
     parse(v).map_err(|e| anyhow::anyhow!("stored {what}: {e}"))
 }
 
-/// KPI C (employers) or KPI D (jobseekers) for one period.
+/// KPI C (employers) or KPI D (jobseekers) for one period, counted by the database; with the
+/// responses behind it when `with_ids` (an audit or a published report), read row by row.
 pub async fn satisfaction(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -59,19 +62,26 @@ pub async fn satisfaction(
     period: Period,
     who: &Attribution,
     small_number: u64,
+    with_ids: bool,
 ) -> anyhow::Result<SatisfactionKpi> {
-    let rows = satisfaction_rows(db, org, audience, period, who).await?;
-    Ok(kpi::satisfaction(
-        period,
-        &satisfaction_answers(rows.all())?,
-        small_number,
-    ))
+    if with_ids {
+        let rows = satisfaction_rows(db, org, audience, period, who).await?;
+        return Ok(kpi::satisfaction(
+            period,
+            &satisfaction_answers(rows.all())?,
+            small_number,
+        ));
+    }
+    let mut parts =
+        satisfaction_parts(db, org, audience, period, &[period], who, small_number).await?;
+    parts
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("satisfaction of one period gave none"))
 }
 
-/// KPI C or KPI D for each of `parts` (the months of `period`, say) from one fetch of the
-/// whole period. Each part is given exactly the rows its own fetch would return (its answered
-/// rows and every answer to their invitations), so each figure equals `satisfaction` for that
-/// part alone.
+/// KPI C or KPI D for each of `parts` (the months of `period`, say) from one count of the
+/// whole period by the database: each answer counts in the part holding its day, and whether
+/// it is a second answer is decided over every answer to its invitation, wherever it falls.
 pub async fn satisfaction_parts(
     db: &impl ConnectionTrait,
     org: Uuid,
@@ -81,33 +91,39 @@ pub async fn satisfaction_parts(
     who: &Attribution,
     small_number: u64,
 ) -> anyhow::Result<Vec<SatisfactionKpi>> {
-    let rows = satisfaction_rows(db, org, audience, period, who).await?;
-    parts
+    let groups = repo::tallies::satisfaction(
+        db,
+        org,
+        audience.satisfaction_instrument(),
+        period.first,
+        period.last,
+        who,
+    )
+    .await?;
+    let tallies = groups
         .iter()
-        .map(|part| {
-            let answered: HashSet<Uuid> = rows
-                .answered
-                .iter()
-                .filter(|r| part.contains(r.answered_on))
-                .map(|r| r.id)
-                .collect();
-            let invitations: HashSet<Uuid> = rows
-                .answered
-                .iter()
-                .filter(|r| answered.contains(&r.id))
-                .filter_map(|r| r.invitation_id)
-                .collect();
-            let own = rows.all().filter(|r| {
-                answered.contains(&r.id)
-                    || r.invitation_id.is_some_and(|i| invitations.contains(&i))
-            });
-            Ok(kpi::satisfaction(
-                *part,
-                &satisfaction_answers(own)?,
-                small_number,
-            ))
-        })
-        .collect()
+        .map(tally)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(parts
+        .iter()
+        .map(|part| kpi::satisfaction_of_tallies(*part, &tallies, small_number))
+        .collect())
+}
+
+fn tally(g: &repo::tallies::SatisfactionGroup) -> anyhow::Result<SatisfactionTally> {
+    Ok(SatisfactionTally {
+        answered_on: g.answered_on,
+        overall: g.overall.map(rating).transpose()?,
+        respondent: parsed("respondent", &g.respondent, Respondent::parse)?,
+        support: parsed("support", &g.support, Support::parse)?,
+        channel: parsed("channel", &g.channel, Channel::parse)?,
+        second_answer: g.second != 0,
+        n: u64::try_from(g.n)?,
+    })
+}
+
+fn rating(stored: i16) -> anyhow::Result<Rating> {
+    Rating::new(u8::try_from(stored)?).map_err(|e| anyhow::anyhow!("stored rating: {e}"))
 }
 
 async fn satisfaction_rows(
@@ -135,12 +151,7 @@ fn satisfaction_answers<'a>(
     for r in rows {
         // Kept even when the overall item was skipped: it may still be its invitation's
         // first answer, which makes any later one a second answer.
-        let overall = r
-            .overall
-            .map(|o| {
-                Rating::new(u8::try_from(o)?).map_err(|e| anyhow::anyhow!("stored rating: {e}"))
-            })
-            .transpose()?;
+        let overall = r.overall.map(rating).transpose()?;
         answers.push(SatisfactionAnswer {
             response_id: r.id,
             invitation_id: r.invitation_id,
@@ -166,7 +177,37 @@ pub async fn wellbeing(
     threshold: Hundredths,
     small_number: u64,
 ) -> anyhow::Result<WellbeingKpi> {
-    // End forms answered in the period, by the attribution asked for.
+    let mut parts = wellbeing_parts(
+        db,
+        org,
+        time_zone,
+        period,
+        &[period],
+        who,
+        threshold,
+        small_number,
+    )
+    .await?;
+    parts
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("wellbeing of one period gave none"))
+}
+
+/// Wellbeing change for each of `parts` from one fetch of the whole period: every form of the
+/// episodes that start or end in it or have a form answered in it, so each part pairs and
+/// counts gaps exactly as it would alone.
+#[allow(clippy::too_many_arguments)]
+pub async fn wellbeing_parts(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    time_zone: &str,
+    period: Period,
+    parts: &[Period],
+    who: &Attribution,
+    threshold: Hundredths,
+    small_number: u64,
+) -> anyhow::Result<Vec<WellbeingKpi>> {
+    // Forms answered in the period under the filters asked for: the pairs they end count here.
     let in_period = repo::invitations::for_period(
         db,
         org,
@@ -176,11 +217,7 @@ pub async fn wellbeing(
         who,
     )
     .await?;
-    let ends_here: HashSet<Uuid> = in_period
-        .all()
-        .filter(|r| r.timing.as_deref() == Some(Timing::End.as_str()))
-        .map(|r| r.id)
-        .collect();
+    let attributed: HashSet<Uuid> = in_period.answered.iter().map(|r| r.id).collect();
     let touching =
         repo::records::episodes_touching(db, org, period.first, period.last, who).await?;
     let mut episode_ids: Vec<Uuid> = in_period
@@ -199,17 +236,10 @@ pub async fn wellbeing(
     .await?;
     let mut answers = Vec::with_capacity(forms.len());
     for r in &forms {
-        let Some(a) = swemwbs_answer(r)? else {
-            continue;
-        };
-        // An end form in this period answered under another attribution is not ours.
-        if a.timing == Timing::End
-            && period.contains(a.answered_on)
-            && !ends_here.contains(&a.response_id)
-        {
-            continue;
+        if let Some(mut a) = swemwbs_answer(r)? {
+            a.attributed = attributed.contains(&a.response_id);
+            answers.push(a);
         }
-        answers.push(a);
     }
     let episodes: Vec<EpisodeDates> = touching
         .iter()
@@ -220,14 +250,19 @@ pub async fn wellbeing(
         })
         .collect();
     let holders = Holders::of(db, time_zone, who, &touching).await?;
-    Ok(kpi::wellbeing(
-        period,
-        &episodes,
-        &answers,
-        threshold,
-        small_number,
-        |episode, day| holders.counts_on(episode, day),
-    ))
+    Ok(parts
+        .iter()
+        .map(|part| {
+            kpi::wellbeing(
+                *part,
+                &episodes,
+                &answers,
+                threshold,
+                small_number,
+                |episode, day| holders.counts_on(episode, day),
+            )
+        })
+        .collect())
 }
 
 /// Whether the filters name a team or specialist, so the holder of an episode matters.
