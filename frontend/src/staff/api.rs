@@ -173,20 +173,9 @@ pub async fn trend(auth: Auth, p: Period, f: &Filters, by: TrendBy) -> Result<Tr
     get_json(auth, &url).await
 }
 
-/// A published report whose period shares a day with the one asked about, and how many
-/// records answered in its period reached the server after it was published
-/// (`GET /api/reports/late`). Mirrors the server's `domain::privacy::LateArrivals`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct LateArrivals {
-    pub report_id: uuid::Uuid,
-    #[serde(default)]
-    pub title: String,
-    pub period: Period,
-    pub published_at: chrono::DateTime<chrono::Utc>,
-    pub late_records: u64,
-    /// The frozen report's printable page, fetched with the login's token.
-    pub print_url: String,
-}
+/// `GET /api/reports/late`: each published report touching a period, and how many records
+/// answered in its period reached the server after it was published.
+pub use domain::privacy::LateArrivals;
 
 /// The published reports touching `p`, newest first (managers).
 pub async fn late_arrivals(auth: Auth, p: Period) -> Result<Vec<LateArrivals>, ApiError> {

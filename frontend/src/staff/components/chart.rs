@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{fill, use_i18n};
 use crate::staff::api::TrendPoint;
+use crate::staff::components::WideTable;
 
 const W: f64 = 640.0;
 const H: f64 = 220.0;
@@ -29,8 +30,9 @@ pub struct PartLabel {
     pub long: String,
 }
 
-/// An interval as people read it beside a figure: "95% CI 3.85–4.55" (`unit` after each bound,
-/// e.g. "%").
+/// An interval as people read it beside a figure: "95% CI 3.85 to 4.55" (`unit` after each
+/// bound, e.g. "%"). "to", not a dash, as GOV.UK writes ranges: a dash beside a negative bound
+/// ("-1.20–0.40") reads badly.
 pub fn interval_text(template: &str, interval: Interval, unit: &str) -> String {
     fill(
         template,
@@ -81,12 +83,12 @@ pub fn TrendChart(
                 {bands(&points, scale)}
                 {line(&points, &tips, scale)}
             </svg>
-            <ChartTable title points labels part />
+            <ChartTable id title points labels part />
         </figure>
     }
 }
 
-/// A dot's tooltip: "April 2025: 4.20 (95% CI 3.85–4.55), n = 12".
+/// A dot's tooltip: "April 2025: 4.20 (95% CI 3.85 to 4.55), n = 12".
 fn tooltip(t: &'static crate::i18n::StaffMessages, p: &TrendPoint, label: &str) -> String {
     let n = fill(t.staff_n, &[("n", &p.n.to_string())]);
     match (p.value, p.interval) {
@@ -253,6 +255,7 @@ fn line(points: &[TrendPoint], tips: &[String], scale: Scale) -> impl IntoView +
 /// The chart's figures as a table, folded away under the chart.
 #[component]
 fn ChartTable(
+    id: &'static str,
     title: String,
     points: Vec<TrendPoint>,
     labels: Vec<PartLabel>,
@@ -269,7 +272,7 @@ fn ChartTable(
                 .unwrap_or_else(|| "–".to_owned());
             let interval = p
                 .interval
-                .map(|i| format!("{}–{}", i.low, i.high))
+                .map(|i| interval_text(i18n.s().staff_ci_range, i, ""))
                 .unwrap_or_else(|| "–".to_owned());
             let small = p.small_sample;
             view! {
@@ -294,8 +297,9 @@ fn ChartTable(
     view! {
         <details class="chart-table">
             <summary>{move || i18n.s().staff_chart_table}</summary>
+            <WideTable labelled_by=format!("{id}-caption")>
             <table class="table">
-                <caption class="visually-hidden">{title}</caption>
+                <caption class="visually-hidden" id=format!("{id}-caption")>{title}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{part}</th>
@@ -306,6 +310,7 @@ fn ChartTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            </WideTable>
         </details>
     }
 }

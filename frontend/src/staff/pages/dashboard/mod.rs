@@ -41,7 +41,11 @@ pub fn DashboardPage() -> impl IntoView {
     let picker = Picker::new();
     let chosen = Chosen::new();
     let shown = Shown {
-        period: Memo::new(move |_| picker.period()),
+        // While a custom period's dates are wrong (the errors are beside the fields), the last
+        // right period stays shown, so the page does not empty and jump under the person typing.
+        period: Memo::new(move |before: Option<&Option<Period>>| {
+            picker.period().or_else(|| before.copied().flatten())
+        }),
         filters: Memo::new(move |_| chosen.filters()),
         financial: Memo::new(move |_| picker.pick.with(|p| p.kind.financial())),
     };

@@ -4,8 +4,9 @@
 use domain::kpi::{SatisfactionKpi, Split};
 use leptos::prelude::*;
 
-use super::tiles::with_interval;
+use super::tiles::figure_cell;
 use crate::i18n::{StaffMessages, fill, use_i18n};
+use crate::staff::components::WideTable;
 
 /// One KPI split by the help people had while answering and by whose device carried the
 /// answers, then the answers of the period that were not counted, and why.
@@ -50,9 +51,11 @@ fn split_table(
     let i18n = use_i18n();
     let t = i18n.s();
     let empty = rows.is_empty();
+    let (table_id, caption_id) = (id.to_owned(), format!("{id}-caption"));
     view! {
-        <table class="table split-table" id=id.to_owned()>
-            <caption>{caption}</caption>
+        <WideTable labelled_by=caption_id.clone()>
+        <table class="table split-table" id=table_id>
+            <caption id=caption_id>{caption}</caption>
             <thead>
                 <tr>
                     <th scope="col">{t.staff_split_group}</th>
@@ -71,7 +74,7 @@ fn split_table(
                     >
                         <th scope="row">{label(t, &s.key)}</th>
                         <td>
-                            {with_interval(t, s.mean, s.mean_interval, "")}
+                            {figure_cell(t, s.mean, s.mean_interval)}
                             {s.small_sample.then(|| view! { <span class="small-sample">" " {t.staff_small_sample}</span> })}
                         </td>
                         <td>{s.n}</td>
@@ -80,6 +83,7 @@ fn split_table(
                 {empty.then(|| view! { <tr><td colspan="3">{t.staff_split_none}</td></tr> })}
             </tbody>
         </table>
+        </WideTable>
     }
 }
 

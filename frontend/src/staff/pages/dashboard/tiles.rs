@@ -122,6 +122,22 @@ impl From<&WellbeingKpi> for Figure {
     }
 }
 
+/// A figure in a table cell, its interval on a smaller line under it (so a column stays
+/// narrow enough for a phone); "–" when there is no figure.
+pub fn figure_cell(
+    t: &'static StaffMessages,
+    value: Option<Hundredths>,
+    interval: Option<Interval>,
+) -> impl IntoView + use<> {
+    let shown = value
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "–".to_owned());
+    let interval = value
+        .and(interval)
+        .map(|i| view! { <span class="ci">" (" {interval_text(t.staff_ci, i, "")} ")"</span> });
+    view! { {shown} {interval} }
+}
+
 /// A figure with its interval beside it, "4.20 (95% CI 3.85–4.55)", `unit` after each number
 /// ("%" for a percentage); "–" when there is no figure.
 pub fn with_interval(
