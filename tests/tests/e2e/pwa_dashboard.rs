@@ -455,6 +455,20 @@ async fn a_manager_picks_a_financial_quarter_and_sees_the_apis_figures_intervals
     );
     assert_accessible(&b, "dashboard, FY quarter by quarter").await;
 
+    // In Welsh, the period and the quarters are named in Welsh.
+    click(&b, ".language-switch").await;
+    b.wait_for_text(
+        "#period-shown",
+        "BA 2025-26 Ch1 (Ebr–Meh 2025): o 01/04/2025 i 30/06/2025",
+    )
+    .await
+    .unwrap();
+    assert_accessible(&b, "dashboard in Welsh").await;
+    click(&b, ".language-switch").await;
+    b.wait_for_text("#period-shown", "FY 2025-26 Q1")
+        .await
+        .unwrap();
+
     // A custom period: the last day before the first is refused beside the field.
     choose(&b, "#period", "custom").await;
     let set_date = |id: &'static str, value: &'static str| {
