@@ -4,13 +4,15 @@
 //! `SOUNDINGS_TEST_DB=postgres` for PostgreSQL. Results go in docs/performance.md.
 //! Modes: (none) KPI latency by database size; `writes` against the ceiling; `soak` the
 //! server as its own process under a steady mixed load (see bench/soak.rs); `dashboard` the
-//! manager dashboard's calls on load, on the demo data and at 1M responses (bench/dashboard.rs).
+//! manager dashboard's calls on load, on the demo data and at 1M responses (bench/dashboard.rs);
+//! `figures` the manager's figures (dashboard, a 36-month trend, filtered quarters) and the
+//! server's memory, through the server as its own process at 1M responses (bench/figures.rs).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use domain::Role;
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use serde_json::Value;
 use soundings::entities::{participant, response};
 use soundings_tests::{TestApp, body};
@@ -22,6 +24,9 @@ mod soak;
 
 #[path = "bench/dashboard.rs"]
 mod dashboard;
+
+#[path = "bench/figures.rs"]
+mod figures;
 
 const TARGET_YEAR_RESPONSES: usize = 8_000;
 const ORGS: usize = 200;
@@ -91,10 +96,10 @@ fn answer(rng: &mut StdRng, org: Uuid, person: Uuid, day: NaiveDate) -> response
     }
 }
 
-async fn insert_all(app: &TestApp, rows: Vec<response::ActiveModel>) {
+async fn insert_all(db: &DatabaseConnection, rows: Vec<response::ActiveModel>) {
     for chunk in rows.chunks(500) {
         response::Entity::insert_many(chunk.to_vec())
-            .exec(&app.db)
+            .exec(db)
             .await
             .unwrap();
     }
@@ -302,18 +307,15 @@ async fn writes() {
 }
 
 /// The other organisations of a national database: `ORGS` of them, `PEOPLE_PER_ORG` each.
-async fn other_orgs(app: &TestApp, author: Uuid) -> Vec<(Uuid, Vec<Uuid>)> {
+async fn other_orgs(db: &DatabaseConnection, author: Uuid) -> Vec<(Uuid, Vec<Uuid>)> {
     let mut others = Vec::new();
     for i in 0..ORGS {
-        let org = soundings::repo::orgs::create(&app.db, &format!("Org {i}"))
+        let org = soundings::repo::orgs::create(db, &format!("Org {i}"))
             .await
             .unwrap();
         let ps = people(org.id, "B", PEOPLE_PER_ORG, author);
         let ids: Vec<Uuid> = ps.iter().map(|p| *p.id.as_ref()).collect();
-        participant::Entity::insert_many(ps)
-            .exec(&app.db)
-            .await
-            .unwrap();
+        participant::Entity::insert_many(ps).exec(db).await.unwrap();
         others.push((org.id, ids));
     }
     others
@@ -322,7 +324,7 @@ async fn other_orgs(app: &TestApp, author: Uuid) -> Vec<(Uuid, Vec<Uuid>)> {
 /// Adds answers of the other organisations, spread over five years, until the database holds
 /// `size` responses; returns the new total.
 async fn fill_to(
-    app: &TestApp,
+    db: &DatabaseConnection,
     rng: &mut StdRng,
     others: &[(Uuid, Vec<Uuid>)],
     mut total: usize,
@@ -337,11 +339,11 @@ async fn fill_to(
         rows.push(answer(rng, *org, person, day));
         if rows.len() == 50_000 {
             total += rows.len();
-            insert_all(app, std::mem::take(&mut rows)).await;
+            insert_all(db, std::mem::take(&mut rows)).await;
         }
     }
     total += rows.len();
-    insert_all(app, rows).await;
+    insert_all(db, rows).await;
     total
 }
 
@@ -357,6 +359,10 @@ async fn main() {
     }
     if std::env::args().nth(1).as_deref() == Some("dashboard") {
         dashboard::dashboard().await;
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("figures") {
+        figures::figures().await;
         return;
     }
     let app = TestApp::spawn().await;
@@ -394,16 +400,16 @@ async fn main() {
             answer(&mut rng, target, person, day)
         })
         .collect();
-    insert_all(&app, rows).await;
+    insert_all(&app.db, rows).await;
 
     // Other organisations, over five years.
-    let others = other_orgs(&app, admin_id).await;
+    let others = other_orgs(&app.db, admin_id).await;
     let mut total = app.count_rows("response").await as usize;
     println!("| responses in database | KPI D for one organisation's year: median | p95 | n |");
     println!("|---|---|---|---|");
     for size in [10_000usize, 100_000, 1_000_000] {
         let t = Instant::now();
-        total = fill_to(&app, &mut rng, &others, total, size).await;
+        total = fill_to(&app.db, &mut rng, &others, total, size).await;
         eprintln!("filled to {total} in {:.1} s", t.elapsed().as_secs_f64());
         let (med, p95, n) = kpi_latency(&app, &token, year).await;
         println!("| {size} | {med:.1} ms | {p95:.1} ms | {n} |");

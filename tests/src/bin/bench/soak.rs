@@ -37,7 +37,8 @@ fn env_num(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn server_rss_mb(pid: u32) -> f64 {
+/// The server's resident memory (`VmRSS`), in MB; 0 once it is gone.
+pub fn server_rss_mb(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -208,16 +209,46 @@ fn write_body(person: Uuid) -> Value {
     )
 }
 
-pub async fn soak() {
-    let seconds = env_num("SOAK_SECONDS", 600);
-    let stall_ms = env_num("SOAK_STALL_MS", 1000) as f64;
-    let trace: Option<PathBuf> = std::env::var("SOAK_TRACE").ok().map(PathBuf::from);
+/// The `server` binary built next to this one; panics, saying how to build it, if it is not
+/// there (call it before a long fill, not after).
+pub fn server_bin() -> PathBuf {
     let server_bin = std::env::current_exe().unwrap().with_file_name("server");
     assert!(
         server_bin.is_file(),
         "{} is missing: cargo build --release -p soundings-tests --bins",
         server_bin.display()
     );
+    server_bin
+}
+
+/// The command that starts the server as its own process on `db_url`, on a free port of
+/// 127.0.0.1, and the base URL it will answer on. Its log (stdout) is for the caller to place.
+pub fn server_command(db_url: &str) -> (Command, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut command = Command::new(server_bin());
+    command
+        .arg("serve")
+        .env("DATABASE_URL", db_url)
+        .env("SOUNDINGS_BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "SOUNDINGS_JWT_SECRET",
+            "soak-test-signing-key-0123456789abcdef",
+        )
+        .env("SOUNDINGS_STATIC_DIR", "/nonexistent")
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::inherit());
+    (command, format!("http://127.0.0.1:{port}"))
+}
+
+pub async fn soak() {
+    let seconds = env_num("SOAK_SECONDS", 600);
+    let stall_ms = env_num("SOAK_STALL_MS", 1000) as f64;
+    let trace: Option<PathBuf> = std::env::var("SOAK_TRACE").ok().map(PathBuf::from);
+    server_bin();
 
     // Arrange: a database with one organisation, a manager, a specialist, a participant, and
     // 8,000 answers in FY 2025-26 for the KPI reads (a fixed amount of work per read).
@@ -276,24 +307,7 @@ pub async fn soak() {
     }
     db.close().await.unwrap();
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut command = Command::new(&server_bin);
-    command
-        .arg("serve")
-        .env("DATABASE_URL", &db_url)
-        .env("SOUNDINGS_BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "SOUNDINGS_JWT_SECRET",
-            "soak-test-signing-key-0123456789abcdef",
-        )
-        .env("SOUNDINGS_STATIC_DIR", "/nonexistent")
-        .env("RUST_LOG", "warn")
-        .stderr(Stdio::inherit());
+    let (mut command, base) = server_command(&db_url);
     // The server logs to stdout: keep it with the trace, else drop it.
     match &trace {
         Some(out) => {
