@@ -165,9 +165,34 @@ pub async fn comments(auth: Auth, p: Period, f: &Filters) -> Result<Vec<RatingCo
 
 /// `GET /api/kpi/trend`: the server's own types, from `domain`.
 pub use domain::kpi::{Trend, TrendPoint};
+pub use domain::period::TrendBy;
 
-pub async fn trend(auth: Auth, p: Period, f: &Filters) -> Result<Trend, ApiError> {
-    get_json(auth, &kpi_url("trend", p, f)).await
+/// Each KPI over `p`, one point per month or per quarter of it.
+pub async fn trend(auth: Auth, p: Period, f: &Filters, by: TrendBy) -> Result<Trend, ApiError> {
+    let url = format!("{}&by={by}", kpi_url("trend", p, f));
+    get_json(auth, &url).await
+}
+
+/// `GET /api/reports/late`: each published report touching a period, and how many records
+/// answered in its period reached the server after it was published.
+pub use domain::privacy::LateArrivals;
+
+/// The published reports touching `p`, newest first (managers).
+pub async fn late_arrivals(auth: Auth, p: Period) -> Result<Vec<LateArrivals>, ApiError> {
+    get_json(
+        auth,
+        &format!("/api/reports/late?first={}&last={}", p.first, p.last),
+    )
+    .await
+}
+
+/// A published report's printable page (`print_url` of [`LateArrivals`]), to open from a
+/// `blob:` URL: a plain link cannot send the token.
+pub async fn report_page(auth: Auth, print_url: &str) -> Result<web_sys::Blob, ApiError> {
+    if !print_url.starts_with("/api/reports/") {
+        return Err(ApiError::Body(format!("not a report page: {print_url}")));
+    }
+    blob(auth, print_url, "text/html").await
 }
 
 pub async fn attention(auth: Auth) -> Result<Vec<AttentionItem>, ApiError> {

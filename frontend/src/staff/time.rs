@@ -34,3 +34,14 @@ pub fn time_at(at: DateTime<Utc>) -> String {
 pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
+
+/// The date on this device's calendar of a moment the server gave.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    let moment = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    NaiveDate::from_ymd_opt(
+        moment.get_full_year() as i32,
+        moment.get_month() + 1,
+        moment.get_date(),
+    )
+    .unwrap_or_else(|| at.date_naive())
+}

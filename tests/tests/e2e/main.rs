@@ -19,6 +19,7 @@ mod oversight;
 mod privacy;
 mod proxies;
 mod pwa;
+mod pwa_dashboard;
 mod pwa_participant;
 mod pwa_results;
 mod pwa_staff;

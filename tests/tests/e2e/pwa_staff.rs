@@ -62,7 +62,7 @@ pub(crate) async fn shots(b: &Browser, name: &str) {
 }
 
 /// Like [`shots`], with the element matching `css` scrolled to the top of the screen.
-async fn shot_of(b: &Browser, name: &str, css: &str) {
+pub(crate) async fn shot_of(b: &Browser, name: &str, css: &str) {
     let Some(dir) = screenshots() else { return };
     std::fs::create_dir_all(&dir).unwrap();
     b.client

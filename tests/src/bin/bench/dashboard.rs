@@ -63,7 +63,17 @@ pub fn chains(today: NaiveDate) -> Vec<Vec<Call>> {
         ("staff".into(), "/api/staff".into()),
         (
             "trend, 12 months".into(),
-            kpi_url("trend", twelve_months_to(quarter.last)),
+            format!(
+                "{}&by=month",
+                kpi_url("trend", twelve_months_to(quarter.last))
+            ),
+        ),
+        (
+            "late arrivals".into(),
+            format!(
+                "/api/reports/late?first={}&last={}",
+                quarter.first, quarter.last
+            ),
         ),
     ];
     calls.extend(figures("this quarter", quarter));

@@ -4,9 +4,11 @@ use domain::coverage::{Coverage, DueAnswered};
 use leptos::prelude::*;
 
 use super::Shown;
+use super::tiles::figure_cell;
 use crate::i18n::{fill, use_i18n};
 use crate::staff::api;
 use crate::staff::auth::use_auth;
+use crate::staff::components::WideTable;
 use crate::staff::text::trs;
 
 /// The period's coverage, once the server has given it.
@@ -52,6 +54,7 @@ fn CoverageTable(coverage: Coverage) -> impl IntoView {
         <section class="dashboard-detail" aria-labelledby="coverage-title">
             <h2 id="coverage-title">{trs(|t| t.staff_coverage_title)}</h2>
             <p class="hint">{trs(|t| t.staff_coverage_lead)}</p>
+            <WideTable labelled_by="coverage-title">
             <table class="table" id="coverage">
                 <caption class="visually-hidden">{trs(|t| t.staff_coverage_title)}</caption>
                 <thead>
@@ -65,16 +68,23 @@ fn CoverageTable(coverage: Coverage) -> impl IntoView {
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|(key, label, d)| view! {
-                        <tr data-key=key data-due=d.due.to_string() data-answered=d.answered.to_string()>
+                        <tr
+                            data-key=key
+                            data-due=d.due.to_string()
+                            data-answered=d.answered.to_string()
+                            data-low=d.pct_interval.map(|i| i.low.to_string()).unwrap_or_default()
+                            data-high=d.pct_interval.map(|i| i.high.to_string()).unwrap_or_default()
+                        >
                             <th scope="row">{label}</th>
                             <td>{d.due}</td>
                             <td>{d.answered}</td>
                             <td class="coverage-missing">{d.due.saturating_sub(d.answered)}</td>
-                            <td>{d.pct.map(|p| p.to_string()).unwrap_or_else(|| "–".to_owned())}</td>
+                            <td>{figure_cell(t, d.pct, d.pct_interval)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            </WideTable>
             <p id="coverage-invitations">
                 {fill(t.staff_coverage_invitations, &[
                     ("sent", &coverage.invitations_sent.to_string()),

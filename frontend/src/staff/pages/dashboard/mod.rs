@@ -1,14 +1,16 @@
-//! The manager's dashboard: KPI C, KPI D and wellbeing change for a period as large tiles (each
-//! with its n, a small-sample mark and the previous period), month-by-month charts with a table
-//! alternative, each satisfaction KPI split by completion mode (help while answering, and whose
-//! device), the SWEMWBS gaps and coverage (due vs answered), the comments behind the ratings
-//! (voice ones played in the page) and the CSV exports. Filters by team, specialist and
-//! programme ask the server, so the figures are exactly the API's.
+//! The manager's dashboard: KPI C, KPI D and wellbeing change for any period as large tiles
+//! (each with its n, its 95% interval, a small-sample mark and the previous period), charts by
+//! month or by quarter with their intervals and a table alternative, each satisfaction KPI split
+//! by completion mode (help while answering, and whose device), the SWEMWBS gaps and coverage
+//! (due vs answered), records that arrived after the period's report was published, the
+//! comments behind the ratings (voice ones played in the page) and the CSV exports. Filters by
+//! team, specialist and programme ask the server, so the figures are exactly the API's.
 
 mod comments;
 mod coverage;
 mod downloads;
 mod filters;
+mod late;
 mod period;
 mod split;
 mod tiles;
@@ -28,32 +30,45 @@ use crate::staff::time::{date, today};
 use comments::CommentSection;
 use coverage::CoverageSection;
 use downloads::Downloads;
-use filters::{Chosen, FilterForm};
-use period::Choice;
+use filters::{Chosen, FilterForm, Picker};
+use late::LateNotice;
 use tiles::Headline;
 use trends::TrendSection;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let choice = RwSignal::new(Choice::ThisQuarter);
+    let picker = Picker::new();
     let chosen = Chosen::new();
     let shown = Shown {
-        period: Memo::new(move |_| choice.get().period(today())),
+        // While a custom period's dates are wrong (the errors are beside the fields), the last
+        // right period stays shown, so the page does not empty and jump under the person typing.
+        period: Memo::new(move |before: Option<&Option<Period>>| {
+            picker.period().or_else(|| before.copied().flatten())
+        }),
         filters: Memo::new(move |_| chosen.filters()),
+        financial: Memo::new(move |_| picker.pick.with(|p| p.kind.financial())),
     };
     let period_shown = move || {
-        shown.period.get().map(|p| {
-            fill(
+        let p = shown.period.get()?;
+        let (first, last) = (date(p.first), date(p.last));
+        let name = picker.pick.get().name(today(), i18n.s(), i18n.t());
+        Some(match name {
+            Some(name) => fill(
+                i18n.s().staff_period_named,
+                &[("name", &name), ("first", &first), ("last", &last)],
+            ),
+            None => fill(
                 i18n.s().staff_period_shown,
-                &[("first", &date(p.first)), ("last", &date(p.last))],
-            )
+                &[("first", &first), ("last", &last)],
+            ),
         })
     };
     view! {
         <PageHeading text=trs_owned(|t| t.staff_dashboard_title) />
-        <FilterForm choice chosen />
-        <p class="hint" id="period-shown">{period_shown}</p>
+        <FilterForm picker chosen />
+        <p class="hint" id="period-shown" aria-live="polite">{period_shown}</p>
+        <LateNotice shown />
         <Headline shown />
         <CoverageSection shown />
         <TrendSection shown />
@@ -67,6 +82,8 @@ pub fn DashboardPage() -> impl IntoView {
 struct Shown {
     period: Memo<Option<Period>>,
     filters: Memo<Filters>,
+    /// The period follows the financial year, so its quarters are financial ones.
+    financial: Memo<bool>,
 }
 
 impl Shown {
