@@ -9,8 +9,10 @@ pub mod error;
 pub mod feedback;
 pub mod fixed;
 pub mod instrument;
+pub mod journey;
 pub mod kpi;
 pub mod org;
+pub mod outcomes;
 pub mod period;
 pub mod privacy;
 #[cfg(test)]

@@ -145,19 +145,56 @@ pub struct Accessibility {
     pub high_contrast: bool,
 }
 
-/// Optional equality monitoring, for breakdowns later. Free labels, all optional.
+crate::completion::wire_enum!(
+    Gender { Woman = "woman", Man = "man", NonBinary = "non_binary", Other = "other", PreferNotToSay = "prefer_not_to_say" }
+);
+crate::completion::wire_enum!(
+    /// The ONS five ethnic groups.
+    Ethnicity { Asian = "asian", Black = "black", Mixed = "mixed", White = "white", Other = "other", PreferNotToSay = "prefer_not_to_say" }
+);
+crate::completion::wire_enum!(
+    /// Disability or primary need.
+    PrimaryNeed { LearningDisability = "learning_disability", Autism = "autism", MentalHealth = "mental_health", Physical = "physical", Sensory = "sensory", LongTermCondition = "long_term_condition", Other = "other", None = "none", PreferNotToSay = "prefer_not_to_say" }
+);
+crate::completion::wire_enum!(
+    LivingSituation { WithFamily = "with_family", Independently = "independently", SupportedLiving = "supported_living", ResidentialCare = "residential_care", Other = "other", PreferNotToSay = "prefer_not_to_say" }
+);
+crate::completion::wire_enum!(
+    /// Urban or rural (the ONS classification of where the person lives).
+    Area { Urban = "urban", Rural = "rural", PreferNotToSay = "prefer_not_to_say" }
+);
+
+/// Optional equality monitoring, for the breakdowns of DESIGN.md §4a. Every field optional;
+/// "prefer not to say" is an answer, absent is "not recorded". The date of birth gives the age
+/// band on the day a figure needs it and the minimum-wage rate at a job's start.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Equality {
-    #[serde(default)]
-    pub age_band: Option<ShortText>,
-    #[serde(default)]
-    pub gender: Option<ShortText>,
-    #[serde(default)]
-    pub ethnicity: Option<ShortText>,
-    #[serde(default)]
-    pub disability: Option<ShortText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub born_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<Ethnicity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disability: Option<PrimaryNeed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub living_situation: Option<LivingSituation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<Area>,
+}
+
+impl Equality {
+    /// A date of birth is in the past and within 120 years.
+    pub fn check(&self, today: NaiveDate) -> Result<(), FieldError> {
+        if let Some(b) = self.born_on
+            && (b > today || today.years_since(b).is_none_or(|y| y > 120))
+        {
+            return Err(field_err("equality.born_on", "must be a date in the last 120 years"));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,6 +323,15 @@ pub struct NewEpisode {
     /// The employer (a participant of kind `employer`) of the job placement.
     #[serde(default)]
     pub employer_id: Option<Uuid>,
+    /// The referral this support started from (its date becomes `referred_on`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_id: Option<Uuid>,
+    /// Hours a week in paid work before support started (0–80, two decimals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_before: Option<crate::Hundredths>,
+    /// Why support ended; only with `ended_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_reason: Option<crate::journey::SupportEndReason>,
 }
 
 /// Dates of an episode, checked together.
@@ -347,6 +393,22 @@ pub struct UpdateEpisode {
     #[serde(default, with = "crate::org::double_option")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub employer_id: Option<Option<Uuid>>,
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
+    pub hours_before: Option<Option<crate::Hundredths>>,
+    #[serde(default, with = "crate::org::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::journey::SupportEndReason>))]
+    pub end_reason: Option<Option<crate::journey::SupportEndReason>>,
+}
+
+/// An episode change sent through `/api/sync` (`episode_update`): the episode and the change.
+/// Applying the same change twice leaves the episode as once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EpisodeUpdateRecord {
+    pub episode_id: Uuid,
+    pub change: UpdateEpisode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -363,6 +425,12 @@ pub struct Episode {
     pub job_started_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub employer_id: Option<Uuid>,
+    #[serde(default)]
+    pub referral_id: Option<Uuid>,
+    #[serde(default)]
+    pub hours_before: Option<crate::Hundredths>,
+    #[serde(default)]
+    pub end_reason: Option<crate::journey::SupportEndReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -576,7 +644,7 @@ pub struct SyncBatch {
 
 crate::completion::wire_enum!(
     /// What a record made on a device is: the single endpoint it would go to.
-    RecordKind { Participant = "participant", Consent = "consent", Episode = "episode", Session = "session", Invitation = "invitation", Response = "response" }
+    RecordKind { Participant = "participant", Consent = "consent", Episode = "episode", Session = "session", Invitation = "invitation", Response = "response", Referral = "referral", Job = "job", JobEnd = "job_end", EpisodeUpdate = "episode_update" }
 );
 
 /// One record of a batch: its kind and its body, exactly as the single endpoint takes it.
