@@ -115,6 +115,7 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
         readers_text: Set(None),
         help_text: Set(None),
         help_phone: Set(None),
+        outcomes: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -240,6 +241,9 @@ impl Generator {
                             job_started_on: Set(None),
                             ended_on: Set(None),
                             employer_id: Set(None),
+                            referral_id: Set(None),
+                            hours_before: Set(None),
+                            end_reason: Set(None),
                             created_by: Set(self.author),
                             body_hash: Set(body_hash(&id)),
                             created_at: Set(now),
@@ -457,6 +461,9 @@ impl Generator {
             job_started_on: Set(job),
             ended_on: Set(ended),
             employer_id: Set(employer_id),
+            referral_id: Set(None),
+            hours_before: Set(None),
+            end_reason: Set(None),
             created_by: Set(self.author),
             body_hash: Set(body_hash(&id)),
             created_at: Set(now),

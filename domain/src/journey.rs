@@ -225,12 +225,18 @@ impl NewJob {
         if let Some(h) = self.hours_per_week
             && (h.0 <= 0 || h.0 > 80_00)
         {
-            return Err(field_err("hours_per_week", "must be more than 0 and at most 80"));
+            return Err(field_err(
+                "hours_per_week",
+                "must be more than 0 and at most 80",
+            ));
         }
         if let Some(p) = self.hourly_pay
             && (p.0 <= 0 || p.0 > 500_00)
         {
-            return Err(field_err("hourly_pay", "must be more than £0 and at most £500"));
+            return Err(field_err(
+                "hourly_pay",
+                "must be more than £0 and at most £500",
+            ));
         }
         if !self.paid && self.hourly_pay.is_some() {
             return Err(field_err("hourly_pay", "unpaid work has no pay"));
@@ -246,10 +252,16 @@ pub fn check_job_end(
     reason: Option<JobEndReason>,
 ) -> Result<(), FieldError> {
     if ended_on.is_some_and(|e| e < started_on) {
-        return Err(field_err("ended_on", "must not be before the job's started_on"));
+        return Err(field_err(
+            "ended_on",
+            "must not be before the job's started_on",
+        ));
     }
     if ended_on.is_none() && reason.is_some() {
-        return Err(field_err("end_reason", "a job that has not ended has no end reason"));
+        return Err(field_err(
+            "end_reason",
+            "a job that has not ended has no end reason",
+        ));
     }
     Ok(())
 }
@@ -294,7 +306,11 @@ pub fn check_journey(j: &JourneyDates) -> Result<(), FieldError> {
         ("referred_on", j.referred_on, "the referral"),
         ("decided_on", j.decided_on, "the decision on the referral"),
         ("started_on", j.started_on, "the service start"),
-        ("profile_started_on", j.profile_started_on, "the vocational profile start"),
+        (
+            "profile_started_on",
+            j.profile_started_on,
+            "the vocational profile start",
+        ),
     ];
     let mut latest: Option<(NaiveDate, &'static str)> = None;
     for (field, date, what) in steps {
@@ -302,7 +318,10 @@ pub fn check_journey(j: &JourneyDates) -> Result<(), FieldError> {
             if let Some((before, name)) = latest
                 && d < before
             {
-                return Err(field_err(field, format!("must not be before {name} ({before})")));
+                return Err(field_err(
+                    field,
+                    format!("must not be before {name} ({before})"),
+                ));
             }
             latest = Some((d, what));
         }
@@ -319,7 +338,10 @@ pub fn check_journey(j: &JourneyDates) -> Result<(), FieldError> {
         if let Some(e) = end
             && e < start
         {
-            return Err(field_err("job_ended_on", "must not be before the job's start"));
+            return Err(field_err(
+                "job_ended_on",
+                "must not be before the job's start",
+            ));
         }
     }
     if let Some(end) = j.ended_on {
@@ -332,7 +354,10 @@ pub fn check_journey(j: &JourneyDates) -> Result<(), FieldError> {
         if let Some((before, name)) = last_step
             && end < before
         {
-            return Err(field_err("ended_on", format!("must not be before {name} ({before})")));
+            return Err(field_err(
+                "ended_on",
+                format!("must not be before {name} ({before})"),
+            ));
         }
     }
     Ok(())

@@ -191,7 +191,10 @@ impl Equality {
         if let Some(b) = self.born_on
             && (b > today || today.years_since(b).is_none_or(|y| y > 120))
         {
-            return Err(field_err("equality.born_on", "must be a date in the last 120 years"));
+            return Err(field_err(
+                "equality.born_on",
+                "must be a date in the last 120 years",
+            ));
         }
         Ok(())
     }
@@ -370,8 +373,27 @@ impl NewEpisode {
             self.profile_started_on,
             self.job_started_on,
             self.ended_on,
-        )
+        )?;
+        check_episode_extras(self.hours_before, self.ended_on, self.end_reason)
     }
+}
+
+/// Hours before support are 0–80 a week; a reason for the end of support only comes with it.
+pub fn check_episode_extras(
+    hours_before: Option<crate::Hundredths>,
+    ended_on: Option<NaiveDate>,
+    end_reason: Option<crate::journey::SupportEndReason>,
+) -> Result<(), FieldError> {
+    if hours_before.is_some_and(|h| h.0 < 0 || h.0 > 80_00) {
+        return Err(field_err("hours_before", "must be 0 to 80 hours a week"));
+    }
+    if ended_on.is_none() && end_reason.is_some() {
+        return Err(field_err(
+            "end_reason",
+            "support that has not ended has no end reason",
+        ));
+    }
+    Ok(())
 }
 
 /// A change to an episode: absent fields stay; `null` clears a date.

@@ -14,6 +14,7 @@ mod m20261123_000008_add_survey_help;
 mod m20261203_000001_create_episode_holder;
 mod m20261203_100001_index_response_arrival;
 mod m20261203_200001_index_response_episode_forms;
+mod m20261204_000001_create_journey;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_create_episode_holder::Migration),
             Box::new(m20261203_100001_index_response_arrival::Migration),
             Box::new(m20261203_200001_index_response_episode_forms::Migration),
+            Box::new(m20261204_000001_create_journey::Migration),
         ]
     }
 }

@@ -16,6 +16,11 @@ pub struct Model {
     pub job_started_on: Option<Date>,
     pub ended_on: Option<Date>,
     pub employer_id: Option<Uuid>,
+    /// The referral this support started from.
+    pub referral_id: Option<Uuid>,
+    /// Hundredths of an hour a week in paid work before support.
+    pub hours_before: Option<i64>,
+    pub end_reason: Option<String>,
     pub created_by: Uuid,
     pub body_hash: String,
     pub created_at: DateTimeUtc,

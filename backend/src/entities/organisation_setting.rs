@@ -19,6 +19,8 @@ pub struct Model {
     pub help_text: Option<String>,
     /// A phone number for help, as the admin wrote it.
     pub help_phone: Option<String>,
+    /// JSON `OutcomeSettings`: scoring bands, targets, contract values, minimum-wage table.
+    pub outcomes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -27,6 +29,15 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
+    /// The outcome settings, as stored; unset (or no longer readable) is the defaults: seed
+    /// 000's bands, no targets or contract values, the UK minimum-wage table.
+    pub fn outcomes(&self) -> domain::outcomes::OutcomeSettings {
+        self.outcomes
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default()
+    }
+
     /// Below this many answers a figure is a small sample (DESIGN.md §4).
     pub fn small_number(&self) -> u64 {
         u64::try_from(self.small_number).unwrap_or(domain::kpi::DEFAULT_SMALL_NUMBER)

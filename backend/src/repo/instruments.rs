@@ -83,6 +83,7 @@ pub async fn settings(
             readers_text: None,
             help_text: None,
             help_phone: None,
+            outcomes: None,
         }))
 }
 

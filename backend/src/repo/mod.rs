@@ -8,6 +8,7 @@ pub mod erasure;
 pub mod holders;
 pub mod instruments;
 pub mod invitations;
+pub mod journey;
 pub mod mail;
 pub mod mail_optouts;
 pub mod mail_settings;

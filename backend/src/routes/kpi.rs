@@ -65,7 +65,7 @@ fn with_ids(q: &KpiQuery) -> Result<bool> {
     }
 }
 
-fn date_param(name: &'static str, v: &Option<String>) -> Result<NaiveDate> {
+pub(super) fn date_param(name: &'static str, v: &Option<String>) -> Result<NaiveDate> {
     let v = v
         .as_deref()
         .ok_or_else(|| ApiError::invalid(name, "required: a date like 2026-04-01"))?;
@@ -73,7 +73,7 @@ fn date_param(name: &'static str, v: &Option<String>) -> Result<NaiveDate> {
         .map_err(|_| ApiError::invalid(name, format!("{v:?} is not a date like 2026-04-01")))
 }
 
-fn uuid_param(name: &'static str, v: &Option<String>) -> Result<Option<Uuid>> {
+pub(super) fn uuid_param(name: &'static str, v: &Option<String>) -> Result<Option<Uuid>> {
     v.as_deref()
         .map(|s| Uuid::parse_str(s).map_err(|_| ApiError::invalid(name, "not an id")))
         .transpose()

@@ -5,8 +5,10 @@
 mod actions;
 mod auth;
 mod health;
+mod journey;
 mod kpi;
 mod mail;
+mod outcomes;
 mod oversight;
 mod records;
 mod results;
@@ -199,6 +201,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(records::episode_sessions)
             .service(records::resolve_session_conflict)
             .service(records::sync)
+            .service(journey::create_referral)
+            .service(journey::list_referrals)
+            .service(journey::decide_referral)
+            .service(journey::create_job)
+            .service(journey::end_job)
+            .service(journey::episode_jobs)
             .service(surveys::create_invitation)
             .service(surveys::open_invitation)
             .service(surveys::get_invitation)
@@ -223,6 +231,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(kpi::trend)
             .service(kpi::coverage)
             .service(kpi::comments)
+            .service(outcomes::outcomes)
+            .service(outcomes::caseload)
+            .service(outcomes::equality)
+            .service(outcomes::get_outcome_settings)
+            .service(outcomes::put_outcome_settings)
             .service(transfer::export_episodes)
             .service(transfer::export_responses)
             .service(transfer::import_episodes)

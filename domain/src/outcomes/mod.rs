@@ -81,6 +81,7 @@ pub struct ContractValue {
 /// and its minimum-wage table (the UK's, plus any year an admin added).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct OutcomeSettings {
     pub bands: ScoringBands,
     pub targets: Targets,
@@ -96,6 +97,40 @@ impl Default for OutcomeSettings {
             contract_values: Vec::new(),
             minimum_wage: uk_minimum_wage_table(),
         }
+    }
+}
+
+impl OutcomeSettings {
+    /// Refuses settings a figure could not be read from, naming the field: the bands, the
+    /// targets, contract values (a period first ≤ last, an amount above £0, no two overlapping)
+    /// and the minimum-wage table.
+    pub fn check(&self) -> Result<(), crate::records::FieldError> {
+        self.bands.check()?;
+        self.targets.check()?;
+        let mut values: Vec<&ContractValue> = self.contract_values.iter().collect();
+        values.sort_by_key(|c| c.first);
+        for c in &values {
+            if c.last < c.first {
+                return Err(field(
+                    "contract_values",
+                    "a period ends on or after it starts",
+                ));
+            }
+            if c.amount.0 <= 0 {
+                return Err(field("contract_values", "an amount is more than £0"));
+            }
+        }
+        if values.windows(2).any(|w| w[1].first <= w[0].last) {
+            return Err(field("contract_values", "two contract periods overlap"));
+        }
+        wage::check_table(&self.minimum_wage)
+    }
+}
+
+fn field(field: &'static str, message: &str) -> crate::records::FieldError {
+    crate::records::FieldError {
+        field,
+        message: message.to_owned(),
     }
 }
 

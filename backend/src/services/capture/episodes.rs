@@ -1,10 +1,17 @@
 //! Episodes of support: who holds a jobseeker's support, and the dates the KPIs count by.
 
-use super::{body_hash, internal, participant_for, same_record, store_once, stored};
-use crate::{ApiError, Result, auth::StaffUser, entities::episode, repo, state::AppState};
+use super::{body_hash, participant_for, same_record, store_once, stored};
+use crate::{
+    ApiError, Result,
+    auth::StaffUser,
+    entities::{episode, referral},
+    repo,
+    state::AppState,
+};
 use chrono::Utc;
 use domain::{
     Role,
+    journey::{JourneyDates, SupportEndReason, check_journey},
     records::{Episode, NewEpisode, ParticipantKind, Programme},
 };
 use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
@@ -25,6 +32,13 @@ impl TryFrom<episode::Model> for Episode {
             job_started_on: e.job_started_on,
             ended_on: e.ended_on,
             employer_id: e.employer_id,
+            referral_id: e.referral_id,
+            hours_before: e.hours_before.map(domain::Hundredths),
+            end_reason: e
+                .end_reason
+                .as_deref()
+                .map(|r| stored("end_reason", r, SupportEndReason::parse))
+                .transpose()?,
         })
     }
 }
@@ -79,6 +93,16 @@ pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Res
     }
     let specialist = specialist_for(state, user, new.specialist_id).await?;
     employer_for(state, user, new.employer_id).await?;
+    let referral = referral_for(state, user, &new).await?;
+    let referred_on = new.referred_on.or(referral.as_ref().map(|r| r.referred_on));
+    check_journey(&JourneyDates {
+        referred_on,
+        decided_on: referral.as_ref().and_then(|r| r.decided_on),
+        started_on: Some(new.started_on),
+        profile_started_on: new.profile_started_on,
+        jobs: new.job_started_on.map(|j| (j, None)).into_iter().collect(),
+        ended_on: new.ended_on,
+    })?;
     let now = Utc::now();
     let am = episode::ActiveModel {
         id: Set(new.id),
@@ -87,28 +111,98 @@ pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Res
         specialist_id: Set(specialist.id),
         team_id: Set(specialist.team_id),
         programme: Set(new.programme.as_str().to_owned()),
-        referred_on: Set(new.referred_on),
+        referred_on: Set(referred_on),
         started_on: Set(new.started_on),
         profile_started_on: Set(new.profile_started_on),
         job_started_on: Set(new.job_started_on),
         ended_on: Set(new.ended_on),
         employer_id: Set(new.employer_id),
+        referral_id: Set(new.referral_id),
+        hours_before: Set(new.hours_before.map(|h| h.0)),
+        end_reason: Set(new.end_reason.map(|r| r.as_str().to_owned())),
         created_by: Set(user.id),
         body_hash: Set(hash.clone()),
         created_at: Set(now),
         updated_at: Set(now),
     };
     let id = new.id;
-    store_once(
+    let stored = store_once(
         state,
         am,
         user.organisation_id,
         &hash,
         || repo::records::find_episode_any(&state.db, id),
-        internal,
+        referral_clash,
     )
-    .await?
-    .try_into()
+    .await?;
+    // Support starting is the referral's acceptance, when nobody recorded one.
+    if let Some(r) = referral.filter(|r| r.accepted.is_none()) {
+        let mut am: referral::ActiveModel = r.into();
+        am.accepted = Set(Some(true));
+        am.decided_on = Set(Some(stored.started_on));
+        am.updated_at = Set(Utc::now());
+        am.update(&state.db).await?;
+    }
+    stored.try_into()
+}
+
+/// The one unique index an episode has besides its id: one episode per referral.
+fn referral_clash(e: sea_orm::DbErr) -> ApiError {
+    tracing::debug!(error = %e, "episode insert clashed");
+    ApiError::invalid(
+        "referral_id",
+        "support has already started from this referral",
+    )
+}
+
+/// The referral a new episode starts from: the same person's, not refused, not started yet,
+/// and dated as the episode says if it says.
+async fn referral_for(
+    state: &AppState,
+    user: &StaffUser,
+    new: &NewEpisode,
+) -> Result<Option<referral::Model>> {
+    let Some(id) = new.referral_id else {
+        return Ok(None);
+    };
+    let r = repo::journey::visible_referral(&state.db, user, id)
+        .await?
+        .filter(|r| r.participant_id == new.participant_id)
+        .ok_or_else(|| ApiError::invalid("referral_id", "no such referral for this person"))?;
+    if r.accepted == Some(false) {
+        return Err(ApiError::invalid(
+            "referral_id",
+            "this referral was not accepted",
+        ));
+    }
+    if new.referred_on.is_some_and(|d| d != r.referred_on) {
+        return Err(ApiError::invalid(
+            "referred_on",
+            format!("differs from the referral's date ({})", r.referred_on),
+        ));
+    }
+    if repo::journey::episode_from_referral(&state.db, id)
+        .await?
+        .is_some_and(|e| e.id != new.id)
+    {
+        return Err(ApiError::invalid(
+            "referral_id",
+            "support has already started from this referral",
+        ));
+    }
+    Ok(Some(r))
+}
+
+/// An episode a journey step (a job, its end, the support end) may be recorded on: one on
+/// this staff member's caseload, or a 400 naming `episode_id`.
+pub async fn episode_for_step(
+    state: &AppState,
+    user: &StaffUser,
+    id: Uuid,
+) -> Result<episode::Model> {
+    repo::records::visible_episode(&state.db, user, id)
+        .await?
+        .ok_or_else(|| ApiError::invalid("episode_id", "no such episode on your caseload"))
 }
 
 /// Changes an episode: dates, employer, or (managers) the specialist it is assigned to.
@@ -129,6 +223,17 @@ pub async fn update_episode(
         .unwrap_or(current.profile_started_on);
     let job = change.job_started_on.unwrap_or(current.job_started_on);
     let ended = change.ended_on.unwrap_or(current.ended_on);
+    let hours_before = change
+        .hours_before
+        .unwrap_or(current.hours_before.map(domain::Hundredths));
+    let end_reason = match change.end_reason {
+        Some(r) => r,
+        None => current
+            .end_reason
+            .as_deref()
+            .map(|r| stored("end_reason", r, SupportEndReason::parse))
+            .transpose()?,
+    };
     domain::records::check_episode_dates(
         current.referred_on,
         current.started_on,
@@ -136,6 +241,11 @@ pub async fn update_episode(
         job,
         ended,
     )?;
+    domain::records::check_episode_extras(hours_before, ended, end_reason)?;
+    let mut journey = super::journey_of(state, &current, None).await?;
+    journey.profile_started_on = profile;
+    journey.ended_on = ended;
+    check_journey(&journey)?;
     let employer = change.employer_id.unwrap_or(current.employer_id);
     if change.employer_id.is_some() {
         employer_for(state, user, employer).await?;
@@ -150,6 +260,8 @@ pub async fn update_episode(
     am.job_started_on = Set(job);
     am.ended_on = Set(ended);
     am.employer_id = Set(employer);
+    am.hours_before = Set(hours_before.map(|h| h.0));
+    am.end_reason = Set(end_reason.map(|r| r.as_str().to_owned()));
     let now = Utc::now();
     let moved = specialist.is_some();
     if let Some(s) = specialist {

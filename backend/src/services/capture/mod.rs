@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 mod episodes;
 mod invitations;
+mod journey;
 mod participants;
 mod responses;
 mod sessions;
@@ -25,6 +26,7 @@ mod sync;
 
 pub use episodes::*;
 pub use invitations::*;
+pub use journey::*;
 pub use participants::*;
 pub use responses::*;
 pub use sessions::*;
@@ -62,7 +64,9 @@ fingerprinted!(
     episode::Model,
     support_session::Model,
     invitation::Model,
-    response::Model
+    response::Model,
+    crate::entities::referral::Model,
+    crate::entities::job::Model
 );
 
 /// The same id again: the stored record if it is the same one, a conflict otherwise.

@@ -11,7 +11,10 @@ use domain::records::{RecordKind, SyncOutcome, SyncRecord};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{Submitter, consent, episode, invitation, participant, response, session};
+use super::{
+    Submitter, consent, end_job, episode, invitation, job, participant, referral, response,
+    session, update_episode,
+};
 
 /// Records per sync batch: enough for a day offline, small enough to answer quickly.
 pub const MAX_BATCH: usize = 200;
@@ -35,9 +38,10 @@ pub async fn sync(
     // is never refused for a reason that is only a delay.
     let mut busy = false;
     for (index, rec) in records.into_iter().enumerate() {
-        let id = rec
-            .body
-            .get("id")
+        // A change names the record it changes instead of carrying an id of its own.
+        let id = ["id", "job_id", "episode_id"]
+            .iter()
+            .find_map(|k| rec.body.get(*k))
             .and_then(Value::as_str)
             .and_then(|s| Uuid::parse_str(s).ok());
         let result = if busy {
@@ -93,7 +97,7 @@ async fn store(
     let kind = RecordKind::parse(&rec.kind).map_err(|_| {
         ApiError::invalid(
             "kind",
-            "unknown kind; expected participant, consent, episode, session, invitation or response",
+            "unknown kind; expected participant, consent, episode, session, invitation, response, referral, job, job_end or episode_update",
         )
     })?;
     let body = serde_json::to_vec(&rec.body).map_err(anyhow::Error::from)?;
@@ -118,6 +122,23 @@ async fn store(
             to_json(response(state, Submitter::Staff(user), parse(&body)?).await?)?,
             None,
         ),
+        RecordKind::Referral => (to_json(referral(state, user, parse(&body)?).await?)?, None),
+        RecordKind::Job => (to_json(job(state, user, parse(&body)?).await?)?, None),
+        RecordKind::JobEnd => {
+            let rec: domain::journey::JobEndRecord = parse(&body)?;
+            let end = domain::journey::JobEnd {
+                ended_on: rec.ended_on,
+                end_reason: rec.end_reason,
+            };
+            (to_json(end_job(state, user, rec.job_id, end).await?)?, None)
+        }
+        RecordKind::EpisodeUpdate => {
+            let rec: domain::records::EpisodeUpdateRecord = parse(&body)?;
+            (
+                to_json(update_episode(state, user, rec.episode_id, rec.change).await?)?,
+                None,
+            )
+        }
     };
     Ok((stored, person.map(|p| (kind, p))))
 }

@@ -293,3 +293,53 @@ fn report_view(m: published_report::Model) -> Result<PublishedReport> {
             .map_err(|e| anyhow::anyhow!("stored report: {e}"))?,
     })
 }
+
+/// Replaces the organisation's outcome settings (bands, targets, contract values, minimum-wage
+/// table), with the change in the audit trail, together or not at all.
+pub async fn change_outcome_settings(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    settings: &domain::outcomes::OutcomeSettings,
+) -> Result<()> {
+    let org = actor.organisation_id;
+    let txn = db.begin().await?;
+    let mut s = repo::instruments::settings(&txn, org).await?;
+    let before = s.outcomes();
+    s.outcomes = Some(serde_json::to_string(settings).map_err(anyhow::Error::from)?);
+    repo::instruments::save_settings(&txn, s).await?;
+    let mut changed = Vec::new();
+    if before.bands != settings.bands {
+        changed.push("scoring bands");
+    }
+    if before.targets != settings.targets {
+        changed.push("targets");
+    }
+    if before.contract_values != settings.contract_values {
+        changed.push("contract values");
+    }
+    if before.minimum_wage != settings.minimum_wage {
+        changed.push("minimum-wage table");
+    }
+    repo::audit::record(
+        &txn,
+        actor,
+        repo::audit::Event {
+            action: "update",
+            entity: "settings",
+            entity_id: Some(org),
+            participant_id: None,
+            detail: format!(
+                "outcomes: {}",
+                if changed.is_empty() {
+                    "unchanged".to_owned()
+                } else {
+                    changed.join(", ")
+                }
+            ),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(changed = changed.len(), "outcome settings changed");
+    Ok(())
+}

@@ -1,6 +1,8 @@
 //! The indicators computed from the database: fetch one organisation's period through the
 //! indexes, then apply the exact rules in `domain::kpi`.
 
+pub mod outcomes;
+
 use crate::{
     entities::episode,
     repo::{self, invitations::KpiRow, tallies::Grouping},
