@@ -310,11 +310,15 @@ pub async fn list_referrals(
     user: &StaffUser,
     participant_id: Option<Uuid>,
 ) -> Result<Vec<Referral>> {
-    let mut out = Vec::new();
-    for r in repo::journey::list_referrals(&state.db, user, participant_id).await? {
-        out.push(with_episode(state, r).await?);
-    }
-    Ok(out)
+    let rows = repo::journey::list_referrals(&state.db, user, participant_id).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let started = repo::journey::episodes_from_referrals(&state.db, &ids).await?;
+    rows.into_iter()
+        .map(|r| {
+            let episode = started.get(&r.id).copied();
+            referral_out(r, episode)
+        })
+        .collect()
 }
 
 pub async fn episode_jobs(
