@@ -23,7 +23,16 @@ pub fn outcome_figures(
     counts: impl Fn(&EpisodeFacts, NaiveDate) -> bool,
     counts_referral: impl Fn(&ReferralFacts) -> bool,
 ) -> OutcomeFigures {
-    let _ = (episodes, referrals, period, as_of, programme, settings, counts, counts_referral);
+    let _ = (
+        episodes,
+        referrals,
+        period,
+        as_of,
+        programme,
+        settings,
+        counts,
+        counts_referral,
+    );
     todo!("domain helper")
 }
 
@@ -49,6 +58,18 @@ pub fn equality_figures(
     counts: impl Fn(&EpisodeFacts, NaiveDate) -> bool,
     counts_referral: impl Fn(&ReferralFacts) -> bool,
 ) -> EqualityFigures {
-    let _ = (episodes, referrals, kpi_d_answers, period, as_of, settings, by, threshold, suppress, counts, counts_referral);
+    let _ = (
+        episodes,
+        referrals,
+        kpi_d_answers,
+        period,
+        as_of,
+        settings,
+        by,
+        threshold,
+        suppress,
+        counts,
+        counts_referral,
+    );
     todo!("domain helper")
 }
