@@ -85,7 +85,9 @@ fn check_bands(
             return refuse("a score is from 1 to 5");
         }
         match direction {
-            Direction::AtLeast if !(0..=100_00).contains(&b.threshold.0) => {
+            Direction::AtLeast
+                if !(Hundredths(0)..=Hundredths::from_units(100)).contains(&b.threshold) =>
+            {
                 return refuse("a threshold is a percentage from 0 to 100");
             }
             Direction::AtMost if b.threshold.0 <= 0 => {

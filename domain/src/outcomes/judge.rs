@@ -140,7 +140,7 @@ impl Targets {
             ("targets.kpi_e", self.kpi_e),
         ];
         for (field, target) in percentages {
-            if target.is_some_and(|t| !(0..=100_00).contains(&t.0)) {
+            if target.is_some_and(|t| !(Hundredths(0)..=Hundredths::from_units(100)).contains(&t)) {
                 return Err(FieldError {
                     field,
                     message: "must be a percentage from 0 to 100".to_owned(),

@@ -28,9 +28,10 @@ crate::completion::wire_enum!(
 
 /// The UK's published rates from April 2021 to April 2026.
 pub fn uk_minimum_wage_table() -> Vec<WageRate> {
-    // (year the rates took effect on 1 April, [(min age, pence an hour)], apprentice pence).
-    // From 2024 the 21–22 rate is the national living wage: the 23+ band is gone.
-    const UK: &[(i32, &[(u8, i64)], i64)] = &[
+    /// (the year the rates took effect on 1 April, [(min age, pence an hour)], apprentice
+    /// pence). From 2024 the national living wage starts at 21: the 23+ band is gone.
+    type Year = (i32, &'static [(u8, i64)], i64);
+    const UK: &[Year] = &[
         (2021, &[(23, 891), (21, 836), (18, 656), (16, 462)], 430),
         (2022, &[(23, 950), (21, 918), (18, 683), (16, 481)], 481),
         (2023, &[(23, 1042), (21, 1018), (18, 749), (16, 528)], 528),
@@ -69,7 +70,7 @@ pub fn check_table(table: &[WageRate]) -> Result<(), FieldError> {
         })
     };
     for (i, r) in table.iter().enumerate() {
-        if r.rate.0 <= 0 || r.rate.0 > 100_00 {
+        if r.rate <= Hundredths(0) || r.rate > Hundredths::from_units(100) {
             return refuse(format!(
                 "the rate from {} must be more than £0 and at most £100",
                 r.from
