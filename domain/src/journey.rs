@@ -228,7 +228,7 @@ impl NewJob {
             return Err(field_err("hours_per_week", "must be more than 0 and at most 80"));
         }
         if let Some(p) = self.hourly_pay
-            && (p.0 <= 0 || p.0 > 500_00)
+            && (p.0 <= 0 || p > Hundredths::from_units(500))
         {
             return Err(field_err("hourly_pay", "must be more than £0 and at most £500"));
         }
