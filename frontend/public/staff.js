@@ -1,10 +1,16 @@
-// Starts the staff app's wasm (a separate file: the CSP allows no inline script).
+// Starts the staff app's wasm (a separate file: the CSP allows no inline script), removing the
+// page's loading line once it runs, or showing why it could not.
 import init from "/pkg/soundings_staff.js";
 
-init({ module_or_path: "/pkg/soundings_staff_bg.wasm" }).catch((error) => {
-  console.error("Soundings (staff) failed to start", error);
-  document.getElementById("boot-error")?.removeAttribute("hidden");
-});
+const loading = document.getElementById("boot-loading");
+init({ module_or_path: "/pkg/soundings_staff_bg.wasm" }).then(
+  () => loading?.remove(),
+  (error) => {
+    console.error("Soundings (staff) failed to start", error);
+    loading?.remove();
+    document.getElementById("boot-error")?.removeAttribute("hidden");
+  },
+);
 
 // Keep the staff shell in the service worker's cache so the app opens with no signal.
 navigator.serviceWorker?.ready

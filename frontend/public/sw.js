@@ -12,9 +12,12 @@ const BUILD_ID = "__SOUNDINGS_BUILD_ID__";
 const SHELL_PREFIX = "soundings-shell-";
 const SHELL_CACHE = SHELL_PREFIX + BUILD_ID;
 
+// The files the pages load appear here under their source names; scripts/pack-dist rewrites
+// them to the content-hashed names of the build (`/boot.<hash>.js`), so this list is always the
+// build's own. "/" is the page itself (a link opens at "/#t=..."), so the copy the page just
+// loaded is revalidated (a 304), not downloaded again.
 const SHELL = [
   "/",
-  "/index.html",
   "/boot.js",
   "/device.js",
   "/outbox-core.js",
@@ -62,11 +65,13 @@ self.addEventListener("install", (event) => {
       const cache = await caches.open(SHELL_CACHE);
       const staffUsed = await staffShellCached();
       const paths = staffUsed ? [...SHELL, ...STAFF_SHELL] : SHELL;
-      // "reload" bypasses the HTTP cache, so a new build never precaches an old file.
-      // addAll is all-or-nothing: a half-cached shell never becomes active.
-      await cache.addAll(paths.map((path) => new Request(path, { cache: "reload" })));
-      // The shell's file names do not change between builds and each build is cached whole, so
-      // taking over at once cannot mix versions within one cache.
+      // Through the HTTP cache on purpose: a hashed file the page has just loaded is taken from
+      // it (its name is its content, so it cannot be stale), and the rest (the page, the
+      // manifest, pictures) are `no-cache` and so revalidated. addAll is all-or-nothing: a
+      // half-cached shell never becomes active.
+      await cache.addAll(paths);
+      // Each build is cached whole under its own name, so taking over at once cannot mix
+      // versions within one cache.
       await self.skipWaiting();
     })(),
   );
@@ -88,7 +93,7 @@ self.addEventListener("message", (event) => {
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((cache) => cache.addAll(STAFF_SHELL.map((p) => new Request(p, { cache: "reload" }))))
+      .then((cache) => cache.addAll(STAFF_SHELL))
       .then(() => event.source && event.source.postMessage({ type: "staff-cached" }))
       .catch((error) => console.warn("staff shell not cached", error)),
   );
@@ -150,7 +155,7 @@ async function networkFirst(request) {
   const cache = await caches.open(SHELL_CACHE);
   const path = new URL(request.url).pathname;
   const staff = path === "/staff" || path.startsWith("/staff/");
-  const shell = await cache.match(staff ? "/staff/index.html" : "/index.html");
+  const shell = await cache.match(staff ? "/staff/index.html" : "/");
   // No shell yet (first visit still installing): keep waiting for the network.
   return shell || network;
 }
