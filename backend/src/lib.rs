@@ -17,6 +17,7 @@ pub mod routes;
 pub mod services;
 pub mod startup;
 pub mod state;
+pub mod static_files;
 pub mod telemetry;
 pub mod time;
 

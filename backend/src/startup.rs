@@ -6,6 +6,7 @@ use crate::{
     db, routes,
     services::mail::{self, Mailer},
     state::AppState,
+    static_files,
 };
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use anyhow::Context;
@@ -55,7 +56,7 @@ impl Application {
                 .into_app()
                 .app_data(state.clone())
                 .configure(routes::extractor_configs)
-                .configure(|cfg| routes::static_files(cfg, &state.config.static_dir))
+                .configure(|cfg| static_files::configure(cfg, &state.config.static_dir))
                 .wrap(routes::json_errors())
                 .wrap(middleware::from_fn(routes::no_store_for_api))
                 .wrap(routes::security_headers())

@@ -5,6 +5,11 @@
 //! While cut, new connections are accepted and closed at once (the browser sees a network
 //! error, as on a dead signal) and open connections are dropped.
 //!
+//! It also keeps the first line of every request it passed on and the bytes the server sent back
+//! to it, headers included, so a test can see what a page load cost on the wire. (A browser
+//! sends one request at a time on a connection and reads the answer before the next, so the
+//! bytes that come back after a request belong to it.)
+//!
 //! It can also lose one answer: the request reaches the server whole, and the connection is
 //! dropped as the server's answer starts back (a signal lost at the worst moment), so a test
 //! can show that the retry stores nothing twice.
@@ -17,11 +22,15 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Mutex;
 use tokio::task::AbortHandle;
 
-/// Which request's answer to lose next (one-shot), and how many were lost.
+/// Which request's answer to lose next (one-shot), and how many were lost; and what went by.
 #[derive(Default)]
 struct Dropping {
     request: std::sync::Mutex<Option<Vec<u8>>>,
     dropped: AtomicUsize,
+    /// The first line of each request (`GET /app.css HTTP/1.1`) and the bytes of its answer.
+    seen: std::sync::Mutex<Vec<(String, usize)>>,
+    /// Bytes from the server to the browser, headers included.
+    down: AtomicUsize,
 }
 
 pub struct Proxy {
@@ -99,6 +108,22 @@ impl Proxy {
     pub fn dropped_answers(&self) -> usize {
         self.dropping.dropped.load(Ordering::SeqCst)
     }
+
+    /// The requests passed on so far, in order: each one's first line (`GET /app.css HTTP/1.1`)
+    /// and the bytes of its answer so far. Read from the start of each read, as the browser
+    /// writes a request's head in one go.
+    pub fn requests(&self) -> Vec<(String, usize)> {
+        self.dropping
+            .seen
+            .lock()
+            .map(|seen| seen.clone())
+            .unwrap_or_default()
+    }
+
+    /// Bytes the server has sent to the browser so far, headers included.
+    pub fn bytes_down(&self) -> usize {
+        self.dropping.down.load(Ordering::SeqCst)
+    }
 }
 
 /// Copies both ways; drops the connection instead of the answer to a request marked for it.
@@ -107,6 +132,10 @@ async fn forward(client: TcpStream, server: TcpStream, dropping: Arc<Dropping>) 
     let (mut server_read, mut server_write) = server.into_split();
     let doomed = Arc::new(AtomicBool::new(false));
     let marked = doomed.clone();
+    let counted = dropping.clone();
+    // Which request of `seen` the bytes coming back now answer.
+    let answering = Arc::new(AtomicUsize::new(usize::MAX));
+    let answered = answering.clone();
     let upward = async move {
         let mut buf = vec![0u8; 16 * 1024];
         loop {
@@ -114,6 +143,12 @@ async fn forward(client: TcpStream, server: TcpStream, dropping: Arc<Dropping>) 
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
+            if let Some(line) = request_line(&buf[..n])
+                && let Ok(mut seen) = dropping.seen.lock()
+            {
+                seen.push((line, 0));
+                answering.store(seen.len() - 1, Ordering::SeqCst);
+            }
             if let Ok(mut request) = dropping.request.lock()
                 && request
                     .as_ref()
@@ -142,6 +177,12 @@ async fn forward(client: TcpStream, server: TcpStream, dropping: Arc<Dropping>) 
             if client_write.write_all(&buf[..n]).await.is_err() {
                 break;
             }
+            counted.down.fetch_add(n, Ordering::SeqCst);
+            if let Ok(mut seen) = counted.seen.lock()
+                && let Some((_, bytes)) = seen.get_mut(answered.load(Ordering::SeqCst))
+            {
+                *bytes += n;
+            }
         }
     };
     // Either direction ending ends the connection, as a dropped signal does.
@@ -149,6 +190,17 @@ async fn forward(client: TcpStream, server: TcpStream, dropping: Arc<Dropping>) 
         _ = upward => {},
         _ = downward => {},
     }
+}
+
+/// `GET /x HTTP/1.1` when `bytes` start a request.
+fn request_line(bytes: &[u8]) -> Option<String> {
+    let end = bytes.windows(2).position(|w| w == b"\r\n")?;
+    let line = std::str::from_utf8(&bytes[..end]).ok()?;
+    let method = line.split(' ').next()?;
+    (method.len() >= 3
+        && method.bytes().all(|b| b.is_ascii_uppercase())
+        && line.ends_with("HTTP/1.1"))
+    .then(|| line.to_owned())
 }
 
 impl Drop for Proxy {

@@ -28,7 +28,6 @@ use actix_web::{
     middleware::{ErrorHandlerResponse, ErrorHandlers},
     web,
 };
-use std::path::Path;
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -311,50 +310,6 @@ pub fn openapi_json(json: std::sync::Arc<str>) -> actix_web::Resource {
     }))
 }
 
-/// The PWA: static files, and `index.html` for any other page path so client routes work
-/// on reload. Without a build, a plain page says how to make one.
-pub fn static_files(cfg: &mut web::ServiceConfig, dir: &Path) {
-    let index = dir.join("index.html");
-    // The staff app is a second shell with its own client routes under /staff.
-    let staff_index = dir.join("staff").join("index.html");
-    if index.is_file() {
-        cfg.service(
-            actix_files::Files::new("/", dir)
-                .index_file("index.html")
-                .use_etag(true)
-                .use_last_modified(true)
-                .default_handler(web::to(move |req: HttpRequest| {
-                    let shell = if is_staff_path(req.path()) && staff_index.is_file() {
-                        staff_index.clone()
-                    } else {
-                        index.clone()
-                    };
-                    async move {
-                        actix_files::NamedFile::open(&shell)
-                            .map(|f| f.into_response(&req))
-                            .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
-                    }
-                })),
-        );
-    } else {
-        tracing::warn!(dir = %dir.display(), "no PWA build found; run scripts/build-frontend");
-        cfg.default_service(web::to(|| async {
-            HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .body(
-                    "<!doctype html><html lang=\"en\"><title>Soundings</title><h1>Soundings</h1>\
-                 <p>The server is running, but the app has not been built. \
-                 Run <code>scripts/build-frontend</code>.</p></html>",
-                )
-        }));
-    }
-}
-
-/// `/staff` and any path under it (not `/staffing`).
-fn is_staff_path(path: &str) -> bool {
-    path == "/staff" || path.starts_with("/staff/")
-}
-
 /// Path templates and their methods, from the routing table's own document.
 static ROUTES: std::sync::LazyLock<Vec<(Vec<String>, Vec<String>)>> =
     std::sync::LazyLock::new(|| {
@@ -525,8 +480,7 @@ pub async fn no_store_for_api(
             header::HeaderValue::from_static("no-store"),
         );
     } else if !res.headers().contains_key(header::CACHE_CONTROL) {
-        // Revalidate static files every time (cheap with ETags); the service worker is what
-        // makes the app work offline, not the HTTP cache.
+        // Anything that did not say (the PWA's files do, see `static_files`): revalidate.
         res.headers_mut().insert(
             header::CACHE_CONTROL,
             header::HeaderValue::from_static("no-cache"),

@@ -27,6 +27,7 @@ mod pwa_staff_assisted;
 mod pwa_staff_invite;
 mod sessions;
 mod staff_and_teams;
+mod static_files;
 mod survey_help;
 mod tenancy;
 mod time_zone;
