@@ -6,7 +6,8 @@
 //! server as its own process under a steady mixed load (see bench/soak.rs); `dashboard` the
 //! manager dashboard's calls on load, on the demo data and at 1M responses (bench/dashboard.rs);
 //! `figures` the manager's figures (dashboard, a 36-month trend, filtered quarters) and the
-//! server's memory, through the server as its own process at 1M responses (bench/figures.rs).
+//! server's memory, through the server as its own process at 1M responses (bench/figures.rs);
+//! `first-load` a survey link on an emulated slow phone, cold and warm (bench/first_load.rs).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -27,6 +28,9 @@ mod dashboard;
 
 #[path = "bench/figures.rs"]
 mod figures;
+
+#[path = "bench/first_load.rs"]
+mod first_load;
 
 const TARGET_YEAR_RESPONSES: usize = 8_000;
 const ORGS: usize = 200;
@@ -363,6 +367,10 @@ async fn main() {
     }
     if std::env::args().nth(1).as_deref() == Some("figures") {
         figures::figures().await;
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("first-load") {
+        first_load::first_load().await;
         return;
     }
     let app = TestApp::spawn().await;
