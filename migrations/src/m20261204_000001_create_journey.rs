@@ -186,6 +186,8 @@ enum Referral {
     UpdatedAt,
 }
 
+// `JobAnalysis` names the column `job_analysis`: the prefix is the column's, not the enum's.
+#[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden)]
 enum Job {
     Table,
