@@ -30,4 +30,5 @@ mod staff_and_teams;
 mod survey_help;
 mod tenancy;
 mod time_zone;
+mod transfer_journey;
 mod voice;
