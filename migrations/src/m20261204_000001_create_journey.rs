@@ -186,7 +186,7 @@ enum Referral {
     UpdatedAt,
 }
 
-// `JobAnalysis` names the column `job_analysis`: the prefix is the column's, not the enum's.
+// `JobAnalysis` is the column's name: it starts with the table's by chance.
 #[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden)]
 enum Job {
