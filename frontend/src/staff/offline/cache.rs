@@ -232,6 +232,9 @@ mod tests {
             job_started_on: None,
             ended_on: Some(day(20)),
             employer_id: None,
+            referral_id: None,
+            hours_before: None,
+            end_reason: None,
         };
         let mut cache = Cache::default();
         // Nothing known yet: by the dates alone.

@@ -221,6 +221,9 @@ impl Checked {
             job_started_on: None,
             ended_on: None,
             employer_id: None,
+            referral_id: None,
+            hours_before: None,
+            end_reason: None,
         });
         Records {
             participant,
@@ -262,6 +265,9 @@ impl Records {
             job_started_on: e.job_started_on,
             ended_on: e.ended_on,
             employer_id: e.employer_id,
+            referral_id: e.referral_id,
+            hours_before: e.hours_before,
+            end_reason: e.end_reason,
         });
         (participant, episode)
     }
