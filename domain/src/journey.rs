@@ -231,7 +231,7 @@ impl NewJob {
             ));
         }
         if let Some(p) = self.hourly_pay
-            && (p.0 <= 0 || p.0 > 500_00)
+            && (p.0 <= 0 || p > Hundredths::from_units(500))
         {
             return Err(field_err(
                 "hourly_pay",
