@@ -110,9 +110,9 @@ fn mean_weeks(days: &[i64], places: u32) -> Mean {
     const PER_DAY: i64 = 1_000;
     let scale = 10_i128.pow(places);
     let step = 10_i64.pow(2 - places.min(2));
-    let to_weeks = |per_day_sum: i128, count: i128| {
-        round_div(per_day_sum * scale, 7 * count).map(|v| Hundredths(v * step))
-    };
+    // `days / over` in weeks, rounded once to `places`.
+    let to_weeks =
+        |days: i128, over: i128| round_div(days * scale, 7 * over).map(|v| Hundredths(v * step));
     let n = days.len() as u64;
     let total: i128 = days.iter().map(|d| i128::from(*d)).sum();
     let sums: Sums = days.iter().map(|d| d * PER_DAY).collect();
@@ -747,7 +747,7 @@ fn split_by(
         .zip(hidden)
         .map(|((group, (n, value)), hidden)| GroupFigure {
             group: (*group).to_owned(),
-            n,
+            n: (!hidden).then_some(n),
             suppressed: hidden,
             value: if hidden { None } else { value },
         })
