@@ -81,6 +81,19 @@ pub async fn survey_texts(auth: Auth) -> Result<domain::feedback::SurveyTexts, A
     get_json(auth, "/api/settings/survey-texts").await
 }
 
+/// The referrals of the caseload (managers: the organisation's), newest first.
+pub async fn referrals(auth: Auth) -> Result<Vec<domain::journey::Referral>, ApiError> {
+    get_json(auth, "/api/referrals").await
+}
+
+/// An episode's jobs in the order they started.
+pub async fn episode_jobs(
+    auth: Auth,
+    episode: uuid::Uuid,
+) -> Result<Vec<domain::journey::Job>, ApiError> {
+    get_json(auth, &format!("/api/episodes/{episode}/jobs")).await
+}
+
 pub async fn instruments(auth: Auth) -> Result<Vec<InstrumentDefinition>, ApiError> {
     get_json(auth, "/api/instruments").await
 }
@@ -126,10 +139,17 @@ pub struct Filters {
 }
 
 fn kpi_url(path: &str, period: Period, filters: &Filters) -> String {
-    let mut url = format!(
-        "/api/kpi/{path}?first={}&last={}",
-        period.first, period.last
-    );
+    with_filters(
+        format!(
+            "/api/kpi/{path}?first={}&last={}",
+            period.first, period.last
+        ),
+        filters,
+    )
+}
+
+/// `url` (which has a query already) with the filters chosen.
+fn with_filters(mut url: String, filters: &Filters) -> String {
     for (name, value) in [
         ("team_id", &filters.team_id),
         ("specialist_id", &filters.specialist_id),

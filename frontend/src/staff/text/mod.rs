@@ -1,5 +1,15 @@
 //! How the staff app words things: its own texts from the translation files, and the names of
-//! domain values (a stage of support, a kind of client) in the person's language.
+//! domain values (a stage of support, a kind of client, a step of the journey, an equality
+//! group) in the person's language.
+
+mod equality;
+mod journey;
+
+pub use equality::options;
+pub use journey::{
+    job_end_label, not_accepted_label, order_message, outcome_label, sector_label, source_label,
+    support_end_label,
+};
 
 use domain::records::{ParticipantKind, Stage};
 use leptos::prelude::*;
