@@ -5,7 +5,7 @@
 mod equality;
 mod journey;
 
-pub use equality::options;
+pub use equality::{group_label, options};
 pub use journey::{
     job_end_label, not_accepted_label, order_message, outcome_label, sector_label, source_label,
     support_end_label,
