@@ -179,7 +179,7 @@ pub fn Choice(
             class:form-group-error=move || error.with(Option::is_some)
             aria-describedby=move || error.with(Option::is_some).then(|| error_id.clone())
         >
-            <legend class="legend label">{legend}</legend>
+            <legend class="legend">{legend}</legend>
             {move || error.get().map(|m| view! { <p class="error-message" id=format!("{name}-error")>{m}</p> })}
             <div class="radios">{buttons}</div>
         </fieldset>

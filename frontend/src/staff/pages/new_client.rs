@@ -79,7 +79,7 @@ pub fn NewClientPage() -> impl IntoView {
         <form class="staff-form" on:submit=submit novalidate>
             <ClientFields form problem />
             <Show when=jobseeker>
-                <ReferralFieldset fields=form.referral problem optional=true />
+                <ReferralFieldset fields=form.referral problem />
             </Show>
             <Show when=starts>
                 <StartFieldset fields=form.start problem />
@@ -126,7 +126,7 @@ impl ClientForm {
             given_by: RwSignal::new("person".to_owned()),
             method: RwSignal::new("verbal".to_owned()),
             programme: RwSignal::new("seqf".to_owned()),
-            referral: ReferralFields::new(None),
+            referral: ReferralFields::optional(),
             start: StartFields::new(),
             equality: EqualityFields::new(),
         }

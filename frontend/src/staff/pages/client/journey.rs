@@ -12,7 +12,7 @@ use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::staff::offline::use_caseload;
 use crate::staff::route::{Link, Route};
 use crate::staff::text::{
-    job_end_label, not_accepted_label, outcome_label, sector_label, source_label,
+    job_end_label, not_accepted_label, number, outcome_label, sector_label, source_label,
     support_end_label, trs,
 };
 use crate::staff::time::date;
@@ -96,7 +96,7 @@ fn StartSteps(episode: Episode) -> impl IntoView {
     };
     let hours = episode
         .hours_before
-        .map(|h| fill(t.staff_journey_hours_before, &[("hours", &h.to_string())]));
+        .map(|h| fill(t.staff_journey_hours_before, &[("hours", &number(h))]));
     view! {
         <li class="journey-start">{fill(t.staff_journey_started, &[("date", &date(episode.started_on))])}</li>
         <li
@@ -150,7 +150,7 @@ fn JobItem(job: Job, local: Signal<bool>) -> impl IntoView {
     );
     details.extend(
         job.hours_per_week
-            .map(|h| fill(t.staff_job_hours_line, &[("hours", &h.to_string())])),
+            .map(|h| fill(t.staff_job_hours_line, &[("hours", &number(h))])),
     );
     details.extend(
         job.hourly_pay

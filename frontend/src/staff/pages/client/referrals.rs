@@ -26,6 +26,7 @@ pub fn Referrals(participant: Uuid) -> impl IntoView {
     view! {
         <section class="referrals" aria-labelledby="referrals-title">
             <h2 id="referrals-title">{trs(|t| t.staff_referrals_title)}</h2>
+            <p class="hint">{trs(|t| t.staff_referrals_lead)}</p>
             <ul class="plain-list">
                 <For
                     each=open

@@ -16,6 +16,24 @@ use crate::staff::offline::journey::Change;
 use crate::staff::offline::use_caseload;
 use crate::staff::route::{Route, use_router};
 
+/// An end's date and reason as typed and chosen (`date_id`, `reason_id`: their controls),
+/// both needed.
+pub fn ended<R>(
+    t: &'static StaffMessages,
+    (date, date_id): (RwSignal<String>, &'static str),
+    (reason, reason_id): (RwSignal<String>, &'static str),
+    parse: fn(&str) -> Result<R, domain::ParseError>,
+) -> Result<(chrono::NaiveDate, R), Refusal> {
+    let day = super::optional_date(&date.get_untracked())
+        .ok()
+        .flatten()
+        .ok_or((t.staff_error_date.to_owned(), date_id))?;
+    let why = reason
+        .with_untracked(|r| parse(r))
+        .map_err(|_| (t.staff_error_end_reason.to_owned(), reason_id))?;
+    Ok((day, why))
+}
+
 /// What a change page checks when it is sent: the change and its words for the outbox list.
 pub type Check = Box<dyn Fn(&'static StaffMessages) -> Result<(Change, String), Refusal>>;
 

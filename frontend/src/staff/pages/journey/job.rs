@@ -150,31 +150,49 @@ pub fn NewJobPage(episode: Uuid) -> impl IntoView {
     .into_any()
 }
 
+/// The choices the job form offers, in the person's language: outcome types, paid or not,
+/// the caseload's employers and the SIC sections.
+struct Choices {
+    outcomes: Vec<(&'static str, &'static str)>,
+    paid: Vec<(&'static str, &'static str)>,
+    employers: Vec<(String, String)>,
+    sectors: Vec<(String, String)>,
+}
+
+impl Choices {
+    fn new(t: &'static StaffMessages, c: &Cache) -> Choices {
+        Choices {
+            outcomes: OutcomeType::ALL
+                .iter()
+                .map(|o| (o.as_str(), outcome_label(t, *o)))
+                .collect(),
+            paid: vec![("yes", t.staff_job_paid_yes), ("no", t.staff_job_paid_no)],
+            employers: c
+                .participants
+                .iter()
+                .filter(|p| p.kind == ParticipantKind::Employer)
+                .map(|p| (p.id.to_string(), p.reference.clone()))
+                .collect(),
+            sectors: Sector::ALL
+                .iter()
+                .map(|s| {
+                    let title = format!("{} – {}", s.as_str(), sector_label(t, *s));
+                    (s.as_str().to_owned(), title)
+                })
+                .collect(),
+        }
+    }
+}
+
 #[component]
 fn JobInputs(fields: JobFields, problem: Problem) -> impl IntoView {
     let t = use_i18n().s();
-    let caseload = use_caseload();
-    let outcomes = OutcomeType::ALL
-        .iter()
-        .map(|o| (o.as_str(), outcome_label(t, *o)))
-        .collect();
-    let paid = vec![("yes", t.staff_job_paid_yes), ("no", t.staff_job_paid_no)];
-    let employers = caseload.with(|c| {
-        c.participants
-            .iter()
-            .filter(|p| p.kind == ParticipantKind::Employer)
-            .map(|p| (p.id.to_string(), p.reference.clone()))
-            .collect()
-    });
-    let sectors = Sector::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str().to_owned(),
-                format!("{} – {}", s.as_str(), sector_label(t, *s)),
-            )
-        })
-        .collect();
+    let Choices {
+        outcomes,
+        paid,
+        employers,
+        sectors,
+    } = use_caseload().with(|c| Choices::new(t, c));
     let is_paid = move || fields.paid.with(|p| p == "yes");
     view! {
         <Input

@@ -4,8 +4,8 @@ use domain::journey::{JobEndReason, JobEndRecord, check_job_end, check_journey};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::frame::{ChangeFrame, Check};
-use super::{optional_date, refusal};
+use super::frame::{ChangeFrame, Check, ended};
+use super::refusal;
 use crate::i18n::{fill, use_i18n};
 use crate::staff::components::checked::{Choice, Input, Problem};
 use crate::staff::components::not_found::not_found_view;
@@ -52,16 +52,12 @@ pub fn EndJobPage(job: Uuid) -> impl IntoView {
         )
     });
     let check: Check = Box::new(move |t| {
-        let day = optional_date(&ended_on.get_untracked())
-            .ok()
-            .flatten()
-            .ok_or((t.staff_error_date.to_owned(), "job-ended-on"))?;
-        let why = JobEndReason::parse(&reason.get_untracked()).map_err(|_| {
-            (
-                t.staff_error_end_reason.to_owned(),
-                "job-end-reason-resigned",
-            )
-        })?;
+        let (day, why) = ended(
+            t,
+            (ended_on, "job-ended-on"),
+            (reason, "job-end-reason-resigned"),
+            JobEndReason::parse,
+        )?;
         check_job_end(started, Some(day), Some(why)).map_err(|e| refusal(t, &e, IDS))?;
         let journey = caseload.with_untracked(|c| c.journey_ending(&episode, job, day));
         check_journey(&journey).map_err(|e| refusal(t, &e, IDS))?;

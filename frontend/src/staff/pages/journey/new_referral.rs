@@ -20,7 +20,6 @@ use crate::staff::components::not_found::not_found_view;
 use crate::staff::offline::{Caseload, use_caseload};
 use crate::staff::route::{Route, use_router};
 use crate::staff::text::trs;
-use crate::staff::time::today;
 
 /// A referral (if one was recorded) and the support started from it (if it started).
 #[derive(Debug, Default)]
@@ -81,7 +80,7 @@ pub fn NewReferralPage(participant: Uuid) -> impl IntoView {
         return not_found_view().into_any();
     };
     let programme = RwSignal::new("seqf".to_owned());
-    let (referral, start) = (ReferralFields::new(Some(today())), StartFields::new());
+    let (referral, start) = (ReferralFields::new(), StartFields::new());
     let problem = Problem::new();
     let heading = {
         let reference = reference.clone();

@@ -13,7 +13,7 @@ use crate::staff::components::checked::{Input, Problem};
 use crate::staff::components::not_found::not_found_view;
 use crate::staff::offline::journey::Change;
 use crate::staff::offline::use_caseload;
-use crate::staff::text::trs;
+use crate::staff::text::{number, trs};
 
 const IDS: &[(&str, &str)] = &[
     ("profile_started_on", "profile-started-on"),
@@ -34,7 +34,7 @@ pub fn ProfilePage(episode: Uuid) -> impl IntoView {
     };
     let shown = |d: Option<String>| RwSignal::new(d.unwrap_or_default());
     let profile = shown(current.profile_started_on.map(|d| d.to_string()));
-    let hours = shown(current.hours_before.map(|h| h.to_string()));
+    let hours = shown(current.hours_before.map(number));
     let problem = Problem::new();
     let participant = current.participant_id;
     let heading = {

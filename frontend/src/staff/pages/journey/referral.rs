@@ -1,7 +1,6 @@
 //! A referral's fields: when it came and from whom, and the decision on it (accepted, not
 //! accepted and why, or not decided yet) with its date.
 
-use chrono::NaiveDate;
 use domain::journey::{NewReferral, NotAcceptedReason, ReferralSource};
 use domain::records::Programme;
 use leptos::prelude::*;
@@ -25,32 +24,49 @@ pub struct ReferralFields {
     pub decision: RwSignal<String>,
     decided_on: RwSignal<String>,
     reason: RwSignal<String>,
+    /// A new client may have no referral to record: then the date starts empty, and the rest
+    /// of the referral is asked once it has one.
+    optional: bool,
 }
 
 impl ReferralFields {
-    /// `referred_on` empty when recording a referral is optional (a new client may have none).
-    pub fn new(referred_on: Option<NaiveDate>) -> ReferralFields {
+    /// A referral that must be recorded, dated today until changed.
+    pub fn new() -> ReferralFields {
+        ReferralFields::starting(today().to_string(), false)
+    }
+
+    /// A referral recorded only if its date is given.
+    pub fn optional() -> ReferralFields {
+        ReferralFields::starting(String::new(), true)
+    }
+
+    fn starting(referred_on: String, optional: bool) -> ReferralFields {
         ReferralFields {
-            referred_on: RwSignal::new(referred_on.map(|d| d.to_string()).unwrap_or_default()),
+            referred_on: RwSignal::new(referred_on),
             source: RwSignal::new(String::new()),
             decision: RwSignal::new(ACCEPTED.to_owned()),
             decided_on: RwSignal::new(today().to_string()),
             reason: RwSignal::new(String::new()),
+            optional,
         }
+    }
+
+    /// Whether a referral is being recorded: always, or (optional) once it has a date.
+    pub fn recorded(self) -> bool {
+        !self.optional || self.referred_on.with(|d| !d.trim().is_empty())
     }
 
     /// Whether support starts with this form: the referral was accepted (or none recorded).
     pub fn starts(self) -> bool {
-        self.decision.with(|d| d == ACCEPTED)
+        !self.recorded() || self.decision.with(|d| d == ACCEPTED)
     }
 
     /// [`Self::starts`] when the form is sent.
     pub fn starts_untracked(self) -> bool {
-        self.decision.with_untracked(|d| d == ACCEPTED)
+        untrack(move || self.starts())
     }
 
-    /// The referral, checked by `NewReferral::check`; `None` when no date was given and none
-    /// was needed.
+    /// The referral, checked by `NewReferral::check`; `None` when none is recorded.
     pub fn check(
         self,
         t: &'static StaffMessages,
@@ -58,17 +74,13 @@ impl ReferralFields {
         programme: Programme,
     ) -> Result<Option<NewReferral>, Refusal> {
         let date_error = |id| (t.staff_error_date.to_owned(), id);
-        let Some(referred_on) = optional_date(&self.referred_on.get_untracked())
-            .map_err(|()| date_error("referred-on"))?
-        else {
-            // A source or a decision other than "accepted" says there was a referral.
-            let said = !self.starts_untracked() || self.source.with_untracked(|s| !s.is_empty());
-            return if said {
-                Err(date_error("referred-on"))
-            } else {
-                Ok(None)
-            };
-        };
+        if !untrack(move || self.recorded()) {
+            return Ok(None);
+        }
+        let referred_on = optional_date(&self.referred_on.get_untracked())
+            .ok()
+            .flatten()
+            .ok_or(date_error("referred-on"))?;
         let source = ReferralSource::parse(&self.source.get_untracked())
             .map_err(|_| (t.staff_error_source.to_owned(), "source-self"))?;
         let accepted = match self.decision.get_untracked().as_str() {
@@ -113,11 +125,31 @@ pub const IDS: &[(&str, &str)] = &[
 ];
 
 #[component]
-pub fn ReferralFieldset(
-    fields: ReferralFields,
-    problem: Problem,
-    #[prop(optional)] optional: bool,
-) -> impl IntoView {
+pub fn ReferralFieldset(fields: ReferralFields, problem: Problem) -> impl IntoView {
+    let hint = if fields.optional {
+        trs(|t| t.staff_referred_on_optional)
+    } else {
+        trs(|t| t.staff_referred_on_hint)
+    };
+    view! {
+        <h2>{trs(|t| t.staff_referral_title)}</h2>
+        <Input
+            id="referred-on"
+            label=trs(|t| t.staff_referred_on)
+            hint
+            kind="date"
+            value=fields.referred_on
+            problem
+        />
+        <Show when=move || fields.recorded()>
+            <ReferralDetails fields problem />
+        </Show>
+    }
+}
+
+/// Who referred, and the decision: asked once there is a referral.
+#[component]
+fn ReferralDetails(fields: ReferralFields, problem: Problem) -> impl IntoView {
     let t = use_i18n().s();
     let sources = ReferralSource::ALL
         .iter()
@@ -132,22 +164,8 @@ pub fn ReferralFieldset(
         (NOT_ACCEPTED, t.staff_decision_not_accepted),
         (UNDECIDED, t.staff_decision_undecided),
     ];
-    let hint = if optional {
-        trs(|t| t.staff_referred_on_optional)
-    } else {
-        trs(|t| t.staff_referred_on_hint)
-    };
     let decision = fields.decision;
     view! {
-        <h2>{trs(|t| t.staff_referral_title)}</h2>
-        <Input
-            id="referred-on"
-            label=trs(|t| t.staff_referred_on)
-            hint
-            kind="date"
-            value=fields.referred_on
-            problem
-        />
         <Choice
             name="source"
             legend=trs(|t| t.staff_source)

@@ -5,8 +5,8 @@ use domain::records::{EpisodeUpdateRecord, UpdateEpisode, check_episode_extras};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::frame::{ChangeFrame, Check};
-use super::{optional_date, refusal};
+use super::frame::{ChangeFrame, Check, ended};
+use super::refusal;
 use crate::i18n::{fill, use_i18n};
 use crate::staff::components::checked::{Choice, Input, Problem};
 use crate::staff::components::not_found::not_found_view;
@@ -41,16 +41,12 @@ pub fn EndSupportPage(episode: Uuid) -> impl IntoView {
         Signal::derive(move || fill(i18n.s().staff_support_end_title, &[("ref", &reference)]))
     };
     let check: Check = Box::new(move |t| {
-        let day = optional_date(&ended_on.get_untracked())
-            .ok()
-            .flatten()
-            .ok_or((t.staff_error_date.to_owned(), "support-ended-on"))?;
-        let why = SupportEndReason::parse(&reason.get_untracked()).map_err(|_| {
-            (
-                t.staff_error_end_reason.to_owned(),
-                "support-end-reason-sustained_in_work",
-            )
-        })?;
+        let (day, why) = ended(
+            t,
+            (ended_on, "support-ended-on"),
+            (reason, "support-end-reason-sustained_in_work"),
+            SupportEndReason::parse,
+        )?;
         let mut journey = caseload.with_untracked(|c| c.journey_of(&current));
         journey.ended_on = Some(day);
         check_journey(&journey).map_err(|e| refusal(t, &e, IDS))?;

@@ -97,7 +97,7 @@ fn split_table(
                 <caption id=caption_id>{name}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t.staff_split_group}</th>
+                        <th scope="col">{t.staff_group}</th>
                         <th scope="col">{t.staff_value}</th>
                         <th scope="col">"n"</th>
                     </tr>
@@ -115,7 +115,8 @@ fn group_row(
     threshold: u64,
 ) -> impl IntoView + use<> {
     let fewer = fill(t.staff_fewer_than, &[("n", &threshold.to_string())]);
-    let small = !g.suppressed && g.n.is_some_and(|n| n < threshold);
+    // An empty group has no value to read with care.
+    let small = !g.suppressed && g.n.is_some_and(|n| n > 0 && n < threshold);
     let value = if g.suppressed {
         fewer.clone()
     } else {

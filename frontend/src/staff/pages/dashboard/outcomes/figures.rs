@@ -74,7 +74,7 @@ fn count_table(
         <WideTable labelled_by=caption_id.clone()>
             <table class="table count-table" id=id>
                 <caption id=caption_id>{caption}</caption>
-                <thead><tr><th scope="col">{t.staff_split_group}</th><th scope="col">"n"</th></tr></thead>
+                <thead><tr><th scope="col">{t.staff_group}</th><th scope="col">"n"</th></tr></thead>
                 <tbody>
                     {rows}
                     {empty.then(|| view! { <tr><td colspan="2">{t.staff_none_in_period}</td></tr> })}
