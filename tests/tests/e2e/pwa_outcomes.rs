@@ -107,7 +107,7 @@ async fn register_with_referral(b: &Browser, reference: &str) {
     choose(b, "#gender", "woman").await;
     choose(b, "#area", "prefer_not_to_say").await;
     assert_accessible(b, "new client with a referral and a start").await;
-    shots(b, "new-client-journey").await;
+    shot_of(b, "new-client-journey", "label[for='referred-on']").await;
     click(b, "#save-client").await;
     heading(b, reference).await;
 }
@@ -444,7 +444,7 @@ async fn a_specialist_records_a_whole_journey_offline_and_the_server_has_every_s
     assert_accessible(&b, "vocational profile").await;
     click(&b, "#save-profile").await;
     heading(&b, "JS-JOURNEY").await;
-    b.wait_for_text(".journey-hours", "4.00 hours a week")
+    b.wait_for_text(".journey-hours", "4 hours a week")
         .await
         .unwrap();
 
@@ -470,6 +470,17 @@ async fn a_specialist_records_a_whole_journey_offline_and_the_server_has_every_s
         .unwrap();
     assert_accessible(&b, "client page, journey ended").await;
 
+    // Opened again with no signal, the journey reads the same from the device.
+    let here = b.client.current_url().await.unwrap();
+    b.goto(here.as_str()).await.unwrap();
+    heading(&b, "JS-JOURNEY").await;
+    b.wait_for_text(".journey-end", "Support ended on")
+        .await
+        .unwrap();
+    b.wait_for_text(".job-ended", "They left").await.unwrap();
+    b.wait_for_text(".journey-profile", "Vocational profile started on")
+        .await
+        .unwrap();
     // participant, consent, 2 referrals, episode, profile change, job, job end, support end.
     waiting_is(&b, 9).await;
     send_now(&s, &b).await;
