@@ -20,6 +20,7 @@ mod privacy;
 mod proxies;
 mod pwa;
 mod pwa_dashboard;
+mod pwa_outcomes;
 mod pwa_participant;
 mod pwa_results;
 mod pwa_staff;
