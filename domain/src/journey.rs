@@ -231,7 +231,7 @@ impl NewJob {
             ));
         }
         if let Some(p) = self.hourly_pay
-            && (p.0 <= 0 || p.0 > 500_00)
+            && (p.0 <= 0 || p > Hundredths::from_units(500))
         {
             return Err(field_err(
                 "hourly_pay",
@@ -361,4 +361,206 @@ pub fn check_journey(j: &JourneyDates) -> Result<(), FieldError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// A journey with every step on its own day, in order.
+    fn journey() -> JourneyDates {
+        JourneyDates {
+            referred_on: Some(d("2024-01-02")),
+            decided_on: Some(d("2024-01-05")),
+            started_on: Some(d("2024-01-10")),
+            profile_started_on: Some(d("2024-02-01")),
+            jobs: vec![
+                (d("2024-03-01"), Some(d("2024-04-30"))),
+                (d("2024-05-01"), None),
+            ],
+            ended_on: Some(d("2024-06-30")),
+        }
+    }
+
+    fn refused_field(j: &JourneyDates) -> &'static str {
+        check_journey(j).unwrap_err().field
+    }
+
+    #[test]
+    fn a_journey_in_order_is_accepted_and_so_is_one_with_every_step_on_one_day() {
+        assert_eq!(check_journey(&journey()), Ok(()));
+        let day = Some(d("2024-01-10"));
+        let same_day = JourneyDates {
+            referred_on: day,
+            decided_on: day,
+            started_on: day,
+            profile_started_on: day,
+            jobs: vec![(d("2024-01-10"), day)],
+            ended_on: day,
+        };
+        assert_eq!(check_journey(&same_day), Ok(()));
+        assert_eq!(check_journey(&JourneyDates::default()), Ok(()));
+    }
+
+    #[test]
+    fn each_step_dated_before_its_predecessor_is_refused_naming_its_field() {
+        let mut j = journey();
+        j.decided_on = Some(d("2024-01-01"));
+        assert_eq!(refused_field(&j), "decided_on");
+
+        let mut j = journey();
+        j.started_on = Some(d("2024-01-04"));
+        assert_eq!(refused_field(&j), "started_on");
+
+        let mut j = journey();
+        j.profile_started_on = Some(d("2024-01-09"));
+        assert_eq!(refused_field(&j), "profile_started_on");
+
+        let mut j = journey();
+        j.jobs[1].0 = d("2024-01-31");
+        assert_eq!(refused_field(&j), "job_started_on");
+
+        let mut j = journey();
+        j.jobs[0].1 = Some(d("2024-02-29"));
+        assert_eq!(refused_field(&j), "job_ended_on");
+
+        // Support ends before the last job start, or before the profile with no jobs.
+        let mut j = journey();
+        j.ended_on = Some(d("2024-04-30"));
+        assert_eq!(refused_field(&j), "ended_on");
+        let mut j = journey();
+        j.jobs.clear();
+        j.ended_on = Some(d("2024-01-31"));
+        assert_eq!(refused_field(&j), "ended_on");
+    }
+
+    #[test]
+    fn a_missing_step_is_skipped_and_the_one_before_it_is_checked_instead() {
+        // No decision recorded: the service start is checked against the referral.
+        let mut j = journey();
+        j.decided_on = None;
+        j.started_on = Some(d("2024-01-01"));
+        let err = check_journey(&j).unwrap_err();
+        assert_eq!(err.field, "started_on");
+        assert!(
+            err.message.contains("the referral (2024-01-02)"),
+            "{}",
+            err.message
+        );
+        // No profile: a job is checked against the service start.
+        let mut j = journey();
+        j.profile_started_on = None;
+        j.jobs[0].0 = d("2024-01-09");
+        let err = check_journey(&j).unwrap_err();
+        assert_eq!(err.field, "job_started_on");
+        assert!(err.message.contains("the service start"), "{}", err.message);
+    }
+
+    #[test]
+    fn support_may_end_while_a_job_goes_on() {
+        let mut j = journey();
+        j.jobs[0].1 = Some(d("2025-01-01"));
+        j.ended_on = Some(d("2024-05-01"));
+        assert_eq!(check_journey(&j), Ok(()));
+        let err = {
+            j.ended_on = Some(d("2024-04-30"));
+            check_journey(&j).unwrap_err()
+        };
+        assert!(
+            err.message.contains("a job's start (2024-05-01)"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_decision_is_dated_and_a_refusal_says_why() {
+        let on = d("2024-01-02");
+        let ok = check_decision(on, Some(true), Some(on), None);
+        assert_eq!(ok, Ok(()));
+        assert_eq!(check_decision(on, None, None, None), Ok(()));
+        let field = |r: Result<(), FieldError>| r.unwrap_err().field;
+        assert_eq!(
+            field(check_decision(on, Some(true), None, None)),
+            "decided_on"
+        );
+        assert_eq!(field(check_decision(on, None, Some(on), None)), "accepted");
+        let day_before = Some(d("2024-01-01"));
+        assert_eq!(
+            field(check_decision(on, Some(true), day_before, None)),
+            "decided_on"
+        );
+        assert_eq!(
+            field(check_decision(on, Some(false), Some(on), None)),
+            "not_accepted_reason"
+        );
+        let declined = Some(NotAcceptedReason::Declined);
+        assert_eq!(check_decision(on, Some(false), Some(on), declined), Ok(()));
+        assert_eq!(
+            field(check_decision(on, Some(true), Some(on), declined)),
+            "not_accepted_reason"
+        );
+    }
+
+    fn new_job() -> NewJob {
+        NewJob {
+            id: Uuid::from_u128(1),
+            episode_id: Uuid::from_u128(2),
+            started_on: d("2024-03-01"),
+            outcome: OutcomeType::NewJob,
+            paid: true,
+            employer_id: None,
+            title: None,
+            sector: Some(Sector::Q),
+            hours_per_week: Some(Hundredths(80_00)),
+            hourly_pay: Some(Hundredths::from_units(500)),
+            job_analysis: true,
+            ended_on: None,
+            end_reason: None,
+        }
+    }
+
+    #[test]
+    fn a_jobs_hours_pay_and_end_are_checked() {
+        assert_eq!(new_job().check(), Ok(()));
+        let field = |j: NewJob| j.check().unwrap_err().field;
+        let hours = |h| NewJob {
+            hours_per_week: Some(Hundredths(h)),
+            ..new_job()
+        };
+        assert_eq!(field(hours(80_01)), "hours_per_week");
+        assert_eq!(field(hours(0)), "hours_per_week");
+        assert_eq!(hours(1).check(), Ok(()));
+        let pay = |p| NewJob {
+            hourly_pay: Some(Hundredths(p)),
+            ..new_job()
+        };
+        assert_eq!(field(pay(50_001)), "hourly_pay");
+        assert_eq!(field(pay(0)), "hourly_pay");
+        let unpaid = NewJob {
+            paid: false,
+            ..new_job()
+        };
+        assert_eq!(field(unpaid), "hourly_pay");
+        let ended_early = NewJob {
+            ended_on: Some(d("2024-02-29")),
+            ..new_job()
+        };
+        assert_eq!(field(ended_early), "ended_on");
+        let reason_without_end = NewJob {
+            end_reason: Some(JobEndReason::Resigned),
+            ..new_job()
+        };
+        assert_eq!(field(reason_without_end), "end_reason");
+        let ended_same_day = NewJob {
+            ended_on: Some(d("2024-03-01")),
+            end_reason: Some(JobEndReason::ContractEnded),
+            ..new_job()
+        };
+        assert_eq!(ended_same_day.check(), Ok(()));
+    }
 }

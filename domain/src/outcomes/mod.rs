@@ -6,6 +6,8 @@ pub mod bands;
 pub mod equality;
 pub mod figures;
 pub mod judge;
+#[cfg(test)]
+mod tests;
 pub mod wage;
 
 use crate::Hundredths;
