@@ -23,7 +23,8 @@ const SECRETS: [&str; 6] = [
     "07700 900461",
     "Easy to talk to but slow",
     "Met at the job centre café",
-    "Pakistani",
+    // A date of birth (equality monitoring), looked for as the text it is sent as.
+    "1979-11-23",
 ];
 
 /// Ann has every kind of record, with personal data we can look for later; Bob is someone else.
@@ -43,7 +44,7 @@ async fn world() -> World {
     ann["name"] = json!(SECRETS[0]);
     ann["email"] = json!(SECRETS[1]);
     ann["phone"] = json!(SECRETS[2]);
-    ann["equality"] = json!({"ethnicity": SECRETS[5]});
+    ann["equality"] = json!({"born_on": SECRETS[5], "ethnicity": "asian"});
     let ann = id_of(&app.create("/api/participants", &sam, &ann).await);
     app.create("/api/consents", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "scopes": ["surveys", "email"], "given_by": "person", "method": "written", "text_version": "v1", "given_at": (Utc::now() - Duration::days(1)).to_rfc3339()})).await;
     let ann_episode = id_of(
@@ -131,6 +132,7 @@ async fn a_subject_access_export_holds_every_kind_of_record_and_nothing_of_anyon
     let text = res.text().await.unwrap();
     let sar: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(sar["participant"]["name"], SECRETS[0]);
+    assert_eq!(sar["participant"]["equality"]["born_on"], SECRETS[5]);
     assert_eq!(sar["consents"].as_array().unwrap().len(), 1);
     assert_eq!(sar["episodes"].as_array().unwrap().len(), 1);
     assert_eq!(sar["sessions"][0]["note"], SECRETS[4]);
@@ -202,6 +204,9 @@ async fn every_get_body(app: &TestApp, token: &str, ids: &[Uuid]) -> Vec<(String
         for p in concrete {
             let url = if p.starts_with("/api/kpi") {
                 format!("{p}?{q}")
+            } else if p.starts_with("/api/outcomes") {
+                // The equality split by age band is the one built from dates of birth.
+                format!("{p}?{q}&by=age_band")
             } else {
                 p.clone()
             };
@@ -313,6 +318,17 @@ async fn after_erasure_no_personal_field_or_comment_can_be_found_through_any_rou
         .await
         .unwrap();
     assert!(trail.iter().any(|e| e["action"] == "erase"));
+    // None of it reached the server's log either, on the way in or out.
+    if std::env::var("TEST_LOG").is_err() {
+        let log = soundings_tests::captured_logs();
+        assert!(
+            log.contains(&format!("participant_id={}", w.ann)),
+            "her records were not logged at all"
+        );
+        for secret in SECRETS {
+            assert!(!log.contains(secret), "{secret:?} reached the log");
+        }
+    }
 }
 
 #[tokio::test]
