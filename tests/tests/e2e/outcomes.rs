@@ -1,0 +1,1031 @@
+//! Outcomes through the API (DESIGN.md §4a): the journey of an episode (referral, decision,
+//! service start, vocational profile, jobs and their ends, hours before, support end) and the
+//! figures read from it, on a hand-made dataset whose expected figures are worked out by hand
+//! in the comments; then the journey's refusals, resends and bad input.
+
+use serde_json::{Value, json};
+use soundings_tests::{TestApp, body, id_of, sync_statuses};
+use uuid::Uuid;
+
+struct World {
+    app: TestApp,
+    admin: String,
+    manager: String,
+    sam: String,
+    jo: String,
+    sam_id: Uuid,
+    jo_id: Uuid,
+}
+
+/// Sam (team North) and Jo (team South), a manager and an admin.
+async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    app.create_staff_direct(org, "manager@a.example.org", domain::Role::Manager)
+        .await;
+    let manager = app.login("manager@a.example.org").await.access_token;
+    let (sam_id, _) = app
+        .specialist_in_team(org, &admin, "sam@a.example.org", "North")
+        .await;
+    let (jo_id, _) = app
+        .specialist_in_team(org, &admin, "jo@a.example.org", "South")
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let jo = app.login("jo@a.example.org").await.access_token;
+    World {
+        app,
+        admin,
+        manager,
+        sam,
+        jo,
+        sam_id,
+        jo_id,
+    }
+}
+
+impl World {
+    async fn person(&self, token: &str, reference: &str, equality: Value) -> Uuid {
+        let p = body::with(
+            body::participant("jobseeker", reference),
+            json!({"equality": equality}),
+        );
+        id_of(&self.app.create("/api/participants", token, &p).await)
+    }
+
+    /// A referral; `decision` adds `accepted`, `decided_on` and `not_accepted_reason`.
+    async fn refer(
+        &self,
+        token: &str,
+        participant: Uuid,
+        programme: &str,
+        referred_on: &str,
+        source: &str,
+        decision: Value,
+    ) -> Uuid {
+        let r = body::with(
+            body::referral(participant, programme, referred_on, source),
+            decision,
+        );
+        id_of(&self.app.create("/api/referrals", token, &r).await)
+    }
+
+    /// An episode of support; `extra` adds `referral_id`, `profile_started_on`, `hours_before`...
+    async fn start(
+        &self,
+        token: &str,
+        participant: Uuid,
+        programme: &str,
+        started_on: &str,
+        extra: Value,
+    ) -> Uuid {
+        let e = body::with(
+            json!({"id": Uuid::new_v4(), "participant_id": participant, "programme": programme,
+                   "started_on": started_on}),
+            extra,
+        );
+        id_of(&self.app.create("/api/episodes", token, &e).await)
+    }
+
+    /// A job; `extra` adds hours, pay, sector, an end...
+    async fn job(
+        &self,
+        token: &str,
+        episode: Uuid,
+        started_on: &str,
+        outcome: &str,
+        paid: bool,
+        extra: Value,
+    ) -> Uuid {
+        let j = body::with(body::job(episode, started_on, outcome, paid), extra);
+        id_of(&self.app.create("/api/jobs", token, &j).await)
+    }
+
+    async fn patch_ok(&self, token: &str, path: &str, change: Value) -> Value {
+        let res = self.app.patch(path, Some(token), &change).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, 200, "PATCH {path} {change}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    async fn get_ok(&self, token: &str, path: &str) -> Value {
+        let res = self.app.get(path, Some(token)).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    async fn put_ok(&self, token: &str, path: &str, body: &Value) -> Value {
+        let res = self.app.put(path, Some(token), body).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, 200, "PUT {path}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+}
+
+/// The whole of 2025, read as of 31 March 2026 (so nothing depends on today).
+const YEAR: &str = "first=2025-01-01&last=2025-12-31&as_of=2026-03-31";
+
+/// The dataset: fifteen jobseekers' journeys, mostly in 2025 (all dates 2025 unless said).
+///
+/// ```text
+/// who  by   prog  referral (source; decision)          start       profile      jobs (paid unless said)                   support end
+/// ADA  Sam  seqf  06 Jan job centre; yes 08 Jan        13 Jan      20 Jan       new 03 Mar–30 May; new 27 Jun (28 days on) 28 Nov
+/// BEN  Sam  seqf  03 Feb self; yes 05 Feb              10 Feb      17 Feb       new 07 Apr–06 Jun; new 05 Jul (29 days on)
+/// CAT  Jo   seqf  03 Mar health; yes 05 Mar            10 Mar      01 Apr       unpaid 01–31 May; self-employed 04 Aug
+/// DAN  Jo   seqf  24 Mar social care; undecided        07 Apr      14 Apr       retained 30 Sep
+/// EVE  Sam  seqf  03 Mar school; yes 10 Mar            17 Mar      31 Mar       apprenticeship 01 Apr 2026
+/// FAY  Jo   ips   02 Jun health; yes 04 Jun            09 Jun      16 Jun       new 07 Jul–05 Sep
+/// GUS  Sam  ips   01 Sep job centre; yes 03 Sep        08 Sep      15 Sep       new 03 Nov
+/// HAL  Sam  seqf  23 Jun other; yes 30 Jun             07 Jul      14 Jul       unpaid 01 Aug                              19 Dec
+/// IVY  Sam  seqf  —                                    01 Oct 2024 15 Oct 2024  apprenticeship 06 Jan                      29 Aug
+/// JON  Jo   seqf  —                                    03 Jun 2024 —            —                                          14 Mar
+/// KIT  Sam  seqf  14 Apr job centre; no (ineligible)
+/// LEO  Jo   ips   05 May self; no (declined)
+/// MIA  Jo   seqf  21 Jul health; later no (could not contact, 04 Aug)
+/// NED  Sam  seqf  03 Nov job centre; yes 10 Nov; support not started
+/// OLA  Sam  seqf  16 Dec 2024 other; no (other, 20 Dec 2024) — before the period
+/// ```
+///
+/// Areas: urban ADA CAT EVE KIT NED OLA; rural BEN FAY LEO; prefer not to say DAN GUS MIA; HAL,
+/// IVY and JON not recorded. Hours a week before support: ADA 0, BEN 8, DAN 12.5.
+async fn dataset(w: &World) {
+    let (sam, jo) = (w.sam.as_str(), w.jo.as_str());
+    let yes = |on: &str| json!({"accepted": true, "decided_on": on});
+    let no = |on: &str, why: &str| json!({"accepted": false, "decided_on": on, "not_accepted_reason": why});
+    let cafe = id_of(
+        &w.app
+            .create(
+                "/api/participants",
+                sam,
+                &body::participant("employer", "EMP-CAFE"),
+            )
+            .await,
+    );
+
+    // ADA: the first job ends on 30 May and the next starts 28 days later: one spell.
+    let ada = w
+        .person(
+            sam,
+            "ADA",
+            json!({"gender": "woman", "area": "urban", "born_on": "1990-05-01"}),
+        )
+        .await;
+    let r = w
+        .refer(
+            sam,
+            ada,
+            "seqf",
+            "2025-01-06",
+            "job_centre",
+            yes("2025-01-08"),
+        )
+        .await;
+    let e = w
+        .start(
+            sam,
+            ada,
+            "seqf",
+            "2025-01-13",
+            json!({"referral_id": r, "profile_started_on": "2025-01-20", "hours_before": 0}),
+        )
+        .await;
+    let first = w
+        .job(
+            sam,
+            e,
+            "2025-03-03",
+            "new_job",
+            true,
+            json!({"employer_id": cafe, "title": "Barista", "sector": "I", "hours_per_week": 16,
+                   "hourly_pay": 12.5, "job_analysis": true}),
+        )
+        .await;
+    w.patch_ok(
+        sam,
+        &format!("/api/jobs/{first}"),
+        json!({"ended_on": "2025-05-30", "end_reason": "resigned"}),
+    )
+    .await;
+    w.job(
+        sam,
+        e,
+        "2025-06-27",
+        "new_job",
+        true,
+        json!({"sector": "G", "hours_per_week": 20, "hourly_pay": 12.6, "job_analysis": true}),
+    )
+    .await;
+    w.patch_ok(
+        sam,
+        &format!("/api/episodes/{e}"),
+        json!({"ended_on": "2025-11-28", "end_reason": "sustained_in_work"}),
+    )
+    .await;
+
+    // BEN: the next job starts 29 days after the first ended: a new spell.
+    let ben = w
+        .person(sam, "BEN", json!({"gender": "man", "area": "rural"}))
+        .await;
+    let r = w
+        .refer(sam, ben, "seqf", "2025-02-03", "self", yes("2025-02-05"))
+        .await;
+    let e = w
+        .start(
+            sam,
+            ben,
+            "seqf",
+            "2025-02-10",
+            json!({"referral_id": r, "profile_started_on": "2025-02-17"}),
+        )
+        .await;
+    w.patch_ok(
+        sam,
+        &format!("/api/episodes/{e}"),
+        json!({"hours_before": 8}),
+    )
+    .await;
+    w.job(
+        sam,
+        e,
+        "2025-04-07",
+        "new_job",
+        true,
+        json!({"sector": "H", "hours_per_week": 37.5, "hourly_pay": 11.44,
+               "ended_on": "2025-06-06", "end_reason": "dismissed"}),
+    )
+    .await;
+    w.job(
+        sam,
+        e,
+        "2025-07-05",
+        "new_job",
+        true,
+        json!({"sector": "H", "hours_per_week": 37.5, "hourly_pay": 12.21}),
+    )
+    .await;
+
+    // CAT: unpaid work first, which is not a paid job start; then self-employment.
+    let cat = w
+        .person(jo, "CAT", json!({"gender": "woman", "area": "urban"}))
+        .await;
+    let r = w
+        .refer(jo, cat, "seqf", "2025-03-03", "health", yes("2025-03-05"))
+        .await;
+    let e = w
+        .start(
+            jo,
+            cat,
+            "seqf",
+            "2025-03-10",
+            json!({"referral_id": r, "profile_started_on": "2025-04-01"}),
+        )
+        .await;
+    w.job(
+        jo,
+        e,
+        "2025-05-01",
+        "new_job",
+        false,
+        json!({"hours_per_week": 10, "ended_on": "2025-05-31", "end_reason": "contract_ended"}),
+    )
+    .await;
+    w.job(
+        jo,
+        e,
+        "2025-08-04",
+        "self_employment",
+        true,
+        json!({"sector": "S"}),
+    )
+    .await;
+
+    // DAN: nobody recorded a decision; starting support accepts the referral. His hours
+    // before support come through the offline outbox.
+    let dan = w
+        .person(
+            jo,
+            "DAN",
+            json!({"gender": "man", "area": "prefer_not_to_say", "born_on": "1998-02-28"}),
+        )
+        .await;
+    let r = w
+        .refer(jo, dan, "seqf", "2025-03-24", "social_care", json!({}))
+        .await;
+    let e = w
+        .start(
+            jo,
+            dan,
+            "seqf",
+            "2025-04-07",
+            json!({"referral_id": r, "profile_started_on": "2025-04-14"}),
+        )
+        .await;
+    let res = w
+        .app
+        .post(
+            "/api/sync",
+            Some(jo),
+            &json!({"records": [{"kind": "episode_update",
+                                 "body": {"episode_id": e, "change": {"hours_before": 12.5}}}]}),
+        )
+        .await;
+    assert_eq!(sync_statuses(&res.json().await.unwrap()), vec![201]);
+    let referral: Vec<Value> = w
+        .get_ok(jo, &format!("/api/referrals?participant_id={dan}"))
+        .await
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&referral[0]["accepted"], &referral[0]["decided_on"]),
+        (&json!(true), &json!("2025-04-07"))
+    );
+    w.job(
+        jo,
+        e,
+        "2025-09-30",
+        "retained_job",
+        true,
+        json!({"sector": "Q", "hours_per_week": 30, "hourly_pay": 12.21}),
+    )
+    .await;
+
+    // EVE: her apprenticeship starts the day after the as-of date.
+    let eve = w
+        .person(
+            sam,
+            "EVE",
+            json!({"gender": "non_binary", "area": "urban", "born_on": "2007-01-15"}),
+        )
+        .await;
+    let r = w
+        .refer(
+            sam,
+            eve,
+            "seqf",
+            "2025-03-03",
+            "school_college",
+            yes("2025-03-10"),
+        )
+        .await;
+    let e = w
+        .start(
+            sam,
+            eve,
+            "seqf",
+            "2025-03-17",
+            json!({"referral_id": r, "profile_started_on": "2025-03-31"}),
+        )
+        .await;
+    w.job(
+        sam,
+        e,
+        "2026-04-01",
+        "apprenticeship",
+        true,
+        json!({"hourly_pay": 7.55}),
+    )
+    .await;
+
+    // FAY (IPS): in work for two months.
+    let fay = w
+        .person(jo, "FAY", json!({"gender": "woman", "area": "rural"}))
+        .await;
+    let r = w
+        .refer(jo, fay, "ips", "2025-06-02", "health", yes("2025-06-04"))
+        .await;
+    let e = w
+        .start(
+            jo,
+            fay,
+            "ips",
+            "2025-06-09",
+            json!({"referral_id": r, "profile_started_on": "2025-06-16"}),
+        )
+        .await;
+    w.job(
+        jo,
+        e,
+        "2025-07-07",
+        "new_job",
+        true,
+        json!({"sector": "G", "hours_per_week": 25, "hourly_pay": 12, "job_analysis": true,
+               "ended_on": "2025-09-05", "end_reason": "contract_ended"}),
+    )
+    .await;
+
+    // GUS (IPS): in work from November.
+    let gus = w
+        .person(
+            sam,
+            "GUS",
+            json!({"gender": "man", "area": "prefer_not_to_say"}),
+        )
+        .await;
+    let r = w
+        .refer(
+            sam,
+            gus,
+            "ips",
+            "2025-09-01",
+            "job_centre",
+            yes("2025-09-03"),
+        )
+        .await;
+    let e = w
+        .start(
+            sam,
+            gus,
+            "ips",
+            "2025-09-08",
+            json!({"referral_id": r, "profile_started_on": "2025-09-15"}),
+        )
+        .await;
+    w.job(
+        sam,
+        e,
+        "2025-11-03",
+        "new_job",
+        true,
+        json!({"sector": "C", "hours_per_week": 40}),
+    )
+    .await;
+
+    // HAL: volunteering only, then he withdrew.
+    let hal = w.person(sam, "HAL", json!({"gender": "man"})).await;
+    let r = w
+        .refer(sam, hal, "seqf", "2025-06-23", "other", yes("2025-06-30"))
+        .await;
+    let e = w
+        .start(
+            sam,
+            hal,
+            "seqf",
+            "2025-07-07",
+            json!({"referral_id": r, "profile_started_on": "2025-07-14"}),
+        )
+        .await;
+    w.job(sam, e, "2025-08-01", "new_job", false, json!({}))
+        .await;
+    w.patch_ok(
+        sam,
+        &format!("/api/episodes/{e}"),
+        json!({"ended_on": "2025-12-19", "end_reason": "withdrew"}),
+    )
+    .await;
+
+    // IVY: support from 2024 without a referral; an apprenticeship from January.
+    let ivy = w.person(sam, "IVY", json!({})).await;
+    let e = w
+        .start(
+            sam,
+            ivy,
+            "seqf",
+            "2024-10-01",
+            json!({"profile_started_on": "2024-10-15"}),
+        )
+        .await;
+    w.job(
+        sam,
+        e,
+        "2025-01-06",
+        "apprenticeship",
+        true,
+        json!({"sector": "F", "hours_per_week": 30, "hourly_pay": 7.55}),
+    )
+    .await;
+    w.patch_ok(
+        sam,
+        &format!("/api/episodes/{e}"),
+        json!({"ended_on": "2025-08-29", "end_reason": "sustained_in_work"}),
+    )
+    .await;
+
+    // JON: support from 2024 that ended before April 2025.
+    let jon = w.person(jo, "JON", json!({})).await;
+    w.start(
+        jo,
+        jon,
+        "seqf",
+        "2024-06-03",
+        json!({"ended_on": "2025-03-14", "end_reason": "lost_contact"}),
+    )
+    .await;
+
+    // Referrals that did not start.
+    let kit = w
+        .person(sam, "KIT", json!({"gender": "man", "area": "urban"}))
+        .await;
+    w.refer(
+        sam,
+        kit,
+        "seqf",
+        "2025-04-14",
+        "job_centre",
+        no("2025-04-16", "ineligible"),
+    )
+    .await;
+    let leo = w.person(jo, "LEO", json!({"area": "rural"})).await;
+    w.refer(
+        jo,
+        leo,
+        "ips",
+        "2025-05-05",
+        "self",
+        no("2025-05-09", "declined"),
+    )
+    .await;
+    let mia = w
+        .person(jo, "MIA", json!({"area": "prefer_not_to_say"}))
+        .await;
+    let r = w
+        .refer(jo, mia, "seqf", "2025-07-21", "health", json!({}))
+        .await;
+    // The manager records the decision later.
+    let decided = w
+        .patch_ok(
+            &w.manager,
+            &format!("/api/referrals/{r}"),
+            no("2025-08-04", "could_not_contact"),
+        )
+        .await;
+    assert_eq!(decided["not_accepted_reason"], "could_not_contact");
+    let ned = w.person(sam, "NED", json!({"area": "urban"})).await;
+    w.refer(
+        sam,
+        ned,
+        "seqf",
+        "2025-11-03",
+        "job_centre",
+        yes("2025-11-10"),
+    )
+    .await;
+    let ola = w.person(sam, "OLA", json!({"area": "urban"})).await;
+    w.refer(
+        sam,
+        ola,
+        "seqf",
+        "2024-12-16",
+        "other",
+        no("2024-12-20", "other"),
+    )
+    .await;
+}
+
+/// A count under `key` in a list of counts (0 when it is not listed).
+fn count(list: &Value, key: &str) -> u64 {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == key)
+        .map_or(0, |c| c["n"].as_u64().unwrap())
+}
+
+/// A rate's numerator, n and percentage.
+fn rate(r: &Value) -> (u64, u64, Value) {
+    (
+        r["numerator"].as_u64().unwrap(),
+        r["n"].as_u64().unwrap(),
+        r["percent"].clone(),
+    )
+}
+
+fn at_least(value: f64) -> Value {
+    json!({"kind": "at_least", "value": value})
+}
+
+fn between(low: f64, high: f64) -> Value {
+    json!({"kind": "between", "low": low, "high": high})
+}
+
+#[tokio::test]
+async fn kpis_a_b_and_e_access_and_the_job_figures_are_the_hand_worked_ones() {
+    let w = world().await;
+    dataset(&w).await;
+
+    let o = w.get_ok(&w.manager, &format!("/api/outcomes?{YEAR}")).await;
+    assert_eq!(
+        o["period"],
+        json!({"first": "2025-01-01", "last": "2025-12-31"})
+    );
+    assert_eq!(o["as_of"], "2026-03-31");
+    assert_eq!(o["programme"], "seqf");
+
+    // KPI A. The cohort is the eight profiles started in 2025: ADA, BEN, CAT, DAN, EVE, FAY,
+    // GUS, HAL (IVY's was in 2024). A paid job had started by 31 March 2026 for six: not EVE
+    // (1 April 2026, a day late) nor HAL (unpaid only). 6 / 8 = 75.00%.
+    let a = &o["kpi_a"];
+    assert_eq!(rate(&a["rate"]), (6, 8, json!(75.0)));
+    // Still early: a profile later than 31 March 2025 (12 months before the as-of date): CAT,
+    // DAN, FAY, GUS, HAL. EVE's, on 31 March 2025 exactly, is 12 months old: not early.
+    assert_eq!(a["still_early"], 5);
+    // 75% reaches the 50% band: 5. Judged by "starters into paid work", at least 40%: green.
+    assert_eq!(a["scored"]["score"], 5);
+    assert_eq!(a["scored"]["direction"], "at_least");
+    assert_eq!(a["judged"]["benchmark"], at_least(40.0));
+    assert_eq!(a["judged"]["benchmark_rag"], "green");
+    assert_eq!(a["judged"]["target"], Value::Null);
+    assert_eq!(a["judged"]["target_rag"], Value::Null);
+
+    // KPI B: first paid job in 2025, days from the service start: ADA 3 Mar − 13 Jan = 49,
+    // BEN 7 Apr − 10 Feb = 56, CAT 4 Aug − 10 Mar = 147 (her unpaid May does not count),
+    // DAN 30 Sep − 7 Apr = 176, FAY 7 Jul − 9 Jun = 28, GUS 3 Nov − 8 Sep = 56,
+    // IVY 6 Jan 2025 − 1 Oct 2024 = 97. 609 days / 7 = 87 days = 12.43 weeks: 12.4 to 1 dp.
+    let b = &o["kpi_b"];
+    assert_eq!(b["weeks"]["n"], 7);
+    assert_eq!(b["weeks"]["mean"], 12.4);
+    // At most 16 weeks scores 4 (10 would be 5).
+    assert_eq!(b["scored"]["score"], 4);
+    assert_eq!(b["scored"]["direction"], "at_most");
+
+    // KPI E, 26 weeks (182 days) on from the first paid job:
+    //   ADA  3 Mar → 1 Sep 2025: her spell goes on (the next job began 28 days after the first
+    //        ended): sustained.
+    //   BEN  7 Apr → 6 Oct 2025: his first spell ended 6 Jun; the job 29 days later is a new
+    //        spell: not sustained.
+    //   CAT  4 Aug → 2 Feb 2026: still self-employed: sustained.
+    //   DAN 30 Sep → 31 Mar 2026, the as-of date itself: still in work: sustained.
+    //   FAY  7 Jul → 5 Jan 2026: the job ended 5 Sep: not sustained.
+    //   GUS  3 Nov → 4 May 2026, after the as-of date: too early to tell.
+    //   IVY  6 Jan → 7 Jul 2025: still in the apprenticeship (support ending is not the job
+    //        ending): sustained.
+    // 4 of 6 = 66.67%, one too early.
+    let e = &o["kpi_e"];
+    assert_eq!(rate(&e["rate"]), (4, 6, json!(66.67)));
+    assert_eq!(e["too_early"], 1);
+    assert_eq!(e["weeks"], 26);
+    // 66.67% reaches the 60% band: 2. Against SEQF's "at least 70%": short by 3.33, within
+    // 10% of 70 (7): amber.
+    assert_eq!(e["scored"]["score"], 2);
+    assert_eq!(e["judged"]["benchmark"], at_least(70.0));
+    assert_eq!(e["judged"]["benchmark_rag"], "amber");
+
+    // Access: twelve referrals in 2025 (OLA's was in December 2024). Eight started (ADA, BEN,
+    // CAT, DAN, EVE, FAY, GUS, HAL); KIT, LEO and MIA were not accepted and NED has not
+    // started. 8 / 12 = 66.67%: within 10% of 70% (63): amber.
+    assert_eq!(rate(&o["access"]), (8, 12, json!(66.67)));
+    assert_eq!(o["access_judged"]["benchmark"], at_least(70.0));
+    assert_eq!(o["access_judged"]["benchmark_rag"], "amber");
+    let refused = &o["not_accepted"];
+    assert_eq!(
+        [
+            count(refused, "ineligible"),
+            count(refused, "declined"),
+            count(refused, "could_not_contact"),
+            count(refused, "other"),
+        ],
+        [1, 1, 1, 0],
+        "OLA's refusal was in 2024: {refused}"
+    );
+
+    // Starters into paid work: of the eight episodes that started in 2025, six had a paid job
+    // by the as-of date (not EVE, HAL): 75.00%, at least 40%: green.
+    assert_eq!(rate(&o["into_paid_work"]), (6, 8, json!(75.0)));
+    assert_eq!(o["into_paid_work_judged"]["benchmark_rag"], "green");
+
+    // The outcome mix of the eleven jobs that started in 2025 (paid or not): new jobs ADA 2,
+    // BEN 2, CAT 1 (unpaid), FAY 1, GUS 1, HAL 1 (unpaid) = 8; retained DAN; self-employed
+    // CAT; apprenticeship IVY (EVE's is in 2026).
+    let mix = &o["outcome_mix"];
+    assert_eq!(
+        [
+            count(mix, "new_job"),
+            count(mix, "retained_job"),
+            count(mix, "self_employment"),
+            count(mix, "apprenticeship"),
+        ],
+        [8, 1, 1, 1]
+    );
+    // With a job analysis: ADA's two and FAY's, 3 of 11 = 27.27%.
+    assert_eq!(rate(&o["job_analysis"]), (3, 11, json!(27.27)));
+    // Hours before support, over episodes with a paid job started in 2025 that have them:
+    // ADA 0, BEN 8, DAN 12.5: 20.5 / 3 = 6.83.
+    assert_eq!(o["hours_before"]["n"], 3);
+    assert_eq!(o["hours_before"]["mean"], 6.83);
+    // Hourly pay of the paid jobs of 2025 that have one: 12.50 + 12.60 + 11.44 + 12.21 (BEN)
+    // + 12.21 (DAN) + 12.00 + 7.55 (IVY) = 80.51 / 7 = 11.501: 11.50.
+    assert_eq!(o["hourly_pay"]["n"], 7);
+    assert_eq!(o["hourly_pay"]["mean"], 11.5);
+    // No contract value recorded: no cost figures.
+    assert_eq!(o["cost"], Value::Null);
+}
+
+#[tokio::test]
+async fn the_ips_view_counts_ips_journeys_13_weeks_on_against_ips_benchmarks() {
+    let w = world().await;
+    dataset(&w).await;
+
+    let o = w
+        .get_ok(&w.manager, &format!("/api/outcomes?{YEAR}&programme=ips"))
+        .await;
+    assert_eq!(o["programme"], "ips");
+    // KPI A: FAY (16 Jun) and GUS (15 Sep), both in paid work: 2 / 2, both still early.
+    assert_eq!(rate(&o["kpi_a"]["rate"]), (2, 2, json!(100.0)));
+    assert_eq!(o["kpi_a"]["still_early"], 2);
+    // KPI B: FAY 28 days, GUS 56: 84 / 2 = 42 days = 6.0 weeks, at most 10: score 5.
+    assert_eq!(o["kpi_b"]["weeks"]["mean"], 6.0);
+    assert_eq!(o["kpi_b"]["scored"]["score"], 5);
+    // KPI E over 13 weeks (91 days): FAY 7 Jul → 6 Oct 2025, her job ended 5 Sep: not
+    // sustained; GUS 3 Nov → 2 Feb 2026, still in work: sustained. 1 / 2 = 50%, none too
+    // early (26 weeks on, GUS was too early). 50% scores 1; against IPS's "at least 65%" it is
+    // short by 15, more than 6.5: red.
+    let e = &o["kpi_e"];
+    assert_eq!(e["weeks"], 13);
+    assert_eq!(rate(&e["rate"]), (1, 2, json!(50.0)));
+    assert_eq!(e["too_early"], 0);
+    assert_eq!(e["scored"]["score"], 1);
+    assert_eq!(e["judged"]["benchmark"], at_least(65.0));
+    assert_eq!(e["judged"]["benchmark_rag"], "red");
+    // Access: FAY and GUS started, LEO declined: 2 / 3 = 66.67%, amber against 70%.
+    assert_eq!(rate(&o["access"]), (2, 3, json!(66.67)));
+    assert_eq!(o["access_judged"]["benchmark_rag"], "amber");
+    assert_eq!(count(&o["not_accepted"], "declined"), 1);
+    assert_eq!(count(&o["not_accepted"], "ineligible"), 0);
+    // Two new jobs.
+    assert_eq!(count(&o["outcome_mix"], "new_job"), 2);
+    assert_eq!(count(&o["outcome_mix"], "retained_job"), 0);
+}
+
+#[tokio::test]
+async fn cost_targets_and_edited_bands_are_read_from_the_outcome_settings() {
+    let w = world().await;
+    dataset(&w).await;
+
+    // The defaults are seed 000's bands (no score 3 for KPI A, as the seed has it), no
+    // targets and no contract values.
+    let defaults = w.get_ok(&w.manager, "/api/settings/outcomes").await;
+    let bands = |v: &Value| -> Vec<(f64, u64)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["threshold"].as_f64().unwrap(),
+                    b["score"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        bands(&defaults["bands"]["kpi_a"]),
+        vec![(10.0, 1), (30.0, 2), (40.0, 4), (50.0, 5)]
+    );
+    assert_eq!(
+        bands(&defaults["bands"]["kpi_b"]),
+        vec![(52.0, 1), (39.0, 2), (26.0, 3), (16.0, 4), (10.0, 5)]
+    );
+    assert_eq!(
+        bands(&defaults["bands"]["kpi_e"]),
+        vec![(50.0, 1), (60.0, 2), (70.0, 3), (80.0, 4), (90.0, 5)]
+    );
+    assert_eq!(defaults["contract_values"], json!([]));
+    assert!(!defaults["minimum_wage"].as_array().unwrap().is_empty());
+
+    // The admin adds a 3 to KPI A's bands, the organisation's own targets, and two contract
+    // values: April–September 2025 (inside 2025) and October 2025–March 2026 (not wholly
+    // inside 2025, so not counted for 2025).
+    let mut settings = defaults.clone();
+    // (Figures written as the server writes them back, with a decimal point.)
+    settings["bands"]["kpi_a"] = json!([
+        {"threshold": 10.0, "score": 1}, {"threshold": 30.0, "score": 2},
+        {"threshold": 60.0, "score": 3}, {"threshold": 80.0, "score": 4},
+        {"threshold": 90.0, "score": 5}
+    ]);
+    settings["targets"] = json!({"access": 60.0, "kpi_a": 80.0, "into_paid_work": 90.0,
+                                 "kpi_e": 65.0, "caseload": null, "cost_per_participant": 5000.0,
+                                 "cost_per_job_outcome": 12000.0});
+    settings["contract_values"] = json!([
+        {"first": "2025-04-01", "last": "2025-09-30", "amount": 46000.0},
+        {"first": "2025-10-01", "last": "2026-03-31", "amount": 20000.0}
+    ]);
+    let stored = w
+        .put_ok(&w.admin, "/api/settings/outcomes", &settings)
+        .await;
+    assert_eq!(stored, settings);
+    assert_eq!(
+        w.get_ok(&w.manager, "/api/settings/outcomes").await,
+        settings
+    );
+
+    let o = w.get_ok(&w.manager, &format!("/api/outcomes?{YEAR}")).await;
+    // KPI A's 75% now reaches the 60% band only: 3. Against its target of 80%: short by 5,
+    // within 8 (10% of 80): amber.
+    assert_eq!(o["kpi_a"]["scored"]["score"], 3);
+    assert_eq!(o["kpi_a"]["judged"]["target"], at_least(80.0));
+    assert_eq!(o["kpi_a"]["judged"]["target_rag"], "amber");
+    assert_eq!(o["kpi_a"]["judged"]["benchmark_rag"], "green");
+    // Access 66.67% meets its target of 60: green (the benchmark's word stays amber).
+    assert_eq!(o["access_judged"]["target_rag"], "green");
+    assert_eq!(o["access_judged"]["benchmark_rag"], "amber");
+    // Into paid work 75% against 90: short by 15, more than 9: red.
+    assert_eq!(o["into_paid_work_judged"]["target_rag"], "red");
+    // KPI E 66.67% meets 65: green.
+    assert_eq!(o["kpi_e"]["judged"]["target_rag"], "green");
+
+    // Cost, from the one contract value wholly inside 2025: £46,000 for April–September.
+    // Participants supported then (started by 30 Sep, not ended before 1 Apr): ADA, BEN, CAT,
+    // DAN, EVE, FAY, GUS, HAL, IVY = 9 (JON's support ended 14 Mar). £46,000 / 9 = £5,111.11:
+    // inside SEQF's £4,500–£6,500 (green); over the £5,000 target by £111.11, within £500:
+    // amber. Job outcomes (first paid job starts) in that span: BEN 7 Apr, FAY 7 Jul, CAT 4
+    // Aug, DAN 30 Sep = 4 (ADA's was in March, GUS's in November). £46,000 / 4 = £11,500.00:
+    // far above seed 002's best practice of £2,818–£4,024 (red), under the £12,000 target
+    // (green).
+    let cost = &o["cost"];
+    assert_eq!(cost["contract_value"], 46000.0);
+    assert_eq!(
+        (&cost["first"], &cost["last"]),
+        (&json!("2025-04-01"), &json!("2025-09-30"))
+    );
+    assert_eq!(cost["participants"], 9);
+    assert_eq!(cost["job_outcomes"], 4);
+    assert_eq!(cost["per_participant"], 5111.11);
+    assert_eq!(
+        cost["per_participant_judged"],
+        json!({"benchmark": between(4500.0, 6500.0), "benchmark_rag": "green",
+               "target": {"kind": "at_most", "value": 5000.0}, "target_rag": "amber"})
+    );
+    assert_eq!(cost["per_job_outcome"], 11500.0);
+    assert_eq!(
+        cost["per_job_outcome_judged"],
+        json!({"benchmark": between(2818.0, 4024.0), "benchmark_rag": "red",
+               "target": {"kind": "at_most", "value": 12000.0}, "target_rag": "green"})
+    );
+}
+
+#[tokio::test]
+async fn caseload_counts_each_specialists_active_episodes_on_the_day() {
+    let w = world().await;
+    dataset(&w).await;
+
+    let by_specialist = |c: &Value| -> Vec<(Uuid, u64, Value)> {
+        let mut v: Vec<(Uuid, u64, Value)> = c["specialists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    serde_json::from_value(s["specialist_id"].clone()).unwrap(),
+                    s["active"].as_u64().unwrap(),
+                    s["judged"]["benchmark_rag"].clone(),
+                )
+            })
+            .collect();
+        v.sort_by_key(|(id, ..)| *id == w.jo_id);
+        v
+    };
+    // 29 August 2025. Sam: ADA, BEN, EVE, HAL, and IVY, whose support ends that very day = 5
+    // (GUS starts 8 Sep). Jo: CAT, DAN, FAY = 3 (JON's ended in March). Both within SEQF's 15:
+    // green.
+    let c = w
+        .get_ok(&w.manager, "/api/outcomes/caseload?on=2025-08-29")
+        .await;
+    assert_eq!(c["on"], "2025-08-29");
+    assert_eq!(
+        by_specialist(&c),
+        vec![(w.sam_id, 5, json!("green")), (w.jo_id, 3, json!("green"))]
+    );
+    assert_eq!(
+        c["specialists"][0]["judged"]["benchmark"],
+        json!({"kind": "at_most", "value": 15.0})
+    );
+    // The next day IVY is no longer on Sam's caseload.
+    let c = w
+        .get_ok(&w.manager, "/api/outcomes/caseload?on=2025-08-30")
+        .await;
+    assert_eq!(by_specialist(&c)[0].1, 4);
+    // IPS only, 10 September: GUS (Sam) and FAY (Jo), against IPS's 25.
+    let c = w
+        .get_ok(
+            &w.manager,
+            "/api/outcomes/caseload?on=2025-09-10&programme=ips",
+        )
+        .await;
+    assert_eq!(
+        by_specialist(&c),
+        vec![(w.sam_id, 1, json!("green")), (w.jo_id, 1, json!("green"))]
+    );
+    assert_eq!(
+        c["specialists"][0]["judged"]["benchmark"],
+        json!({"kind": "at_most", "value": 25.0})
+    );
+    // One specialist asked for: only her.
+    let c = w
+        .get_ok(
+            &w.manager,
+            &format!(
+                "/api/outcomes/caseload?on=2025-08-29&specialist_id={}",
+                w.jo_id
+            ),
+        )
+        .await;
+    assert_eq!(by_specialist(&c), vec![(w.jo_id, 3, json!("green"))]);
+}
+
+#[tokio::test]
+async fn an_equality_split_hides_small_groups_and_the_next_smallest_unless_working() {
+    let w = world().await;
+    dataset(&w).await;
+    // A small-number threshold of 2, so that one group alone falls under it.
+    w.put_ok(
+        &w.admin,
+        "/api/settings/thresholds",
+        &json!({"small_number": 2, "change_threshold": 3}),
+    )
+    .await;
+
+    let split = |v: &Value, figure: &str| -> Vec<(String, u64, bool, Value)> {
+        v["splits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["figure"] == figure)
+            .unwrap_or_else(|| panic!("no {figure} split in {v}"))["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                (
+                    g["group"].as_str().unwrap().to_owned(),
+                    g["n"].as_u64().unwrap(),
+                    g["suppressed"].as_bool().unwrap(),
+                    g["value"].clone(),
+                )
+            })
+            .collect()
+    };
+    let g = |group: &str, n: u64, suppressed: bool, value: Value| {
+        (group.to_owned(), n, suppressed, value)
+    };
+
+    // Access by area, the working view (a manager's, every group shown):
+    //   urban: ADA, CAT, EVE started; KIT, NED did not: 3 / 5 = 60.00%
+    //   rural: BEN, FAY started; LEO did not: 2 / 3 = 66.67%
+    //   prefer not to say: DAN, GUS started; MIA did not: 2 / 3 = 66.67%
+    //   not recorded: HAL started: 1 / 1 = 100.00%
+    let working = w
+        .get_ok(
+            &w.manager,
+            &format!("/api/outcomes/equality?{YEAR}&by=area&working=true"),
+        )
+        .await;
+    assert_eq!(working["by"], "area");
+    assert_eq!(working["threshold"], 2);
+    assert_eq!(working["suppression_applied"], false);
+    assert_eq!(
+        split(&working, "access"),
+        vec![
+            g("urban", 5, false, json!(60.0)),
+            g("rural", 3, false, json!(66.67)),
+            g("prefer_not_to_say", 3, false, json!(66.67)),
+            g("not_recorded", 1, false, json!(100.0)),
+        ]
+    );
+    // KPI A by area: urban ADA, CAT yes, EVE no: 66.67%; rural BEN, FAY 100%; prefer not to
+    // say DAN, GUS 100%; not recorded HAL 0%.
+    assert_eq!(
+        split(&working, "kpi_a"),
+        vec![
+            g("urban", 3, false, json!(66.67)),
+            g("rural", 2, false, json!(100.0)),
+            g("prefer_not_to_say", 2, false, json!(100.0)),
+            g("not_recorded", 1, false, json!(0.0)),
+        ]
+    );
+
+    // Suppressed (the default, and `working=false`): "not recorded" has fewer than 2; it is
+    // the only one, so the next smallest goes too, else its value could be worked out from
+    // the total. Rural and prefer-not-to-say tie at 3: the first in order (rural) is hidden.
+    for query in ["", "&working=false"] {
+        let shown = w
+            .get_ok(
+                &w.manager,
+                &format!("/api/outcomes/equality?{YEAR}&by=area{query}"),
+            )
+            .await;
+        assert_eq!(shown["suppression_applied"], true, "{query}");
+        assert_eq!(
+            split(&shown, "access"),
+            vec![
+                g("urban", 5, false, json!(60.0)),
+                g("rural", 3, true, Value::Null),
+                g("prefer_not_to_say", 3, false, json!(66.67)),
+                g("not_recorded", 1, true, Value::Null),
+            ],
+            "{query}"
+        );
+        assert_eq!(
+            split(&shown, "kpi_a"),
+            vec![
+                g("urban", 3, false, json!(66.67)),
+                g("rural", 2, true, Value::Null),
+                g("prefer_not_to_say", 2, false, json!(100.0)),
+                g("not_recorded", 1, true, Value::Null),
+            ],
+            "{query}"
+        );
+    }
+}
