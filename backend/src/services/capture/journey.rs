@@ -150,6 +150,14 @@ pub async fn decide_referral(
                 "support has already started from this referral",
             ));
         }
+        // The decision is what moved: name it, not the service start the journey check
+        // would blame.
+        if decision.decided_on > e.started_on {
+            return Err(ApiError::invalid(
+                "decided_on",
+                format!("must not be after the service start ({})", e.started_on),
+            ));
+        }
         check_journey(&JourneyDates {
             referred_on: Some(current.referred_on),
             decided_on: Some(decision.decided_on),
@@ -207,6 +215,16 @@ pub async fn job(state: &AppState, user: &StaffUser, new: NewJob) -> Result<Job>
     new.check()?;
     let ep = episode_for_step(state, user, new.episode_id).await?;
     super::employer_for(state, user, new.employer_id).await?;
+    // A job after support ended: the new job's start is at fault. The journey check would
+    // name the support end `ended_on`, which in a job record is the job's own end.
+    if let Some(end) = ep.ended_on
+        && new.started_on > end
+    {
+        return Err(ApiError::invalid(
+            "started_on",
+            format!("must not be after the end of support ({end})"),
+        ));
+    }
     let mut jobs = journey_of(state, &ep, None).await?.jobs;
     jobs.push((new.started_on, new.ended_on));
     let journey = journey_of(state, &ep, Some(jobs)).await?;
