@@ -4,7 +4,7 @@
 //! in the comments; then the journey's refusals, resends and bad input.
 
 use serde_json::{Value, json};
-use soundings_tests::{TestApp, body, id_of, sync_statuses};
+use soundings_tests::{TestApp, body, error_body, id_of, sync_statuses};
 use uuid::Uuid;
 
 struct World {
@@ -1028,4 +1028,222 @@ async fn an_equality_split_hides_small_groups_and_the_next_smallest_unless_worki
             "{query}"
         );
     }
+}
+
+/// Sends `body` and expects a 400 naming `field`.
+async fn refused(
+    w: &World,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: &Value,
+    field: &str,
+) {
+    let res = w
+        .app
+        .send(method.clone(), path, Some(token), Some(body))
+        .await;
+    assert_eq!(res.status(), 400, "{method} {path} {body}");
+    let err = error_body(res).await;
+    assert_eq!(err["field"], field, "{method} {path} {body}: {err}");
+}
+
+#[tokio::test]
+async fn a_step_dated_before_the_one_it_follows_is_refused_naming_it_and_nothing_is_stored() {
+    use reqwest::Method;
+    let w = world().await;
+    let sam = w.sam.as_str();
+    let p = w.person(sam, "JS-1", json!({})).await;
+    let r = w
+        .refer(
+            sam,
+            p,
+            "seqf",
+            "2025-03-03",
+            "job_centre",
+            json!({"accepted": true, "decided_on": "2025-03-12"}),
+        )
+        .await;
+    let referrals = format!("/api/referrals?participant_id={p}");
+    let before = w.get_ok(sam, &referrals).await;
+
+    // A decision before the referral, on a new referral and on this one.
+    let early = body::with(
+        body::referral(p, "seqf", "2025-03-03", "self"),
+        json!({"accepted": false, "decided_on": "2025-03-02", "not_accepted_reason": "declined"}),
+    );
+    refused(
+        &w,
+        Method::POST,
+        "/api/referrals",
+        sam,
+        &early,
+        "decided_on",
+    )
+    .await;
+    refused(
+        &w,
+        Method::PATCH,
+        &format!("/api/referrals/{r}"),
+        sam,
+        &json!({"accepted": true, "decided_on": "2025-03-02"}),
+        "decided_on",
+    )
+    .await;
+    assert_eq!(w.get_ok(sam, &referrals).await, before);
+
+    // Support started before the decision on its referral (but after the referral).
+    let episode = |started_on: &str, extra: Value| {
+        body::with(
+            json!({"id": Uuid::new_v4(), "participant_id": p, "programme": "seqf",
+                   "started_on": started_on, "referral_id": r}),
+            extra,
+        )
+    };
+    refused(
+        &w,
+        Method::POST,
+        "/api/episodes",
+        sam,
+        &episode("2025-03-10", json!({})),
+        "started_on",
+    )
+    .await;
+    // A profile before the service start, when support starts.
+    refused(
+        &w,
+        Method::POST,
+        "/api/episodes",
+        sam,
+        &episode("2025-03-17", json!({"profile_started_on": "2025-03-16"})),
+        "profile_started_on",
+    )
+    .await;
+    let episodes = format!("/api/episodes?participant_id={p}");
+    assert_eq!(w.get_ok(sam, &episodes).await, json!([]));
+    assert_eq!(
+        w.get_ok(sam, &referrals).await,
+        before,
+        "no episode started from it"
+    );
+
+    let e = id_of(
+        &w.app
+            .create(
+                "/api/episodes",
+                sam,
+                &episode("2025-03-17", json!({"profile_started_on": "2025-03-24"})),
+            )
+            .await,
+    );
+    let episode_path = format!("/api/episodes/{e}");
+    let stored_episode = w.get_ok(sam, &episode_path).await;
+    // A profile moved before the service start.
+    refused(
+        &w,
+        Method::PATCH,
+        &episode_path,
+        sam,
+        &json!({"profile_started_on": "2025-03-16"}),
+        "profile_started_on",
+    )
+    .await;
+    // A job before the service start, and one before the profile.
+    let jobs = format!("/api/episodes/{e}/jobs");
+    for started_on in ["2025-03-14", "2025-03-20"] {
+        refused(
+            &w,
+            Method::POST,
+            "/api/jobs",
+            sam,
+            &body::job(e, started_on, "new_job", true),
+            "started_on",
+        )
+        .await;
+    }
+    // A job ending before it starts.
+    let ends_early = body::with(
+        body::job(e, "2025-04-07", "new_job", true),
+        json!({"ended_on": "2025-04-06", "end_reason": "resigned"}),
+    );
+    refused(&w, Method::POST, "/api/jobs", sam, &ends_early, "ended_on").await;
+    assert_eq!(w.get_ok(sam, &jobs).await, json!([]));
+
+    let job = w
+        .job(sam, e, "2025-04-07", "new_job", true, json!({}))
+        .await;
+    let stored_jobs = w.get_ok(sam, &jobs).await;
+    refused(
+        &w,
+        Method::PATCH,
+        &format!("/api/jobs/{job}"),
+        sam,
+        &json!({"ended_on": "2025-04-06", "end_reason": "resigned"}),
+        "ended_on",
+    )
+    .await;
+    // Support ending before the job started.
+    refused(
+        &w,
+        Method::PATCH,
+        &episode_path,
+        sam,
+        &json!({"ended_on": "2025-04-01", "end_reason": "withdrew"}),
+        "ended_on",
+    )
+    .await;
+    // The decision on the referral moved after the service start, or undone.
+    refused(
+        &w,
+        Method::PATCH,
+        &format!("/api/referrals/{r}"),
+        sam,
+        &json!({"accepted": true, "decided_on": "2025-03-18"}),
+        "decided_on",
+    )
+    .await;
+    refused(
+        &w,
+        Method::PATCH,
+        &format!("/api/referrals/{r}"),
+        sam,
+        &json!({"accepted": false, "decided_on": "2025-03-12", "not_accepted_reason": "declined"}),
+        "accepted",
+    )
+    .await;
+    // A profile moved after the job started: refused (the job would come before it).
+    let res = w
+        .app
+        .patch(
+            &episode_path,
+            Some(sam),
+            &json!({"profile_started_on": "2025-04-08"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(w.get_ok(sam, &episode_path).await, stored_episode);
+    assert_eq!(w.get_ok(sam, &jobs).await, stored_jobs);
+
+    // Support ends; a job starting after that is refused naming its start.
+    w.patch_ok(
+        sam,
+        &episode_path,
+        json!({"ended_on": "2025-06-30", "end_reason": "sustained_in_work"}),
+    )
+    .await;
+    refused(
+        &w,
+        Method::POST,
+        "/api/jobs",
+        sam,
+        &body::job(e, "2025-07-07", "new_job", true),
+        "started_on",
+    )
+    .await;
+    assert_eq!(w.get_ok(sam, &jobs).await, stored_jobs);
+    let referral = &w.get_ok(sam, &referrals).await[0];
+    assert_eq!(
+        (&referral["decided_on"], &referral["episode_id"]),
+        (&json!("2025-03-12"), &json!(e))
+    );
 }
