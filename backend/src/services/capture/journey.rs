@@ -281,9 +281,11 @@ pub async fn end_job(state: &AppState, user: &StaffUser, id: Uuid, end: JobEnd) 
         .await?
         .filter(|j| j.organisation_id == user.organisation_id)
         .ok_or(ApiError::NotFound("no such job on your caseload"))?;
-    let ep = episode_for_step(state, user, current.episode_id)
-        .await
-        .map_err(|_| ApiError::NotFound("no such job on your caseload"))?;
+    // Not `episode_for_step`: mapping its every error to 404 would turn a busy database
+    // (503, which the outbox sends again) into a refusal the outbox gives up on.
+    let ep = repo::records::visible_episode(&state.db, user, current.episode_id)
+        .await?
+        .ok_or(ApiError::NotFound("no such job on your caseload"))?;
     domain::journey::check_job_end(current.started_on, end.ended_on, end.end_reason)?;
     let jobs = repo::journey::jobs_of_episode(&state.db, ep.id)
         .await?
