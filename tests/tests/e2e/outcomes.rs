@@ -1247,3 +1247,193 @@ async fn a_step_dated_before_the_one_it_follows_is_refused_naming_it_and_nothing
         (&json!("2025-03-12"), &json!(e))
     );
 }
+
+/// POSTs `body` and returns the status and the answer.
+async fn post(w: &World, path: &str, token: &str, body: &Value) -> (u16, Value) {
+    let res = w.app.post(path, Some(token), body).await;
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_referral_or_job_sent_twice_is_stored_once_and_its_id_with_other_content_is_a_conflict() {
+    let w = world().await;
+    let sam = w.sam.as_str();
+    let p = w.person(sam, "JS-1", json!({})).await;
+    let referrals = format!("/api/referrals?participant_id={p}");
+
+    let referral = body::referral(p, "seqf", "2025-03-03", "health");
+    let (first, stored) = post(&w, "/api/referrals", sam, &referral).await;
+    let (again, resent) = post(&w, "/api/referrals", sam, &referral).await;
+    assert_eq!((first, again), (201, 201));
+    assert_eq!(resent, stored);
+    assert_eq!(w.get_ok(sam, &referrals).await, json!([stored]));
+    let changed = body::with(referral.clone(), json!({"source": "self"}));
+    let res = w.app.post("/api/referrals", Some(sam), &changed).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(error_body(res).await["field"], "id");
+    assert_eq!(w.get_ok(sam, &referrals).await, json!([stored]));
+
+    let e = w
+        .start(
+            sam,
+            p,
+            "seqf",
+            "2025-03-10",
+            json!({"referral_id": id_of(&referral), "profile_started_on": "2025-03-17"}),
+        )
+        .await;
+    let jobs = format!("/api/episodes/{e}/jobs");
+    let job = body::with(
+        body::job(e, "2025-05-05", "new_job", true),
+        json!({"title": "Porter", "sector": "Q", "hours_per_week": 22.5, "hourly_pay": 12.71,
+               "job_analysis": true}),
+    );
+    let (first, stored) = post(&w, "/api/jobs", sam, &job).await;
+    let (again, resent) = post(&w, "/api/jobs", sam, &job).await;
+    assert_eq!((first, again), (201, 201), "{stored}");
+    assert_eq!(resent, stored);
+    assert_eq!(
+        stored,
+        body::with(
+            job.clone(),
+            json!({"employer_id": null, "ended_on": null, "end_reason": null})
+        )
+    );
+    assert_eq!(w.get_ok(sam, &jobs).await, json!([stored]));
+    let changed = body::with(job.clone(), json!({"hours_per_week": 30}));
+    let res = w.app.post("/api/jobs", Some(sam), &changed).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(error_body(res).await["field"], "id");
+    assert_eq!(w.get_ok(sam, &jobs).await, json!([stored]));
+
+    // The job ends; the creation sent once more (its first answer lost) is still the same
+    // record and leaves the end alone. So does the referral, accepted when support started.
+    let ended = w
+        .patch_ok(
+            sam,
+            &format!("/api/jobs/{}", id_of(&job)),
+            json!({"ended_on": "2025-06-30", "end_reason": "health"}),
+        )
+        .await;
+    let (status, resent) = post(&w, "/api/jobs", sam, &job).await;
+    assert_eq!((status, &resent), (201, &ended));
+    assert_eq!(w.get_ok(sam, &jobs).await, json!([ended]));
+    let (status, resent) = post(&w, "/api/referrals", sam, &referral).await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        (
+            &resent["accepted"],
+            &resent["decided_on"],
+            &resent["episode_id"]
+        ),
+        (&json!(true), &json!("2025-03-10"), &json!(e))
+    );
+    assert_eq!(w.app.count_rows("referral").await, 1);
+    assert_eq!(w.app.count_rows("job").await, 1);
+}
+
+#[tokio::test]
+async fn journey_records_through_sync_are_stored_once_with_a_status_each() {
+    let w = world().await;
+    let sam = w.sam.as_str();
+    let p = w.person(sam, "JS-1", json!({})).await;
+    let referral = body::referral(p, "seqf", "2025-03-03", "job_centre");
+    let episode = json!({"id": Uuid::new_v4(), "participant_id": p, "programme": "seqf",
+                         "referral_id": id_of(&referral), "started_on": "2025-03-10"});
+    let e = id_of(&episode);
+    let job = body::with(
+        body::job(e, "2025-04-07", "apprenticeship", true),
+        json!({"hourly_pay": 7.55}),
+    );
+    let job_id = id_of(&job);
+    let job_end = json!({"job_id": job_id, "ended_on": "2025-05-02", "end_reason": "redundancy"});
+    let update = json!({"episode_id": e,
+                        "change": {"profile_started_on": "2025-03-14", "hours_before": 6}});
+    let record = |kind: &str, body: &Value| json!({"kind": kind, "body": body});
+    let batch = json!({"records": [
+        record("referral", &referral),
+        record("referral", &referral),
+        record("episode", &episode),
+        record("episode_update", &update),
+        record("episode_update", &update),
+        record("job", &job),
+        record("job", &job),
+        record("job_end", &job_end),
+        record("job_end", &job_end),
+        // The same job id with other content.
+        record("job", &body::with(job.clone(), json!({"hourly_pay": 8}))),
+        // The end of a job nobody recorded.
+        record("job_end", &json!({"job_id": Uuid::new_v4(), "ended_on": "2025-05-02"})),
+        // A profile before the service start.
+        record("episode_update", &json!({"episode_id": e,
+                                         "change": {"profile_started_on": "2025-03-09"}})),
+        // A job before the profile.
+        record("job", &body::job(e, "2025-03-12", "new_job", true)),
+        // A decision before the referral.
+        record("referral", &body::with(body::referral(p, "seqf", "2025-03-03", "self"),
+               json!({"accepted": true, "decided_on": "2025-03-01"}))),
+    ]});
+
+    // Sent twice, as an outbox does when the first answer is lost: the same answer both times.
+    for attempt in 1..=2 {
+        let res = w.app.post("/api/sync", Some(sam), &batch).await;
+        assert_eq!(res.status(), 200);
+        let out: Value = res.json().await.unwrap();
+        assert_eq!(
+            sync_statuses(&out),
+            vec![
+                201, 201, 201, 201, 201, 201, 201, 201, 201, 409, 404, 400, 400, 400
+            ],
+            "attempt {attempt}: {out}"
+        );
+        let fields: Vec<&Value> = out["outcomes"].as_array().unwrap()[9..]
+            .iter()
+            .map(|o| &o["error"]["field"])
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                &json!("id"),
+                &Value::Null,
+                &json!("profile_started_on"),
+                &json!("started_on"),
+                &json!("decided_on")
+            ],
+            "attempt {attempt}"
+        );
+        let outcomes = out["outcomes"].as_array().unwrap();
+        // A change names the record it changes.
+        assert_eq!(outcomes[4]["id"], json!(e));
+        assert_eq!(outcomes[8]["id"], json!(job_id));
+        assert_eq!(outcomes[8]["record"]["ended_on"], "2025-05-02");
+        assert_eq!(outcomes[4]["record"]["hours_before"], 6.0);
+    }
+
+    // One of each, as the records said.
+    let referrals = w
+        .get_ok(sam, &format!("/api/referrals?participant_id={p}"))
+        .await;
+    assert_eq!(referrals.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (&referrals[0]["accepted"], &referrals[0]["episode_id"]),
+        (&json!(true), &json!(e))
+    );
+    let jobs = w.get_ok(sam, &format!("/api/episodes/{e}/jobs")).await;
+    assert_eq!(jobs.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (
+            &jobs[0]["hourly_pay"],
+            &jobs[0]["ended_on"],
+            &jobs[0]["end_reason"]
+        ),
+        (&json!(7.55), &json!("2025-05-02"), &json!("redundancy"))
+    );
+    let stored = w.get_ok(sam, &format!("/api/episodes/{e}")).await;
+    assert_eq!(
+        (&stored["profile_started_on"], &stored["hours_before"]),
+        (&json!("2025-03-14"), &json!(6.0))
+    );
+    assert_eq!(w.app.count_rows("referral").await, 1);
+    assert_eq!(w.app.count_rows("job").await, 1);
+}
