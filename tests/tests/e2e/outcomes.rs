@@ -1437,3 +1437,653 @@ async fn journey_records_through_sync_are_stored_once_with_a_status_each() {
     assert_eq!(w.app.count_rows("referral").await, 1);
     assert_eq!(w.app.count_rows("job").await, 1);
 }
+
+/// Sends each body and collects every answer that is not a 400 naming its field.
+async fn check_refusals(
+    w: &World,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    cases: &[(Value, &str)],
+) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (body, field) in cases {
+        let res = w
+            .app
+            .send(method.clone(), path, Some(token), Some(body))
+            .await;
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        let named = serde_json::from_str::<Value>(&text).unwrap_or(Value::Null)["field"].clone();
+        if status != 400 || named != json!(field) {
+            wrong.push(format!(
+                "{method} {path} {body}: expected 400 naming {field}, got {status} {text}"
+            ));
+        }
+    }
+    wrong
+}
+
+#[tokio::test]
+async fn bad_journey_records_are_refused_naming_the_field_and_nothing_is_written() {
+    use reqwest::Method;
+    let w = world().await;
+    let sam = w.sam.as_str();
+    let p = w.person(sam, "JS-1", json!({})).await;
+    let other = w.person(sam, "JS-2", json!({})).await;
+    let employer = id_of(
+        &w.app
+            .create(
+                "/api/participants",
+                sam,
+                &body::participant("employer", "EMP-1"),
+            )
+            .await,
+    );
+    let r = w
+        .refer(sam, p, "seqf", "2025-03-03", "self", json!({}))
+        .await;
+    let refused_referral = w
+        .refer(
+            sam,
+            other,
+            "seqf",
+            "2025-03-03",
+            "self",
+            json!({"accepted": false, "decided_on": "2025-03-04", "not_accepted_reason": "declined"}),
+        )
+        .await;
+    let e = w
+        .start(sam, p, "seqf", "2025-03-10", json!({"referral_id": r}))
+        .await;
+    let job = w
+        .job(sam, e, "2025-04-07", "new_job", true, json!({}))
+        .await;
+    let mut wrong = Vec::new();
+
+    // Referrals.
+    let referral =
+        |extra: Value| body::with(body::referral(p, "seqf", "2025-03-03", "self"), extra);
+    wrong.extend(
+        check_refusals(
+            &w,
+            Method::POST,
+            "/api/referrals",
+            sam,
+            &[
+                (referral(json!({"source": "friend"})), "source"),
+                (referral(json!({"programme": "esf"})), "programme"),
+                (referral(json!({"referred_on": "2025-02-30"})), "referred_on"),
+                (referral(json!({"accepted": true})), "decided_on"),
+                (referral(json!({"decided_on": "2025-03-04"})), "accepted"),
+                (referral(json!({"accepted": false, "decided_on": "2025-03-04"})), "not_accepted_reason"),
+                (
+                    referral(json!({"accepted": false, "decided_on": "2025-03-04", "not_accepted_reason": "bored"})),
+                    "not_accepted_reason",
+                ),
+                (
+                    referral(json!({"accepted": true, "decided_on": "2025-03-04", "not_accepted_reason": "declined"})),
+                    "not_accepted_reason",
+                ),
+                (referral(json!({"participant_id": employer})), "participant_id"),
+                (referral(json!({"participant_id": Uuid::new_v4()})), "participant_id"),
+                (referral(json!({"specialist_id": w.jo_id})), "specialist_id"),
+                (referral(json!({"priority": "high"})), "priority"),
+            ],
+        )
+        .await,
+    );
+    wrong.extend(
+        check_refusals(
+            &w,
+            Method::PATCH,
+            &format!("/api/referrals/{refused_referral}"),
+            sam,
+            &[
+                (json!({"accepted": false, "decided_on": "2025-03-05"}), "not_accepted_reason"),
+                (
+                    json!({"accepted": true, "decided_on": "2025-03-05", "not_accepted_reason": "declined"}),
+                    "not_accepted_reason",
+                ),
+                (
+                    json!({"accepted": false, "decided_on": "2025-03-05", "not_accepted_reason": "moved"}),
+                    "not_accepted_reason",
+                ),
+                (json!({"accepted": "no", "decided_on": "2025-03-05"}), "accepted"),
+                (json!({"decided_on": "2025-03-05"}), "accepted"),
+                (json!({"accepted": true}), "decided_on"),
+                (json!({"accepted": true, "decided_on": "2025-03-05", "source": "self"}), "source"),
+            ],
+        )
+        .await,
+    );
+
+    // Jobs.
+    let new_job = |extra: Value| body::with(body::job(e, "2025-05-05", "new_job", true), extra);
+    wrong.extend(
+        check_refusals(
+            &w,
+            Method::POST,
+            "/api/jobs",
+            sam,
+            &[
+                (new_job(json!({"outcome": "promotion"})), "outcome"),
+                (new_job(json!({"sector": "Z"})), "sector"),
+                (new_job(json!({"sector": "q"})), "sector"),
+                (new_job(json!({"hours_per_week": 0})), "hours_per_week"),
+                (new_job(json!({"hours_per_week": -4})), "hours_per_week"),
+                (new_job(json!({"hours_per_week": 80.01})), "hours_per_week"),
+                (new_job(json!({"hours_per_week": 12.345})), "hours_per_week"),
+                (new_job(json!({"hourly_pay": 0})), "hourly_pay"),
+                (new_job(json!({"hourly_pay": 500.01})), "hourly_pay"),
+                (new_job(json!({"hourly_pay": 12.345})), "hourly_pay"),
+                (
+                    new_job(json!({"paid": false, "hourly_pay": 10})),
+                    "hourly_pay",
+                ),
+                (new_job(json!({"end_reason": "resigned"})), "end_reason"),
+                (
+                    new_job(json!({"ended_on": "2025-06-01", "end_reason": "retired"})),
+                    "end_reason",
+                ),
+                (new_job(json!({"employer_id": p})), "employer_id"),
+                (
+                    new_job(json!({"employer_id": Uuid::new_v4()})),
+                    "employer_id",
+                ),
+                (new_job(json!({"episode_id": Uuid::new_v4()})), "episode_id"),
+                (new_job(json!({"title": ""})), "title"),
+                (new_job(json!({"title": "x".repeat(201)})), "title"),
+                (new_job(json!({"paid": "yes"})), "paid"),
+                (new_job(json!({"job_analysis": null})), "job_analysis"),
+                (new_job(json!({"started_on": null})), "started_on"),
+            ],
+        )
+        .await,
+    );
+    wrong.extend(
+        check_refusals(
+            &w,
+            Method::PATCH,
+            &format!("/api/jobs/{job}"),
+            sam,
+            &[
+                (json!({"end_reason": "resigned"}), "end_reason"),
+                (
+                    json!({"ended_on": "2025-06-01", "end_reason": "retired"}),
+                    "end_reason",
+                ),
+                (json!({"ended_on": "in June"}), "ended_on"),
+                (
+                    json!({"ended_on": "2025-06-01", "started_on": "2025-04-08"}),
+                    "started_on",
+                ),
+            ],
+        )
+        .await,
+    );
+
+    // Episodes: the new fields and the referral they start from.
+    let new_episode = |extra: Value| {
+        body::with(
+            json!({"id": Uuid::new_v4(), "participant_id": other, "programme": "seqf",
+                   "started_on": "2025-03-10"}),
+            extra,
+        )
+    };
+    wrong.extend(
+        check_refusals(
+            &w,
+            Method::POST,
+            "/api/episodes",
+            sam,
+            &[
+                (new_episode(json!({"hours_before": 80.01})), "hours_before"),
+                (new_episode(json!({"hours_before": -0.5})), "hours_before"),
+                (new_episode(json!({"hours_before": 7.125})), "hours_before"),
+                (new_episode(json!({"end_reason": "withdrew"})), "end_reason"),
+                (
+                    new_episode(json!({"ended_on": "2025-06-01", "end_reason": "fired"})),
+                    "end_reason",
+                ),
+                (
+                    new_episode(json!({"referral_id": Uuid::new_v4()})),
+                    "referral_id",
+                ),
+                (
+                    new_episode(json!({"referral_id": refused_referral})),
+                    "referral_id",
+                ),
+                // Another person's referral; one support has already started from.
+                (new_episode(json!({"referral_id": r})), "referral_id"),
+                (
+                    new_episode(json!({"participant_id": p, "referral_id": r})),
+                    "referral_id",
+                ),
+            ],
+        )
+        .await,
+    );
+    let late = w
+        .refer(sam, other, "seqf", "2025-03-05", "self", json!({}))
+        .await;
+    wrong.extend(
+        check_refusals(
+            &w,
+            Method::POST,
+            "/api/episodes",
+            sam,
+            &[(
+                new_episode(json!({"referral_id": late, "referred_on": "2025-03-04"})),
+                "referred_on",
+            )],
+        )
+        .await,
+    );
+    wrong.extend(
+        check_refusals(
+            &w,
+            Method::PATCH,
+            &format!("/api/episodes/{e}"),
+            sam,
+            &[
+                (json!({"hours_before": 81}), "hours_before"),
+                (json!({"hours_before": 1.001}), "hours_before"),
+                (json!({"end_reason": "withdrew"}), "end_reason"),
+                (
+                    json!({"ended_on": "2025-09-01", "end_reason": "fired"}),
+                    "end_reason",
+                ),
+                (json!({"referral_id": late}), "referral_id"),
+            ],
+        )
+        .await,
+    );
+
+    // Equality answers are typed.
+    let person = |equality: Value| {
+        body::with(
+            body::participant("jobseeker", "JS-3"),
+            json!({"equality": equality}),
+        )
+    };
+    wrong.extend(
+        check_refusals(
+            &w,
+            Method::POST,
+            "/api/participants",
+            sam,
+            &[
+                (
+                    person(json!({"ethnicity": "Pakistani"})),
+                    "equality.ethnicity",
+                ),
+                (person(json!({"gender": "female"})), "equality.gender"),
+                (person(json!({"disability": "yes"})), "equality.disability"),
+                (
+                    person(json!({"living_situation": "alone"})),
+                    "equality.living_situation",
+                ),
+                (person(json!({"area": "suburban"})), "equality.area"),
+                (person(json!({"born_on": "23/11/1979"})), "equality.born_on"),
+                (person(json!({"age_band": "18-24"})), "equality.age_band"),
+            ],
+        )
+        .await,
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+
+    // Nothing was half-written: the records are as they were made.
+    assert_eq!(w.app.count_rows("referral").await, 3);
+    assert_eq!(w.app.count_rows("job").await, 1);
+    assert_eq!(w.app.count_rows("episode").await, 1);
+    assert_eq!(w.app.count_rows("participant").await, 3);
+    let stored = w.get_ok(sam, &format!("/api/episodes/{e}")).await;
+    assert_eq!(
+        (
+            &stored["hours_before"],
+            &stored["ended_on"],
+            &stored["end_reason"]
+        ),
+        (&Value::Null, &Value::Null, &Value::Null)
+    );
+    let jobs = w.get_ok(sam, &format!("/api/episodes/{e}/jobs")).await;
+    assert_eq!(
+        (&jobs[0]["ended_on"], &jobs[0]["end_reason"]),
+        (&Value::Null, &Value::Null)
+    );
+    let decision = &w
+        .get_ok(sam, &format!("/api/referrals?participant_id={other}"))
+        .await;
+    assert!(
+        decision
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["not_accepted_reason"] == "declined"),
+        "{decision}"
+    );
+
+    // The edges of the ranges are taken: 0.01 and 80 hours, £0.01 and £500 an hour, 0 and 80
+    // hours before support.
+    for (hours, pay) in [(0.01, 0.01), (80.0, 500.0)] {
+        let j = w
+            .job(
+                sam,
+                e,
+                "2025-05-05",
+                "new_job",
+                true,
+                json!({"hours_per_week": hours, "hourly_pay": pay}),
+            )
+            .await;
+        let listed = w.get_ok(sam, &format!("/api/episodes/{e}/jobs")).await;
+        let stored = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == json!(j))
+            .unwrap();
+        assert_eq!(
+            (&stored["hours_per_week"], &stored["hourly_pay"]),
+            (&json!(hours), &json!(pay))
+        );
+    }
+    for hours in [0.0, 80.0] {
+        let changed = w
+            .patch_ok(
+                sam,
+                &format!("/api/episodes/{e}"),
+                json!({"hours_before": hours}),
+            )
+            .await;
+        assert_eq!(changed["hours_before"], hours);
+    }
+}
+
+#[tokio::test]
+async fn bad_outcome_queries_are_refused_naming_the_parameter() {
+    let w = world().await;
+    let mut wrong = Vec::new();
+    let period = "first=2025-01-01&last=2025-12-31";
+    for (path, query, field) in [
+        ("/api/outcomes", String::new(), "first"),
+        ("/api/outcomes", "first=2025-01-01".into(), "last"),
+        (
+            "/api/outcomes",
+            "first=2025-13-01&last=2025-12-31".into(),
+            "first",
+        ),
+        (
+            "/api/outcomes",
+            "first=2025-12-31&last=2025-01-01".into(),
+            "last",
+        ),
+        (
+            "/api/outcomes",
+            "first=2021-01-01&last=2025-12-31".into(),
+            "last",
+        ),
+        (
+            "/api/outcomes",
+            format!("{period}&as_of=31-03-2026"),
+            "as_of",
+        ),
+        ("/api/outcomes", format!("{period}&as_of="), "as_of"),
+        (
+            "/api/outcomes",
+            format!("{period}&programme=esf"),
+            "programme",
+        ),
+        (
+            "/api/outcomes",
+            format!("{period}&programme=IPS"),
+            "programme",
+        ),
+        (
+            "/api/outcomes",
+            format!("{period}&team_id=north"),
+            "team_id",
+        ),
+        (
+            "/api/outcomes",
+            format!("{period}&specialist_id=7"),
+            "specialist_id",
+        ),
+        ("/api/outcomes/equality", period.into(), "by"),
+        (
+            "/api/outcomes/equality",
+            format!("{period}&by=height"),
+            "by",
+        ),
+        (
+            "/api/outcomes/equality",
+            format!("{period}&by=Gender"),
+            "by",
+        ),
+        (
+            "/api/outcomes/equality",
+            format!("{period}&by=gender&working=yes"),
+            "working",
+        ),
+        (
+            "/api/outcomes/equality",
+            format!("{period}&by=gender&working=1"),
+            "working",
+        ),
+        (
+            "/api/outcomes/equality",
+            format!("{period}&by=gender&as_of=soon"),
+            "as_of",
+        ),
+        (
+            "/api/outcomes/equality",
+            format!("{period}&by=gender&programme=x"),
+            "programme",
+        ),
+        ("/api/outcomes/equality", "by=gender".into(), "first"),
+        ("/api/outcomes/caseload", "on=2025-02-30".into(), "on"),
+        (
+            "/api/outcomes/caseload",
+            "on=2025-08-29&programme=esf".into(),
+            "programme",
+        ),
+        (
+            "/api/outcomes/caseload",
+            "on=2025-08-29&team_id=x".into(),
+            "team_id",
+        ),
+        (
+            "/api/outcomes/caseload",
+            "specialist_id=x".into(),
+            "specialist_id",
+        ),
+        // A typed query parameter that does not parse: the query as a whole.
+        ("/api/referrals", "participant_id=nope".into(), "query"),
+    ] {
+        let url = format!("{path}?{query}");
+        let res = w.app.get(&url, Some(&w.manager)).await;
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        let named = serde_json::from_str::<Value>(&text).unwrap_or(Value::Null)["field"].clone();
+        if status != 400 || named != json!(field) {
+            wrong.push(format!(
+                "{url}: expected 400 naming {field}, got {status} {text}"
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // Without an as-of date (or day) the figures are read today: answered, not refused.
+    for url in [
+        format!("/api/outcomes?{period}"),
+        format!("/api/outcomes/equality?{period}&by=age_band"),
+        "/api/outcomes/caseload".to_owned(),
+    ] {
+        w.get_ok(&w.manager, &url).await;
+    }
+}
+
+#[tokio::test]
+async fn bad_outcome_settings_are_refused_naming_the_field_and_nothing_changes() {
+    let w = world().await;
+    let path = "/api/settings/outcomes";
+    let mut good = w.get_ok(&w.admin, path).await;
+    good["contract_values"] =
+        json!([{"first": "2025-04-01", "last": "2026-03-31", "amount": 120000.0}]);
+    good["targets"]["access"] = json!(75.0);
+    let good = w.put_ok(&w.admin, path, &good).await;
+    let trail_before = w.get_ok(&w.admin, "/api/audit").await;
+    assert!(
+        trail_before
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["entity"] == "settings"
+                && e["detail"] == "outcomes: targets, contract values"),
+        "the change is in the audit trail, saying what changed: {trail_before}"
+    );
+
+    let with = |pointer: &str, value: Value| {
+        let mut s = good.clone();
+        *s.pointer_mut(pointer).unwrap() = value;
+        s
+    };
+    let band = |threshold: f64, score: u8| json!({"threshold": threshold, "score": score});
+    let contract = |first: &str, last: &str, amount: f64| json!({"first": first, "last": last, "amount": amount});
+    let cases = [
+        (with("/bands/kpi_a/3/score", json!(6)), "kpi_a"),
+        (with("/bands/kpi_a/0/score", json!(0)), "kpi_a"),
+        // Thresholds that do not rise with the score (A, E) or fall with it (B).
+        (
+            with(
+                "/bands/kpi_a",
+                json!([band(10.0, 1), band(30.0, 2), band(25.0, 4)]),
+            ),
+            "kpi_a",
+        ),
+        (
+            with("/bands/kpi_a", json!([band(10.0, 1), band(30.0, 1)])),
+            "kpi_a",
+        ),
+        (
+            with("/bands/kpi_a", json!([band(10.0, 1), band(101.0, 5)])),
+            "kpi_a",
+        ),
+        (with("/bands/kpi_a", json!([])), "kpi_a"),
+        (
+            with("/bands/kpi_e", json!([band(50.0, 1), band(50.0, 2)])),
+            "kpi_e",
+        ),
+        (
+            with("/bands/kpi_b", json!([band(10.0, 1), band(20.0, 2)])),
+            "kpi_b",
+        ),
+        (with("/bands/kpi_b", json!([band(0.0, 1)])), "kpi_b"),
+        (
+            with("/bands/kpi_b/0/threshold", json!(52.001)),
+            "bands.kpi_b[0].threshold",
+        ),
+        // Contract values: overlapping, back to front, nothing, or not to the penny.
+        (
+            with(
+                "/contract_values",
+                json!([
+                    contract("2025-04-01", "2025-09-30", 1.0),
+                    contract("2025-09-30", "2026-03-31", 1.0)
+                ]),
+            ),
+            "contract_values",
+        ),
+        (
+            with(
+                "/contract_values",
+                json!([contract("2025-09-30", "2025-04-01", 1.0)]),
+            ),
+            "contract_values",
+        ),
+        (
+            with(
+                "/contract_values",
+                json!([contract("2025-04-01", "2025-09-30", 0.0)]),
+            ),
+            "contract_values",
+        ),
+        (
+            with("/contract_values/0/amount", json!(1.005)),
+            "contract_values[0].amount",
+        ),
+        // Targets: percentages 0–100, counts and pounds above 0.
+        (with("/targets/access", json!(100.01)), "targets.access"),
+        (with("/targets/kpi_e", json!(-1.0)), "targets.kpi_e"),
+        (with("/targets/caseload", json!(0.0)), "targets.caseload"),
+        (
+            with("/targets/cost_per_participant", json!(0.0)),
+            "targets.cost_per_participant",
+        ),
+        // The minimum-wage table.
+        (with("/minimum_wage/0/rate", json!(0.0)), "minimum_wage"),
+        (with("/minimum_wage/0/min_age", json!(15)), "minimum_wage"),
+        (
+            with("/minimum_wage/0/rate", json!("high")),
+            "minimum_wage[0].rate",
+        ),
+        (
+            with("/bands/kpi_a/0/score", json!(-1)),
+            "bands.kpi_a[0].score",
+        ),
+        (
+            body::with(good.clone(), json!({"caseload_senior": 20})),
+            "caseload_senior",
+        ),
+    ];
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().remove("minimum_wage");
+    let mut all: Vec<(Value, &str)> = cases.to_vec();
+    all.push((missing, "minimum_wage"));
+    let wrong = check_refusals(&w, reqwest::Method::PUT, path, &w.admin, &all).await;
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+
+    // Nothing changed, and nothing was written to the audit trail.
+    assert_eq!(w.get_ok(&w.manager, path).await, good);
+    assert_eq!(w.get_ok(&w.admin, "/api/audit").await, trail_before);
+}
+
+/// `Equality::check` (domain/src/records.rs) says a date of birth is in the past and within
+/// 120 years, but creating or changing a participant never calls it (services/capture/
+/// participants.rs), so both are stored today.
+#[tokio::test]
+#[ignore = "participants do not check equality.born_on yet; reported, not this module's code"]
+async fn a_date_of_birth_in_the_future_or_over_120_years_ago_is_refused() {
+    let w = world().await;
+    for born_on in ["2999-01-01", "1850-01-01"] {
+        let p = body::with(
+            body::participant("jobseeker", "JS-1"),
+            json!({"equality": {"born_on": born_on}}),
+        );
+        let wrong = check_refusals(
+            &w,
+            reqwest::Method::POST,
+            "/api/participants",
+            &w.sam,
+            &[(p, "equality.born_on")],
+        )
+        .await;
+        assert!(wrong.is_empty(), "{wrong:?}");
+    }
+    assert_eq!(w.app.count_rows("participant").await, 0);
+}
