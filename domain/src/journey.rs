@@ -223,7 +223,7 @@ impl NewJob {
     /// The job's own fields; its place in the journey is `check_journey`'s.
     pub fn check(&self) -> Result<(), FieldError> {
         if let Some(h) = self.hours_per_week
-            && (h.0 <= 0 || h.0 > 80_00)
+            && (h.0 <= 0 || h.0 > 8_000)
         {
             return Err(field_err(
                 "hours_per_week",

@@ -168,6 +168,12 @@ pub struct SubjectAccess {
     pub consents: Vec<crate::records::Consent>,
     pub episodes: Vec<crate::records::Episode>,
     pub sessions: Vec<crate::records::Session>,
+    /// Referrals of the person to the service (DESIGN §4a).
+    #[serde(default)]
+    pub referrals: Vec<crate::journey::Referral>,
+    /// Jobs found or kept during their episodes.
+    #[serde(default)]
+    pub jobs: Vec<crate::journey::Job>,
     pub invitations: Vec<InvitationRecord>,
     pub responses: Vec<StoredResponse>,
     /// Emails made for the person, oldest first: what, to where, when, and their words with

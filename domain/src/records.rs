@@ -384,7 +384,7 @@ pub fn check_episode_extras(
     ended_on: Option<NaiveDate>,
     end_reason: Option<crate::journey::SupportEndReason>,
 ) -> Result<(), FieldError> {
-    if hours_before.is_some_and(|h| h.0 < 0 || h.0 > 80_00) {
+    if hours_before.is_some_and(|h| h.0 < 0 || h.0 > 8_000) {
         return Err(field_err("hours_before", "must be 0 to 80 hours a week"));
     }
     if ended_on.is_none() && end_reason.is_some() {

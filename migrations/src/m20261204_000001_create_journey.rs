@@ -186,6 +186,8 @@ enum Referral {
     UpdatedAt,
 }
 
+// `JobAnalysis` is the column's name: it starts with the table's by chance.
+#[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden)]
 enum Job {
     Table,

@@ -74,6 +74,27 @@ pub async fn episode_from_referral(
         .await
 }
 
+/// Of these referrals, those support has started from, with the episode each started.
+#[tracing::instrument(skip_all, fields(n = ids.len()), err(level = "debug"))]
+pub async fn episodes_from_referrals(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Uuid>, DbErr> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        for e in episode::Entity::find()
+            .filter(episode::Column::ReferralId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            if let Some(r) = e.referral_id {
+                out.insert(r, e.id);
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn find_job_any(
     db: &impl ConnectionTrait,

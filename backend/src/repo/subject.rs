@@ -1,7 +1,7 @@
 //! One participant's records across the tables, for subject access, erasure and retention.
 //! The caller has already checked that the participant belongs to its organisation.
 
-use crate::entities::{episode, invitation, mail_message, response, support_session};
+use crate::entities::{episode, invitation, mail_message, referral, response, support_session};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -14,6 +14,19 @@ pub async fn episodes(
     episode::Entity::find()
         .filter(episode::Column::ParticipantId.eq(participant))
         .order_by_asc(episode::Column::StartedOn)
+        .all(db)
+        .await
+}
+
+/// The participant's referrals, oldest first.
+#[tracing::instrument(skip_all, fields(%participant), err(level = "debug"))]
+pub async fn referrals(
+    db: &impl ConnectionTrait,
+    participant: Uuid,
+) -> Result<Vec<referral::Model>, DbErr> {
+    referral::Entity::find()
+        .filter(referral::Column::ParticipantId.eq(participant))
+        .order_by_asc(referral::Column::ReferredOn)
         .all(db)
         .await
 }

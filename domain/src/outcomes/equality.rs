@@ -56,7 +56,7 @@ pub fn group_of(e: &Equality, by: EqualityDimension, on: NaiveDate) -> String {
 pub(crate) const NOT_RECORDED: &str = "not_recorded";
 
 /// Every group of a split, in order: each value of the dimension (its "prefer not to say"
-/// among them), then `not_recorded`.
+/// among them), then `not_recorded` (not for pay, whose `not_known` is that group).
 pub(crate) fn groups(by: EqualityDimension) -> Vec<&'static str> {
     fn all<T: Copy>(values: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
         values.iter().map(|v| name(*v)).collect()
@@ -70,7 +70,9 @@ pub(crate) fn groups(by: EqualityDimension) -> Vec<&'static str> {
         EqualityDimension::Area => all(Area::ALL, Area::as_str),
         EqualityDimension::PayVsMinimumWage => all(PayVsMinimum::ALL, PayVsMinimum::as_str),
     };
-    if !groups.contains(&NOT_RECORDED) {
+    // Pay against the minimum wage is a job's: `not_known` already holds every job it cannot
+    // be worked out for, so an always-empty `not_recorded` group would only trip suppression.
+    if by != EqualityDimension::PayVsMinimumWage && !groups.contains(&NOT_RECORDED) {
         groups.push(NOT_RECORDED);
     }
     groups

@@ -747,7 +747,7 @@ fn split_by(
         .zip(hidden)
         .map(|((group, (n, value)), hidden)| GroupFigure {
             group: (*group).to_owned(),
-            n,
+            n: (!hidden).then_some(n),
             suppressed: hidden,
             value: if hidden { None } else { value },
         })

@@ -304,7 +304,8 @@ pub struct CaseloadFigures {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupFigure {
     pub group: String,
-    pub n: u64,
+    /// How many are behind the value; absent when suppressed (it would give the count away).
+    pub n: Option<u64>,
     pub suppressed: bool,
     /// A percentage (A, E, access) or a mean (B weeks, D rating).
     pub value: Option<Hundredths>,

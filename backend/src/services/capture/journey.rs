@@ -261,7 +261,23 @@ pub async fn job(state: &AppState, user: &StaffUser, new: NewJob) -> Result<Job>
     )
     .await?;
     tracing::info!(job_id = %stored.id, episode_id = %stored.episode_id, "job stored");
+    first_placement(state, ep, &stored).await?;
     stored.try_into()
+}
+
+/// The first job with one of our employers is the episode's placement: from its start the
+/// employer's satisfaction survey falls due (coverage, DESIGN §4), as when the placement is
+/// recorded on the episode itself. A placement already recorded stays.
+async fn first_placement(state: &AppState, ep: episode::Model, j: &job::Model) -> Result<()> {
+    if ep.job_started_on.is_some() || j.employer_id.is_none() {
+        return Ok(());
+    }
+    let mut am: episode::ActiveModel = ep.into();
+    am.job_started_on = Set(Some(j.started_on));
+    am.employer_id = Set(j.employer_id);
+    am.updated_at = Set(Utc::now());
+    am.update(&state.db).await?;
+    Ok(())
 }
 
 /// A journey error about a job's dates, named as the job record names them.
@@ -314,11 +330,15 @@ pub async fn list_referrals(
     user: &StaffUser,
     participant_id: Option<Uuid>,
 ) -> Result<Vec<Referral>> {
-    let mut out = Vec::new();
-    for r in repo::journey::list_referrals(&state.db, user, participant_id).await? {
-        out.push(with_episode(state, r).await?);
-    }
-    Ok(out)
+    let rows = repo::journey::list_referrals(&state.db, user, participant_id).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let started = repo::journey::episodes_from_referrals(&state.db, &ids).await?;
+    rows.into_iter()
+        .map(|r| {
+            let episode = started.get(&r.id).copied();
+            referral_out(r, episode)
+        })
+        .collect()
 }
 
 pub async fn episode_jobs(

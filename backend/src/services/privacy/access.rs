@@ -25,6 +25,9 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
     let consents = repo::records::consents_of(db, id).await?;
     let episodes = repo::subject::episodes(db, id).await?;
     let sessions = repo::subject::sessions(db, episodes.iter().map(|e| e.id).collect()).await?;
+    let episode_ids: Vec<Uuid> = episodes.iter().map(|e| e.id).collect();
+    let jobs = repo::journey::jobs_of_episodes(db, &episode_ids).await?;
+    let referrals = repo::subject::referrals(db, id).await?;
     let invitations = repo::subject::invitations(db, id).await?;
     let responses = repo::subject::responses(db, id).await?;
     let audio = repo::voice::summaries_of(db, responses.iter().map(|r| r.id).collect())
@@ -37,6 +40,8 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
         .map(stored_response)
         .collect::<Result<_>>()?;
     let participant = p.try_into()?;
+    let episode_refs: Vec<(Uuid, Option<Uuid>)> =
+        episodes.iter().map(|e| (e.id, e.referral_id)).collect();
     let emails = repo::subject::emails(db, id)
         .await?
         .into_iter()
@@ -50,6 +55,14 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
         consents: all_into(consents)?,
         episodes: all_into(episodes)?,
         sessions: all_into(sessions)?,
+        referrals: referrals
+            .into_iter()
+            .map(|r| {
+                let started = episodes_from(&episode_refs, r.id);
+                crate::services::capture::referral_out(r, started)
+            })
+            .collect::<Result<_>>()?,
+        jobs: all_into(jobs)?,
         invitations: invitations.into_iter().map(invitation_record).collect(),
         responses,
         emails,
@@ -57,6 +70,14 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
     };
     access.summary = summary(&access);
     Ok(access)
+}
+
+/// The episode started from referral `r`, among the person's episodes.
+fn episodes_from(episodes: &[(Uuid, Option<Uuid>)], r: Uuid) -> Option<Uuid> {
+    episodes
+        .iter()
+        .find(|(_, referral)| *referral == Some(r))
+        .map(|(id, _)| *id)
 }
 
 fn all_into<M, T: TryFrom<M, Error = ApiError>>(models: Vec<M>) -> Result<Vec<T>> {
@@ -70,7 +91,8 @@ fn summary(a: &SubjectAccess) -> String {
         "This is everything {org_name} holds about you in Soundings, on {date}.\n\
          Your reference: {reference}.\n\
          Contact details: name {name}, email {email}, phone {phone}.\n\
-         Consent records: {c}. Support episodes: {e}. Support sessions: {s}.\n\
+         Consent records: {c}. Referrals: {f}. Support episodes: {e}. Jobs: {j}. \
+         Support sessions: {s}.\n\
          Survey invitations: {i}. Survey answers: {r}. Emails: {m}. Voice comments: {v}.\n\
          The JSON part of this file has every detail.",
         org_name = a.organisation_name,
@@ -81,6 +103,8 @@ fn summary(a: &SubjectAccess) -> String {
         phone = p.phone.as_deref().unwrap_or("not held"),
         c = a.consents.len(),
         e = a.episodes.len(),
+        f = a.referrals.len(),
+        j = a.jobs.len(),
         s = a.sessions.len(),
         i = a.invitations.len(),
         r = a.responses.len(),

@@ -118,8 +118,9 @@ async fn facts(db: &impl ConnectionTrait, ask: &OutcomeAsk<'_>) -> anyhow::Resul
     people.sort_unstable();
     people.dedup();
     let answers = repo::journey::equality_of(db, &people).await?;
-    let started: std::collections::HashSet<Uuid> =
-        models.iter().filter_map(|e| e.referral_id).collect();
+    // A referral's episode may have started after `by`: it still started.
+    let referral_ids: Vec<Uuid> = referrals.iter().map(|r| r.id).collect();
+    let started = repo::journey::episodes_from_referrals(db, &referral_ids).await?;
     let mut episodes = Vec::with_capacity(models.len());
     for e in &models {
         episodes.push(EpisodeFacts {
@@ -133,17 +134,12 @@ async fn facts(db: &impl ConnectionTrait, ask: &OutcomeAsk<'_>) -> anyhow::Resul
             jobs: jobs.remove(&e.id).unwrap_or_default(),
         });
     }
-    // A referral's episode may have started after `by`: it still started.
     let mut referral_facts_out = Vec::with_capacity(referrals.len());
     let mut referral_holders = HashMap::new();
     for r in &referrals {
-        let began = started.contains(&r.id)
-            || repo::journey::episode_from_referral(db, r.id)
-                .await?
-                .is_some();
         referral_facts_out.push(referral_facts(
             r,
-            began,
+            started.contains_key(&r.id),
             equality(answers.get(&r.participant_id)),
         )?);
         referral_holders.insert(
