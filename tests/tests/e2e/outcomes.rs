@@ -937,7 +937,7 @@ async fn an_equality_split_hides_small_groups_and_the_next_smallest_unless_worki
     )
     .await;
 
-    let split = |v: &Value, figure: &str| -> Vec<(String, u64, bool, Value)> {
+    let split = |v: &Value, figure: &str| -> Vec<(String, Option<u64>, bool, Value)> {
         v["splits"]
             .as_array()
             .unwrap()
@@ -950,15 +950,21 @@ async fn an_equality_split_hides_small_groups_and_the_next_smallest_unless_worki
             .map(|g| {
                 (
                     g["group"].as_str().unwrap().to_owned(),
-                    g["n"].as_u64().unwrap(),
+                    g["n"].as_u64(),
                     g["suppressed"].as_bool().unwrap(),
                     g["value"].clone(),
                 )
             })
             .collect()
     };
+    // A hidden group shows neither its value nor its count ("fewer than N").
     let g = |group: &str, n: u64, suppressed: bool, value: Value| {
-        (group.to_owned(), n, suppressed, value)
+        (
+            group.to_owned(),
+            (!suppressed).then_some(n),
+            suppressed,
+            value,
+        )
     };
 
     // Access by area, the working view (a manager's, every group shown):
