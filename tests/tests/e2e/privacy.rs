@@ -15,6 +15,8 @@ struct World {
     ann_response: Uuid,
     other: Uuid,
     other_episode: Uuid,
+    /// Bob's job and referral, which are not Ann's.
+    other_journey: [Uuid; 2],
 }
 
 const SECRETS: [&str; 6] = [
@@ -47,14 +49,23 @@ async fn world() -> World {
     ann["equality"] = json!({"born_on": SECRETS[5], "ethnicity": "asian"});
     let ann = id_of(&app.create("/api/participants", &sam, &ann).await);
     app.create("/api/consents", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "scopes": ["surveys", "email"], "given_by": "person", "method": "written", "text_version": "v1", "given_at": (Utc::now() - Duration::days(1)).to_rfc3339()})).await;
-    let ann_episode = id_of(
-        &app.create(
-            "/api/episodes",
+    // Her journey: a referral, support started from it, a job.
+    let referral = app
+        .create(
+            "/api/referrals",
             &sam,
-            &body::episode(ann, "2026-01-05", Some("2026-03-20")),
+            &body::referral(ann, "seqf", "2026-01-02", "job_centre"),
         )
-        .await,
-    );
+        .await;
+    let mut episode = body::episode(ann, "2026-01-05", Some("2026-03-20"));
+    episode["referral_id"] = referral["id"].clone();
+    let ann_episode = id_of(&app.create("/api/episodes", &sam, &episode).await);
+    app.create(
+        "/api/jobs",
+        &sam,
+        &body::job(ann_episode, "2026-02-16", "new_job", true),
+    )
+    .await;
     app.create("/api/sessions", &sam, &json!({"id": Uuid::new_v4(), "episode_id": ann_episode, "held_on": "2026-01-06", "duration_minutes": 60, "stage": "engagement", "activity": "First meeting", "note": SECRETS[4]})).await;
     app.create("/api/invitations", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "instrument": "jobseeker_satisfaction", "send_email": true})).await;
     let mut r = body::satisfaction(
@@ -97,6 +108,22 @@ async fn world() -> World {
         )
         .await,
     );
+    let other_job = id_of(
+        &app.create(
+            "/api/jobs",
+            &sam,
+            &body::job(other_episode, "2026-01-19", "retained_job", true),
+        )
+        .await,
+    );
+    let other_referral = id_of(
+        &app.create(
+            "/api/referrals",
+            &sam,
+            &body::referral(other, "seqf", "2026-01-03", "self"),
+        )
+        .await,
+    );
     let b = body::satisfaction(
         other,
         "jobseeker_satisfaction",
@@ -115,6 +142,7 @@ async fn world() -> World {
         ann_response,
         other,
         other_episode,
+        other_journey: [other_job, other_referral],
     }
 }
 
@@ -136,6 +164,10 @@ async fn a_subject_access_export_holds_every_kind_of_record_and_nothing_of_anyon
     assert_eq!(sar["consents"].as_array().unwrap().len(), 1);
     assert_eq!(sar["episodes"].as_array().unwrap().len(), 1);
     assert_eq!(sar["sessions"][0]["note"], SECRETS[4]);
+    assert_eq!(sar["referrals"].as_array().unwrap().len(), 1);
+    assert_eq!(sar["referrals"][0]["episode_id"], json!(w.ann_episode));
+    assert_eq!(sar["jobs"].as_array().unwrap().len(), 1);
+    assert_eq!(sar["jobs"][0]["started_on"], "2026-02-16");
     assert_eq!(sar["invitations"].as_array().unwrap().len(), 1);
     assert_eq!(sar["responses"].as_array().unwrap().len(), 2);
     assert!(
@@ -159,6 +191,8 @@ async fn a_subject_access_export_holds_every_kind_of_record_and_nothing_of_anyon
     for foreign in [
         w.other.to_string(),
         w.other_episode.to_string(),
+        w.other_journey[0].to_string(),
+        w.other_journey[1].to_string(),
         "JS-BOB".to_owned(),
     ] {
         assert!(
