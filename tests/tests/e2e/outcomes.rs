@@ -751,6 +751,82 @@ async fn the_ips_view_counts_ips_journeys_13_weeks_on_against_ips_benchmarks() {
 }
 
 #[tokio::test]
+async fn every_figure_counts_for_the_specialist_or_team_asked() {
+    let w = world().await;
+    dataset(&w).await;
+    let north: Value = w.get_ok(&w.manager, "/api/teams").await;
+    let north = north
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "North")
+        .unwrap()["id"]
+        .clone();
+    let figures = |filter: String| {
+        let w = &w;
+        async move {
+            let o = w
+                .get_ok(&w.manager, &format!("/api/outcomes?{YEAR}&{filter}"))
+                .await;
+            (
+                rate(&o["kpi_a"]["rate"]),
+                o["kpi_a"]["still_early"].as_u64().unwrap(),
+                (
+                    o["kpi_b"]["weeks"]["mean"].clone(),
+                    o["kpi_b"]["scored"]["score"].clone(),
+                ),
+                (
+                    rate(&o["kpi_e"]["rate"]),
+                    o["kpi_e"]["too_early"].as_u64().unwrap(),
+                ),
+                (
+                    rate(&o["access"]),
+                    o["access_judged"]["benchmark_rag"].clone(),
+                ),
+                [
+                    count(&o["not_accepted"], "ineligible"),
+                    count(&o["not_accepted"], "declined"),
+                    count(&o["not_accepted"], "could_not_contact"),
+                ],
+            )
+        }
+    };
+    // Sam's journeys (team North): KPI A over ADA, BEN, EVE, GUS, HAL: paid ADA, BEN, GUS =
+    // 3 / 5 = 60%, still early GUS and HAL. KPI B: ADA 49, BEN 56, GUS 56, IVY 97 days =
+    // 258 / 4 = 64.5 days = 9.2 weeks, at most 10: 5. KPI E: ADA yes, BEN no, IVY yes, GUS too
+    // early: 2 / 3 = 66.67%. Access: ADA, BEN, EVE, GUS, HAL started; KIT, NED did not: 5 / 7 =
+    // 71.43%, green. KIT ineligible.
+    let sams = (
+        (3, 5, json!(60.0)),
+        2,
+        (json!(9.2), json!(5)),
+        ((2, 3, json!(66.67)), 1),
+        ((5, 7, json!(71.43)), json!("green")),
+        [1, 0, 0],
+    );
+    assert_eq!(figures(format!("specialist_id={}", w.sam_id)).await, sams);
+    assert_eq!(
+        figures(format!("team_id={}", north.as_str().unwrap())).await,
+        sams
+    );
+    // Jo's: KPI A over CAT, DAN, FAY, all paid: 100%, all still early. KPI B: CAT 147, DAN
+    // 176, FAY 28 = 351 / 3 = 117 days = 16.7 weeks: over 16, at most 26: 3. KPI E: CAT yes,
+    // DAN yes, FAY no: 66.67%. Access: CAT, DAN, FAY started, LEO and MIA did not: 3 / 5 =
+    // 60%, short of 70 by more than 7: red. LEO declined, MIA could not be contacted.
+    assert_eq!(
+        figures(format!("specialist_id={}", w.jo_id)).await,
+        (
+            (3, 3, json!(100.0)),
+            3,
+            (json!(16.7), json!(3)),
+            ((2, 3, json!(66.67)), 0),
+            ((3, 5, json!(60.0)), json!("red")),
+            [0, 1, 1],
+        )
+    );
+}
+
+#[tokio::test]
 async fn cost_targets_and_edited_bands_are_read_from_the_outcome_settings() {
     let w = world().await;
     dataset(&w).await;
