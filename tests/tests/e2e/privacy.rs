@@ -511,3 +511,57 @@ fn find_key<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
         _ => None,
     }
 }
+
+/// Equality answers stored as free labels, before they were typed, read as not recorded: the
+/// person's record still opens, and the label is neither shown nor quoted in the log.
+#[tokio::test]
+async fn equality_answers_stored_before_they_were_typed_read_as_not_recorded() {
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    let label = "Irish Traveller (free label)";
+    let backend = w.app.db.get_database_backend();
+    w.app
+        .db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "UPDATE participant SET equality = $1 WHERE id = $2"
+                }
+                _ => "UPDATE participant SET equality = ? WHERE id = ?",
+            },
+            [
+                json!({"ethnicity": label, "age_band": "25-34"})
+                    .to_string()
+                    .into(),
+                w.ann.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+
+    let res = w
+        .app
+        .get(&format!("/api/participants/{}", w.ann), Some(&w.sam))
+        .await;
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["equality"], json!({}));
+    let res = w
+        .app
+        .get(
+            "/api/outcomes/equality?first=2026-01-01&last=2026-12-31&by=ethnicity&working=true",
+            Some(&w.manager),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(!res.text().await.unwrap().contains(label));
+    if std::env::var("TEST_LOG").is_err() {
+        let log = soundings_tests::captured_logs();
+        assert!(
+            log.contains("stored equality answers unreadable"),
+            "the unreadable answers were not noticed"
+        );
+        assert!(!log.contains(label), "the stored label reached the log");
+    }
+}
