@@ -2193,3 +2193,116 @@ async fn a_date_of_birth_in_the_future_or_over_120_years_ago_is_refused() {
     let stored = w.get_ok(&w.sam, &format!("/api/participants/{p}")).await;
     assert_eq!(stored["equality"], json!({"born_on": "1990-05-01"}));
 }
+
+/// An episode's placement: its job start and employer.
+async fn placement(w: &World, e: Uuid) -> (Value, Value) {
+    let ep = w.get_ok(&w.sam, &format!("/api/episodes/{e}")).await;
+    (ep["job_started_on"].clone(), ep["employer_id"].clone())
+}
+
+/// Where the employer's survey of an episode stands on Sam's caseload.
+async fn employer_form(w: &World, e: Uuid) -> Value {
+    let all = w.get_ok(&w.sam, "/api/caseload/forms").await;
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["episode_id"] == json!(e))
+        .unwrap()["employer_satisfaction"]
+        .clone()
+}
+
+#[tokio::test]
+async fn the_first_job_with_one_of_our_employers_becomes_the_placement_its_survey_falls_due_from() {
+    let w = world().await;
+    let sam = w.sam.as_str();
+    let day = |n: i64| (chrono::Utc::now().date_naive() - chrono::Duration::days(n)).to_string();
+    let firm = id_of(
+        &w.app
+            .create(
+                "/api/participants",
+                sam,
+                &body::participant("employer", "EM-1"),
+            )
+            .await,
+    );
+    let other_firm = id_of(
+        &w.app
+            .create(
+                "/api/participants",
+                sam,
+                &body::participant("employer", "EM-2"),
+            )
+            .await,
+    );
+    let p = w.person(sam, "JS-1", json!({})).await;
+    let e = w.start(sam, p, "seqf", &day(120), json!({})).await;
+    // A job without one of our employers is no placement.
+    w.job(
+        sam,
+        e,
+        &day(100),
+        "new_job",
+        true,
+        json!({"ended_on": day(60)}),
+    )
+    .await;
+    assert_eq!(placement(&w, e).await, (Value::Null, Value::Null));
+    assert_eq!(employer_form(&w, e).await, Value::Null);
+    // The first with one is; its survey is not due until four weeks after it started.
+    let placed = body::with(
+        body::job(e, &day(20), "new_job", true),
+        json!({"employer_id": firm}),
+    );
+    w.app.create("/api/jobs", sam, &placed).await;
+    assert_eq!(placement(&w, e).await, (json!(day(20)), json!(firm)));
+    assert_eq!(employer_form(&w, e).await, "not_yet");
+    // A later one, or the first sent again, leaves it.
+    w.job(
+        sam,
+        e,
+        &day(10),
+        "new_job",
+        true,
+        json!({"employer_id": other_firm}),
+    )
+    .await;
+    w.app.create("/api/jobs", sam, &placed).await;
+    assert_eq!(placement(&w, e).await, (json!(day(20)), json!(firm)));
+
+    // A placement recorded on the episode itself stays too.
+    let q = w.person(sam, "JS-2", json!({})).await;
+    let recorded = w
+        .start(
+            sam,
+            q,
+            "seqf",
+            &day(120),
+            json!({"job_started_on": day(50), "employer_id": firm}),
+        )
+        .await;
+    w.job(
+        sam,
+        recorded,
+        &day(40),
+        "new_job",
+        true,
+        json!({"employer_id": other_firm}),
+    )
+    .await;
+    assert_eq!(placement(&w, recorded).await, (json!(day(50)), json!(firm)));
+    assert_eq!(employer_form(&w, recorded).await, "due");
+
+    // Placed five weeks ago: the employer's survey is due.
+    let r = w.person(sam, "JS-3", json!({})).await;
+    let five_weeks = w.start(sam, r, "seqf", &day(120), json!({})).await;
+    w.job(
+        sam,
+        five_weeks,
+        &day(35),
+        "retained_job",
+        true,
+        json!({"employer_id": firm}),
+    )
+    .await;
+    assert_eq!(employer_form(&w, five_weeks).await, "due");
+}
