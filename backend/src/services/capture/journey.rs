@@ -210,7 +210,16 @@ pub(crate) async fn journey_of(
 pub async fn job(state: &AppState, user: &StaffUser, new: NewJob) -> Result<Job> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::journey::find_job_any(&state.db, new.id).await? {
-        return same_record(existing, user.organisation_id, &hash)?.try_into();
+        let existing = same_record(existing, user.organisation_id, &hash)?;
+        // A resend: the first request stored the job but may have failed before making it
+        // the placement (a busy database answers 503 and the outbox sends the job again).
+        if existing.employer_id.is_some()
+            && let Some(ep) =
+                repo::records::visible_episode(&state.db, user, existing.episode_id).await?
+        {
+            first_placement(state, ep, &existing).await?;
+        }
+        return existing.try_into();
     }
     new.check()?;
     let ep = episode_for_step(state, user, new.episode_id).await?;
