@@ -2295,14 +2295,36 @@ async fn the_first_job_with_one_of_our_employers_becomes_the_placement_its_surve
     // Placed five weeks ago: the employer's survey is due.
     let r = w.person(sam, "JS-3", json!({})).await;
     let five_weeks = w.start(sam, r, "seqf", &day(120), json!({})).await;
-    w.job(
-        sam,
-        five_weeks,
-        &day(35),
-        "retained_job",
-        true,
+    let job = body::with(
+        body::job(five_weeks, &day(35), "retained_job", true),
         json!({"employer_id": firm}),
-    )
-    .await;
+    );
+    w.app.create("/api/jobs", sam, &job).await;
     assert_eq!(employer_form(&w, five_weeks).await, "due");
+
+    // Had the request that stored the job failed before making it the placement (arranged
+    // here by undoing the placement), the outbox's resend makes it.
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        use soundings::entities::episode;
+        episode::Entity::update_many()
+            .col_expr(
+                episode::Column::JobStartedOn,
+                Expr::value(Option::<chrono::NaiveDate>::None),
+            )
+            .col_expr(
+                episode::Column::EmployerId,
+                Expr::value(Option::<Uuid>::None),
+            )
+            .filter(episode::Column::Id.eq(five_weeks))
+            .exec(&w.app.db)
+            .await
+            .unwrap();
+    }
+    assert_eq!(placement(&w, five_weeks).await, (Value::Null, Value::Null));
+    w.app.create("/api/jobs", sam, &job).await;
+    assert_eq!(
+        placement(&w, five_weeks).await,
+        (json!(day(35)), json!(firm))
+    );
 }
