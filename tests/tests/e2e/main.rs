@@ -15,6 +15,7 @@ mod health;
 mod kpi;
 mod mail;
 mod openapi;
+mod outcomes;
 mod oversight;
 mod privacy;
 mod proxies;
