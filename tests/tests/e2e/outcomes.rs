@@ -1303,6 +1303,8 @@ async fn a_step_dated_before_the_one_it_follows_is_refused_naming_it_and_nothing
         )
         .await;
     assert_eq!(res.status(), 400);
+    // The field that moved is named, not the job's (which the change never sent).
+    assert_eq!(error_body(res).await["field"], "profile_started_on");
     assert_eq!(w.get_ok(sam, &episode_path).await, stored_episode);
     assert_eq!(w.get_ok(sam, &jobs).await, stored_jobs);
 
