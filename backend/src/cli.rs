@@ -47,6 +47,10 @@ pub enum Command {
         episodes: Option<std::path::PathBuf>,
         #[arg(long)]
         responses: Option<std::path::PathBuf>,
+        /// Fill in the episodes file's equality columns (special category data: keep the
+        /// file as safe as the database).
+        #[arg(long)]
+        equality: bool,
     },
     /// Erase the personal data of everyone past their organisation's retention period, now.
     /// (`serve` also does this every six hours.)
@@ -115,11 +119,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             org,
             episodes,
             responses,
+            equality,
         } => {
             let conn = db::connect(cli.config.database_url.expose()).await?;
             db::migrate(&conn).await?;
             if let Some(path) = episodes {
-                std::fs::write(&path, transfer::export_episodes(&conn, org).await?)
+                let what = transfer::EpisodeExport { equality };
+                std::fs::write(&path, transfer::export_episodes(&conn, org, what).await?)
                     .with_context(|| format!("writing {}", path.display()))?;
             }
             if let Some(path) = responses {

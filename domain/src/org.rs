@@ -57,7 +57,11 @@ pub struct UpdateStaff {
     pub name: Option<Name>,
     #[serde(default)]
     pub role: Option<Role>,
-    #[serde(default, with = "double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub team_id: Option<Option<Uuid>>,
     #[serde(default)]

@@ -230,13 +230,25 @@ fn default_language() -> Language {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateParticipant {
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<ShortText>))]
     pub name: Option<Option<ShortText>>,
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Email>))]
     pub email: Option<Option<Email>>,
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<ShortText>))]
     pub phone: Option<Option<ShortText>>,
     #[serde(default)]
@@ -403,22 +415,46 @@ pub fn check_episode_extras(
 pub struct UpdateEpisode {
     #[serde(default)]
     pub specialist_id: Option<Uuid>,
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
     pub profile_started_on: Option<Option<NaiveDate>>,
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
     pub job_started_on: Option<Option<NaiveDate>>,
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
     pub ended_on: Option<Option<NaiveDate>>,
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub employer_id: Option<Option<Uuid>>,
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub hours_before: Option<Option<crate::Hundredths>>,
-    #[serde(default, with = "crate::org::double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::org::double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::journey::SupportEndReason>))]
     pub end_reason: Option<Option<crate::journey::SupportEndReason>>,
 }
@@ -745,6 +781,34 @@ mod tests {
             .field,
             "job_started_on"
         );
+    }
+
+    #[test]
+    fn a_change_sent_from_rust_leaves_absent_fields_alone_and_clears_only_nulls() {
+        // A client that builds the change in Rust (the staff app) sends what it means: a field
+        // it did not set is left out, not sent as `null` (which would clear it).
+        let change = UpdateEpisode {
+            ended_on: Some(Some(d("2026-03-01"))),
+            employer_id: Some(None),
+            ..UpdateEpisode::default()
+        };
+        let json = serde_json::to_value(&change).unwrap();
+        for absent in [
+            "profile_started_on",
+            "job_started_on",
+            "hours_before",
+            "end_reason",
+        ] {
+            assert!(json.get(absent).is_none(), "{absent} sent in {json}");
+        }
+        assert_eq!(json["ended_on"], "2026-03-01");
+        assert!(json["employer_id"].is_null());
+        let back: UpdateEpisode = serde_json::from_value(json).unwrap();
+        assert_eq!(back, change);
+        let back: UpdateParticipant =
+            serde_json::from_str(&serde_json::to_string(&UpdateParticipant::default()).unwrap())
+                .unwrap();
+        assert_eq!(back, UpdateParticipant::default());
     }
 
     #[test]

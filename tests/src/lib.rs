@@ -213,6 +213,15 @@ impl TestApp {
         self.send(Method::POST, path, token, Some(body)).await
     }
 
+    pub async fn put<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> Response {
+        self.send(Method::PUT, path, token, Some(body)).await
+    }
+
     pub async fn patch<B: Serialize + ?Sized>(
         &self,
         path: &str,
@@ -385,6 +394,26 @@ pub mod body {
         json!({"id": Uuid::new_v4(), "participant_id": participant, "episode_id": episode,
                "instrument": "swemwbs", "timing": timing, "answers": items,
                "completion": completion(respondent, "none", "staff_device"), "answered_at": answered_at})
+    }
+
+    /// A referral of `participant` made on `referred_on`, not decided yet.
+    pub fn referral(participant: Uuid, programme: &str, referred_on: &str, source: &str) -> Value {
+        json!({"id": Uuid::new_v4(), "participant_id": participant, "programme": programme,
+               "referred_on": referred_on, "source": source})
+    }
+
+    /// A job on `episode` from `started_on`, with nothing else said about it.
+    pub fn job(episode: Uuid, started_on: &str, outcome: &str, paid: bool) -> Value {
+        json!({"id": Uuid::new_v4(), "episode_id": episode, "started_on": started_on,
+               "outcome": outcome, "paid": paid})
+    }
+
+    /// `base` with each field of `extra` added or replaced.
+    pub fn with(mut base: Value, extra: Value) -> Value {
+        if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
+            b.extend(e);
+        }
+        base
     }
 
     /// Seven SWEMWBS items that add up to `raw` (7..=35).

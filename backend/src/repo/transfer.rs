@@ -1,7 +1,8 @@
-//! The audit spreadsheet's queries: an organisation's participants, episodes and responses
-//! whole, in the order the files list them, and the inserts that write an import.
+//! The audit spreadsheet's queries: an organisation's participants, episodes (with their
+//! referrals and jobs) and responses whole, in the order the files list them, and the inserts
+//! that write an import.
 
-use crate::entities::{episode, participant, response, team};
+use crate::entities::{episode, job, participant, referral, response, team};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -28,6 +29,31 @@ pub async fn episodes(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<episod
         .filter(episode::Column::OrganisationId.eq(org))
         .order_by_asc(episode::Column::StartedOn)
         .order_by_asc(episode::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Every referral of the organisation, oldest first.
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
+pub async fn referrals(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+) -> Result<Vec<referral::Model>, DbErr> {
+    referral::Entity::find()
+        .filter(referral::Column::OrganisationId.eq(org))
+        .order_by_asc(referral::Column::ReferredOn)
+        .order_by_asc(referral::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Every job of the organisation, in the order they started.
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
+pub async fn jobs(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<job::Model>, DbErr> {
+    job::Entity::find()
+        .filter(job::Column::OrganisationId.eq(org))
+        .order_by_asc(job::Column::StartedOn)
+        .order_by_asc(job::Column::Id)
         .all(db)
         .await
 }

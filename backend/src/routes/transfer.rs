@@ -1,6 +1,7 @@
 //! The audit spreadsheet: export episodes and responses as CSV (managers), and import them
 //! (admins). Formats: docs/formats.md.
 
+use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
     auth::{AdminUser, ManagerUser},
@@ -9,6 +10,7 @@ use crate::{
 };
 use actix_web::{HttpResponse, get, post, web};
 use domain::ErrorBody;
+use serde::Deserialize;
 
 fn csv_file(name: &str, body: String) -> HttpResponse {
     HttpResponse::Ok()
@@ -20,10 +22,21 @@ fn csv_file(name: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EpisodesExportQuery {
+    /// `true` fills in the equality columns (date of birth, gender, ethnicity, disability,
+    /// living situation, area): special category data, so asked for each time and recorded in
+    /// the audit trail as such. Empty otherwise.
+    #[param(value_type = Option<bool>)]
+    pub equality: Option<String>,
+}
+
 #[utoipa::path(
     tag = "transfer",
     security(("bearer" = [])),
-    responses((status = 200, description = "Every episode, one row each (text/csv)", content_type = "text/csv", body = String), (status = 403, body = ErrorBody))
+    params(EpisodesExportQuery),
+    responses((status = 200, description = "Every episode, one row per job (one for an episode with none), then the referrals that never started (text/csv)", content_type = "text/csv", body = String), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 #[get("/export/episodes.csv")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -31,11 +44,22 @@ pub async fn export_episodes(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
     ManagerUser(user): ManagerUser,
+    q: ApiQuery<EpisodesExportQuery>,
 ) -> Result<HttpResponse> {
-    let csv = transfer::export_episodes(&state.db, user.organisation_id).await?;
+    let equality = match q.into_inner()?.equality.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::invalid("equality", "true or false")),
+    };
+    let what = transfer::EpisodeExport { equality };
+    let csv = transfer::export_episodes(&state.db, user.organisation_id, what).await?;
     let actor = crate::services::audit::staff_actor(&user, &req);
-    crate::services::audit::log(&state.db, &actor, "export", "episodes_csv", None, None).await?;
-    tracing::info!("episodes exported");
+    let entity = match equality {
+        true => "episodes_csv_with_equality",
+        false => "episodes_csv",
+    };
+    crate::services::audit::log(&state.db, &actor, "export", entity, None, None).await?;
+    tracing::info!(equality, "episodes exported");
     Ok(csv_file("episodes.csv", csv))
 }
 

@@ -6,6 +6,7 @@ use domain::coverage::Coverage;
 use domain::instrument::InstrumentDefinition;
 use domain::kpi::{RatingComment, SatisfactionKpi, WellbeingKpi};
 use domain::org::{Staff, Team};
+use domain::outcomes::{CaseloadFigures, EqualityDimension, EqualityFigures, OutcomeFigures};
 use domain::period::Period;
 use domain::privacy::{AttentionItem, HandleAttention};
 use domain::records::{
@@ -81,6 +82,19 @@ pub async fn survey_texts(auth: Auth) -> Result<domain::feedback::SurveyTexts, A
     get_json(auth, "/api/settings/survey-texts").await
 }
 
+/// The referrals of the caseload (managers: the organisation's), newest first.
+pub async fn referrals(auth: Auth) -> Result<Vec<domain::journey::Referral>, ApiError> {
+    get_json(auth, "/api/referrals").await
+}
+
+/// An episode's jobs in the order they started.
+pub async fn episode_jobs(
+    auth: Auth,
+    episode: uuid::Uuid,
+) -> Result<Vec<domain::journey::Job>, ApiError> {
+    get_json(auth, &format!("/api/episodes/{episode}/jobs")).await
+}
+
 pub async fn instruments(auth: Auth) -> Result<Vec<InstrumentDefinition>, ApiError> {
     get_json(auth, "/api/instruments").await
 }
@@ -126,10 +140,17 @@ pub struct Filters {
 }
 
 fn kpi_url(path: &str, period: Period, filters: &Filters) -> String {
-    let mut url = format!(
-        "/api/kpi/{path}?first={}&last={}",
-        period.first, period.last
-    );
+    with_filters(
+        format!(
+            "/api/kpi/{path}?first={}&last={}",
+            period.first, period.last
+        ),
+        filters,
+    )
+}
+
+/// `url` (which has a query already) with the filters chosen.
+fn with_filters(mut url: String, filters: &Filters) -> String {
     for (name, value) in [
         ("team_id", &filters.team_id),
         ("specialist_id", &filters.specialist_id),
@@ -140,6 +161,49 @@ fn kpi_url(path: &str, period: Period, filters: &Filters) -> String {
         }
     }
     url
+}
+
+/// The outcome figures of `p` read as of `as_of` (KPIs A, B and E, access and the rest).
+pub async fn outcomes(
+    auth: Auth,
+    p: Period,
+    as_of: chrono::NaiveDate,
+    f: &Filters,
+) -> Result<OutcomeFigures, ApiError> {
+    let url = format!(
+        "/api/outcomes?first={}&last={}&as_of={as_of}",
+        p.first, p.last
+    );
+    get_json(auth, &with_filters(url, f)).await
+}
+
+/// Active caseload per specialist on `on`.
+pub async fn outcome_caseload(
+    auth: Auth,
+    on: chrono::NaiveDate,
+    f: &Filters,
+) -> Result<CaseloadFigures, ApiError> {
+    get_json(
+        auth,
+        &with_filters(format!("/api/outcomes/caseload?on={on}"), f),
+    )
+    .await
+}
+
+/// Every outcome figure and KPI D of `p` split by `by`, in a manager's working view (every
+/// group shown; the small ones marked by the page).
+pub async fn outcome_equality(
+    auth: Auth,
+    p: Period,
+    as_of: chrono::NaiveDate,
+    f: &Filters,
+    by: EqualityDimension,
+) -> Result<EqualityFigures, ApiError> {
+    let url = format!(
+        "/api/outcomes/equality?first={}&last={}&as_of={as_of}&by={by}&working=true",
+        p.first, p.last
+    );
+    get_json(auth, &with_filters(url, f)).await
 }
 
 pub async fn kpi_c(auth: Auth, p: Period, f: &Filters) -> Result<SatisfactionKpi, ApiError> {

@@ -25,8 +25,8 @@ use auth::Auth;
 use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
-    assisted, attention, caseload, client, dashboard, login, new_client, outbox, session_form,
-    swemwbs,
+    assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
+    session_form, swemwbs,
 };
 use route::{Route, Router};
 
@@ -100,6 +100,18 @@ fn page(route: Route, is_manager: Memo<bool>) -> AnyView {
         Route::NewSession(id) => view! { <session_form::SessionPage episode=id /> }.into_any(),
         Route::EditSession(id) => view! { <session_form::EditSessionPage session=id /> }.into_any(),
         Route::Swemwbs(id) => view! { <swemwbs::SwemwbsPage episode=id /> }.into_any(),
+        Route::NewReferral(id) => {
+            view! { <journey::new_referral::NewReferralPage participant=id /> }.into_any()
+        }
+        Route::StartSupport(id) => {
+            view! { <journey::new_referral::StartSupportPage referral=id /> }.into_any()
+        }
+        Route::NewJob(id) => view! { <journey::job::NewJobPage episode=id /> }.into_any(),
+        Route::EndJob(id) => view! { <journey::job_end::EndJobPage job=id /> }.into_any(),
+        Route::EndSupport(id) => {
+            view! { <journey::support_end::EndSupportPage episode=id /> }.into_any()
+        }
+        Route::Profile(id) => view! { <journey::profile::ProfilePage episode=id /> }.into_any(),
         Route::Ask(id, ask) => view! { <assisted::AskPage participant=id ask /> }.into_any(),
         Route::Outbox => view! { <outbox::OutboxPage /> }.into_any(),
         Route::Dashboard if is_manager.get() => view! { <dashboard::DashboardPage /> }.into_any(),

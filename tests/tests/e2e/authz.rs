@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
-use soundings_tests::{TestApp, body, id_of};
+use soundings_tests::{TestApp, body, error_body, id_of, sync_statuses};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -133,6 +133,17 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("POST", "/api/participants/{id}/erase", Admin, Organisation),
     ("POST", "/api/import/episodes", Admin, NoId),
     ("POST", "/api/import/responses", Admin, NoId),
+    ("POST", "/api/referrals", Staff, NoId),
+    ("GET", "/api/referrals", Staff, NoId),
+    ("PATCH", "/api/referrals/{id}", Staff, Caseload),
+    ("POST", "/api/jobs", Staff, NoId),
+    ("PATCH", "/api/jobs/{id}", Staff, Caseload),
+    ("GET", "/api/episodes/{id}/jobs", Staff, Caseload),
+    ("GET", "/api/outcomes", Manager, NoId),
+    ("GET", "/api/outcomes/caseload", Manager, NoId),
+    ("GET", "/api/outcomes/equality", Manager, NoId),
+    ("GET", "/api/settings/outcomes", Manager, NoId),
+    ("PUT", "/api/settings/outcomes", Admin, NoId),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,6 +220,9 @@ struct Ids {
     end_form: Uuid,
     /// A support session on Sam's caseload.
     session: Uuid,
+    /// A referral Sam holds, and a job on his episode.
+    referral: Uuid,
+    job: Uuid,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -234,6 +248,10 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.episode
     } else if path.starts_with("/api/sessions/") {
         ids.session
+    } else if path.starts_with("/api/referrals/") {
+        ids.referral
+    } else if path.starts_with("/api/jobs/") {
+        ids.job
     } else {
         ids.response
     };
@@ -242,8 +260,23 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{edit_id}", &Uuid::new_v4().to_string());
     if p.starts_with("/api/kpi/") || p == "/api/reports/late" {
         format!("{p}?first=2026-01-01&last=2026-12-31")
+    } else if p == "/api/outcomes" {
+        format!("{p}?first=2026-01-01&last=2026-12-31&as_of=2026-12-31")
+    } else if p == "/api/outcomes/equality" {
+        format!("{p}?first=2026-01-01&last=2026-12-31&as_of=2026-12-31&by=gender")
+    } else if p == "/api/outcomes/caseload" {
+        format!("{p}?on=2026-06-30")
     } else {
         p
+    }
+}
+
+/// The body a write is sent with: one the route would take, where an empty object would be
+/// refused before the record is looked up (so the answer is about who may, not what was sent).
+fn body_for(method: &str, path: &str) -> serde_json::Value {
+    match (method, path) {
+        ("PATCH", "/api/referrals/{id}") => json!({"accepted": true, "decided_on": "2026-01-06"}),
+        _ => json!({}),
     }
 }
 
@@ -297,6 +330,22 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
             &sam,
             &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": "2026-02-01",
                     "duration_minutes": 45, "stage": "engagement", "activity": "first meeting"}),
+        )
+        .await,
+    );
+    let referral = id_of(
+        &app.create(
+            "/api/referrals",
+            &sam,
+            &body::referral(participant, "seqf", "2026-01-02", "job_centre"),
+        )
+        .await,
+    );
+    let job = id_of(
+        &app.create(
+            "/api/jobs",
+            &sam,
+            &body::job(episode, "2026-02-02", "new_job", true),
         )
         .await,
     );
@@ -417,6 +466,8 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         action,
         end_form,
         session,
+        referral,
+        job,
     };
 
     // The policy covers exactly the documented routes.
@@ -463,7 +514,7 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         for (method, path, who, scope) in POLICY {
             let url = concrete(path, &ids);
             let m = Method::from_bytes(method.as_bytes()).unwrap();
-            let body = (m != Method::GET).then(|| json!({}));
+            let body = (m != Method::GET).then(|| body_for(method, path));
             let res = app.send(m, &url, token, body.as_ref()).await;
             let status = res.status().as_u16();
             let ok = match expect(caller, *who, *scope) {
@@ -512,9 +563,228 @@ async fn identity_is_judged_before_a_bad_query_or_body() {
             .status(),
         403
     );
+    // The outcome figures and their settings too.
+    assert_eq!(
+        app.get("/api/outcomes/equality?by=height", Some(&sam))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.put("/api/settings/outcomes", Some(&sam), &json!({"bands": 5}))
+            .await
+            .status(),
+        403
+    );
     let res = app
         .get("/api/audit?participant_id=nope", Some(&admin))
         .await;
     assert_eq!(res.status(), 400);
     assert_eq!(soundings_tests::error_body(res).await["field"], "query");
+}
+
+/// Journeys belong to the specialist holding them (managers see the organisation's) and to
+/// their organisation: a colleague or another organisation can neither read nor add to them,
+/// nor start support from a referral they do not hold.
+#[tokio::test]
+async fn nobody_records_a_job_or_decision_on_a_journey_they_do_not_hold() {
+    let app = TestApp::spawn().await;
+    let org_a = app.create_org("Org A", "admin@a.example.org").await;
+    let org_b = app.create_org("Org B", "admin@b.example.org").await;
+    app.create_staff_direct(org_a, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    app.create_staff_direct(org_a, "jo@a.example.org", domain::Role::Specialist)
+        .await;
+    app.create_staff_direct(org_a, "manager@a.example.org", domain::Role::Manager)
+        .await;
+    app.create_staff_direct(org_b, "manager@b.example.org", domain::Role::Manager)
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let jo = app.login("jo@a.example.org").await.access_token;
+    let manager = app.login("manager@a.example.org").await.access_token;
+    let other_manager = app.login("manager@b.example.org").await.access_token;
+
+    let person = id_of(
+        &app.create(
+            "/api/participants",
+            &sam,
+            &body::participant("jobseeker", "JS-1"),
+        )
+        .await,
+    );
+    let referral = id_of(
+        &app.create(
+            "/api/referrals",
+            &sam,
+            &body::referral(person, "seqf", "2026-01-02", "self"),
+        )
+        .await,
+    );
+    let pending = id_of(
+        &app.create(
+            "/api/referrals",
+            &sam,
+            &body::referral(person, "seqf", "2026-01-03", "health"),
+        )
+        .await,
+    );
+    let episode = id_of(
+        &app.create(
+            "/api/episodes",
+            &sam,
+            &json!({"id": Uuid::new_v4(), "participant_id": person, "programme": "seqf",
+                    "started_on": "2026-01-05", "referral_id": referral}),
+        )
+        .await,
+    );
+    let job = id_of(
+        &app.create(
+            "/api/jobs",
+            &sam,
+            &body::job(episode, "2026-02-02", "new_job", true),
+        )
+        .await,
+    );
+    let jobs_path = format!("/api/episodes/{episode}/jobs");
+    let jobs_before: Value = app.get(&jobs_path, Some(&sam)).await.json().await.unwrap();
+    let referrals_before: Value = app
+        .get("/api/referrals", Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    for (who, token) in [
+        ("a colleague", &jo),
+        ("another organisation", &other_manager),
+    ] {
+        // A job on the episode: refused naming it, as an episode they cannot see.
+        let res = app
+            .post(
+                "/api/jobs",
+                Some(token),
+                &body::job(episode, "2026-03-02", "new_job", true),
+            )
+            .await;
+        assert_eq!(res.status(), 400, "{who}");
+        assert_eq!(error_body(res).await["field"], "episode_id", "{who}");
+        // Ending the job, deciding the referral, reading the jobs: no such thing.
+        for (res, what) in [
+            (
+                app.patch(
+                    &format!("/api/jobs/{job}"),
+                    Some(token),
+                    &json!({"ended_on": "2026-03-01", "end_reason": "resigned"}),
+                )
+                .await,
+                "job end",
+            ),
+            (
+                app.patch(
+                    &format!("/api/referrals/{pending}"),
+                    Some(token),
+                    &json!({"accepted": false, "decided_on": "2026-01-04",
+                            "not_accepted_reason": "declined"}),
+                )
+                .await,
+                "decision",
+            ),
+            (app.get(&jobs_path, Some(token)).await, "jobs"),
+        ] {
+            assert_eq!(res.status(), 404, "{who}: {what}");
+            error_body(res).await;
+        }
+        // The same through the outbox.
+        let out: Value = app
+            .post(
+                "/api/sync",
+                Some(token),
+                &json!({"records": [
+                    {"kind": "job_end", "body": {"job_id": job, "ended_on": "2026-03-01"}},
+                    {"kind": "episode_update",
+                     "body": {"episode_id": episode, "change": {"hours_before": 10}}},
+                    {"kind": "job", "body": body::job(episode, "2026-03-02", "new_job", true)},
+                ]}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(sync_statuses(&out), vec![404, 404, 400], "{who}: {out}");
+        // Their lists hold none of it.
+        let listed: Value = app
+            .get("/api/referrals", Some(token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listed, json!([]), "{who}");
+    }
+
+    // Jo cannot refer Sam's client, nor start her own client's support from Sam's referral.
+    let res = app
+        .post(
+            "/api/referrals",
+            Some(&jo),
+            &body::referral(person, "seqf", "2026-01-06", "self"),
+        )
+        .await;
+    assert_eq!(error_body(res).await["field"], "participant_id");
+    let hers = id_of(
+        &app.create(
+            "/api/participants",
+            &jo,
+            &body::participant("jobseeker", "JS-2"),
+        )
+        .await,
+    );
+    let res = app
+        .post(
+            "/api/episodes",
+            Some(&jo),
+            &json!({"id": Uuid::new_v4(), "participant_id": hers, "programme": "seqf",
+                    "started_on": "2026-01-05", "referral_id": pending}),
+        )
+        .await;
+    assert_eq!(error_body(res).await["field"], "referral_id");
+    // Another organisation's id for its own new referral clashes: a conflict, not a takeover.
+    let theirs = id_of(
+        &app.create(
+            "/api/participants",
+            &other_manager,
+            &body::participant("jobseeker", "JS-B"),
+        )
+        .await,
+    );
+    let mut clash = body::referral(theirs, "seqf", "2026-01-02", "self");
+    clash["id"] = json!(referral);
+    let res = app
+        .post("/api/referrals", Some(&other_manager), &clash)
+        .await;
+    assert_eq!(res.status(), 409);
+
+    // Nothing changed.
+    let jobs_after: Value = app.get(&jobs_path, Some(&sam)).await.json().await.unwrap();
+    assert_eq!(jobs_after, jobs_before);
+    let referrals_after: Value = app
+        .get("/api/referrals", Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(referrals_after, referrals_before);
+    assert_eq!(app.count_rows("job").await, 1);
+    assert_eq!(app.count_rows("referral").await, 2);
+    // The manager of Sam's organisation sees and may decide them.
+    let decided: Value = app
+        .patch(
+            &format!("/api/referrals/{pending}"),
+            Some(&manager),
+            &json!({"accepted": false, "decided_on": "2026-01-04", "not_accepted_reason": "declined"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(decided["not_accepted_reason"], "declined");
 }

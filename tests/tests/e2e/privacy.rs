@@ -15,6 +15,8 @@ struct World {
     ann_response: Uuid,
     other: Uuid,
     other_episode: Uuid,
+    /// Bob's job and referral, which are not Ann's.
+    other_journey: [Uuid; 2],
 }
 
 const SECRETS: [&str; 6] = [
@@ -23,7 +25,8 @@ const SECRETS: [&str; 6] = [
     "07700 900461",
     "Easy to talk to but slow",
     "Met at the job centre café",
-    "Pakistani",
+    // A date of birth (equality monitoring), looked for as the text it is sent as.
+    "1979-11-23",
 ];
 
 /// Ann has every kind of record, with personal data we can look for later; Bob is someone else.
@@ -43,17 +46,26 @@ async fn world() -> World {
     ann["name"] = json!(SECRETS[0]);
     ann["email"] = json!(SECRETS[1]);
     ann["phone"] = json!(SECRETS[2]);
-    ann["equality"] = json!({"ethnicity": SECRETS[5]});
+    ann["equality"] = json!({"born_on": SECRETS[5], "ethnicity": "asian"});
     let ann = id_of(&app.create("/api/participants", &sam, &ann).await);
     app.create("/api/consents", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "scopes": ["surveys", "email"], "given_by": "person", "method": "written", "text_version": "v1", "given_at": (Utc::now() - Duration::days(1)).to_rfc3339()})).await;
-    let ann_episode = id_of(
-        &app.create(
-            "/api/episodes",
+    // Her journey: a referral, support started from it, a job.
+    let referral = app
+        .create(
+            "/api/referrals",
             &sam,
-            &body::episode(ann, "2026-01-05", Some("2026-03-20")),
+            &body::referral(ann, "seqf", "2026-01-02", "job_centre"),
         )
-        .await,
-    );
+        .await;
+    let mut episode = body::episode(ann, "2026-01-05", Some("2026-03-20"));
+    episode["referral_id"] = referral["id"].clone();
+    let ann_episode = id_of(&app.create("/api/episodes", &sam, &episode).await);
+    app.create(
+        "/api/jobs",
+        &sam,
+        &body::job(ann_episode, "2026-02-16", "new_job", true),
+    )
+    .await;
     app.create("/api/sessions", &sam, &json!({"id": Uuid::new_v4(), "episode_id": ann_episode, "held_on": "2026-01-06", "duration_minutes": 60, "stage": "engagement", "activity": "First meeting", "note": SECRETS[4]})).await;
     app.create("/api/invitations", &sam, &json!({"id": Uuid::new_v4(), "participant_id": ann, "instrument": "jobseeker_satisfaction", "send_email": true})).await;
     let mut r = body::satisfaction(
@@ -96,6 +108,22 @@ async fn world() -> World {
         )
         .await,
     );
+    let other_job = id_of(
+        &app.create(
+            "/api/jobs",
+            &sam,
+            &body::job(other_episode, "2026-01-19", "retained_job", true),
+        )
+        .await,
+    );
+    let other_referral = id_of(
+        &app.create(
+            "/api/referrals",
+            &sam,
+            &body::referral(other, "seqf", "2026-01-03", "self"),
+        )
+        .await,
+    );
     let b = body::satisfaction(
         other,
         "jobseeker_satisfaction",
@@ -114,6 +142,7 @@ async fn world() -> World {
         ann_response,
         other,
         other_episode,
+        other_journey: [other_job, other_referral],
     }
 }
 
@@ -131,9 +160,14 @@ async fn a_subject_access_export_holds_every_kind_of_record_and_nothing_of_anyon
     let text = res.text().await.unwrap();
     let sar: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(sar["participant"]["name"], SECRETS[0]);
+    assert_eq!(sar["participant"]["equality"]["born_on"], SECRETS[5]);
     assert_eq!(sar["consents"].as_array().unwrap().len(), 1);
     assert_eq!(sar["episodes"].as_array().unwrap().len(), 1);
     assert_eq!(sar["sessions"][0]["note"], SECRETS[4]);
+    assert_eq!(sar["referrals"].as_array().unwrap().len(), 1);
+    assert_eq!(sar["referrals"][0]["episode_id"], json!(w.ann_episode));
+    assert_eq!(sar["jobs"].as_array().unwrap().len(), 1);
+    assert_eq!(sar["jobs"][0]["started_on"], "2026-02-16");
     assert_eq!(sar["invitations"].as_array().unwrap().len(), 1);
     assert_eq!(sar["responses"].as_array().unwrap().len(), 2);
     assert!(
@@ -157,6 +191,8 @@ async fn a_subject_access_export_holds_every_kind_of_record_and_nothing_of_anyon
     for foreign in [
         w.other.to_string(),
         w.other_episode.to_string(),
+        w.other_journey[0].to_string(),
+        w.other_journey[1].to_string(),
         "JS-BOB".to_owned(),
     ] {
         assert!(
@@ -202,6 +238,9 @@ async fn every_get_body(app: &TestApp, token: &str, ids: &[Uuid]) -> Vec<(String
         for p in concrete {
             let url = if p.starts_with("/api/kpi") {
                 format!("{p}?{q}")
+            } else if p.starts_with("/api/outcomes") {
+                // The equality split by age band is the one built from dates of birth.
+                format!("{p}?{q}&by=age_band")
             } else {
                 p.clone()
             };
@@ -313,6 +352,17 @@ async fn after_erasure_no_personal_field_or_comment_can_be_found_through_any_rou
         .await
         .unwrap();
     assert!(trail.iter().any(|e| e["action"] == "erase"));
+    // None of it reached the server's log either, on the way in or out.
+    if std::env::var("TEST_LOG").is_err() {
+        let log = soundings_tests::captured_logs();
+        assert!(
+            log.contains(&format!("participant_id={}", w.ann)),
+            "her records were not logged at all"
+        );
+        for secret in SECRETS {
+            assert!(!log.contains(secret), "{secret:?} reached the log");
+        }
+    }
 }
 
 #[tokio::test]
@@ -459,5 +509,59 @@ fn find_key<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
             .or_else(|| m.values().find_map(|x| find_key(x, key))),
         Value::Array(a) => a.iter().find_map(|x| find_key(x, key)),
         _ => None,
+    }
+}
+
+/// Equality answers stored as free labels, before they were typed, read as not recorded: the
+/// person's record still opens, and the label is neither shown nor quoted in the log.
+#[tokio::test]
+async fn equality_answers_stored_before_they_were_typed_read_as_not_recorded() {
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    let label = "Irish Traveller (free label)";
+    let backend = w.app.db.get_database_backend();
+    w.app
+        .db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "UPDATE participant SET equality = $1 WHERE id = $2"
+                }
+                _ => "UPDATE participant SET equality = ? WHERE id = ?",
+            },
+            [
+                json!({"ethnicity": label, "age_band": "25-34"})
+                    .to_string()
+                    .into(),
+                w.ann.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+
+    let res = w
+        .app
+        .get(&format!("/api/participants/{}", w.ann), Some(&w.sam))
+        .await;
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["equality"], json!({}));
+    let res = w
+        .app
+        .get(
+            "/api/outcomes/equality?first=2026-01-01&last=2026-12-31&by=ethnicity&working=true",
+            Some(&w.manager),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(!res.text().await.unwrap().contains(label));
+    if std::env::var("TEST_LOG").is_err() {
+        let log = soundings_tests::captured_logs();
+        assert!(
+            log.contains("stored equality answers unreadable"),
+            "the unreadable answers were not noticed"
+        );
+        assert!(!log.contains(label), "the stored label reached the log");
     }
 }

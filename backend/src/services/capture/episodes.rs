@@ -146,6 +146,23 @@ pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Res
     stored.try_into()
 }
 
+/// A change can only move the profile start or the end, never a recorded job: a job it would
+/// now come before is refused under the field the change moved, not the job's.
+fn profile_moved(
+    e: domain::records::FieldError,
+    change: &domain::records::UpdateEpisode,
+    journey: &JourneyDates,
+) -> ApiError {
+    let first_job = journey.jobs.iter().map(|(start, _)| *start).min();
+    match (e.field, change.profile_started_on, first_job) {
+        ("job_started_on", Some(_), Some(first)) => ApiError::invalid(
+            "profile_started_on",
+            format!("must not be after the first job's start ({first})"),
+        ),
+        _ => e.into(),
+    }
+}
+
 /// The one unique index an episode has besides its id: one episode per referral.
 fn referral_clash(e: sea_orm::DbErr) -> ApiError {
     tracing::debug!(error = %e, "episode insert clashed");
@@ -245,7 +262,7 @@ pub async fn update_episode(
     let mut journey = super::journey_of(state, &current, None).await?;
     journey.profile_started_on = profile;
     journey.ended_on = ended;
-    check_journey(&journey)?;
+    check_journey(&journey).map_err(|e| profile_moved(e, &change, &journey))?;
     let employer = change.employer_id.unwrap_or(current.employer_id);
     if change.employer_id.is_some() {
         employer_for(state, user, employer).await?;

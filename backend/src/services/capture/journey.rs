@@ -150,6 +150,14 @@ pub async fn decide_referral(
                 "support has already started from this referral",
             ));
         }
+        // The decision is what moved: name it, not the service start the journey check
+        // would blame.
+        if decision.decided_on > e.started_on {
+            return Err(ApiError::invalid(
+                "decided_on",
+                format!("must not be after the service start ({})", e.started_on),
+            ));
+        }
         check_journey(&JourneyDates {
             referred_on: Some(current.referred_on),
             decided_on: Some(decision.decided_on),
@@ -202,11 +210,30 @@ pub(crate) async fn journey_of(
 pub async fn job(state: &AppState, user: &StaffUser, new: NewJob) -> Result<Job> {
     let hash = body_hash(&new);
     if let Some(existing) = repo::journey::find_job_any(&state.db, new.id).await? {
-        return same_record(existing, user.organisation_id, &hash)?.try_into();
+        let existing = same_record(existing, user.organisation_id, &hash)?;
+        // A resend: the first request stored the job but may have failed before making it
+        // the placement (a busy database answers 503 and the outbox sends the job again).
+        if existing.employer_id.is_some()
+            && let Some(ep) =
+                repo::records::visible_episode(&state.db, user, existing.episode_id).await?
+        {
+            first_placement(state, ep, &existing).await?;
+        }
+        return existing.try_into();
     }
     new.check()?;
     let ep = episode_for_step(state, user, new.episode_id).await?;
     super::employer_for(state, user, new.employer_id).await?;
+    // A job after support ended: the new job's start is at fault. The journey check would
+    // name the support end `ended_on`, which in a job record is the job's own end.
+    if let Some(end) = ep.ended_on
+        && new.started_on > end
+    {
+        return Err(ApiError::invalid(
+            "started_on",
+            format!("must not be after the end of support ({end})"),
+        ));
+    }
     let mut jobs = journey_of(state, &ep, None).await?.jobs;
     jobs.push((new.started_on, new.ended_on));
     let journey = journey_of(state, &ep, Some(jobs)).await?;
@@ -279,9 +306,11 @@ pub async fn end_job(state: &AppState, user: &StaffUser, id: Uuid, end: JobEnd) 
         .await?
         .filter(|j| j.organisation_id == user.organisation_id)
         .ok_or(ApiError::NotFound("no such job on your caseload"))?;
-    let ep = episode_for_step(state, user, current.episode_id)
-        .await
-        .map_err(|_| ApiError::NotFound("no such job on your caseload"))?;
+    // Not `episode_for_step`: mapping its every error to 404 would turn a busy database
+    // (503, which the outbox sends again) into a refusal the outbox gives up on.
+    let ep = repo::records::visible_episode(&state.db, user, current.episode_id)
+        .await?
+        .ok_or(ApiError::NotFound("no such job on your caseload"))?;
     domain::journey::check_job_end(current.started_on, end.ended_on, end.end_reason)?;
     let jobs = repo::journey::jobs_of_episode(&state.db, ep.id)
         .await?

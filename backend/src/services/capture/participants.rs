@@ -28,12 +28,22 @@ impl TryFrom<participant::Model> for Participant {
             phone: p.phone,
             language: stored("language", &p.language, Language::parse)?,
             accessibility: json_column::<Accessibility>("accessibility", &p.accessibility)?,
-            equality: json_column::<Equality>("equality", &p.equality)?,
+            equality: equality_answers(&p.equality),
             withdrawn: p.withdrawn_at.is_some(),
             created_by: p.created_by,
             created_at: p.created_at,
         })
     }
+}
+
+/// The equality answers as stored. Before they were typed they were free labels; one that no
+/// longer reads as the typed answers is shown as not recorded rather than failing the record.
+fn equality_answers(stored: &str) -> Equality {
+    serde_json::from_str(stored).unwrap_or_else(|_| {
+        // Not the parser's message: it would quote the stored answer, which is personal data.
+        tracing::warn!("stored equality answers unreadable; shown as not recorded");
+        Equality::default()
+    })
 }
 
 #[tracing::instrument(skip_all, fields(id = %new.id), err(level = "debug"))]
@@ -47,6 +57,7 @@ pub async fn participant(
         let existing = same_record(existing, user.organisation_id, &hash)?;
         return existing.try_into();
     }
+    new.equality.check(Utc::now().date_naive())?;
     let now = Utc::now();
     let am = participant::ActiveModel {
         id: Set(new.id),
@@ -182,6 +193,7 @@ pub async fn update_participant(
         am.accessibility = Set(serde_json::to_string(&a).map_err(anyhow::Error::from)?);
     }
     if let Some(e) = change.equality {
+        e.check(Utc::now().date_naive())?;
         am.equality = Set(serde_json::to_string(&e).map_err(anyhow::Error::from)?);
     }
     am.updated_at = Set(Utc::now());

@@ -2,7 +2,7 @@
 //! (so a refused file names them all at once).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::RowError;
+use domain::{Hundredths, RowError};
 use uuid::Uuid;
 
 /// Collects the problems of one row.
@@ -107,6 +107,29 @@ impl Row {
         self.or_empty(v, |row| row.parsed(field, v, parse))
     }
 
+    /// `true`/`false` (or `yes`/`no`, any case).
+    pub fn bool(&mut self, field: &str, v: &str) -> Option<bool> {
+        self.value(field, v, parse_bool, "true or false")
+    }
+
+    pub fn opt_bool(&mut self, field: &str, v: &str) -> Option<Option<bool>> {
+        self.or_empty(v, |row| row.bool(field, v))
+    }
+
+    /// A figure with at most two decimals (`12.5`, `12.50`), held exactly.
+    pub fn opt_hundredths(&mut self, field: &str, v: &str) -> Option<Option<Hundredths>> {
+        self.or_empty(v, |row| {
+            row.value(field, v, parse_hundredths, "a number like 12.50")
+        })
+    }
+
+    /// A column this kind of row leaves empty: noted, with why, when it is not.
+    pub fn empty(&mut self, field: &str, v: &str, why: &str) {
+        if !v.trim().is_empty() {
+            self.bad(field, why);
+        }
+    }
+
     /// Item answers, `;`-separated, `-` or nothing for a skipped item.
     pub fn answers(&mut self, v: &str) -> Option<Vec<Option<u8>>> {
         let mut out = Vec::new();
@@ -128,5 +151,55 @@ impl Row {
             }
         }
         Some(out)
+    }
+}
+
+fn parse_bool(v: &str) -> Result<bool, ()> {
+    match v.to_lowercase().as_str() {
+        "true" | "yes" => Ok(true),
+        "false" | "no" => Ok(false),
+        _ => Err(()),
+    }
+}
+
+/// Digits, then at most two decimals after a point: exact, never through a float.
+fn parse_hundredths(v: &str) -> Result<Hundredths, ()> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (units, fraction) = match v.split_once('.') {
+        Some((u, f)) if digits(f) && f.len() <= 2 => (u, f),
+        Some(_) => return Err(()),
+        None => (v, ""),
+    };
+    if !digits(units) {
+        return Err(());
+    }
+    let units: i64 = units.parse().map_err(|_| ())?;
+    let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| ())?;
+    units
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(cents))
+        .map(Hundredths)
+        .ok_or(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_read_exactly_to_two_decimals() {
+        assert_eq!(parse_hundredths("12.5"), Ok(Hundredths(1250)));
+        assert_eq!(parse_hundredths("12.05"), Ok(Hundredths(1205)));
+        assert_eq!(parse_hundredths("7"), Ok(Hundredths(700)));
+        for bad in ["", ".5", "12.", "12.345", "-1", "1e2", "£8.50", "twelve"] {
+            assert_eq!(parse_hundredths(bad), Err(()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn yes_and_no_read_as_true_and_false() {
+        assert_eq!(parse_bool("TRUE"), Ok(true));
+        assert_eq!(parse_bool("no"), Ok(false));
+        assert!(parse_bool("1").is_err());
     }
 }

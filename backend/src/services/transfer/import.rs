@@ -6,11 +6,11 @@ use crate::{ApiError, entities::participant, repo, services::capture::body_hash}
 use chrono::Utc;
 use domain::{
     RowError,
-    records::{Language, ParticipantKind, Reference},
+    records::{Equality, Language, ParticipantKind, Reference},
 };
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set,
-    TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -19,6 +19,7 @@ use uuid::Uuid;
 /// What an import did.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportReport {
+    /// Rows that brought something new.
     pub imported: usize,
     /// Rows already present with the same content (a file imported twice).
     pub unchanged: usize,
@@ -30,6 +31,8 @@ pub(super) struct ParticipantSeen {
     pub id: Uuid,
     pub reference: Reference,
     pub kind: ParticipantKind,
+    /// The equality answers the row gives, if it gives any.
+    pub equality: Option<Equality>,
 }
 
 impl ParticipantSeen {
@@ -47,35 +50,50 @@ impl ParticipantSeen {
             id: id?,
             reference: reference?,
             kind: kind?,
+            equality: None,
         })
     }
 }
 
-/// What an import gathers row by row: the new records, the participants they name (with the
-/// row that names them), how many rows are stored already as they are, and every problem.
-pub(super) struct Gathered<A> {
-    pub errors: Vec<RowError>,
-    pub people: Vec<(usize, ParticipantSeen)>,
-    pub records: Vec<A>,
-    pub unchanged: usize,
+/// The records an import writes, in an order the database accepts.
+pub(super) trait Records {
+    async fn insert(self, db: &impl ConnectionTrait) -> Result<(), DbErr>;
 }
 
-impl<A> Gathered<A>
+impl<A> Records for Vec<A>
 where
     A: ActiveModelTrait + ActiveModelBehavior + Send,
     <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
 {
+    async fn insert(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        repo::transfer::insert_each(db, self).await
+    }
+}
+
+/// What an import gathers row by row: the new records, the participants they name (with the
+/// row that names them), how many rows bring something new and how many are stored already as
+/// they are, and every problem.
+pub(super) struct Gathered<R> {
+    pub errors: Vec<RowError>,
+    pub people: Vec<(usize, ParticipantSeen)>,
+    pub records: R,
+    pub imported: usize,
+    pub unchanged: usize,
+}
+
+impl<R: Default> Gathered<R> {
     /// Takes the rows in file order, so the problems come out row by row: `check` reads a row
     /// and notes what is wrong with it; `add` takes each row that passed.
-    pub fn rows<R, C>(
-        rows: Vec<NumberedRow<R>>,
-        mut check: impl FnMut(&mut Row, &R) -> Option<C>,
-        mut add: impl FnMut(&mut Self, usize, R, C) -> anyhow::Result<()>,
+    pub fn rows<T, C>(
+        rows: Vec<NumberedRow<T>>,
+        mut check: impl FnMut(&mut Row, &T) -> Option<C>,
+        mut add: impl FnMut(&mut Self, usize, T, C) -> anyhow::Result<()>,
     ) -> anyhow::Result<Self> {
         let mut g = Gathered {
             errors: Vec::new(),
             people: Vec::new(),
-            records: Vec::new(),
+            records: R::default(),
+            imported: 0,
             unchanged: 0,
         };
         for (n, rec) in rows {
@@ -104,7 +122,9 @@ where
             });
         }
     }
+}
 
+impl<R: Records> Gathered<R> {
     /// Adds the participants the organisation does not have yet, then writes the new teams,
     /// participants and records (`what`, for the log) in one transaction; nothing at all if
     /// any row had a problem.
@@ -121,15 +141,13 @@ where
         if !self.errors.is_empty() {
             return Err(ApiError::InvalidRows(self.errors));
         }
-        let imported = self.records.len();
+        let imported = self.imported;
         let txn = db.begin().await?;
         repo::transfer::insert_teams(&txn, org, teams).await?;
         repo::transfer::insert_each(&txn, people)
             .await
             .map_err(taken)?;
-        repo::transfer::insert_each(&txn, self.records)
-            .await
-            .map_err(taken)?;
+        self.records.insert(&txn).await.map_err(taken)?;
         txn.commit().await?;
         let unchanged = self.unchanged;
         tracing::info!(imported, unchanged, "{what} imported");
@@ -153,7 +171,8 @@ fn taken(e: sea_orm::DbErr) -> ApiError {
 }
 
 /// The participants to insert: those the rows name that are not there yet. A known id must
-/// keep its reference and kind, and a new one may not take another's reference.
+/// keep its reference and kind, and a new one may not take another's reference. Rows that give
+/// a person's equality answers must agree with each other and with what is stored.
 fn new_participants(
     org: Uuid,
     author: Uuid,
@@ -162,6 +181,7 @@ fn new_participants(
     errors: &mut Vec<RowError>,
 ) -> Vec<participant::ActiveModel> {
     let mut new: HashMap<Uuid, participant::ActiveModel> = HashMap::new();
+    let mut answers = Answers::default();
     let mut by_reference: HashMap<String, Uuid> = known
         .values()
         .map(|p| (p.reference.clone(), p.id))
@@ -175,6 +195,10 @@ fn new_participants(
             });
             continue;
         }
+        if let Some(e) = answers.disagree(known, row, &p) {
+            errors.push(e);
+            continue;
+        }
         if known.contains_key(&p.id) {
             continue;
         }
@@ -182,7 +206,60 @@ fn new_participants(
         new.entry(p.id)
             .or_insert_with(|| participant_record(org, author, &p));
     }
+    for (id, (_, equality)) in answers.0 {
+        if let Some(am) = new.get_mut(&id) {
+            am.equality = Set(serde_json::to_string(&equality).unwrap_or_else(|_| "{}".into()));
+        }
+    }
     new.into_values().collect()
+}
+
+/// The equality answers given so far for each new participant, with the row that gave them.
+#[derive(Default)]
+struct Answers(HashMap<Uuid, (usize, Equality)>);
+
+impl Answers {
+    /// Why the answers `p`'s row gives differ from those stored or given on an earlier row,
+    /// naming the first column that differs; `None` (and noted) when they agree or are first.
+    fn disagree(
+        &mut self,
+        known: &HashMap<Uuid, participant::Model>,
+        row: usize,
+        p: &ParticipantSeen,
+    ) -> Option<RowError> {
+        let given = p.equality.as_ref()?;
+        let (before, source) = match (known.get(&p.id), self.0.get(&p.id)) {
+            (Some(stored), _) => (
+                serde_json::from_str(&stored.equality).unwrap_or_default(),
+                "the answers stored for this participant (an import never changes them)".to_owned(),
+            ),
+            (None, Some((first, answers))) => (answers.clone(), format!("row {first}")),
+            (None, None) => {
+                self.0.insert(p.id, (row, given.clone()));
+                return None;
+            }
+        };
+        equality_difference(&before, given).map(|field| RowError {
+            row,
+            field: field.into(),
+            message: format!("differs from {source}"),
+        })
+    }
+}
+
+/// The first equality column in which two sets of answers differ.
+fn equality_difference(a: &Equality, b: &Equality) -> Option<&'static str> {
+    [
+        ("born_on", a.born_on != b.born_on),
+        ("gender", a.gender != b.gender),
+        ("ethnicity", a.ethnicity != b.ethnicity),
+        ("disability", a.disability != b.disability),
+        ("living_situation", a.living_situation != b.living_situation),
+        ("area", a.area != b.area),
+    ]
+    .into_iter()
+    .find(|(_, differs)| *differs)
+    .map(|(field, _)| field)
 }
 
 /// Why a row's participant does not fit those already known, if it does not.

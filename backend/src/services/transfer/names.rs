@@ -34,12 +34,14 @@ pub(super) async fn names(db: &impl ConnectionTrait, org: Uuid) -> anyhow::Resul
 impl Names {
     /// The staff member a row names by email, noting on the row when there is none.
     pub fn specialist(&self, row: &mut Row, email: &str) -> Option<&staff::Model> {
+        self.staff_in(row, "specialist_email", email)
+    }
+
+    /// The staff member a row names by email in `field`.
+    pub fn staff_in(&self, row: &mut Row, field: &str, email: &str) -> Option<&staff::Model> {
         let found = self.staff_by_email.get(&email.trim().to_lowercase());
         if found.is_none() {
-            row.bad(
-                "specialist_email",
-                "no staff member of this organisation has this email",
-            );
+            row.bad(field, "no staff member of this organisation has this email");
         }
         found
     }

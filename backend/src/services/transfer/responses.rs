@@ -265,7 +265,7 @@ fn score(
 /// Takes a checked row: its participant is wanted and its team made whatever happens, its
 /// response only if new.
 fn add(
-    g: &mut Gathered<response::ActiveModel>,
+    g: &mut Gathered<Vec<response::ActiveModel>>,
     known: &Known,
     new_teams: &mut HashMap<String, Uuid>,
     n: usize,
@@ -282,7 +282,10 @@ fn add(
             "response_id",
             "a response",
         ),
-        None => g.records.push(record(known, c, team, hash)?),
+        None => {
+            g.records.push(record(known, c, team, hash)?);
+            g.imported += 1;
+        }
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! What a specialist needs in the field with no signal, kept on the device for the person logged
-//! in: their caseload (participants, episodes), the survey wording, and what they recorded here
-//! (sessions, scores) until the server has it. Nothing else is cached (DESIGN §8), and logging
-//! out removes it.
+//! in: their caseload (participants, episodes and their journeys), the survey wording, and what
+//! they recorded here (sessions, scores, journey steps) until the server has it. Nothing else is
+//! cached (DESIGN §8), and logging out removes it.
 
 use std::collections::HashSet;
 
@@ -9,12 +9,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::Hundredths;
 use domain::coverage::{Answered, CoverageEpisode, EpisodeForms, FormState};
 use domain::instrument::InstrumentDefinition;
+use domain::journey::{Job, Referral};
 use domain::kpi::Timing;
 use domain::records::{Episode, NewSession, Participant, SessionRecord};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::journey::LocalChange;
 use super::sessions::LocalEdit;
 use crate::store;
 
@@ -54,6 +56,15 @@ pub struct Cache {
     /// Which forms the server knows are done, by episode (answered anywhere).
     #[serde(default)]
     pub forms: Vec<EpisodeForms>,
+    /// The caseload's referrals: the server's, and those made here not yet sent.
+    #[serde(default)]
+    pub referrals: Vec<Referral>,
+    /// Jobs of the episodes this device has shown, and those recorded here not yet sent.
+    #[serde(default)]
+    pub jobs: Vec<Job>,
+    /// Changes to jobs and episodes made here that the outbox has not sent yet.
+    #[serde(default)]
+    pub changes: Vec<LocalChange>,
     pub fetched_at: Option<DateTime<Utc>>,
 }
 
@@ -232,6 +243,9 @@ mod tests {
             job_started_on: None,
             ended_on: Some(day(20)),
             employer_id: None,
+            referral_id: None,
+            hours_before: None,
+            end_reason: None,
         };
         let mut cache = Cache::default();
         // Nothing known yet: by the dates alone.

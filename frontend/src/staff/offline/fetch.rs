@@ -1,12 +1,13 @@
-//! Bringing the server's copy into the device's cache: the caseload at every start and after
-//! every sync, an episode's sessions whenever its card is shown. With no signal the cache keeps
-//! what it has.
+//! Bringing the server's copy into the device's cache: the caseload (with its referrals) at
+//! every start and after every sync, an episode's sessions and jobs whenever its card is shown.
+//! With no signal the cache keeps what it has.
 
 use domain::records::SessionRecord;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::cache::{Cache, Caseload};
+use super::outbox::my_keys;
 use crate::offline::outbox::{self, Listed, Status};
 use crate::staff::api;
 use crate::staff::auth::Auth;
@@ -22,16 +23,28 @@ pub fn caseload(auth: Auth, caseload: Caseload) {
         match (participants, episodes) {
             (Ok(participants), Ok(episodes)) => {
                 let extras = Extras::fetch(auth).await;
+                let waiting = my_keys(auth, Status::Waiting).await;
                 // The login may have changed while we waited.
                 if auth.me_untracked().map(|m| m.id) != Some(me.id) {
                     return;
                 }
+                // The jobs of one's own open episodes come too, so their journeys read offline
+                // even if their page was never opened with a signal.
+                let open: Vec<Uuid> = episodes
+                    .iter()
+                    .filter(|e| e.specialist_id == me.id && e.ended_on.is_none())
+                    .map(|e| e.id)
+                    .collect();
                 caseload.update(|c| {
                     c.owner = Some(me.id);
                     c.merge_server(participants, episodes);
-                    extras.put_in(c);
+                    extras.put_in(c, &waiting);
+                    c.reapply_changes(&waiting);
                     c.fetched_at = Some(now());
                 });
+                for episode in open {
+                    jobs(auth, caseload, episode).await;
+                }
             }
             (Err(error), _) | (_, Err(error)) => log::info!("caseload not refreshed: {error}"),
         }
@@ -43,6 +56,7 @@ struct Extras {
     instruments: Option<Vec<domain::instrument::InstrumentDefinition>>,
     survey_texts: Option<domain::feedback::SurveyTexts>,
     forms: Option<Vec<domain::coverage::EpisodeForms>>,
+    referrals: Option<Vec<domain::journey::Referral>>,
 }
 
 impl Extras {
@@ -51,10 +65,12 @@ impl Extras {
             instruments: api::instruments(auth).await.ok(),
             survey_texts: api::survey_texts(auth).await.ok(),
             forms: api::caseload_forms(auth).await.ok(),
+            referrals: api::referrals(auth).await.ok(),
         }
     }
 
-    fn put_in(self, c: &mut Cache) {
+    /// Into the cache; `waiting`: the outbox's keys of records still to send.
+    fn put_in(self, c: &mut Cache, waiting: &[String]) {
         if let Some(instruments) = self.instruments {
             c.instruments = instruments;
         }
@@ -64,7 +80,33 @@ impl Extras {
         if let Some(forms) = self.forms {
             c.forms = forms;
         }
+        if let Some(referrals) = self.referrals {
+            c.merge_referrals(referrals, waiting);
+        }
     }
+}
+
+/// Takes the server's jobs of an episode into the cache, keeping those recorded here that still
+/// wait to be sent, with the changes made here laid over them.
+pub async fn jobs(auth: Auth, caseload: Caseload, episode: Uuid) {
+    let Some(me) = auth.me_untracked() else {
+        return;
+    };
+    let jobs = match api::episode_jobs(auth, episode).await {
+        Ok(jobs) => jobs,
+        Err(error) => {
+            log::info!("jobs not refreshed: {error}");
+            return;
+        }
+    };
+    let waiting = my_keys(auth, Status::Waiting).await;
+    if auth.me_untracked().map(|m| m.id) != Some(me.id) {
+        return;
+    }
+    caseload.update(|c| {
+        c.merge_jobs(episode, jobs, &waiting);
+        c.reapply_changes(&waiting);
+    });
 }
 
 /// Takes the server's sessions of an episode into the cache. An edit the server kept as a

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod fetch;
+pub mod journey;
 pub mod outbox;
 pub mod sessions;
 

@@ -6,6 +6,7 @@ pub mod caseload;
 pub mod client;
 pub mod dashboard;
 pub mod invite;
+pub mod journey;
 pub mod login;
 pub mod new_client;
 pub mod outbox;

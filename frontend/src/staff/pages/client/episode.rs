@@ -1,6 +1,6 @@
-//! One episode of support on the client's page: its dates and stage, the forms it owes, the
-//! SWEMWBS scores taken on this phone, and its sessions (the server's copy is fetched whenever
-//! the card is shown and after every sync).
+//! One episode of support on the client's page: its dates and stage, its journey (referral,
+//! profile, jobs, end), the forms it owes, the SWEMWBS scores taken on this phone, and its
+//! sessions (the server's copy is fetched whenever the card is shown and after every sync).
 
 use domain::coverage::{EpisodeForms, FormState};
 use domain::records::Episode;
@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
+use super::journey::JourneySteps;
 use super::session::SessionItem;
 use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::load::load;
@@ -35,7 +36,9 @@ pub fn EpisodeCard(episode: Episode) -> impl IntoView {
     Effect::new(move || {
         let _ = outbox.synced();
         spawn_local(fetch::sessions(auth, caseload, id));
+        spawn_local(fetch::jobs(auth, caseload, id));
     });
+    let waiting_keys = Signal::derive(move || waiting.get().unwrap_or_default());
     let sessions = Signal::derive(move || {
         let waiting = waiting.get().unwrap_or_default();
         caseload.with(|c| c.session_views(id, &waiting))
@@ -48,14 +51,18 @@ pub fn EpisodeCard(episode: Episode) -> impl IntoView {
             .unwrap_or(i18n.s().staff_stage_unknown)
     };
     let t = i18n.s();
-    let end = episode
-        .ended_on
-        .map(date)
-        .unwrap_or_else(|| t.staff_episode_open.to_owned());
-    let dates = fill(
-        t.staff_episode_dates,
-        &[("start", &date(episode.started_on)), ("end", &end)],
-    );
+    // From the cache, so a support end recorded here shows at once.
+    let dates = move || {
+        let t = i18n.s();
+        let ended = caseload.with(|c| c.episode(id).and_then(|e| e.ended_on));
+        let end = ended
+            .map(date)
+            .unwrap_or_else(|| t.staff_episode_open.to_owned());
+        fill(
+            t.staff_episode_dates,
+            &[("start", &date(episode.started_on)), ("end", &end)],
+        )
+    };
     let programme = episode.programme.as_str().to_uppercase();
     view! {
         <section class="episode-card" aria-labelledby=format!("episode-{id}")>
@@ -64,6 +71,7 @@ pub fn EpisodeCard(episode: Episode) -> impl IntoView {
             </h2>
             <p>{dates}</p>
             <p>{move || fill(i18n.s().staff_stage_now, &[("stage", stage())])}</p>
+            <JourneySteps id waiting=waiting_keys />
             <FormsDue episode />
             <Scores episode=id />
             <div class="button-group">

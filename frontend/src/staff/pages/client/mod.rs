@@ -1,9 +1,11 @@
-//! A client's page: their episodes of support (dates, stage, forms due, SWEMWBS done here, and
-//! sessions with any edit conflict to resolve), the surveys to hand over on this phone, and
-//! invitations to answer on their own.
+//! A client's page: their episodes of support (dates, stage, journey, forms due, SWEMWBS done
+//! here, and sessions with any edit conflict to resolve), referrals support has not started
+//! from, the surveys to hand over on this phone, and invitations to answer on their own.
 
 mod conflict;
 mod episode;
+mod journey;
+mod referrals;
 mod session;
 
 use leptos::prelude::*;
@@ -16,7 +18,9 @@ use crate::i18n::use_i18n;
 use crate::staff::components::not_found::not_found_view;
 use crate::staff::offline::use_caseload;
 use crate::staff::text::kind_label;
+use domain::records::ParticipantKind;
 use episode::EpisodeCard;
+use referrals::Referrals;
 
 #[component]
 pub fn ClientPage(id: Uuid) -> impl IntoView {
@@ -37,6 +41,7 @@ pub fn ClientPage(id: Uuid) -> impl IntoView {
             key=|e| e.id
             children=move |e| view! { <EpisodeCard episode=e /> }
         />
+        {(person.kind == ParticipantKind::Jobseeker).then(|| view! { <Referrals participant=id /> })}
         <HandOverLinks participant=id kind=person.kind />
         <InviteBox person=person.clone() />
     }

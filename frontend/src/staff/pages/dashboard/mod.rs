@@ -3,7 +3,8 @@
 //! month or by quarter with their intervals and a table alternative, each satisfaction KPI split
 //! by completion mode (help while answering, and whose device), the SWEMWBS gaps and coverage
 //! (due vs answered), records that arrived after the period's report was published, the
-//! comments behind the ratings (voice ones played in the page) and the CSV exports. Filters by
+//! comments behind the ratings (voice ones played in the page), the outcomes (KPIs A, B and E,
+//! access, jobs, cost, caseload and equality splits) and the CSV exports. Filters by
 //! team, specialist and programme ask the server, so the figures are exactly the API's.
 
 mod comments;
@@ -11,6 +12,7 @@ mod coverage;
 mod downloads;
 mod filters;
 mod late;
+mod outcomes;
 mod period;
 mod split;
 mod tiles;
@@ -32,6 +34,7 @@ use coverage::CoverageSection;
 use downloads::Downloads;
 use filters::{Chosen, FilterForm, Picker};
 use late::LateNotice;
+use outcomes::OutcomesSection;
 use tiles::Headline;
 use trends::TrendSection;
 
@@ -71,6 +74,7 @@ pub fn DashboardPage() -> impl IntoView {
         <LateNotice shown />
         <Headline shown />
         <CoverageSection shown />
+        <OutcomesSection shown />
         <TrendSection shown />
         <CommentSection shown />
         <Downloads />

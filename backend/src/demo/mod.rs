@@ -3,6 +3,10 @@
 //! something: episodes starting and ending, SWEMWBS at start and end, satisfaction surveys from
 //! jobseekers and employers, with the mix of formats and help a real service sees. The data comes
 //! from a fixed seed, laid out backwards from today, so demos look alike whenever they start.
+//! Each episode also has its journey (referral, jobs, why support ended: `journey`), drawn
+//! from a seed of its own.
+
+mod journey;
 
 use crate::{
     auth,
@@ -103,22 +107,7 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
         }
     }
     let admin = admin.ok_or_else(|| anyhow::anyhow!("the demo has no admin"))?;
-    organisation_setting::ActiveModel {
-        organisation_id: Set(org.id),
-        swemwbs_licence_held: Set(true),
-        swemwbs_licence_reference: Set(Some("Demo: licence held (example)".into())),
-        swemwbs_licence_recorded_at: Set(Some(now)),
-        swemwbs_licence_recorded_by: Set(Some(admin)),
-        small_number: Set(domain::kpi::DEFAULT_SMALL_NUMBER as i32),
-        change_threshold: Set(domain::kpi::DEFAULT_CHANGE_THRESHOLD.0 as i32),
-        retention_days: Set(None),
-        readers_text: Set(None),
-        help_text: Set(None),
-        help_phone: Set(None),
-        outcomes: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    settings(&txn, org.id, admin, now).await?;
     let instruments = [
         repo::instruments::latest(&txn, InstrumentKey::JobseekerSatisfaction.as_str()).await?,
         repo::instruments::latest(&txn, InstrumentKey::EmployerSatisfaction.as_str()).await?,
@@ -134,6 +123,7 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
         tz: org.time_zone.clone(),
         today: now.date_naive(),
         now,
+        journey: journey::Journeys::new(org.id, admin, now),
     };
     g.history(&txn, &specialists, [&jobseeker, &employer, &swemwbs])
         .await?;
@@ -143,6 +133,35 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
     txn.commit().await?;
     tracing::info!("demo organisation seeded");
     Ok(true)
+}
+
+/// The demo's settings: the SWEMWBS licence held, the default thresholds, and outcome settings
+/// with contract values and targets (`journey::outcome_settings`).
+async fn settings(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    admin: Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    organisation_setting::ActiveModel {
+        organisation_id: Set(org),
+        swemwbs_licence_held: Set(true),
+        swemwbs_licence_reference: Set(Some("Demo: licence held (example)".into())),
+        swemwbs_licence_recorded_at: Set(Some(now)),
+        swemwbs_licence_recorded_by: Set(Some(admin)),
+        small_number: Set(domain::kpi::DEFAULT_SMALL_NUMBER as i32),
+        change_threshold: Set(domain::kpi::DEFAULT_CHANGE_THRESHOLD.0 as i32),
+        retention_days: Set(None),
+        readers_text: Set(None),
+        help_text: Set(None),
+        help_phone: Set(None),
+        outcomes: Set(Some(serde_json::to_string(&journey::outcome_settings(
+            now.date_naive(),
+        ))?)),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
 
 /// Open invitations with fixed short codes, so anyone can try the participant app on the demo
@@ -168,6 +187,8 @@ struct Generator {
     tz: String,
     today: NaiveDate,
     now: DateTime<Utc>,
+    /// The journeys' own draws, apart from `rng`'s.
+    journey: journey::Journeys,
 }
 
 /// Seven SWEMWBS items adding up to `raw`.
@@ -422,7 +443,9 @@ impl Generator {
                 self.forms(db, &ep, [jobseeker, employer, swemwbs]).await?;
             }
         }
-        Ok(())
+        self.journey
+            .never_started(db, specialists, first_month, MONTHS)
+            .await
     }
 
     /// The `n`th jobseeker, starting on `started` with a specialist, perhaps ending and
@@ -435,42 +458,75 @@ impl Generator {
         specialists: &[(Uuid, Option<Uuid>)],
         employers: &[Uuid],
     ) -> anyhow::Result<episode::Model> {
-        let js = self
-            .person("jobseeker", format!("JS-{n:04}"))
-            .insert(db)
-            .await?;
+        let mut person = self.person("jobseeker", format!("JS-{n:04}"));
+        let equality = self.journey.equality(started);
+        person.equality = Set(serde_json::to_string(&equality)?);
+        let js = person.insert(db).await?;
+        // The draws of `rng` in the order they have always been made.
         let (specialist, team) = specialists[self.rng.gen_range(0..specialists.len())];
         let length = Duration::days(self.rng.gen_range(120..360));
         let ended = Some(started + length).filter(|d| *d < self.today);
         let job = Some(started + Duration::days(self.rng.gen_range(40..110)))
             .filter(|d| *d < self.today && ended.is_none_or(|e| *d <= e) && self.chance(55));
         let employer_id = job.map(|_| employers[self.rng.gen_range(0..employers.len())]);
-        let id = Uuid::new_v4();
+        let programme = if self.chance(80) { "seqf" } else { "ips" };
+        let referred_on = started - Duration::days(self.rng.gen_range(5..40));
+        let profile =
+            Some(started + Duration::days(self.rng.gen_range(7..30))).filter(|d| *d < self.today);
+        let draft = journey::EpisodeDraft {
+            id: Uuid::new_v4(),
+            referred: journey::Referred {
+                participant: js.id,
+                specialist,
+                team,
+                programme,
+                on: referred_on,
+            },
+            started,
+            profile,
+            placement: job.zip(employer_id),
+            ended,
+            born_on: equality.born_on,
+        };
+        self.journey_episode(db, draft).await
+    }
+
+    /// Stores an episode as drawn, with its journey: the referral it started from, its jobs,
+    /// its hours before and why it ended.
+    async fn journey_episode(
+        &mut self,
+        db: &impl ConnectionTrait,
+        d: journey::EpisodeDraft,
+    ) -> anyhow::Result<episode::Model> {
+        let plan = self.journey.plan(&d);
+        plan.referral.insert(db).await?;
         let now = self.now;
         let ep = episode::ActiveModel {
-            id: Set(id),
+            id: Set(d.id),
             organisation_id: Set(self.org),
-            participant_id: Set(js.id),
-            specialist_id: Set(specialist),
-            team_id: Set(team),
-            programme: Set(if self.chance(80) { "seqf" } else { "ips" }.to_owned()),
-            referred_on: Set(Some(started - Duration::days(self.rng.gen_range(5..40)))),
-            started_on: Set(started),
-            profile_started_on: Set(Some(started + Duration::days(self.rng.gen_range(7..30)))
-                .filter(|d| *d < self.today)),
-            job_started_on: Set(job),
-            ended_on: Set(ended),
-            employer_id: Set(employer_id),
-            referral_id: Set(None),
-            hours_before: Set(None),
-            end_reason: Set(None),
+            participant_id: Set(d.referred.participant),
+            specialist_id: Set(d.referred.specialist),
+            team_id: Set(d.referred.team),
+            programme: Set(d.referred.programme.to_owned()),
+            referred_on: Set(Some(d.referred.on)),
+            started_on: Set(d.started),
+            profile_started_on: Set(d.profile),
+            job_started_on: Set(d.placement.map(|p| p.0)),
+            ended_on: Set(d.ended),
+            employer_id: Set(d.placement.map(|p| p.1)),
+            referral_id: Set(Some(plan.referral_id)),
+            hours_before: Set(plan.hours_before),
+            end_reason: Set(plan.end_reason.map(str::to_owned)),
             created_by: Set(self.author),
-            body_hash: Set(body_hash(&id)),
+            body_hash: Set(body_hash(&d.id)),
             created_at: Set(now),
             updated_at: Set(now),
         }
         .insert(db)
         .await?;
+        for j in plan.jobs {
+            j.insert(db).await?;
+        }
         Ok(ep)
     }
 
