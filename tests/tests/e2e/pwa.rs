@@ -30,6 +30,16 @@ async fn the_served_pwa_shows_its_heading_registers_its_worker_and_opens_offline
         .await
         .unwrap();
     assert!(browser.service_worker_registered().await.unwrap());
+    // The page's own "Loading Soundings…" line has gone once the app runs.
+    let loading = browser
+        .client
+        .execute(
+            "return document.getElementById('boot-loading') === null",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(loading, serde_json::json!(true), "the loading line stayed");
     let errors = browser.console_errors().await.unwrap();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 

@@ -167,6 +167,21 @@ async fn the_page_the_manifest_and_the_worker_are_revalidated_on_every_use() {
 }
 
 #[tokio::test]
+async fn the_page_has_text_before_the_app_runs_and_says_what_to_do_without_javascript() {
+    require_build();
+    let app = TestApp::spawn().await;
+    let page = get(&app, "/", None).await.text().await.unwrap();
+    for text in [
+        "Loading Soundings",
+        "Yn llwytho Soundings",
+        "<noscript>",
+        "Soundings needs JavaScript. Please turn it on, or use a different browser.",
+    ] {
+        assert!(page.contains(text), "the page lacks {text:?}: {page}");
+    }
+}
+
+#[tokio::test]
 async fn a_missing_file_is_not_found_rather_than_the_page() {
     require_build();
     let app = TestApp::spawn().await;
