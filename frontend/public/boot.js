@@ -3,6 +3,13 @@
 // a broken download) the person sees why instead.
 import init from "/pkg/soundings_frontend.js";
 
+// The browser's offer to install the app, kept for the app's own "add to home screen" hint.
+addEventListener("beforeinstallprompt", (event) => {
+  event.preventDefault();
+  self.soundingsInstallPrompt = event;
+  dispatchEvent(new Event("soundings-installable"));
+});
+
 const loading = document.getElementById("boot-loading");
 init({ module_or_path: "/pkg/soundings_frontend_bg.wasm" }).then(
   () => loading?.remove(),

@@ -78,6 +78,31 @@ export function canPlayAudio() {
   return typeof Audio === "function";
 }
 
+// ---- Add to home screen ------------------------------------------------------------------
+// boot.js keeps the browser's offer (it may come before the app runs) in soundingsInstallPrompt.
+
+export function onInstallable(callback) {
+  if (self.soundingsInstallPrompt) callback();
+  addEventListener("soundings-installable", () => callback());
+}
+
+export async function install() {
+  const offer = self.soundingsInstallPrompt;
+  if (!offer) return false;
+  self.soundingsInstallPrompt = null;
+  await offer.prompt();
+  const choice = await offer.userChoice;
+  return choice.outcome === "accepted";
+}
+
+// Read aloud with no signal: the service worker keeps these clips (fetching, one at a time,
+// those it does not have). Nothing happens where there is no worker.
+export function keepClips(urls) {
+  navigator.serviceWorker?.ready
+    .then((registration) => registration.active?.postMessage({ type: "keep-clips", urls }))
+    .catch(() => {});
+}
+
 export function stopSpeaking() {
   if (speaking) speaking.cancelled = true;
   if ("speechSynthesis" in self) speechSynthesis.cancel();

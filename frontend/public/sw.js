@@ -87,8 +87,13 @@ async function staffShellCached() {
   return false;
 }
 
-// The staff app asks for its shell to be kept, so it opens with no signal next time.
+// The staff app asks for its shell to be kept, so it opens with no signal next time; a survey
+// asks for its read-aloud clips.
 self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "keep-clips") {
+    event.waitUntil(keepClips(event.data.urls));
+    return;
+  }
   if (!event.data || event.data.type !== "cache-staff") return;
   event.waitUntil(
     caches
@@ -174,6 +179,25 @@ async function cachedOnUse(request) {
   const response = await fetch(request);
   if (response.ok) await cache.put(request, response.clone());
   return response;
+}
+
+// A survey's clips, and the list of clips read aloud looks them up in, kept for use with no
+// signal. One at a time, so a weak signal is not flooded; stops at the first failure (no signal
+// now: the next survey opened asks again).
+async function keepClips(urls) {
+  const cache = await caches.open(CLIPS_CACHE);
+  const wanted = ["/clips/manifest.json", ...(Array.isArray(urls) ? urls : [])].filter(
+    (url) => typeof url === "string" && url.startsWith("/clips/"),
+  );
+  for (const url of wanted) {
+    if (await cache.match(url)) continue;
+    try {
+      const response = await fetch(url);
+      if (response.ok) await cache.put(url, response);
+    } catch {
+      return;
+    }
+  }
 }
 
 // Records made offline with their own authority (a participant's answers) are sent when the

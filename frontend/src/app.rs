@@ -11,14 +11,16 @@ use crate::components::{DisplaySettings, LanguageSwitch, OutboxStatus, ServiceSt
 use crate::i18n::{I18n, Lang, tr};
 use crate::link::{Link, take_link};
 use crate::offline::{self, Outbox};
-use crate::pages::{Problem, ProblemPage, ResultsPage, Retry, StartPage, UnsubscribedPage};
+use crate::pages::{
+    CodeEntry, Problem, ProblemPage, ResultsPage, Retry, StartPage, UnsubscribedPage,
+};
 use crate::prefs::Prefs;
 use crate::survey::{self, Draft, SurveyFlow};
 
 /// What the app shows.
 #[derive(Debug, Clone)]
 pub enum Screen {
-    Start,
+    Start(CodeEntry),
     Opening,
     Survey(RwSignal<Draft>),
     Results(ResultsSession),
@@ -43,6 +45,11 @@ impl Navigator {
     /// Opens an invitation by its link token or short code.
     pub fn open(self, request: ExchangeRequest, link: Option<String>) {
         self.show(Screen::Opening);
+        // A code typed on the start page goes back there when refused, kept as typed.
+        let typed = match (&request.short_code, &link) {
+            (Some(code), None) => Some(code.clone()),
+            _ => None,
+        };
         spawn_local(async move {
             let screen = match api::open_invitation(&request).await {
                 Ok(opened)
@@ -64,7 +71,14 @@ impl Navigator {
                         request, link,
                     )))),
                 Err(error) => {
-                    Screen::Problem(Problem::from_error(&error, Retry::Open(request, link)))
+                    let problem = Problem::from_error(&error, Retry::Open(request, link));
+                    match (typed, problem.code_error()) {
+                        (Some(typed), Some(error)) => Screen::Start(CodeEntry {
+                            typed,
+                            error: Some(error),
+                        }),
+                        _ => Screen::Problem(problem),
+                    }
                 }
             };
             self.show(screen);
@@ -130,7 +144,7 @@ pub fn App() -> impl IntoView {
     offline::start();
     Outbox::provide();
 
-    let screen = RwSignal::new(Screen::Start);
+    let screen = RwSignal::new(Screen::Start(CodeEntry::default()));
     let navigator = Navigator {
         screen,
         i18n,
@@ -162,7 +176,7 @@ pub fn App() -> impl IntoView {
         <OutboxStatus />
         <main id="main" class="content" tabindex="-1">
             {move || match screen.get() {
-                Screen::Start => view! { <StartPage /> }.into_any(),
+                Screen::Start(entry) => view! { <StartPage entry /> }.into_any(),
                 Screen::Opening => {
                     view! {
                         <p class="opening" role="status">

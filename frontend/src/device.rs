@@ -24,6 +24,15 @@ extern "C" {
     fn speak_js(texts: Vec<String>, lang: &str, clips: Vec<String>) -> Promise;
     #[wasm_bindgen(js_name = stopSpeaking)]
     pub fn stop_speaking();
+    /// Asks the service worker to keep these read-aloud clips for use with no signal.
+    #[wasm_bindgen(js_name = keepClips)]
+    pub fn keep_clips(urls: Vec<String>);
+
+    /// Calls `callback` when the browser offers to install the app (now, if it already has).
+    #[wasm_bindgen(js_name = onInstallable)]
+    pub fn on_installable(callback: &Closure<dyn Fn()>);
+    #[wasm_bindgen(js_name = install)]
+    fn install_js() -> Promise;
 
     #[wasm_bindgen(js_name = canRecord)]
     pub fn can_record() -> bool;
@@ -37,6 +46,13 @@ extern "C" {
     pub fn object_url(blob: &web_sys::Blob) -> String;
     #[wasm_bindgen(js_name = saveFile)]
     pub fn save_file(blob: &web_sys::Blob, name: &str);
+}
+
+/// Shows the browser's own "add to home screen" question; whether the person said yes.
+pub async fn install() -> bool {
+    wait(install_js())
+        .await
+        .is_ok_and(|accepted| accepted.as_bool() == Some(true))
 }
 
 /// A failure in the browser's own APIs, as text for the log (never shown raw to a person).

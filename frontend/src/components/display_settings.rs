@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::TickIcon;
 use crate::i18n::tr;
 use crate::prefs::use_prefs;
 
@@ -16,6 +17,7 @@ pub fn DisplaySettings() -> impl IntoView {
                 aria-pressed=move || prefs.get().large_text.to_string()
                 on:click=move |_| prefs.update(|d| d.large_text = !d.large_text)
             >
+                <TickIcon />
                 {tr(|t| t.large_text)}
             </button>
             <button
@@ -24,6 +26,7 @@ pub fn DisplaySettings() -> impl IntoView {
                 aria-pressed=move || prefs.get().high_contrast.to_string()
                 on:click=move |_| prefs.update(|d| d.high_contrast = !d.high_contrast)
             >
+                <TickIcon />
                 {tr(|t| t.high_contrast)}
             </button>
         </div>

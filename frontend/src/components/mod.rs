@@ -2,6 +2,8 @@
 
 mod display_settings;
 mod format_choice;
+mod icons;
+mod install_hint;
 mod language_switch;
 mod outbox_status;
 mod page;
@@ -9,7 +11,9 @@ mod service_status;
 
 pub use display_settings::DisplaySettings;
 pub use format_choice::FormatChoice;
+pub use icons::{SpeakerIcon, TickIcon};
+pub use install_hint::InstallHint;
 pub use language_switch::LanguageSwitch;
 pub use outbox_status::OutboxStatus;
-pub use page::{ErrorSummary, PageHeading};
+pub use page::{ErrorSummary, PageHeading, focus_new_page};
 pub use service_status::ServiceStatus;

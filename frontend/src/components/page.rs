@@ -17,19 +17,27 @@ pub fn PageHeading(
     lang: Option<Signal<String>>,
 ) -> impl IntoView {
     let heading = NodeRef::<html::H1>::new();
-    Effect::new(move || {
-        if let Some(heading) = heading.get()
-            && let Err(error) = heading.focus()
-        {
-            log::debug!("could not focus the heading: {error:?}");
-        }
-    });
+    focus_new_page(heading);
     view! {
         {caption.map(|caption| view! { <span class="caption">{move || caption.get()}</span> })}
         <h1 class="heading" tabindex="-1" node_ref=heading lang=move || lang.map(|l| l.get())>
             {move || text.get()}
         </h1>
     }
+}
+
+/// A new page starts at its top, with the focus on its heading (`tabindex="-1"`), as a page
+/// load would: a screen reader announces it, and the next Tab goes to its first control.
+pub fn focus_new_page(heading: NodeRef<html::H1>) {
+    Effect::new(move || {
+        if let Some(heading) = heading.get() {
+            if let Err(error) = heading.focus() {
+                log::debug!("could not focus the heading: {error:?}");
+            }
+            // After the focus, which scrolls only as far as the heading.
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    });
 }
 
 /// GOV.UK's error summary: at the top of the page, focused, linking to the field at fault.

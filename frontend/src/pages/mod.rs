@@ -8,5 +8,5 @@ mod unsubscribed;
 
 pub use problem::{Problem, ProblemPage, Retry};
 pub use results::{ResultsPage, service_sentence};
-pub use start::StartPage;
+pub use start::{CodeEntry, CodeError, StartPage};
 pub use unsubscribed::UnsubscribedPage;

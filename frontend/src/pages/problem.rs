@@ -9,6 +9,7 @@ use crate::app::{Screen, use_navigator};
 use crate::components::PageHeading;
 use crate::i18n::{Messages, tr, use_i18n};
 use crate::link::Link;
+use crate::pages::CodeError;
 
 /// What "Try again" does.
 #[derive(Debug, Clone)]
@@ -41,6 +42,16 @@ impl Problem {
             Some(410) => Problem::Closed,
             Some(429) => Problem::TooManyTries,
             _ => Problem::Unknown(retry),
+        }
+    }
+
+    /// The same refusal said beside the code field, when the person typed the code.
+    pub fn code_error(&self) -> Option<CodeError> {
+        match self {
+            Problem::NotFound => Some(CodeError::NotFound),
+            Problem::Closed => Some(CodeError::Closed),
+            Problem::TooManyTries => Some(CodeError::TooManyTries),
+            _ => None,
         }
     }
 
@@ -106,7 +117,7 @@ pub fn ProblemPage(problem: Problem) -> impl IntoView {
                 <button
                     type="button"
                     class="link-button"
-                    on:click=move |_| navigator.show(Screen::Start)
+                    on:click=move |_| navigator.show(Screen::Start(Default::default()))
                 >
                     {tr(|t| t.enter_code_instead)}
                 </button>

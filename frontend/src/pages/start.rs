@@ -1,27 +1,63 @@
-//! The start page: type a survey code, or carry on with a survey left half-way here.
+//! The start page: type a survey code, or carry on with a survey left half-way here. A code the
+//! server does not know (or that has closed) is an error beside the field, GOV.UK style, with
+//! what was typed kept, so the person can correct one character instead of starting again.
 
 use domain::records::ExchangeRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::app::{Screen, use_navigator};
-use crate::components::{ErrorSummary, PageHeading};
-use crate::i18n::{tr, tr_owned, use_i18n};
+use crate::components::{ErrorSummary, InstallHint, PageHeading};
+use crate::i18n::{Messages, tr, tr_owned, use_i18n};
 use crate::survey::{self, text};
 
+/// What the start page opens with: the code as typed, and why it was not opened, if it was not.
+#[derive(Debug, Clone, Default)]
+pub struct CodeEntry {
+    pub typed: String,
+    pub error: Option<CodeError>,
+}
+
+/// Why a typed code cannot open a survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeError {
+    Missing,
+    NotFound,
+    Closed,
+    TooManyTries,
+}
+
+impl CodeError {
+    fn message(self, t: &'static Messages) -> &'static str {
+        match self {
+            CodeError::Missing => t.code_missing,
+            CodeError::NotFound => t.code_not_found,
+            CodeError::Closed => t.code_closed,
+            CodeError::TooManyTries => t.code_throttled,
+        }
+    }
+}
+
 #[component]
-pub fn StartPage() -> impl IntoView {
+pub fn StartPage(entry: CodeEntry) -> impl IntoView {
     let i18n = use_i18n();
     let navigator = use_navigator();
-    let code = RwSignal::new(String::new());
-    let missing = RwSignal::new(false);
+    let code = RwSignal::new(entry.typed);
+    let error = RwSignal::new(entry.error);
+    let missing = move || error.get().is_some();
+    let message = Signal::derive(move || {
+        error
+            .get()
+            .map(|e| e.message(i18n.t()).to_owned())
+            .unwrap_or_default()
+    });
     let drafts = survey::unfinished();
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let typed = code.get_untracked();
         if typed.trim().is_empty() {
-            missing.set(true);
+            error.set(Some(CodeError::Missing));
             return;
         }
         navigator.open(
@@ -34,17 +70,17 @@ pub fn StartPage() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || missing.get()>
-            <ErrorSummary message=tr_owned(|t| t.code_missing) target="code" />
+        <Show when=missing>
+            <ErrorSummary message target="code" />
         </Show>
         <PageHeading text=tr_owned(|t| t.start_title) />
         <p class="lead">{tr(|t| t.start_lead)}</p>
         <form on:submit=submit novalidate>
-            <div class="form-group" class:form-group-error=move || missing.get()>
+            <div class="form-group" class:form-group-error=missing>
                 <label class="label" for="code">{tr(|t| t.code_label)}</label>
                 <p class="hint" id="code-hint">{tr(|t| t.code_hint)}</p>
-                <Show when=move || missing.get()>
-                    <p class="error-message" id="code-error">{tr(|t| t.code_missing)}</p>
+                <Show when=missing>
+                    <p class="error-message" id="code-error">{move || message.get()}</p>
                 </Show>
                 <input
                     class="input code-input"
@@ -55,17 +91,18 @@ pub fn StartPage() -> impl IntoView {
                     autocapitalize="characters"
                     spellcheck="false"
                     maxlength="20"
-                    aria-describedby=move || if missing.get() { "code-hint code-error" } else { "code-hint" }
-                    aria-invalid=move || missing.get().to_string()
+                    aria-describedby=move || if missing() { "code-hint code-error" } else { "code-hint" }
+                    aria-invalid=move || missing().to_string()
                     prop:value=move || code.get()
                     on:input=move |ev| {
                         code.set(event_target_value(&ev));
-                        missing.set(false);
+                        error.set(None);
                     }
                 />
             </div>
             <button type="submit" class="button">{tr(|t| t.code_open)}</button>
         </form>
+        <InstallHint />
         {(!drafts.is_empty()).then(|| {
             view! {
                 <section class="resume" aria-labelledby="resume-title">

@@ -168,9 +168,11 @@ pub fn Check() -> impl IntoView {
         <Show when=move || failed.get()>
             <p class="error-message" role="alert">{tr(|t| t.problem_unknown_body)}</p>
         </Show>
-        <button type="button" class="button" on:click=send prop:disabled=move || sending.get()>
-            {tr(|t| t.send)}
-        </button>
+        <div class="actions">
+            <button type="button" class="button" on:click=send prop:disabled=move || sending.get()>
+                {tr(|t| t.send)}
+            </button>
+        </div>
     }
 }
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{Draft, draft::Voice, read_aloud::ReadAloud, text, use_flow, voice_draft_key};
-use crate::components::ErrorSummary;
+use crate::components::{ErrorSummary, focus_new_page};
 use crate::device;
 use crate::i18n::{fill, tr, tr_owned, use_i18n};
 
@@ -41,6 +41,8 @@ pub fn Comment() -> impl IntoView {
         })
     });
     let spoken = Signal::derive(move || vec![prompt.get()]);
+    let heading = NodeRef::<leptos::html::H1>::new();
+    focus_new_page(heading);
     let too_long = RwSignal::new(false);
     let recorder = RwSignal::new(Recorder::Idle);
     let playback = RwSignal::new(None::<String>);
@@ -107,7 +109,7 @@ pub fn Comment() -> impl IntoView {
             />
         </Show>
         <div class="form-group" class:form-group-error=move || too_long.get()>
-            <h1 class="label-wrapper">
+            <h1 class="label-wrapper heading" tabindex="-1" node_ref=heading>
                 <label class="label label-large" for="comment" lang=lang>
                     {move || prompt.get()}
                 </label>
@@ -176,9 +178,11 @@ pub fn Comment() -> impl IntoView {
                 }}
             </section>
         </Show>
-        <button type="button" class="button" on:click=next>
-            {tr(|t| t.continue_button)}
-        </button>
+        <div class="actions">
+            <button type="button" class="button" on:click=next>
+                {tr(|t| t.continue_button)}
+            </button>
+        </div>
     }
 }
 

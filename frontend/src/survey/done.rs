@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::{HandBack, check::response_key, use_flow};
 use crate::api;
 use crate::app::use_navigator;
-use crate::components::PageHeading;
+use crate::components::{InstallHint, PageHeading};
 use crate::i18n::{fill, tr, tr_owned, use_i18n};
 use crate::link::Link;
 use crate::offline::{outbox::is_waiting, use_outbox};
@@ -180,6 +180,7 @@ fn OwnPhone() -> impl IntoView {
 
     view! {
         {thanks(draft)}
+        <InstallHint />
         {end_of_support.then(|| {
             view! {
                 <button type="button" class="button button-secondary" on:click=see_results>

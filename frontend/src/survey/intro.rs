@@ -57,8 +57,10 @@ pub fn Intro() -> impl IntoView {
                 .with(|d| d.instrument().copyright.clone())
                 .map(|c| view! { <p class="copyright" lang="en">{c}</p> })
         }}
-        <button type="button" class="button" on:click=move |_| flow.next()>
-            {tr(|t| t.start_button)}
-        </button>
+        <div class="actions">
+            <button type="button" class="button" on:click=move |_| flow.next()>
+                {tr(|t| t.start_button)}
+            </button>
+        </div>
     }
 }

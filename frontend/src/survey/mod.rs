@@ -174,6 +174,14 @@ pub fn SurveyFlow(draft: RwSignal<Draft>) -> impl IntoView {
     provide_context(flow);
     // Saved on every change: leaving half-way loses nothing.
     Effect::new(move || draft.with(save));
+    // Read aloud with no signal later: the clips of the language shown, kept on the phone.
+    let i18n = crate::i18n::use_i18n();
+    let clip_language = Memo::new(move |_| draft.with(|d| d.content_language(i18n.lang().code())));
+    Effect::new(move || {
+        let lang = clip_language.get();
+        let instrument = draft.with_untracked(|d| d.instrument().clone());
+        leptos::task::spawn_local(read_aloud::keep_clips_offline(instrument, lang));
+    });
 
     let popstate = window_event_listener(leptos::ev::popstate, move |ev| {
         let step = ev

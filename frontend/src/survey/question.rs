@@ -162,7 +162,7 @@ pub fn Question(index: usize) -> impl IntoView {
             </fieldset>
         </div>
         {copyright.map(|c| view! { <p class="copyright" lang="en">{c}</p> })}
-        <div class="button-group">
+        <div class="actions">
             <button type="button" class="button" on:click=next>
                 {tr(|t| t.continue_button)}
             </button>

@@ -1,7 +1,8 @@
 //! Read aloud (DESIGN §5): the question and its options spoken by the device's voice for the
 //! language, or else by the recorded clips shipped with the app (`/clips/`, made at build time).
 //! The button appears only when one of the two can speak every text; pressing it is recorded
-//! on the response.
+//! on the response. When a survey opens on a phone with no voice for its language, its clips are
+//! kept by the service worker, so read aloud works with no signal for the rest of the survey.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -10,7 +11,10 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::use_flow;
+use domain::instrument::InstrumentDefinition;
+
+use super::{text, use_flow};
+use crate::components::SpeakerIcon;
 use crate::device;
 use crate::i18n::use_i18n;
 
@@ -51,6 +55,45 @@ fn clips_for(manifest: &Manifest, lang: &str, texts: &[String]) -> Option<Vec<St
         .iter()
         .map(|t| clips.get(t).map(|file| format!("/clips/{file}")))
         .collect()
+}
+
+/// Every text read aloud can speak in this survey, in `lang`: the title and instruction, each
+/// question and the answer labels, and the comment prompt, standard and Easy Read.
+fn fixed_texts(i: &InstrumentDefinition, lang: &str) -> Vec<String> {
+    let items = i
+        .items
+        .iter()
+        .flat_map(|item| std::iter::once(&item.text).chain(item.easy_read.as_ref()));
+    [&i.title, &i.instruction]
+        .into_iter()
+        .chain(i.easy_read_instruction.as_ref())
+        .chain(items)
+        .chain(i.scale.labels.iter())
+        .chain(i.scale.easy_read_labels.iter().flatten())
+        .chain(i.comment_prompt.as_ref())
+        .chain(i.easy_read_comment_prompt.as_ref())
+        .map(|t| text(t, lang).to_owned())
+        .collect()
+}
+
+/// Keeps the survey's clips in `lang` on the phone (the service worker fetches those it lacks),
+/// unless the phone has its own voice for the language. Called when a survey opens and when the
+/// language changes, after the first page is up, so it never delays the first question.
+pub async fn keep_clips_offline(instrument: InstrumentDefinition, lang: String) {
+    if device::voice_for(&lang).await || !device::can_play_audio() {
+        return;
+    }
+    let manifest = manifest().await;
+    let Some(clips) = manifest.get(&lang) else {
+        return;
+    };
+    let mut urls: Vec<String> = fixed_texts(&instrument, &lang)
+        .iter()
+        .filter_map(|t| clips.get(t).map(|file| format!("/clips/{file}")))
+        .collect();
+    urls.sort();
+    urls.dedup();
+    device::keep_clips(urls);
 }
 
 /// How this device can speak the texts, if it can.
@@ -114,7 +157,7 @@ pub fn ReadAloud(
                 data-speaking=move || speaking.get().to_string()
                 on:click=press
             >
-                <span class="read-aloud-icon" aria-hidden="true"></span>
+                <SpeakerIcon />
                 {move || if speaking.get() { i18n.t().stop_reading } else { i18n.t().read_aloud }}
             </button>
         </Show>
@@ -144,5 +187,25 @@ mod tests {
             None
         );
         assert_eq!(clips_for(&manifest, "cy", &texts(&["Happy"])), None);
+    }
+
+    #[test]
+    fn the_texts_kept_for_offline_are_every_text_read_aloud_can_speak() {
+        let instrument: InstrumentDefinition = serde_json::from_str(include_str!(
+            "../../../migrations/src/instruments/employer_satisfaction_v1.json"
+        ))
+        .unwrap();
+        assert!(instrument.has_easy_read() && instrument.comment_prompt.is_some());
+        let texts = fixed_texts(&instrument, "cy");
+        assert!(texts.contains(&text(&instrument.title, "cy").to_owned()));
+        for item in &instrument.items {
+            assert!(texts.contains(&text(&item.text, "cy").to_owned()));
+            assert!(texts.contains(&text(item.easy_read.as_ref().unwrap(), "cy").to_owned()));
+        }
+        for label in &instrument.scale.labels {
+            assert!(texts.contains(&text(label, "cy").to_owned()));
+        }
+        let prompt = instrument.comment_prompt.as_ref().unwrap();
+        assert!(texts.contains(&text(prompt, "cy").to_owned()));
     }
 }
