@@ -91,7 +91,9 @@ async function staffShellCached() {
 // asks for its read-aloud clips.
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "keep-clips") {
-    event.waitUntil(keepClips(event.data.urls));
+    // One list at a time, in order; a reply port (if given) hears when this one is done.
+    keeping = keeping.then(() => keepClips(event.data.urls));
+    event.waitUntil(keeping.then(() => event.ports[0]?.postMessage({ type: "clips-kept" })));
     return;
   }
   if (!event.data || event.data.type !== "cache-staff") return;
@@ -180,6 +182,8 @@ async function cachedOnUse(request) {
   if (response.ok) await cache.put(request, response.clone());
   return response;
 }
+
+let keeping = Promise.resolve();
 
 // A survey's clips, and the list of clips read aloud looks them up in, kept for use with no
 // signal. One at a time, so a weak signal is not flooded; stops at the first failure (no signal

@@ -39,6 +39,13 @@ pub const PHONE: Screen = Screen {
     pixel_ratio: 2.0,
 };
 
+/// The smallest phone still in use (an iPhone SE's 320×568): what every page must still fit.
+pub const SMALL_PHONE: Screen = Screen {
+    width: 320,
+    height: 568,
+    pixel_ratio: 2.0,
+};
+
 /// A tablet in portrait (an iPad Air's 820×1180), as a manager might read the dashboard on.
 pub const TABLET: Screen = Screen {
     width: 820,

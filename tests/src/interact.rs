@@ -73,6 +73,13 @@ impl Browser {
             .with_context(|| format!("running {script:?}"))
     }
 
+    /// Runs the body of an async function in the page (it may `await`) and returns its value:
+    /// WebDriver waits for the promise.
+    pub async fn eval_async(&self, body: &str) -> anyhow::Result<Value> {
+        self.eval(&format!("return (async () => {{ {body} }})()"))
+            .await
+    }
+
     /// Every interactive control on the page whose computed accessible name is empty, described
     /// by its tag, type and id. Uses the browser's own accessibility tree through the labels a
     /// screen reader reads (label, aria-label, aria-labelledby, content, title).

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::TickIcon;
 use crate::i18n::tr;
 use crate::prefs::use_prefs;
 
@@ -17,7 +16,6 @@ pub fn DisplaySettings() -> impl IntoView {
                 aria-pressed=move || prefs.get().large_text.to_string()
                 on:click=move |_| prefs.update(|d| d.large_text = !d.large_text)
             >
-                <TickIcon />
                 {tr(|t| t.large_text)}
             </button>
             <button
@@ -26,7 +24,6 @@ pub fn DisplaySettings() -> impl IntoView {
                 aria-pressed=move || prefs.get().high_contrast.to_string()
                 on:click=move |_| prefs.update(|d| d.high_contrast = !d.high_contrast)
             >
-                <TickIcon />
                 {tr(|t| t.high_contrast)}
             </button>
         </div>

@@ -11,7 +11,7 @@ mod service_status;
 
 pub use display_settings::DisplaySettings;
 pub use format_choice::FormatChoice;
-pub use icons::{SpeakerIcon, TickIcon};
+pub use icons::SpeakerIcon;
 pub use install_hint::InstallHint;
 pub use language_switch::LanguageSwitch;
 pub use outbox_status::OutboxStatus;

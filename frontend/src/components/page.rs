@@ -31,7 +31,11 @@ pub fn PageHeading(
 pub fn focus_new_page(heading: NodeRef<html::H1>) {
     Effect::new(move || {
         if let Some(heading) = heading.get() {
-            if let Err(error) = heading.focus() {
+            // A page that opens with an error (a refused code) gives the focus to its summary.
+            let summary_focused = document()
+                .active_element()
+                .is_some_and(|e| e.class_list().contains("error-summary"));
+            if !summary_focused && let Err(error) = heading.focus() {
                 log::debug!("could not focus the heading: {error:?}");
             }
             // After the focus, which scrolls only as far as the heading.

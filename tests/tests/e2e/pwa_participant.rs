@@ -18,13 +18,13 @@ const ENTER: &str = "\u{e007}";
 const UP: &str = "\u{e013}";
 const DOWN: &str = "\u{e015}";
 
-struct Setup {
-    app: TestApp,
-    proxy: Proxy,
+pub(crate) struct Setup {
+    pub app: TestApp,
+    pub proxy: Proxy,
     sam: String,
 }
 
-async fn setup() -> Setup {
+pub(crate) async fn setup() -> Setup {
     assert!(
         static_dir().join("index.html").is_file(),
         "the PWA is not built: run scripts/build-frontend (scripts/test does)"
@@ -40,7 +40,12 @@ async fn setup() -> Setup {
 }
 
 /// A participant on Sam's caseload with an open episode, in `language`, with `needs`.
-async fn participant(s: &Setup, kind: &str, language: &str, needs: Value) -> (Uuid, Uuid) {
+pub(crate) async fn participant(
+    s: &Setup,
+    kind: &str,
+    language: &str,
+    needs: Value,
+) -> (Uuid, Uuid) {
     let mut p = body::participant(kind, &format!("{kind}-{}", Uuid::new_v4().simple()));
     p["language"] = json!(language);
     p["accessibility"] = needs;
@@ -64,7 +69,7 @@ async fn participant(s: &Setup, kind: &str, language: &str, needs: Value) -> (Uu
 }
 
 /// An invitation for `participant`; returns (invitation id, link token, short code).
-async fn invite(
+pub(crate) async fn invite(
     s: &Setup,
     participant: Uuid,
     episode: Uuid,
@@ -750,17 +755,59 @@ async fn links_that_cannot_open_show_a_clear_friendly_page() {
         .unwrap();
     assert_accessible(&b, "already answered").await;
 
-    // A code typed wrong on the start page: the same friendly page, with a way back.
+    // A code typed wrong on the start page: said beside the field (GOV.UK's error summary, with
+    // the focus on it), the code kept as typed so one character can be put right.
     b.goto(&s.proxy.url("/")).await.unwrap();
+    heading(&b, "Answer a survey").await;
     b.tab_to("#code").await.unwrap();
     b.press("ZZZZ ZZZZ").await.unwrap();
     b.press(ENTER).await.unwrap();
-    b.wait_for_text("[data-problem=not-found] h1", "We could not find")
+    b.wait_for_text(".error-summary", "No survey has that code")
         .await
         .unwrap();
-    b.activate(".link-button").await.unwrap();
-    heading(&b, "Answer a survey").await;
+    b.wait_for_text("#code-error", "No survey has that code")
+        .await
+        .unwrap();
+    assert!(b.focused_is(".error-summary").await.unwrap());
+    assert_eq!(
+        b.eval(
+            "const field = document.getElementById('code'); \
+             return [field.value, field.getAttribute('aria-invalid'), field.getAttribute('aria-describedby'), \
+                     document.getElementById('code-error').closest('.form-group') === field.closest('.form-group')]"
+        )
+        .await
+        .unwrap(),
+        json!(["ZZZZ ZZZZ", "true", "code-hint code-error", true])
+    );
+    assert_accessible(&b, "start page with an unknown code").await;
+    shot(&b, "participant-unknown-code").await;
+    // The summary's link goes to the field.
+    b.activate(".error-summary a").await.unwrap();
+    assert!(b.focused_is("#code").await.unwrap());
+    // An expired code: said there too, in the person's words.
+    let (inv, _, code) = invite(&s, p, e, "jobseeker_satisfaction").await;
+    s.app.backdate_invitation(inv, 40, 2).await;
+    b.eval("const f = document.getElementById('code'); f.value = ''; f.dispatchEvent(new Event('input')); return true")
+        .await
+        .unwrap();
+    b.tab_to("#code").await.unwrap();
+    b.press(&code).await.unwrap();
+    b.press(ENTER).await.unwrap();
+    b.wait_for_text("#code-error", "has closed").await.unwrap();
+    // Typing again clears the error.
+    b.tab_to("#code").await.unwrap();
+    b.press("\u{e003}").await.unwrap();
+    b.wait_for_text("h1", "Answer a survey").await.unwrap();
+    assert!(
+        b.eval("return !document.querySelector('.error-summary')")
+            .await
+            .unwrap()
+            == json!(true)
+    );
     // An empty code: an error naming the field, not a request.
+    b.eval("const f = document.getElementById('code'); f.value = ''; f.dispatchEvent(new Event('input')); return true")
+        .await
+        .unwrap();
     b.activate("button[type=submit]").await.unwrap();
     b.wait_for_text(".error-summary", "Type the survey code")
         .await
