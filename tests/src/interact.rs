@@ -73,6 +73,30 @@ impl Browser {
             .with_context(|| format!("running {script:?}"))
     }
 
+    /// Clicks the element matching `css` as a thumb would: scrolled to the middle of the screen
+    /// first, clear of the bar of actions that stays at the bottom (WebDriver's own scrolling
+    /// would leave it under the bar, and the bar would take the click).
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        let element = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("finding {css}"))?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' })",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await
+            .context("scrolling to it")?;
+        element
+            .click()
+            .await
+            .with_context(|| format!("clicking {css}"))
+    }
+
     /// Runs the body of an async function in the page (it may `await`) and returns its value:
     /// WebDriver waits for the promise.
     pub async fn eval_async(&self, body: &str) -> anyhow::Result<Value> {

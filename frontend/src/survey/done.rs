@@ -180,7 +180,6 @@ fn OwnPhone() -> impl IntoView {
 
     view! {
         {thanks(draft)}
-        <InstallHint />
         {end_of_support.then(|| {
             view! {
                 <button type="button" class="button button-secondary" on:click=see_results>
@@ -202,5 +201,6 @@ fn OwnPhone() -> impl IntoView {
                     }
                 })
         }}
+        <InstallHint />
     }
 }

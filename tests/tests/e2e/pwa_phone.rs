@@ -120,18 +120,7 @@ async fn walk_survey(
         == json!(true)
     {
         problems.extend(layout_problems(b, &at(&now)).await);
-        // A thumb scrolls the answer above the bar of actions first (WebDriver's own scrolling
-        // would leave it under the bar).
-        b.eval("document.querySelector('label[for=answer-3]').scrollIntoView({ block: 'center' }); return true")
-            .await
-            .unwrap();
-        b.client
-            .find(fantoccini::Locator::Css("label[for=answer-3]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        b.click("label[for=answer-3]").await.unwrap();
         now = next_page(b, ".actions .button").await;
     }
     if b.eval("return !!document.getElementById('comment')")
@@ -206,6 +195,8 @@ async fn larger_text_makes_every_control_s_text_at_least_a_quarter_bigger() {
     b.goto(&s.proxy.url(&format!("/#t={token}"))).await.unwrap();
     b.wait_for_text(".actions .button", "Start").await.unwrap();
     next_page(&b, ".actions .button").await;
+    // Read aloud appears once the app knows this phone can speak (clips here): measure after.
+    b.wait_for_text("button.read-aloud", "Read").await.unwrap();
     let before = b.eval(CONTROL_SIZES).await.unwrap();
     let larger = b
         .client

@@ -141,14 +141,7 @@ pub(crate) async fn fill(b: &Browser, css: &str, text: &str) {
 }
 
 pub(crate) async fn click(b: &Browser, css: &str) {
-    b.client
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click(css).await.unwrap();
 }
 
 pub(crate) async fn heading(b: &Browser, text: &str) {
