@@ -13,10 +13,12 @@ use uuid::Uuid;
 /// What a survey's first load should send at most (issue 19): everything until the first
 /// question can be answered, as the server sends it to a browser that takes brotli.
 const FIRST_LOAD_TARGET: u64 = 160 * 1024;
-/// What it may send today, which the check enforces: the build of 2026-12-03 (225 KB, the wasm
-/// 197 KB of it) and ~3% to spare, so the first load cannot grow while the wasm is being made
-/// smaller. Lower it to `FIRST_LOAD_TARGET` when the build gets there (docs/performance.md).
-const FIRST_LOAD_LIMIT: u64 = 232 * 1024;
+/// What it may send today, which the check enforces: the build of 2026-12-03 after the phone
+/// layout work (230.8 KB, the wasm 196 KB of it; it was 224.8 KB before the bar of actions,
+/// the refused-code message, offline clips and the install hint) and ~2% to spare, so the first
+/// load cannot grow while the wasm is being made smaller. Lower it to `FIRST_LOAD_TARGET` when
+/// the build gets there (docs/performance.md).
+const FIRST_LOAD_LIMIT: u64 = 236 * 1024;
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 fn require_build() {
