@@ -18,6 +18,7 @@ pub mod privacy;
 #[cfg(test)]
 mod properties;
 pub mod records;
+pub mod spreadsheet;
 pub mod swemwbs;
 pub mod values;
 pub mod voice;

@@ -28,6 +28,7 @@ mod pwa_staff;
 mod pwa_staff_assisted;
 mod pwa_staff_invite;
 mod sessions;
+mod spreadsheets;
 mod staff_and_teams;
 mod static_files;
 mod survey_help;
