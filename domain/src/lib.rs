@@ -5,6 +5,7 @@ pub mod attribution;
 pub mod auth;
 pub mod completion;
 pub mod coverage;
+pub mod dates;
 pub mod error;
 pub mod feedback;
 pub mod fixed;

@@ -87,6 +87,7 @@ pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Res
         return existing.try_into();
     }
     new.check()?;
+    new.check_dates(crate::time::utc_today())?;
     let person = participant_for(state, user, new.participant_id, "participant_id").await?;
     if person.kind != ParticipantKind::Jobseeker.as_str() {
         return Err(ApiError::invalid(
@@ -238,6 +239,7 @@ pub async fn update_episode(
     let current = repo::records::visible_episode(&state.db, user, id)
         .await?
         .ok_or(ApiError::NotFound("no such episode on your caseload"))?;
+    change.check_dates(crate::time::utc_today())?;
     let profile = change
         .profile_started_on
         .unwrap_or(current.profile_started_on);
