@@ -691,6 +691,34 @@ pub struct Completion {
     pub language: Language,
 }
 
+impl Completion {
+    /// What a person answering on their own phone can say about how they answered: they
+    /// answered themselves, on their own device, with no help beyond a read-aloud button.
+    /// Proxy answers, staff help, a staff device and paper come only with a staff login: they
+    /// decide the KPI splits and which SWEMWBS forms are scored.
+    pub fn check_own_device(&self) -> Result<(), FieldError> {
+        if self.respondent != Respondent::SelfReport {
+            return Err(field_err(
+                "completion.respondent",
+                "an answer sent with a survey link is the person's own (\"self\"); answers for someone else are recorded by staff",
+            ));
+        }
+        if self.support == Support::StaffAssisted {
+            return Err(field_err(
+                "completion.support",
+                "staff help is recorded by the member of staff who gave it",
+            ));
+        }
+        if self.channel != Channel::OwnDevice {
+            return Err(field_err(
+                "completion.channel",
+                "an answer sent with a survey link comes from the person's own device (\"own_device\"); staff devices and paper are recorded by staff",
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
