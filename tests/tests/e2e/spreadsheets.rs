@@ -173,3 +173,75 @@ async fn an_export_with_formula_text_imports_into_another_organisation_as_it_was
     );
     assert_eq!(cell(&rows(&again)[0], "job_title"), format!("'{TITLE}"));
 }
+
+#[tokio::test]
+async fn an_organisations_own_unchanged_export_imports_back_as_unchanged() {
+    let s = service().await;
+    let admin = s.app.login("admin@a.example.org").await.access_token;
+    let episodes = export(&s.app, &s.manager, "/api/export/episodes.csv").await;
+    let responses = export(&s.app, &s.manager, "/api/export/responses.csv").await;
+    let episodes_before = s.app.count_rows("episode").await;
+
+    for (path, file, rows) in [
+        ("/api/import/episodes", &episodes, 1),
+        ("/api/import/responses", &responses, 1),
+    ] {
+        let res = import(&s.app, &admin, path, file).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, 200, "{path}: {text}");
+        let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(report, json!({"imported": 0, "unchanged": rows}), "{path}");
+    }
+    assert_eq!(s.app.count_rows("episode").await, episodes_before);
+    assert_eq!(s.app.count_rows("job").await, 1);
+    assert_eq!(s.app.count_rows("response").await, 1);
+}
+
+#[tokio::test]
+async fn an_episodes_file_of_several_hundred_kilobytes_imports() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    app.create_staff_direct(org, "sam@a.example.org", domain::Role::Specialist)
+        .await;
+    let mut file = String::from(
+        "episode_id,participant_id,participant_reference,specialist_email,programme,referred_on,started_on,profile_started_on,job_started_on,ended_on,employer_id,employer_reference\n",
+    );
+    let mut n = 0;
+    while file.len() <= 325 * 1024 {
+        n += 1;
+        file.push_str(&format!(
+            "{},{},JS-{n:05},sam@a.example.org,seqf,2026-01-02,2026-01-05,2026-01-19,,,,\n",
+            Uuid::new_v4(),
+            Uuid::new_v4()
+        ));
+    }
+    let res = import(&app, &admin, "/api/import/episodes", &file).await;
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["imported"], n);
+    assert_eq!(app.count_rows("episode").await, n);
+}
+
+#[tokio::test]
+async fn an_import_that_is_not_csv_is_refused_as_the_wrong_media_type() {
+    let app = TestApp::spawn().await;
+    app.create_org("Org A", "admin@a.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    for path in ["/api/import/episodes", "/api/import/responses"] {
+        let res = app
+            .post_raw(
+                path,
+                Some(&admin),
+                "application/json",
+                br#"{"rows": []}"#.to_vec(),
+            )
+            .await;
+        assert_eq!(res.status(), 415, "{path}");
+        let body = soundings_tests::error_body(res).await;
+        assert_eq!(body["field"], "content_type", "{path}");
+    }
+}
