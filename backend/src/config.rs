@@ -225,6 +225,26 @@ pub struct MailConfig {
     pub smtp_timeout_seconds: u64,
 }
 
+impl MailConfig {
+    /// Settings that cannot work together. A worker keeps its lease on an email only for
+    /// `lease_seconds`; if an SMTP conversation may last as long or longer, another worker (or
+    /// server copy) takes the email over while the first is still sending it, and the person
+    /// gets it twice or more.
+    pub fn check(&self) -> anyhow::Result<()> {
+        let timeout = i64::try_from(self.smtp_timeout_seconds).unwrap_or(i64::MAX);
+        if self.lease_seconds <= timeout {
+            anyhow::bail!(
+                "SOUNDINGS_MAIL_LEASE_SECONDS ({}) must be longer than SOUNDINGS_SMTP_TIMEOUT_SECONDS ({}): \
+                 otherwise another worker takes an email over while it is still being sent, and it is \
+                 delivered more than once",
+                self.lease_seconds,
+                self.smtp_timeout_seconds
+            );
+        }
+        Ok(())
+    }
+}
+
 impl Default for MailConfig {
     fn default() -> Self {
         MailConfig {

@@ -24,6 +24,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads keys and binds the listener; the server runs on `run`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        config.mail.check()?;
         let db = db::connect_waiting(
             config.database_url.expose(),
             Duration::from_millis(config.db_wait_ms),
@@ -34,6 +35,7 @@ impl Application {
     }
 
     pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        config.mail.check()?;
         let state = AppState::new(config, db).await?;
         let mailer = Mailer::new(
             state.db.clone(),

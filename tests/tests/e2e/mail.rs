@@ -612,7 +612,11 @@ async fn a_withdrawn_person_receives_nothing_even_what_was_already_queued() {
 #[tokio::test]
 async fn a_worker_killed_mid_send_loses_nothing_and_the_resend_keeps_its_message_id() {
     let smtp = SmtpServer::start();
-    let w = world_with(Some(smtp.url()), |m| m.lease_seconds = 1).await;
+    let w = world_with(Some(smtp.url()), |m| {
+        m.lease_seconds = 2;
+        m.smtp_timeout_seconds = 1;
+    })
+    .await;
     for i in 0..3 {
         let p = person(&w, "jobseeker", &format!("p{i}@example.org"), "en", true).await;
         invite(&w, p, "jobseeker_satisfaction").await;
@@ -1118,4 +1122,34 @@ async fn an_unsubscribe_follows_the_address_across_records_of_the_organisation()
         .await
         .unwrap();
     assert_eq!(smtp.received().len(), 1, "nothing after unsubscribing");
+}
+
+/// A mail lease no longer than the SMTP timeout would let a second worker send an email the
+/// first is still sending (issue 20: lease 3 s, timeout 30 s → delivered four times). The
+/// server refuses to start so, naming both settings.
+#[tokio::test]
+async fn a_mail_lease_not_longer_than_the_smtp_timeout_is_refused_at_start() {
+    for (lease, timeout) in [(3, 30), (30, 30)] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = soundings_tests::fresh_database_url(&dir).await.unwrap();
+        let mut config = soundings::config::Config::for_database(url);
+        config.mail.lease_seconds = lease;
+        config.mail.smtp_timeout_seconds = timeout;
+        let Err(e) = soundings::startup::Application::build(config).await else {
+            panic!("lease {lease} s with an SMTP timeout of {timeout} s started");
+        };
+        let message = format!("{e:#}");
+        assert!(
+            message.contains("SOUNDINGS_MAIL_LEASE_SECONDS")
+                && message.contains("SOUNDINGS_SMTP_TIMEOUT_SECONDS"),
+            "{message}"
+        );
+    }
+    // Longer than the timeout is fine.
+    let dir = tempfile::tempdir().unwrap();
+    let url = soundings_tests::fresh_database_url(&dir).await.unwrap();
+    let mut config = soundings::config::Config::for_database(url);
+    config.mail.lease_seconds = 31;
+    config.mail.smtp_timeout_seconds = 30;
+    assert!(soundings::startup::Application::build(config).await.is_ok());
 }
