@@ -415,9 +415,7 @@ fn ensure_json_body<B: MessageBody + 'static>(
     }
     let status = res.status();
     let err = match status {
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ApiError::NotFound("this route does not take that method")
-        }
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
             limit: crate::json::JSON_LIMIT,
         },

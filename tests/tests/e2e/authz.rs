@@ -580,7 +580,10 @@ async fn identity_is_judged_before_a_bad_query_or_body() {
         .get("/api/audit?participant_id=nope", Some(&admin))
         .await;
     assert_eq!(res.status(), 400);
-    assert_eq!(soundings_tests::error_body(res).await["field"], "query");
+    assert_eq!(
+        soundings_tests::error_body(res).await["field"],
+        "participant_id"
+    );
 }
 
 /// Journeys belong to the specialist holding them (managers see the organisation's) and to

@@ -566,3 +566,63 @@ async fn dates_outside_sense_are_refused_naming_the_field() {
     assert_eq!(body["rows"][0]["field"], "started_on", "{body}");
     assert_eq!(app.count_rows("episode").await, 1);
 }
+
+/// A bad value in a query parameter is named as the parameter, as a bad date is (issue 20),
+/// not as "query" with serde's wording.
+#[tokio::test]
+async fn a_bad_uuid_in_a_query_parameter_is_named_as_that_parameter() {
+    let (app, token) = admin_app().await;
+    for (path, field) in [
+        ("/api/audit?participant_id=nope", "participant_id"),
+        ("/api/audit?staff_id=1234", "staff_id"),
+        (
+            "/api/audit.csv?participant_id=%27%20or%201%3D1",
+            "participant_id",
+        ),
+    ] {
+        let res = app.get(path, Some(&token)).await;
+        assert_eq!(res.status(), 400, "{path}");
+        let body = error_body(res).await;
+        assert_eq!(body["field"], field, "{path}: {body}");
+        assert!(
+            !body["message"]
+                .as_str()
+                .unwrap()
+                .contains("Query deserialize"),
+            "{body}"
+        );
+    }
+}
+
+/// Paths that probes try (`/.env`, `/.git/config`, `/wp-login.php`) are a JSON 404, whatever
+/// the method; nothing calls them a malformed request body.
+#[tokio::test]
+async fn probed_paths_are_a_json_not_found() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>Soundings</title>",
+    )
+    .unwrap();
+    let dir = dist.path().to_owned();
+    let app = TestApp::spawn_with(move |c| c.static_dir = dir).await;
+    for path in [
+        "/.env",
+        "/.git/config",
+        "/wp-login.php",
+        "/api/.env",
+        "/a/..%2f.env",
+    ] {
+        let res = app.get(path, None).await;
+        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(error_body(res).await["error"], "not_found", "{path}");
+    }
+    for method in [reqwest::Method::POST, reqwest::Method::PUT] {
+        let res = app
+            .send_raw(method.clone(), "/.env", None, "text/plain", b"x".to_vec())
+            .await;
+        assert_eq!(res.status(), 405, "{method}");
+        let body = error_body(res).await;
+        assert_eq!(body["error"], "method_not_allowed", "{method}: {body}");
+    }
+}
