@@ -21,6 +21,12 @@ use uuid::Uuid;
 const WRONG_CREDENTIALS: &str = "the email or password is wrong";
 const SESSION_OVER: &str = "your session has ended; log in again";
 
+/// How long a just-rotated refresh token still refreshes its login. A phone coming back from
+/// an offline spell sends several requests at once; each finds its access token expired and
+/// refreshes with the same token. Within this grace they all carry on in the same login
+/// rather than the second one being taken for a thief and ending it (issue 20).
+pub const REFRESH_GRACE_SECONDS: i64 = 30;
+
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -85,7 +91,7 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 401, description = "Unknown, expired, revoked or reused token (reuse revokes the whole family)", body = ErrorBody),
+        (status = 401, description = "Unknown, expired, revoked or reused token (reuse more than 30 s after its use revokes the whole family)", body = ErrorBody),
     )
 )]
 #[post("/auth/refresh")]
@@ -99,8 +105,9 @@ pub async fn refresh(
     let token = repo::tokens::find_by_hash(&state.db, &hash)
         .await?
         .ok_or(ApiError::Unauthorized(SESSION_OVER))?;
-    if !repo::tokens::spend(&state.db, token.id).await? {
-        // Spent or revoked already: whoever holds this copy may be a thief, so end them all.
+    if !repo::tokens::spend(&state.db, token.id).await? && !just_rotated(&state, token.id).await? {
+        // Spent a while ago, or revoked: whoever holds this copy may be a thief, so end them
+        // all.
         let revoked = repo::tokens::revoke_family(&state.db, token.family_id).await?;
         tracing::warn!(family_id = %token.family_id, revoked, "refresh token reused; family revoked");
         return Err(ApiError::Unauthorized(SESSION_OVER));
@@ -114,6 +121,22 @@ pub async fn refresh(
         .ok_or(ApiError::Unauthorized(SESSION_OVER))?;
     let tokens = issue_tokens(&state, &staff, token.family_id).await?;
     Ok(web::Json(tokens))
+}
+
+/// Whether a token that could not be spent was spent moments ago (within
+/// [`REFRESH_GRACE_SECONDS`]) and its login is still live: read again, because the refresh
+/// that spent it may have run alongside this one.
+async fn just_rotated(state: &AppState, id: Uuid) -> Result<bool> {
+    let now = Utc::now();
+    let grace = Duration::seconds(REFRESH_GRACE_SECONDS);
+    let again = repo::tokens::find_by_id(&state.db, id).await?;
+    let in_grace = again.is_some_and(|t| {
+        t.revoked_at.is_none() && t.used_at.is_some_and(|used| now - used <= grace)
+    });
+    if in_grace {
+        tracing::info!("refresh token presented again within its grace; the login carries on");
+    }
+    Ok(in_grace)
 }
 
 #[utoipa::path(
@@ -178,6 +201,7 @@ async fn issue_tokens(
     let access_token = state.keys.sign(&AccessClaims {
         sub: staff.id,
         org: staff.organisation_id,
+        sid: family_id,
         iat: now.timestamp(),
         exp: (now + ttl).timestamp(),
         typ: auth::STAFF_ACCESS.to_owned(),
