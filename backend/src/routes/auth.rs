@@ -63,8 +63,14 @@ pub async fn login(
         state.config.login_max_failures_per_address,
         window,
     );
-    account.check(&state.db).await?;
-    address.check(&state.db).await?;
+    let by_account = account.attempt(&state.db).await?;
+    let by_address = match address.attempt(&state.db).await {
+        Ok(a) => a,
+        Err(e) => {
+            by_account.succeeded(&state.db).await?;
+            return Err(e);
+        }
+    };
 
     let found = match &email {
         Some(e) => repo::staff::find_by_email(&state.db, e.as_str()).await?,
@@ -74,12 +80,14 @@ pub async fn login(
         match check_credentials(found, password, &state.dummy_hash, auth::verify_password).await? {
             Some(s) => s,
             None => {
-                account.fail(&state.db).await?;
-                address.fail(&state.db).await?;
+                by_account.failed();
+                by_address.failed();
                 tracing::info!("login refused");
                 return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
             }
         };
+    by_address.succeeded(&state.db).await?;
+    by_account.succeeded(&state.db).await?;
     account.clear(&state.db).await?;
     let tokens = issue_tokens(&state, &staff, Uuid::new_v4()).await?;
     tracing::info!(staff_id = %staff.id, "login");

@@ -1,10 +1,32 @@
 //! Failed attempts counted in a window (logins per account and per address, survey codes per
 //! address), kept in the database so every server copy sees the same counts. One rule for all:
 //! past the limit the answer is 429 with `Retry-After` until the oldest failure ages out.
+//!
+//! An attempt is recorded *before* it is judged ([`Throttle::attempt`]) and taken back only if
+//! it succeeds ([`Attempt::succeeded`]): a check that counted first and recorded the failure
+//! afterwards let hundreds of simultaneous guesses all pass a count taken before any of them
+//! had failed (issue 20). Each attempt sees its own row and every earlier one, so at most
+//! `limit` get through however many arrive at once.
 
 use crate::{ApiError, Result, auth, repo};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
+
+/// An attempt recorded as a failure until it is known to have succeeded.
+#[must_use = "an attempt stays counted as a failure unless it succeeded"]
+pub struct Attempt {
+    id: i32,
+}
+
+impl Attempt {
+    /// It was not a failure: take it back.
+    pub async fn succeeded(self, db: &impl ConnectionTrait) -> Result<()> {
+        Ok(repo::throttle::forget(db, self.id).await?)
+    }
+
+    /// It failed: it stays counted.
+    pub fn failed(self) {}
+}
 
 /// What is being counted, and how much is allowed.
 pub struct Throttle {
@@ -24,25 +46,28 @@ impl Throttle {
         }
     }
 
-    /// Refuses with 429 (and when to try again) once the failures in the window reach the limit.
-    pub async fn check(&self, db: &impl ConnectionTrait) -> Result<()> {
+    /// Records an attempt, then refuses it with 429 (and when to try again) if it is beyond the
+    /// limit; a refused attempt is taken back, so hammering never extends the wait.
+    pub async fn attempt(&self, db: &impl ConnectionTrait) -> Result<Attempt> {
+        let id = repo::throttle::record(db, &self.subject).await?;
         let since = Utc::now() - self.window;
-        if repo::throttle::count_since(db, &self.subject, since).await? < self.limit {
-            return Ok(());
+        if repo::throttle::count_since(db, &self.subject, since).await? <= self.limit {
+            return Ok(Attempt { id });
         }
+        repo::throttle::forget(db, id).await?;
+        Err(self.refusal(db, since).await?)
+    }
+
+    /// The 429 for this subject: try again when the oldest failure in the window ages out.
+    async fn refusal(&self, db: &impl ConnectionTrait, since: DateTime<Utc>) -> Result<ApiError> {
         let oldest = repo::throttle::oldest_since(db, &self.subject, since)
             .await?
             .unwrap_or_else(Utc::now);
         let retry = (oldest + self.window - Utc::now()).num_seconds().max(1);
         tracing::warn!("throttled");
-        Err(ApiError::TooManyRequests {
+        Ok(ApiError::TooManyRequests {
             retry_after_secs: u64::try_from(retry).unwrap_or(1),
         })
-    }
-
-    /// Counts one failure.
-    pub async fn fail(&self, db: &impl ConnectionTrait) -> Result<()> {
-        Ok(repo::throttle::record(db, &self.subject).await?)
     }
 
     /// Forgets this subject's failures (after a success), and everyone's that are out of the

@@ -33,6 +33,7 @@ mod staff_and_teams;
 mod static_files;
 mod survey_help;
 mod tenancy;
+mod throttles;
 mod time_zone;
 mod transfer_journey;
 mod voice;
