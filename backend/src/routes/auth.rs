@@ -35,6 +35,7 @@ pub const REFRESH_GRACE_SECONDS: i64 = 30;
         (status = 400, body = ErrorBody),
         (status = 401, description = "Wrong email or password (the same answer for both)", body = ErrorBody),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = ErrorBody),
+        (status = 503, description = "Too many logins under way at once; see Retry-After", body = ErrorBody),
     )
 )]
 #[post("/auth/login")]
@@ -45,6 +46,8 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>> {
     let body = body.into_inner()?;
+    // The cheap refusal first: with too many logins under way, busy, before any database work.
+    let _turn = state.logins.take().await?;
     let LoginRequest { email, password } = body;
     // A malformed email is just a wrong login: the same answer, the same cost.
     let email = Email::parse(&email).ok();

@@ -65,3 +65,43 @@ async fn two_hundred_simultaneous_wrong_passwords_for_one_account_get_at_most_th
         "{counts:?}"
     );
 }
+
+/// A flood of logins with unknown emails (issue 20: 1,000 of them, 200 at a time) must not take
+/// the database from a logged-in user: logins run a few at a time and the rest are refused
+/// cheaply, so the user's requests are all answered. Their times are reported, not asserted.
+#[tokio::test]
+async fn a_flood_of_unknown_email_logins_leaves_a_logged_in_user_answered() {
+    let app = TestApp::spawn_with(|c| {
+        c.login_max_failures_per_address = 100_000;
+        c.db_wait_ms = 2_000;
+    })
+    .await;
+    app.create_org("Org A", "admin@a.example.org").await;
+    let token = app.login("admin@a.example.org").await.access_token;
+
+    let mut flood = tokio::task::JoinSet::new();
+    for i in 0..1_000 {
+        let request = app.http.post(app.url("/api/auth/login")).json(
+            &json!({"email": format!("nobody{i}@x.example.org"), "password": "a guess of some length"}),
+        );
+        flood.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let started = std::time::Instant::now();
+        let res = app.get("/api/auth/me", Some(&token)).await;
+        times.push(started.elapsed());
+        assert_eq!(res.status(), 200);
+    }
+    let mut counts = BTreeMap::new();
+    for status in flood.join_all().await {
+        *counts.entry(status).or_insert(0) += 1;
+    }
+    assert!(counts.keys().all(|s| [401, 503].contains(s)), "{counts:?}");
+    times.sort();
+    eprintln!(
+        "during the flood ({counts:?}): GET /api/auth/me median {:?}, slowest {:?}",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+}
