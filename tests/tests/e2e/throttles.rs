@@ -105,3 +105,33 @@ async fn a_flood_of_unknown_email_logins_leaves_a_logged_in_user_answered() {
         times[times.len() - 1]
     );
 }
+
+/// A client that declares a body and then trickles it (issue 20: `Content-Length: 200000`,
+/// then a byte every 5 s, from thousands of connections) does not keep its connection: past
+/// the body's deadline the request is refused and the connection closed.
+#[tokio::test]
+async fn a_body_that_trickles_in_is_cut_off_and_its_connection_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(|c| c.body_timeout_seconds = 1).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: soundings\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\n\r\n{\"email\": ",
+    )
+    .await
+    .unwrap();
+    // Nothing more is sent; the server answers and hangs up on its own.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        slow.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection was still open after a minute");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("did not arrive in time"), "{answer}");
+    // The server still answers everyone else.
+    assert_eq!(app.get("/health/live", None).await.status(), 200);
+}

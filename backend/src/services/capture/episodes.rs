@@ -69,7 +69,7 @@ pub async fn specialist_for(
 pub async fn employer_for(state: &AppState, user: &StaffUser, id: Option<Uuid>) -> Result<()> {
     if let Some(id) = id {
         let p = repo::records::visible_participant(&state.db, user, id).await?;
-        if !p.is_some_and(|p| p.kind == ParticipantKind::Employer.as_str()) {
+        if p.is_none_or(|p| p.kind != ParticipantKind::Employer.as_str()) {
             return Err(ApiError::invalid(
                 "employer_id",
                 "no such employer on your caseload",
