@@ -51,6 +51,25 @@ pub async fn record(db: &impl ConnectionTrait, subject: &str) -> Result<i32, DbE
     Ok(row.id)
 }
 
+/// The latest attempt in the window other than `not`: what a slowed-down attempt must be far
+/// enough from.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn latest_other(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    since: DateTime<Utc>,
+    not: i32,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(login_attempt::Entity::find()
+        .filter(login_attempt::Column::Subject.eq(subject))
+        .filter(login_attempt::Column::AttemptedAt.gt(since))
+        .filter(login_attempt::Column::Id.ne(not))
+        .order_by_desc(login_attempt::Column::AttemptedAt)
+        .one(db)
+        .await?
+        .map(|a| a.attempted_at))
+}
+
 /// Takes back one recorded attempt.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn forget(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {

@@ -1,6 +1,6 @@
 //! Login, token refresh (single-use, rotating), logout and "who am I".
 
-use crate::services::throttle::Throttle;
+use crate::services::throttle::{Slowdown, Throttle};
 use crate::{
     ApiError, Result,
     auth::{self, AccessClaims, StaffUser},
@@ -51,26 +51,39 @@ pub async fn login(
     let LoginRequest { email, password } = body;
     // A malformed email is just a wrong login: the same answer, the same cost.
     let email = Email::parse(&email).ok();
-    // Counted per account and per client address, so neither guessing one account's
-    // password nor spraying many accounts from one address gets far.
+    // Failures slow the account down wherever they come from, and are limited per account
+    // from one address and per address: guessing one account's password is slow from
+    // anywhere and stops from one place, spraying many accounts from one address stops, and
+    // nobody can lock the real person out for the whole window.
     let window = Duration::minutes(state.config.login_window_minutes);
-    let account = Throttle::new(
-        "account",
-        email.as_ref().map_or("", |e| e.as_str()),
+    let who = email.as_ref().map_or("", |e| e.as_str());
+    let from = crate::client_addr::client_address(&req);
+    let account = Slowdown::new("account", who, state.config.login_max_failures, window);
+    let pair = Throttle::new(
+        "account-address",
+        &format!("{who} {from}"),
         state.config.login_max_failures,
         window,
     );
     let address = Throttle::new(
         "address",
-        &crate::client_addr::client_address(&req),
+        &from,
         state.config.login_max_failures_per_address,
         window,
     );
-    let by_account = account.attempt(&state.db).await?;
-    let by_address = match address.attempt(&state.db).await {
+    let by_address = address.attempt(&state.db).await?;
+    let by_pair = match pair.attempt(&state.db).await {
         Ok(a) => a,
         Err(e) => {
-            by_account.succeeded(&state.db).await?;
+            by_address.succeeded(&state.db).await?;
+            return Err(e);
+        }
+    };
+    let by_account = match account.attempt(&state.db).await {
+        Ok(a) => a,
+        Err(e) => {
+            by_pair.succeeded(&state.db).await?;
+            by_address.succeeded(&state.db).await?;
             return Err(e);
         }
     };
@@ -84,14 +97,17 @@ pub async fn login(
             Some(s) => s,
             None => {
                 by_account.failed();
+                by_pair.failed();
                 by_address.failed();
                 tracing::info!("login refused");
                 return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
             }
         };
     by_address.succeeded(&state.db).await?;
+    by_pair.succeeded(&state.db).await?;
     by_account.succeeded(&state.db).await?;
     account.clear(&state.db).await?;
+    pair.clear(&state.db).await?;
     let tokens = issue_tokens(&state, &staff, Uuid::new_v4()).await?;
     tracing::info!(staff_id = %staff.id, "login");
     Ok(web::Json(tokens))

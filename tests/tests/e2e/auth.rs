@@ -501,3 +501,67 @@ async fn simultaneous_refreshes_with_one_token_keep_the_login() {
     assert_eq!(replay.status(), 401);
     assert_eq!(me_status(&app, &pairs[0].access_token).await, 401);
 }
+
+/// Ten wrong passwords from anywhere no longer lock the real person out for the whole window
+/// (issue 20): the attacker's address is stopped, and the account is only slowed down (a few
+/// seconds between attempts, at most a minute), so the person logs in from their own phone.
+#[tokio::test]
+async fn wrong_passwords_from_one_address_slow_the_account_without_locking_its_owner_out() {
+    let app = TestApp::spawn_with(|c| {
+        c.login_max_failures = 10;
+        c.trusted_proxies = "127.0.0.1".parse().unwrap();
+    })
+    .await;
+    app.create_org("Org A", "admin@a.example.org").await;
+    let login_from = |address: &'static str, password: &'static str| {
+        app.http
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", address)
+            .json(&json!({"email": "admin@a.example.org", "password": password}))
+            .send()
+    };
+    for _ in 0..10 {
+        let res = login_from("203.0.113.66", "not the password")
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    let res = login_from("203.0.113.66", "not the password")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // The owner, moments later from their own phone, is asked to wait seconds, not minutes.
+    let res = login_from("198.51.100.7", PASSWORD).await.unwrap();
+    if res.status() == StatusCode::TOO_MANY_REQUESTS {
+        let retry: u64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(retry <= 60, "retry-after {retry}");
+    } else {
+        assert_eq!(res.status(), 200);
+    }
+    // A minute on (well inside the 15-minute window), they are in.
+    backdate_attempts(&app, 60).await;
+    let res = login_from("198.51.100.7", PASSWORD).await.unwrap();
+    assert_eq!(res.status(), 200);
+    // The attacker's address is still stopped for this account.
+    let res = login_from("203.0.113.66", "not the password")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Arranges time: every recorded login attempt happened `seconds` earlier than it did.
+async fn backdate_attempts(app: &TestApp, seconds: i64) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    use soundings::entities::login_attempt;
+    for attempt in login_attempt::Entity::find().all(&app.db).await.unwrap() {
+        let earlier = attempt.attempted_at - chrono::Duration::seconds(seconds);
+        let mut row = attempt.into_active_model();
+        row.attempted_at = Set(earlier);
+        row.update(&app.db).await.unwrap();
+    }
+}
