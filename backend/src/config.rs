@@ -28,6 +28,7 @@ pub mod defaults {
     pub const MAIL_MAX_ATTEMPTS: i32 = 8;
     pub const MAIL_RETRY_MS: i64 = 60_000;
     pub const SMTP_TIMEOUT_SECONDS: u64 = 30;
+    pub const BODY_TIMEOUT_SECONDS: u64 = 10;
 }
 
 #[derive(Debug, Clone, Args)]
@@ -148,6 +149,16 @@ pub struct Config {
     )]
     pub trusted_proxies: TrustedProxies,
 
+    /// Seconds a request's body may take to arrive, plus one for every 16 KiB it declares;
+    /// a slower body is refused and its connection closed. The request line and headers get 5.
+    #[arg(
+        long,
+        env = "SOUNDINGS_BODY_TIMEOUT_SECONDS",
+        default_value_t = defaults::BODY_TIMEOUT_SECONDS,
+        global = true
+    )]
+    pub body_timeout_seconds: u64,
+
     #[command(flatten)]
     pub mail: MailConfig,
 }
@@ -225,6 +236,26 @@ pub struct MailConfig {
     pub smtp_timeout_seconds: u64,
 }
 
+impl MailConfig {
+    /// Settings that cannot work together. A worker keeps its lease on an email only for
+    /// `lease_seconds`; if an SMTP conversation may last as long or longer, another worker (or
+    /// server copy) takes the email over while the first is still sending it, and the person
+    /// gets it twice or more.
+    pub fn check(&self) -> anyhow::Result<()> {
+        let timeout = i64::try_from(self.smtp_timeout_seconds).unwrap_or(i64::MAX);
+        if self.lease_seconds <= timeout {
+            anyhow::bail!(
+                "SOUNDINGS_MAIL_LEASE_SECONDS ({}) must be longer than SOUNDINGS_SMTP_TIMEOUT_SECONDS ({}): \
+                 otherwise another worker takes an email over while it is still being sent, and it is \
+                 delivered more than once",
+                self.lease_seconds,
+                self.smtp_timeout_seconds
+            );
+        }
+        Ok(())
+    }
+}
+
 impl Default for MailConfig {
     fn default() -> Self {
         MailConfig {
@@ -288,6 +319,7 @@ impl Config {
             login_max_failures_per_address: defaults::LOGIN_MAX_FAILURES_PER_ADDRESS,
             login_window_minutes: defaults::LOGIN_WINDOW_MINUTES,
             static_dir: PathBuf::from(defaults::STATIC_DIR),
+            body_timeout_seconds: defaults::BODY_TIMEOUT_SECONDS,
             log_format: LogFormat::Pretty,
             trusted_proxies: Default::default(),
             mail: MailConfig::default(),

@@ -115,6 +115,12 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
+impl From<crate::auth::NoLoginTurn> for ApiError {
+    fn from(_: crate::auth::NoLoginTurn) -> Self {
+        ApiError::Busy
+    }
+}
+
 impl From<crate::db::NoTurn> for ApiError {
     fn from(_: crate::db::NoTurn) -> Self {
         ApiError::Busy

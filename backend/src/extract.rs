@@ -32,7 +32,7 @@ impl FromRequest for StaffUser {
             let claims = state.keys.verify(&token).ok_or(ApiError::Unauthorized(
                 "your session has expired; log in again",
             ))?;
-            let staff = repo::staff::find_by_id(&state.db, claims.sub)
+            let staff = repo::staff::find_signed_in(&state.db, claims.sub, claims.sid)
                 .await?
                 .filter(|s| s.active && s.organisation_id == claims.org)
                 .ok_or(ApiError::Unauthorized(

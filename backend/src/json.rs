@@ -137,11 +137,24 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parsed = web::Query::<T>::from_query(req.query_string())
-            .map(web::Query::into_inner)
-            .map_err(|e| ApiError::invalid("query", e.to_string()));
-        std::future::ready(Ok(ApiQuery(parsed)))
+        std::future::ready(Ok(ApiQuery(parse_query(req.query_string()))))
     }
+}
+
+/// Reads a query string, naming the parameter at fault (`participant_id`) as a body's field
+/// is named, rather than serde's "Query deserialize error".
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let field = match backticked(&message) {
+            Some(name) if path == "." || message.starts_with("missing field") => name,
+            _ if path == "." => "query".to_owned(),
+            _ => path,
+        };
+        ApiError::invalid(field, message)
+    })
 }
 
 use objects_only::ObjectsOnly;

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod client_addr;
 pub mod config;
 pub mod db;
+pub mod deadline;
 pub mod demo;
 pub mod entities;
 pub mod error;

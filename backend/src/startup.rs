@@ -3,7 +3,7 @@
 
 use crate::{
     config::Config,
-    db, routes,
+    db, deadline, routes,
     services::mail::{self, Mailer},
     state::AppState,
     static_files,
@@ -24,6 +24,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads keys and binds the listener; the server runs on `run`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        config.mail.check()?;
         let db = db::connect_waiting(
             config.database_url.expose(),
             Duration::from_millis(config.db_wait_ms),
@@ -34,6 +35,7 @@ impl Application {
     }
 
     pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        config.mail.check()?;
         let state = AppState::new(config, db).await?;
         let mailer = Mailer::new(
             state.db.clone(),
@@ -48,6 +50,7 @@ impl Application {
             .port();
         let state = web::Data::new(state);
         let openapi = routes::openapi_json_text();
+        let body_timeout = Duration::from_secs(state.config.body_timeout_seconds);
         let server = HttpServer::new(move || {
             App::new()
                 .service(routes::openapi_json(openapi.clone()))
@@ -59,10 +62,16 @@ impl Application {
                 .configure(|cfg| static_files::configure(cfg, &state.config.static_dir))
                 .wrap(routes::json_errors())
                 .wrap(middleware::from_fn(routes::no_store_for_api))
+                .wrap(middleware::from_fn(move |req, next| {
+                    deadline::body_deadline(body_timeout, req, next)
+                }))
                 .wrap(routes::security_headers())
                 .wrap(middleware::Compress::default())
                 .wrap(TracingLogger::<crate::telemetry::PrivateRootSpan>::new())
         })
+        // The request line and headers must arrive within 5 s, and a closing client gets 5 s.
+        .client_request_timeout(Duration::from_secs(5))
+        .client_disconnect_timeout(Duration::from_secs(5))
         .listen(listener)
         .context("starting the HTTP server")?
         .run();

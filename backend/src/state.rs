@@ -23,7 +23,13 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Turns for inserting device records (SQLite's one writer at a time; see `db::WriteTurns`).
     pub turns: db::WriteTurns,
+    /// Turns for logins, so a flood of them cannot take every core and connection
+    /// (`auth::LoginTurns`).
+    pub logins: auth::LoginTurns,
 }
+
+/// Logins that may wait for a turn, beyond those running; more are refused at once as busy.
+const LOGINS_WAITING: usize = 32;
 
 impl AppState {
     /// Loads (or on the first start makes) the server secret and derives the keys from it.
@@ -36,9 +42,16 @@ impl AppState {
             config.sqlite_write_turns && db.get_database_backend() == DbBackend::Sqlite,
             Duration::from_millis(config.db_wait_ms),
         );
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let logins = auth::LoginTurns::new(
+            cores,
+            LOGINS_WAITING,
+            Duration::from_millis(config.db_wait_ms),
+        );
         Ok(AppState {
             db,
             turns,
+            logins,
             keys,
             token_secret,
             config: Arc::new(config),

@@ -20,6 +20,12 @@ pub fn local_date(time_zone: &str, at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
+/// Today in UTC: what "has it happened yet" is judged against (`domain::dates` allows a day
+/// ahead, for any time zone), so judging a date needs no database read.
+pub fn utc_today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
 /// Today in the organisation's time zone.
 pub fn today(time_zone: &str) -> NaiveDate {
     local_date(time_zone, Utc::now())

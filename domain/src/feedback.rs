@@ -107,6 +107,11 @@ pub struct NewAction {
 }
 
 impl NewAction {
+    /// When the service did it: from 1900 to a year ahead (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::within_a_year("done_on", self.done_on, today)
+    }
+
     pub fn check(&self) -> Result<(), FieldError> {
         check_responses(&self.response_ids)
     }
@@ -144,6 +149,13 @@ pub struct UpdateAction {
 }
 
 impl UpdateAction {
+    /// When the service did it: from 1900 to a year ahead (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        self.done_on
+            .map(|d| crate::dates::within_a_year("done_on", d, today))
+            .unwrap_or(Ok(()))
+    }
+
     pub fn check(&self) -> Result<(), FieldError> {
         self.response_ids
             .as_deref()

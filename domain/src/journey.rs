@@ -96,6 +96,17 @@ pub struct NewReferral {
 }
 
 impl NewReferral {
+    /// Its dates are of things that have happened (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::all_happened(
+            &[
+                ("referred_on", Some(self.referred_on)),
+                ("decided_on", self.decided_on),
+            ],
+            today,
+        )
+    }
+
     pub fn check(&self) -> Result<(), FieldError> {
         check_decision(
             self.referred_on,
@@ -115,6 +126,13 @@ pub struct ReferralDecision {
     pub decided_on: NaiveDate,
     #[serde(default)]
     pub not_accepted_reason: Option<NotAcceptedReason>,
+}
+
+impl ReferralDecision {
+    /// A decision is recorded once it has been made (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::happened("decided_on", self.decided_on, today)
+    }
 }
 
 /// A decision is dated on or after the referral, and says why when the answer is no.
@@ -219,7 +237,25 @@ pub struct JobEndRecord {
     pub end_reason: Option<JobEndReason>,
 }
 
+impl JobEnd {
+    /// An end is recorded once it has happened (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::all_happened(&[("ended_on", self.ended_on)], today)
+    }
+}
+
 impl NewJob {
+    /// A job is recorded from its first day, an end once it has happened (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::all_happened(
+            &[
+                ("started_on", Some(self.started_on)),
+                ("ended_on", self.ended_on),
+            ],
+            today,
+        )
+    }
+
     /// The job's own fields; its place in the journey is `check_journey`'s.
     pub fn check(&self) -> Result<(), FieldError> {
         if let Some(h) = self.hours_per_week

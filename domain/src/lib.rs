@@ -5,6 +5,7 @@ pub mod attribution;
 pub mod auth;
 pub mod completion;
 pub mod coverage;
+pub mod dates;
 pub mod error;
 pub mod feedback;
 pub mod fixed;
@@ -18,6 +19,7 @@ pub mod privacy;
 #[cfg(test)]
 mod properties;
 pub mod records;
+pub mod spreadsheet;
 pub mod swemwbs;
 pub mod values;
 pub mod voice;

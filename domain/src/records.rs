@@ -378,6 +378,20 @@ pub fn check_episode_dates(
 }
 
 impl NewEpisode {
+    /// Every date is of something that has happened (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::all_happened(
+            &[
+                ("referred_on", self.referred_on),
+                ("started_on", Some(self.started_on)),
+                ("profile_started_on", self.profile_started_on),
+                ("job_started_on", self.job_started_on),
+                ("ended_on", self.ended_on),
+            ],
+            today,
+        )
+    }
+
     pub fn check(&self) -> Result<(), FieldError> {
         check_episode_dates(
             self.referred_on,
@@ -459,6 +473,20 @@ pub struct UpdateEpisode {
     pub end_reason: Option<Option<crate::journey::SupportEndReason>>,
 }
 
+impl UpdateEpisode {
+    /// Every date it sets is of something that has happened (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::all_happened(
+            &[
+                ("profile_started_on", self.profile_started_on.flatten()),
+                ("job_started_on", self.job_started_on.flatten()),
+                ("ended_on", self.ended_on.flatten()),
+            ],
+            today,
+        )
+    }
+}
+
 /// An episode change sent through `/api/sync` (`episode_update`): the episode and the change.
 /// Applying the same change twice leaves the episode as once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -507,6 +535,11 @@ pub struct NewSession {
 }
 
 impl NewSession {
+    /// A session is recorded once it has been held (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::happened("held_on", self.held_on, today)
+    }
+
     pub fn check(&self) -> Result<(), FieldError> {
         if self.duration_minutes == 0 || self.duration_minutes > 24 * 60 {
             return Err(field_err("duration_minutes", "must be 1 to 1440 minutes"));
@@ -550,6 +583,11 @@ pub struct SessionEdit {
 }
 
 impl SessionEdit {
+    /// A session is recorded once it has been held (`crate::dates`).
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), FieldError> {
+        crate::dates::happened("held_on", self.held_on, today)
+    }
+
     pub fn check(&self) -> Result<(), FieldError> {
         if self.duration_minutes == 0 || self.duration_minutes > 24 * 60 {
             return Err(field_err("duration_minutes", "must be 1 to 1440 minutes"));
@@ -651,6 +689,34 @@ pub struct Completion {
     pub channel: Channel,
     pub format: Format,
     pub language: Language,
+}
+
+impl Completion {
+    /// What a person answering on their own phone can say about how they answered: they
+    /// answered themselves, on their own device, with no help beyond a read-aloud button.
+    /// Proxy answers, staff help, a staff device and paper come only with a staff login: they
+    /// decide the KPI splits and which SWEMWBS forms are scored.
+    pub fn check_own_device(&self) -> Result<(), FieldError> {
+        if self.respondent != Respondent::SelfReport {
+            return Err(field_err(
+                "completion.respondent",
+                "an answer sent with a survey link is the person's own (\"self\"); answers for someone else are recorded by staff",
+            ));
+        }
+        if self.support == Support::StaffAssisted {
+            return Err(field_err(
+                "completion.support",
+                "staff help is recorded by the member of staff who gave it",
+            ));
+        }
+        if self.channel != Channel::OwnDevice {
+            return Err(field_err(
+                "completion.channel",
+                "an answer sent with a survey link comes from the person's own device (\"own_device\"); staff devices and paper are recorded by staff",
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -118,9 +118,15 @@ impl From<PhoneNumber> for String {
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
+/// An email address as it is compared: trimmed and lower case. Every address is stored so,
+/// and an unsubscribe follows it across records.
+pub fn normalised_address(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
-        let s = raw.trim().to_lowercase();
+        let s = normalised_address(raw);
         if s.is_empty() {
             return Err(err("email is empty"));
         }

@@ -15,6 +15,7 @@ mod m20261203_000001_create_episode_holder;
 mod m20261203_100001_index_response_arrival;
 mod m20261203_200001_index_response_episode_forms;
 mod m20261204_000001_create_journey;
+mod m20261205_000001_add_mail_optout_address;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_100001_index_response_arrival::Migration),
             Box::new(m20261203_200001_index_response_episode_forms::Migration),
             Box::new(m20261204_000001_create_journey::Migration),
+            Box::new(m20261205_000001_add_mail_optout_address::Migration),
         ]
     }
 }

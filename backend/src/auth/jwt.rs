@@ -10,6 +10,9 @@ pub struct AccessClaims {
     /// The staff member's id.
     pub sub: Uuid,
     pub org: Uuid,
+    /// The login it belongs to (its refresh-token family): when that login ends (logout, a
+    /// reused refresh token, a password reset, a deactivation), so does this token.
+    pub sid: Uuid,
     pub iat: i64,
     pub exp: i64,
     /// Always "staff_access": a token minted for another purpose cannot pass as this one.
@@ -89,6 +92,7 @@ mod tests {
         AccessClaims {
             sub: Uuid::new_v4(),
             org: Uuid::new_v4(),
+            sid: Uuid::new_v4(),
             iat: now,
             exp: now + exp_offset,
             typ: STAFF_ACCESS.into(),

@@ -7,7 +7,7 @@ mod password;
 
 pub use identity::{AdminUser, InvitationHolder, ManagerUser, StaffUser};
 pub use jwt::{AccessClaims, JwtKeys, PARTICIPANT, ParticipantClaims, STAFF_ACCESS};
-pub use password::{hash_password, verify_password};
+pub use password::{LoginTurns, NoLoginTurn, hash_password, verify_password};
 
 use base64::Engine;
 use rand::RngCore;

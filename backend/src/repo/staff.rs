@@ -1,7 +1,7 @@
-use crate::entities::staff;
+use crate::entities::{refresh_token, staff};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    Set, sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -52,6 +52,27 @@ pub async fn find_by_id(
     id: Uuid,
 ) -> Result<Option<staff::Model>, DbErr> {
     staff::Entity::find_by_id(id).one(db).await
+}
+
+/// The staff member an access token names, if its login (`family`) is still live: one query,
+/// by primary key with the refresh-token family index. Every way a login ends (logout, a
+/// reused refresh token, a password reset, a deactivation) revokes the family's tokens.
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
+pub async fn find_signed_in(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    family: Uuid,
+) -> Result<Option<staff::Model>, DbErr> {
+    let live = Query::select()
+        .column(refresh_token::Column::StaffId)
+        .from(refresh_token::Entity)
+        .and_where(refresh_token::Column::FamilyId.eq(family))
+        .and_where(refresh_token::Column::RevokedAt.is_null())
+        .to_owned();
+    staff::Entity::find_by_id(id)
+        .filter(staff::Column::Id.in_subquery(live))
+        .one(db)
+        .await
 }
 
 #[tracing::instrument(skip_all, fields(%org, %id), err(level = "debug"))]

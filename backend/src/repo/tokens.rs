@@ -43,6 +43,14 @@ pub async fn find_by_hash(
         .await
 }
 
+#[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<refresh_token::Model>, DbErr> {
+    refresh_token::Entity::find_by_id(id).one(db).await
+}
+
 /// Marks the token spent if, and only if, it was still live. Returns false when someone else
 /// spent or revoked it first: the atomic test that makes two concurrent refreshes safe.
 #[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]

@@ -1,6 +1,6 @@
 //! Login, token refresh (single-use, rotating), logout and "who am I".
 
-use crate::services::throttle::Throttle;
+use crate::services::throttle::{Slowdown, Throttle};
 use crate::{
     ApiError, Result,
     auth::{self, AccessClaims, StaffUser},
@@ -21,6 +21,12 @@ use uuid::Uuid;
 const WRONG_CREDENTIALS: &str = "the email or password is wrong";
 const SESSION_OVER: &str = "your session has ended; log in again";
 
+/// How long a just-rotated refresh token still refreshes its login. A phone coming back from
+/// an offline spell sends several requests at once; each finds its access token expired and
+/// refreshes with the same token. Within this grace they all carry on in the same login
+/// rather than the second one being taken for a thief and ending it (issue 20).
+pub const REFRESH_GRACE_SECONDS: i64 = 30;
+
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -29,6 +35,7 @@ const SESSION_OVER: &str = "your session has ended; log in again";
         (status = 400, body = ErrorBody),
         (status = 401, description = "Wrong email or password (the same answer for both)", body = ErrorBody),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = ErrorBody),
+        (status = 503, description = "Too many logins under way at once; see Retry-After", body = ErrorBody),
     )
 )]
 #[post("/auth/login")]
@@ -39,26 +46,47 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>> {
     let body = body.into_inner()?;
+    // The cheap refusal first: with too many logins under way, busy, before any database work.
+    let _turn = state.logins.take().await?;
     let LoginRequest { email, password } = body;
     // A malformed email is just a wrong login: the same answer, the same cost.
     let email = Email::parse(&email).ok();
-    // Counted per account and per client address, so neither guessing one account's
-    // password nor spraying many accounts from one address gets far.
+    // Failures slow the account down wherever they come from, and are limited per account
+    // from one address and per address: guessing one account's password is slow from
+    // anywhere and stops from one place, spraying many accounts from one address stops, and
+    // nobody can lock the real person out for the whole window.
     let window = Duration::minutes(state.config.login_window_minutes);
-    let account = Throttle::new(
-        "account",
-        email.as_ref().map_or("", |e| e.as_str()),
+    let who = email.as_ref().map_or("", |e| e.as_str());
+    let from = crate::client_addr::client_address(&req);
+    let account = Slowdown::new("account", who, state.config.login_max_failures, window);
+    let pair = Throttle::new(
+        "account-address",
+        &format!("{who} {from}"),
         state.config.login_max_failures,
         window,
     );
     let address = Throttle::new(
         "address",
-        &crate::client_addr::client_address(&req),
+        &from,
         state.config.login_max_failures_per_address,
         window,
     );
-    account.check(&state.db).await?;
-    address.check(&state.db).await?;
+    let by_address = address.attempt(&state.db).await?;
+    let by_pair = match pair.attempt(&state.db).await {
+        Ok(a) => a,
+        Err(e) => {
+            by_address.succeeded(&state.db).await?;
+            return Err(e);
+        }
+    };
+    let by_account = match account.attempt(&state.db).await {
+        Ok(a) => a,
+        Err(e) => {
+            by_pair.succeeded(&state.db).await?;
+            by_address.succeeded(&state.db).await?;
+            return Err(e);
+        }
+    };
 
     let found = match &email {
         Some(e) => repo::staff::find_by_email(&state.db, e.as_str()).await?,
@@ -68,13 +96,18 @@ pub async fn login(
         match check_credentials(found, password, &state.dummy_hash, auth::verify_password).await? {
             Some(s) => s,
             None => {
-                account.fail(&state.db).await?;
-                address.fail(&state.db).await?;
+                by_account.failed();
+                by_pair.failed();
+                by_address.failed();
                 tracing::info!("login refused");
                 return Err(ApiError::Unauthorized(WRONG_CREDENTIALS));
             }
         };
+    by_address.succeeded(&state.db).await?;
+    by_pair.succeeded(&state.db).await?;
+    by_account.succeeded(&state.db).await?;
     account.clear(&state.db).await?;
+    pair.clear(&state.db).await?;
     let tokens = issue_tokens(&state, &staff, Uuid::new_v4()).await?;
     tracing::info!(staff_id = %staff.id, "login");
     Ok(web::Json(tokens))
@@ -85,7 +118,7 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 401, description = "Unknown, expired, revoked or reused token (reuse revokes the whole family)", body = ErrorBody),
+        (status = 401, description = "Unknown, expired, revoked or reused token (reuse more than 30 s after its use revokes the whole family)", body = ErrorBody),
     )
 )]
 #[post("/auth/refresh")]
@@ -99,8 +132,9 @@ pub async fn refresh(
     let token = repo::tokens::find_by_hash(&state.db, &hash)
         .await?
         .ok_or(ApiError::Unauthorized(SESSION_OVER))?;
-    if !repo::tokens::spend(&state.db, token.id).await? {
-        // Spent or revoked already: whoever holds this copy may be a thief, so end them all.
+    if !repo::tokens::spend(&state.db, token.id).await? && !just_rotated(&state, token.id).await? {
+        // Spent a while ago, or revoked: whoever holds this copy may be a thief, so end them
+        // all.
         let revoked = repo::tokens::revoke_family(&state.db, token.family_id).await?;
         tracing::warn!(family_id = %token.family_id, revoked, "refresh token reused; family revoked");
         return Err(ApiError::Unauthorized(SESSION_OVER));
@@ -114,6 +148,22 @@ pub async fn refresh(
         .ok_or(ApiError::Unauthorized(SESSION_OVER))?;
     let tokens = issue_tokens(&state, &staff, token.family_id).await?;
     Ok(web::Json(tokens))
+}
+
+/// Whether a token that could not be spent was spent moments ago (within
+/// [`REFRESH_GRACE_SECONDS`]) and its login is still live: read again, because the refresh
+/// that spent it may have run alongside this one.
+async fn just_rotated(state: &AppState, id: Uuid) -> Result<bool> {
+    let now = Utc::now();
+    let grace = Duration::seconds(REFRESH_GRACE_SECONDS);
+    let again = repo::tokens::find_by_id(&state.db, id).await?;
+    let in_grace = again.is_some_and(|t| {
+        t.revoked_at.is_none() && t.used_at.is_some_and(|used| now - used <= grace)
+    });
+    if in_grace {
+        tracing::info!("refresh token presented again within its grace; the login carries on");
+    }
+    Ok(in_grace)
 }
 
 #[utoipa::path(
@@ -178,6 +228,7 @@ async fn issue_tokens(
     let access_token = state.keys.sign(&AccessClaims {
         sub: staff.id,
         org: staff.organisation_id,
+        sid: family_id,
         iat: now.timestamp(),
         exp: (now + ttl).timestamp(),
         typ: auth::STAFF_ACCESS.to_owned(),

@@ -376,9 +376,6 @@ fn allowed_methods(path: &str) -> Option<Vec<&'static str>> {
     )
 }
 
-/// Largest CSV file accepted for import.
-pub const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
-
 /// Extractor settings: a bad path segment (not a UUID) is simply "not found"; a bad query is
 /// a named field error.
 pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
@@ -418,9 +415,7 @@ fn ensure_json_body<B: MessageBody + 'static>(
     }
     let status = res.status();
     let err = match status {
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ApiError::NotFound("this route does not take that method")
-        }
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
             limit: crate::json::JSON_LIMIT,
         },

@@ -97,7 +97,7 @@ pub async fn open_invitation(
         MAX_FAILED_OPENS,
         Duration::minutes(state.config.login_window_minutes),
     );
-    address.check(&state.db).await?;
+    let attempt = address.attempt(&state.db).await?;
     let found = match (token, short_code) {
         (Some(t), None) => {
             repo::invitations::find_by_token_hash(&state.db, &auth::token_hash(t.trim())).await?
@@ -107,6 +107,7 @@ pub async fn open_invitation(
             repo::invitations::find_by_short_code(&state.db, &code.to_ascii_uppercase()).await?
         }
         _ => {
+            attempt.succeeded(&state.db).await?;
             return Err(ApiError::invalid(
                 "token",
                 "send either the link token or the short code",
@@ -114,11 +115,12 @@ pub async fn open_invitation(
         }
     };
     let Some(inv) = found else {
-        address.fail(&state.db).await?;
+        attempt.failed();
         return Err(ApiError::NotFound(
             "no invitation has that code; check it and try again",
         ));
     };
+    attempt.succeeded(&state.db).await?;
     let participant = repo::records::find_participant_any(&state.db, inv.participant_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("invitation without participant"))?;

@@ -82,52 +82,54 @@ pub async fn export_responses(
     Ok(csv_file("responses.csv", csv))
 }
 
-fn text(body: web::Bytes) -> Result<String> {
-    String::from_utf8(body.to_vec())
-        .map_err(|_| ApiError::invalid("file", "the file is not UTF-8 text"))
-}
-
 #[utoipa::path(
     tag = "transfer",
     security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "An episodes file as exported"),
+    request_body(content = String, content_type = "text/csv", description = "An episodes file as exported (at most 20 MiB)"),
     responses(
         (status = 200, body = ImportReport),
         (status = 400, description = "Every refused row, in `rows`; nothing was imported", body = ErrorBody),
         (status = 403, body = ErrorBody),
+        (status = 413, description = "Larger than 20 MiB", body = ErrorBody),
+        (status = 415, description = "Not a CSV media type (`text/csv`)", body = ErrorBody),
     )
 )]
 #[post("/import/episodes")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn import_episodes(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     AdminUser(admin): AdminUser,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<web::Json<ImportReport>> {
+    let file = transfer::read_file(&req, payload).await?;
     let report =
-        transfer::import_episodes(&state.db, admin.organisation_id, admin.id, &text(body)?).await?;
+        transfer::import_episodes(&state.db, admin.organisation_id, admin.id, &file).await?;
     Ok(web::Json(report))
 }
 
 #[utoipa::path(
     tag = "transfer",
     security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "A responses file as exported"),
+    request_body(content = String, content_type = "text/csv", description = "A responses file as exported (at most 20 MiB)"),
     responses(
         (status = 200, body = ImportReport),
         (status = 400, description = "Every refused row, in `rows`; nothing was imported", body = ErrorBody),
         (status = 403, body = ErrorBody),
+        (status = 413, description = "Larger than 20 MiB", body = ErrorBody),
+        (status = 415, description = "Not a CSV media type (`text/csv`)", body = ErrorBody),
     )
 )]
 #[post("/import/responses")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn import_responses(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     AdminUser(admin): AdminUser,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<web::Json<ImportReport>> {
+    let file = transfer::read_file(&req, payload).await?;
     let report =
-        transfer::import_responses(&state.db, admin.organisation_id, admin.id, &text(body)?)
-            .await?;
+        transfer::import_responses(&state.db, admin.organisation_id, admin.id, &file).await?;
     Ok(web::Json(report))
 }

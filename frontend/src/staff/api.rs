@@ -43,7 +43,9 @@ pub async fn logout(refresh_token: &str) {
     }
 }
 
-/// Sends `make(token)` with the current login; on `401` refreshes the login once and retries.
+/// Sends `make(token)` with the current login; on `401` retries once with a newer access token:
+/// the one another request's refresh brought meanwhile, else a refresh of its own (which other
+/// requests share, `Auth::refresh`).
 async fn authed<B: serde::Serialize>(
     auth: Auth,
     body: Option<&B>,
@@ -53,7 +55,10 @@ async fn authed<B: serde::Serialize>(
     let first = send(make().header("authorization", &bearer(&token)), body).await;
     match first {
         Err(error) if error.status() == Some(401) => {
-            let token = auth.refresh().await?;
+            let token = match auth.access_token() {
+                Some(newer) if newer != token => newer,
+                _ => auth.refresh().await?,
+            };
             send(make().header("authorization", &bearer(&token)), body).await
         }
         other => other,

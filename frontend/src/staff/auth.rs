@@ -4,8 +4,10 @@
 
 use domain::Role;
 use domain::auth::{Me, TokenResponse};
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 
 use crate::api::ApiError;
 use crate::offline::{Outbox, StaffIdentity};
@@ -14,6 +16,16 @@ use crate::store;
 use super::api;
 
 const KEY: &str = "soundings-staff-login";
+
+/// A refresh under way, which every caller waiting for a new access token shares.
+type Refreshing = Shared<LocalBoxFuture<'static, Result<String, ApiError>>>;
+
+thread_local! {
+    /// One refresh in flight per device (the app runs on one thread): when the signal comes
+    /// back, several requests find their access token expired at once, and each sending the
+    /// same refresh token would look to the server like a stolen one being replayed.
+    static IN_FLIGHT: RefCell<Option<Refreshing>> = const { RefCell::new(None) };
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Login {
@@ -99,9 +111,27 @@ impl Auth {
         self.outbox.set_staff(identity);
     }
 
-    /// A new access token from the refresh token. A refused refresh (expired, revoked) ends the
-    /// login on this device but keeps its records: the person logs in again and sync carries on.
+    /// A new access token from the refresh token: the refresh already in flight if there is
+    /// one (every caller waits for it and gets its answer), else a new one. A refused refresh
+    /// (expired, revoked) ends the login on this device but keeps its records: the person logs
+    /// in again and sync carries on.
     pub async fn refresh(self) -> Result<String, ApiError> {
+        let flight = IN_FLIGHT.with(|slot| {
+            slot.borrow_mut()
+                .get_or_insert_with(|| self.refresh_now().boxed_local().shared())
+                .clone()
+        });
+        let result = flight.clone().await;
+        IN_FLIGHT.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            if slot.as_ref().is_some_and(|f| f.ptr_eq(&flight)) {
+                *slot = None;
+            }
+        });
+        result
+    }
+
+    async fn refresh_now(self) -> Result<String, ApiError> {
         let refresh_token = self
             .login
             .with_untracked(|l| l.as_ref().map(|l| l.refresh_token.clone()))

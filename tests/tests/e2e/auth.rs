@@ -4,6 +4,25 @@ use reqwest::StatusCode;
 use serde_json::json;
 use soundings_tests::{PASSWORD, TestApp, error_body};
 
+/// Arranges time: the refresh token was spent `seconds` ago.
+async fn backdate_use(app: &TestApp, refresh_token: &str, seconds: i64) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use soundings::entities::refresh_token;
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::UsedAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::seconds(seconds)),
+        )
+        .filter(refresh_token::Column::TokenHash.eq(soundings::auth::token_hash(refresh_token)))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+async fn me_status(app: &TestApp, access_token: &str) -> StatusCode {
+    app.get("/api/auth/me", Some(access_token)).await.status()
+}
+
 async fn app_with_admin() -> (TestApp, TokenResponse) {
     let app = TestApp::spawn().await;
     app.create_org("Org A", "admin@a.example.org").await;
@@ -132,7 +151,8 @@ async fn reusing_a_spent_refresh_token_revokes_the_whole_family() {
         .json()
         .await
         .unwrap();
-    // A thief replays the first token.
+    // A thief replays the first token, after its grace for a phone's simultaneous refreshes.
+    backdate_use(&app, &first.refresh_token, 60).await;
     let replay = app
         .post(
             "/api/auth/refresh",
@@ -151,6 +171,13 @@ async fn reusing_a_spent_refresh_token_revokes_the_whole_family() {
         )
         .await;
     assert_eq!(res.status(), 401);
+    // And so is the access token of that login.
+    assert_eq!(
+        app.get("/api/auth/me", Some(&second.access_token))
+            .await
+            .status(),
+        401
+    );
     // A separate login (another family) is unaffected.
     let other = app.login("admin@a.example.org").await;
     let res = app
@@ -340,4 +367,201 @@ async fn failed_logins_from_one_address_are_throttled_across_accounts() {
         .login_response("guess9@a.example.org", "wrong password!")
         .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// An access token ends with its login (issue 20): logging out, and a reused refresh token
+/// revoking the login, stop it at once, not when it expires; another login goes on.
+#[tokio::test]
+async fn an_access_token_stops_working_when_its_login_is_logged_out() {
+    let (app, tokens) = app_with_admin().await;
+    let other = app.login("admin@a.example.org").await;
+    assert_eq!(me_status(&app, &tokens.access_token).await, 200);
+    let res = app
+        .post(
+            "/api/auth/logout",
+            None,
+            &json!({"refresh_token": tokens.refresh_token}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(me_status(&app, &tokens.access_token).await, 401);
+    assert_eq!(me_status(&app, &other.access_token).await, 200);
+}
+
+/// A password reset ends every session of the account: by an admin (`PATCH /api/staff/{id}`)
+/// and by `soundings admin reset-password`, which says "existing sessions ended".
+#[tokio::test]
+async fn a_password_reset_ends_the_access_tokens_issued_before_it() {
+    let (app, admin) = app_with_admin().await;
+    let org = admin.staff.organisation_id;
+    let id = app
+        .create_staff_direct(org, "sam@a.example.org", Role::Specialist)
+        .await;
+    let sam = app.login("sam@a.example.org").await;
+    let res = app
+        .patch(
+            &format!("/api/staff/{id}"),
+            Some(&admin.access_token),
+            &json!({"password": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(me_status(&app, &sam.access_token).await, 401);
+
+    let again = app
+        .login_response("sam@a.example.org", "a brand new password")
+        .await;
+    assert_eq!(again.status(), 200);
+    let again: TokenResponse = again.json().await.unwrap();
+    assert_eq!(me_status(&app, &again.access_token).await, 200);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["admin", "reset-password", "--email", "sam@a.example.org"])
+        .env("DATABASE_URL", &app.database_url)
+        .env("SOUNDINGS_PASSWORD", "yet another new password")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("existing sessions ended"));
+    assert_eq!(me_status(&app, &again.access_token).await, 401);
+}
+
+/// Deactivating an account ends its sessions for good: reactivated, its old tokens stay dead,
+/// and the person logs in again.
+#[tokio::test]
+async fn a_deactivated_then_reactivated_accounts_old_tokens_stay_dead() {
+    let (app, admin) = app_with_admin().await;
+    let org = admin.staff.organisation_id;
+    let id = app
+        .create_staff_direct(org, "sam@a.example.org", Role::Specialist)
+        .await;
+    let sam = app.login("sam@a.example.org").await;
+    for active in [false, true] {
+        let res = app
+            .patch(
+                &format!("/api/staff/{id}"),
+                Some(&admin.access_token),
+                &json!({"active": active}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(me_status(&app, &sam.access_token).await, 401, "{active}");
+    }
+    let refresh = app
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": sam.refresh_token}),
+        )
+        .await;
+    assert_eq!(refresh.status(), 401);
+    let fresh = app.login("sam@a.example.org").await;
+    assert_eq!(me_status(&app, &fresh.access_token).await, 200);
+}
+
+/// A field worker's phone back from an offline spell refreshes several times at once with the
+/// same refresh token (issue 20). Within the grace each gets a working pair for the same
+/// login, instead of the login being taken for stolen and ended.
+#[tokio::test]
+async fn simultaneous_refreshes_with_one_token_keep_the_login() {
+    let (app, first) = app_with_admin().await;
+    let mut together = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let request = app
+            .http
+            .post(app.url("/api/auth/refresh"))
+            .json(&json!({"refresh_token": first.refresh_token}));
+        together.spawn(async move { request.send().await.unwrap() });
+    }
+    let answers = together.join_all().await;
+    let mut pairs = Vec::new();
+    for res in answers {
+        assert_eq!(res.status(), 200);
+        pairs.push(res.json::<TokenResponse>().await.unwrap());
+    }
+    for pair in &pairs {
+        assert_eq!(me_status(&app, &pair.access_token).await, 200);
+        let next = app
+            .post(
+                "/api/auth/refresh",
+                None,
+                &json!({"refresh_token": pair.refresh_token}),
+            )
+            .await;
+        assert_eq!(next.status(), 200);
+    }
+    // Once the grace is over, the same old token is a replay: the login ends.
+    backdate_use(&app, &first.refresh_token, 60).await;
+    let replay = app
+        .post(
+            "/api/auth/refresh",
+            None,
+            &json!({"refresh_token": first.refresh_token}),
+        )
+        .await;
+    assert_eq!(replay.status(), 401);
+    assert_eq!(me_status(&app, &pairs[0].access_token).await, 401);
+}
+
+/// Ten wrong passwords from anywhere no longer lock the real person out for the whole window
+/// (issue 20): the attacker's address is stopped, and the account is only slowed down (a few
+/// seconds between attempts, at most a minute), so the person logs in from their own phone.
+#[tokio::test]
+async fn wrong_passwords_from_one_address_slow_the_account_without_locking_its_owner_out() {
+    let app = TestApp::spawn_with(|c| {
+        c.login_max_failures = 10;
+        c.trusted_proxies = "127.0.0.1".parse().unwrap();
+    })
+    .await;
+    app.create_org("Org A", "admin@a.example.org").await;
+    let login_from = |address: &'static str, password: &'static str| {
+        app.http
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", address)
+            .json(&json!({"email": "admin@a.example.org", "password": password}))
+            .send()
+    };
+    for _ in 0..10 {
+        let res = login_from("203.0.113.66", "not the password")
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    let res = login_from("203.0.113.66", "not the password")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // The owner, moments later from their own phone, is asked to wait seconds, not minutes.
+    let res = login_from("198.51.100.7", PASSWORD).await.unwrap();
+    if res.status() == StatusCode::TOO_MANY_REQUESTS {
+        let retry: u64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(retry <= 60, "retry-after {retry}");
+    } else {
+        assert_eq!(res.status(), 200);
+    }
+    // A minute on (well inside the 15-minute window), they are in.
+    backdate_attempts(&app, 60).await;
+    let res = login_from("198.51.100.7", PASSWORD).await.unwrap();
+    assert_eq!(res.status(), 200);
+    // The attacker's address is still stopped for this account.
+    let res = login_from("203.0.113.66", "not the password")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Arranges time: every recorded login attempt happened `seconds` earlier than it did.
+async fn backdate_attempts(app: &TestApp, seconds: i64) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    use soundings::entities::login_attempt;
+    for attempt in login_attempt::Entity::find().all(&app.db).await.unwrap() {
+        let earlier = attempt.attempted_at - chrono::Duration::seconds(seconds);
+        let mut row = attempt.into_active_model();
+        row.attempted_at = Set(earlier);
+        row.update(&app.db).await.unwrap();
+    }
 }

@@ -580,7 +580,10 @@ async fn identity_is_judged_before_a_bad_query_or_body() {
         .get("/api/audit?participant_id=nope", Some(&admin))
         .await;
     assert_eq!(res.status(), 400);
-    assert_eq!(soundings_tests::error_body(res).await["field"], "query");
+    assert_eq!(
+        soundings_tests::error_body(res).await["field"],
+        "participant_id"
+    );
 }
 
 /// Journeys belong to the specialist holding them (managers see the organisation's) and to
@@ -787,4 +790,121 @@ async fn nobody_records_a_job_or_decision_on_a_journey_they_do_not_hold() {
         .await
         .unwrap();
     assert_eq!(decided["not_accepted_reason"], "declined");
+}
+
+/// Linking an employer needs the right to read them: a specialist cannot pull an employer
+/// that is only on another team's caseload into their own (issue 20), by a new episode, by
+/// changing an episode or by a job. Their own employer links as before.
+#[tokio::test]
+async fn a_specialist_cannot_link_an_employer_they_cannot_read() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    app.specialist_in_team(org, &admin, "sam@a.example.org", "North")
+        .await;
+    app.specialist_in_team(org, &admin, "jo@a.example.org", "South")
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let jo = app.login("jo@a.example.org").await.access_token;
+    let joe_client = id_of(
+        &app.create(
+            "/api/participants",
+            &jo,
+            &body::participant("jobseeker", "JS-J"),
+        )
+        .await,
+    );
+    let theirs = id_of(
+        &app.create(
+            "/api/participants",
+            &jo,
+            &body::participant("employer", "EMP-SOUTH"),
+        )
+        .await,
+    );
+    app.create(
+        "/api/episodes",
+        &jo,
+        &body::with(
+            body::episode(joe_client, "2026-01-05", None),
+            json!({"employer_id": theirs, "job_started_on": "2026-02-02"}),
+        ),
+    )
+    .await;
+    let mine = id_of(
+        &app.create(
+            "/api/participants",
+            &sam,
+            &body::participant("employer", "EMP-NORTH"),
+        )
+        .await,
+    );
+    let client = id_of(
+        &app.create(
+            "/api/participants",
+            &sam,
+            &body::participant("jobseeker", "JS-S"),
+        )
+        .await,
+    );
+    assert_eq!(
+        app.get(&format!("/api/participants/{theirs}"), Some(&sam))
+            .await
+            .status(),
+        404
+    );
+
+    let res = app
+        .post(
+            "/api/episodes",
+            Some(&sam),
+            &body::with(
+                body::episode(client, "2026-01-05", None),
+                json!({"employer_id": theirs, "job_started_on": "2026-02-02"}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "employer_id");
+
+    let episode = id_of(
+        &app.create(
+            "/api/episodes",
+            &sam,
+            &body::with(
+                body::episode(client, "2026-01-05", None),
+                json!({"employer_id": mine, "job_started_on": "2026-02-02"}),
+            ),
+        )
+        .await,
+    );
+    let res = app
+        .patch(
+            &format!("/api/episodes/{episode}"),
+            Some(&sam),
+            &json!({"employer_id": theirs}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "employer_id");
+    let res = app
+        .post(
+            "/api/jobs",
+            Some(&sam),
+            &body::with(
+                body::job(episode, "2026-02-02", "new_job", true),
+                json!({"employer_id": theirs}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "employer_id");
+
+    // Nothing was linked: the employer is still out of Sam's reach.
+    assert_eq!(
+        app.get(&format!("/api/participants/{theirs}"), Some(&sam))
+            .await
+            .status(),
+        404
+    );
 }

@@ -473,3 +473,156 @@ async fn the_settings_limits_are_documented_and_enforced_at_their_edges() {
         );
     }
 }
+
+/// Dates outside sense are refused naming the field (issue 20): nothing before 1900, and
+/// nothing that has happened (a service start, a session held) dated after tomorrow; through
+/// the API and through a CSV import alike. Nothing is stored.
+#[tokio::test]
+async fn dates_outside_sense_are_refused_naming_the_field() {
+    use soundings_tests::{body, id_of};
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    app.specialist_in_team(org, &admin, "sam@a.example.org", "North")
+        .await;
+    let sam = app.login("sam@a.example.org").await.access_token;
+    let person = id_of(
+        &app.create(
+            "/api/participants",
+            &sam,
+            &body::participant("jobseeker", "JS-1"),
+        )
+        .await,
+    );
+    let next_week = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).to_string();
+    for started in [
+        "+99999-01-01",
+        "-0001-01-01",
+        "9999-12-31",
+        "1899-12-31",
+        &next_week,
+    ] {
+        let res = app
+            .post(
+                "/api/episodes",
+                Some(&sam),
+                &body::episode(person, started, None),
+            )
+            .await;
+        assert_eq!(res.status(), 400, "{started}");
+        assert_eq!(error_body(res).await["field"], "started_on", "{started}");
+    }
+    assert_eq!(app.count_rows("episode").await, 0);
+
+    let episode = id_of(
+        &app.create(
+            "/api/episodes",
+            &sam,
+            &body::episode(person, "1900-01-01", None),
+        )
+        .await,
+    );
+    for held in ["1899-12-31", "9999-12-31", &next_week] {
+        let res = app
+            .post(
+                "/api/sessions",
+                Some(&sam),
+                &json!({"id": uuid::Uuid::new_v4(), "episode_id": episode, "held_on": held,
+                        "duration_minutes": 30, "stage": "engagement",
+                        "activity": "First meeting"}),
+            )
+            .await;
+        assert_eq!(res.status(), 400, "{held}");
+        assert_eq!(error_body(res).await["field"], "held_on", "{held}");
+    }
+    let res = app
+        .patch(
+            &format!("/api/episodes/{episode}"),
+            Some(&sam),
+            &json!({"ended_on": "9999-12-31"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "ended_on");
+    assert_eq!(app.count_rows("support_session").await, 0);
+
+    // The same bounds in an imported file, by row and column.
+    let file = format!(
+        "episode_id,participant_id,participant_reference,specialist_email,programme,referred_on,started_on,profile_started_on,job_started_on,ended_on,employer_id,employer_reference\n\
+         {},{},JS-2,sam@a.example.org,seqf,,9999-12-31,,,,,\n",
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4()
+    );
+    let res = app
+        .post_raw(
+            "/api/import/episodes",
+            Some(&admin),
+            "text/csv",
+            file.into_bytes(),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let body = error_body(res).await;
+    assert_eq!(body["rows"][0]["field"], "started_on", "{body}");
+    assert_eq!(app.count_rows("episode").await, 1);
+}
+
+/// A bad value in a query parameter is named as the parameter, as a bad date is (issue 20),
+/// not as "query" with serde's wording.
+#[tokio::test]
+async fn a_bad_uuid_in_a_query_parameter_is_named_as_that_parameter() {
+    let (app, token) = admin_app().await;
+    for (path, field) in [
+        ("/api/audit?participant_id=nope", "participant_id"),
+        ("/api/audit?staff_id=1234", "staff_id"),
+        (
+            "/api/audit.csv?participant_id=%27%20or%201%3D1",
+            "participant_id",
+        ),
+    ] {
+        let res = app.get(path, Some(&token)).await;
+        assert_eq!(res.status(), 400, "{path}");
+        let body = error_body(res).await;
+        assert_eq!(body["field"], field, "{path}: {body}");
+        assert!(
+            !body["message"]
+                .as_str()
+                .unwrap()
+                .contains("Query deserialize"),
+            "{body}"
+        );
+    }
+}
+
+/// Paths that probes try (`/.env`, `/.git/config`, `/wp-login.php`) are a JSON 404, whatever
+/// the method; nothing calls them a malformed request body.
+#[tokio::test]
+async fn probed_paths_are_a_json_not_found() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>Soundings</title>",
+    )
+    .unwrap();
+    let dir = dist.path().to_owned();
+    let app = TestApp::spawn_with(move |c| c.static_dir = dir).await;
+    for path in [
+        "/.env",
+        "/.git/config",
+        "/wp-login.php",
+        "/api/.env",
+        "/a/..%2f.env",
+    ] {
+        let res = app.get(path, None).await;
+        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(error_body(res).await["error"], "not_found", "{path}");
+    }
+    for method in [reqwest::Method::POST, reqwest::Method::PUT] {
+        let res = app
+            .send_raw(method.clone(), "/.env", None, "text/plain", b"x".to_vec())
+            .await;
+        assert_eq!(res.status(), 405, "{method}");
+        let body = error_body(res).await;
+        assert_eq!(body["error"], "method_not_allowed", "{method}: {body}");
+    }
+}

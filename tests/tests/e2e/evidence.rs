@@ -998,3 +998,45 @@ async fn the_trend_gives_each_month_exactly_what_that_month_asked_alone_gives() 
         assert_eq!(counted, expected, "{filter}");
     }
 }
+
+/// With a survey link a person can only say what they can know: they answered themselves, on
+/// their own phone. A proxy answer, staff help, a staff device or paper come only with a staff
+/// login (issue 20): refused naming the field, and nothing stored.
+#[tokio::test]
+async fn a_participant_cannot_claim_staff_only_completion_values() {
+    let o = org().await;
+    let (pid, _) = sams_client(&o, "JS-1").await;
+    let inv = invite(&o, pid, "jobseeker_satisfaction").await;
+    let (token, _) = open(&o.app, inv["token"].as_str().unwrap()).await;
+    for (field, value, name) in [
+        ("channel", "paper_transcribed", "completion.channel"),
+        ("channel", "staff_device", "completion.channel"),
+        ("support", "staff_assisted", "completion.support"),
+        ("respondent", "proxy", "completion.respondent"),
+    ] {
+        let mut answer = own_phone_answer(5, &now_minus(1));
+        answer["completion"][field] = json!(value);
+        let res = o
+            .app
+            .post("/api/survey/responses", Some(&token), &answer)
+            .await;
+        assert_eq!(res.status(), 400, "{value}");
+        assert_eq!(error_body(res).await["field"], name, "{value}");
+    }
+    assert_eq!(o.app.count_rows("response").await, 0);
+    // What a person can say is still taken: their own phone, read aloud by it.
+    let mut answer = own_phone_answer(5, &now_minus(1));
+    answer["completion"]["support"] = json!("read_aloud");
+    o.app.create("/api/survey/responses", &token, &answer).await;
+    // And the same values with a staff login are recorded as given.
+    let mut staff = body::satisfaction(
+        pid,
+        "jobseeker_satisfaction",
+        4,
+        &now_minus(1),
+        body::completion("proxy", "staff_assisted", "paper_transcribed"),
+    );
+    staff["episode_id"] = json!(null);
+    o.app.create("/api/responses", &o.sam, &staff).await;
+    assert_eq!(o.app.count_rows("response").await, 2);
+}

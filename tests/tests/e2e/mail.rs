@@ -612,7 +612,11 @@ async fn a_withdrawn_person_receives_nothing_even_what_was_already_queued() {
 #[tokio::test]
 async fn a_worker_killed_mid_send_loses_nothing_and_the_resend_keeps_its_message_id() {
     let smtp = SmtpServer::start();
-    let w = world_with(Some(smtp.url()), |m| m.lease_seconds = 1).await;
+    let w = world_with(Some(smtp.url()), |m| {
+        m.lease_seconds = 2;
+        m.smtp_timeout_seconds = 1;
+    })
+    .await;
     for i in 0..3 {
         let p = person(&w, "jobseeker", &format!("p{i}@example.org"), "en", true).await;
         invite(&w, p, "jobseeker_satisfaction").await;
@@ -1032,4 +1036,120 @@ async fn service_results_are_hidden_below_the_small_number_and_shown_at_it() {
     assert_eq!(shown["satisfaction"]["shown"], "value");
     assert_eq!(shown["satisfaction"]["n"], 5);
     assert_eq!(shown["satisfaction"]["value"], json!(4.2));
+}
+
+/// An unsubscribe follows the address, not the record (issue 20): the same person added again
+/// by another specialist, their address typed in capitals, is not emailed either.
+#[tokio::test]
+async fn an_unsubscribe_follows_the_address_across_records_of_the_organisation() {
+    let smtp = SmtpServer::start();
+    let w = world(&smtp).await;
+    let first = person(&w, "employer", "same.person@x.example.com", "en", true).await;
+    invite(&w, first, "employer_satisfaction").await;
+    w.app.mailer.tick("test", Utc::now()).await.unwrap();
+    let sent = smtp.received();
+    assert_eq!(sent.len(), 1);
+    let token = sent[0].token_after("#u=").unwrap();
+    let res = w
+        .app
+        .post("/api/unsubscribe", None, &json!({"token": token}))
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // Jo adds the employer again, as a record of her own.
+    let res = w
+        .app
+        .post(
+            "/api/staff",
+            Some(&w.admin),
+            &json!({"name": "Jo", "email": "jo@a.example.org", "role": "specialist",
+                    "password": soundings_tests::PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let jo = w.app.login("jo@a.example.org").await.access_token;
+    let again = id_of(
+        &w.app
+            .create(
+                "/api/participants",
+                &jo,
+                &json!({"id": Uuid::new_v4(), "kind": "employer", "reference": "EMP-AGAIN",
+                        "email": " SAME.PERSON@X.EXAMPLE.COM ", "language": "en"}),
+            )
+            .await,
+    );
+    w.app
+        .create(
+            "/api/consents",
+            &jo,
+            &json!({"id": Uuid::new_v4(), "participant_id": again,
+                    "scopes": ["surveys", "email"], "given_by": "person",
+                    "method": "written", "text_version": "v1",
+                    "given_at": (Utc::now() - Duration::days(1)).to_rfc3339()}),
+        )
+        .await;
+    let res = w
+        .app
+        .post(
+            "/api/invitations",
+            Some(&jo),
+            &json!({"id": Uuid::new_v4(), "participant_id": again,
+                    "instrument": "employer_satisfaction", "send_email": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "send_email");
+    // Nor does a digest reach them.
+    let draft = w
+        .app
+        .create("/api/actions", &w.manager, &action_body("both").await)
+        .await;
+    let outcome: Value = w
+        .app
+        .post(
+            &format!("/api/actions/{}/publish", draft["id"].as_str().unwrap()),
+            Some(&w.manager),
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcome["emails_queued"], 0);
+    w.app
+        .mailer
+        .tick("test", Utc::now() + Duration::days(6))
+        .await
+        .unwrap();
+    assert_eq!(smtp.received().len(), 1, "nothing after unsubscribing");
+}
+
+/// A mail lease no longer than the SMTP timeout would let a second worker send an email the
+/// first is still sending (issue 20: lease 3 s, timeout 30 s → delivered four times). The
+/// server refuses to start so, naming both settings.
+#[tokio::test]
+async fn a_mail_lease_not_longer_than_the_smtp_timeout_is_refused_at_start() {
+    for (lease, timeout) in [(3, 30), (30, 30)] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = soundings_tests::fresh_database_url(&dir).await.unwrap();
+        let mut config = soundings::config::Config::for_database(url);
+        config.mail.lease_seconds = lease;
+        config.mail.smtp_timeout_seconds = timeout;
+        let Err(e) = soundings::startup::Application::build(config).await else {
+            panic!("lease {lease} s with an SMTP timeout of {timeout} s started");
+        };
+        let message = format!("{e:#}");
+        assert!(
+            message.contains("SOUNDINGS_MAIL_LEASE_SECONDS")
+                && message.contains("SOUNDINGS_SMTP_TIMEOUT_SECONDS"),
+            "{message}"
+        );
+    }
+    // Longer than the timeout is fine.
+    let dir = tempfile::tempdir().unwrap();
+    let url = soundings_tests::fresh_database_url(&dir).await.unwrap();
+    let mut config = soundings::config::Config::for_database(url);
+    config.mail.lease_seconds = 31;
+    config.mail.smtp_timeout_seconds = 30;
+    assert!(soundings::startup::Application::build(config).await.is_ok());
 }

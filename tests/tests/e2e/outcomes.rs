@@ -1988,7 +1988,11 @@ async fn bad_outcome_queries_are_refused_naming_the_parameter() {
             "specialist_id",
         ),
         // A typed query parameter that does not parse: the query as a whole.
-        ("/api/referrals", "participant_id=nope".into(), "query"),
+        (
+            "/api/referrals",
+            "participant_id=nope".into(),
+            "participant_id",
+        ),
     ] {
         let url = format!("{path}?{query}");
         let res = w.app.get(&url, Some(&w.manager)).await;

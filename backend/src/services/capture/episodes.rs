@@ -63,14 +63,17 @@ pub async fn specialist_for(
         .ok_or_else(|| ApiError::invalid("specialist_id", "no such active staff member"))
 }
 
+/// An employer this staff member may link to an episode or a job: one they may read (the
+/// caseload rule reading applies), so nobody pulls another team's employer onto their own
+/// caseload. Refused exactly as an id that does not exist is.
 pub async fn employer_for(state: &AppState, user: &StaffUser, id: Option<Uuid>) -> Result<()> {
     if let Some(id) = id {
-        let p = repo::records::find_participant_any(&state.db, id).await?;
-        if !p.is_some_and(|p| {
-            p.organisation_id == user.organisation_id
-                && p.kind == ParticipantKind::Employer.as_str()
-        }) {
-            return Err(ApiError::invalid("employer_id", "no such employer"));
+        let p = repo::records::visible_participant(&state.db, user, id).await?;
+        if p.is_none_or(|p| p.kind != ParticipantKind::Employer.as_str()) {
+            return Err(ApiError::invalid(
+                "employer_id",
+                "no such employer on your caseload",
+            ));
         }
     }
     Ok(())
@@ -84,6 +87,7 @@ pub async fn episode(state: &AppState, user: &StaffUser, new: NewEpisode) -> Res
         return existing.try_into();
     }
     new.check()?;
+    new.check_dates(crate::time::utc_today())?;
     let person = participant_for(state, user, new.participant_id, "participant_id").await?;
     if person.kind != ParticipantKind::Jobseeker.as_str() {
         return Err(ApiError::invalid(
@@ -235,6 +239,7 @@ pub async fn update_episode(
     let current = repo::records::visible_episode(&state.db, user, id)
         .await?
         .ok_or(ApiError::NotFound("no such episode on your caseload"))?;
+    change.check_dates(crate::time::utc_today())?;
     let profile = change
         .profile_started_on
         .unwrap_or(current.profile_started_on);

@@ -84,6 +84,7 @@ pub async fn referral(state: &AppState, user: &StaffUser, new: NewReferral) -> R
         return with_episode(state, existing).await;
     }
     new.check()?;
+    new.check_dates(crate::time::utc_today())?;
     let person = participant_for(state, user, new.participant_id, "participant_id").await?;
     if person.kind != ParticipantKind::Jobseeker.as_str() {
         return Err(ApiError::invalid(
@@ -136,6 +137,7 @@ pub async fn decide_referral(
     let current = repo::journey::visible_referral(&state.db, user, id)
         .await?
         .ok_or(ApiError::NotFound("no such referral on your caseload"))?;
+    decision.check_dates(crate::time::utc_today())?;
     domain::journey::check_decision(
         current.referred_on,
         Some(decision.accepted),
@@ -222,6 +224,7 @@ pub async fn job(state: &AppState, user: &StaffUser, new: NewJob) -> Result<Job>
         return existing.try_into();
     }
     new.check()?;
+    new.check_dates(crate::time::utc_today())?;
     let ep = episode_for_step(state, user, new.episode_id).await?;
     super::employer_for(state, user, new.employer_id).await?;
     // A job after support ended: the new job's start is at fault. The journey check would
@@ -311,6 +314,7 @@ pub async fn end_job(state: &AppState, user: &StaffUser, id: Uuid, end: JobEnd) 
     let ep = repo::records::visible_episode(&state.db, user, current.episode_id)
         .await?
         .ok_or(ApiError::NotFound("no such job on your caseload"))?;
+    end.check_dates(crate::time::utc_today())?;
     domain::journey::check_job_end(current.started_on, end.ended_on, end.end_reason)?;
     let jobs = repo::journey::jobs_of_episode(&state.db, ep.id)
         .await?

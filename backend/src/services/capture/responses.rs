@@ -259,6 +259,9 @@ pub async fn response(
         let second = is_second_answer(db, &existing).await?;
         return Ok(receipt(&existing, second));
     }
+    if let Submitter::Participant(_) = &who {
+        new.completion.check_own_device()?;
+    }
     let target = target_of(state, &who, &new).await?;
     let def = &target.definition;
     ensure_licensed(state, org, def).await?;

@@ -44,6 +44,7 @@ pub async fn session(state: &AppState, user: &StaffUser, new: NewSession) -> Res
         return existing.try_into();
     }
     new.check()?;
+    new.check_dates(crate::time::utc_today())?;
     repo::records::visible_episode(&state.db, user, new.episode_id)
         .await?
         .ok_or_else(|| ApiError::invalid("episode_id", "no such episode on your caseload"))?;
@@ -118,6 +119,7 @@ pub async fn edit_session(
         return edit_outcome(state, done, user.organisation_id, &hash).await;
     }
     edit.check()?;
+    edit.check_dates(crate::time::utc_today())?;
     let txn = state.db.begin().await?;
     let fields = SessionFields {
         held_on: edit.held_on,

@@ -91,6 +91,7 @@ async fn checked_responses(
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_action(state: &AppState, user: &StaffUser, new: NewAction) -> Result<Action> {
     new.check()?;
+    new.check_dates(crate::time::utc_today())?;
     let responses = checked_responses(&state.db, user.organisation_id, &new.response_ids).await?;
     let now = Utc::now();
     let row = feedback_action::Model {
@@ -147,6 +148,7 @@ pub async fn update_action(
     change: UpdateAction,
 ) -> Result<Action> {
     change.check()?;
+    change.check_dates(crate::time::utc_today())?;
     let current = find_action(&state.db, user.organisation_id, id).await?;
     let response_ids = match &change.response_ids {
         Some(ids) => {

@@ -149,10 +149,16 @@ pub async fn may_email(
     if p.withdrawn_at.is_some() {
         return Ok(Err(NoMail::Withdrawn));
     }
-    if repo::mail_optouts::has_opted_out(db, p.id).await? {
+    let address = p
+        .email
+        .as_deref()
+        .map(domain::values::normalised_address)
+        .filter(|e| !e.is_empty());
+    let org = p.organisation_id;
+    if repo::mail_optouts::is_opted_out(db, org, p.id, address.as_deref()).await? {
         return Ok(Err(NoMail::Unsubscribed));
     }
-    let Some(address) = p.email.clone().filter(|e| !e.trim().is_empty()) else {
+    let Some(address) = address else {
         return Ok(Err(NoMail::NoAddress));
     };
     let consented = repo::records::consents_of(db, p.id)
@@ -285,7 +291,12 @@ pub async fn unsubscribe(
     p: &participant::Model,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    repo::mail_optouts::record(db, p.organisation_id, p.id, now).await?;
+    let address = p
+        .email
+        .as_deref()
+        .map(domain::values::normalised_address)
+        .filter(|e| !e.is_empty());
+    repo::mail_optouts::record(db, p.organisation_id, p.id, address, now).await?;
     cancel_waiting(db, p.id, NoMail::Unsubscribed).await
 }
 

@@ -6,6 +6,7 @@ use domain::{
     Hundredths,
     kpi::interval::Interval,
     privacy::{PublishedReport, ReportSnapshot},
+    spreadsheet,
 };
 use uuid::Uuid;
 
@@ -45,7 +46,14 @@ fn instruments(s: &ReportSnapshot, sep: &str) -> String {
 pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
     let s = &r.snapshot;
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut row = |cells: &[String]| w.write_record(cells).map_err(anyhow::Error::from);
+    let mut row = |cells: &[String]| {
+        w.write_record(
+            cells
+                .iter()
+                .map(|c| spreadsheet::write_cell(c).into_owned()),
+        )
+        .map_err(anyhow::Error::from)
+    };
     row(&[
         "figure".into(),
         "value".into(),
@@ -240,7 +248,7 @@ pub fn audit_csv(rows: Vec<audit_entry::Model>) -> Result<Vec<u8>> {
     .map_err(anyhow::Error::from)?;
     for a in rows {
         let opt = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
-        w.write_record([
+        let cells = [
             a.id.to_string(),
             a.at.to_rfc3339(),
             a.actor_kind,
@@ -251,7 +259,12 @@ pub fn audit_csv(rows: Vec<audit_entry::Model>) -> Result<Vec<u8>> {
             opt(a.participant_id),
             a.address,
             a.detail,
-        ])
+        ];
+        w.write_record(
+            cells
+                .iter()
+                .map(|c| spreadsheet::write_cell(c).into_owned()),
+        )
         .map_err(anyhow::Error::from)?;
     }
     let bytes = w

@@ -111,7 +111,7 @@ fn referral_step<'a>(
     seen.referrals.insert(r.id, row);
     match known.referrals.get(&r.id) {
         Some(old) => {
-            if old.body_hash != r.hash {
+            if old.body_hash != r.hash && !known.as_exported.contains(&r.hash) {
                 out.errors.push(error(
                     row.n,
                     "referral_id",
@@ -155,7 +155,7 @@ fn episode_step<'a>(
     }
     match known.episodes.get(&e.id) {
         Some(old) => {
-            if old.body_hash != e.hash {
+            if old.body_hash != e.hash && !known.as_exported.contains(&e.hash) {
                 out.errors.push(error(
                     row.n,
                     "episode_id",
@@ -222,7 +222,8 @@ fn job_step(
     seen.jobs.insert(id, row.n);
     match known.jobs.get(&id) {
         Some(old) => {
-            if old.body_hash != j.hash || old.episode_id != j.job.episode_id {
+            let same = old.body_hash == j.hash || known.as_exported.contains(&j.hash);
+            if !same || old.episode_id != j.job.episode_id {
                 out.errors.push(error(
                     row.n,
                     "job_id",

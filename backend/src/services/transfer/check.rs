@@ -70,8 +70,17 @@ impl Row {
         self.or_empty(v, |row| row.uuid(field, v))
     }
 
+    /// A date of something that has happened: every date column of the files is one
+    /// (`domain::dates`, as the API judges them).
     pub fn date(&mut self, field: &str, v: &str) -> Option<NaiveDate> {
-        self.value(field, v, str::parse, "a date like 2026-04-01")
+        let d = self.value(field, v, str::parse, "a date like 2026-04-01")?;
+        match domain::dates::happened("date", d, crate::time::utc_today()) {
+            Ok(()) => Some(d),
+            Err(e) => {
+                self.bad(field, e.message);
+                None
+            }
+        }
     }
 
     pub fn opt_date(&mut self, field: &str, v: &str) -> Option<Option<NaiveDate>> {

@@ -5,6 +5,7 @@
 use super::{
     assemble::{Journeys, assemble},
     check::Row,
+    export::{EpisodeExport, episode_rows},
     format::{EpisodeRow, REQUIRED_EPISODE_COLUMNS, read_rows},
     import::{Gathered, ImportReport, ParticipantSeen},
     journey::{CheckedJob, CheckedReferral, read_equality, read_job, read_referral, shape},
@@ -23,7 +24,7 @@ use domain::{
     records::{ParticipantKind, Programme, Reference},
 };
 use sea_orm::DatabaseConnection;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// What the rows are checked against, and whose import it is.
@@ -36,6 +37,10 @@ pub(super) struct Known {
     pub episodes: HashMap<Uuid, episode::Model>,
     pub referrals: HashMap<Uuid, referral::Model>,
     pub jobs: HashMap<Uuid, job::Model>,
+    /// The fingerprints of the referral, episode and job parts of the organisation's own
+    /// export: a row of that file is stored already, unchanged, whichever way its record was
+    /// first made (the app, the API or another file).
+    pub as_exported: HashSet<String>,
 }
 
 impl Known {
@@ -60,6 +65,18 @@ impl Known {
                 .await?
                 .into_iter()
                 .map(|j| (j.id, j))
+                .collect(),
+            as_exported: episode_rows(db, org, EpisodeExport::default())
+                .await?
+                .iter()
+                .flat_map(|r| {
+                    [
+                        (!r.referral_id.is_empty()).then(|| body_hash(&r.referral_part())),
+                        (!r.episode_id.is_empty()).then(|| body_hash(&r.episode_part())),
+                        (!r.job_id.is_empty()).then(|| body_hash(&r.job_part())),
+                    ]
+                })
+                .flatten()
                 .collect(),
         })
     }

@@ -33,6 +33,15 @@ pub async fn export_episodes(
     org: Uuid,
     what: EpisodeExport,
 ) -> anyhow::Result<String> {
+    write_csv(EPISODE_COLUMNS, episode_rows(db, org, what).await?)
+}
+
+/// The rows of the episodes file, before they are written.
+pub(super) async fn episode_rows(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    what: EpisodeExport,
+) -> anyhow::Result<Vec<EpisodeRow>> {
     let n = names(db, org).await?;
     let episodes = repo::transfer::episodes(db, org).await?;
     let mut referrals: HashMap<Uuid, referral::Model> = repo::transfer::referrals(db, org)
@@ -58,7 +67,7 @@ pub async fn export_episodes(
     for r in &never_started {
         rows.push(referral_row(&n, r, what)?);
     }
-    write_csv(EPISODE_COLUMNS, rows)
+    Ok(rows)
 }
 
 fn email(n: &Names, staff: &Uuid) -> String {
@@ -179,7 +188,8 @@ pub async fn export_responses(db: &impl ConnectionTrait, org: Uuid) -> anyhow::R
     write_csv(RESPONSE_COLUMNS, rows)
 }
 
-fn response_row(n: &Names, r: &response::Model) -> anyhow::Result<ResponseRow> {
+/// A stored response as its row of the responses file.
+pub(super) fn response_row(n: &Names, r: &response::Model) -> anyhow::Result<ResponseRow> {
     let p = n.participants.get(&r.participant_id);
     Ok(ResponseRow {
         response_id: r.id.to_string(),

@@ -2,6 +2,7 @@
 
 use crate::ApiError;
 use anyhow::Context;
+use domain::spreadsheet;
 use serde::{Deserialize, Serialize};
 
 /// The columns every episodes file has had from the start: an import needs them.
@@ -337,9 +338,23 @@ pub(super) fn write_csv<T: Serialize>(columns: &[&str], rows: Vec<T>) -> anyhow:
     if rows.is_empty() {
         return Ok(format!("{}\n", columns.join(",")));
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut plain = csv::Writer::from_writer(Vec::new());
     for r in rows {
-        w.serialize(r)?;
+        plain.serialize(r)?;
+    }
+    let plain = plain.into_inner().context("finishing the CSV")?;
+    // Read back cell by cell so every cell, whatever its column, passes the one rule.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for record in csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(plain.as_slice())
+        .records()
+    {
+        w.write_record(
+            record?
+                .iter()
+                .map(|c| spreadsheet::write_cell(c).into_owned()),
+        )?;
     }
     Ok(String::from_utf8(
         w.into_inner().context("finishing the CSV")?,
@@ -373,9 +388,15 @@ pub(super) fn read_rows<T: serde::de::DeserializeOwned>(
             format!("missing columns: {}", missing.join(", ")),
         ));
     }
-    Ok(r.deserialize::<T>()
+    Ok(r.records()
         .enumerate()
-        .map(|(i, rec)| (i + 1, rec.map_err(|e| e.to_string())))
+        .map(|(i, rec)| {
+            let rec = rec.and_then(|rec| {
+                let cells: csv::StringRecord = rec.iter().map(spreadsheet::read_cell).collect();
+                cells.deserialize::<T>(Some(&headers))
+            });
+            (i + 1, rec.map_err(|e| e.to_string()))
+        })
         .collect())
 }
 

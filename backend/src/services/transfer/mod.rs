@@ -12,9 +12,11 @@ mod import;
 mod journey;
 mod names;
 mod responses;
+mod upload;
 
 pub use episodes::import_episodes;
 pub use export::{EpisodeExport, export_episodes, export_responses};
 pub use format::{EPISODE_COLUMNS, RESPONSE_COLUMNS};
 pub use import::ImportReport;
 pub use responses::import_responses;
+pub use upload::{IMPORT_LIMIT, read_file};

@@ -4,6 +4,7 @@
 
 use super::{
     check::Row,
+    export::response_row,
     format::{NumberedRow, RESPONSE_COLUMNS, ResponseRow, read_rows},
     import::{Gathered, ImportReport, ParticipantSeen},
     names::{Names, names},
@@ -276,12 +277,13 @@ fn add(
     let team = known.team(new_teams, &rec.team);
     let hash = body_hash(rec);
     match known.existing.get(&c.id) {
-        Some(old) => g.already_stored(
-            n,
-            old.organisation_id == known.org && old.body_hash == hash,
-            "response_id",
-            "a response",
-        ),
+        Some(old) => {
+            // The same as stored: imported from this very file before, or the row the
+            // organisation's own export gives for it (however it was first sent).
+            let same = old.organisation_id == known.org
+                && (old.body_hash == hash || response_row(&known.names, old)? == *rec);
+            g.already_stored(n, same, "response_id", "a response")
+        }
         None => {
             g.records.push(record(known, c, team, hash)?);
             g.imported += 1;

@@ -100,6 +100,9 @@ impl JobFields {
         journey.jobs.push((job.started_on, None));
         check_journey(&journey).map_err(|e| refusal(t, &e, IDS))?;
         job.check().map_err(|e| refusal(t, &e, IDS))?;
+        // Dates within sense, as the server judges them (`domain::dates`).
+        job.check_dates(crate::staff::time::today())
+            .map_err(|e| refusal(t, &e, IDS))?;
         Ok(job)
     }
 }

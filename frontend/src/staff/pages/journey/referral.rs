@@ -112,6 +112,9 @@ impl ReferralFields {
             not_accepted_reason,
         };
         new.check().map_err(|e| refusal(t, &e, IDS))?;
+        // Dates within sense, as the server judges them (`domain::dates`).
+        new.check_dates(crate::staff::time::today())
+            .map_err(|e| refusal(t, &e, IDS))?;
         Ok(Some(new))
     }
 }

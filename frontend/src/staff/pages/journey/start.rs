@@ -109,6 +109,10 @@ impl StartFields {
         })
         .map_err(|e| refusal(t, &e, IDS))?;
         episode.check().map_err(|e| refusal(t, &e, IDS))?;
+        // Dates within sense, as the server judges them (`domain::dates`).
+        episode
+            .check_dates(crate::staff::time::today())
+            .map_err(|e| refusal(t, &e, IDS))?;
         Ok(episode)
     }
 }

@@ -1,0 +1,137 @@
+//! Throttles hold under simultaneous guesses (issue 20): every attempt is recorded before it is
+//! judged, so a burst cannot slip past a count taken before any of it had failed.
+
+use domain::Role;
+use serde_json::json;
+use soundings_tests::TestApp;
+use std::collections::BTreeMap;
+
+/// Sends `n` copies of a request at once and counts the answers by status.
+async fn at_once(
+    app: &TestApp,
+    n: usize,
+    path: &str,
+    body: impl Fn(usize) -> serde_json::Value,
+) -> BTreeMap<u16, usize> {
+    let mut together = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let request = app.http.post(app.url(path)).json(&body(i));
+        together.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let mut counts = BTreeMap::new();
+    for status in together.join_all().await {
+        *counts.entry(status).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[tokio::test]
+async fn three_hundred_simultaneous_wrong_codes_from_one_address_are_mostly_refused_as_too_many() {
+    let app = TestApp::spawn().await;
+    let counts = at_once(
+        &app,
+        300,
+        "/api/invitations/open",
+        |i| json!({"short_code": format!("ZZ{i:06}")}),
+    )
+    .await;
+    // The limit is 20 failed codes per address in the window: no more than 20 were tried.
+    let tried = counts.get(&404).copied().unwrap_or(0);
+    assert!(tried <= 20, "{counts:?}");
+    assert!(
+        counts.keys().all(|s| [404, 429, 503].contains(s)),
+        "{counts:?}"
+    );
+    assert!(counts.get(&429).copied().unwrap_or(0) >= 200, "{counts:?}");
+}
+
+#[tokio::test]
+async fn two_hundred_simultaneous_wrong_passwords_for_one_account_get_at_most_the_limit_tried() {
+    let app = TestApp::spawn_with(|c| c.login_max_failures = 10).await;
+    let org = app.create_org("Org A", "admin@a.example.org").await;
+    app.create_staff_direct(org, "sam@a.example.org", Role::Specialist)
+        .await;
+    let counts = at_once(
+        &app,
+        200,
+        "/api/auth/login",
+        |i| json!({"email": "sam@a.example.org", "password": format!("wrong guess {i}")}),
+    )
+    .await;
+    let tried = counts.get(&401).copied().unwrap_or(0);
+    assert!(tried <= 10, "{counts:?}");
+    assert!(
+        counts.keys().all(|s| [401, 429, 503].contains(s)),
+        "{counts:?}"
+    );
+}
+
+/// A flood of logins with unknown emails (issue 20: 1,000 of them, 200 at a time) must not take
+/// the database from a logged-in user: logins run a few at a time and the rest are refused
+/// cheaply, so the user's requests are all answered. Their times are reported, not asserted.
+#[tokio::test]
+async fn a_flood_of_unknown_email_logins_leaves_a_logged_in_user_answered() {
+    let app = TestApp::spawn_with(|c| {
+        c.login_max_failures_per_address = 100_000;
+        c.db_wait_ms = 2_000;
+    })
+    .await;
+    app.create_org("Org A", "admin@a.example.org").await;
+    let token = app.login("admin@a.example.org").await.access_token;
+
+    let mut flood = tokio::task::JoinSet::new();
+    for i in 0..1_000 {
+        let request = app.http.post(app.url("/api/auth/login")).json(
+            &json!({"email": format!("nobody{i}@x.example.org"), "password": "a guess of some length"}),
+        );
+        flood.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let started = std::time::Instant::now();
+        let res = app.get("/api/auth/me", Some(&token)).await;
+        times.push(started.elapsed());
+        assert_eq!(res.status(), 200);
+    }
+    let mut counts = BTreeMap::new();
+    for status in flood.join_all().await {
+        *counts.entry(status).or_insert(0) += 1;
+    }
+    assert!(counts.keys().all(|s| [401, 503].contains(s)), "{counts:?}");
+    times.sort();
+    eprintln!(
+        "during the flood ({counts:?}): GET /api/auth/me median {:?}, slowest {:?}",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+}
+
+/// A client that declares a body and then trickles it (issue 20: `Content-Length: 200000`,
+/// then a byte every 5 s, from thousands of connections) does not keep its connection: past
+/// the body's deadline the request is refused and the connection closed.
+#[tokio::test]
+async fn a_body_that_trickles_in_is_cut_off_and_its_connection_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(|c| c.body_timeout_seconds = 1).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: soundings\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\n\r\n{\"email\": ",
+    )
+    .await
+    .unwrap();
+    // Nothing more is sent; the server answers and hangs up on its own.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        slow.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection was still open after a minute");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("did not arrive in time"), "{answer}");
+    // The server still answers everyone else.
+    assert_eq!(app.get("/health/live", None).await.status(), 200);
+}
