@@ -97,6 +97,7 @@ async fn register_with_referral(b: &Browser, reference: &str) {
     click(b, "a.button[href='/staff/clients/new']").await;
     heading(b, "Add a client").await;
     fill(b, "#reference", reference).await;
+    click(b, "label[for='consent-surveys']").await;
     set_date(b, "referred-on", days_ago(40)).await;
     click(b, "label[for='source-job_centre']").await;
     set_date(b, "decided-on", days_ago(35)).await;
@@ -310,6 +311,7 @@ async fn offline_a_job_dated_before_the_start_of_support_is_refused_beside_its_f
     click(&b, "a.button[href='/staff/clients/new']").await;
     heading(&b, "Add a client").await;
     fill(&b, "#reference", "JS-EARLY").await;
+    click(&b, "label[for='consent-surveys']").await;
     set_date(&b, "started-on", days_ago(3)).await;
     click(&b, "#save-client").await;
     heading(&b, "JS-EARLY").await;
@@ -394,6 +396,7 @@ async fn a_specialist_records_a_whole_journey_offline_and_the_server_has_every_s
     click(&b, "a.button[href='/staff/clients/new']").await;
     heading(&b, "Add a client").await;
     fill(&b, "#reference", "JS-JOURNEY").await;
+    click(&b, "label[for='consent-surveys']").await;
     set_date(&b, "referred-on", days_ago(60)).await;
     click(&b, "label[for='source-health']").await;
     click(&b, "label[for='decision-not_accepted']").await;

@@ -184,6 +184,7 @@ async fn add_client(b: &Browser, reference: &str) {
     click(b, "a.button[href='/staff/clients/new']").await;
     heading(b, "Add a client").await;
     fill(b, "#reference", reference).await;
+    click(b, "label[for='consent-surveys']").await;
     click(b, "#save-client").await;
     heading(b, reference).await;
 }
@@ -242,6 +243,7 @@ async fn a_specialist_offline_registers_a_client_records_sessions_and_swemwbs_an
     heading(&b, "Add a client").await;
     assert_accessible(&b, "new client").await;
     fill(&b, "#reference", "JS-0042").await;
+    click(&b, "label[for='consent-surveys']").await;
     click(&b, "#save-client").await;
     heading(&b, "JS-0042").await;
     assert_accessible(&b, "client").await;

@@ -121,7 +121,7 @@ impl ClientForm {
             reference: RwSignal::new(String::new()),
             kind: RwSignal::new("jobseeker".to_owned()),
             welsh: RwSignal::new(false),
-            consent_surveys: RwSignal::new(true),
+            consent_surveys: RwSignal::new(false),
             consent_email: RwSignal::new(false),
             given_by: RwSignal::new("person".to_owned()),
             method: RwSignal::new("verbal".to_owned()),
