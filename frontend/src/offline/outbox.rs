@@ -43,6 +43,10 @@ pub enum Body {
 /// One record to send later. `key` makes a second enqueue of the same record a no-op.
 pub struct Entry<'a> {
     pub key: &'a str,
+    /// What the person did that this record is part of (e.g. the new client's id for their
+    /// participant, consent and episode records): "Records waiting" counts these. `None`: the
+    /// record is a thing done on its own.
+    pub action: Option<&'a str>,
     /// The staff member whose login may send it; `None` when `auth` carries its own authority.
     pub owner: Option<&'a str>,
     /// A participant's survey token: lets anyone (the service worker too) send this record.
@@ -61,6 +65,7 @@ impl Entry<'_> {
     fn into_js(self) -> Result<Object, DeviceError> {
         let object = Object::new();
         set(&object, "key", &self.key.into())?;
+        set(&object, "action", &opt(self.action))?;
         set(&object, "owner", &opt(self.owner))?;
         set(&object, "auth", &opt(self.auth))?;
         set(&object, "kind", &opt(self.kind))?;
@@ -94,9 +99,11 @@ pub async fn enqueue(entry: Entry<'_>) -> Result<bool, DeviceError> {
 
 /// Saves a staff member's field record (`kind`: participant, consent, episode, session,
 /// invitation or response), sent later with others in a `POST /api/sync` batch under that
-/// person's login only. `Ok(false)`: it was already there.
+/// person's login only; `action` groups the records of one thing done for the count.
+/// `Ok(false)`: it was already there.
 pub async fn enqueue_record(
     owner: &str,
+    action: &str,
     kind: &str,
     key: &str,
     label: &str,
@@ -105,6 +112,7 @@ pub async fn enqueue_record(
     let url = format!("/api/{kind}s");
     enqueue(Entry {
         key,
+        action: Some(action),
         owner: Some(owner),
         auth: None,
         kind: Some(kind),
@@ -131,6 +139,7 @@ pub async fn enqueue_edit(
 ) -> Result<(), DeviceError> {
     let entry = Entry {
         key,
+        action: None,
         owner: Some(owner),
         auth: None,
         kind: None,
