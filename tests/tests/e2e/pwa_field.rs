@@ -1,12 +1,33 @@
-//! A specialist's phone in the field, as issue 20 found it: consent given only by a tick, and
-//! a count of things done rather than records.
+//! A specialist's phone in the field, as issue 20 found it: consent given only by a tick, a
+//! count of things done rather than records, the signal's return noticed at once, and "No signal"
+//! shown as soon as a request fails and gone as soon as one succeeds.
+
+use std::time::Duration;
 
 use serde_json::json;
 use soundings_tests::browser::Browser;
+use soundings_tests::{body, id_of};
 
 use crate::pwa_staff::{
-    add_client, click, fill, heading, log_in, ready_for_the_field, record_session, setup, waiting,
+    add_client, click, fill, heading, log_in, participants_named, ready_for_the_field,
+    record_session, setup, wait_until, waiting,
 };
+
+/// "No signal" is on screen (or not).
+async fn no_signal_shown(b: &Browser, shown: bool) {
+    let what = if shown {
+        "\"No signal\" to show"
+    } else {
+        "\"No signal\" to go"
+    };
+    wait_until(
+        b,
+        what,
+        &format!("(document.querySelector('.staff-offline') !== null) === {shown}"),
+        Duration::from_secs(20),
+    )
+    .await;
+}
 
 #[tokio::test]
 async fn the_consent_boxes_on_add_a_client_start_unticked_and_a_client_needs_one_ticked() {
@@ -82,5 +103,77 @@ async fn records_waiting_counts_the_things_the_person_did_not_the_records_behind
         .await
         .unwrap();
     assert_eq!(waiting(&b).await, 2);
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn when_the_server_comes_back_what_waits_is_sent_with_no_click_and_no_signal_goes() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+
+    // The server stops answering while the phone keeps its network: the browser fires no
+    // `online` event at any point in this test.
+    s.proxy.cut().await;
+    add_client(&b, "JS-BACK").await;
+    no_signal_shown(&b, true).await;
+    assert_eq!(waiting(&b).await, 1);
+    assert!(participants_named(&s.app, "JS-BACK").await.is_empty());
+
+    // The server answers again. Nobody touches the phone: the records go, and "No signal"
+    // goes with the first answer. (The app's own retry comes only every 30 s; this waits less.)
+    s.proxy.restore();
+    wait_until(
+        &b,
+        "the outbox to empty by itself",
+        "document.querySelector('.staff-sync')?.dataset.waiting === '0'",
+        Duration::from_secs(20),
+    )
+    .await;
+    no_signal_shown(&b, false).await;
+    assert_eq!(participants_named(&s.app, "JS-BACK").await.len(), 1);
+    assert_eq!(s.app.count_rows("consent").await, 1);
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn no_signal_shows_when_any_request_fails_and_goes_when_one_succeeds() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let sam = s.app.login("sam@v.example.org").await.access_token;
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &sam,
+                &body::participant("jobseeker", "JS-SIGNAL"),
+            )
+            .await,
+    );
+    s.app
+        .create("/api/episodes", &sam, &body::episode(p, "2026-01-05", None))
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+
+    // Nothing waits to be sent; opening a client asks the server for their sessions, which
+    // fails: that alone says there is no signal.
+    s.proxy.cut().await;
+    click(&b, ".caseload-link").await;
+    heading(&b, "JS-SIGNAL").await;
+    no_signal_shown(&b, true).await;
+    assert_eq!(waiting(&b).await, 0);
+
+    s.proxy.restore();
+    no_signal_shown(&b, false).await;
     b.close().await.unwrap();
 }
