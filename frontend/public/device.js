@@ -53,6 +53,19 @@ export function onOutboxChange(callback) {
   });
 }
 
+// Calls `callback` once the staff app's shell is in the service worker's cache (it opens with no
+// signal then): at once if an earlier visit cached it, else when the worker says it has.
+export function watchStaffShell(callback) {
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "staff-cached") callback();
+  });
+  if (!self.caches) return;
+  caches.match("/staff/index.html").then(
+    (hit) => hit && callback(),
+    () => {},
+  );
+}
+
 // ---- Speech --------------------------------------------------------------------------------
 
 let speaking = null;

@@ -32,6 +32,8 @@ extern "C" {
     fn request_background_sync() -> Promise;
     #[wasm_bindgen(js_name = onOutboxChange)]
     fn on_outbox_change(callback: &Closure<dyn FnMut()>);
+    #[wasm_bindgen(js_name = watchStaffShell)]
+    fn watch_staff_shell(callback: &Closure<dyn FnMut()>);
 }
 
 /// The body of an outbox record: JSON text, or audio.
@@ -278,6 +280,15 @@ pub async fn background_sync() {
 pub fn watch(callback: impl FnMut() + 'static) {
     let closure = Closure::<dyn FnMut()>::new(callback);
     on_outbox_change(&closure);
+    // Lives as long as the page.
+    closure.forget();
+}
+
+/// Calls `callback` once the staff app's shell is in the service worker's cache (now, if an
+/// earlier visit kept it, or when the worker has just kept it).
+pub fn watch_shell(callback: impl FnMut() + 'static) {
+    let closure = Closure::<dyn FnMut()>::new(callback);
+    watch_staff_shell(&closure);
     // Lives as long as the page.
     closure.forget();
 }

@@ -1,16 +1,18 @@
 //! A specialist's phone in the field, as issue 20 found it: consent given only by a tick, a
-//! count of things done rather than records, the signal's return noticed at once, and "No signal"
-//! shown as soon as a request fails and gone as soon as one succeeds.
+//! count of things done rather than records, the signal's return noticed at once, a line that
+//! says the phone is ready for offline use, and each client's history on the phone with the
+//! caseload.
 
 use std::time::Duration;
 
 use serde_json::json;
 use soundings_tests::browser::Browser;
 use soundings_tests::{body, id_of};
+use uuid::Uuid;
 
 use crate::pwa_staff::{
-    add_client, click, fill, heading, log_in, participants_named, ready_for_the_field,
-    record_session, setup, wait_until, waiting,
+    add_client, assert_accessible, click, fill, heading, log_in, participants_named,
+    ready_for_the_field, record_session, setup, wait_until, waiting,
 };
 
 /// "No signal" is on screen (or not).
@@ -175,5 +177,107 @@ async fn no_signal_shows_when_any_request_fails_and_goes_when_one_succeeds() {
 
     s.proxy.restore();
     no_signal_shown(&b, false).await;
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_caseload_says_when_the_phone_is_ready_for_offline_use() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+    b.wait_for_text("#offline-ready", "Ready for offline use")
+        .await
+        .unwrap();
+    assert_accessible(&b, "caseload, ready for offline use").await;
+
+    // In Welsh too, and still there when the app opens with no signal.
+    click(&b, ".language-switch").await;
+    b.wait_for_text("#offline-ready", "Yn barod i'w ddefnyddio all-lein")
+        .await
+        .unwrap();
+    s.proxy.cut().await;
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    b.wait_for_text("#offline-ready", "all-lein").await.unwrap();
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_client_never_opened_online_shows_their_sessions_offline_and_the_next_starts_at_their_stage()
+ {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let sam = s.app.login("sam@v.example.org").await.access_token;
+    let p = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &sam,
+                &body::participant("jobseeker", "JS-HISTORY"),
+            )
+            .await,
+    );
+    let episode = id_of(
+        &s.app
+            .create("/api/episodes", &sam, &body::episode(p, "2026-01-05", None))
+            .await,
+    );
+    for (day, stage, activity) in [
+        ("2026-01-12", "engagement", "First meeting"),
+        ("2026-02-02", "job_finding", "Looked at local openings"),
+    ] {
+        s.app
+            .create(
+                "/api/sessions",
+                &sam,
+                &json!({"id": Uuid::new_v4(), "episode_id": episode, "held_on": day,
+                        "duration_minutes": 45, "stage": stage, "activity": activity}),
+            )
+            .await;
+    }
+
+    // The caseload comes to the phone; the client's page is never opened with a signal.
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+    b.wait_for_text("#offline-ready", "Ready for offline use")
+        .await
+        .unwrap();
+    wait_until(
+        &b,
+        "the client's sessions to be on the phone",
+        "(JSON.parse(localStorage.getItem('soundings-staff-cache') || '{}').records || []).length === 2",
+        Duration::from_secs(20),
+    )
+    .await;
+
+    s.proxy.cut().await;
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    click(&b, ".caseload-link").await;
+    heading(&b, "JS-HISTORY").await;
+    b.wait_for_text(".session-item", "Looked at local openings")
+        .await
+        .unwrap();
+    b.wait_for_text(".session-item", "First meeting")
+        .await
+        .unwrap();
+    click(&b, "a[href$='/session']").await;
+    heading(&b, "Record a session").await;
+    let stage = b
+        .eval("return document.getElementById('stage').value")
+        .await
+        .unwrap();
+    assert_eq!(
+        stage,
+        json!("job_finding"),
+        "the stage the last session reached"
+    );
     b.close().await.unwrap();
 }
