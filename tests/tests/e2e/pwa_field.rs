@@ -144,6 +144,40 @@ async fn when_the_server_comes_back_what_waits_is_sent_with_no_click_and_no_sign
 }
 
 #[tokio::test]
+async fn records_left_when_the_app_closed_with_no_signal_are_sent_when_it_opens_with_signal() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+
+    s.proxy.cut().await;
+    add_client(&b, "JS-CLOSED").await;
+    assert_eq!(waiting(&b).await, 1);
+    // The app is closed; the signal comes back while it is.
+    b.goto("about:blank").await.unwrap();
+    s.proxy.restore();
+    assert!(participants_named(&s.app, "JS-CLOSED").await.is_empty());
+
+    // Opened again: the records go without a click.
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    heading(&b, "Caseload").await;
+    wait_until(
+        &b,
+        "the outbox to empty",
+        "document.querySelector('.staff-sync')?.dataset.waiting === '0'",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(participants_named(&s.app, "JS-CLOSED").await.len(), 1);
+    assert_eq!(s.app.count_rows("episode").await, 1);
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn no_signal_shows_when_any_request_fails_and_goes_when_one_succeeds() {
     let s = setup().await;
     s.app
