@@ -22,6 +22,10 @@ export function outboxFlush(owner, token) {
   return outbox.flush(owner ?? null, token ?? null);
 }
 
+export function outboxSetSender(owner, token) {
+  return outbox.setSender(owner ?? null, token ?? null);
+}
+
 export function draftPut(key, value) {
   return outbox.putDraft(key, value);
 }

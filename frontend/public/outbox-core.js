@@ -396,6 +396,19 @@
     return true;
   }
 
+  // The staff login the service worker may send its owner's records with, while that person is
+  // logged in on this device: the short-lived access token only. Never the refresh token: it
+  // rotates, and a worker refreshing beside the page would look like a stolen token and end the
+  // login. An expired token leaves the records for the app to send when it next opens.
+  async function setSender(owner, token) {
+    if (owner && token) return setMeta("sender", { owner, token });
+    return inStore(META, "readwrite", (store) => req(store.delete("sender")));
+  }
+
+  async function sender() {
+    return (await meta("sender")) || null;
+  }
+
   // A shared phone: removes one person's records (after the app has warned them).
   async function removeOwner(owner) {
     const entries = (await all()).filter((e) => e.owner === owner);
@@ -414,6 +427,8 @@
     getDraft,
     deleteDraft,
     removeOwner,
+    setSender,
+    sender,
     list,
     retry,
   };

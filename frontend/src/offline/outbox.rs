@@ -24,6 +24,8 @@ extern "C" {
     fn outbox_list(owner: &str) -> Promise;
     #[wasm_bindgen(js_name = outboxRemoveOwner)]
     fn outbox_remove_owner(owner: &str) -> Promise;
+    #[wasm_bindgen(js_name = outboxSetSender)]
+    fn outbox_set_sender(owner: Option<String>, token: Option<String>) -> Promise;
     #[wasm_bindgen(js_name = outboxRetry)]
     fn outbox_retry(key: &str) -> Promise;
     #[wasm_bindgen(js_name = outboxForgetConflict)]
@@ -267,6 +269,15 @@ pub async fn flush(owner: Option<&str>, token: Option<&str>) -> Result<Flushed, 
     ))
     .await?;
     from_js(&done)
+}
+
+/// The staff login the service worker may send that person's records with (`None` on logout):
+/// the access token only, never the refresh token.
+pub async fn set_sender(staff: Option<(&str, &str)>) -> Result<(), DeviceError> {
+    let (owner, token) = staff.map_or((None, None), |(o, t)| {
+        (Some(o.to_owned()), Some(t.to_owned()))
+    });
+    wait(outbox_set_sender(owner, token)).await.map(|_| ())
 }
 
 /// Lets the service worker send when the signal returns, even with the page closed.

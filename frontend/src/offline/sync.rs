@@ -118,6 +118,16 @@ impl Outbox {
     /// Sets (or clears, on logout) the staff member whose records this device sends, then
     /// syncs with their login.
     pub fn set_staff(self, staff: Option<StaffIdentity>) {
+        // The service worker's background sync sends with the same login, until logout.
+        let sender = staff.clone();
+        spawn_local(async move {
+            let sender = sender
+                .as_ref()
+                .map(|s| (s.id.as_str(), s.access_token.as_str()));
+            if let Err(error) = outbox::set_sender(sender).await {
+                log::warn!("the service worker cannot send staff records: {error}");
+            }
+        });
         self.staff.set(staff);
         self.stopped.set(None);
         self.sync();

@@ -7,13 +7,24 @@ use std::time::Duration;
 
 use serde_json::json;
 use soundings_tests::browser::Browser;
-use soundings_tests::{body, id_of};
+use soundings_tests::{body, id_of, wait};
 use uuid::Uuid;
 
 use crate::pwa_staff::{
     add_client, assert_accessible, click, fill, heading, log_in, participants_named,
-    ready_for_the_field, record_session, setup, wait_until, waiting,
+    ready_for_the_field, record_session, setup, wait_rows, wait_until, waiting,
 };
+
+/// Waits until the always-visible count says `n` things wait.
+async fn waiting_is(b: &Browser, n: u64) {
+    wait_until(
+        b,
+        &format!("{n} waiting"),
+        &format!("document.querySelector('.staff-sync')?.dataset.waiting === '{n}'"),
+        Duration::from_secs(10),
+    )
+    .await;
+}
 
 /// "No signal" is on screen (or not).
 async fn no_signal_shown(b: &Browser, shown: bool) {
@@ -124,7 +135,7 @@ async fn when_the_server_comes_back_what_waits_is_sent_with_no_click_and_no_sign
     s.proxy.cut().await;
     add_client(&b, "JS-BACK").await;
     no_signal_shown(&b, true).await;
-    assert_eq!(waiting(&b).await, 1);
+    waiting_is(&b, 1).await;
     assert!(participants_named(&s.app, "JS-BACK").await.is_empty());
 
     // The server answers again. Nobody touches the phone: the records go, and "No signal"
@@ -156,7 +167,7 @@ async fn records_left_when_the_app_closed_with_no_signal_are_sent_when_it_opens_
 
     s.proxy.cut().await;
     add_client(&b, "JS-CLOSED").await;
-    assert_eq!(waiting(&b).await, 1);
+    waiting_is(&b, 1).await;
     // The app is closed; the signal comes back while it is.
     b.goto("about:blank").await.unwrap();
     s.proxy.restore();
@@ -174,6 +185,70 @@ async fn records_left_when_the_app_closed_with_no_signal_are_sent_when_it_opens_
     .await;
     assert_eq!(participants_named(&s.app, "JS-CLOSED").await.len(), 1);
     assert_eq!(s.app.count_rows("episode").await, 1);
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn with_the_staff_app_closed_the_service_worker_sends_its_records_when_the_signal_returns() {
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+
+    s.proxy.cut().await;
+    add_client(&b, "JS-WORKER").await;
+    waiting_is(&b, 1).await;
+    // The staff app closes: the phone shows the participants' app (same site, same service
+    // worker), which never sends a staff member's records itself.
+    b.goto(&s.proxy.url("/")).await.unwrap();
+    b.wait_for_text("main h1", "").await.unwrap();
+    s.proxy.restore();
+
+    // The browser wakes the service worker's background sync, as it does when it sees the
+    // signal back. (The app's own registration, made with no signal, waits out the browser's
+    // back-off of minutes after its failed attempt; a test cannot make the browser skip that,
+    // so it registers a new tag, which the browser wakes at once.)
+    let registered = b
+        .eval_async(
+            "const r = await navigator.serviceWorker.ready; \
+             if (!r.sync) return 'no background sync here'; \
+             await r.sync.register('soundings-outbox:signal-back'); return true;",
+        )
+        .await
+        .unwrap();
+    assert_eq!(registered, json!(true));
+    // The batch's records are stored one by one, the episode last.
+    assert_eq!(wait_rows(&s.app, "episode", 1).await, 1);
+    assert_eq!(participants_named(&s.app, "JS-WORKER").await.len(), 1);
+    assert_eq!(s.app.count_rows("consent").await, 1);
+
+    // Logging out takes the worker's copy of the login off the phone.
+    b.goto(&s.proxy.url("/staff/outbox")).await.unwrap();
+    heading(&b, "Outbox").await;
+    click(&b, "#logout").await;
+    heading(&b, "Log in").await;
+    wait::until(
+        "the worker's login to be gone",
+        Duration::from_secs(10),
+        || async {
+            b.eval_async(
+                "const db = await new Promise((ok, no) => { \
+                   const q = indexedDB.open('soundings'); q.onsuccess = () => ok(q.result); \
+                   q.onerror = no; }); \
+                 return await new Promise((ok) => { \
+                   const q = db.transaction('meta').objectStore('meta').get('sender'); \
+                   q.onsuccess = () => ok(q.result === undefined); });",
+            )
+            .await
+            .unwrap()
+                == json!(true)
+        },
+    )
+    .await;
     b.close().await.unwrap();
 }
 

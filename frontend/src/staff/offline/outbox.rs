@@ -2,6 +2,7 @@
 //! under the logged-in person, sent only with their login, then a sync is tried at once.
 
 use domain::records::SessionEdit;
+use leptos::task::spawn_local;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -36,6 +37,8 @@ pub async fn enqueue_part<T: Serialize>(
         .await
         .map_err(|e| e.to_string())?;
     auth.outbox().sync();
+    // If the app closes before the signal returns, the service worker sends it then.
+    spawn_local(outbox::background_sync());
     Ok(())
 }
 
