@@ -22,6 +22,10 @@ export function outboxFlush(owner, token) {
   return outbox.flush(owner ?? null, token ?? null);
 }
 
+export function outboxSetSender(owner, token) {
+  return outbox.setSender(owner ?? null, token ?? null);
+}
+
 export function draftPut(key, value) {
   return outbox.putDraft(key, value);
 }
@@ -51,6 +55,19 @@ export function onOutboxChange(callback) {
   navigator.serviceWorker?.addEventListener("message", (event) => {
     if (event.data && event.data.type === "outbox") callback();
   });
+}
+
+// Calls `callback` once the staff app's shell is in the service worker's cache (it opens with no
+// signal then): at once if an earlier visit cached it, else when the worker says it has.
+export function watchStaffShell(callback) {
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "staff-cached") callback();
+  });
+  if (!self.caches) return;
+  caches.match("/staff/index.html").then(
+    (hit) => hit && callback(),
+    () => {},
+  );
 }
 
 // ---- Speech --------------------------------------------------------------------------------

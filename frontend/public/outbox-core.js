@@ -79,6 +79,9 @@
       await req(
         store.add({
           key: entry.key,
+          // What the person did that this record is part of (a new client is their participant,
+          // consent and episode records): the count people see is of these, not of records.
+          action: entry.action || entry.key,
           owner: entry.owner || null,
           label: entry.label || "",
           method: entry.method || "POST",
@@ -150,14 +153,15 @@
     return inStore(META, "readwrite", (store) => req(store.put(value, name)));
   }
 
-  // What the person needs to see: how much waits, what was refused and why, the oldest record's
-  // age and when the server last took records. `owner` null counts every record.
+  // What the person needs to see: how many things they did still wait (records of one action
+  // count once), what was refused and why, the oldest record's age and when the server last
+  // took records. `owner` null counts every record.
   async function summary(owner) {
     const entries = (await all()).filter((e) => owner == null || e.owner == null || e.owner === owner);
     const waiting = entries.filter((e) => e.status === "waiting");
     const refused = entries.filter((e) => e.status === "refused");
     return {
-      waiting: waiting.length,
+      waiting: new Set(waiting.map((e) => e.action || e.key)).size,
       refused: refused.map((e) => ({ key: e.key, label: e.label, reason: e.reason })),
       oldest: waiting.length ? Math.min(...waiting.map((e) => e.created)) : null,
       lastSync: (await meta("lastSync")) || null,
@@ -392,6 +396,19 @@
     return true;
   }
 
+  // The staff login the service worker may send its owner's records with, while that person is
+  // logged in on this device: the short-lived access token only. Never the refresh token: it
+  // rotates, and a worker refreshing beside the page would look like a stolen token and end the
+  // login. An expired token leaves the records for the app to send when it next opens.
+  async function setSender(owner, token) {
+    if (owner && token) return setMeta("sender", { owner, token });
+    return inStore(META, "readwrite", (store) => req(store.delete("sender")));
+  }
+
+  async function sender() {
+    return (await meta("sender")) || null;
+  }
+
   // A shared phone: removes one person's records (after the app has warned them).
   async function removeOwner(owner) {
     const entries = (await all()).filter((e) => e.owner === owner);
@@ -410,6 +427,8 @@
     getDraft,
     deleteDraft,
     removeOwner,
+    setSender,
+    sender,
     list,
     retry,
   };

@@ -204,13 +204,24 @@ async function keepClips(urls) {
   }
 }
 
-// Records made offline with their own authority (a participant's answers) are sent when the
-// browser sees the signal return. A failure makes the browser try again later.
+// Records made offline are sent when the browser sees the signal return, even with the app
+// closed: those with their own authority (a participant's answers), and the logged-in staff
+// member's with the access token the app left for this (outbox-core.js setSender). A failure
+// makes the browser try again later. Tags "soundings-outbox:<anything>" do the same: a new tag
+// is woken at once while "soundings-outbox" may wait out the browser's back-off after a failure.
 self.addEventListener("sync", (event) => {
-  if (event.tag !== "soundings-outbox") return;
+  if (event.tag !== "soundings-outbox" && !event.tag.startsWith("soundings-outbox:")) return;
   event.waitUntil(
     (async () => {
-      const outcome = await self.soundingsOutbox.flush(null, null);
+      const outbox = self.soundingsOutbox;
+      const sender = await outbox.sender();
+      let outcome = await outbox.flush(sender && sender.owner, sender && sender.token);
+      if (outcome.stopped === "login") {
+        // The token has expired and cannot be renewed here: the app sends those records when
+        // it next opens. The rest still go.
+        await outbox.setSender(null, null);
+        outcome = await outbox.flush(null, null);
+      }
       const clients = await self.clients.matchAll();
       clients.forEach((client) => client.postMessage({ type: "outbox" }));
       if (outcome.stopped) throw new Error("outbox not yet sent: " + outcome.stopped);

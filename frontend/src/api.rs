@@ -123,6 +123,12 @@ pub(crate) async fn read<T: DeserializeOwned>(response: Response) -> Result<T, A
         .map_err(|e| ApiError::Body(e.to_string()))
 }
 
+/// Whether the server answers at all: what the app asks, with no signal, to notice the signal
+/// is back (the answer itself reports it through [`send`]).
+pub(crate) async fn probe() -> Result<(), ApiError> {
+    get("/health/live").await.map(|_| ())
+}
+
 /// A GET that gives up after `TIMEOUT` and treats any non-2xx answer as an error.
 async fn get(url: &str) -> Result<Response, ApiError> {
     send::<()>(Request::get(url), None).await
@@ -151,7 +157,16 @@ pub(crate) async fn send<B: Serialize>(
         }
         None => builder.send().await,
     };
-    let response = sent.map_err(|e| ApiError::Unreachable(e.to_string()))?;
+    let response = match sent {
+        Ok(response) => {
+            crate::offline::sync::server_reached();
+            response
+        }
+        Err(error) => {
+            crate::offline::sync::server_unreachable();
+            return Err(ApiError::Unreachable(error.to_string()));
+        }
+    };
     if response.ok() {
         return Ok(response);
     }

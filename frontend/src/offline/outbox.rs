@@ -24,6 +24,8 @@ extern "C" {
     fn outbox_list(owner: &str) -> Promise;
     #[wasm_bindgen(js_name = outboxRemoveOwner)]
     fn outbox_remove_owner(owner: &str) -> Promise;
+    #[wasm_bindgen(js_name = outboxSetSender)]
+    fn outbox_set_sender(owner: Option<String>, token: Option<String>) -> Promise;
     #[wasm_bindgen(js_name = outboxRetry)]
     fn outbox_retry(key: &str) -> Promise;
     #[wasm_bindgen(js_name = outboxForgetConflict)]
@@ -32,6 +34,8 @@ extern "C" {
     fn request_background_sync() -> Promise;
     #[wasm_bindgen(js_name = onOutboxChange)]
     fn on_outbox_change(callback: &Closure<dyn FnMut()>);
+    #[wasm_bindgen(js_name = watchStaffShell)]
+    fn watch_staff_shell(callback: &Closure<dyn FnMut()>);
 }
 
 /// The body of an outbox record: JSON text, or audio.
@@ -43,6 +47,10 @@ pub enum Body {
 /// One record to send later. `key` makes a second enqueue of the same record a no-op.
 pub struct Entry<'a> {
     pub key: &'a str,
+    /// What the person did that this record is part of (e.g. the new client's id for their
+    /// participant, consent and episode records): "Records waiting" counts these. `None`: the
+    /// record is a thing done on its own.
+    pub action: Option<&'a str>,
     /// The staff member whose login may send it; `None` when `auth` carries its own authority.
     pub owner: Option<&'a str>,
     /// A participant's survey token: lets anyone (the service worker too) send this record.
@@ -61,6 +69,7 @@ impl Entry<'_> {
     fn into_js(self) -> Result<Object, DeviceError> {
         let object = Object::new();
         set(&object, "key", &self.key.into())?;
+        set(&object, "action", &opt(self.action))?;
         set(&object, "owner", &opt(self.owner))?;
         set(&object, "auth", &opt(self.auth))?;
         set(&object, "kind", &opt(self.kind))?;
@@ -94,9 +103,11 @@ pub async fn enqueue(entry: Entry<'_>) -> Result<bool, DeviceError> {
 
 /// Saves a staff member's field record (`kind`: participant, consent, episode, session,
 /// invitation or response), sent later with others in a `POST /api/sync` batch under that
-/// person's login only. `Ok(false)`: it was already there.
+/// person's login only; `action` groups the records of one thing done for the count.
+/// `Ok(false)`: it was already there.
 pub async fn enqueue_record(
     owner: &str,
+    action: &str,
     kind: &str,
     key: &str,
     label: &str,
@@ -105,6 +116,7 @@ pub async fn enqueue_record(
     let url = format!("/api/{kind}s");
     enqueue(Entry {
         key,
+        action: Some(action),
         owner: Some(owner),
         auth: None,
         kind: Some(kind),
@@ -131,6 +143,7 @@ pub async fn enqueue_edit(
 ) -> Result<(), DeviceError> {
     let entry = Entry {
         key,
+        action: None,
         owner: Some(owner),
         auth: None,
         kind: None,
@@ -258,6 +271,15 @@ pub async fn flush(owner: Option<&str>, token: Option<&str>) -> Result<Flushed, 
     from_js(&done)
 }
 
+/// The staff login the service worker may send that person's records with (`None` on logout):
+/// the access token only, never the refresh token.
+pub async fn set_sender(staff: Option<(&str, &str)>) -> Result<(), DeviceError> {
+    let (owner, token) = staff.map_or((None, None), |(o, t)| {
+        (Some(o.to_owned()), Some(t.to_owned()))
+    });
+    wait(outbox_set_sender(owner, token)).await.map(|_| ())
+}
+
 /// Lets the service worker send when the signal returns, even with the page closed.
 pub async fn background_sync() {
     if let Err(error) = wait(request_background_sync()).await {
@@ -269,6 +291,15 @@ pub async fn background_sync() {
 pub fn watch(callback: impl FnMut() + 'static) {
     let closure = Closure::<dyn FnMut()>::new(callback);
     on_outbox_change(&closure);
+    // Lives as long as the page.
+    closure.forget();
+}
+
+/// Calls `callback` once the staff app's shell is in the service worker's cache (now, if an
+/// earlier visit kept it, or when the worker has just kept it).
+pub fn watch_shell(callback: impl FnMut() + 'static) {
+    let closure = Closure::<dyn FnMut()>::new(callback);
+    watch_staff_shell(&closure);
     // Lives as long as the page.
     closure.forget();
 }

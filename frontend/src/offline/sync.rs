@@ -1,6 +1,8 @@
-//! The outbox's sync loop, one for both apps: on start, when the browser comes online, every
-//! half minute while records wait, and on demand; the page sees what waits through [`Outbox`].
+//! The outbox's sync loop, one for both apps: on start, when the browser comes online, as soon
+//! as any request reaches the server after one failed, every half minute while records wait,
+//! and on demand; the page sees what waits, and whether there is a signal, through [`Outbox`].
 
+use std::cell::Cell;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -10,6 +12,17 @@ use super::outbox::{self, Stopped, Summary};
 
 /// How often waiting records are retried while the app is open.
 const RETRY_EVERY: Duration = Duration::from_secs(30);
+
+/// How often, with no signal, the app asks the server whether it can be reached again. The
+/// browser's `online` event never fires when the phone had a network but the server did not
+/// answer (a dead spot behind a working Wi-Fi, or the server down), so the app must look itself.
+const PROBE_EVERY: Duration = Duration::from_secs(3);
+
+thread_local! {
+    /// The page's outbox, so that every request the app makes can report whether it reached the
+    /// server ([`server_reached`], [`server_unreachable`]).
+    static CURRENT: Cell<Option<Outbox>> = const { Cell::new(None) };
+}
 
 /// The outbox as the page sees it: what waits, and a way to send it now.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +38,10 @@ pub struct Outbox {
     synced: RwSignal<u64>,
     /// A sync was asked for while one ran (e.g. a login arrived): run again after it.
     again: RwSignal<bool>,
+    /// The last request (a sync or any other) failed for want of a network: "No signal".
+    no_signal: RwSignal<bool>,
+    /// A probe of the server is in flight.
+    probing: RwSignal<bool>,
 }
 
 /// Whose records may be sent, and the login to send them with.
@@ -44,8 +61,11 @@ impl Outbox {
             stopped: RwSignal::new(None),
             synced: RwSignal::new(0),
             again: RwSignal::new(false),
+            no_signal: RwSignal::new(false),
+            probing: RwSignal::new(false),
         };
         provide_context(outbox);
+        CURRENT.with(|current| current.set(Some(outbox)));
         outbox.sync();
         let online = window_event_listener(leptos::ev::online, move |_| outbox.sync());
         // The listener lives as long as the page.
@@ -60,7 +80,35 @@ impl Outbox {
             },
             RETRY_EVERY,
         );
+        set_interval(
+            move || {
+                if outbox.no_signal.get_untracked() {
+                    outbox.probe();
+                }
+            },
+            PROBE_EVERY,
+        );
         outbox
+    }
+
+    /// Whether the last request failed for want of a network.
+    pub fn no_signal(self) -> bool {
+        self.no_signal.get()
+    }
+
+    /// Asks the server whether it answers; the answer (through [`server_reached`]) sends what
+    /// waits.
+    fn probe(self) {
+        if self.probing.get_untracked() {
+            return;
+        }
+        self.probing.set(true);
+        spawn_local(async move {
+            if let Err(error) = crate::api::probe().await {
+                log::debug!("still no signal: {error}");
+            }
+            self.probing.set(false);
+        });
     }
 
     pub fn summary(self) -> Summary {
@@ -70,6 +118,16 @@ impl Outbox {
     /// Sets (or clears, on logout) the staff member whose records this device sends, then
     /// syncs with their login.
     pub fn set_staff(self, staff: Option<StaffIdentity>) {
+        // The service worker's background sync sends with the same login, until logout.
+        let sender = staff.clone();
+        spawn_local(async move {
+            let sender = sender
+                .as_ref()
+                .map(|s| (s.id.as_str(), s.access_token.as_str()));
+            if let Err(error) = outbox::set_sender(sender).await {
+                log::warn!("the service worker cannot send staff records: {error}");
+            }
+        });
         self.staff.set(staff);
         self.stopped.set(None);
         self.sync();
@@ -117,6 +175,14 @@ impl Outbox {
                         flushed.stopped
                     );
                     self.stopped.set(flushed.stopped);
+                    // A flush with nothing to send asked nothing of the server, so says
+                    // nothing about the signal.
+                    match flushed.stopped {
+                        Some(Stopped::Offline) => self.no_signal.set(true),
+                        Some(_) => self.no_signal.set(false),
+                        None if flushed.sent + flushed.refused > 0 => self.no_signal.set(false),
+                        None => {}
+                    }
                 }
                 Err(error) => log::warn!("outbox not sent: {error}"),
             }
@@ -128,6 +194,29 @@ impl Outbox {
                 self.sync();
             }
         });
+    }
+}
+
+/// A request reached the server (whatever it answered): the signal is back, so "No signal"
+/// goes and what waits is sent now, not at the next retry.
+pub fn server_reached() {
+    let Some(outbox) = CURRENT.with(Cell::get) else {
+        return;
+    };
+    if outbox.no_signal.get_untracked() {
+        outbox.no_signal.set(false);
+        outbox.sync();
+    }
+}
+
+/// A request could not reach the server (no network, or no answer in time): "No signal" shows,
+/// and the app looks for the server every few seconds until it answers.
+pub fn server_unreachable() {
+    let Some(outbox) = CURRENT.with(Cell::get) else {
+        return;
+    };
+    if !outbox.no_signal.get_untracked() {
+        outbox.no_signal.set(true);
     }
 }
 

@@ -38,6 +38,7 @@ pub fn StaffApp() -> impl IntoView {
     let outbox = Outbox::provide();
     let auth = Auth::provide(outbox);
     let caseload = Caseload::provide(auth.me_untracked().map(|m| m.id));
+    offline::ShellKept::provide();
     let router = Router::provide();
     let handed_over = assisted::HandedOver(RwSignal::new(false));
     provide_context(handed_over);

@@ -189,11 +189,12 @@ async fn put_in_outbox(draft: &Draft, content_language: &str) -> Result<(), devi
     match (&owner, &draft.assisted) {
         (Some(owner), Some(assisted)) => {
             let label = &assisted.label;
-            outbox::enqueue_record(owner, "response", &key, label, body).await?;
+            outbox::enqueue_record(owner, &key, "response", &key, label, body).await?;
         }
         _ => {
             outbox::enqueue(Entry {
                 key: &key,
+                action: None,
                 owner: None,
                 auth: Some(&draft.access_token),
                 kind: None,
@@ -214,8 +215,10 @@ async fn put_in_outbox(draft: &Draft, content_language: &str) -> Result<(), devi
                 None => format!("/api/survey/responses/{}/voice", draft.response_id),
             };
             let auth = owner.is_none().then_some(draft.access_token.as_str());
+            // The comment is part of the answers: one thing done.
             outbox::enqueue(Entry {
                 key: &draft_key,
+                action: Some(&key),
                 owner: owner.as_deref(),
                 auth,
                 kind: None,

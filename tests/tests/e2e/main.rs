@@ -21,6 +21,7 @@ mod privacy;
 mod proxies;
 mod pwa;
 mod pwa_dashboard;
+mod pwa_field;
 mod pwa_outcomes;
 mod pwa_participant;
 mod pwa_phone;

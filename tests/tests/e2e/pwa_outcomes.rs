@@ -97,6 +97,7 @@ async fn register_with_referral(b: &Browser, reference: &str) {
     click(b, "a.button[href='/staff/clients/new']").await;
     heading(b, "Add a client").await;
     fill(b, "#reference", reference).await;
+    click(b, "label[for='consent-surveys']").await;
     set_date(b, "referred-on", days_ago(40)).await;
     click(b, "label[for='source-job_centre']").await;
     set_date(b, "decided-on", days_ago(35)).await;
@@ -159,8 +160,9 @@ async fn a_specialist_offline_records_a_referral_a_start_and_a_paid_job_and_the_
     record_paid_job(&b, "JS-OUT1", days_ago(10)).await;
     assert_accessible(&b, "client page with a journey").await;
     shot_of(&b, "client-journey", ".episode-card").await;
-    // The client, consent, referral, episode and job wait on the phone; none reached the server.
-    waiting_is(&b, 5).await;
+    // The client (with their consent, referral and episode) and the job wait on the phone: two
+    // things done, five records; none reached the server.
+    waiting_is(&b, 2).await;
     assert_eq!(s.app.count_rows("referral").await, 0);
     assert_eq!(s.app.count_rows("job").await, 0);
 
@@ -310,10 +312,12 @@ async fn offline_a_job_dated_before_the_start_of_support_is_refused_beside_its_f
     click(&b, "a.button[href='/staff/clients/new']").await;
     heading(&b, "Add a client").await;
     fill(&b, "#reference", "JS-EARLY").await;
+    click(&b, "label[for='consent-surveys']").await;
     set_date(&b, "started-on", days_ago(3)).await;
     click(&b, "#save-client").await;
     heading(&b, "JS-EARLY").await;
-    waiting_is(&b, 3).await;
+    // One thing done (the client), three records.
+    waiting_is(&b, 1).await;
 
     click(&b, "a[href$='/job']").await;
     heading(&b, "Record a job").await;
@@ -349,13 +353,13 @@ async fn offline_a_job_dated_before_the_start_of_support_is_refused_beside_its_f
     .unwrap();
     click(&b, ".language-switch").await;
 
-    // Nothing was queued: the client's three records wait, and no job.
+    // Nothing was queued: the client's three records wait (one thing done), and no job.
     let outbox = b
         .outbox_after_flushes(Some(&sam_id.to_string()))
         .await
         .unwrap();
     assert_eq!(outbox.statuses, vec!["waiting"; 3]);
-    assert_eq!(waiting(&b).await, 3);
+    assert_eq!(waiting(&b).await, 1);
     let kinds = b
         .client
         .execute_async(
@@ -372,7 +376,7 @@ async fn offline_a_job_dated_before_the_start_of_support_is_refused_beside_its_f
     fill(&b, "#job-title", "Gardener").await;
     click(&b, "#save-job").await;
     heading(&b, "JS-EARLY").await;
-    waiting_is(&b, 4).await;
+    waiting_is(&b, 2).await;
     send_now(&s, &b).await;
     assert_eq!(s.app.count_rows("job").await, 1);
     b.close().await.unwrap();
@@ -394,6 +398,7 @@ async fn a_specialist_records_a_whole_journey_offline_and_the_server_has_every_s
     click(&b, "a.button[href='/staff/clients/new']").await;
     heading(&b, "Add a client").await;
     fill(&b, "#reference", "JS-JOURNEY").await;
+    click(&b, "label[for='consent-surveys']").await;
     set_date(&b, "referred-on", days_ago(60)).await;
     click(&b, "label[for='source-health']").await;
     click(&b, "label[for='decision-not_accepted']").await;
@@ -481,8 +486,9 @@ async fn a_specialist_records_a_whole_journey_offline_and_the_server_has_every_s
     b.wait_for_text(".journey-profile", "Vocational profile started on")
         .await
         .unwrap();
-    // participant, consent, 2 referrals, episode, profile change, job, job end, support end.
-    waiting_is(&b, 9).await;
+    // Nine records, seven things done: the client (participant, consent, first referral), the
+    // second referral, the start, the profile, the job, its end, the end of support.
+    waiting_is(&b, 7).await;
     send_now(&s, &b).await;
     let outbox = b.outbox_after_flushes(None).await.unwrap();
     assert_eq!(outbox.waiting, 0);

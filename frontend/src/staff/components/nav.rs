@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use crate::i18n::{I18n, fill, use_i18n};
-use crate::offline::outbox::Stopped;
 use crate::offline::{Outbox, use_outbox};
 use crate::staff::auth::use_auth;
 use crate::staff::route::{Route, use_router};
@@ -65,7 +64,7 @@ pub fn SyncStatus() -> impl IntoView {
                     " · "
                     {move || last_sync(i18n, outbox)}
                 </p>
-                <Show when=move || outbox.stopped() == Some(Stopped::Offline)>
+                <Show when=move || outbox.no_signal()>
                     <p class="staff-offline">{trs(|t| t.staff_offline)}</p>
                 </Show>
             </Show>

@@ -1,5 +1,6 @@
-//! Bringing the server's copy into the device's cache: the caseload (with its referrals) at
-//! every start and after every sync, an episode's sessions and jobs whenever its card is shown.
+//! Bringing the server's copy into the device's cache: the caseload (with its referrals, and the
+//! sessions and jobs of one's open episodes) at every start and after every sync, an episode's
+//! sessions and jobs whenever its card is shown.
 //! With no signal the cache keeps what it has.
 
 use domain::records::SessionRecord;
@@ -28,8 +29,9 @@ pub fn caseload(auth: Auth, caseload: Caseload) {
                 if auth.me_untracked().map(|m| m.id) != Some(me.id) {
                     return;
                 }
-                // The jobs of one's own open episodes come too, so their journeys read offline
-                // even if their page was never opened with a signal.
+                // The jobs and sessions of one's own open episodes come too, so their
+                // journeys and histories (and the stage the next session starts at) read
+                // offline even if their page was never opened with a signal.
                 let open: Vec<Uuid> = episodes
                     .iter()
                     .filter(|e| e.specialist_id == me.id && e.ended_on.is_none())
@@ -44,6 +46,7 @@ pub fn caseload(auth: Auth, caseload: Caseload) {
                 });
                 for episode in open {
                     jobs(auth, caseload, episode).await;
+                    sessions(auth, caseload, episode).await;
                 }
             }
             (Err(error), _) | (_, Err(error)) => log::info!("caseload not refreshed: {error}"),

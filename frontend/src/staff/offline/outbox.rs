@@ -2,6 +2,7 @@
 //! under the logged-in person, sent only with their login, then a sync is tried at once.
 
 use domain::records::SessionEdit;
+use leptos::task::spawn_local;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -17,11 +18,27 @@ pub async fn enqueue<T: Serialize>(
     label: &str,
     body: &T,
 ) -> Result<(), String> {
+    enqueue_part(auth, id, kind, id, label, body).await
+}
+
+/// Like [`enqueue`], for one of several records of one thing the person did (`action`, e.g.
+/// the new client's id): the outbox counts them as one thing waiting.
+pub async fn enqueue_part<T: Serialize>(
+    auth: Auth,
+    action: Uuid,
+    kind: &str,
+    id: Uuid,
+    label: &str,
+    body: &T,
+) -> Result<(), String> {
     let (owner, text) = owner_and_text(auth, body)?;
-    outbox::enqueue_record(&owner, kind, &id.to_string(), label, text)
+    let action = action.to_string();
+    outbox::enqueue_record(&owner, &action, kind, &id.to_string(), label, text)
         .await
         .map_err(|e| e.to_string())?;
     auth.outbox().sync();
+    // If the app closes before the signal returns, the service worker sends it then.
+    spawn_local(outbox::background_sync());
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use crate::staff::text::{kind_label, trs, trs_owned};
 
 use crate::staff::auth::use_auth;
 use crate::staff::offline::outbox::my_keys;
-use crate::staff::offline::use_caseload;
+use crate::staff::offline::{use_caseload, use_shell_kept};
 use crate::staff::route::{Link, Route};
 use crate::staff::time::time_at;
 
@@ -30,6 +30,11 @@ pub fn CaseloadPage() -> impl IntoView {
         my_keys(auth, Status::Conflict)
     });
     let fetched = move || caseload.with(|c| c.fetched_at.map(time_at));
+    // All three on the phone: the caseload, the forms to run with a client, the app itself.
+    let shell = use_shell_kept();
+    let ready = move || {
+        caseload.with(|c| c.fetched_at.is_some() && !c.instruments.is_empty()) && shell.get()
+    };
     view! {
         <PageHeading text=trs_owned(|t| t.staff_caseload_title) />
         <p class="hint">
@@ -38,6 +43,9 @@ pub fn CaseloadPage() -> impl IntoView {
                 None => i18n.s().staff_caseload_never.to_owned(),
             }}
         </p>
+        <Show when=ready>
+            <p class="hint" id="offline-ready">{trs(|t| t.staff_caseload_ready)}</p>
+        </Show>
         <p>
             <Link route=Route::NewClient class="button">{trs(|t| t.staff_add_client)}</Link>
         </p>

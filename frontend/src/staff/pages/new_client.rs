@@ -19,7 +19,7 @@ use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::staff::auth::use_auth;
 use crate::staff::components::checked::{Input, Problem, ProblemSummary};
 use crate::staff::components::form::{Checkbox, radios};
-use crate::staff::offline::outbox::enqueue;
+use crate::staff::offline::outbox::enqueue_part;
 use crate::staff::offline::use_caseload;
 use crate::staff::route::{Route, use_router};
 use crate::staff::text::{trs, trs_owned};
@@ -55,7 +55,12 @@ pub fn NewClientPage() -> impl IntoView {
         };
         spawn_local(async move {
             let saved = match client.save(auth, t).await {
-                Ok(()) => start.save(auth, caseload, t, &client.reference).await,
+                Ok(()) => {
+                    let action = client.participant.id;
+                    start
+                        .save(auth, caseload, action, t, &client.reference)
+                        .await
+                }
                 Err(e) => Err(e),
             };
             match saved {
@@ -121,7 +126,7 @@ impl ClientForm {
             reference: RwSignal::new(String::new()),
             kind: RwSignal::new("jobseeker".to_owned()),
             welsh: RwSignal::new(false),
-            consent_surveys: RwSignal::new(true),
+            consent_surveys: RwSignal::new(false),
             consent_email: RwSignal::new(false),
             given_by: RwSignal::new("person".to_owned()),
             method: RwSignal::new("verbal".to_owned()),
@@ -204,7 +209,8 @@ impl ClientForm {
 }
 
 impl Client {
-    /// Saves the client and their consent in the outbox, in the order the server needs them.
+    /// Saves the client and their consent in the outbox, in the order the server needs them, as
+    /// one thing done (with the referral and start that come with them).
     async fn save(
         &self,
         auth: crate::staff::auth::Auth,
@@ -212,8 +218,9 @@ impl Client {
     ) -> Result<(), String> {
         let label = |text| fill(text, &[("ref", &self.reference)]);
         let (p, c) = (&self.participant, &self.consent);
-        enqueue(auth, "participant", p.id, &label(t.staff_label_client), p).await?;
-        enqueue(auth, "consent", c.id, &label(t.staff_label_consent), c).await
+        let (client, consent) = (label(t.staff_label_client), label(t.staff_label_consent));
+        enqueue_part(auth, p.id, "participant", p.id, &client, p).await?;
+        enqueue_part(auth, p.id, "consent", c.id, &consent, c).await
     }
 
     /// The client as the caseload shows them until the server's copy replaces it after sync.

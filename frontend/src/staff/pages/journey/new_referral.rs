@@ -53,6 +53,7 @@ impl Start {
         &self,
         auth: Auth,
         caseload: Caseload,
+        action: Uuid,
         t: &'static StaffMessages,
         reference: &str,
     ) -> Result<(), String> {
@@ -61,6 +62,7 @@ impl Start {
         save_start(
             auth,
             caseload,
+            action,
             self.referral.as_ref(),
             self.episode.as_ref(),
             (&labels.0, &labels.1),
@@ -97,7 +99,10 @@ pub fn NewReferralPage(participant: Uuid) -> impl IntoView {
         problem.clear();
         let reference = reference.clone();
         spawn_local(async move {
-            match checked.save(auth, caseload, t, &reference).await {
+            match checked
+                .save(auth, caseload, Uuid::new_v4(), t, &reference)
+                .await
+            {
                 Ok(()) => router.go(Route::Client(participant)),
                 Err(e) => {
                     log::warn!("referral not saved: {e}");
@@ -153,7 +158,16 @@ pub fn StartSupportPage(referral: Uuid) -> impl IntoView {
         problem.clear();
         let label = fill(t.staff_label_episode, &[("ref", &reference)]);
         spawn_local(async move {
-            match save_start(auth, caseload, None, Some(&episode), ("", &label)).await {
+            match save_start(
+                auth,
+                caseload,
+                episode.id,
+                None,
+                Some(&episode),
+                ("", &label),
+            )
+            .await
+            {
                 Ok(()) => router.go(Route::Client(participant)),
                 Err(e) => {
                     log::warn!("support start not saved: {e}");

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::staff::auth::Auth;
 use crate::staff::offline::Caseload;
 use crate::staff::offline::journey::{Change, LocalChange};
-use crate::staff::offline::outbox::enqueue;
+use crate::staff::offline::outbox::{enqueue, enqueue_part};
 
 /// A referral as the server will return it.
 pub fn shown_referral(new: &NewReferral, me: &Me) -> Referral {
@@ -69,20 +69,22 @@ pub fn shown_job(j: &NewJob) -> Job {
 }
 
 /// Saves a referral and the support started from it (either may be absent) in the outbox, in
-/// that order, and shows them here; `labels` word each for the outbox list.
+/// that order, and shows them here; `labels` word each for the outbox list. Both are part of
+/// one thing done (`action`: a new client's id when they come with the client).
 pub async fn save_start(
     auth: Auth,
     caseload: Caseload,
+    action: Uuid,
     referral: Option<&NewReferral>,
     episode: Option<&NewEpisode>,
     labels: (&str, &str),
 ) -> Result<(), String> {
     let me = auth.me_untracked().ok_or("no login")?;
     if let Some(r) = referral {
-        enqueue(auth, "referral", r.id, labels.0, r).await?;
+        enqueue_part(auth, action, "referral", r.id, labels.0, r).await?;
     }
     if let Some(e) = episode {
-        enqueue(auth, "episode", e.id, labels.1, e).await?;
+        enqueue_part(auth, action, "episode", e.id, labels.1, e).await?;
     }
     caseload.update(|c| {
         c.referrals.extend(referral.map(|r| shown_referral(r, &me)));
