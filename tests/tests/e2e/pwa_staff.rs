@@ -180,7 +180,7 @@ pub(crate) async fn ready_for_the_field(b: &Browser) {
 }
 
 /// Adds a client (reference `reference`) through the form; returns on their page.
-async fn add_client(b: &Browser, reference: &str) {
+pub(crate) async fn add_client(b: &Browser, reference: &str) {
     click(b, "a.button[href='/staff/clients/new']").await;
     heading(b, "Add a client").await;
     fill(b, "#reference", reference).await;
@@ -188,7 +188,7 @@ async fn add_client(b: &Browser, reference: &str) {
     heading(b, reference).await;
 }
 
-async fn record_session(b: &Browser, activity: &str, minutes: &str) {
+pub(crate) async fn record_session(b: &Browser, activity: &str, minutes: &str) {
     click(b, "a[href$='/session']").await;
     heading(b, "Record a session").await;
     fill(b, "#minutes", minutes).await;
