@@ -92,11 +92,32 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// Why a login did not work, in words.
+/// Why a login did not work, in words. A server too busy to check a password (503, e.g. during
+/// a flood of logins) must not tell the person their password is wrong.
 fn refusal(t: &'static StaffMessages, error: &ApiError) -> &'static str {
     match error {
         ApiError::Unreachable(_) => t.staff_login_offline,
         e if e.status() == Some(429) => t.staff_login_throttled,
+        e if e.status() == Some(503) => t.staff_login_busy,
         _ => t.staff_login_refused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_busy_server_is_not_a_wrong_password() {
+        let t = Lang::En.staff();
+        assert_eq!(refusal(t, &ApiError::Status(503)), t.staff_login_busy);
+        assert_eq!(refusal(t, &ApiError::Status(429)), t.staff_login_throttled);
+        assert_eq!(refusal(t, &ApiError::Status(401)), t.staff_login_refused);
+        assert_eq!(
+            refusal(t, &ApiError::Unreachable("no signal".into())),
+            t.staff_login_offline
+        );
+        assert_ne!(Lang::Cy.staff().staff_login_busy, t.staff_login_busy);
     }
 }
