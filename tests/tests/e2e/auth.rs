@@ -4,8 +4,13 @@ use reqwest::StatusCode;
 use serde_json::json;
 use soundings_tests::{PASSWORD, TestApp, error_body};
 
-/// Arranges time: the refresh token was spent `seconds` ago.
-async fn backdate_use(app: &TestApp, refresh_token: &str, seconds: i64) {
+/// Arranges time: the refresh token was spent `seconds` ago (past the grace a just-rotated
+/// token has, so presenting it again is a replay).
+pub(crate) async fn backdate_use(
+    db: &sea_orm::DatabaseConnection,
+    refresh_token: &str,
+    seconds: i64,
+) {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     use soundings::entities::refresh_token;
     refresh_token::Entity::update_many()
@@ -14,7 +19,7 @@ async fn backdate_use(app: &TestApp, refresh_token: &str, seconds: i64) {
             Expr::value(chrono::Utc::now() - chrono::Duration::seconds(seconds)),
         )
         .filter(refresh_token::Column::TokenHash.eq(soundings::auth::token_hash(refresh_token)))
-        .exec(&app.db)
+        .exec(db)
         .await
         .unwrap();
 }
@@ -152,7 +157,7 @@ async fn reusing_a_spent_refresh_token_revokes_the_whole_family() {
         .await
         .unwrap();
     // A thief replays the first token, after its grace for a phone's simultaneous refreshes.
-    backdate_use(&app, &first.refresh_token, 60).await;
+    backdate_use(&app.db, &first.refresh_token, 60).await;
     let replay = app
         .post(
             "/api/auth/refresh",
@@ -490,7 +495,7 @@ async fn simultaneous_refreshes_with_one_token_keep_the_login() {
         assert_eq!(next.status(), 200);
     }
     // Once the grace is over, the same old token is a replay: the login ends.
-    backdate_use(&app, &first.refresh_token, 60).await;
+    backdate_use(&app.db, &first.refresh_token, 60).await;
     let replay = app
         .post(
             "/api/auth/refresh",

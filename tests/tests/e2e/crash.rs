@@ -271,7 +271,9 @@ async fn two_server_copies_on_one_database_behave_as_one() {
         .await
         .unwrap();
     assert_eq!(refreshed.status(), 200);
-    // Replaying the spent refresh token on the first copy revokes the family everywhere.
+    // Replaying the spent refresh token on the first copy, once its grace is over, revokes the
+    // family everywhere.
+    crate::auth::backdate_use(&db, login["refresh_token"].as_str().unwrap(), 60).await;
     let replay = http
         .post(format!("{a}/api/auth/refresh"))
         .json(&json!({"refresh_token": login["refresh_token"]}))
@@ -287,9 +289,26 @@ async fn two_server_copies_on_one_database_behave_as_one() {
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
+    // And its access tokens with it, on either copy.
+    let ended = http
+        .get(format!("{a}/api/auth/me"))
+        .bearer_auth(newer["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 401);
 
-    // The same record sent to both at once is stored once.
-    let access = newer["access_token"].as_str().unwrap().to_owned();
+    // The same record sent to both at once is stored once (in a new login).
+    let login: Value = http
+        .post(format!("{b}/api/auth/login"))
+        .json(&json!({"email": "sam@a.example.org", "password": soundings_tests::PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = login["access_token"].as_str().unwrap().to_owned();
     let person = body::participant("jobseeker", "JS-1");
     let pid: Uuid = serde_json::from_value(person["id"].clone()).unwrap();
     http.post(format!("{a}/api/participants"))
