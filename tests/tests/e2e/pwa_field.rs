@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 use crate::pwa_staff::{
     add_client, assert_accessible, click, fill, heading, log_in, participants_named,
-    ready_for_the_field, record_session, setup, wait_rows, wait_until, waiting,
+    ready_for_the_field, record_session, setup, specialist_in_the_field, wait_rows, wait_until,
+    waiting,
 };
 
 /// Waits until the always-visible count says `n` things wait.
@@ -45,13 +46,7 @@ async fn no_signal_shown(b: &Browser, shown: bool) {
 #[tokio::test]
 async fn the_consent_boxes_on_add_a_client_start_unticked_and_a_client_needs_one_ticked() {
     let s = setup().await;
-    s.app
-        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
-        .await;
-    let b = Browser::start().await.unwrap();
-    b.goto(&s.proxy.url("/staff/")).await.unwrap();
-    log_in(&b, "sam@v.example.org").await;
-    ready_for_the_field(&b).await;
+    let b = specialist_in_the_field(&s).await;
 
     click(&b, "a.button[href='/staff/clients/new']").await;
     heading(&b, "Add a client").await;
@@ -122,13 +117,7 @@ async fn records_waiting_counts_the_things_the_person_did_not_the_records_behind
 #[tokio::test]
 async fn when_the_server_comes_back_what_waits_is_sent_with_no_click_and_no_signal_goes() {
     let s = setup().await;
-    s.app
-        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
-        .await;
-    let b = Browser::start().await.unwrap();
-    b.goto(&s.proxy.url("/staff/")).await.unwrap();
-    log_in(&b, "sam@v.example.org").await;
-    ready_for_the_field(&b).await;
+    let b = specialist_in_the_field(&s).await;
 
     // The server stops answering while the phone keeps its network: the browser fires no
     // `online` event at any point in this test.
@@ -157,13 +146,7 @@ async fn when_the_server_comes_back_what_waits_is_sent_with_no_click_and_no_sign
 #[tokio::test]
 async fn records_left_when_the_app_closed_with_no_signal_are_sent_when_it_opens_with_signal() {
     let s = setup().await;
-    s.app
-        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
-        .await;
-    let b = Browser::start().await.unwrap();
-    b.goto(&s.proxy.url("/staff/")).await.unwrap();
-    log_in(&b, "sam@v.example.org").await;
-    ready_for_the_field(&b).await;
+    let b = specialist_in_the_field(&s).await;
 
     s.proxy.cut().await;
     add_client(&b, "JS-CLOSED").await;
@@ -191,13 +174,7 @@ async fn records_left_when_the_app_closed_with_no_signal_are_sent_when_it_opens_
 #[tokio::test]
 async fn with_the_staff_app_closed_the_service_worker_sends_its_records_when_the_signal_returns() {
     let s = setup().await;
-    s.app
-        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
-        .await;
-    let b = Browser::start().await.unwrap();
-    b.goto(&s.proxy.url("/staff/")).await.unwrap();
-    log_in(&b, "sam@v.example.org").await;
-    ready_for_the_field(&b).await;
+    let b = specialist_in_the_field(&s).await;
 
     s.proxy.cut().await;
     add_client(&b, "JS-WORKER").await;
@@ -292,13 +269,7 @@ async fn no_signal_shows_when_any_request_fails_and_goes_when_one_succeeds() {
 #[tokio::test]
 async fn the_caseload_says_when_the_phone_is_ready_for_offline_use() {
     let s = setup().await;
-    s.app
-        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
-        .await;
-    let b = Browser::start().await.unwrap();
-    b.goto(&s.proxy.url("/staff/")).await.unwrap();
-    log_in(&b, "sam@v.example.org").await;
-    ready_for_the_field(&b).await;
+    let b = specialist_in_the_field(&s).await;
     b.wait_for_text("#offline-ready", "Ready for offline use")
         .await
         .unwrap();

@@ -179,6 +179,18 @@ pub(crate) async fn ready_for_the_field(b: &Browser) {
     .await;
 }
 
+/// Sam, a specialist of the organisation, logged in on a phone that is ready for the field.
+pub(crate) async fn specialist_in_the_field(s: &Setup) -> Browser {
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+    b
+}
+
 /// Adds a client (reference `reference`) through the form; returns on their page.
 pub(crate) async fn add_client(b: &Browser, reference: &str) {
     click(b, "a.button[href='/staff/clients/new']").await;
