@@ -29,6 +29,7 @@ pub mod defaults {
     pub const MAIL_RETRY_MS: i64 = 60_000;
     pub const SMTP_TIMEOUT_SECONDS: u64 = 30;
     pub const BODY_TIMEOUT_SECONDS: u64 = 10;
+    pub const MAX_REQUESTS_PER_ADDRESS: usize = 256;
 }
 
 #[derive(Debug, Clone, Args)]
@@ -158,6 +159,16 @@ pub struct Config {
         global = true
     )]
     pub body_timeout_seconds: u64,
+
+    /// Requests one client address may have in flight at once (the address the throttles use);
+    /// past it a request is refused with 429 and its connection closed. 0 for no cap.
+    #[arg(
+        long,
+        env = "SOUNDINGS_MAX_REQUESTS_PER_ADDRESS",
+        default_value_t = defaults::MAX_REQUESTS_PER_ADDRESS,
+        global = true
+    )]
+    pub max_requests_per_address: usize,
 
     #[command(flatten)]
     pub mail: MailConfig,
@@ -320,6 +331,7 @@ impl Config {
             login_window_minutes: defaults::LOGIN_WINDOW_MINUTES,
             static_dir: PathBuf::from(defaults::STATIC_DIR),
             body_timeout_seconds: defaults::BODY_TIMEOUT_SECONDS,
+            max_requests_per_address: defaults::MAX_REQUESTS_PER_ADDRESS,
             log_format: LogFormat::Pretty,
             trusted_proxies: Default::default(),
             mail: MailConfig::default(),

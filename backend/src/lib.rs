@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod extract;
 pub mod html;
+pub mod in_flight;
 pub mod json;
 pub mod repo;
 pub mod routes;

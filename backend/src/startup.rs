@@ -3,7 +3,7 @@
 
 use crate::{
     config::Config,
-    db, deadline, routes,
+    db, deadline, in_flight, routes,
     services::mail::{self, Mailer},
     state::AppState,
     static_files,
@@ -51,6 +51,8 @@ impl Application {
         let state = web::Data::new(state);
         let openapi = routes::openapi_json_text();
         let body_timeout = Duration::from_secs(state.config.body_timeout_seconds);
+        // One count for the whole server, not one per worker.
+        let in_flight = in_flight::InFlight::new(state.config.max_requests_per_address);
         let server = HttpServer::new(move || {
             App::new()
                 .service(routes::openapi_json(openapi.clone()))
@@ -64,6 +66,10 @@ impl Application {
                 .wrap(middleware::from_fn(routes::no_store_for_api))
                 .wrap(middleware::from_fn(move |req, next| {
                     deadline::body_deadline(body_timeout, req, next)
+                }))
+                .wrap(middleware::from_fn({
+                    let in_flight = in_flight.clone();
+                    move |req, next| in_flight::cap_per_address(in_flight.clone(), req, next)
                 }))
                 .wrap(routes::security_headers())
                 .wrap(middleware::Compress::default())

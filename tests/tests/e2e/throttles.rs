@@ -3,7 +3,7 @@
 
 use domain::Role;
 use serde_json::json;
-use soundings_tests::TestApp;
+use soundings_tests::{TestApp, wait};
 use std::collections::BTreeMap;
 
 /// Sends `n` copies of a request at once and counts the answers by status.
@@ -134,4 +134,74 @@ async fn a_body_that_trickles_in_is_cut_off_and_its_connection_closed() {
     assert!(answer.contains("did not arrive in time"), "{answer}");
     // The server still answers everyone else.
     assert_eq!(app.get("/health/live", None).await.status(), 200);
+}
+
+/// Thousands of trickling uploads from one address (issue 20) cannot take every connection:
+/// past the cap on requests in flight per address, that address's next request is refused at
+/// once (429, JSON, connection closed) without its body being read, while another address is
+/// served as usual; when the held requests end, the address is served again.
+#[tokio::test]
+async fn one_address_cannot_hold_more_than_its_share_of_requests_in_flight() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(|c| {
+        c.max_requests_per_address = 4;
+        c.body_timeout_seconds = 30;
+        c.trusted_proxies = "127.0.0.1".parse().unwrap();
+    })
+    .await;
+    const LONG: std::time::Duration = std::time::Duration::from_secs(20);
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let slow_upload = |from: &'static str| {
+        let address = address.clone();
+        async move {
+            let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+            let head = format!(
+                "POST /api/auth/login HTTP/1.1\r\nHost: soundings\r\nX-Forwarded-For: {from}\r\n\
+                 Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n{{\"email\": "
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            stream
+        }
+    };
+    // Four uploads from one address, each waiting for the rest of its body.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(slow_upload("192.0.2.66").await);
+    }
+    // The server has taken all four in (each is in flight) before the fifth is tried.
+    let from = |ip: &str| {
+        app.http
+            .get(format!("{}/health/live", app.address))
+            .header("X-Forwarded-For", ip.to_owned())
+    };
+    let refused = wait::until(
+        "the fifth request from the address is refused",
+        LONG,
+        || async {
+            let res = from("192.0.2.66").send().await.unwrap();
+            (res.status() == 429).then_some(res)
+        },
+    )
+    .await;
+    assert_eq!(refused.headers()["retry-after"], "1");
+    assert_eq!(refused.headers()["connection"], "close");
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "too_many_requests", "{body}");
+
+    // A fifth trickling upload is answered at once and hung up on, its body never read.
+    let mut fifth = slow_upload("192.0.2.66").await;
+    let mut answer = Vec::new();
+    fifth.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+
+    // Someone else is served meanwhile.
+    assert_eq!(from("192.0.2.7").send().await.unwrap().status(), 200);
+
+    // The held uploads end (their clients go away); the address is served again.
+    drop(held);
+    wait::until("the address is served again", LONG, || async {
+        (from("192.0.2.66").send().await.unwrap().status() == 200).then_some(())
+    })
+    .await;
 }
