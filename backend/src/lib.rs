@@ -22,5 +22,6 @@ pub mod state;
 pub mod static_files;
 pub mod telemetry;
 pub mod time;
+pub mod xlsx;
 
 pub use error::{ApiError, Result};
