@@ -6,6 +6,9 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
+/// The media type of an XLSX file.
+pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// Excel's limits: a sheet name's length (UTF-16 units) and a cell's text length.
 const SHEET_NAME_MAX: usize = 31;
 const CELL_TEXT_MAX: usize = 32_767;

@@ -233,6 +233,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(outcomes::outcomes)
             .service(outcomes::caseload)
             .service(outcomes::equality)
+            .service(outcomes::seqf_workbook)
             .service(outcomes::get_outcome_settings)
             .service(outcomes::put_outcome_settings)
             .service(transfer::export_episodes)

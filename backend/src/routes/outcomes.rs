@@ -9,10 +9,13 @@ use crate::{
     auth::{AdminUser, ManagerUser, StaffUser},
     json::ApiJson,
     repo,
-    services::{audit::staff_actor, reports::outcomes as report},
+    services::{
+        audit::staff_actor,
+        reports::{outcomes as report, workbook},
+    },
     state::AppState,
 };
-use actix_web::{HttpRequest, get, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::NaiveDate;
 use domain::{
     ErrorBody,
@@ -232,6 +235,65 @@ pub async fn equality(
         )
         .await?,
     ))
+}
+
+/// The SEQF audit workbook of a period (XLSX): every client supported in it by reference with
+/// demographics, timeline, status and job details; their jobs; every KPI with its calculation;
+/// and what each KPI counted. Special category data: recorded in the audit trail.
+#[utoipa::path(
+    tag = "indicators",
+    security(("bearer" = [])),
+    params(OutcomeQuery),
+    responses(
+        (status = 200, description = "The workbook (docs/formats.md)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody)
+    )
+)]
+#[get("/outcomes/workbook.xlsx")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn seqf_workbook(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ManagerUser(user): ManagerUser,
+    q: ApiQuery<OutcomeQuery>,
+) -> Result<HttpResponse> {
+    let q = q.into_inner()?;
+    let a = asked(&state, &user, &q).await?;
+    let s = repo::instruments::settings(&state.db, user.organisation_id).await?;
+    let org = repo::orgs::get(&state.db, user.organisation_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("organisation missing"))?;
+    let settings = s.outcomes();
+    let ask = workbook::WorkbookAsk {
+        outcome: a.ask(user.organisation_id),
+        organisation: &org.name,
+        settings: &settings,
+        small_number: s.small_number(),
+        change_threshold: s.change_threshold(),
+        today: crate::time::today(&a.time_zone),
+    };
+    let bytes = workbook::seqf_workbook(&state.db, &ask).await?;
+    crate::services::audit::log(
+        &state.db,
+        &staff_actor(&user, &req),
+        "export",
+        "seqf_workbook",
+        None,
+        None,
+    )
+    .await?;
+    tracing::info!(bytes = bytes.len(), "SEQF audit workbook made");
+    Ok(HttpResponse::Ok()
+        .content_type(crate::xlsx::CONTENT_TYPE)
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"seqf-workbook-{}-to-{}.xlsx\"",
+                a.period.first, a.period.last
+            ),
+        ))
+        .body(bytes))
 }
 
 #[utoipa::path(

@@ -142,6 +142,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/outcomes", Manager, NoId),
     ("GET", "/api/outcomes/caseload", Manager, NoId),
     ("GET", "/api/outcomes/equality", Manager, NoId),
+    ("GET", "/api/outcomes/workbook.xlsx", Manager, NoId),
     ("GET", "/api/settings/outcomes", Manager, NoId),
     ("PUT", "/api/settings/outcomes", Admin, NoId),
 ];
@@ -260,7 +261,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{edit_id}", &Uuid::new_v4().to_string());
     if p.starts_with("/api/kpi/") || p == "/api/reports/late" {
         format!("{p}?first=2026-01-01&last=2026-12-31")
-    } else if p == "/api/outcomes" {
+    } else if p == "/api/outcomes" || p == "/api/outcomes/workbook.xlsx" {
         format!("{p}?first=2026-01-01&last=2026-12-31&as_of=2026-12-31")
     } else if p == "/api/outcomes/equality" {
         format!("{p}?first=2026-01-01&last=2026-12-31&as_of=2026-12-31&by=gender")

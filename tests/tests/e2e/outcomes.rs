@@ -2334,3 +2334,356 @@ async fn the_first_job_with_one_of_our_employers_becomes_the_placement_its_surve
         (json!(day(35)), json!(firm))
     );
 }
+
+/// Reads an XLSX file with calamine (a reader other than the writer): each sheet's rows.
+fn read_xlsx(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<calamine::Data>>)> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names().to_owned();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows = range.rows().map(<[calamine::Data]>::to_vec).collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// A sheet's rows below its header, as maps from the header's names to the cells.
+fn records(
+    sheets: &[(String, Vec<Vec<calamine::Data>>)],
+    name: &str,
+) -> Vec<std::collections::HashMap<String, calamine::Data>> {
+    let (_, rows) = sheets.iter().find(|(n, _)| n == name).unwrap();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    rows[1..]
+        .iter()
+        .map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+fn number(c: &calamine::Data) -> Option<f64> {
+    match c {
+        calamine::Data::Float(f) => Some(*f),
+        calamine::Data::Int(i) => Some(*i as f64),
+        calamine::Data::Empty => None,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+/// A figure in the API's JSON (a number or null) as the workbook should hold it.
+fn figure(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+#[tokio::test]
+async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_gives_them() {
+    use calamine::{Data, DataType};
+    let w = world().await;
+    dataset(&w).await;
+    // Two jobseekers and the café answer satisfaction surveys in 2025.
+    let people = w.get_ok(&w.manager, "/api/participants").await;
+    let id = |reference: &str| -> Uuid {
+        let p = people
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["reference"] == reference)
+            .unwrap();
+        serde_json::from_value(p["id"].clone()).unwrap()
+    };
+    let staff = |r| body::completion(r, "none", "staff_device");
+    for b in [
+        body::satisfaction(
+            id("ADA"),
+            "jobseeker_satisfaction",
+            5,
+            "2025-06-02T10:00:00Z",
+            staff("self"),
+        ),
+        body::satisfaction(
+            id("BEN"),
+            "jobseeker_satisfaction",
+            4,
+            "2025-07-02T10:00:00Z",
+            staff("self"),
+        ),
+        body::satisfaction(
+            id("EMP-CAFE"),
+            "employer_satisfaction",
+            3,
+            "2025-08-04T10:00:00Z",
+            staff("self"),
+        ),
+    ] {
+        w.app.create("/api/responses", &w.sam, &b).await;
+    }
+
+    let res = w
+        .app
+        .get(
+            &format!("/api/outcomes/workbook.xlsx?{YEAR}"),
+            Some(&w.manager),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("seqf-workbook-2025-01-01-to-2025-12-31.xlsx")
+    );
+    let sheets = read_xlsx(res.bytes().await.unwrap().to_vec());
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "About",
+            "Clients",
+            "Jobs",
+            "KPIs",
+            "KPI A cohort",
+            "KPI B episodes",
+            "KPI E cohort",
+            "KPI C responses",
+            "KPI D responses"
+        ]
+    );
+
+    // Clients: everyone supported at some time in 2025, by reference (NED never started; the
+    // referrals that were not accepted are not clients). JON's support ended on 14 March.
+    let clients = records(&sheets, "Clients");
+    let mut refs: Vec<String> = clients.iter().map(|c| c["Reference"].to_string()).collect();
+    refs.sort();
+    assert_eq!(
+        refs,
+        [
+            "ADA", "BEN", "CAT", "DAN", "EVE", "FAY", "GUS", "HAL", "IVY", "JON"
+        ]
+    );
+    let client = |r: &str| {
+        clients
+            .iter()
+            .find(|c| c["Reference"].to_string() == r)
+            .unwrap()
+    };
+    let ada = client("ADA");
+    // Dates are dates, numbers are numbers.
+    assert!(
+        matches!(ada["Support started"], Data::DateTime(_)),
+        "{:?}",
+        ada["Support started"]
+    );
+    assert_eq!(
+        ada["Support started"].as_date(),
+        chrono::NaiveDate::from_ymd_opt(2025, 1, 13)
+    );
+    assert_eq!(
+        ada["Referred on"].as_date(),
+        chrono::NaiveDate::from_ymd_opt(2025, 1, 6)
+    );
+    assert_eq!(ada["Referral source"].to_string(), "job_centre");
+    assert_eq!(ada["Gender"].to_string(), "woman");
+    assert_eq!(ada["Urban or rural"].to_string(), "urban");
+    // Born 1 May 1990: 35 on 31 March 2026.
+    assert_eq!(ada["Age band on the as-of date"].to_string(), "35_49");
+    assert_eq!(ada["Jobs"], Data::Float(2.0));
+    assert_eq!(
+        ada["Support ended"].as_date(),
+        chrono::NaiveDate::from_ymd_opt(2025, 11, 28)
+    );
+    assert_eq!(ada["Status on the as-of date"].to_string(), "support ended");
+    assert_eq!(
+        number(&client("DAN")["Hours a week before support"]),
+        Some(12.5)
+    );
+    assert_eq!(
+        client("DAN")["Status on the as-of date"].to_string(),
+        "in paid work"
+    );
+    assert_eq!(client("HAL")["Urban or rural"].to_string(), "not recorded");
+
+    // The KPIs sheet holds the API's figures, each with how it is calculated.
+    let o = w.get_ok(&w.manager, &format!("/api/outcomes?{YEAR}")).await;
+    let c = w
+        .get_ok(
+            &w.manager,
+            "/api/kpi/employer-satisfaction?first=2025-01-01&last=2025-12-31",
+        )
+        .await;
+    let d = w
+        .get_ok(
+            &w.manager,
+            "/api/kpi/jobseeker-satisfaction?first=2025-01-01&last=2025-12-31",
+        )
+        .await;
+    let wb = w
+        .get_ok(
+            &w.manager,
+            "/api/kpi/wellbeing?first=2025-01-01&last=2025-12-31",
+        )
+        .await;
+    let kpis = records(&sheets, "KPIs");
+    let kpi = |prefix: &str| {
+        kpis.iter()
+            .find(|k| k["Indicator"].to_string().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no row {prefix}"))
+    };
+    for (prefix, rate, score) in [
+        ("KPI A", &o["kpi_a"]["rate"], &o["kpi_a"]["scored"]["score"]),
+        ("KPI E", &o["kpi_e"]["rate"], &o["kpi_e"]["scored"]["score"]),
+        ("Referrals that started", &o["access"], &Value::Null),
+        (
+            "Starters into paid work",
+            &o["into_paid_work"],
+            &Value::Null,
+        ),
+    ] {
+        let row = kpi(prefix);
+        assert_eq!(number(&row["Value"]), figure(&rate["percent"]), "{prefix}");
+        assert_eq!(
+            number(&row["Counted"]),
+            figure(&rate["numerator"]),
+            "{prefix}"
+        );
+        assert_eq!(number(&row["Of"]), figure(&rate["n"]), "{prefix}");
+        assert_eq!(
+            number(&row["95% interval: low"]),
+            figure(&rate["interval"]["low"]),
+            "{prefix}"
+        );
+        assert_eq!(number(&row["Score (0 to 5)"]), figure(score), "{prefix}");
+        assert!(!row["How it is calculated"].to_string().is_empty());
+    }
+    assert_eq!(number(&kpi("KPI A")["Value"]), Some(75.0));
+    assert_eq!(kpi("KPI A")["Against the benchmark"].to_string(), "green");
+    assert_eq!(kpi("KPI A")["Benchmark"].to_string(), "at least 40.00");
+    assert_eq!(number(&kpi("KPI B")["Value"]), Some(12.4));
+    assert_eq!(
+        number(&kpi("KPI B")["Value"]),
+        figure(&o["kpi_b"]["weeks"]["mean"])
+    );
+    assert_eq!(
+        number(&kpi("KPI B")["Of"]),
+        figure(&o["kpi_b"]["weeks"]["n"])
+    );
+    assert_eq!(
+        number(&kpi("KPI B")["Score (0 to 5)"]),
+        figure(&o["kpi_b"]["scored"]["score"])
+    );
+    for (prefix, k) in [("KPI C", &c), ("KPI D", &d)] {
+        assert_eq!(
+            number(&kpi(prefix)["Value"]),
+            figure(&k["mean"]),
+            "{prefix}"
+        );
+        assert_eq!(number(&kpi(prefix)["Of"]), figure(&k["n"]), "{prefix}");
+    }
+    assert_eq!(number(&kpi("KPI D")["Value"]), Some(4.5));
+    assert_eq!(number(&kpi("KPI C")["Value"]), Some(3.0));
+    assert_eq!(
+        number(&kpi("Wellbeing")["Value"]),
+        figure(&wb["mean_change"])
+    );
+    assert_eq!(number(&kpi("Wellbeing")["Of"]), figure(&wb["paired_n"]));
+
+    // Each KPI's sheet lists what it counted, and the rows add up to the figure.
+    let a = records(&sheets, "KPI A cohort");
+    assert_eq!(a.len() as u64, o["kpi_a"]["rate"]["n"].as_u64().unwrap());
+    let yes = |rows: &[std::collections::HashMap<String, Data>], col: &str, v: &str| {
+        rows.iter().filter(|r| r[col].to_string() == v).count() as u64
+    };
+    assert_eq!(
+        yes(&a, "Counted as into paid work", "yes"),
+        o["kpi_a"]["rate"]["numerator"].as_u64().unwrap()
+    );
+    assert_eq!(
+        yes(
+            &a,
+            "Still early (profile under 12 months before the as-of date)",
+            "yes"
+        ),
+        o["kpi_a"]["still_early"].as_u64().unwrap()
+    );
+    let eve = a
+        .iter()
+        .find(|r| r["Reference"].to_string() == "EVE")
+        .unwrap();
+    assert_eq!(eve["Counted as into paid work"].to_string(), "no");
+    let b = records(&sheets, "KPI B episodes");
+    let mut b_refs: Vec<String> = b.iter().map(|r| r["Reference"].to_string()).collect();
+    b_refs.sort();
+    assert_eq!(b_refs, ["ADA", "BEN", "CAT", "DAN", "FAY", "GUS", "IVY"]);
+    // ADA: 3 March − 13 January = 49 days = 7.0 weeks.
+    let ada_b = b
+        .iter()
+        .find(|r| r["Reference"].to_string() == "ADA")
+        .unwrap();
+    assert_eq!(number(&ada_b["Weeks"]), Some(7.0));
+    let e = records(&sheets, "KPI E cohort");
+    assert_eq!(
+        yes(&e, "Result", "still in paid work"),
+        o["kpi_e"]["rate"]["numerator"].as_u64().unwrap()
+    );
+    assert_eq!(
+        yes(&e, "Result", "still in paid work") + yes(&e, "Result", "not in paid work"),
+        o["kpi_e"]["rate"]["n"].as_u64().unwrap()
+    );
+    assert_eq!(
+        yes(&e, "Result", "too early to tell (not counted)"),
+        o["kpi_e"]["too_early"].as_u64().unwrap()
+    );
+    let d_rows = records(&sheets, "KPI D responses");
+    assert_eq!(d_rows.len() as u64, d["n"].as_u64().unwrap());
+    let ratings: Vec<Option<f64>> = d_rows
+        .iter()
+        .map(|r| number(&r["Overall rating (1 to 5)"]))
+        .collect();
+    assert_eq!(ratings, [Some(5.0), Some(4.0)]);
+    assert_eq!(
+        records(&sheets, "KPI C responses")[0]["Reference"].to_string(),
+        "EMP-CAFE"
+    );
+
+    // The download is in the audit trail.
+    let audit = w.get_ok(&w.admin, "/api/audit").await;
+    let made: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["entity"] == "seqf_workbook")
+        .collect();
+    assert_eq!(made.len(), 1, "{audit}");
+    assert_eq!(made[0]["action"], "export");
+}
+
+#[tokio::test]
+async fn the_seqf_workbook_is_for_managers_and_refuses_a_bad_period_naming_it() {
+    let w = world().await;
+    let path = format!("/api/outcomes/workbook.xlsx?{YEAR}");
+    assert_eq!(w.app.get(&path, Some(&w.sam)).await.status(), 403);
+    assert_eq!(w.app.get(&path, None).await.status(), 401);
+    assert_eq!(w.app.get(&path, Some(&w.admin)).await.status(), 200);
+    for (query, field) in [
+        ("first=2025-13-01&last=2025-12-31", "first"),
+        ("first=2025-12-31&last=2025-01-01", "last"),
+        ("first=2025-01-01&last=2025-12-31&as_of=yesterday", "as_of"),
+        ("last=2025-12-31", "first"),
+    ] {
+        let res = w
+            .app
+            .get(
+                &format!("/api/outcomes/workbook.xlsx?{query}"),
+                Some(&w.manager),
+            )
+            .await;
+        assert_eq!(res.status(), 400, "{query}");
+        assert_eq!(error_body(res).await["field"], field, "{query}");
+    }
+}

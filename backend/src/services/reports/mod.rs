@@ -2,6 +2,7 @@
 //! indexes, then apply the exact rules in `domain::kpi`.
 
 pub mod outcomes;
+pub mod workbook;
 
 use crate::{
     entities::episode,

@@ -184,6 +184,60 @@ pub async fn outcome_figures(
     ))
 }
 
+/// One episode's part in the outcome figures: the figures of that episode alone, by the same
+/// rules and the same filter, so an audit workbook can show which episodes each KPI counted
+/// and the parts add up to the whole (KPI A's and E's numerators and n, KPI B's weeks).
+pub struct EpisodePart {
+    pub episode: episode::Model,
+    pub facts: EpisodeFacts,
+    pub alone: OutcomeFigures,
+    /// Counted by the filter asked on the last day of the period it was supported.
+    pub in_filter: bool,
+}
+
+/// The outcome figures of the period, and every episode's part in them (episodes started by
+/// the period's end or the as-of date, whichever is later; oldest service start first).
+pub async fn outcome_parts(
+    db: &impl ConnectionTrait,
+    ask: &OutcomeAsk<'_>,
+    settings: &OutcomeSettings,
+) -> anyhow::Result<(OutcomeFigures, Vec<EpisodePart>)> {
+    let f = facts(db, ask).await?;
+    let holders = Holders::of(db, ask.time_zone, ask.who, &f.models).await?;
+    let counts = |e: &EpisodeFacts, day| holders.counts_on(e.episode_id, day);
+    let counts_referral = |r: &ReferralFacts| referral_counts(ask.who, &f.referral_holders, r);
+    let figures = |episodes: &[EpisodeFacts], referrals: &[ReferralFacts]| {
+        outcomes::outcome_figures(
+            episodes,
+            referrals,
+            ask.period,
+            ask.as_of,
+            ask.programme(),
+            settings,
+            counts,
+            counts_referral,
+        )
+    };
+    let whole = figures(&f.episodes, &f.referrals);
+    let parts = f
+        .models
+        .iter()
+        .zip(&f.episodes)
+        .map(|(episode, facts)| EpisodePart {
+            episode: episode.clone(),
+            facts: facts.clone(),
+            alone: figures(std::slice::from_ref(facts), &[]),
+            in_filter: counts(
+                facts,
+                facts
+                    .ended_on
+                    .map_or(ask.period.last, |end| end.min(ask.period.last)),
+            ),
+        })
+        .collect();
+    Ok((whole, parts))
+}
+
 /// Every outcome figure and KPI D split by one equality dimension; suppressed unless this is a
 /// manager's working view.
 pub async fn equality_figures(
