@@ -9,6 +9,7 @@ pub mod interact;
 pub mod proxy;
 pub mod smtp;
 pub mod wait;
+pub mod xlsx;
 
 use anyhow::Context;
 use domain::{Role, auth::TokenResponse};

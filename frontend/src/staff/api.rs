@@ -284,6 +284,20 @@ pub async fn export(auth: Auth, path: &str) -> Result<web_sys::Blob, ApiError> {
     blob(auth, &format!("/api/export/{path}"), "text/csv").await
 }
 
+/// The SEQF audit workbook of a period for the filters (XLSX), as of today.
+pub async fn seqf_workbook(auth: Auth, p: Period, f: &Filters) -> Result<web_sys::Blob, ApiError> {
+    let url = format!(
+        "/api/outcomes/workbook.xlsx?first={}&last={}",
+        p.first, p.last
+    );
+    blob(
+        auth,
+        &with_filters(url, f),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    .await
+}
+
 /// A response body as a `Blob`, with the server's content type (`fallback` if it sent none).
 async fn blob(auth: Auth, url: &str, fallback: &str) -> Result<web_sys::Blob, ApiError> {
     let response = authed::<()>(auth, None, || Request::get(url)).await?;

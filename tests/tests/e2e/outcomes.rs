@@ -4,7 +4,7 @@
 //! in the comments; then the journey's refusals, resends and bad input.
 
 use serde_json::{Value, json};
-use soundings_tests::{TestApp, body, error_body, id_of, sync_statuses};
+use soundings_tests::{TestApp, body, error_body, id_of, sync_statuses, xlsx};
 use uuid::Uuid;
 
 struct World {
@@ -2335,44 +2335,6 @@ async fn the_first_job_with_one_of_our_employers_becomes_the_placement_its_surve
     );
 }
 
-/// Reads an XLSX file with calamine (a reader other than the writer): each sheet's rows.
-fn read_xlsx(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<calamine::Data>>)> {
-    use calamine::Reader;
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    let names = book.sheet_names().to_owned();
-    names
-        .into_iter()
-        .map(|name| {
-            let range = book.worksheet_range(&name).unwrap();
-            let rows = range.rows().map(<[calamine::Data]>::to_vec).collect();
-            (name, rows)
-        })
-        .collect()
-}
-
-/// A sheet's rows below its header, as maps from the header's names to the cells.
-fn records(
-    sheets: &[(String, Vec<Vec<calamine::Data>>)],
-    name: &str,
-) -> Vec<std::collections::HashMap<String, calamine::Data>> {
-    let (_, rows) = sheets.iter().find(|(n, _)| n == name).unwrap();
-    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
-    rows[1..]
-        .iter()
-        .map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
-        .collect()
-}
-
-fn number(c: &calamine::Data) -> Option<f64> {
-    match c {
-        calamine::Data::Float(f) => Some(*f),
-        calamine::Data::Int(i) => Some(*i as f64),
-        calamine::Data::Empty => None,
-        other => panic!("not a number: {other:?}"),
-    }
-}
-
 /// A figure in the API's JSON (a number or null) as the workbook should hold it.
 fn figure(v: &Value) -> Option<f64> {
     v.as_f64()
@@ -2439,7 +2401,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
             .unwrap()
             .contains("seqf-workbook-2025-01-01-to-2025-12-31.xlsx")
     );
-    let sheets = read_xlsx(res.bytes().await.unwrap().to_vec());
+    let sheets = xlsx::read(res.bytes().await.unwrap().to_vec());
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -2458,7 +2420,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
 
     // Clients: everyone supported at some time in 2025, by reference (NED never started; the
     // referrals that were not accepted are not clients). JON's support ended on 14 March.
-    let clients = records(&sheets, "Clients");
+    let clients = xlsx::records(&sheets, "Clients");
     let mut refs: Vec<String> = clients.iter().map(|c| c["Reference"].to_string()).collect();
     refs.sort();
     assert_eq!(
@@ -2500,7 +2462,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
     );
     assert_eq!(ada["Status on the as-of date"].to_string(), "support ended");
     assert_eq!(
-        number(&client("DAN")["Hours a week before support"]),
+        xlsx::number(&client("DAN")["Hours a week before support"]),
         Some(12.5)
     );
     assert_eq!(
@@ -2529,7 +2491,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
             "/api/kpi/wellbeing?first=2025-01-01&last=2025-12-31",
         )
         .await;
-    let kpis = records(&sheets, "KPIs");
+    let kpis = xlsx::records(&sheets, "KPIs");
     let kpi = |prefix: &str| {
         kpis.iter()
             .find(|k| k["Indicator"].to_string().starts_with(prefix))
@@ -2546,55 +2508,70 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
         ),
     ] {
         let row = kpi(prefix);
-        assert_eq!(number(&row["Value"]), figure(&rate["percent"]), "{prefix}");
         assert_eq!(
-            number(&row["Counted"]),
+            xlsx::number(&row["Value"]),
+            figure(&rate["percent"]),
+            "{prefix}"
+        );
+        assert_eq!(
+            xlsx::number(&row["Counted"]),
             figure(&rate["numerator"]),
             "{prefix}"
         );
-        assert_eq!(number(&row["Of"]), figure(&rate["n"]), "{prefix}");
+        assert_eq!(xlsx::number(&row["Of"]), figure(&rate["n"]), "{prefix}");
         assert_eq!(
-            number(&row["95% interval: low"]),
+            xlsx::number(&row["95% interval: low"]),
             figure(&rate["interval"]["low"]),
             "{prefix}"
         );
-        assert_eq!(number(&row["Score (0 to 5)"]), figure(score), "{prefix}");
+        assert_eq!(
+            xlsx::number(&row["Score (0 to 5)"]),
+            figure(score),
+            "{prefix}"
+        );
         assert!(!row["How it is calculated"].to_string().is_empty());
     }
-    assert_eq!(number(&kpi("KPI A")["Value"]), Some(75.0));
+    assert_eq!(xlsx::number(&kpi("KPI A")["Value"]), Some(75.0));
     assert_eq!(kpi("KPI A")["Against the benchmark"].to_string(), "green");
     assert_eq!(kpi("KPI A")["Benchmark"].to_string(), "at least 40.00");
-    assert_eq!(number(&kpi("KPI B")["Value"]), Some(12.4));
+    assert_eq!(xlsx::number(&kpi("KPI B")["Value"]), Some(12.4));
     assert_eq!(
-        number(&kpi("KPI B")["Value"]),
+        xlsx::number(&kpi("KPI B")["Value"]),
         figure(&o["kpi_b"]["weeks"]["mean"])
     );
     assert_eq!(
-        number(&kpi("KPI B")["Of"]),
+        xlsx::number(&kpi("KPI B")["Of"]),
         figure(&o["kpi_b"]["weeks"]["n"])
     );
     assert_eq!(
-        number(&kpi("KPI B")["Score (0 to 5)"]),
+        xlsx::number(&kpi("KPI B")["Score (0 to 5)"]),
         figure(&o["kpi_b"]["scored"]["score"])
     );
     for (prefix, k) in [("KPI C", &c), ("KPI D", &d)] {
         assert_eq!(
-            number(&kpi(prefix)["Value"]),
+            xlsx::number(&kpi(prefix)["Value"]),
             figure(&k["mean"]),
             "{prefix}"
         );
-        assert_eq!(number(&kpi(prefix)["Of"]), figure(&k["n"]), "{prefix}");
+        assert_eq!(
+            xlsx::number(&kpi(prefix)["Of"]),
+            figure(&k["n"]),
+            "{prefix}"
+        );
     }
-    assert_eq!(number(&kpi("KPI D")["Value"]), Some(4.5));
-    assert_eq!(number(&kpi("KPI C")["Value"]), Some(3.0));
+    assert_eq!(xlsx::number(&kpi("KPI D")["Value"]), Some(4.5));
+    assert_eq!(xlsx::number(&kpi("KPI C")["Value"]), Some(3.0));
     assert_eq!(
-        number(&kpi("Wellbeing")["Value"]),
+        xlsx::number(&kpi("Wellbeing")["Value"]),
         figure(&wb["mean_change"])
     );
-    assert_eq!(number(&kpi("Wellbeing")["Of"]), figure(&wb["paired_n"]));
+    assert_eq!(
+        xlsx::number(&kpi("Wellbeing")["Of"]),
+        figure(&wb["paired_n"])
+    );
 
     // Each KPI's sheet lists what it counted, and the rows add up to the figure.
-    let a = records(&sheets, "KPI A cohort");
+    let a = xlsx::records(&sheets, "KPI A cohort");
     assert_eq!(a.len() as u64, o["kpi_a"]["rate"]["n"].as_u64().unwrap());
     let yes = |rows: &[std::collections::HashMap<String, Data>], col: &str, v: &str| {
         rows.iter().filter(|r| r[col].to_string() == v).count() as u64
@@ -2616,7 +2593,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
         .find(|r| r["Reference"].to_string() == "EVE")
         .unwrap();
     assert_eq!(eve["Counted as into paid work"].to_string(), "no");
-    let b = records(&sheets, "KPI B episodes");
+    let b = xlsx::records(&sheets, "KPI B episodes");
     let mut b_refs: Vec<String> = b.iter().map(|r| r["Reference"].to_string()).collect();
     b_refs.sort();
     assert_eq!(b_refs, ["ADA", "BEN", "CAT", "DAN", "FAY", "GUS", "IVY"]);
@@ -2625,8 +2602,8 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
         .iter()
         .find(|r| r["Reference"].to_string() == "ADA")
         .unwrap();
-    assert_eq!(number(&ada_b["Weeks"]), Some(7.0));
-    let e = records(&sheets, "KPI E cohort");
+    assert_eq!(xlsx::number(&ada_b["Weeks"]), Some(7.0));
+    let e = xlsx::records(&sheets, "KPI E cohort");
     assert_eq!(
         yes(&e, "Result", "still in paid work"),
         o["kpi_e"]["rate"]["numerator"].as_u64().unwrap()
@@ -2639,15 +2616,15 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
         yes(&e, "Result", "too early to tell (not counted)"),
         o["kpi_e"]["too_early"].as_u64().unwrap()
     );
-    let d_rows = records(&sheets, "KPI D responses");
+    let d_rows = xlsx::records(&sheets, "KPI D responses");
     assert_eq!(d_rows.len() as u64, d["n"].as_u64().unwrap());
     let ratings: Vec<Option<f64>> = d_rows
         .iter()
-        .map(|r| number(&r["Overall rating (1 to 5)"]))
+        .map(|r| xlsx::number(&r["Overall rating (1 to 5)"]))
         .collect();
     assert_eq!(ratings, [Some(5.0), Some(4.0)]);
     assert_eq!(
-        records(&sheets, "KPI C responses")[0]["Reference"].to_string(),
+        xlsx::records(&sheets, "KPI C responses")[0]["Reference"].to_string(),
         "EMP-CAFE"
     );
 

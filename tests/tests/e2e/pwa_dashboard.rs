@@ -469,6 +469,57 @@ async fn a_manager_picks_a_financial_quarter_and_sees_the_apis_figures_intervals
         .await
         .unwrap();
 
+    // The quarter's SEQF audit workbook downloads as a file (kept here instead of saved) that a
+    // spreadsheet reads with the tiles' figures.
+    b.eval(
+        "window.savedFile = null; const make = URL.createObjectURL; \
+         URL.createObjectURL = (blob) => { window.savedFile = blob; return make(blob); }; \
+         HTMLAnchorElement.prototype.click = function () { window.savedName = this.download; }; \
+         return null",
+    )
+    .await
+    .unwrap();
+    click(&b, "#download-workbook").await;
+    let name = wait::until(
+        "the workbook to be saved",
+        Duration::from_secs(20),
+        || async {
+            let name = b.eval("return window.savedName || null").await.unwrap();
+            name.as_str().map(str::to_owned).ok_or(())
+        },
+    )
+    .await;
+    assert_eq!(
+        name,
+        format!("soundings-seqf-workbook-{FIRST}-to-{LAST}.xlsx")
+    );
+    let bytes: Vec<u8> = serde_json::from_value(
+        b.eval_async("return Array.from(new Uint8Array(await window.savedFile.arrayBuffer()))")
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let sheets = soundings_tests::xlsx::read(bytes);
+    let kpis = soundings_tests::xlsx::records(&sheets, "KPIs");
+    let row = |prefix: &str| {
+        kpis.iter()
+            .find(|k| k["Indicator"].to_string().starts_with(prefix))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        soundings_tests::xlsx::number(&row("KPI D")["Value"]),
+        kpi_d["mean"].as_f64()
+    );
+    assert_eq!(
+        soundings_tests::xlsx::number(&row("KPI D")["Of"]),
+        kpi_d["n"].as_f64()
+    );
+    assert_eq!(
+        soundings_tests::xlsx::number(&row("Wellbeing")["Value"]),
+        wellbeing["mean_change"].as_f64()
+    );
+
     // A custom period: the last day before the first is refused beside the field.
     choose(&b, "#period", "custom").await;
     let set_date = |id: &'static str, value: &'static str| {

@@ -1,9 +1,10 @@
-//! The CSV exports, fetched with the login's token (a plain link cannot send it) and saved as
-//! files.
+//! The CSV exports and the period's SEQF audit workbook, fetched with the login's token (a
+//! plain link cannot send it) and saved as files.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::Shown;
 use crate::i18n::use_i18n;
 use crate::staff::api;
 use crate::staff::auth::use_auth;
@@ -11,10 +12,14 @@ use crate::staff::text::trs;
 use crate::staff::time::today;
 
 #[component]
-pub fn Downloads() -> impl IntoView {
+pub fn Downloads(shown: Shown) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let problem = RwSignal::new(None::<&'static str>);
+    let failed = move |error: crate::api::ApiError| {
+        log::warn!("download not fetched: {error}");
+        problem.set(Some(i18n.s().staff_download_failed));
+    };
     let download = move |path: &'static str| {
         spawn_local(async move {
             match api::export(auth, &format!("{path}.csv")).await {
@@ -22,10 +27,26 @@ pub fn Downloads() -> impl IntoView {
                     problem.set(None);
                     crate::device::save_file(&blob, &format!("soundings-{path}-{}.csv", today()));
                 }
-                Err(error) => {
-                    log::warn!("export not fetched: {error}");
-                    problem.set(Some(i18n.s().staff_download_failed));
+                Err(error) => failed(error),
+            }
+        });
+    };
+    let workbook = move |_| {
+        let Some(period) = shown.period.get_untracked() else {
+            return;
+        };
+        let filters = shown.filters.get_untracked();
+        spawn_local(async move {
+            match api::seqf_workbook(auth, period, &filters).await {
+                Ok(blob) => {
+                    problem.set(None);
+                    let name = format!(
+                        "soundings-seqf-workbook-{}-to-{}.xlsx",
+                        period.first, period.last
+                    );
+                    crate::device::save_file(&blob, &name);
                 }
+                Err(error) => failed(error),
             }
         });
     };
@@ -39,6 +60,9 @@ pub fn Downloads() -> impl IntoView {
                 </button>
                 <button type="button" class="button button-secondary" id="download-responses" on:click=move |_| download("responses")>
                     {trs(|t| t.staff_download_responses)}
+                </button>
+                <button type="button" class="button button-secondary" id="download-workbook" on:click=workbook>
+                    {trs(|t| t.staff_download_workbook)}
                 </button>
             </div>
             {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}

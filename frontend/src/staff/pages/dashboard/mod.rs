@@ -4,7 +4,8 @@
 //! by completion mode (help while answering, and whose device), the SWEMWBS gaps and coverage
 //! (due vs answered), records that arrived after the period's report was published, the
 //! comments behind the ratings (voice ones played in the page), the outcomes (KPIs A, B and E,
-//! access, jobs, cost, caseload and equality splits) and the CSV exports. Filters by
+//! access, jobs, cost, caseload and equality splits), the CSV exports and the period's SEQF audit
+//! workbook. Filters by
 //! team, specialist and programme ask the server, so the figures are exactly the API's.
 
 mod comments;
@@ -77,7 +78,7 @@ pub fn DashboardPage() -> impl IntoView {
         <OutcomesSection shown />
         <TrendSection shown />
         <CommentSection shown />
-        <Downloads />
+        <Downloads shown />
     }
 }
 
