@@ -224,31 +224,52 @@ pub fn report_page_csp() -> String {
     )
 }
 
-/// One section as a table; an empty section says so.
+/// One section as a table; an empty section says so. A `95% low`, `95% high` pair of columns
+/// reads as one, `low to high`, as everywhere else on the page.
 fn section_table(sheet: &Sheet) -> String {
     if sheet.rows.is_empty() {
         return "<p>None in this period.</p>".into();
     }
+    let interval_at = sheet
+        .header
+        .windows(2)
+        .position(|w| w[0] == "95% low" && w[1] == "95% high");
     let head: String = sheet
         .header
         .iter()
+        .enumerate()
+        .filter_map(|(i, h)| match interval_at {
+            Some(at) if i == at => Some("95% interval"),
+            Some(at) if i == at + 1 => None,
+            _ => Some(h.as_str()),
+        })
         .map(|h| format!("<th scope=\"col\">{}</th>", html::escape(h)))
         .collect();
     let body: String = sheet
         .rows
         .iter()
         .map(|row| {
+            let at = |i: usize| row.get(i).unwrap_or(&Cell::Empty);
             let cells: String = (0..sheet.header.len().max(row.len()))
-                .map(|i| {
-                    let c = row.get(i).unwrap_or(&Cell::Empty);
-                    let text = html::escape(&cell_text(c));
-                    match (i, c) {
-                        (0, _) => format!("<th scope=\"row\">{text}</th>"),
-                        (_, Cell::Number(_) | Cell::Whole(_) | Cell::Percent(_)) => {
+                .filter_map(|i| {
+                    let c = at(i);
+                    Some(match (i, c) {
+                        (0, _) => format!("<th scope=\"row\">{}</th>", html::escape(&cell_text(c))),
+                        (i, _) if interval_at == Some(i) => {
+                            let text = match (at(i), at(i + 1)) {
+                                (Cell::Empty, _) | (_, Cell::Empty) => "-".to_owned(),
+                                (low, high) => {
+                                    format!("{} to {}", cell_text(low), cell_text(high))
+                                }
+                            };
                             format!("<td class=\"n\">{text}</td>")
                         }
-                        _ => format!("<td>{text}</td>"),
-                    }
+                        (i, _) if interval_at.is_some_and(|at| i == at + 1) => return None,
+                        (_, Cell::Number(_) | Cell::Whole(_) | Cell::Percent(_)) => {
+                            format!("<td class=\"n\">{}</td>", html::escape(&cell_text(c)))
+                        }
+                        _ => format!("<td>{}</td>", html::escape(&cell_text(c))),
+                    })
                 })
                 .collect();
             format!("<tr>{cells}</tr>")
