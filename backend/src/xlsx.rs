@@ -63,6 +63,12 @@ impl From<u32> for Cell {
     }
 }
 
+impl From<u64> for Cell {
+    fn from(n: u64) -> Self {
+        Cell::Whole(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
 impl From<usize> for Cell {
     fn from(n: usize) -> Self {
         Cell::Whole(i64::try_from(n).unwrap_or(i64::MAX))

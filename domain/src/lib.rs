@@ -19,6 +19,7 @@ pub mod privacy;
 #[cfg(test)]
 mod properties;
 pub mod records;
+pub mod report;
 pub mod spreadsheet;
 pub mod swemwbs;
 pub mod values;

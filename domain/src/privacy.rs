@@ -2,9 +2,11 @@
 
 use crate::coverage::Coverage;
 use crate::kpi::{SatisfactionKpi, WellbeingKpi};
+use crate::outcomes::{CaseloadFigures, EqualityFigures, OutcomeFigures};
 use crate::period::Period;
-use crate::records::LongText;
-use chrono::{DateTime, Utc};
+use crate::records::{FieldError, KeyMessage, LongText};
+use crate::report::{MAX_KEY_MESSAGES, OverallGrade, ReportAction, ReportGrade};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -56,6 +58,61 @@ pub struct PublishReport {
     pub period: Period,
     #[serde(default)]
     pub title: Option<crate::records::ShortText>,
+    /// Up to five key messages, each 1 to 500 characters, in the order shown.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
+    pub key_messages: Vec<KeyMessage>,
+    /// The overall grade; `grade_reason` is required with it.
+    #[serde(default)]
+    pub grade: Option<OverallGrade>,
+    #[serde(default)]
+    pub grade_reason: Option<LongText>,
+    /// The report date the outcome cohorts are read at (KPI A's paid jobs, KPI E's weeks,
+    /// caseload); default today in the organisation's time zone.
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+}
+
+impl PublishReport {
+    /// At most five key messages; a grade comes with its reason (and a reason with a grade).
+    pub fn check(&self) -> Result<(), FieldError> {
+        if self.key_messages.len() > MAX_KEY_MESSAGES {
+            return Err(FieldError {
+                field: "key_messages",
+                message: format!(
+                    "at most {MAX_KEY_MESSAGES} key messages; {} were sent",
+                    self.key_messages.len()
+                ),
+            });
+        }
+        match (&self.grade, &self.grade_reason) {
+            (Some(_), None) => Err(FieldError {
+                field: "grade_reason",
+                message: "say why the period earns this grade".into(),
+            }),
+            (None, Some(_)) => Err(FieldError {
+                field: "grade",
+                message: "a reason was given without a grade".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The grade and its reason, once checked.
+    pub fn report_grade(&self) -> Option<ReportGrade> {
+        Some(ReportGrade {
+            grade: self.grade?,
+            reason: self.grade_reason.as_ref()?.as_str().to_owned(),
+        })
+    }
+}
+
+/// The shape of snapshots published from now on; those without `shape` are shape 1 (KPIs C and
+/// D, wellbeing and coverage only) and read with every later field empty.
+pub const SNAPSHOT_SHAPE: u32 = 2;
+
+fn shape_one() -> u32 {
+    1
 }
 
 /// A frozen report: the figures and everything needed to show how they were calculated.
@@ -81,6 +138,40 @@ pub struct ReportSnapshot {
     pub kpi_d: SatisfactionKpi,
     pub wellbeing: WellbeingKpi,
     pub coverage: Coverage,
+    /// 1 for reports published before the full report (no field below), 2 since.
+    #[serde(default = "shape_one")]
+    pub shape: u32,
+    /// The date the outcome cohorts and the caseload were read at.
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    #[serde(default)]
+    pub key_messages: Vec<String>,
+    #[serde(default)]
+    pub grade: Option<ReportGrade>,
+    /// KPIs A, B and E, access and the other outcome figures of the whole organisation (SEQF
+    /// benchmarks), as `GET /api/outcomes` gives them for the period and as-of date.
+    #[serde(default)]
+    pub outcomes: Option<OutcomeFigures>,
+    /// Active caseload per specialist on the as-of date.
+    #[serde(default)]
+    pub caseload: Option<CaseloadFigures>,
+    /// Every equality dimension's split, small groups suppressed (never the working view).
+    #[serde(default)]
+    pub equality: Vec<EqualityFigures>,
+    /// "You said, we did" actions published in the period.
+    #[serde(default)]
+    pub actions: Vec<ReportAction>,
+}
+
+/// What a report would hold if published now, and drafts of key messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportPreview {
+    pub snapshot: ReportSnapshot,
+    /// The period of the same length just before, that the drafts compare with.
+    pub previous_period: Period,
+    /// Drafts in plain words from what moved since the previous period (at most five).
+    pub proposed_messages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,5 +367,74 @@ mod tests {
             "Hello Ann,\nPlease answer: [link removed]\nStop these emails: [link removed]\nThank you"
         );
         assert!(!out.contains("SECRET"));
+    }
+
+    /// A snapshot as the first shape stored it (before key messages, grade and outcomes).
+    const SHAPE_ONE: &str = r#"{
+        "period": {"first": "2026-01-01", "last": "2026-03-31"},
+        "rule_version": "2026.1", "small_number": 5, "change_threshold": 3.0,
+        "answered_versions": {"jobseeker_satisfaction": [1]},
+        "time_zone": "Europe/London",
+        "kpi_c": {"period": {"first": "2026-01-01", "last": "2026-03-31"}, "n": 0, "mean": null,
+                  "distribution": [0, 0, 0, 0, 0], "by_support": [], "by_channel": [],
+                  "excluded_proxy": 0, "excluded_second_answers": 0, "small_sample": true,
+                  "response_ids": []},
+        "kpi_d": {"period": {"first": "2026-01-01", "last": "2026-03-31"}, "n": 1, "mean": 4.0,
+                  "distribution": [0, 0, 0, 1, 0], "by_support": [], "by_channel": [],
+                  "excluded_proxy": 0, "excluded_second_answers": 0, "small_sample": true,
+                  "response_ids": ["6f1d0a52-7d1c-4c33-9d41-1b1e2f7c9a10"]},
+        "wellbeing": {"period": {"first": "2026-01-01", "last": "2026-03-31"}, "threshold": 3.0,
+                  "paired_n": 0, "mean_start": null, "mean_end": null, "mean_change": null,
+                  "improved": 0, "no_meaningful_change": 0, "declined": 0, "improved_pct": null,
+                  "no_meaningful_change_pct": null, "declined_pct": null,
+                  "ended_without_end_score": 0, "started_without_start_score": 0,
+                  "small_sample": true, "pairs": []},
+        "coverage": {"period": {"first": "2026-01-01", "last": "2026-03-31"},
+                  "jobseeker_satisfaction": {"due": 2, "answered": 1, "pct": 50.0},
+                  "employer_satisfaction": {"due": 0, "answered": 0, "pct": null},
+                  "swemwbs_start": {"due": 0, "answered": 0, "pct": null},
+                  "swemwbs_end": {"due": 0, "answered": 0, "pct": null},
+                  "invitations_sent": 2, "invitations_answered": 1}
+    }"#;
+
+    #[test]
+    fn a_snapshot_stored_in_the_first_shape_still_reads_with_the_new_sections_empty() {
+        let s: ReportSnapshot = serde_json::from_str(SHAPE_ONE).unwrap();
+        assert_eq!(s.shape, 1);
+        assert_eq!(s.kpi_d.mean, Some(crate::Hundredths(400)));
+        assert_eq!(s.coverage.jobseeker_satisfaction.answered, 1);
+        assert!(s.key_messages.is_empty());
+        assert_eq!(
+            (s.grade, s.outcomes, s.caseload, s.as_of),
+            (None, None, None, None)
+        );
+        assert!(s.equality.is_empty() && s.actions.is_empty());
+    }
+
+    fn publish(v: serde_json::Value) -> PublishReport {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_request_with_six_key_messages_or_half_a_grade_is_refused_naming_the_field() {
+        let period = serde_json::json!({"first": "2026-01-01", "last": "2026-03-31"});
+        let ok = publish(
+            serde_json::json!({"period": period, "key_messages": vec!["a"; 5],
+            "grade": "amber", "grade_reason": "Access fell"}),
+        );
+        assert_eq!(ok.check(), Ok(()));
+        assert_eq!(ok.report_grade().unwrap().grade, OverallGrade::Amber);
+        let six = publish(serde_json::json!({"period": period, "key_messages": vec!["a"; 6]}));
+        assert_eq!(six.check().unwrap_err().field, "key_messages");
+        let no_reason = publish(serde_json::json!({"period": period, "grade": "red"}));
+        assert_eq!(no_reason.check().unwrap_err().field, "grade_reason");
+        let no_grade = publish(serde_json::json!({"period": period, "grade_reason": "why"}));
+        assert_eq!(no_grade.check().unwrap_err().field, "grade");
+        assert!(
+            serde_json::from_value::<PublishReport>(
+                serde_json::json!({"period": period, "key_messages": ["  "]})
+            )
+            .is_err()
+        );
     }
 }

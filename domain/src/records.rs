@@ -91,6 +91,10 @@ bounded_text!(
     ShortText, 1, 200, "text"
 );
 bounded_text!(
+    /// One key message of a quality report.
+    KeyMessage, 1, 500, "key message"
+);
+bounded_text!(
     /// One language's text of the privacy notice ("who reads your answers").
     NoticeText, 1, 1000, "text"
 );

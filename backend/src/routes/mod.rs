@@ -246,10 +246,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(oversight::handle_attention)
             .service(oversight::publish_report)
             .service(oversight::list_reports)
-            // Before `/reports/{id}`, which would take "late" for an id.
+            // Before `/reports/{id}`, which would take "late" or "preview" for an id.
             .service(oversight::late_arrivals)
+            .service(oversight::preview_report)
             .service(oversight::get_report)
             .service(oversight::report_csv)
+            .service(oversight::report_xlsx)
             .service(oversight::report_page)
             .service(oversight::subject_access)
             .service(oversight::erase_participant)

@@ -21,6 +21,7 @@ use domain::{
     period::Period,
     privacy::{
         AttentionItem, AuditEntry, HandleAttention, LateArrivals, PublishReport, PublishedReport,
+        ReportPreview,
     },
 };
 use serde::Deserialize;
@@ -152,7 +153,7 @@ pub async fn handle_attention(
     tag = "oversight",
     security(("bearer" = [])),
     request_body = PublishReport,
-    responses((status = 201, description = "Frozen: late data never changes it", body = PublishedReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
+    responses((status = 201, description = "Frozen: late data never changes it. Holds KPIs A to E, wellbeing, coverage, the outcome figures, caseload, the suppressed equality splits, the actions published in the period, the key messages and the grade", body = PublishedReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 #[post("/reports")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -221,6 +222,58 @@ pub async fn late_arrivals(
     ))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PreviewQuery {
+    /// First day of the period (YYYY-MM-DD), included.
+    #[param(required = true, value_type = NaiveDate)]
+    pub first: Option<String>,
+    /// Last day of the period (YYYY-MM-DD), included; on or after `first`, at most three
+    /// years after it.
+    #[param(required = true, value_type = NaiveDate)]
+    pub last: Option<String>,
+    /// The report date the outcome cohorts and caseload are read at; default today in the
+    /// organisation's time zone.
+    #[param(value_type = Option<NaiveDate>)]
+    pub as_of: Option<String>,
+}
+
+/// Longest period a preview may cover (as the outcome figures).
+const MAX_PREVIEW_DAYS: i64 = 3 * 366;
+
+#[utoipa::path(
+    tag = "oversight",
+    security(("bearer" = [])),
+    params(PreviewQuery),
+    responses((status = 200, description = "What the report would hold if published now (nothing is stored), with drafts of key messages from what moved since the period of the same length before", body = ReportPreview), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+#[get("/reports/preview")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn preview_report(
+    state: web::Data<AppState>,
+    ManagerUser(user): ManagerUser,
+    q: ApiQuery<PreviewQuery>,
+) -> Result<web::Json<ReportPreview>> {
+    let q = q.into_inner()?;
+    let first = date_param("first", q.first.as_deref())?;
+    let last = date_param("last", q.last.as_deref())?;
+    let as_of = q
+        .as_of
+        .as_deref()
+        .map(|v| date_param("as_of", Some(v)))
+        .transpose()?;
+    let period = Period::new(first, last).map_err(|e| ApiError::invalid("last", e.0))?;
+    if (last - first).num_days() > MAX_PREVIEW_DAYS {
+        return Err(ApiError::invalid(
+            "last",
+            "a period may be at most three years",
+        ));
+    }
+    Ok(web::Json(
+        oversight::preview_report(&state.db, user.organisation_id, period, as_of).await?,
+    ))
+}
+
 #[utoipa::path(
     tag = "oversight",
     security(("bearer" = [])),
@@ -243,27 +296,78 @@ pub async fn get_report(
     tag = "oversight",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, description = "Figures with their calculation basis, one line each (text/csv)", content_type = "text/csv", body = String), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "Figures with their calculation basis, one line each, then every section of the report (text/csv; docs/formats.md). Each download is in the audit trail.", content_type = "text/csv", body = String), (status = 404, body = ErrorBody))
 )]
 #[get("/reports/{id}/csv")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn report_csv(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ManagerUser(user): ManagerUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
     let r = oversight::report(&state.db, user.organisation_id, *id).await?;
+    let bytes = oversight::report_csv(&r)?;
+    log(
+        &state.db,
+        &staff_actor(&user, &req),
+        "export",
+        "report",
+        Some(r.id),
+        None,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"report.csv\""))
-        .body(oversight::report_csv(&r)?))
+        .body(bytes))
+}
+
+/// The XLSX file's media type.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[utoipa::path(
+    tag = "oversight",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The report as an XLSX workbook, one sheet per section (Key messages, KPIs, Wellbeing, Coverage, Satisfaction, Outcomes, Equality, Actions, Comments, Methods); numbers as numbers, dates as dates (docs/formats.md). Each download is in the audit trail.", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[get("/reports/{id}/xlsx")]
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn report_xlsx(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ManagerUser(user): ManagerUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse> {
+    let r = oversight::report(&state.db, user.organisation_id, *id).await?;
+    let bytes = oversight::report_xlsx(&r)?;
+    log(
+        &state.db,
+        &staff_actor(&user, &req),
+        "export",
+        "report",
+        Some(r.id),
+        None,
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"report-{}-to-{}.xlsx\"",
+                r.snapshot.period.first, r.snapshot.period.last
+            ),
+        ))
+        .body(bytes))
 }
 
 #[utoipa::path(
     tag = "oversight",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, description = "A printable page of the report (text/html)", content_type = "text/html", body = String), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "A printable page of the report (text/html): every section, A4, a page break between sections", content_type = "text/html", body = String), (status = 404, body = ErrorBody))
 )]
 #[get("/reports/{id}/print")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -275,6 +379,11 @@ pub async fn report_page(
     let r = oversight::report(&state.db, user.organisation_id, *id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        // Set here, so the server-wide policy (no inline style) is not added over it.
+        .insert_header((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            oversight::report_page_csp(),
+        ))
         .body(oversight::report_html(&r)))
 }
 

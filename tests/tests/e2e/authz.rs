@@ -98,8 +98,10 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("POST", "/api/reports", Manager, NoId),
     ("GET", "/api/reports", Manager, NoId),
     ("GET", "/api/reports/late", Manager, NoId),
+    ("GET", "/api/reports/preview", Manager, NoId),
     ("GET", "/api/reports/{id}", Manager, Organisation),
     ("GET", "/api/reports/{id}/csv", Manager, Organisation),
+    ("GET", "/api/reports/{id}/xlsx", Manager, Organisation),
     ("GET", "/api/reports/{id}/print", Manager, Organisation),
     ("GET", "/api/export/episodes.csv", Manager, NoId),
     ("GET", "/api/export/responses.csv", Manager, NoId),
@@ -259,7 +261,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
     let p = path
         .replace("{id}", &id.to_string())
         .replace("{edit_id}", &Uuid::new_v4().to_string());
-    if p.starts_with("/api/kpi/") || p == "/api/reports/late" {
+    if p.starts_with("/api/kpi/") || p == "/api/reports/late" || p == "/api/reports/preview" {
         format!("{p}?first=2026-01-01&last=2026-12-31")
     } else if p == "/api/outcomes" || p == "/api/outcomes/workbook.xlsx" {
         format!("{p}?first=2026-01-01&last=2026-12-31&as_of=2026-12-31")

@@ -30,6 +30,7 @@ mod pwa_results;
 mod pwa_staff;
 mod pwa_staff_assisted;
 mod pwa_staff_invite;
+mod reports;
 mod sessions;
 mod spreadsheets;
 mod staff_and_teams;

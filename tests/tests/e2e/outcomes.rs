@@ -7,18 +7,18 @@ use serde_json::{Value, json};
 use soundings_tests::{TestApp, body, error_body, id_of, sync_statuses, xlsx};
 use uuid::Uuid;
 
-struct World {
-    app: TestApp,
-    admin: String,
-    manager: String,
-    sam: String,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) admin: String,
+    pub(crate) manager: String,
+    pub(crate) sam: String,
     jo: String,
     sam_id: Uuid,
     jo_id: Uuid,
 }
 
 /// Sam (team North) and Jo (team South), a manager and an admin.
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = TestApp::spawn().await;
     let org = app.create_org("Org A", "admin@a.example.org").await;
     let admin = app.login("admin@a.example.org").await.access_token;
@@ -109,7 +109,7 @@ impl World {
         serde_json::from_str(&text).unwrap()
     }
 
-    async fn get_ok(&self, token: &str, path: &str) -> Value {
+    pub(crate) async fn get_ok(&self, token: &str, path: &str) -> Value {
         let res = self.app.get(path, Some(token)).await;
         let status = res.status();
         let text = res.text().await.unwrap();
@@ -152,7 +152,7 @@ const YEAR: &str = "first=2025-01-01&last=2025-12-31&as_of=2026-03-31";
 ///
 /// Areas: urban ADA CAT EVE KIT NED OLA; rural BEN FAY LEO; prefer not to say DAN GUS MIA; HAL,
 /// IVY and JON not recorded. Hours a week before support: ADA 0, BEN 8, DAN 12.5.
-async fn dataset(w: &World) {
+pub(crate) async fn dataset(w: &World) {
     let (sam, jo) = (w.sam.as_str(), w.jo.as_str());
     let yes = |on: &str| json!({"accepted": true, "decided_on": on});
     let no = |on: &str, why: &str| json!({"accepted": false, "decided_on": on, "not_accepted_reason": why});

@@ -2,22 +2,25 @@
 //! (with their CSV and printable renderings, `render`) and the records that arrived after one
 //! was published; and the organisation's time zone, which dates every figure.
 
+mod content;
 mod render;
+mod sections;
 
-pub use render::{audit_csv, report_csv, report_html};
+use content::ReportAsk;
+pub use render::{audit_csv, report_csv, report_html, report_page_csp, report_xlsx};
 
 use crate::{
     ApiError, Result,
     auth::StaffUser,
     entities::{published_report, response},
     repo::{self, audit::Actor},
-    services::{audit, reports},
+    services::audit,
 };
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use domain::{
-    instrument::{Audience, InstrumentKey},
+    instrument::InstrumentKey,
     period::Period,
-    privacy::{AttentionItem, LateArrivals, PublishReport, PublishedReport, ReportSnapshot},
+    privacy::{AttentionItem, LateArrivals, PublishReport, PublishedReport, ReportPreview},
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
 use std::collections::{BTreeMap, BTreeSet};
@@ -131,50 +134,31 @@ pub async fn publish_report(
     request: PublishReport,
 ) -> Result<PublishedReport> {
     let org_id = user.organisation_id;
+    request.check()?;
     let period = Period::new(request.period.first, request.period.last)
         .map_err(|e| ApiError::invalid("period.last", e.0))?;
     let org = repo::orgs::get(db, org_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("organisation missing"))?;
-    let settings = repo::instruments::settings(db, org_id).await?;
-    let (small, threshold) = (settings.small_number(), settings.change_threshold());
+    let as_of = request
+        .as_of
+        .unwrap_or_else(|| crate::time::today(&org.time_zone));
     // Taken before the figures are read: a response that arrives while they are being read
     // counts as late (`late_arrivals`) rather than slipping between the two.
     let published_at = Utc::now();
-    let all = Default::default();
-    let kpi_c =
-        reports::satisfaction(db, org_id, Audience::Employer, period, &all, small, true).await?;
-    let kpi_d =
-        reports::satisfaction(db, org_id, Audience::Jobseeker, period, &all, small, true).await?;
-    let wellbeing =
-        reports::wellbeing(db, org_id, &org.time_zone, period, &all, threshold, small).await?;
-    let counted: Vec<Uuid> = kpi_c
-        .response_ids
-        .iter()
-        .chain(&kpi_d.response_ids)
-        .copied()
-        .chain(
-            wellbeing
-                .pairs
-                .iter()
-                .flat_map(|p| [p.start_response_id, p.end_response_id]),
-        )
-        .collect();
-    let snapshot = ReportSnapshot {
+    let ask = ReportAsk {
+        org: org_id,
+        time_zone: &org.time_zone,
         period,
-        rule_version: domain::kpi::RULE_VERSION.to_owned(),
-        small_number: small,
-        change_threshold: threshold,
-        answered_versions: versions_by_key(
-            repo::published_reports::versions_answered(db, org_id, &counted).await?,
-        ),
-        instrument_versions: Vec::new(),
-        time_zone: org.time_zone.clone(),
-        coverage: reports::coverage(db, org_id, &org.time_zone, period, &all).await?,
-        kpi_c,
-        kpi_d,
-        wellbeing,
+        as_of,
     };
+    let grade = request.report_grade();
+    let messages = request
+        .key_messages
+        .iter()
+        .map(|m| m.as_str().to_owned())
+        .collect();
+    let snapshot = content::snapshot(db, &ask, messages, grade).await?;
     let title = request
         .title
         .map(String::from)
@@ -195,6 +179,23 @@ pub async fn publish_report(
     .await?;
     tracing::info!(report_id = %stored.id, "report published");
     report_view(stored)
+}
+
+/// The report a period would have if published now (nothing stored), with drafted key messages.
+pub async fn preview_report(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    period: Period,
+    as_of: Option<NaiveDate>,
+) -> Result<ReportPreview> {
+    let time_zone = repo::orgs::time_zone(db, org).await?;
+    let ask = ReportAsk {
+        org,
+        time_zone: &time_zone,
+        period,
+        as_of: as_of.unwrap_or_else(|| crate::time::today(&time_zone)),
+    };
+    content::preview(db, &ask).await
 }
 
 /// `(key, version)` pairs as each key's versions, in order.

@@ -1,7 +1,13 @@
 //! Published reports and the audit trail as files: a CSV with each figure's calculation
 //! basis, a printable page, the audit trail as CSV.
 
-use crate::{Result, entities::audit_entry, html};
+use super::sections::{NO_QUOTATION_CONSENT, sections};
+use crate::{
+    Result,
+    entities::audit_entry,
+    html,
+    xlsx::{self, Cell, Sheet},
+};
 use domain::{
     Hundredths,
     kpi::interval::Interval,
@@ -23,7 +29,7 @@ fn interval(i: Option<Interval>) -> String {
 /// The instrument versions a report records: those its counted responses answered
 /// (`jobseeker_satisfaction v1, v2`), or for a report published before those were recorded,
 /// the newest versions at the time, said to be such.
-fn instruments(s: &ReportSnapshot, sep: &str) -> String {
+pub(super) fn instruments(s: &ReportSnapshot, sep: &str) -> String {
     if s.answered_versions.is_empty() && !s.instrument_versions.is_empty() {
         return format!("newest at publication: {}", s.instrument_versions.join(sep));
     }
@@ -45,7 +51,9 @@ fn instruments(s: &ReportSnapshot, sep: &str) -> String {
 /// Figures with their calculation basis, one line each.
 pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
     let s = &r.snapshot;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     let mut row = |cells: &[String]| {
         w.write_record(
             cells
@@ -160,73 +168,184 @@ pub fn report_csv(r: &PublishedReport) -> Result<Vec<u8>> {
         instruments(s, "; "),
         String::new(),
     ])?;
+    // Then every section of the report: a blank line, its name, its header row, its rows.
+    for sheet in sections(r) {
+        row(&[])?;
+        row(&[format!("section: {}", sheet.name)])?;
+        row(&sheet.header)?;
+        for cells in &sheet.rows {
+            row(&cells.iter().map(cell_text).collect::<Vec<_>>())?;
+        }
+    }
     let bytes = w
         .into_inner()
         .map_err(|e| anyhow::anyhow!("finishing the CSV: {e}"))?;
     Ok(bytes)
 }
 
-/// A printable page of the report.
+/// A cell as the CSV and the printable page show it: figures to two decimals, as the API
+/// gives them; nothing for an empty cell.
+fn cell_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(t) => t.clone(),
+        Cell::Number(n) => format!("{n:.2}"),
+        Cell::Whole(n) => n.to_string(),
+        Cell::Date(d) => d.to_string(),
+        Cell::Percent(p) => format!("{:.2}%", p * 100.0),
+        Cell::Empty => String::new(),
+    }
+}
+
+/// The report as an XLSX workbook, one sheet per section.
+pub fn report_xlsx(r: &PublishedReport) -> Result<Vec<u8>> {
+    Ok(xlsx::workbook_bytes(&sections(r))?)
+}
+
+/// Print on A4 with page breaks between sections; rows never split; no app chrome.
+const PRINT_CSS: &str = "@page{size:A4;margin:18mm 15mm}\
+body{font-family:system-ui,sans-serif;font-size:11pt;line-height:1.4;color:#111;margin:0 auto;max-width:60rem;padding:1rem}\
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0}\
+th,td{border:1px solid #666;padding:.25rem .4rem;text-align:left;vertical-align:top}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}\
+tr,li{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}\
+.grade{font-weight:bold;border:2px solid #111;padding:.1rem .5rem}\
+@media print{body{padding:0;max-width:none}section+section{break-before:page;page-break-before:always}}";
+
+/// The printable page's own Content-Security-Policy: nothing but its one inline style sheet
+/// (the server-wide policy allows no inline style).
+pub fn report_page_csp() -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(PRINT_CSS));
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; base-uri 'none'; form-action 'none'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// One section as a table; an empty section says so. A `95% low`, `95% high` pair of columns
+/// reads as one, `low to high`, as everywhere else on the page.
+fn section_table(sheet: &Sheet) -> String {
+    if sheet.rows.is_empty() {
+        return "<p>None in this period.</p>".into();
+    }
+    let interval_at = sheet
+        .header
+        .windows(2)
+        .position(|w| w[0] == "95% low" && w[1] == "95% high");
+    let head: String = sheet
+        .header
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| match interval_at {
+            Some(at) if i == at => Some("95% interval"),
+            Some(at) if i == at + 1 => None,
+            _ => Some(h.as_str()),
+        })
+        .map(|h| format!("<th scope=\"col\">{}</th>", html::escape(h)))
+        .collect();
+    let body: String = sheet
+        .rows
+        .iter()
+        .map(|row| {
+            let at = |i: usize| row.get(i).unwrap_or(&Cell::Empty);
+            let cells: String = (0..sheet.header.len().max(row.len()))
+                .filter_map(|i| {
+                    let c = at(i);
+                    Some(match (i, c) {
+                        (0, _) => format!("<th scope=\"row\">{}</th>", html::escape(&cell_text(c))),
+                        (i, _) if interval_at == Some(i) => {
+                            let text = match (at(i), at(i + 1)) {
+                                (Cell::Empty, _) | (_, Cell::Empty) => "-".to_owned(),
+                                (low, high) => {
+                                    format!("{} to {}", cell_text(low), cell_text(high))
+                                }
+                            };
+                            format!("<td class=\"n\">{text}</td>")
+                        }
+                        (i, _) if interval_at.is_some_and(|at| i == at + 1) => return None,
+                        (_, Cell::Number(_) | Cell::Whole(_) | Cell::Percent(_)) => {
+                            format!("<td class=\"n\">{}</td>", html::escape(&cell_text(c)))
+                        }
+                        _ => format!("<td>{}</td>", html::escape(&cell_text(c))),
+                    })
+                })
+                .collect();
+            format!("<tr>{cells}</tr>")
+        })
+        .collect();
+    format!(
+        "<table><caption>{}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+        html::escape(&sheet.name)
+    )
+}
+
+/// The key messages and the grade, in words.
+fn key_messages_html(s: &ReportSnapshot) -> String {
+    let grade = s.grade.as_ref().map_or_else(
+        || "<p>No overall grade was recorded.</p>".to_owned(),
+        |g| {
+            format!(
+                "<p>Overall grade: <span class=\"grade\">{}</span>. {}</p>",
+                g.grade.word(),
+                html::escape(&g.reason)
+            )
+        },
+    );
+    let messages = if s.key_messages.is_empty() {
+        "<p>No key messages were written.</p>".to_owned()
+    } else {
+        let items: String = s
+            .key_messages
+            .iter()
+            .map(|m| format!("<li>{}</li>", html::escape(m)))
+            .collect();
+        format!("<ol>{items}</ol>")
+    };
+    format!("{grade}{messages}")
+}
+
+/// A printable page of the report: every section, A4, page breaks between sections.
 pub fn report_html(r: &PublishedReport) -> String {
     let s = &r.snapshot;
-    let line = |name: &str, v: Option<Hundredths>, i: Option<Interval>, n: u64, small: bool| {
-        format!(
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            html::escape(name),
-            fig(v),
-            interval(i),
-            n,
-            if small { "small sample" } else { "" }
-        )
-    };
+    let mut body = format!(
+        "<section aria-labelledby=\"s0\"><h2 id=\"s0\">Key messages</h2>{}</section>",
+        key_messages_html(s)
+    );
+    // The first section's dates and title are already in the heading and the line under it.
+    for (i, sheet) in sections(r).iter().enumerate().skip(1) {
+        let content = if sheet.name == "Comments" {
+            format!("<p>{}</p>", html::escape(NO_QUOTATION_CONSENT))
+        } else {
+            section_table(sheet)
+        };
+        body.push_str(&format!(
+            "<section aria-labelledby=\"s{i}\"><h2 id=\"s{i}\">{}</h2>{content}</section>",
+            html::escape(&sheet.name)
+        ));
+    }
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\
-         <h1>{title}</h1><p>Period {first} to {last} (both days included, dates in {tz}). Published {published}. \
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><style>{PRINT_CSS}</style></head><body><main>\
+         <h1>{title}</h1><p>Period {first} to {last} (both days included, dates in {tz}); \
+         cohorts read as of {as_of}. Published {published}. \
          Rules version {rules}; small-number threshold {small}; meaningful SWEMWBS change {thr} points; \
-         instruments {instr}.</p><table><caption>Figures</caption>\
-         <tr><th scope=\"col\">Indicator</th><th scope=\"col\">Value</th><th scope=\"col\">95% interval</th><th scope=\"col\">n</th><th scope=\"col\">Note</th></tr>\
-         {c}{d}{w}</table><p>Wellbeing: improved {imp}, no meaningful change {same}, declined {dec}. \
-         Coverage: SWEMWBS end {end_a} of {end_d}; jobseeker survey {js_a} of {js_d}; employer survey {em_a} of {em_d}.</p>\
-         <p>The response ids behind each figure are in the CSV download.</p></body></html>",
+         instruments {instr}. The response ids behind each figure are in the CSV download.</p>\
+         {body}</main></body></html>",
         title = html::escape(&r.title),
         first = s.period.first,
         last = s.period.last,
+        as_of = s
+            .as_of
+            .map_or_else(|| "not recorded".to_owned(), |d| d.to_string()),
         tz = html::escape(&s.time_zone),
         published = r.published_at.format("%Y-%m-%d %H:%M UTC"),
         rules = html::escape(&s.rule_version),
         small = s.small_number,
         thr = s.change_threshold,
         instr = html::escape(&instruments(s, "; ")),
-        c = line(
-            "KPI C: employer satisfaction (mean, 1 to 5)",
-            s.kpi_c.mean,
-            s.kpi_c.mean_interval,
-            s.kpi_c.n,
-            s.kpi_c.small_sample
-        ),
-        d = line(
-            "KPI D: jobseeker satisfaction (mean, 1 to 5)",
-            s.kpi_d.mean,
-            s.kpi_d.mean_interval,
-            s.kpi_d.n,
-            s.kpi_d.small_sample
-        ),
-        w = line(
-            "Wellbeing change (mean SWEMWBS points)",
-            s.wellbeing.mean_change,
-            s.wellbeing.mean_change_interval,
-            s.wellbeing.paired_n,
-            s.wellbeing.small_sample
-        ),
-        imp = s.wellbeing.improved,
-        same = s.wellbeing.no_meaningful_change,
-        dec = s.wellbeing.declined,
-        end_a = s.coverage.swemwbs_end.answered,
-        end_d = s.coverage.swemwbs_end.due,
-        js_a = s.coverage.jobseeker_satisfaction.answered,
-        js_d = s.coverage.jobseeker_satisfaction.due,
-        em_a = s.coverage.employer_satisfaction.answered,
-        em_d = s.coverage.employer_satisfaction.due,
     )
 }
 

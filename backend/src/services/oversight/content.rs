@@ -1,0 +1,343 @@
+//! What a quality report holds, read with the very functions the live routes use (so the report
+//! and the live API can never disagree), and the drafts of key messages a preview proposes.
+
+use crate::{
+    Result, repo,
+    services::reports::{self, outcomes as outcome_reports},
+};
+use chrono::{Datelike, Days, Months, NaiveDate};
+use domain::{
+    attribution::Attribution,
+    feedback::Action,
+    instrument::Audience,
+    kpi::{SatisfactionKpi, WellbeingKpi},
+    outcomes::{EqualityDimension, Judged, OutcomeFigures},
+    period::Period,
+    privacy::{ReportPreview, ReportSnapshot, SNAPSHOT_SHAPE},
+    report::{Headline, ReportAction, ReportGrade, proposed_messages},
+};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+/// The organisation a report is of, and the day its cohorts are read at.
+pub struct ReportAsk<'a> {
+    pub org: Uuid,
+    pub time_zone: &'a str,
+    pub period: Period,
+    pub as_of: NaiveDate,
+}
+
+impl ReportAsk<'_> {
+    fn outcomes<'b>(&'b self, all: &'b Attribution) -> outcome_reports::OutcomeAsk<'b> {
+        outcome_reports::OutcomeAsk {
+            org: self.org,
+            time_zone: self.time_zone,
+            period: self.period,
+            as_of: self.as_of,
+            who: all,
+        }
+    }
+}
+
+/// The figures key messages are drafted from.
+struct Headlines {
+    kpi_c: SatisfactionKpi,
+    kpi_d: SatisfactionKpi,
+    wellbeing: WellbeingKpi,
+    outcomes: OutcomeFigures,
+}
+
+async fn headlines(db: &impl ConnectionTrait, ask: &ReportAsk<'_>) -> Result<Headlines> {
+    let settings = repo::instruments::settings(db, ask.org).await?;
+    let (small, threshold) = (settings.small_number(), settings.change_threshold());
+    let all = Attribution::default();
+    let (org, period, tz) = (ask.org, ask.period, ask.time_zone);
+    Ok(Headlines {
+        kpi_c: reports::satisfaction(db, org, Audience::Employer, period, &all, small, true)
+            .await?,
+        kpi_d: reports::satisfaction(db, org, Audience::Jobseeker, period, &all, small, true)
+            .await?,
+        wellbeing: reports::wellbeing(db, org, tz, period, &all, threshold, small).await?,
+        outcomes: outcome_reports::outcome_figures(db, &ask.outcomes(&all), &settings.outcomes())
+            .await?,
+    })
+}
+
+/// Everything a report of `ask` holds; `key_messages` and `grade` as the manager wrote them.
+pub async fn snapshot(
+    db: &impl ConnectionTrait,
+    ask: &ReportAsk<'_>,
+    key_messages: Vec<String>,
+    grade: Option<ReportGrade>,
+) -> Result<ReportSnapshot> {
+    let settings = repo::instruments::settings(db, ask.org).await?;
+    let (small, threshold) = (settings.small_number(), settings.change_threshold());
+    let outcome_settings = settings.outcomes();
+    let all = Attribution::default();
+    let h = headlines(db, ask).await?;
+    let counted: Vec<Uuid> = h
+        .kpi_c
+        .response_ids
+        .iter()
+        .chain(&h.kpi_d.response_ids)
+        .copied()
+        .chain(
+            h.wellbeing
+                .pairs
+                .iter()
+                .flat_map(|p| [p.start_response_id, p.end_response_id]),
+        )
+        .collect();
+    let mut equality = Vec::new();
+    for by in EqualityDimension::ALL {
+        // Always suppressed: a report leaves the service (§4a), never the working view.
+        equality.push(
+            outcome_reports::equality_figures(
+                db,
+                &ask.outcomes(&all),
+                &outcome_settings,
+                *by,
+                small,
+                true,
+            )
+            .await?,
+        );
+    }
+    // As `GET /api/outcomes/caseload?on=<as_of>` reads it.
+    let on_the_day = ReportAsk {
+        period: Period {
+            first: ask.as_of,
+            last: ask.as_of,
+        },
+        ..*ask
+    };
+    let caseload =
+        outcome_reports::caseload(db, &on_the_day.outcomes(&all), &outcome_settings).await?;
+    Ok(ReportSnapshot {
+        period: ask.period,
+        rule_version: domain::kpi::RULE_VERSION.to_owned(),
+        small_number: small,
+        change_threshold: threshold,
+        answered_versions: super::versions_by_key(
+            repo::published_reports::versions_answered(db, ask.org, &counted).await?,
+        ),
+        instrument_versions: Vec::new(),
+        time_zone: ask.time_zone.to_owned(),
+        coverage: reports::coverage(db, ask.org, ask.time_zone, ask.period, &all).await?,
+        kpi_c: h.kpi_c,
+        kpi_d: h.kpi_d,
+        wellbeing: h.wellbeing,
+        shape: SNAPSHOT_SHAPE,
+        as_of: Some(ask.as_of),
+        key_messages,
+        grade,
+        outcomes: Some(h.outcomes),
+        caseload: Some(caseload),
+        equality,
+        actions: actions_published_in(db, ask).await?,
+    })
+}
+
+/// The "you said, we did" actions published on a day of the period (organisation's time zone),
+/// first published first.
+async fn actions_published_in(
+    db: &impl ConnectionTrait,
+    ask: &ReportAsk<'_>,
+) -> Result<Vec<ReportAction>> {
+    let mut out = Vec::new();
+    for m in repo::actions::published(db, ask.org)
+        .await?
+        .into_iter()
+        .rev()
+    {
+        let Some(at) = m.published_at else { continue };
+        let published_on = crate::time::local_date(ask.time_zone, at);
+        if published_on < ask.period.first || published_on > ask.period.last {
+            continue;
+        }
+        let a = Action::try_from(m)?;
+        out.push(ReportAction {
+            id: a.id,
+            audience: a.audience,
+            you_said: a.you_said,
+            we_did: a.we_did,
+            done_on: a.done_on,
+            published_on,
+        });
+    }
+    Ok(out)
+}
+
+/// The period of the same length ending the day before `p` starts: as many whole months
+/// before when `p` is whole months (a quarter's is the quarter before), else as many days.
+pub fn previous_period(p: Period) -> Option<Period> {
+    let last = p.first.checked_sub_days(Days::new(1))?;
+    let next_day = p.last.checked_add_days(Days::new(1))?;
+    if p.first.day() == 1 && next_day.day() == 1 {
+        let months = (next_day.year() - p.first.year()) * 12 + next_day.month() as i32
+            - p.first.month() as i32;
+        let first = p
+            .first
+            .checked_sub_months(Months::new(u32::try_from(months).ok()?))?;
+        return Some(Period { first, last });
+    }
+    let days = u64::try_from((p.last - p.first).num_days()).ok()? + 1;
+    let first = p.first.checked_sub_days(Days::new(days))?;
+    Some(Period { first, last })
+}
+
+/// A figure judged first by its benchmark, else by the organisation's target.
+fn judged_by(j: &Judged) -> Option<domain::outcomes::Benchmark> {
+    j.benchmark.or(j.target)
+}
+
+fn as_headlines(h: &Headlines) -> Vec<Headline> {
+    let o = &h.outcomes;
+    let line = |name: &str, unit, value, interval, benchmark| Headline {
+        name: name.to_owned(),
+        unit,
+        value,
+        interval,
+        benchmark,
+    };
+    vec![
+        line(
+            "KPI A (vocational profiles into paid work)",
+            "%",
+            o.kpi_a.rate.percent,
+            o.kpi_a.rate.interval,
+            judged_by(&o.kpi_a.judged),
+        ),
+        line(
+            "KPI B (weeks to a first paid job)",
+            " weeks",
+            o.kpi_b.weeks.mean,
+            o.kpi_b.weeks.interval,
+            None,
+        ),
+        line(
+            "KPI C (employer satisfaction, 1 to 5)",
+            "",
+            h.kpi_c.mean,
+            h.kpi_c.mean_interval,
+            None,
+        ),
+        line(
+            "KPI D (jobseeker satisfaction, 1 to 5)",
+            "",
+            h.kpi_d.mean,
+            h.kpi_d.mean_interval,
+            None,
+        ),
+        line(
+            "KPI E (still in paid work)",
+            "%",
+            o.kpi_e.rate.percent,
+            o.kpi_e.rate.interval,
+            judged_by(&o.kpi_e.judged),
+        ),
+        line(
+            "Wellbeing change (SWEMWBS)",
+            " points",
+            h.wellbeing.mean_change,
+            h.wellbeing.mean_change_interval,
+            None,
+        ),
+        line(
+            "Referrals that start",
+            "%",
+            o.access.percent,
+            o.access.interval,
+            judged_by(&o.access_judged),
+        ),
+        line(
+            "Starters into paid work",
+            "%",
+            o.into_paid_work.percent,
+            o.into_paid_work.interval,
+            judged_by(&o.into_paid_work_judged),
+        ),
+    ]
+}
+
+/// The report of `ask` as it would be published now (nothing stored), with drafts of key
+/// messages from what moved since the period of the same length before. That period's cohorts
+/// are read as many days after its end as this one's are.
+pub async fn preview(db: &impl ConnectionTrait, ask: &ReportAsk<'_>) -> Result<ReportPreview> {
+    let previous = previous_period(ask.period)
+        .ok_or_else(|| crate::ApiError::invalid("first", "too early a date to compare with"))?;
+    // The earlier period's cohorts are read as long after its start as this one's are.
+    let shift =
+        Days::new(u64::try_from((ask.period.first - previous.first).num_days()).unwrap_or(0));
+    let before_as_of = ask.as_of.checked_sub_days(shift).unwrap_or(previous.last);
+    let before = headlines(
+        db,
+        &ReportAsk {
+            period: previous,
+            as_of: before_as_of,
+            ..*ask
+        },
+    )
+    .await?;
+    let snapshot = snapshot(db, ask, Vec::new(), None).await?;
+    let now = Headlines {
+        kpi_c: snapshot.kpi_c.clone(),
+        kpi_d: snapshot.kpi_d.clone(),
+        wellbeing: snapshot.wellbeing.clone(),
+        outcomes: snapshot
+            .outcomes
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("a new snapshot has outcomes"))?,
+    };
+    Ok(ReportPreview {
+        proposed_messages: proposed_messages(&as_headlines(&now), &as_headlines(&before)),
+        previous_period: previous,
+        snapshot,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_previous_period_has_the_same_length_and_ends_the_day_before() {
+        let q2 = Period {
+            first: day("2026-04-01"),
+            last: day("2026-06-30"),
+        };
+        assert_eq!(
+            previous_period(q2),
+            Some(Period {
+                first: day("2026-01-01"),
+                last: day("2026-03-31"),
+            })
+        );
+        let days = Period {
+            first: day("2026-03-10"),
+            last: day("2026-03-19"),
+        };
+        assert_eq!(
+            previous_period(days),
+            Some(Period {
+                first: day("2026-02-28"),
+                last: day("2026-03-09"),
+            })
+        );
+        let one_day = Period {
+            first: day("2026-03-01"),
+            last: day("2026-03-01"),
+        };
+        assert_eq!(
+            previous_period(one_day),
+            Some(Period {
+                first: day("2026-02-28"),
+                last: day("2026-02-28"),
+            })
+        );
+    }
+}

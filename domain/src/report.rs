@@ -1,0 +1,223 @@
+//! The quality report's own words: the overall grade (seed 004), the "you said, we did" actions
+//! it lists, and the key messages the app drafts from what moved since the period before.
+
+use crate::Hundredths;
+use crate::feedback::{ActionAudience, BilingualText};
+use crate::kpi::interval::Interval;
+use crate::outcomes::{Benchmark, Rag, rag};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+crate::completion::wire_enum!(
+    /// The overall grade in seed 004's words.
+    OverallGrade { Outstanding = "outstanding", Green = "green", Amber = "amber", Red = "red" }
+);
+
+impl OverallGrade {
+    /// The word shown beside any colour.
+    pub fn word(self) -> &'static str {
+        match self {
+            OverallGrade::Outstanding => "Outstanding",
+            OverallGrade::Green => "Green",
+            OverallGrade::Amber => "Amber",
+            OverallGrade::Red => "Red",
+        }
+    }
+}
+
+/// The grade a manager gave the period, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportGrade {
+    pub grade: OverallGrade,
+    pub reason: String,
+}
+
+/// A "you said, we did" action published in the report's period, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportAction {
+    pub id: Uuid,
+    pub audience: ActionAudience,
+    pub you_said: BilingualText,
+    pub we_did: BilingualText,
+    pub done_on: NaiveDate,
+    /// The day it was published, in the organisation's time zone.
+    pub published_on: NaiveDate,
+}
+
+/// One headline figure of a period, as the drafting rule compares it with the period before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headline {
+    /// What it is called in a sentence: "KPI A (paid job starts)".
+    pub name: String,
+    /// Written after a value: "%" or " weeks" or "".
+    pub unit: &'static str,
+    pub value: Option<Hundredths>,
+    /// Its 95% interval, where it has one.
+    pub interval: Option<Interval>,
+    /// The benchmark (or the organisation's target) it is judged against.
+    pub benchmark: Option<Benchmark>,
+}
+
+/// A benchmark in words: "at least 40.00%".
+pub fn benchmark_words(b: Benchmark, unit: &str) -> String {
+    match b {
+        Benchmark::AtLeast { value } => format!("at least {value}{unit}"),
+        Benchmark::AtMost { value } => format!("at most {value}{unit}"),
+        Benchmark::Between { low, high } => format!("between {low}{unit} and {high}{unit}"),
+    }
+}
+
+/// Most drafts proposed: the report holds at most five key messages.
+pub const MAX_KEY_MESSAGES: usize = 5;
+
+/// Drafts of key messages, in plain words, from what moved between `before` (the period of the
+/// same length just before) and `now`, figure by figure (matched by name):
+/// first every figure that crossed its benchmark or target (met it one period and not the
+/// other), then every other figure whose value the period before lies outside this period's 95%
+/// interval (a change larger than the interval). Figures without a value in both are skipped.
+/// At most five.
+pub fn proposed_messages(now: &[Headline], before: &[Headline]) -> Vec<String> {
+    let mut crossed = Vec::new();
+    let mut moved = Vec::new();
+    for h in now {
+        let Some(prev) = before.iter().find(|b| b.name == h.name) else {
+            continue;
+        };
+        let (Some(v), Some(p)) = (h.value, prev.value) else {
+            continue;
+        };
+        let unit = h.unit;
+        let direction = if v > p { "rose" } else { "fell" };
+        if let Some(b) = h.benchmark {
+            let meets_now = rag(v, b) == Rag::Green;
+            let met_before = rag(p, b) == Rag::Green;
+            if meets_now != met_before {
+                let verdict = if meets_now {
+                    "now meets"
+                } else {
+                    "no longer meets"
+                };
+                crossed.push(format!(
+                    "{} {direction} from {p}{unit} to {v}{unit} and {verdict} its benchmark of {}.",
+                    h.name,
+                    benchmark_words(b, unit)
+                ));
+                continue;
+            }
+        }
+        if let Some(i) = h.interval
+            && (p < i.low || p > i.high)
+        {
+            moved.push(format!(
+                "{} {direction} from {p}{unit} to {v}{unit}, more than its 95% interval ({}{unit} to {}{unit}).",
+                h.name, i.low, i.high
+            ));
+        }
+    }
+    crossed
+        .into_iter()
+        .chain(moved)
+        .take(MAX_KEY_MESSAGES)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(
+        name: &str,
+        value: Option<i64>,
+        interval: Option<(i64, i64)>,
+        benchmark: Option<Benchmark>,
+    ) -> Headline {
+        Headline {
+            name: name.to_owned(),
+            unit: "%",
+            value: value.map(Hundredths),
+            interval: interval.map(|(low, high)| Interval {
+                low: Hundredths(low),
+                high: Hundredths(high),
+            }),
+            benchmark,
+        }
+    }
+
+    fn at_least(units: i64) -> Option<Benchmark> {
+        Some(Benchmark::AtLeast {
+            value: Hundredths::from_units(units),
+        })
+    }
+
+    #[test]
+    fn a_figure_crossing_its_benchmark_either_way_is_proposed_first() {
+        let now = [
+            h("Access", Some(6500), None, at_least(70)),
+            h("KPI A", Some(4500), Some((4000, 5000)), at_least(40)),
+        ];
+        let before = [
+            h("Access", Some(7500), None, at_least(70)),
+            h("KPI A", Some(3500), None, at_least(40)),
+        ];
+        assert_eq!(
+            proposed_messages(&now, &before),
+            [
+                "Access fell from 75.00% to 65.00% and no longer meets its benchmark of at least 70.00%.",
+                "KPI A rose from 35.00% to 45.00% and now meets its benchmark of at least 40.00%.",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_change_larger_than_the_interval_is_proposed_and_a_smaller_one_is_not() {
+        let now = [
+            h("KPI E", Some(8000), Some((7000, 9000)), at_least(70)),
+            h("KPI D", Some(420), Some((380, 460)), None),
+            h("Wellbeing", Some(300), Some((250, 350)), None),
+        ];
+        let before = [
+            // Met its benchmark both times, inside the interval: nothing to say.
+            h("KPI E", Some(7500), None, at_least(70)),
+            h("KPI D", Some(350), None, None),
+            // Exactly on the interval's edge is inside it.
+            h("Wellbeing", Some(250), None, None),
+        ];
+        assert_eq!(
+            proposed_messages(&now, &before),
+            ["KPI D rose from 3.50% to 4.20%, more than its 95% interval (3.80% to 4.60%)."]
+        );
+    }
+
+    #[test]
+    fn figures_missing_a_value_or_an_interval_or_the_period_before_are_skipped() {
+        let now = [
+            h("A", None, Some((0, 10)), at_least(1)),
+            h("B", Some(500), None, None),
+            h("C", Some(500), Some((400, 600)), None),
+        ];
+        let before = [
+            h("A", Some(5), None, at_least(1)),
+            h("B", Some(100), None, None),
+        ];
+        assert!(proposed_messages(&now, &before).is_empty());
+    }
+
+    #[test]
+    fn at_most_five_drafts_are_proposed() {
+        let names: Vec<String> = (0..7).map(|i| format!("F{i}")).collect();
+        let now: Vec<Headline> = names
+            .iter()
+            .map(|n| h(n, Some(5000), None, at_least(40)))
+            .collect();
+        let before: Vec<Headline> = names
+            .iter()
+            .map(|n| h(n, Some(1000), None, at_least(40)))
+            .collect();
+        let drafts = proposed_messages(&now, &before);
+        assert_eq!(drafts.len(), MAX_KEY_MESSAGES);
+        assert!(drafts[0].starts_with("F0 rose"));
+    }
+}

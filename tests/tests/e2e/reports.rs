@@ -1,0 +1,567 @@
+//! The quality report (issue 18): published with key messages and a grade, its figures the live
+//! API's for the same period, read back from its XLSX with calamine (a reader other than the
+//! writer), its printable page (axe-core in headless Chromium), its preview and its refusals.
+
+use super::outcomes::{World, dataset, world};
+use calamine::{Data, DataType, Reader, Xlsx};
+use serde_json::{Value, json};
+use soundings_tests::{axe::assert_accessible, browser::Browser, error_body};
+use std::io::Cursor;
+
+/// The third quarter of 2025, read as of 31 March 2026 (so nothing depends on today).
+const FIRST: &str = "2025-07-01";
+const LAST: &str = "2025-09-30";
+const AS_OF: &str = "2026-03-31";
+
+fn period_query() -> String {
+    format!("first={FIRST}&last={LAST}&as_of={AS_OF}")
+}
+
+async fn publish_quarter(w: &World) -> Value {
+    w.app
+        .create(
+            "/api/reports",
+            &w.manager,
+            &json!({
+                "period": {"first": FIRST, "last": LAST},
+                "title": "Quarter 3, 2025",
+                "as_of": AS_OF,
+                "key_messages": [
+                    "Two people started their vocational profiles this quarter.",
+                    "Access stayed <strong>steady</strong> & above =SUM(A1) its benchmark.",
+                ],
+                "grade": "amber",
+                "grade_reason": "Fewer referrals started than we planned.",
+            }),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_published_quarter_holds_its_key_messages_grade_and_the_live_apis_figures() {
+    let w = world().await;
+    dataset(&w).await;
+
+    let report = publish_quarter(&w).await;
+    let s = &report["snapshot"];
+    let q = period_query();
+
+    assert_eq!(s["shape"], 2);
+    assert_eq!(s["as_of"], AS_OF);
+    assert_eq!(
+        s["key_messages"],
+        json!([
+            "Two people started their vocational profiles this quarter.",
+            "Access stayed <strong>steady</strong> & above =SUM(A1) its benchmark."
+        ])
+    );
+    assert_eq!(
+        s["grade"],
+        json!({"grade": "amber", "reason": "Fewer referrals started than we planned."})
+    );
+    // Every figure is the live API's for the same period and as-of date.
+    let outcomes = w.get_ok(&w.manager, &format!("/api/outcomes?{q}")).await;
+    assert_eq!(s["outcomes"], outcomes);
+    // KPI A's cohort this quarter: HAL's and GUS's profiles (14 July, 15 September).
+    assert_eq!(s["outcomes"]["kpi_a"]["rate"]["n"], 2);
+    let ids = format!("first={FIRST}&last={LAST}&ids=true");
+    assert_eq!(
+        s["kpi_c"],
+        w.get_ok(&w.manager, &format!("/api/kpi/employer-satisfaction?{ids}"))
+            .await
+    );
+    assert_eq!(
+        s["kpi_d"],
+        w.get_ok(
+            &w.manager,
+            &format!("/api/kpi/jobseeker-satisfaction?{ids}")
+        )
+        .await
+    );
+    assert_eq!(
+        s["wellbeing"],
+        w.get_ok(&w.manager, &format!("/api/kpi/wellbeing?{ids}"))
+            .await
+    );
+    assert_eq!(
+        s["coverage"],
+        w.get_ok(
+            &w.manager,
+            &format!("/api/kpi/coverage?first={FIRST}&last={LAST}")
+        )
+        .await
+    );
+    assert_eq!(
+        s["caseload"],
+        w.get_ok(&w.manager, &format!("/api/outcomes/caseload?on={AS_OF}"))
+            .await
+    );
+    let dims = s["equality"].as_array().unwrap();
+    assert_eq!(dims.len(), 7);
+    for e in dims {
+        let by = e["by"].as_str().unwrap();
+        // Suppressed as a report must be: never the working view.
+        assert_eq!(e["suppression_applied"], true);
+        assert_eq!(
+            *e,
+            w.get_ok(&w.manager, &format!("/api/outcomes/equality?{q}&by={by}"))
+                .await,
+            "{by}"
+        );
+    }
+    // Frozen: reading it back gives the same.
+    let id = report["id"].as_str().unwrap();
+    assert_eq!(
+        w.get_ok(&w.manager, &format!("/api/reports/{id}")).await,
+        report
+    );
+}
+
+fn cell<'a>(range: &'a calamine::Range<Data>, row: usize, col: usize) -> &'a Data {
+    range.get((row, col)).unwrap_or(&Data::Empty)
+}
+
+fn header(range: &calamine::Range<Data>) -> Vec<String> {
+    range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+/// The row whose first cell is `name`.
+fn row<'a>(range: &'a calamine::Range<Data>, name: &str) -> &'a [Data] {
+    range
+        .rows()
+        .find(|r| r[0].to_string() == name)
+        .unwrap_or_else(|| panic!("no row {name:?}"))
+}
+
+/// A figure cell: a number equal to the API's, or empty where the API has none.
+fn assert_figure(c: &Data, api: &Value, what: &str) {
+    match api.as_f64() {
+        Some(v) => {
+            assert!(
+                matches!(c, Data::Float(_) | Data::Int(_)),
+                "{what}: {c:?} is not a number"
+            );
+            assert_eq!(
+                c.get_float().or(c.get_int().map(|i| i as f64)),
+                Some(v),
+                "{what}"
+            );
+        }
+        None => assert_eq!(*c, Data::Empty, "{what}: the API has {api}"),
+    }
+}
+
+#[tokio::test]
+async fn the_xlsx_reads_back_with_another_reader_numbers_as_numbers_dates_as_dates() {
+    let w = world().await;
+    dataset(&w).await;
+    let report = publish_quarter(&w).await;
+    let id = report["id"].as_str().unwrap();
+    let s = &report["snapshot"];
+
+    let res = w
+        .app
+        .get(&format!("/api/reports/{id}/xlsx"), Some(&w.manager))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"report-2025-07-01-to-2025-09-30.xlsx\""
+    );
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Key messages",
+            "KPIs",
+            "Wellbeing",
+            "Coverage",
+            "Satisfaction",
+            "Outcomes",
+            "Equality",
+            "Actions",
+            "Comments",
+            "Methods"
+        ]
+    );
+    let sheet = |book: &mut Xlsx<_>, name: &str| book.worksheet_range(name).unwrap();
+
+    // Key messages: the words as written (text, never a formula), dates as real dates.
+    let km = sheet(&mut book, "Key messages");
+    assert_eq!(header(&km), ["Item", "Value"]);
+    let first = row(&km, "First day");
+    assert!(matches!(first[1], Data::DateTime(_)), "{:?}", first[1]);
+    assert_eq!(first[1].as_date(), Some(FIRST.parse().unwrap()));
+    assert_eq!(
+        row(&km, "Last day")[1].as_date(),
+        Some(LAST.parse().unwrap())
+    );
+    assert_eq!(row(&km, "Overall grade")[1].to_string(), "Amber");
+    assert_eq!(
+        row(&km, "Key message 2")[1],
+        Data::String(
+            "Access stayed <strong>steady</strong> & above =SUM(A1) its benchmark.".into()
+        )
+    );
+
+    // KPIs: every figure equals the API's.
+    let kpis = sheet(&mut book, "KPIs");
+    assert_eq!(
+        header(&kpis),
+        [
+            "Figure",
+            "Value",
+            "Unit",
+            "n",
+            "95% low",
+            "95% high",
+            "Score (0-5)",
+            "Benchmark",
+            "Benchmark RAG",
+            "Target",
+            "Target RAG",
+            "Small sample"
+        ]
+    );
+    let o = &s["outcomes"];
+    for (name, value, n, interval) in [
+        (
+            "KPI A: vocational profiles into paid work",
+            &o["kpi_a"]["rate"]["percent"],
+            &o["kpi_a"]["rate"]["n"],
+            &o["kpi_a"]["rate"]["interval"],
+        ),
+        (
+            "KPI B: weeks from service start to first paid job",
+            &o["kpi_b"]["weeks"]["mean"],
+            &o["kpi_b"]["weeks"]["n"],
+            &o["kpi_b"]["weeks"]["interval"],
+        ),
+        (
+            "KPI C: employer satisfaction",
+            &s["kpi_c"]["mean"],
+            &s["kpi_c"]["n"],
+            &s["kpi_c"]["mean_interval"],
+        ),
+        (
+            "KPI D: jobseeker satisfaction",
+            &s["kpi_d"]["mean"],
+            &s["kpi_d"]["n"],
+            &s["kpi_d"]["mean_interval"],
+        ),
+        (
+            "KPI E: still in paid work after the weeks set",
+            &o["kpi_e"]["rate"]["percent"],
+            &o["kpi_e"]["rate"]["n"],
+            &o["kpi_e"]["rate"]["interval"],
+        ),
+        (
+            "Referrals that start (access)",
+            &o["access"]["percent"],
+            &o["access"]["n"],
+            &o["access"]["interval"],
+        ),
+        (
+            "Starters into paid work",
+            &o["into_paid_work"]["percent"],
+            &o["into_paid_work"]["n"],
+            &o["into_paid_work"]["interval"],
+        ),
+        (
+            "Wellbeing: mean SWEMWBS change",
+            &s["wellbeing"]["mean_change"],
+            &s["wellbeing"]["paired_n"],
+            &s["wellbeing"]["mean_change_interval"],
+        ),
+    ] {
+        let r = row(&kpis, name);
+        assert_figure(&r[1], value, name);
+        assert_figure(&r[3], n, name);
+        assert_figure(&r[4], &interval["low"], name);
+        assert_figure(&r[5], &interval["high"], name);
+    }
+    let a = row(&kpis, "KPI A: vocational profiles into paid work");
+    assert_figure(&a[6], &o["kpi_a"]["scored"]["score"], "KPI A score");
+    assert_eq!(a[7].to_string(), "at least 40.00%");
+    let rag = o["kpi_a"]["judged"]["benchmark_rag"].as_str().unwrap();
+    assert_eq!(a[8].to_string().to_lowercase(), rag);
+
+    // Coverage and wellbeing: counts are numbers.
+    let coverage = sheet(&mut book, "Coverage");
+    assert_eq!(
+        header(&coverage),
+        [
+            "Survey", "Due", "Answered", "Percent", "95% low", "95% high"
+        ]
+    );
+    let js = row(&coverage, "Jobseeker survey");
+    assert_figure(
+        &js[1],
+        &s["coverage"]["jobseeker_satisfaction"]["due"],
+        "due",
+    );
+    assert_figure(
+        &js[2],
+        &s["coverage"]["jobseeker_satisfaction"]["answered"],
+        "answered",
+    );
+    let wellbeing = sheet(&mut book, "Wellbeing");
+    assert_eq!(
+        header(&wellbeing),
+        ["Figure", "Value", "Unit", "n", "95% low", "95% high"]
+    );
+
+    // Outcomes: each count the API's.
+    let outcomes = sheet(&mut book, "Outcomes");
+    assert_eq!(
+        header(&outcomes),
+        [
+            "Figure",
+            "Key",
+            "Value",
+            "Unit",
+            "n",
+            "95% low",
+            "95% high",
+            "Benchmark",
+            "RAG"
+        ]
+    );
+    for c in o["outcome_mix"].as_array().unwrap() {
+        let key = c["key"].as_str().unwrap();
+        let r = outcomes
+            .rows()
+            .find(|r| r[0].to_string() == "Jobs started by outcome type" && r[1].to_string() == key)
+            .unwrap_or_else(|| panic!("no outcome type {key}"));
+        assert_figure(&r[2], &c["n"], key);
+    }
+
+    // Equality: each group as the API gives it, suppressed ones with no figure.
+    let equality = sheet(&mut book, "Equality");
+    assert_eq!(
+        header(&equality),
+        ["Dimension", "Figure", "Group", "n", "Value", "Suppressed"]
+    );
+    let mut groups = 0;
+    for e in s["equality"].as_array().unwrap() {
+        for split in e["splits"].as_array().unwrap() {
+            for g in split["groups"].as_array().unwrap() {
+                let r = equality
+                    .rows()
+                    .find(|r| {
+                        r[0].to_string() == e["by"].as_str().unwrap()
+                            && r[1].to_string() == split["figure"].as_str().unwrap()
+                            && r[2].to_string() == g["group"].as_str().unwrap()
+                    })
+                    .unwrap();
+                assert_figure(&r[3], &g["n"], "group n");
+                assert_figure(&r[4], &g["value"], "group value");
+                groups += 1;
+            }
+        }
+    }
+    assert_eq!(equality.height(), groups + 1);
+    assert_eq!(header(&sheet(&mut book, "Comments")), ["Comment"]);
+    let methods = sheet(&mut book, "Methods");
+    assert_eq!(
+        row(&methods, "Rule version")[1].to_string(),
+        s["rule_version"].as_str().unwrap()
+    );
+    assert_eq!(
+        row(&methods, "Cohorts read as of")[1].as_date(),
+        Some(AS_OF.parse().unwrap())
+    );
+    assert!(matches!(cell(&methods, 0, 0), Data::String(_)));
+}
+
+#[tokio::test]
+async fn the_printable_page_holds_the_messages_grade_and_figures_and_passes_axe() {
+    let w = world().await;
+    dataset(&w).await;
+    let report = publish_quarter(&w).await;
+    let id = report["id"].as_str().unwrap();
+    let s = &report["snapshot"];
+
+    let res = w
+        .app
+        .get(&format!("/api/reports/{id}/print"), Some(&w.manager))
+        .await;
+    assert_eq!(res.status(), 200);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.starts_with("default-src 'none'; style-src 'sha256-"),
+        "{csp}"
+    );
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Two people started their vocational profiles this quarter."));
+    // The manager's words are shown as words, never as markup.
+    assert!(page.contains("Access stayed &lt;strong&gt;steady&lt;/strong&gt; &amp; above"));
+    assert!(page.contains("Overall grade: <span class=\"grade\">Amber</span>"));
+    assert!(page.contains("Fewer referrals started than we planned."));
+    assert!(page.contains("@page{size:A4"));
+    assert!(page.contains("break-before:page"));
+    let a = &s["outcomes"]["kpi_a"]["rate"]["percent"];
+    assert!(
+        page.contains(&format!(
+            "<th scope=\"row\">KPI A: vocational profiles into paid work</th><td class=\"n\">{:.2}</td>",
+            a.as_f64().unwrap()
+        )),
+        "{page}"
+    );
+    let rag = s["outcomes"]["kpi_a"]["judged"]["benchmark_rag"]
+        .as_str()
+        .unwrap();
+    assert!(page.contains(&format!(
+        "<td>at least 40.00%</td><td>{}{}</td>",
+        rag[..1].to_uppercase(),
+        &rag[1..]
+    )));
+    assert!(page.contains("does not record whether a person agreed to be quoted"));
+
+    // The same page in a real browser: no accessibility violations.
+    let browser = Browser::start().await.unwrap();
+    browser.goto(&w.app.url("/api/health")).await.unwrap();
+    browser
+        .client
+        .execute(
+            "document.open(); document.write(arguments[0]); document.close();",
+            vec![json!(page)],
+        )
+        .await
+        .unwrap();
+    assert_accessible(&browser, "the printable report").await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_preview_stores_nothing_and_proposes_messages_from_what_moved() {
+    let w = world().await;
+    dataset(&w).await;
+
+    let p = w
+        .get_ok(
+            &w.manager,
+            &format!("/api/reports/preview?{}", period_query()),
+        )
+        .await;
+    assert_eq!(
+        p["previous_period"],
+        json!({"first": "2025-04-01", "last": "2025-06-30"})
+    );
+    assert_eq!(
+        p["snapshot"]["outcomes"],
+        w.get_ok(&w.manager, &format!("/api/outcomes?{}", period_query()))
+            .await
+    );
+    assert_eq!(p["snapshot"]["key_messages"], json!([]));
+    let drafts = p["proposed_messages"].as_array().unwrap();
+    assert!(drafts.len() <= 5);
+    // Each draft names a figure and says which way it went.
+    for d in drafts {
+        let d = d.as_str().unwrap();
+        assert!(
+            d.contains(" rose from ") || d.contains(" fell from "),
+            "{d}"
+        );
+    }
+    let list = w.get_ok(&w.manager, "/api/reports").await;
+    assert_eq!(list, json!([]));
+}
+
+#[tokio::test]
+async fn bad_report_requests_are_refused_naming_the_field_and_nothing_is_stored() {
+    let w = world().await;
+    let period = json!({"first": FIRST, "last": LAST});
+    let cases = [
+        (
+            json!({"period": period, "key_messages": ["1", "2", "3", "4", "5", "6"]}),
+            "key_messages",
+        ),
+        (
+            json!({"period": period, "key_messages": ["fine", "   "]}),
+            "key_messages[1]",
+        ),
+        (
+            json!({"period": period, "key_messages": ["x".repeat(501)]}),
+            "key_messages[0]",
+        ),
+        (
+            json!({"period": period, "grade": "purple", "grade_reason": "why"}),
+            "grade",
+        ),
+        (json!({"period": period, "grade": "green"}), "grade_reason"),
+        (
+            json!({"period": period, "grade": "green", "grade_reason": ""}),
+            "grade_reason",
+        ),
+        (json!({"period": period, "as_of": "2025-02-30"}), "as_of"),
+        (
+            json!({"period": {"first": LAST, "last": FIRST}}),
+            "period.last",
+        ),
+    ];
+    for (body, field) in cases {
+        let res = w.app.post("/api/reports", Some(&w.manager), &body).await;
+        assert_eq!(res.status(), 400, "{body}");
+        let e = error_body(res).await;
+        assert_eq!(e["field"], field, "{body}: {e}");
+    }
+    assert_eq!(w.get_ok(&w.manager, "/api/reports").await, json!([]));
+
+    for (query, field) in [
+        (format!("first={LAST}&last={FIRST}"), "last"),
+        (format!("first={FIRST}&last={LAST}&as_of=tomorrow"), "as_of"),
+        (format!("last={LAST}"), "first"),
+        ("first=2020-01-01&last=2025-01-01".to_owned(), "last"),
+    ] {
+        let res = w
+            .app
+            .get(&format!("/api/reports/preview?{query}"), Some(&w.manager))
+            .await;
+        assert_eq!(res.status(), 400, "{query}");
+        assert_eq!(error_body(res).await["field"], field, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn a_specialist_cannot_download_the_xlsx_and_each_download_is_audited() {
+    let w = world().await;
+    let report = publish_quarter(&w).await;
+    let id = report["id"].as_str().unwrap();
+    let res = w
+        .app
+        .get(&format!("/api/reports/{id}/xlsx"), Some(&w.sam))
+        .await;
+    assert_eq!(res.status(), 403);
+    error_body(res).await;
+
+    for kind in ["xlsx", "csv"] {
+        let res = w
+            .app
+            .get(&format!("/api/reports/{id}/{kind}"), Some(&w.manager))
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    let trail = w.get_ok(&w.admin, "/api/audit").await;
+    let downloads = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "export" && e["entity"] == "report" && e["entity_id"] == id)
+        .count();
+    assert_eq!(downloads, 2);
+}
