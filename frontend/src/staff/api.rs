@@ -8,7 +8,7 @@ use domain::kpi::{RatingComment, SatisfactionKpi, WellbeingKpi};
 use domain::org::{Staff, Team};
 use domain::outcomes::{CaseloadFigures, EqualityDimension, EqualityFigures, OutcomeFigures};
 use domain::period::Period;
-use domain::privacy::{AttentionItem, HandleAttention};
+use domain::privacy::{AttentionItem, HandleAttention, PublishedReport, ReportPreview};
 use domain::records::{
     Episode, Invitation, Keep, NewInvitation, Participant, ResolveConflict, SessionRecord,
 };
@@ -251,6 +251,48 @@ pub async fn late_arrivals(auth: Auth, p: Period) -> Result<Vec<LateArrivals>, A
     get_json(
         auth,
         &format!("/api/reports/late?first={}&last={}", p.first, p.last),
+    )
+    .await
+}
+
+/// What a report of `p` would hold if published now, with drafted key messages.
+pub async fn report_preview(auth: Auth, p: Period) -> Result<ReportPreview, ApiError> {
+    get_json(
+        auth,
+        &format!("/api/reports/preview?first={}&last={}", p.first, p.last),
+    )
+    .await
+}
+
+/// The organisation's published reports, newest first.
+pub async fn reports(auth: Auth) -> Result<Vec<PublishedReport>, ApiError> {
+    get_json(auth, "/api/reports").await
+}
+
+/// What a manager sends to publish a report.
+#[derive(Debug, serde::Serialize)]
+pub struct Publish {
+    pub period: Period,
+    pub key_messages: Vec<String>,
+    pub grade: Option<String>,
+    pub grade_reason: Option<String>,
+}
+
+/// Publishes (freezes) a report.
+pub async fn publish_report(auth: Auth, body: &Publish) -> Result<PublishedReport, ApiError> {
+    read(authed(auth, Some(body), || Request::post("/api/reports")).await?).await
+}
+
+/// A published report's XLSX or CSV file (`kind` `xlsx` or `csv`).
+pub async fn report_file(
+    auth: Auth,
+    id: uuid::Uuid,
+    kind: &str,
+) -> Result<web_sys::Blob, ApiError> {
+    blob(
+        auth,
+        &format!("/api/reports/{id}/{kind}"),
+        "application/octet-stream",
     )
     .await
 }

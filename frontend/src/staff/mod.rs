@@ -25,7 +25,7 @@ use auth::Auth;
 use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
-    assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
+    assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox, reports,
     session_form, swemwbs,
 };
 use route::{Route, Router};
@@ -117,6 +117,9 @@ fn page(route: Route, is_manager: Memo<bool>) -> AnyView {
         Route::Outbox => view! { <outbox::OutboxPage /> }.into_any(),
         Route::Dashboard if is_manager.get() => view! { <dashboard::DashboardPage /> }.into_any(),
         Route::Attention if is_manager.get() => view! { <attention::AttentionPage /> }.into_any(),
-        Route::Dashboard | Route::Attention => view! { <caseload::CaseloadPage /> }.into_any(),
+        Route::Reports if is_manager.get() => view! { <reports::ReportsPage /> }.into_any(),
+        Route::Dashboard | Route::Attention | Route::Reports => {
+            view! { <caseload::CaseloadPage /> }.into_any()
+        }
     }
 }

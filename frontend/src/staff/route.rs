@@ -28,6 +28,8 @@ pub enum Route {
     Outbox,
     Dashboard,
     Attention,
+    /// The quality reports: publish one, and the published ones.
+    Reports,
 }
 
 impl Route {
@@ -49,6 +51,7 @@ impl Route {
             Route::Outbox => "/staff/outbox".to_owned(),
             Route::Dashboard => "/staff/dashboard".to_owned(),
             Route::Attention => "/staff/attention".to_owned(),
+            Route::Reports => "/staff/reports".to_owned(),
         }
     }
 
@@ -78,6 +81,7 @@ impl Route {
             ["outbox"] => Route::Outbox,
             ["dashboard"] => Route::Dashboard,
             ["attention"] => Route::Attention,
+            ["reports"] => Route::Reports,
             _ => Route::Caseload,
         }
     }

@@ -26,6 +26,7 @@ mod pwa_outcomes;
 mod pwa_participant;
 mod pwa_phone;
 mod pwa_reconnect;
+mod pwa_reports;
 mod pwa_results;
 mod pwa_staff;
 mod pwa_staff_assisted;

@@ -19,6 +19,7 @@ pub fn StaffNav() -> impl IntoView {
                 <Show when=move || auth.is_manager()>
                     <NavItem route=Route::Dashboard label=trs(|t| t.staff_nav_dashboard) />
                     <NavItem route=Route::Attention label=trs(|t| t.staff_nav_attention) />
+                    <NavItem route=Route::Reports label=trs(|t| t.staff_nav_reports) />
                 </Show>
                 <NavItem route=Route::Caseload label=trs(|t| t.staff_nav_caseload) />
                 <NavItem route=Route::Outbox label=trs(|t| t.staff_nav_outbox) />

@@ -10,5 +10,6 @@ pub mod journey;
 pub mod login;
 pub mod new_client;
 pub mod outbox;
+pub mod reports;
 pub mod session_form;
 pub mod swemwbs;

@@ -95,7 +95,6 @@ impl Chosen {
 
 #[component]
 pub fn FilterForm(picker: Picker, chosen: Chosen) -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
     let teams = load(move || async move {
         let teams = api::teams(auth).await.unwrap_or_default();
@@ -112,31 +111,9 @@ pub fn FilterForm(picker: Picker, chosen: Chosen) -> impl IntoView {
             .map(|s| (s.id.to_string(), s.name))
             .collect()
     });
-    let kinds = Kind::ALL
-        .into_iter()
-        .map(|k| {
-            view! {
-                <option value=k.key() selected=move || picker.pick.with(|p| p.kind == k)>
-                    {move || k.label(i18n.s())}
-                </option>
-            }
-        })
-        .collect_view();
-    // Only a new kind draws new fields: changing a month or a year keeps the focus where it is.
-    let kind = Memo::new(move |_| picker.pick.with(|p| p.kind));
     view! {
         <form class="filters" on:submit=|ev| ev.prevent_default()>
-            <Field id="period" label=trs(|t| t.staff_period)>
-                <select class="input" id="period" on:change=move |ev| {
-                    let key = event_target_value(&ev);
-                    if let Some(k) = Kind::ALL.into_iter().find(|k| k.key() == key) {
-                        picker.choose(k);
-                    }
-                }>
-                    {kinds}
-                </select>
-            </Field>
-            {move || period_fields(kind.get(), picker)}
+            <PeriodChoice picker />
             <ListFilter
                 id="team"
                 label=trs(|t| t.staff_team)
@@ -159,6 +136,38 @@ pub fn FilterForm(picker: Picker, chosen: Chosen) -> impl IntoView {
                 </select>
             </Field>
         </form>
+    }
+}
+
+/// The kind of period (month, quarter, financial quarter or year, a custom range...) and the
+/// fields that kind needs. Used by the dashboard's filters and the quality report's form.
+#[component]
+pub fn PeriodChoice(picker: Picker) -> impl IntoView {
+    let i18n = use_i18n();
+    let kinds = Kind::ALL
+        .into_iter()
+        .map(|k| {
+            view! {
+                <option value=k.key() selected=move || picker.pick.with(|p| p.kind == k)>
+                    {move || k.label(i18n.s())}
+                </option>
+            }
+        })
+        .collect_view();
+    // Only a new kind draws new fields: changing a month or a year keeps the focus where it is.
+    let kind = Memo::new(move |_| picker.pick.with(|p| p.kind));
+    view! {
+        <Field id="period" label=trs(|t| t.staff_period)>
+            <select class="input" id="period" on:change=move |ev| {
+                let key = event_target_value(&ev);
+                if let Some(k) = Kind::ALL.into_iter().find(|k| k.key() == key) {
+                    picker.choose(k);
+                }
+            }>
+                {kinds}
+            </select>
+        </Field>
+        {move || period_fields(kind.get(), picker)}
     }
 }
 

@@ -11,7 +11,7 @@
 mod comments;
 mod coverage;
 mod downloads;
-mod filters;
+pub(crate) mod filters;
 mod late;
 mod outcomes;
 mod period;
