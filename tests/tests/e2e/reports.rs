@@ -117,7 +117,7 @@ async fn a_published_quarter_holds_its_key_messages_grade_and_the_live_apis_figu
     );
 }
 
-fn cell<'a>(range: &'a calamine::Range<Data>, row: usize, col: usize) -> &'a Data {
+fn cell(range: &calamine::Range<Data>, row: usize, col: usize) -> &Data {
     range.get((row, col)).unwrap_or(&Data::Empty)
 }
 
@@ -135,7 +135,7 @@ fn header(range: &calamine::Range<Data>) -> Vec<String> {
 fn row<'a>(range: &'a calamine::Range<Data>, name: &str) -> &'a [Data] {
     range
         .rows()
-        .find(|r| r[0].to_string() == name)
+        .find(|r| r[0] == name)
         .unwrap_or_else(|| panic!("no row {name:?}"))
 }
 
@@ -342,7 +342,7 @@ async fn the_xlsx_reads_back_with_another_reader_numbers_as_numbers_dates_as_dat
         let key = c["key"].as_str().unwrap();
         let r = outcomes
             .rows()
-            .find(|r| r[0].to_string() == "Jobs started by outcome type" && r[1].to_string() == key)
+            .find(|r| r[0] == "Jobs started by outcome type" && r[1] == key)
             .unwrap_or_else(|| panic!("no outcome type {key}"));
         assert_figure(&r[2], &c["n"], key);
     }
@@ -360,9 +360,9 @@ async fn the_xlsx_reads_back_with_another_reader_numbers_as_numbers_dates_as_dat
                 let r = equality
                     .rows()
                     .find(|r| {
-                        r[0].to_string() == e["by"].as_str().unwrap()
-                            && r[1].to_string() == split["figure"].as_str().unwrap()
-                            && r[2].to_string() == g["group"].as_str().unwrap()
+                        r[0] == e["by"].as_str().unwrap()
+                            && r[1] == split["figure"].as_str().unwrap()
+                            && r[2] == g["group"].as_str().unwrap()
                     })
                     .unwrap();
                 assert_figure(&r[3], &g["n"], "group n");
