@@ -659,7 +659,20 @@ async fn a_report_published_before_answered_versions_were_recorded_still_reads_a
     let made = publish(&o, "2026-03-01", "2026-03-31").await;
     // The same snapshot as the earlier format stored it: the newest versions at the time.
     let mut old = made["snapshot"].clone();
-    old.as_object_mut().unwrap().remove("answered_versions");
+    // ... and before the full report (shape 2).
+    for field in [
+        "answered_versions",
+        "shape",
+        "as_of",
+        "key_messages",
+        "grade",
+        "outcomes",
+        "caseload",
+        "equality",
+        "actions",
+    ] {
+        old.as_object_mut().unwrap().remove(field);
+    }
     old["instrument_versions"] = json!([
         "employer_satisfaction:1",
         "jobseeker_satisfaction:1",
@@ -705,6 +718,17 @@ async fn a_report_published_before_answered_versions_were_recorded_still_reads_a
         ),
         "{page}"
     );
+    // Its XLSX opens too: the sections it did not hold are there, empty.
+    let xlsx = o
+        .app
+        .get(&format!("/api/reports/{id}/xlsx"), Some(&o.manager))
+        .await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::Reader::new(std::io::Cursor::new(bytes)).unwrap();
+    let equality = calamine::Reader::worksheet_range(&mut book, "Equality").unwrap();
+    assert_eq!(equality.height(), 1);
+    assert_eq!(read["snapshot"]["shape"], 1);
     let list: Vec<Value> = o
         .app
         .get("/api/reports", Some(&o.manager))

@@ -117,7 +117,7 @@ async fn a_published_quarter_holds_its_key_messages_grade_and_the_live_apis_figu
     );
 }
 
-fn cell<'a>(range: &'a calamine::Range<Data>, row: usize, col: usize) -> &'a Data {
+fn cell(range: &calamine::Range<Data>, row: usize, col: usize) -> &Data {
     range.get((row, col)).unwrap_or(&Data::Empty)
 }
 
@@ -135,7 +135,7 @@ fn header(range: &calamine::Range<Data>) -> Vec<String> {
 fn row<'a>(range: &'a calamine::Range<Data>, name: &str) -> &'a [Data] {
     range
         .rows()
-        .find(|r| r[0].to_string() == name)
+        .find(|r| r[0] == name)
         .unwrap_or_else(|| panic!("no row {name:?}"))
 }
 
@@ -342,7 +342,7 @@ async fn the_xlsx_reads_back_with_another_reader_numbers_as_numbers_dates_as_dat
         let key = c["key"].as_str().unwrap();
         let r = outcomes
             .rows()
-            .find(|r| r[0].to_string() == "Jobs started by outcome type" && r[1].to_string() == key)
+            .find(|r| r[0] == "Jobs started by outcome type" && r[1] == key)
             .unwrap_or_else(|| panic!("no outcome type {key}"));
         assert_figure(&r[2], &c["n"], key);
     }
@@ -360,9 +360,9 @@ async fn the_xlsx_reads_back_with_another_reader_numbers_as_numbers_dates_as_dat
                 let r = equality
                     .rows()
                     .find(|r| {
-                        r[0].to_string() == e["by"].as_str().unwrap()
-                            && r[1].to_string() == split["figure"].as_str().unwrap()
-                            && r[2].to_string() == g["group"].as_str().unwrap()
+                        r[0] == e["by"].as_str().unwrap()
+                            && r[1] == split["figure"].as_str().unwrap()
+                            && r[2] == g["group"].as_str().unwrap()
                     })
                     .unwrap();
                 assert_figure(&r[3], &g["n"], "group n");
@@ -468,16 +468,19 @@ async fn a_preview_stores_nothing_and_proposes_messages_from_what_moved() {
             .await
     );
     assert_eq!(p["snapshot"]["key_messages"], json!([]));
-    let drafts = p["proposed_messages"].as_array().unwrap();
-    assert!(drafts.len() <= 5);
-    // Each draft names a figure and says which way it went.
-    for d in drafts {
-        let d = d.as_str().unwrap();
-        assert!(
-            d.contains(" rose from ") || d.contains(" fell from "),
-            "{d}"
-        );
-    }
+    // KPI A: the second quarter's profiles (CAT, DAN, FAY) all had a paid job by its as-of
+    // date (30 December 2025, as long after its start as 31 March 2026 is after 1 July): 100%;
+    // this quarter's (HAL unpaid only, GUS): 50%, whose Wilson interval 9.45% to 90.55% leaves
+    // 100% out. Both at least 40%: no crossing, a change larger than the interval. The same
+    // for starters into paid work; KPI E rose from none still in work to two of three.
+    assert_eq!(
+        p["proposed_messages"],
+        json!([
+            "KPI A (vocational profiles into paid work) fell from 100.00% to 50.00%, more than its 95% interval (9.45% to 90.55%).",
+            "KPI E (still in paid work) rose from 0.00% to 66.67%, more than its 95% interval (20.77% to 93.85%).",
+            "Starters into paid work fell from 100.00% to 50.00%, more than its 95% interval (9.45% to 90.55%)."
+        ])
+    );
     let list = w.get_ok(&w.manager, "/api/reports").await;
     assert_eq!(list, json!([]));
 }
@@ -564,4 +567,92 @@ async fn a_specialist_cannot_download_the_xlsx_and_each_download_is_audited() {
         .filter(|e| e["action"] == "export" && e["entity"] == "report" && e["entity_id"] == id)
         .count();
     assert_eq!(downloads, 2);
+}
+
+#[tokio::test]
+async fn an_action_published_in_the_period_is_in_the_report_and_its_xlsx_with_real_dates() {
+    let w = world().await;
+    let draft = w
+        .app
+        .create(
+            "/api/actions",
+            &w.manager,
+            &json!({
+                "audience": "jobseekers",
+                "you_said": {"en": "It took too long to hear back.", "cy": "Roedd hi'n rhy hir cyn clywed yn ôl."},
+                "we_did": {"en": "We now call back within two working days."},
+                "easy_read": {"you_said": {"en": "You waited too long."}, "we_did": {"en": "We call you back in 2 days."}},
+                "done_on": "2026-10-15"
+            }),
+        )
+        .await;
+    let id = draft["id"].as_str().unwrap();
+    let res = w
+        .app
+        .post(
+            &format!("/api/actions/{id}/publish"),
+            Some(&w.manager),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let published: Value = res.json().await.unwrap();
+    let at: chrono::DateTime<chrono::Utc> = published["action"]["published_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The day it was published where the organisation is (Europe/London by default).
+    let on = soundings::time::local_date("Europe/London", at);
+    let around = |days: i64| (on + chrono::Duration::days(days)).to_string();
+
+    let report = w
+        .app
+        .create(
+            "/api/reports",
+            &w.manager,
+            &json!({"period": {"first": around(-3), "last": around(3)}}),
+        )
+        .await;
+    assert_eq!(
+        report["snapshot"]["actions"],
+        json!([{
+            "id": id,
+            "audience": "jobseekers",
+            "you_said": {"en": "It took too long to hear back.", "cy": "Roedd hi'n rhy hir cyn clywed yn ôl."},
+            "we_did": {"en": "We now call back within two working days.", "cy": null},
+            "done_on": "2026-10-15",
+            "published_on": on.to_string(),
+        }])
+    );
+    // A period that ended the day before lists nothing.
+    let before = w
+        .app
+        .create(
+            "/api/reports",
+            &w.manager,
+            &json!({"period": {"first": around(-10), "last": around(-1)}}),
+        )
+        .await;
+    assert_eq!(before["snapshot"]["actions"], json!([]));
+
+    let rid = report["id"].as_str().unwrap();
+    let bytes = w
+        .app
+        .get(&format!("/api/reports/{rid}/xlsx"), Some(&w.manager))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let actions = book.worksheet_range("Actions").unwrap();
+    assert_eq!(actions.height(), 2);
+    let r = &actions.rows().nth(1).unwrap();
+    assert!(matches!(r[0], Data::DateTime(_)), "{:?}", r[0]);
+    assert_eq!(r[0].as_date(), Some(on));
+    assert_eq!(r[2], "It took too long to hear back.");
+    assert_eq!(r[4].as_date(), Some("2026-10-15".parse().unwrap()));
+    assert_eq!(r[5], "Roedd hi'n rhy hir cyn clywed yn ôl.");
+    assert_eq!(r[6], Data::Empty);
 }
