@@ -28,9 +28,27 @@ pub enum Route {
     Outbox,
     Dashboard,
     Attention,
+    /// The admin screens: staff accounts (and one account), teams, the audit trail, settings.
+    AdminStaff,
+    AdminStaffMember(Uuid),
+    AdminTeams,
+    AdminAudit,
+    AdminSettings,
 }
 
 impl Route {
+    /// Whether the page is one of the admin screens, which only admins may open.
+    pub fn is_admin(&self) -> bool {
+        matches!(
+            self,
+            Route::AdminStaff
+                | Route::AdminStaffMember(_)
+                | Route::AdminTeams
+                | Route::AdminAudit
+                | Route::AdminSettings
+        )
+    }
+
     pub fn path(&self) -> String {
         match self {
             Route::Caseload => "/staff/".to_owned(),
@@ -49,6 +67,11 @@ impl Route {
             Route::Outbox => "/staff/outbox".to_owned(),
             Route::Dashboard => "/staff/dashboard".to_owned(),
             Route::Attention => "/staff/attention".to_owned(),
+            Route::AdminStaff => "/staff/admin/staff".to_owned(),
+            Route::AdminStaffMember(id) => format!("/staff/admin/staff/{id}"),
+            Route::AdminTeams => "/staff/admin/teams".to_owned(),
+            Route::AdminAudit => "/staff/admin/audit".to_owned(),
+            Route::AdminSettings => "/staff/admin/settings".to_owned(),
         }
     }
 
@@ -78,6 +101,11 @@ impl Route {
             ["outbox"] => Route::Outbox,
             ["dashboard"] => Route::Dashboard,
             ["attention"] => Route::Attention,
+            ["admin", "staff"] => Route::AdminStaff,
+            ["admin", "staff", x] => id(x).map_or(Route::AdminStaff, Route::AdminStaffMember),
+            ["admin", "teams"] => Route::AdminTeams,
+            ["admin", "audit"] => Route::AdminAudit,
+            ["admin", "settings"] => Route::AdminSettings,
             _ => Route::Caseload,
         }
     }
