@@ -197,6 +197,11 @@ pub async fn put_setting<B: serde::Serialize, T: serde::de::DeserializeOwned>(
     write_json(auth, || Request::put(&url), body).await
 }
 
+/// The scoring bands, targets, contract values and minimum-wage table (managers read them).
+pub async fn outcome_settings(auth: Auth) -> Result<domain::outcomes::OutcomeSettings, ApiError> {
+    get_json(auth, "/api/settings/outcomes").await
+}
+
 pub async fn mail_settings(auth: Auth) -> Result<MailSettings, ApiError> {
     get_json(auth, "/api/settings/mail").await
 }

@@ -458,3 +458,81 @@ async fn pwa_a_specialist_and_a_manager_cannot_open_the_admin_screens() {
         b.close().await.unwrap();
     }
 }
+
+/// Types a date into a date field as the browser's picker would leave it.
+async fn set_date(b: &Browser, id: &str, value: &str) {
+    b.client
+        .execute(
+            "const f = document.getElementById(arguments[0]); f.value = arguments[1]; \
+             f.dispatchEvent(new Event('input', {bubbles: true})); \
+             f.dispatchEvent(new Event('change', {bubbles: true})); return true",
+            vec![json!(id), json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn pwa_an_admin_sets_targets_and_contract_values_beside_the_bands() {
+    let s = setup().await;
+    let b = Browser::start().await.unwrap();
+    admin_opens(&b, &s, "/staff/admin/settings", "Settings").await;
+
+    // The bands the figures use, as the API has them; KPI A has no band 3, and the page says so.
+    let outcomes = api(&s, "/api/settings/outcomes").await;
+    let scores = b
+        .eval(
+            "return [...document.querySelectorAll('#kpi-a-bands-table tbody tr')]\
+             .map(r => Number(r.dataset.score))",
+        )
+        .await
+        .unwrap();
+    let api_scores: Vec<Value> = outcomes["bands"]["kpi_a"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|band| band["score"].clone())
+        .collect();
+    assert_eq!(scores, json!(api_scores));
+    b.wait_for_text("#kpi-a-bands-note", "no band scores 3")
+        .await
+        .unwrap();
+
+    // A target saved; a percentage over 100 refused beside its field, and nothing changes.
+    fill(&b, "#target-access", "60").await;
+    click(&b, "#save-targets").await;
+    b.wait_for_text("#targets-saved", "Saved").await.unwrap();
+    assert_eq!(
+        api(&s, "/api/settings/outcomes").await["targets"]["access"],
+        60.0
+    );
+    fill(&b, "#target-kpi-e", "150").await;
+    click(&b, "#save-targets").await;
+    refused_beside(&b, "target-kpi-e", "from 0 to 100").await;
+    let before = api(&s, "/api/settings/outcomes").await;
+    assert_eq!(before["targets"]["kpi_e"], Value::Null);
+    fill(&b, "#target-kpi-e", "").await;
+
+    // A contract value for FY 2025-26; one overlapping it is refused beside the amount.
+    set_date(&b, "contract-first", "2025-04-01").await;
+    set_date(&b, "contract-last", "2026-03-31").await;
+    fill(&b, "#contract-amount", "45000").await;
+    click(&b, "#add-contract").await;
+    b.wait_for_text("#contract-saved", "Saved").await.unwrap();
+    b.wait_for_text("#contract-table", "01/04/2025")
+        .await
+        .unwrap();
+    let after = api(&s, "/api/settings/outcomes").await;
+    assert_eq!(
+        after["contract_values"],
+        json!([{"first": "2025-04-01", "last": "2026-03-31", "amount": 45000.0}])
+    );
+    assert_eq!(after["targets"]["access"], 60.0, "the targets stay");
+    set_date(&b, "contract-first", "2026-01-01").await;
+    set_date(&b, "contract-last", "2026-06-30").await;
+    click(&b, "#add-contract").await;
+    refused_beside(&b, "contract-amount", "no overlap").await;
+    assert_eq!(api(&s, "/api/settings/outcomes").await, after);
+    assert_accessible(&b, "outcome settings, with an error").await;
+    b.close().await.unwrap();
+}

@@ -2,6 +2,7 @@
 //! organisation's settings; and what anyone else sees at their addresses.
 
 pub mod audit;
+pub mod outcomes;
 pub mod settings;
 pub mod staff;
 pub mod teams;

@@ -1,6 +1,6 @@
 //! The organisation's settings (admins), one form per group, each with its own Save: the time
-//! zone, the figures' thresholds, the SWEMWBS licence, and email. A refusal is shown beside the
-//! field the server names.
+//! zone, the figures' thresholds, the SWEMWBS licence, email, and the outcome settings. A
+//! refusal is shown beside the field the server names.
 
 use domain::feedback::MailSettings;
 use domain::records::{OrganisationSettings, TimeZoneSetting};
@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
 
+use super::outcomes::OutcomeSettingsForm;
 use super::{Place, saved_note, show_refusal};
 use crate::api::ApiError;
 use crate::components::PageHeading;
@@ -23,18 +24,23 @@ use crate::staff::text::{number, trs, trs_owned};
 pub fn SettingsPage() -> impl IntoView {
     let auth = use_auth();
     let problem = Problem::new();
-    let data =
-        load(move || async move { (api::settings(auth).await, api::mail_settings(auth).await) });
+    let data = load(move || async move {
+        let settings = api::settings(auth).await;
+        let mail = api::mail_settings(auth).await;
+        let outcomes = api::outcome_settings(auth).await;
+        (settings, mail, outcomes)
+    });
     view! {
         <ProblemSummary problem />
         <PageHeading text=trs_owned(|t| t.staff_settings_title) />
         {move || match data.get() {
             None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
-            Some((Ok(settings), Ok(mail))) => view! {
+            Some((Ok(settings), Ok(mail), Ok(outcomes))) => view! {
                 <TimeZone settings=settings.clone() problem />
                 <Thresholds settings=settings.clone() problem />
                 <Licence settings problem />
                 <Mail mail problem />
+                <OutcomeSettingsForm settings=outcomes problem />
             }.into_any(),
             Some(_) => view! {
                 <p class="error-message" role="alert">{trs(|t| t.staff_admin_load_failed)}</p>

@@ -7,8 +7,9 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::{Place, saved_note, show_refusal};
+use crate::api::ApiError;
 use crate::components::PageHeading;
-use crate::i18n::{fill, use_i18n};
+use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::load::load;
 use crate::staff::api;
 use crate::staff::auth::use_auth;
@@ -74,19 +75,9 @@ fn AddTeam(
         };
         problem.clear();
         spawn_local(async move {
-            match api::add_team(auth, &NewTeam { name: checked }).await {
-                Ok(team) => {
-                    saved.set(Some(fill(
-                        t.staff_admin_team_added,
-                        &[("name", &team.name)],
-                    )));
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => {
-                    let places: [Place; 1] = [("name", "team-name", taken_or_missing(t, &e))];
-                    show_refusal(problem, t, &e, &places, "team-name");
-                }
-            }
+            let result = api::add_team(auth, &NewTeam { name: checked }).await;
+            let at = (t.staff_admin_team_added, "team-name", "team-name");
+            team_saved(result, t, at, (saved, reload, problem));
         });
     };
     view! {
@@ -100,15 +91,28 @@ fn AddTeam(
     }
 }
 
-/// A clash of names (409) or a name the server would not take.
-fn taken_or_missing(
-    t: &'static crate::i18n::StaffMessages,
-    e: &crate::api::ApiError,
-) -> &'static str {
-    if e.status() == Some(409) {
-        t.staff_admin_team_name_taken
-    } else {
-        t.staff_admin_team_name_missing
+/// Once a team is saved: says so (`done`, with its name) and lists the teams again; else the
+/// refusal beside `field` (a clash of names, or a name the server would not take), or `first`.
+fn team_saved(
+    result: Result<Team, ApiError>,
+    t: &'static StaffMessages,
+    (done, field, first): (&'static str, &'static str, &'static str),
+    (saved, reload, problem): (RwSignal<Option<String>>, RwSignal<u32>, Problem),
+) {
+    match result {
+        Ok(team) => {
+            saved.set(Some(fill(done, &[("name", &team.name)])));
+            reload.update(|n| *n += 1);
+        }
+        Err(e) => {
+            let message = if e.status() == Some(409) {
+                t.staff_admin_team_name_taken
+            } else {
+                t.staff_admin_team_name_missing
+            };
+            let places: [Place; 1] = [("name", field, message)];
+            show_refusal(problem, t, &e, &places, first);
+        }
     }
 }
 
@@ -135,19 +139,9 @@ fn RenameTeam(
         };
         problem.clear();
         spawn_local(async move {
-            match api::rename_team(auth, team, &UpdateTeam { name: checked }).await {
-                Ok(team) => {
-                    saved.set(Some(fill(
-                        t.staff_admin_team_renamed,
-                        &[("name", &team.name)],
-                    )));
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => {
-                    let places: [Place; 1] = [("name", "rename-name", taken_or_missing(t, &e))];
-                    show_refusal(problem, t, &e, &places, "rename-team");
-                }
-            }
+            let result = api::rename_team(auth, team, &UpdateTeam { name: checked }).await;
+            let at = (t.staff_admin_team_renamed, "rename-name", "rename-team");
+            team_saved(result, t, at, (saved, reload, problem));
         });
     };
     if teams.is_empty() {
