@@ -95,9 +95,11 @@ pub fn StaffApp() -> impl IntoView {
 }
 
 /// The page an address shows. Managers' pages show anyone else their caseload; the admin
-/// screens tell anyone else they have no access.
+/// screens tell anyone the API would refuse that they have no access.
 fn page(route: Route, is_manager: Memo<bool>, is_admin: Memo<bool>) -> AnyView {
-    if route.is_admin() && !is_admin.get() {
+    let refused =
+        (route.admin_only() && !is_admin.get()) || (route.managers_read() && !is_manager.get());
+    if refused {
         return view! { <admin::NoAccess /> }.into_any();
     }
     match route {

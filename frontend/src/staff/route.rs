@@ -37,15 +37,16 @@ pub enum Route {
 }
 
 impl Route {
-    /// Whether the page is one of the admin screens, which only admins may open.
-    pub fn is_admin(&self) -> bool {
+    /// Whether only admins may open the page: the audit trail and changing an account.
+    pub fn admin_only(&self) -> bool {
+        matches!(self, Route::AdminStaffMember(_) | Route::AdminAudit)
+    }
+
+    /// Whether managers may read the page (as the API lets them) and admins change it.
+    pub fn managers_read(&self) -> bool {
         matches!(
             self,
-            Route::AdminStaff
-                | Route::AdminStaffMember(_)
-                | Route::AdminTeams
-                | Route::AdminAudit
-                | Route::AdminSettings
+            Route::AdminStaff | Route::AdminTeams | Route::AdminSettings
         )
     }
 

@@ -13,7 +13,8 @@ use soundings_tests::id_of;
 use uuid::Uuid;
 
 use crate::pwa_staff::{
-    Setup, assert_accessible, click, fill, heading, log_in, setup, shots, wait_until,
+    Setup, assert_accessible, catch_files, click, fill, heading, log_in, saved_text, setup, shots,
+    wait_until,
 };
 
 const ADMIN: &str = "admin@v.example.org";
@@ -331,29 +332,9 @@ async fn pwa_an_admin_manages_teams_and_settings_and_reads_the_audit_trail() {
     click(&b, &format!("#audit-who option[value='{me}']")).await;
     click(&b, "#audit-show").await;
     b.wait_for_text(change, "Europe/Dublin").await.unwrap();
-    b.eval(
-        "window.__saved = []; const make = URL.createObjectURL.bind(URL); \
-         URL.createObjectURL = (blob) => { window.__saved.push(blob); return make(blob); }; return true",
-    )
-    .await
-    .unwrap();
+    catch_files(&b).await;
     click(&b, "#audit-download").await;
-    wait_until(
-        &b,
-        "the download",
-        "window.__saved.length === 1",
-        Duration::from_secs(10),
-    )
-    .await;
-    let downloaded = b
-        .client
-        .execute_async(
-            "const done = arguments[0]; window.__saved[0].text().then(done, e => done(String(e)))",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let downloaded = downloaded.as_str().unwrap().to_owned();
+    let downloaded = saved_text(&b).await;
     assert!(downloaded.contains("Europe/Dublin"), "{downloaded}");
     // The trail's own pages read no personal data, so the API's file is still the same.
     let api_csv = s
@@ -416,47 +397,110 @@ async fn pwa_the_admin_screens_work_in_welsh_on_a_tablet() {
     b.close().await.unwrap();
 }
 
+/// The page says there is no access, and shows none of the data of any admin screen.
+async fn no_access(b: &Browser, who: &str, path: &str) {
+    heading(b, "You do not have access to this page").await;
+    for data in [
+        "#staff-table",
+        "#team-list",
+        "#audit-table",
+        "#time-zone",
+        "#member-summary",
+    ] {
+        assert!(
+            b.client.find(Locator::Css(data)).await.is_err(),
+            "{who} at {path} sees {data}"
+        );
+    }
+}
+
+/// The admin screens linked from the menu.
+async fn admin_links(b: &Browser) -> Value {
+    b.eval("return [...document.querySelectorAll(\"nav a[href^='/staff/admin']\")].map(a => a.getAttribute('href'))")
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn pwa_a_specialist_and_a_manager_cannot_open_the_admin_screens() {
+async fn pwa_a_specialist_cannot_open_the_admin_screens_and_a_manager_only_reads_some() {
     let s = setup().await;
-    s.app
+    let sam = s
+        .app
         .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
         .await;
     s.app
         .create_staff_direct(s.org, "mo@v.example.org", domain::Role::Manager)
         .await;
-    for (email, home) in [
-        ("sam@v.example.org", "Caseload"),
-        ("mo@v.example.org", "Dashboard"),
-    ] {
-        let b = Browser::start().await.unwrap();
-        b.goto(&s.proxy.url("/staff/")).await.unwrap();
-        log_in(&b, email).await;
-        heading(&b, home).await;
-        let admin_links = b
-            .eval("return document.querySelectorAll(\"nav a[href^='/staff/admin']\").length")
-            .await
-            .unwrap();
-        assert_eq!(admin_links, json!(0), "{email} sees no admin menu");
-        for path in [
+    let every = [
+        "/staff/admin/staff".to_owned(),
+        format!("/staff/admin/staff/{sam}"),
+        "/staff/admin/teams".to_owned(),
+        "/staff/admin/audit".to_owned(),
+        "/staff/admin/settings".to_owned(),
+    ];
+
+    // A specialist: no Admin menu, and every admin address says there is no access.
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    heading(&b, "Caseload").await;
+    assert_eq!(admin_links(&b).await, json!([]));
+    for path in &every {
+        b.goto(&s.proxy.url(path)).await.unwrap();
+        no_access(&b, "a specialist", path).await;
+    }
+    opened_well(&b, "no access").await;
+    assert_accessible(&b, "no access").await;
+    b.close().await.unwrap();
+
+    // A manager reads staff, teams and settings (as the API lets them), changes nothing, and
+    // has no audit trail and no account page.
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "mo@v.example.org").await;
+    heading(&b, "Dashboard").await;
+    assert_eq!(
+        admin_links(&b).await,
+        json!([
             "/staff/admin/staff",
             "/staff/admin/teams",
-            "/staff/admin/audit",
-            "/staff/admin/settings",
-        ] {
-            b.goto(&s.proxy.url(path)).await.unwrap();
-            heading(&b, "You do not have access to this page").await;
-            for data in ["#staff-table", "#team-list", "#audit-table", "#time-zone"] {
-                assert!(
-                    b.client.find(Locator::Css(data)).await.is_err(),
-                    "{email} at {path} sees {data}"
-                );
-            }
-        }
-        opened_well(&b, "no access").await;
-        assert_accessible(&b, "no access").await;
-        b.close().await.unwrap();
+            "/staff/admin/settings"
+        ])
+    );
+    for path in [&every[1], &every[3]] {
+        b.goto(&s.proxy.url(path)).await.unwrap();
+        no_access(&b, "a manager", path).await;
     }
+    click(&b, "nav a[href='/staff/admin/staff']").await;
+    heading(&b, "Staff").await;
+    b.wait_for_text("#staff-table", "sam@v.example.org")
+        .await
+        .unwrap();
+    for control in ["#add-staff", "#staff-table a"] {
+        assert!(
+            b.client.find(Locator::Css(control)).await.is_err(),
+            "{control}"
+        );
+    }
+    click(&b, "nav a[href='/staff/admin/teams']").await;
+    heading(&b, "Teams").await;
+    b.wait_for_text("#team-count", "0 teams").await.unwrap();
+    assert!(b.client.find(Locator::Css("#add-team")).await.is_err());
+    click(&b, "nav a[href='/staff/admin/settings']").await;
+    heading(&b, "Settings").await;
+    b.wait_for_text("#read-only", "only an admin")
+        .await
+        .unwrap();
+    let disabled = b
+        .eval(
+            "return ['time-zone', 'save-zone', 'small-number', 'save-targets', 'add-contract']\
+             .map(id => document.getElementById(id).matches(':disabled'))",
+        )
+        .await
+        .unwrap();
+    assert_eq!(disabled, json!([true, true, true, true, true]));
+    assert_accessible(&b, "settings, read by a manager").await;
+    b.close().await.unwrap();
 }
 
 /// Types a date into a date field as the browser's picker would leave it.
@@ -479,6 +523,9 @@ async fn pwa_an_admin_sets_targets_and_contract_values_beside_the_bands() {
     admin_opens(&b, &s, "/staff/admin/settings", "Settings").await;
 
     // The bands the figures use, as the API has them; KPI A has no band 3, and the page says so.
+    b.wait_for_text("#kpi-a-bands-note", "no band scores 3")
+        .await
+        .unwrap();
     let outcomes = api(&s, "/api/settings/outcomes").await;
     let scores = b
         .eval(
@@ -494,9 +541,6 @@ async fn pwa_an_admin_sets_targets_and_contract_values_beside_the_bands() {
         .map(|band| band["score"].clone())
         .collect();
     assert_eq!(scores, json!(api_scores));
-    b.wait_for_text("#kpi-a-bands-note", "no band scores 3")
-        .await
-        .unwrap();
 
     // A target saved; a percentage over 100 refused beside its field, and nothing changes.
     fill(&b, "#target-access", "60").await;
@@ -534,5 +578,33 @@ async fn pwa_an_admin_sets_targets_and_contract_values_beside_the_bands() {
     refused_beside(&b, "contract-amount", "no overlap").await;
     assert_eq!(api(&s, "/api/settings/outcomes").await, after);
     assert_accessible(&b, "outcome settings, with an error").await;
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn pwa_an_admin_sets_the_help_after_a_survey_in_english_and_welsh() {
+    let s = setup().await;
+    let b = Browser::start().await.unwrap();
+    admin_opens(&b, &s, "/staff/admin/settings", "Settings").await;
+
+    // A phone number of letters is refused beside it, and nothing is stored.
+    let before = api(&s, "/api/settings/survey-texts").await;
+    fill(&b, "#help-en", "Call the Valley Works team.").await;
+    fill(&b, "#help-phone", "call me").await;
+    click(&b, "#save-help").await;
+    refused_beside(&b, "help-phone", "Enter a phone number").await;
+    assert_eq!(api(&s, "/api/settings/survey-texts").await, before);
+
+    fill(&b, "#help-cy", "Ffoniwch dîm Valley Works.").await;
+    fill(&b, "#help-phone", "0800 123 4567").await;
+    click(&b, "#save-help").await;
+    b.wait_for_text("#help-saved", "Saved").await.unwrap();
+    assert_eq!(
+        api(&s, "/api/settings/survey-texts").await["help"],
+        json!({
+            "text": {"en": "Call the Valley Works team.", "cy": "Ffoniwch dîm Valley Works."},
+            "phone": "0800 123 4567"
+        })
+    );
     b.close().await.unwrap();
 }

@@ -1,5 +1,6 @@
-//! The admin screens (admins only): staff accounts, teams, the audit trail and the
-//! organisation's settings; and what anyone else sees at their addresses.
+//! The admin screens: staff accounts, teams, the audit trail and the organisation's settings
+//! (managers read staff, teams and settings, as the API lets them); and what anyone the API
+//! would refuse sees at their addresses.
 
 pub mod audit;
 pub mod outcomes;

@@ -1,8 +1,8 @@
-//! The organisation's settings (admins), one form per group, each with its own Save: the time
-//! zone, the figures' thresholds, the SWEMWBS licence, email, and the outcome settings. A
-//! refusal is shown beside the field the server names.
+//! The organisation's settings (admins change them, managers read them), one form per group, each with its own Save: the time
+//! zone, the figures' thresholds, the SWEMWBS licence, email, survey help, and the outcome
+//! settings. A refusal is shown beside the field the server names.
 
-use domain::feedback::MailSettings;
+use domain::feedback::{MailSettings, SurveyHelp};
 use domain::records::{OrganisationSettings, TimeZoneSetting};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,7 +16,7 @@ use crate::i18n::{StaffMessages, use_i18n};
 use crate::load::load;
 use crate::staff::api;
 use crate::staff::auth::{Auth, use_auth};
-use crate::staff::components::checked::{Input, Problem, ProblemSummary};
+use crate::staff::components::checked::{Input, Problem, ProblemSummary, TextArea};
 use crate::staff::components::form::Checkbox;
 use crate::staff::text::{number, trs, trs_owned};
 
@@ -24,24 +24,40 @@ use crate::staff::text::{number, trs, trs_owned};
 pub fn SettingsPage() -> impl IntoView {
     let auth = use_auth();
     let problem = Problem::new();
+    let admin = auth.is_admin();
     let data = load(move || async move {
         let settings = api::settings(auth).await;
         let mail = api::mail_settings(auth).await;
         let outcomes = api::outcome_settings(auth).await;
-        (settings, mail, outcomes)
+        let texts = api::survey_texts(auth).await;
+        (settings, mail, outcomes, texts)
     });
     view! {
         <ProblemSummary problem />
         <PageHeading text=trs_owned(|t| t.staff_settings_title) />
         {move || match data.get() {
             None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
-            Some((Ok(settings), Ok(mail), Ok(outcomes))) => view! {
-                <TimeZone settings=settings.clone() problem />
-                <Thresholds settings=settings.clone() problem />
-                <Licence settings problem />
-                <Mail mail problem />
-                <OutcomeSettingsForm settings=outcomes problem />
-            }.into_any(),
+            Some((Ok(settings), Ok(mail), Ok(outcomes), Ok(texts))) => {
+                let forms = view! {
+                    <TimeZone settings=settings.clone() problem />
+                    <Thresholds settings=settings.clone() problem />
+                    <Licence settings problem />
+                    <Mail mail problem />
+                    <Help help=texts.help problem />
+                    <OutcomeSettingsForm settings=outcomes problem />
+                };
+                if admin {
+                    forms.into_any()
+                } else {
+                    // Managers read the settings; every control is disabled, and the legend says why.
+                    view! {
+                        <fieldset class="fieldset read-only" disabled>
+                            <legend class="legend" id="read-only">{trs(|t| t.staff_admin_read_only)}</legend>
+                            {forms}
+                        </fieldset>
+                    }.into_any()
+                }
+            }
             Some(_) => view! {
                 <p class="error-message" role="alert">{trs(|t| t.staff_admin_load_failed)}</p>
             }.into_any(),
@@ -222,6 +238,67 @@ fn Mail(mail: MailSettings, problem: Problem) -> impl IntoView {
                 <button type="submit" class="button" id="save-mail">{trs(|t| t.staff_settings_save)}</button>
             </form>
             {saved_note(saved, "mail-saved")}
+        </section>
+    }
+}
+
+/// Where to get help after a survey: the organisation's words (English, and Welsh if given)
+/// and a phone number; all blank puts back "talk to your employment specialist".
+#[component]
+fn Help(help: SurveyHelp, problem: Problem) -> impl IntoView {
+    let (i18n, auth) = (use_i18n(), use_auth());
+    let english = RwSignal::new(
+        help.text
+            .as_ref()
+            .map(|t| t.en.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let welsh = RwSignal::new(
+        help.text
+            .as_ref()
+            .and_then(|t| t.cy.as_ref())
+            .map(|cy| cy.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let phone = RwSignal::new(
+        help.phone
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let saved = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = i18n.s();
+        let (en, cy) = (
+            english.get_untracked().trim().to_owned(),
+            welsh.get_untracked().trim().to_owned(),
+        );
+        if en.is_empty() && !cy.is_empty() {
+            return problem.set(t.staff_settings_help_english_missing, "help-en");
+        }
+        let text =
+            (!en.is_empty()).then(|| json!({ "en": en, "cy": (!cy.is_empty()).then_some(cy) }));
+        let number = phone.get_untracked().trim().to_owned();
+        let body = json!({ "text": text, "phone": (!number.is_empty()).then_some(number) });
+        let places = vec![
+            ("text.en", "help-en", t.staff_settings_help_text_invalid),
+            ("text.cy", "help-cy", t.staff_settings_help_text_invalid),
+            ("text", "help-en", t.staff_settings_help_text_invalid),
+            ("phone", "help-phone", t.staff_settings_help_phone_invalid),
+        ];
+        save::<SurveyHelp>((auth, t), "help", body, (problem, saved), places);
+    };
+    view! {
+        <section class="admin-section" aria-labelledby="help-title">
+            <h2 id="help-title">{trs(|t| t.staff_settings_help_title)}</h2>
+            <p class="hint">{trs(|t| t.staff_settings_help_lead)}</p>
+            <form class="staff-form" on:submit=submit novalidate>
+                <TextArea id="help-en" label=trs(|t| t.staff_settings_help_en) value=english problem />
+                <TextArea id="help-cy" label=trs(|t| t.staff_settings_help_cy) value=welsh problem />
+                <Input id="help-phone" label=trs(|t| t.staff_settings_help_phone) hint=trs(|t| t.staff_settings_help_phone_hint) value=phone problem kind="tel" />
+                <button type="submit" class="button" id="save-help">{trs(|t| t.staff_settings_save)}</button>
+            </form>
+            {saved_note(saved, "help-saved")}
         </section>
     }
 }

@@ -1,4 +1,4 @@
-//! Staff accounts (admins): who works here, with role, team and whether they can log in;
+//! Staff accounts (admins; managers read the list): who works here, with role, team and whether they can log in;
 //! adding an account with a first password the admin passes on; and one account's role, team,
 //! access and password.
 
@@ -60,17 +60,20 @@ pub fn StaffPage() -> impl IntoView {
     let auth = use_auth();
     let reload = RwSignal::new(0u32);
     let added = RwSignal::new(None::<String>);
+    // Managers read the list (as the API lets them); only admins open and change accounts.
+    let admin = auth.is_admin();
     let data = load(move || {
         reload.track();
         async move { (api::staff(auth).await, api::teams(auth).await) }
     });
     view! {
         <PageHeading text=trs_owned(|t| t.staff_admin_staff_title) />
+        {(!admin).then(|| view! { <p class="hint" id="read-only">{trs(|t| t.staff_admin_read_only)}</p> })}
         {move || match data.get() {
             None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
             Some((Ok(staff), Ok(teams))) => view! {
-                <StaffTable staff teams=teams.clone() />
-                <AddStaff teams reload added />
+                <StaffTable staff teams=teams.clone() links=admin />
+                {admin.then(|| view! { <AddStaff teams reload added /> })}
             }.into_any(),
             Some(_) => view! {
                 <p class="error-message" role="alert">{trs(|t| t.staff_admin_load_failed)}</p>
@@ -80,7 +83,7 @@ pub fn StaffPage() -> impl IntoView {
 }
 
 #[component]
-fn StaffTable(staff: Vec<Staff>, teams: Vec<Team>) -> impl IntoView {
+fn StaffTable(staff: Vec<Staff>, teams: Vec<Team>, links: bool) -> impl IntoView {
     let i18n = use_i18n();
     let rows = move || {
         let t = i18n.s();
@@ -93,7 +96,13 @@ fn StaffTable(staff: Vec<Staff>, teams: Vec<Team>) -> impl IntoView {
             };
             view! {
                 <tr data-staff=s.id.to_string() data-active=s.active.to_string() data-role=s.role.as_str()>
-                    <th scope="row"><Link route=Route::AdminStaffMember(s.id)>{name}</Link></th>
+                    <th scope="row">
+                        {if links {
+                            view! { <Link route=Route::AdminStaffMember(s.id)>{name}</Link> }.into_any()
+                        } else {
+                            name.into_any()
+                        }}
+                    </th>
                     <td>{s.email.to_string()}</td>
                     <td>{role_label(t, s.role)}</td>
                     <td>{team_name(t, &teams, s.team_id)}</td>

@@ -1,4 +1,4 @@
-//! Teams (admins): the organisation's teams, adding one, and renaming one.
+//! Teams (admins; managers read them): the organisation's teams, adding one, and renaming one.
 
 use domain::Name;
 use domain::org::{NewTeam, Team, UpdateTeam};
@@ -22,6 +22,8 @@ pub fn TeamsPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let saved = RwSignal::new(None::<String>);
     let problem = Problem::new();
+    // Managers read the teams; only admins add and rename them.
+    let admin = auth.is_admin();
     let teams = load(move || {
         reload.track();
         async move { api::teams(auth).await }
@@ -29,13 +31,16 @@ pub fn TeamsPage() -> impl IntoView {
     view! {
         <ProblemSummary problem />
         <PageHeading text=trs_owned(|t| t.staff_admin_teams_title) />
+        {(!admin).then(|| view! { <p class="hint" id="read-only">{trs(|t| t.staff_admin_read_only)}</p> })}
         {saved_note(saved, "team-saved")}
         {move || match teams.get() {
             None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
             Some(Ok(teams)) => view! {
                 <TeamList teams=teams.clone() />
-                <AddTeam reload saved problem />
-                <RenameTeam teams reload saved problem />
+                {admin.then(|| view! {
+                    <AddTeam reload saved problem />
+                    <RenameTeam teams reload saved problem />
+                })}
             }.into_any(),
             Some(Err(_)) => view! {
                 <p class="error-message" role="alert">{trs(|t| t.staff_admin_load_failed)}</p>
