@@ -3,14 +3,16 @@
 
 use domain::auth::{LoginRequest, RefreshRequest, TokenResponse};
 use domain::coverage::Coverage;
+use domain::feedback::MailSettings;
 use domain::instrument::InstrumentDefinition;
 use domain::kpi::{RatingComment, SatisfactionKpi, WellbeingKpi};
-use domain::org::{Staff, Team};
+use domain::org::{NewTeam, Staff, Team, UpdateTeam};
 use domain::outcomes::{CaseloadFigures, EqualityDimension, EqualityFigures, OutcomeFigures};
 use domain::period::Period;
-use domain::privacy::{AttentionItem, HandleAttention, PublishedReport, ReportPreview};
+use domain::privacy::{AttentionItem, AuditEntry, HandleAttention, PublishedReport, ReportPreview};
 use domain::records::{
-    Episode, Invitation, Keep, NewInvitation, Participant, ResolveConflict, SessionRecord,
+    Episode, Invitation, Keep, NewInvitation, OrganisationSettings, Participant, ResolveConflict,
+    SessionRecord,
 };
 use gloo_net::http::{Request, RequestBuilder};
 
@@ -110,6 +112,98 @@ pub async fn teams(auth: Auth) -> Result<Vec<Team>, ApiError> {
 
 pub async fn staff(auth: Auth) -> Result<Vec<Staff>, ApiError> {
     get_json(auth, "/api/staff").await
+}
+
+/// Writes `body` with `method` (`POST`, `PUT`, `PATCH`) and reads the server's answer: the
+/// admin screens' saves, whose refusals name the field at fault.
+async fn write_json<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+    auth: Auth,
+    make: impl Fn() -> RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
+    read(authed(auth, Some(body), make).await?).await
+}
+
+/// Adds a staff account (admins): name, email, role, team and a first password.
+pub async fn add_staff(auth: Auth, body: &serde_json::Value) -> Result<Staff, ApiError> {
+    write_json(auth, || Request::post("/api/staff"), body).await
+}
+
+/// Changes a staff account (admins): only the fields in `body` change.
+pub async fn change_staff(
+    auth: Auth,
+    id: uuid::Uuid,
+    body: &serde_json::Value,
+) -> Result<Staff, ApiError> {
+    let url = format!("/api/staff/{id}");
+    write_json(auth, || Request::patch(&url), body).await
+}
+
+pub async fn add_team(auth: Auth, body: &NewTeam) -> Result<Team, ApiError> {
+    write_json(auth, || Request::post("/api/teams"), body).await
+}
+
+pub async fn rename_team(auth: Auth, id: uuid::Uuid, body: &UpdateTeam) -> Result<Team, ApiError> {
+    let url = format!("/api/teams/{id}");
+    write_json(auth, || Request::patch(&url), body).await
+}
+
+/// The audit trail's filters, as `GET /api/audit` takes them: who did it, and whose record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilters {
+    pub staff_id: Option<uuid::Uuid>,
+    pub participant_id: Option<uuid::Uuid>,
+}
+
+impl AuditFilters {
+    fn query(&self) -> String {
+        let pairs = [
+            ("staff_id", self.staff_id),
+            ("participant_id", self.participant_id),
+        ];
+        let set: Vec<String> = pairs
+            .iter()
+            .filter_map(|(name, v)| v.map(|v| format!("{name}={v}")))
+            .collect();
+        if set.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", set.join("&"))
+        }
+    }
+}
+
+/// The audit trail, newest first (admins).
+pub async fn audit(auth: Auth, f: &AuditFilters) -> Result<Vec<AuditEntry>, ApiError> {
+    get_json(auth, &format!("/api/audit{}", f.query())).await
+}
+
+/// The same entries as CSV, to save as a file.
+pub async fn audit_csv(auth: Auth, f: &AuditFilters) -> Result<web_sys::Blob, ApiError> {
+    blob(auth, &format!("/api/audit.csv{}", f.query()), "text/csv").await
+}
+
+pub async fn settings(auth: Auth) -> Result<OrganisationSettings, ApiError> {
+    get_json(auth, "/api/settings").await
+}
+
+/// Saves one group of settings (`path` under `/api/settings/`), as the server checks it.
+pub async fn put_setting<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+    auth: Auth,
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let url = format!("/api/settings/{path}");
+    write_json(auth, || Request::put(&url), body).await
+}
+
+/// The scoring bands, targets, contract values and minimum-wage table (managers read them).
+pub async fn outcome_settings(auth: Auth) -> Result<domain::outcomes::OutcomeSettings, ApiError> {
+    get_json(auth, "/api/settings/outcomes").await
+}
+
+pub async fn mail_settings(auth: Auth) -> Result<MailSettings, ApiError> {
+    get_json(auth, "/api/settings/mail").await
 }
 
 pub async fn invite(auth: Auth, body: &NewInvitation) -> Result<Invitation, ApiError> {

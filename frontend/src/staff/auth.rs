@@ -87,6 +87,11 @@ impl Auth {
         })
     }
 
+    pub fn is_admin(self) -> bool {
+        self.login
+            .with(|l| l.as_ref().is_some_and(|l| l.staff.role == Role::Admin))
+    }
+
     pub fn access_token(self) -> Option<String> {
         self.login
             .with_untracked(|l| l.as_ref().map(|l| l.access_token.clone()))

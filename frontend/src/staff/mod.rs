@@ -1,7 +1,8 @@
 //! The staff app: specialists' field work (caseload, new clients, sessions, assisted surveys,
-//! invitations, the outbox) that keeps working with no signal, and managers' dashboard and
-//! needs-attention list. A second binary (`src/bin/staff.rs`) served under `/staff`. This file
-//! is the app's shell: what it provides to every page, and which page each address shows.
+//! invitations, the outbox) that keeps working with no signal, managers' dashboard and
+//! needs-attention list, and admins' screens (staff, teams, audit trail, settings). A second
+//! binary (`src/bin/staff.rs`) served under `/staff`. This file is the app's shell: what it
+//! provides to every page, and which page each address shows.
 
 mod api;
 mod auth;
@@ -25,7 +26,8 @@ use auth::Auth;
 use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
-    assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox, reports,
+    admin, assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
+    reports,
     session_form, swemwbs,
 };
 use route::{Route, Router};
@@ -64,6 +66,7 @@ pub fn StaffApp() -> impl IntoView {
     // Who is logged in, not their tokens: a token refresh must not rebuild the page being filled.
     let logged_in = Memo::new(move |_| auth.me().map(|m| m.id));
     let is_manager = Memo::new(move |_| auth.is_manager());
+    let is_admin = Memo::new(move |_| auth.is_admin());
 
     view! {
         <a href="#main" class="skip-link">{tr(|t| t.skip_to_content)}</a>
@@ -86,14 +89,20 @@ pub fn StaffApp() -> impl IntoView {
                 if logged_in.get().is_none() {
                     return view! { <login::LoginPage /> }.into_any();
                 }
-                page(router.route(), is_manager)
+                page(router.route(), is_manager, is_admin)
             }}
         </main>
     }
 }
 
-/// The page an address shows. Managers' pages show anyone else their caseload.
-fn page(route: Route, is_manager: Memo<bool>) -> AnyView {
+/// The page an address shows. Managers' pages show anyone else their caseload; the admin
+/// screens tell anyone the API would refuse that they have no access.
+fn page(route: Route, is_manager: Memo<bool>, is_admin: Memo<bool>) -> AnyView {
+    let refused =
+        (route.admin_only() && !is_admin.get()) || (route.managers_read() && !is_manager.get());
+    if refused {
+        return view! { <admin::NoAccess /> }.into_any();
+    }
     match route {
         Route::Caseload => view! { <caseload::CaseloadPage /> }.into_any(),
         Route::NewClient => view! { <new_client::NewClientPage /> }.into_any(),
@@ -118,8 +127,12 @@ fn page(route: Route, is_manager: Memo<bool>) -> AnyView {
         Route::Dashboard if is_manager.get() => view! { <dashboard::DashboardPage /> }.into_any(),
         Route::Attention if is_manager.get() => view! { <attention::AttentionPage /> }.into_any(),
         Route::Reports if is_manager.get() => view! { <reports::ReportsPage /> }.into_any(),
-        Route::Dashboard | Route::Attention | Route::Reports => {
-            view! { <caseload::CaseloadPage /> }.into_any()
-        }
+        Route::Reports => view! { <admin::NoAccess /> }.into_any(),
+        Route::Dashboard | Route::Attention => view! { <caseload::CaseloadPage /> }.into_any(),
+        Route::AdminStaff => view! { <admin::staff::StaffPage /> }.into_any(),
+        Route::AdminStaffMember(id) => view! { <admin::staff::StaffMemberPage id /> }.into_any(),
+        Route::AdminTeams => view! { <admin::teams::TeamsPage /> }.into_any(),
+        Route::AdminAudit => view! { <admin::audit::AuditPage /> }.into_any(),
+        Route::AdminSettings => view! { <admin::settings::SettingsPage /> }.into_any(),
     }
 }

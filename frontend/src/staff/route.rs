@@ -30,9 +30,28 @@ pub enum Route {
     Attention,
     /// The quality reports: publish one, and the published ones.
     Reports,
+    /// The admin screens: staff accounts (and one account), teams, the audit trail, settings.
+    AdminStaff,
+    AdminStaffMember(Uuid),
+    AdminTeams,
+    AdminAudit,
+    AdminSettings,
 }
 
 impl Route {
+    /// Whether only admins may open the page: the audit trail and changing an account.
+    pub fn admin_only(&self) -> bool {
+        matches!(self, Route::AdminStaffMember(_) | Route::AdminAudit)
+    }
+
+    /// Whether managers may read the page (as the API lets them) and admins change it.
+    pub fn managers_read(&self) -> bool {
+        matches!(
+            self,
+            Route::AdminStaff | Route::AdminTeams | Route::AdminSettings
+        )
+    }
+
     pub fn path(&self) -> String {
         match self {
             Route::Caseload => "/staff/".to_owned(),
@@ -52,6 +71,11 @@ impl Route {
             Route::Dashboard => "/staff/dashboard".to_owned(),
             Route::Attention => "/staff/attention".to_owned(),
             Route::Reports => "/staff/reports".to_owned(),
+            Route::AdminStaff => "/staff/admin/staff".to_owned(),
+            Route::AdminStaffMember(id) => format!("/staff/admin/staff/{id}"),
+            Route::AdminTeams => "/staff/admin/teams".to_owned(),
+            Route::AdminAudit => "/staff/admin/audit".to_owned(),
+            Route::AdminSettings => "/staff/admin/settings".to_owned(),
         }
     }
 
@@ -82,6 +106,11 @@ impl Route {
             ["dashboard"] => Route::Dashboard,
             ["attention"] => Route::Attention,
             ["reports"] => Route::Reports,
+            ["admin", "staff"] => Route::AdminStaff,
+            ["admin", "staff", x] => id(x).map_or(Route::AdminStaff, Route::AdminStaffMember),
+            ["admin", "teams"] => Route::AdminTeams,
+            ["admin", "audit"] => Route::AdminAudit,
+            ["admin", "settings"] => Route::AdminSettings,
             _ => Route::Caseload,
         }
     }

@@ -20,6 +20,7 @@ mod oversight;
 mod privacy;
 mod proxies;
 mod pwa;
+mod pwa_admin;
 mod pwa_dashboard;
 mod pwa_field;
 mod pwa_outcomes;

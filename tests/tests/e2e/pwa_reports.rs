@@ -228,7 +228,7 @@ async fn a_specialist_cannot_open_the_quality_reports() {
         "no Quality reports in a specialist's menu"
     );
     b.goto(&s.proxy.url("/staff/reports")).await.unwrap();
-    heading(&b, "Caseload").await;
+    heading(&b, "You do not have access to this page").await;
     let text = page_text(&b).await;
     assert!(!text.contains("Publish a report"), "{text}");
     let sam = s.app.login("sam@v.example.org").await.access_token;

@@ -129,6 +129,39 @@ pub(crate) async fn syncs_finished(b: &Browser) {
     .await
 }
 
+/// From now on, keeps every file the page makes (a download, a recording to play) in
+/// `window.__saved` (the CSP lets the page fetch nothing but its own origin, so they are caught
+/// as they are made).
+pub(crate) async fn catch_files(b: &Browser) {
+    b.eval(
+        "window.__saved = []; const make = URL.createObjectURL.bind(URL); \
+         URL.createObjectURL = (blob) => { window.__saved.push(blob); return make(blob); }; return true",
+    )
+    .await
+    .unwrap();
+}
+
+/// The text of the one file the page made since [`catch_files`] (or `window.__saved` was
+/// emptied), once it is made.
+pub(crate) async fn saved_text(b: &Browser) -> String {
+    wait_until(
+        b,
+        "the download",
+        "window.__saved.length === 1",
+        Duration::from_secs(10),
+    )
+    .await;
+    let text = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; window.__saved[0].text().then(done, e => done(String(e)))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    text.as_str().unwrap().to_owned()
+}
+
 pub(crate) async fn fill(b: &Browser, css: &str, text: &str) {
     let field = b
         .client
@@ -769,14 +802,8 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .await
         .unwrap();
     assert_eq!(shown, json!(want));
-    // The recorded one plays in the page, from the bytes the server holds (the page's blobs
-    // are caught as they are made: the CSP lets the page fetch nothing but its own origin).
-    b.eval(
-        "window.__saved = []; const make = URL.createObjectURL.bind(URL); \
-         URL.createObjectURL = (blob) => { window.__saved.push(blob); return make(blob); }; return true",
-    )
-    .await
-    .unwrap();
+    // The recorded one plays in the page, from the bytes the server holds.
+    catch_files(&b).await;
     click(
         &b,
         &format!(".comment-item[data-response='{voiced}'] .play-voice"),
@@ -795,21 +822,7 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
     // A CSV download holds exactly the API's bytes.
     b.eval("window.__saved = []; return true").await.unwrap();
     click(&b, "#download-responses").await;
-    wait_until(
-        &b,
-        "the download",
-        "window.__saved.length === 1",
-        Duration::from_secs(10),
-    )
-    .await;
-    let downloaded = b
-        .client
-        .execute_async(
-            "const done = arguments[0]; window.__saved[0].text().then(done, e => done(String(e)))",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let downloaded = saved_text(&b).await;
     let api_csv = s
         .app
         .get("/api/export/responses.csv", Some(&manager))
@@ -818,7 +831,7 @@ async fn a_managers_dashboard_shows_the_apis_figures_and_filters_change_them_as_
         .await
         .unwrap();
     assert!(api_csv.lines().count() > 9, "{api_csv}");
-    assert_eq!(downloaded.as_str().unwrap(), api_csv);
+    assert_eq!(downloaded, api_csv);
 
     // The team filter asks the server again; the tile follows the API exactly.
     let team = b

@@ -115,6 +115,32 @@ pub fn Input(
     }
 }
 
+/// A text of several lines bound to `value`, with its label, hint and error.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    label: Signal<&'static str>,
+    #[prop(optional)] hint: Option<Signal<&'static str>>,
+    value: RwSignal<String>,
+    problem: Problem,
+) -> impl IntoView {
+    let error = problem.at(id);
+    let described = described_by(id, hint.is_some(), error);
+    view! {
+        <Group id label hint error>
+            <textarea
+                class="textarea"
+                id=id
+                name=id
+                rows="4"
+                aria-describedby=move || Some(described.get()).filter(|d| !d.is_empty())
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                bind:value=value
+            ></textarea>
+        </Group>
+    }
+}
+
 /// A choice from a list of `(value, words)` bound to `value`; the first option is `blank`
 /// (value ""), when given.
 #[component]

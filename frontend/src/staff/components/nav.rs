@@ -1,4 +1,4 @@
-//! On every page while logged in: the menu of pages, and how many of this person's records wait
+//! On every page while logged in: the menu of pages (with an Admin section for managers and admins), and how many of this person's records wait
 //! and when the server last took some.
 
 use leptos::prelude::*;
@@ -24,6 +24,20 @@ pub fn StaffNav() -> impl IntoView {
                 <NavItem route=Route::Caseload label=trs(|t| t.staff_nav_caseload) />
                 <NavItem route=Route::Outbox label=trs(|t| t.staff_nav_outbox) />
             </ul>
+            // Managers read staff, teams and settings; only admins change them or read the trail.
+            <Show when=move || auth.is_manager()>
+                <div class="staff-nav-admin">
+                    <h2 class="staff-nav-section" id="nav-admin">{trs(|t| t.staff_nav_admin)}</h2>
+                    <ul class="staff-nav-list" aria-labelledby="nav-admin">
+                        <NavItem route=Route::AdminStaff label=trs(|t| t.staff_nav_admin_staff) />
+                        <NavItem route=Route::AdminTeams label=trs(|t| t.staff_nav_admin_teams) />
+                        <Show when=move || auth.is_admin()>
+                            <NavItem route=Route::AdminAudit label=trs(|t| t.staff_nav_admin_audit) />
+                        </Show>
+                        <NavItem route=Route::AdminSettings label=trs(|t| t.staff_nav_admin_settings) />
+                    </ul>
+                </div>
+            </Show>
             <p class="staff-who">
                 {move || auth.me().map(|m| m.name).unwrap_or_default()}
             </p>

@@ -1,5 +1,6 @@
-//! The staff app's pages, one file each (the client page and the dashboard: a folder each).
+//! The staff app's pages, one file each (the client page, the dashboard and the admin screens: a folder each).
 
+pub mod admin;
 pub mod assisted;
 pub mod attention;
 pub mod caseload;

@@ -19,6 +19,10 @@ mod split;
 mod tiles;
 mod trends;
 
+/// The bands table, shown again with the outcome settings.
+pub(crate) use outcomes::judge::Unit;
+pub(crate) use outcomes::kpis::BandsTable;
+
 use std::future::Future;
 
 use domain::period::Period;

@@ -144,7 +144,7 @@ fn tile_view(
 
 /// The bands a score was read from, lowest score first; the row reached is marked in words.
 #[component]
-fn BandsTable(
+pub(crate) fn BandsTable(
     id: &'static str,
     bands: Vec<Band>,
     direction: Direction,

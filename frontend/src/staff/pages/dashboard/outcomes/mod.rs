@@ -7,8 +7,8 @@
 mod caseload;
 mod equality;
 mod figures;
-mod judge;
-mod kpis;
+pub(crate) mod judge;
+pub(crate) mod kpis;
 
 use chrono::NaiveDate;
 use domain::outcomes::OutcomeFigures;
