@@ -27,8 +27,7 @@ use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
     admin, assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
-    reports,
-    session_form, swemwbs,
+    reports, session_form, swemwbs,
 };
 use route::{Route, Router};
 
