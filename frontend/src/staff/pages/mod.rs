@@ -1,4 +1,5 @@
-//! The staff app's pages, one file each (the client page and the dashboard: a folder each).
+//! The staff app's pages, one file each (the client page, the dashboard and the outbox: a folder
+//! each).
 
 pub mod assisted;
 pub mod attention;
