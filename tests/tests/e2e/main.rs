@@ -22,6 +22,7 @@ mod proxies;
 mod pwa;
 mod pwa_dashboard;
 mod pwa_field;
+mod pwa_field_privacy;
 mod pwa_outcomes;
 mod pwa_participant;
 mod pwa_phone;
