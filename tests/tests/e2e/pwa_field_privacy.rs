@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use soundings_tests::browser::Browser;
+use soundings_tests::wait;
 use uuid::Uuid;
 
 use crate::pwa_staff::{
@@ -103,6 +104,15 @@ async fn log_out_deleting_unsent(b: &Browser) {
         .unwrap();
     click(b, "#logout").await;
     heading(b, "Log in").await;
+}
+
+/// How many `POST /api/sync` batches reached the server so far.
+fn sync_batches(s: &Setup) -> usize {
+    s.proxy
+        .requests()
+        .iter()
+        .filter(|(line, _)| line.starts_with("POST /api/sync "))
+        .count()
 }
 
 /// The participants with `reference` that Sam's login reads through the API.
@@ -301,11 +311,20 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
     assert_eq!(through_the_api(&s, "JS-BACKUP").await, 1);
 
     // Loaded again after they were sent: sent again, and the server stores them once.
+    let batches = sync_batches(&s);
     click(&b, "#backup-load").await;
     b.wait_for_text("#backup-done", "Backup loaded: 2 added")
         .await
         .unwrap();
-    waiting_is(&b, 0).await;
+    wait::until(
+        "the reloaded records to be sent",
+        Duration::from_secs(20),
+        || async {
+            (sync_batches(&s) > batches && b.outbox_after_flushes(None).await.unwrap().waiting == 0)
+                .then_some(())
+        },
+    )
+    .await;
     assert_eq!(through_the_api(&s, "JS-BACKUP").await, 1);
     assert_eq!(s.app.count_rows("session").await, 1);
     assert_eq!(s.app.count_rows("participant").await, 1);
