@@ -11,8 +11,8 @@ use soundings_tests::wait;
 use uuid::Uuid;
 
 use crate::pwa_staff::{
-    Setup, add_client, click, fill, heading, log_in, participants_named, ready_for_the_field,
-    record_session, setup, wait_rows, wait_until,
+    Setup, add_client, assert_accessible, click, fill, heading, log_in, participants_named,
+    ready_for_the_field, record_session, setup, wait_rows, wait_until,
 };
 
 /// Everything the page's origin keeps: every IndexedDB database (each store's keys and values)
@@ -91,18 +91,49 @@ async fn waiting_is(b: &Browser, n: u64) {
     .await;
 }
 
-/// Logs out from the outbox page, through the warning about unsent records.
-async fn log_out_deleting_unsent(b: &Browser) {
+/// Opens the outbox page once it lists the records of the client `reference` (so nothing moves
+/// under the next click).
+async fn outbox_listing(b: &Browser, reference: &str) {
+    outbox_page(b).await;
+    b.wait_for_text(".outbox-list", reference).await.unwrap();
+}
+
+/// Opens the outbox page.
+async fn outbox_page(b: &Browser) {
     click(b, "a[href='/staff/outbox']").await;
     heading(b, "Outbox").await;
-    click(b, "#logout").await;
+}
+
+/// Presses a button from the keyboard, as a keyboard user does: focus on it, then Enter.
+async fn press(b: &Browser, css: &str) {
+    b.client
+        .wait()
+        .for_element(fantoccini::Locator::Css(css))
+        .await
+        .unwrap();
+    b.client
+        .execute(
+            "document.querySelector(arguments[0]).focus(); return true",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    b.press(&char::from(fantoccini::key::Key::Enter).to_string())
+        .await
+        .unwrap();
+}
+
+/// Logs out from the outbox page, through the warning about unsent records of `reference`.
+async fn log_out_deleting_unsent(b: &Browser, reference: &str) {
+    outbox_listing(b, reference).await;
+    press(b, "#logout").await;
     b.wait_for_text(".staff-warning", "have not reached the server")
         .await
         .unwrap();
     b.wait_for_text("#logout", "Delete them and log out")
         .await
         .unwrap();
-    click(b, "#logout").await;
+    press(b, "#logout").await;
     heading(b, "Log in").await;
 }
 
@@ -164,9 +195,9 @@ async fn records_made_offline_are_encrypted_on_the_phone_with_a_key_that_cannot_
     // The signal returns: the records are decrypted and sent, once.
     s.proxy.restore();
     waiting_is(&b, 0).await;
-    assert_eq!(wait_rows(&s.app, "session", 1).await, 1);
+    assert_eq!(wait_rows(&s.app, "support_session", 1).await, 1);
     assert_eq!(participants_named(&s.app, "JS-CLEARTEXT").await.len(), 1);
-    assert_eq!(s.app.count_rows("session").await, 1);
+    assert_eq!(s.app.count_rows("support_session").await, 1);
     b.close().await.unwrap();
 }
 
@@ -182,7 +213,7 @@ async fn logging_out_with_unsent_records_leaves_nothing_of_the_person_on_the_pho
     let (before, _) = everything_stored(&b).await;
     assert!(before.contains(&sam.to_string()), "{before}");
 
-    log_out_deleting_unsent(&b).await;
+    log_out_deleting_unsent(&b, "JS-LEAVES").await;
 
     let (after, keys) = everything_stored(&b).await;
     for gone in [
@@ -226,16 +257,15 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
     )
     .await
     .unwrap();
-    click(&b, "a[href='/staff/outbox']").await;
-    heading(&b, "Outbox").await;
+    outbox_listing(&b, "JS-BACKUP").await;
     // Too short a passphrase: said beside the field.
     fill(&b, "#backup-passphrase", "short").await;
-    click(&b, "#backup-save").await;
+    press(&b, "#backup-save").await;
     b.wait_for_text(".form-group-error .error-message", "at least 8 characters")
         .await
         .unwrap();
     fill(&b, "#backup-passphrase", "correct horse battery").await;
-    click(&b, "#backup-save").await;
+    press(&b, "#backup-save").await;
     b.wait_for_text("#backup-done", "Backup saved with 2 waiting")
         .await
         .unwrap();
@@ -262,7 +292,7 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
     std::fs::write(&path, &text).unwrap();
 
     // Logged out: the records are gone from the phone and never reached the server.
-    log_out_deleting_unsent(&b).await;
+    log_out_deleting_unsent(&b, "JS-BACKUP").await;
     s.proxy.restore();
     log_in(&b, "sam@v.example.org").await;
     ready_for_the_field(&b).await;
@@ -270,8 +300,7 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
 
     // Back in, with no signal: the backup loads into the outbox, twice without doubling.
     s.proxy.cut().await;
-    click(&b, "a[href='/staff/outbox']").await;
-    heading(&b, "Outbox").await;
+    outbox_page(&b).await;
     let input = b
         .client
         .find(fantoccini::Locator::Css("#backup-file"))
@@ -279,7 +308,7 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
         .unwrap();
     input.send_keys(path.to_str().unwrap()).await.unwrap();
     fill(&b, "#backup-passphrase", "wrong horse battery").await;
-    click(&b, "#backup-load").await;
+    press(&b, "#backup-load").await;
     b.wait_for_text(
         ".form-group-error .error-message",
         "The passphrase does not open this backup file",
@@ -289,16 +318,24 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
     b.wait_for_text(".error-summary", "The passphrase does not open")
         .await
         .unwrap();
+    assert_accessible(&b, "the outbox page with a wrong passphrase").await;
+    assert_eq!(
+        b.eval("return document.documentElement.scrollWidth <= innerWidth")
+            .await
+            .unwrap(),
+        json!(true),
+        "the outbox page fits the phone's screen"
+    );
     waiting_is(&b, 0).await;
 
     fill(&b, "#backup-passphrase", "correct horse battery").await;
-    click(&b, "#backup-load").await;
+    press(&b, "#backup-load").await;
     b.wait_for_text("#backup-done", "Backup loaded: 2 added")
         .await
         .unwrap();
     waiting_is(&b, 2).await;
     b.wait_for_text(".outbox-list", "JS-BACKUP").await.unwrap();
-    click(&b, "#backup-load").await;
+    press(&b, "#backup-load").await;
     b.wait_for_text("#backup-done", "Backup loaded: 0 added")
         .await
         .unwrap();
@@ -307,12 +344,12 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
     // The signal returns: each record reaches the server once.
     s.proxy.restore();
     waiting_is(&b, 0).await;
-    assert_eq!(wait_rows(&s.app, "session", 1).await, 1);
+    assert_eq!(wait_rows(&s.app, "support_session", 1).await, 1);
     assert_eq!(through_the_api(&s, "JS-BACKUP").await, 1);
 
     // Loaded again after they were sent: sent again, and the server stores them once.
     let batches = sync_batches(&s);
-    click(&b, "#backup-load").await;
+    press(&b, "#backup-load").await;
     b.wait_for_text("#backup-done", "Backup loaded: 2 added")
         .await
         .unwrap();
@@ -326,7 +363,7 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
     )
     .await;
     assert_eq!(through_the_api(&s, "JS-BACKUP").await, 1);
-    assert_eq!(s.app.count_rows("session").await, 1);
+    assert_eq!(s.app.count_rows("support_session").await, 1);
     assert_eq!(s.app.count_rows("participant").await, 1);
     b.close().await.unwrap();
 }
