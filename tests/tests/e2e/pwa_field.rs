@@ -17,7 +17,7 @@ use crate::pwa_staff::{
 };
 
 /// Waits until the always-visible count says `n` things wait.
-async fn waiting_is(b: &Browser, n: u64) {
+pub(crate) async fn waiting_is(b: &Browser, n: u64) {
     wait_until(
         b,
         &format!("{n} waiting"),

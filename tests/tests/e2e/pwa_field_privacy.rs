@@ -10,9 +10,10 @@ use soundings_tests::browser::Browser;
 use soundings_tests::wait;
 use uuid::Uuid;
 
+use crate::pwa_field::waiting_is;
 use crate::pwa_staff::{
     Setup, add_client, assert_accessible, click, fill, heading, log_in, participants_named,
-    ready_for_the_field, record_session, setup, wait_rows, wait_until,
+    ready_for_the_field, record_session, setup, specialist_in_the_field, wait_rows,
 };
 
 /// Everything the page's origin keeps: every IndexedDB database (each store's keys and values)
@@ -69,26 +70,9 @@ async fn everything_stored(b: &Browser) -> (String, Vec<Value>) {
 
 /// Sam, logged in on a phone ready for the field, and his id.
 async fn sam_in_the_field(s: &Setup) -> (Browser, Uuid) {
-    let sam = s
-        .app
-        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
-        .await;
-    let b = Browser::start().await.unwrap();
-    b.goto(&s.proxy.url("/staff/")).await.unwrap();
-    log_in(&b, "sam@v.example.org").await;
-    ready_for_the_field(&b).await;
+    let b = specialist_in_the_field(s).await;
+    let sam = s.app.login("sam@v.example.org").await.staff.id;
     (b, sam)
-}
-
-/// Waits until the always-visible count says `n` things wait.
-async fn waiting_is(b: &Browser, n: u64) {
-    wait_until(
-        b,
-        &format!("{n} waiting"),
-        &format!("document.querySelector('.staff-sync')?.dataset.waiting === '{n}'"),
-        Duration::from_secs(20),
-    )
-    .await;
 }
 
 /// Opens the outbox page once it lists the records of the client `reference` (so nothing moves
