@@ -351,3 +351,67 @@ async fn a_backup_file_brings_unsent_records_back_after_logout_and_loading_it_ag
     assert_eq!(s.app.count_rows("participant").await, 1);
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn records_an_earlier_version_left_in_clear_are_still_sent_after_the_update_and_its_clear_cache_goes()
+ {
+    let s = setup().await;
+    let sam = s
+        .app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let b = Browser::start().await.unwrap();
+    // Before the app ever runs on this origin: the phone as the earlier version left it, its
+    // outbox database at version 1 holding a record in clear, and the caseload in
+    // `localStorage`.
+    b.goto(&s.proxy.url("/health/live")).await.unwrap();
+    let record = soundings_tests::body::participant("jobseeker", "JS-OLDER");
+    let script = format!(
+        r#"
+        const record = {record};
+        const db = await new Promise((ok, no) => {{
+            const open = indexedDB.open("soundings", 1);
+            open.onupgradeneeded = () => {{
+                const store = open.result.createObjectStore("outbox", {{ keyPath: "seq", autoIncrement: true }});
+                store.createIndex("key", "key", {{ unique: true }});
+                open.result.createObjectStore("drafts");
+                open.result.createObjectStore("meta");
+            }};
+            open.onsuccess = () => ok(open.result);
+            open.onerror = () => no(open.error);
+        }});
+        await new Promise((ok, no) => {{
+            const tx = db.transaction("outbox", "readwrite");
+            tx.objectStore("outbox").add({{
+                key: record.id, action: record.id, owner: "{sam}", label: "New client JS-OLDER",
+                method: "POST", url: "/api/participants", auth: null, kind: "participant",
+                contentType: "application/json", body: JSON.stringify(record),
+                created: Date.now(), attempts: 0, status: "waiting", reason: null,
+            }});
+            tx.oncomplete = ok;
+            tx.onerror = () => no(tx.error);
+        }});
+        db.close();
+        localStorage.setItem("soundings-staff-cache", JSON.stringify({{
+            owner: "{sam}", participants: [], episodes: [], sessions: [], scores: [],
+            instruments: [], fetched_at: null, note: "JS-OLDER"
+        }}));
+        return true;
+        "#
+    );
+    assert_eq!(b.eval_async(&script).await.unwrap(), json!(true));
+
+    // The new version opens, Sam logs in: the old record goes, once, and nothing stays in clear.
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    ready_for_the_field(&b).await;
+    assert_eq!(wait_rows(&s.app, "participant", 1).await, 1);
+    waiting_is(&b, 0).await;
+    assert_eq!(participants_named(&s.app, "JS-OLDER").await.len(), 1);
+    let (stored, _) = everything_stored(&b).await;
+    assert!(
+        !stored.contains("soundings-staff-cache"),
+        "the clear caseload is left in localStorage:\n{stored}"
+    );
+    b.close().await.unwrap();
+}
