@@ -464,12 +464,20 @@
   // Voice comments recorded but not yet sent, kept so a person who leaves half-way keeps them.
   // Encrypted with `owner`'s key (a survey handed over on a specialist's phone: theirs, removed
   // when they log out), else the device's.
-  async function putDraft(key, value, owner) {
-    const sealed = { owner: owner || null, value: await seal(keyIdOf(owner), value) };
-    return inStore(DRAFTS, "readwrite", (store) => req(store.put(sealed, key)));
+  // Writes are chained, so two saves made in quick succession land in the order made.
+  let draftWrites = Promise.resolve();
+
+  function putDraft(key, value, owner) {
+    const next = draftWrites.then(async () => {
+      const sealed = { owner: owner || null, value: await seal(keyIdOf(owner), value) };
+      await inStore(DRAFTS, "readwrite", (store) => req(store.put(sealed, key)));
+    });
+    draftWrites = next.catch(() => {});
+    return next;
   }
 
   async function getDraft(key) {
+    await draftWrites;
     const stored = await inStore(DRAFTS, "readonly", (store) => req(store.get(key)));
     if (stored && typeof stored === "object" && "value" in stored && "owner" in stored) {
       return unseal(keyIdOf(stored.owner), stored.value);
@@ -573,6 +581,7 @@
   async function forgetOwner(owner) {
     if (!owner) return 0;
     const removed = await removeOwner(owner);
+    await draftWrites;
     await inStore(DRAFTS, "readwrite", async (store) => {
       const keys = await req(store.getAllKeys());
       for (const key of keys) {

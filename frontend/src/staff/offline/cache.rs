@@ -252,6 +252,7 @@ impl Caseload {
                     None
                 }
             };
+            crate::survey::load_assisted(id).await;
             // Another login may have come meanwhile: its own read decides then.
             if self.0.with_untracked(|c| c.owner) != Some(id) {
                 return;
