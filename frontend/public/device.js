@@ -26,8 +26,8 @@ export function outboxSetSender(owner, token) {
   return outbox.setSender(owner ?? null, token ?? null);
 }
 
-export function draftPut(key, value) {
-  return outbox.putDraft(key, value);
+export function draftPut(key, value, owner) {
+  return outbox.putDraft(key, value, owner ?? null);
 }
 
 export function draftGet(key) {
@@ -239,8 +239,35 @@ export function outboxList(owner) {
   return outbox.list(owner);
 }
 
-export function outboxRemoveOwner(owner) {
-  return outbox.removeOwner(owner);
+// Logging out: everything of this person on the device, and their key.
+export function outboxForgetOwner(owner) {
+  return outbox.forgetOwner(owner);
+}
+
+export function caseloadPut(owner, text) {
+  return outbox.putCaseload(owner, text);
+}
+
+export function caseloadGet(owner) {
+  return outbox.getCaseload(owner);
+}
+
+// Resolves with { text, count }: the backup file's text and how many things it holds.
+export function outboxBackup(owner, passphrase) {
+  return outbox.backup(owner, passphrase);
+}
+
+// Resolves with { added } or { error: "file" | "passphrase" | "owner" | "none" }.
+export async function outboxRestore(owner, passphrase, inputId) {
+  const input = document.getElementById(inputId);
+  const file = input && input.files && input.files[0];
+  if (!file) return { error: "none" };
+  return outbox.restore(owner, passphrase, await file.text());
+}
+
+// A text as a file to save (see saveFile).
+export function textBlob(text, type) {
+  return new Blob([text], { type });
 }
 
 export function outboxRetry(key) {

@@ -11,14 +11,25 @@
 //   that carry their own authority (a participant's survey token) can be sent by anyone.
 // - A refused record stays, with the server's reason, for a person to see; it never blocks the
 //   records behind it.
+// - What a record says (its body and label), drafts and the cached caseload are encrypted at rest
+//   (AES-GCM) with a key made here that cannot be exported: one per staff member, removed with
+//   their records when they log out, and one for the device for records that carry their own
+//   authority (a participant's answers on their own phone). What sending needs (key, owner,
+//   kind, status, url, method) stays in clear. Records stored in clear by an earlier version are
+//   still read and sent.
 "use strict";
 
 (function (global) {
   const DB_NAME = "soundings";
-  const DB_VERSION = 1;
+  const DB_VERSION = 2;
   const OUTBOX = "outbox";
   const DRAFTS = "drafts";
   const META = "meta";
+  // Version 2: the encryption keys (a CryptoKey per owner), and the staff caseload cache.
+  const KEYS = "keys";
+  const CASELOAD = "caseload";
+  // The key of records and drafts that have no staff owner.
+  const DEVICE_KEY = "device";
   const LOCK = "soundings-outbox";
   // A voice comment on a slow connection needs longer than a small JSON record.
   const TIMEOUT_MS = 20000;
@@ -38,8 +49,19 @@
           }
           if (!db.objectStoreNames.contains(DRAFTS)) db.createObjectStore(DRAFTS);
           if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
+          // Only adds what is missing: records of an earlier version stay where they are.
+          if (!db.objectStoreNames.contains(KEYS)) db.createObjectStore(KEYS);
+          if (!db.objectStoreNames.contains(CASELOAD)) db.createObjectStore(CASELOAD);
         };
-        request.onsuccess = () => resolve(request.result);
+        request.onsuccess = () => {
+          const db = request.result;
+          // A newer version (a new service worker or page) waits for this one to let go.
+          db.onversionchange = () => {
+            db.close();
+            opening = null;
+          };
+          resolve(db);
+        };
         request.onerror = () => {
           opening = null;
           reject(request.error);
@@ -71,8 +93,80 @@
     });
   }
 
+  // ---- Encryption at rest -------------------------------------------------------------------
+
+  function keyIdOf(owner) {
+    return owner || DEVICE_KEY;
+  }
+
+  // The AES-GCM key for `id` (an owner, or DEVICE_KEY), made on first use when `create`. It is
+  // not extractable: kept in IndexedDB as a CryptoKey, it encrypts and decrypts here (page and
+  // worker) but its bytes can never be read out.
+  async function keyOf(id, create) {
+    const found = await inStore(KEYS, "readonly", (store) => req(store.get(id)));
+    if (found || !create) return found || null;
+    const fresh = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, [
+      "encrypt",
+      "decrypt",
+    ]);
+    // Another tab or the worker may have made one meanwhile: the first kept wins.
+    return inStore(KEYS, "readwrite", async (store) => {
+      const again = await req(store.get(id));
+      if (again) return again;
+      await req(store.put(fresh, id));
+      return fresh;
+    });
+  }
+
+  // Text or a Blob as `{iv, ct}` (a Blob also keeps its `type`), with a fresh random iv.
+  async function seal(id, value) {
+    const key = await keyOf(id, true);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const isBlob = value instanceof Blob;
+    const plain = isBlob ? await value.arrayBuffer() : new TextEncoder().encode(String(value));
+    const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain);
+    return isBlob ? { iv, ct, type: value.type } : { iv, ct };
+  }
+
+  function isSealed(value) {
+    return (
+      value != null &&
+      typeof value === "object" &&
+      !(value instanceof Blob) &&
+      value.iv instanceof Uint8Array &&
+      value.ct instanceof ArrayBuffer
+    );
+  }
+
+  // The text or Blob `seal` was given. A value stored in clear by an earlier version is returned
+  // as it is. Rejects when the key is gone (its owner logged out) or the value was altered.
+  async function unseal(id, value) {
+    if (!isSealed(value)) return value;
+    const key = await keyOf(id, false);
+    if (!key) throw new Error("no key for this record");
+    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: value.iv }, key, value.ct);
+    if ("type" in value) return new Blob([plain], { type: value.type });
+    return new TextDecoder().decode(plain);
+  }
+
+  // A label for a list: never fails (an unreadable one shows empty).
+  async function labelOf(entry) {
+    try {
+      return (await unseal(keyIdOf(entry.owner), entry.label)) || "";
+    } catch (_) {
+      return "";
+    }
+  }
+
   // Adds a record. The same key twice keeps the first: a double tap cannot queue two copies.
   async function enqueue(entry) {
+    if (await inStore(OUTBOX, "readonly", (store) => req(store.index("key").getKey(entry.key)))) {
+      return false;
+    }
+    // Encrypted before the transaction: one cannot wait for WebCrypto inside it.
+    const id = keyIdOf(entry.owner);
+    const body = await seal(id, entry.body);
+    const label = await seal(id, entry.label || "");
     return inStore(OUTBOX, "readwrite", async (store) => {
       const existing = await req(store.index("key").getKey(entry.key));
       if (existing !== undefined) return false;
@@ -83,16 +177,19 @@
           // consent and episode records): the count people see is of these, not of records.
           action: entry.action || entry.key,
           owner: entry.owner || null,
-          label: entry.label || "",
+          label,
           method: entry.method || "POST",
           url: entry.url,
           auth: entry.auth || null,
           // A field record (participant, consent, episode, session, invitation, response):
           // sent with others of its owner in one POST /api/sync batch, in the order made.
           kind: entry.kind || null,
+          // An edit loaded back from a backup keeps the record it edits.
+          group: entry.group || null,
           contentType: entry.contentType || "application/json",
-          body: entry.body,
-          created: Date.now(),
+          body,
+          // A record loaded from a backup keeps the time it was made.
+          created: entry.created || Date.now(),
           attempts: 0,
           status: "waiting",
           reason: null,
@@ -108,6 +205,8 @@
   // phone can never collide with each other on the server. Under the outbox lock, so a flush
   // in progress never sends the edit being replaced.
   async function enqueueEdit(entry) {
+    const body = await seal(keyIdOf(entry.owner), entry.body);
+    const label = await seal(keyIdOf(entry.owner), entry.label || "");
     const work = () =>
       inStore(OUTBOX, "readwrite", async (store) => {
         const existing = await req(store.getAll());
@@ -121,13 +220,13 @@
             key: entry.key,
             owner: entry.owner,
             group: entry.group,
-            label: entry.label || "",
+            label,
             method: entry.method,
             url: entry.url,
             auth: null,
             kind: null,
             contentType: "application/json",
-            body: entry.body,
+            body,
             created: Date.now(),
             attempts: 0,
             status: "waiting",
@@ -162,7 +261,9 @@
     const refused = entries.filter((e) => e.status === "refused");
     return {
       waiting: new Set(waiting.map((e) => e.action || e.key)).size,
-      refused: refused.map((e) => ({ key: e.key, label: e.label, reason: e.reason })),
+      refused: await Promise.all(
+        refused.map(async (e) => ({ key: e.key, label: await labelOf(e), reason: e.reason })),
+      ),
       oldest: waiting.length ? Math.min(...waiting.map((e) => e.created)) : null,
       lastSync: (await meta("lastSync")) || null,
     };
@@ -181,15 +282,16 @@
     return inStore(OUTBOX, "readwrite", (store) => req(store.delete(seq)));
   }
 
-  async function send(entry, token) {
+  // Sends `body` (the entry's, decrypted) as the entry says.
+  async function send(entry, token, body) {
     const controller = new AbortController();
-    const limit = entry.body instanceof Blob ? BLOB_TIMEOUT_MS : TIMEOUT_MS;
+    const limit = body instanceof Blob ? BLOB_TIMEOUT_MS : TIMEOUT_MS;
     const timer = setTimeout(() => controller.abort(), limit);
     try {
       return await fetch(entry.url, {
         method: entry.method,
         headers: { "content-type": entry.contentType, authorization: "Bearer " + token },
-        body: entry.body,
+        body,
         signal: controller.signal,
         cache: "no-store",
       });
@@ -222,21 +324,25 @@
   // (the connection drops after the server stored the batch) leaves them waiting: the resend
   // is stored once by id and answered the same, so nothing is doubled.
   async function flushBatches(owner, token, entries, outcome) {
-    const records = entries.filter((e) => e.kind && !e.auth && owner != null && e.owner === owner);
+    const mine = entries.filter((e) => e.kind && !e.auth && owner != null && e.owner === owner);
+    // Decrypted just before sending; one that cannot be read (its key is gone) stays put.
+    const records = [];
+    for (const entry of mine) {
+      try {
+        records.push({ entry, body: JSON.parse(await unseal(keyIdOf(owner), entry.body)) });
+      } catch (_) {
+        // Left as it is.
+      }
+    }
     for (let i = 0; i < records.length; i += BATCH) {
-      const chunk = records.slice(i, i + BATCH);
-      const batch = {
-        key: "batch",
-        method: "POST",
-        url: "/api/sync",
-        contentType: "application/json",
-        body: JSON.stringify({
-          records: chunk.map((e) => ({ kind: e.kind, body: JSON.parse(e.body) })),
-        }),
-      };
+      const chunk = records.slice(i, i + BATCH).map((r) => r.entry);
+      const batch = { method: "POST", url: "/api/sync", contentType: "application/json" };
+      const body = JSON.stringify({
+        records: records.slice(i, i + BATCH).map((r) => ({ kind: r.entry.kind, body: r.body })),
+      });
       let response;
       try {
-        response = await send(batch, token);
+        response = await send(batch, token, body);
       } catch (_) {
         outcome.stopped = "offline";
         return;
@@ -292,9 +398,15 @@
     for (const entry of entries) {
       const authority = entry.auth || (owner != null && entry.owner === owner ? token : null);
       if (!authority) continue;
+      let body;
+      try {
+        body = await unseal(keyIdOf(entry.owner), entry.body);
+      } catch (_) {
+        continue;
+      }
       let response;
       try {
-        response = await send(entry, authority);
+        response = await send(entry, authority, body);
       } catch (_) {
         outcome.stopped = "offline";
         break;
@@ -350,12 +462,28 @@
   }
 
   // Voice comments recorded but not yet sent, kept so a person who leaves half-way keeps them.
-  async function putDraft(key, value) {
-    return inStore(DRAFTS, "readwrite", (store) => req(store.put(value, key)));
+  // Encrypted with `owner`'s key (a survey handed over on a specialist's phone: theirs, removed
+  // when they log out), else the device's.
+  // Writes are chained, so two saves made in quick succession land in the order made.
+  let draftWrites = Promise.resolve();
+
+  function putDraft(key, value, owner) {
+    const next = draftWrites.then(async () => {
+      const sealed = { owner: owner || null, value: await seal(keyIdOf(owner), value) };
+      await inStore(DRAFTS, "readwrite", (store) => req(store.put(sealed, key)));
+    });
+    draftWrites = next.catch(() => {});
+    return next;
   }
 
   async function getDraft(key) {
-    return inStore(DRAFTS, "readonly", (store) => req(store.get(key)));
+    await draftWrites;
+    const stored = await inStore(DRAFTS, "readonly", (store) => req(store.get(key)));
+    if (stored && typeof stored === "object" && "value" in stored && "owner" in stored) {
+      return unseal(keyIdOf(stored.owner), stored.value);
+    }
+    // Kept in clear by an earlier version.
+    return stored;
   }
 
   async function deleteDraft(key) {
@@ -365,17 +493,18 @@
   // One person's records, for the outbox page: what each is and whether it waits or was
   // refused (and why).
   async function list(owner) {
-    return (await all())
-      .filter((e) => e.owner === owner)
-      .map((e) => ({
+    const entries = (await all()).filter((e) => e.owner === owner);
+    return Promise.all(
+      entries.map(async (e) => ({
         key: e.key,
-        label: e.label,
+        label: await labelOf(e),
         kind: e.kind || null,
         status: e.status,
         reason: e.reason,
         created: e.created,
         attempts: e.attempts,
-      }));
+      })),
+    );
   }
 
   // Puts a refused record back in the queue (after its cause was put right on the server).
@@ -409,6 +538,36 @@
     return (await meta("sender")) || null;
   }
 
+  // ---- The staff caseload cache -------------------------------------------------------------
+  // One encrypted blob per owner. Writes are chained, so they land in the order made and a
+  // logout (which goes through the same chain) is never undone by a write still under way.
+  let caseloadWrites = Promise.resolve();
+
+  function afterWrites(work) {
+    const next = caseloadWrites.then(work);
+    caseloadWrites = next.catch(() => {});
+    return next;
+  }
+
+  function putCaseload(owner, text) {
+    return afterWrites(async () => {
+      const sealed = await seal(owner, text);
+      await inStore(CASELOAD, "readwrite", (store) => req(store.put(sealed, owner)));
+    });
+  }
+
+  // The owner's cached caseload (JSON text), or null when there is none or it cannot be read.
+  async function getCaseload(owner) {
+    await caseloadWrites;
+    const sealed = await inStore(CASELOAD, "readonly", (store) => req(store.get(owner)));
+    if (!sealed) return null;
+    try {
+      return await unseal(owner, sealed);
+    } catch (_) {
+      return null;
+    }
+  }
+
   // A shared phone: removes one person's records (after the app has warned them).
   async function removeOwner(owner) {
     const entries = (await all()).filter((e) => e.owner === owner);
@@ -416,7 +575,164 @@
     return entries.length;
   }
 
+  // Logging out of a shared phone: everything of `owner` goes — their records (sent or not),
+  // drafts, cached caseload, the token the worker sends with, and their key, so anything of
+  // theirs left anywhere could no longer be read.
+  async function forgetOwner(owner) {
+    if (!owner) return 0;
+    const removed = await removeOwner(owner);
+    await draftWrites;
+    await inStore(DRAFTS, "readwrite", async (store) => {
+      const keys = await req(store.getAllKeys());
+      for (const key of keys) {
+        const value = await req(store.get(key));
+        if (value && typeof value === "object" && value.owner === owner) {
+          await req(store.delete(key));
+        }
+      }
+    });
+    await afterWrites(() => inStore(CASELOAD, "readwrite", (store) => req(store.delete(owner))));
+    const current = await sender();
+    if (current && current.owner === owner) await setSender(null, null);
+    await inStore(KEYS, "readwrite", (store) => req(store.delete(owner)));
+    return removed;
+  }
+
+  // ---- Backup file ---------------------------------------------------------------------------
+  // A specialist's unsent records in a file encrypted with a passphrase they choose, to load back
+  // on this or another phone logged in as them. The file is JSON:
+  // {format, version, kdf, iterations, salt, iv, ct} (base64), nothing personal in clear.
+  const BACKUP_FORMAT = "soundings-outbox-backup";
+  const BACKUP_VERSION = 1;
+  const BACKUP_ITERATIONS = 310000;
+  // A file asking for more work than this is not one of ours (and would hang the phone).
+  const BACKUP_MAX_ITERATIONS = 5000000;
+
+  function toBase64(bytes) {
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(text);
+  }
+
+  function fromBase64(text) {
+    const raw = atob(text);
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
+    return bytes;
+  }
+
+  async function passphraseKey(passphrase, salt, iterations) {
+    const material = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(passphrase),
+      "PBKDF2",
+      false,
+      ["deriveKey"],
+    );
+    return crypto.subtle.deriveKey(
+      { name: "PBKDF2", hash: "SHA-256", salt, iterations },
+      material,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt", "decrypt"],
+    );
+  }
+
+  // The backup file's text of `owner`'s records that the server does not have (waiting or
+  // refused), and how many there are.
+  async function backup(owner, passphrase) {
+    const entries = (await all()).filter(
+      (e) => e.owner === owner && (e.status === "waiting" || e.status === "refused"),
+    );
+    const records = [];
+    for (const e of entries) {
+      const body = await unseal(keyIdOf(owner), e.body);
+      const audio = body instanceof Blob;
+      records.push({
+        key: e.key,
+        action: e.action || null,
+        kind: e.kind || null,
+        group: e.group || null,
+        label: await labelOf(e),
+        method: e.method,
+        url: e.url,
+        contentType: e.contentType,
+        created: e.created,
+        audio,
+        body: audio ? toBase64(new Uint8Array(await body.arrayBuffer())) : body,
+      });
+    }
+    const plain = new TextEncoder().encode(JSON.stringify({ owner, made: Date.now(), records }));
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const key = await passphraseKey(passphrase, salt, BACKUP_ITERATIONS);
+    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain));
+    const file = {
+      format: BACKUP_FORMAT,
+      version: BACKUP_VERSION,
+      kdf: "PBKDF2-SHA256",
+      iterations: BACKUP_ITERATIONS,
+      salt: toBase64(salt),
+      iv: toBase64(iv),
+      ct: toBase64(ct),
+    };
+    return { text: JSON.stringify(file), count: new Set(records.map((r) => r.action || r.key)).size };
+  }
+
+  // Puts the records of a backup file back in the outbox under `owner`. Records keep their ids,
+  // so one already here is not added twice, and one the server already has is stored there once.
+  // Resolves with {added} or {error: "file" | "passphrase" | "owner"}.
+  async function restore(owner, passphrase, text) {
+    let file;
+    try {
+      file = JSON.parse(text);
+    } catch (_) {
+      return { error: "file" };
+    }
+    const iterations = file && file.iterations;
+    if (
+      !file ||
+      file.format !== BACKUP_FORMAT ||
+      file.version !== BACKUP_VERSION ||
+      !Number.isInteger(iterations) ||
+      iterations < BACKUP_ITERATIONS ||
+      iterations > BACKUP_MAX_ITERATIONS ||
+      typeof file.salt !== "string" ||
+      typeof file.iv !== "string" ||
+      typeof file.ct !== "string"
+    ) {
+      return { error: "file" };
+    }
+    let payload;
+    try {
+      const key = await passphraseKey(passphrase, fromBase64(file.salt), iterations);
+      const plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: fromBase64(file.iv) },
+        key,
+        fromBase64(file.ct),
+      );
+      payload = JSON.parse(new TextDecoder().decode(plain));
+    } catch (_) {
+      // AES-GCM refuses anything but the passphrase it was made with.
+      return { error: "passphrase" };
+    }
+    if (!payload || payload.owner !== owner || !Array.isArray(payload.records)) {
+      return { error: "owner" };
+    }
+    // Counted as the outbox counts: things done, not records.
+    const added = new Set();
+    for (const r of payload.records) {
+      const body = r.audio ? new Blob([fromBase64(r.body)], { type: r.contentType }) : r.body;
+      if (await enqueue({ ...r, owner, auth: null, body })) added.add(r.action || r.key);
+    }
+    return { added: added.size };
+  }
+
   global.soundingsOutbox = {
+    backup,
+    restore,
     enqueue,
     enqueueEdit,
     forgetConflict,
@@ -427,6 +743,11 @@
     getDraft,
     deleteDraft,
     removeOwner,
+    forgetOwner,
+    putCaseload,
+    getCaseload,
+    seal,
+    unseal,
     setSender,
     sender,
     list,

@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 #[wasm_bindgen(raw_module = "/device.js")]
 extern "C" {
     #[wasm_bindgen(js_name = draftPut)]
-    fn draft_put(key: &str, value: &JsValue) -> Promise;
+    fn draft_put(key: &str, value: &JsValue, owner: Option<String>) -> Promise;
     #[wasm_bindgen(js_name = draftGet)]
     fn draft_get(key: &str) -> Promise;
     #[wasm_bindgen(js_name = draftDelete)]
@@ -82,8 +82,14 @@ pub fn from_js<T: for<'de> Deserialize<'de>>(value: &JsValue) -> Result<T, Devic
     serde_json::from_str(&text).map_err(|e| DeviceError(e.to_string()))
 }
 
-pub async fn put_draft(key: &str, value: &JsValue) -> Result<(), DeviceError> {
-    wait(draft_put(key, value)).await.map(|_| ())
+/// Keeps a draft on the device, encrypted with `owner`'s key (a staff member's, removed when they
+/// log out) or else the device's.
+pub async fn put_draft(
+    key: &str,
+    value: &JsValue,
+    owner: Option<String>,
+) -> Result<(), DeviceError> {
+    wait(draft_put(key, value, owner)).await.map(|_| ())
 }
 
 pub async fn get_draft(key: &str) -> Result<JsValue, DeviceError> {

@@ -22,8 +22,18 @@ extern "C" {
     fn outbox_flush(owner: Option<String>, token: Option<String>) -> Promise;
     #[wasm_bindgen(js_name = outboxList)]
     fn outbox_list(owner: &str) -> Promise;
-    #[wasm_bindgen(js_name = outboxRemoveOwner)]
-    fn outbox_remove_owner(owner: &str) -> Promise;
+    #[wasm_bindgen(js_name = outboxForgetOwner)]
+    fn outbox_forget_owner(owner: &str) -> Promise;
+    #[wasm_bindgen(js_name = caseloadPut)]
+    fn caseload_put(owner: &str, text: &str) -> Promise;
+    #[wasm_bindgen(js_name = caseloadGet)]
+    fn caseload_get(owner: &str) -> Promise;
+    #[wasm_bindgen(js_name = outboxBackup)]
+    fn outbox_backup(owner: &str, passphrase: &str) -> Promise;
+    #[wasm_bindgen(js_name = outboxRestore)]
+    fn outbox_restore(owner: &str, passphrase: &str, input_id: &str) -> Promise;
+    #[wasm_bindgen(js_name = textBlob)]
+    fn text_blob(text: &str, content_type: &str) -> web_sys::Blob;
     #[wasm_bindgen(js_name = outboxSetSender)]
     fn outbox_set_sender(owner: Option<String>, token: Option<String>) -> Promise;
     #[wasm_bindgen(js_name = outboxRetry)]
@@ -204,12 +214,65 @@ pub async fn keys(owner: &str, status: Status) -> Vec<String> {
     }
 }
 
-/// Removes every record `owner` made on this device (logging out of a shared phone).
-pub async fn remove_owner(owner: &str) -> Result<u32, DeviceError> {
-    Ok(wait(outbox_remove_owner(owner))
-        .await?
-        .as_f64()
-        .unwrap_or(0.0) as u32)
+/// Logging out of a shared phone: removes every record `owner` made on this device, their
+/// drafts, cached caseload, the token the service worker sends with, and their key.
+pub async fn forget_owner(owner: &str) -> Result<(), DeviceError> {
+    wait(outbox_forget_owner(owner)).await.map(|_| ())
+}
+
+/// Keeps `owner`'s cached caseload (JSON text) on the device, encrypted with their key.
+pub async fn put_caseload(owner: &str, text: &str) -> Result<(), DeviceError> {
+    wait(caseload_put(owner, text)).await.map(|_| ())
+}
+
+/// `owner`'s cached caseload as kept on the device, if there is one that can be read.
+pub async fn get_caseload(owner: &str) -> Result<Option<String>, DeviceError> {
+    Ok(wait(caseload_get(owner)).await?.as_string())
+}
+
+/// A backup file of `owner`'s unsent records, encrypted with `passphrase`: the file as a Blob
+/// to save, and how many things it holds.
+pub async fn backup(owner: &str, passphrase: &str) -> Result<(web_sys::Blob, u32), DeviceError> {
+    #[derive(Deserialize)]
+    struct Made {
+        text: String,
+        count: u32,
+    }
+    let made: Made = from_js(&wait(outbox_backup(owner, passphrase)).await?)?;
+    Ok((text_blob(&made.text, "application/json"), made.count))
+}
+
+/// Why a backup file was not loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RestoreError {
+    /// No file was chosen.
+    None,
+    /// Not a Soundings backup file.
+    File,
+    /// The passphrase does not open it.
+    Passphrase,
+    /// Another person's records.
+    Owner,
+}
+
+/// Loads the backup file chosen in the file input `input_id` back into the outbox under
+/// `owner`: how many things were added (none for records already here).
+pub async fn restore(
+    owner: &str,
+    passphrase: &str,
+    input_id: &str,
+) -> Result<Result<u32, RestoreError>, DeviceError> {
+    #[derive(Deserialize)]
+    struct Restored {
+        added: Option<u32>,
+        error: Option<RestoreError>,
+    }
+    let done: Restored = from_js(&wait(outbox_restore(owner, passphrase, input_id)).await?)?;
+    Ok(match (done.added, done.error) {
+        (_, Some(error)) => Err(error),
+        (added, None) => Ok(added.unwrap_or(0)),
+    })
 }
 
 /// Puts a refused record back in the queue.

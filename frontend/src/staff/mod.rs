@@ -57,7 +57,8 @@ pub fn StaffApp() -> impl IntoView {
     // The caseload is fetched at every start and after every sync while online.
     Effect::new(move || {
         let _ = outbox.synced();
-        if auth.me_untracked().is_some() {
+        // Not before the device's copy is read, which the fetch would otherwise overwrite.
+        if caseload.ready() && auth.me_untracked().is_some() {
             offline::fetch::caseload(auth, caseload);
         }
     });
@@ -87,6 +88,10 @@ pub fn StaffApp() -> impl IntoView {
             {move || {
                 if logged_in.get().is_none() {
                     return view! { <login::LoginPage /> }.into_any();
+                }
+                // Reading the caseload kept on the device takes a moment.
+                if !caseload.ready() {
+                    return ().into_any();
                 }
                 page(router.route(), is_manager, is_admin)
             }}

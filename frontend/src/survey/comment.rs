@@ -193,7 +193,8 @@ async fn keep_recording(
     recording: device::Recording,
     playback: RwSignal<Option<String>>,
 ) {
-    if let Err(error) = device::put_draft(key, &recording.blob.clone().into()).await {
+    let owner = draft.with_untracked(|d| d.assisted.as_ref().map(|a| a.owner.to_string()));
+    if let Err(error) = device::put_draft(key, &recording.blob.clone().into(), owner).await {
         log::warn!("could not keep the recording on the device: {error}");
     }
     playback.set(Some(device::object_url(&recording.blob)));

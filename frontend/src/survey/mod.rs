@@ -10,18 +10,29 @@ mod intro;
 mod question;
 mod read_aloud;
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use domain::records::ExchangeResponse;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 pub use draft::{Assisted, Draft, Step, text};
 
-use crate::store;
+use crate::{device, store};
 
 const DRAFT_PREFIX: &str = "soundings.survey.";
-/// Surveys handed over on a specialist's phone: kept apart, so the participant app's start page
-/// on the same phone never lists them, and logging out removes them.
-pub const ASSISTED_PREFIX: &str = "soundings.assisted.";
+/// Where an earlier version kept surveys handed over on a specialist's phone, in clear; moved
+/// into the encrypted store when found.
+const ASSISTED_PREFIX: &str = "soundings.assisted.";
+
+thread_local! {
+    /// Surveys handed over on a specialist's phone and not sent yet, by invitation: kept apart,
+    /// so the participant app's start page on the same phone never lists them. On the device
+    /// they are one draft encrypted with the specialist's key ([`assisted_drafts_key`]), which
+    /// logging out removes.
+    static ASSISTED: RefCell<BTreeMap<uuid::Uuid, Draft>> = const { RefCell::new(BTreeMap::new()) };
+}
 const LINKS_KEY: &str = "soundings.links";
 
 fn draft_key(invitation: uuid::Uuid) -> String {
@@ -78,36 +89,102 @@ pub fn unfinished() -> Vec<Draft> {
 }
 
 fn save(draft: &Draft) {
-    let key = match draft.assisted {
-        Some(_) => assisted_key(draft.survey.invitation_id),
-        None => draft_key(draft.survey.invitation_id),
-    };
-    store::set(&key, draft);
+    match &draft.assisted {
+        Some(assisted) => {
+            let owner = assisted.owner;
+            ASSISTED.with(|a| {
+                a.borrow_mut()
+                    .insert(draft.survey.invitation_id, draft.clone())
+            });
+            keep_assisted(owner);
+        }
+        None => store::set(&draft_key(draft.survey.invitation_id), draft),
+    }
 }
 
-fn assisted_key(id: uuid::Uuid) -> String {
-    format!("{ASSISTED_PREFIX}{id}")
+/// The device's draft holding `owner`'s handed-over surveys.
+fn assisted_drafts_key(owner: uuid::Uuid) -> String {
+    format!("assisted:{owner}")
+}
+
+/// Keeps `owner`'s handed-over surveys on the device, encrypted with their key.
+fn keep_assisted(owner: uuid::Uuid) {
+    let mine: BTreeMap<uuid::Uuid, Draft> = ASSISTED.with(|a| {
+        a.borrow()
+            .iter()
+            .filter(|(_, d)| d.assisted.as_ref().is_some_and(|x| x.owner == owner))
+            .map(|(id, d)| (*id, d.clone()))
+            .collect()
+    });
+    let text = match serde_json::to_string(&mine) {
+        Ok(text) => text,
+        Err(error) => {
+            log::warn!("could not encode the handed-over surveys: {error}");
+            return;
+        }
+    };
+    leptos::task::spawn_local(async move {
+        let key = assisted_drafts_key(owner);
+        let value = JsValue::from_str(&text);
+        if let Err(error) = device::put_draft(&key, &value, Some(owner.to_string())).await {
+            log::warn!("could not keep the handed-over surveys: {error}");
+        }
+    });
+}
+
+/// Reads `owner`'s handed-over surveys kept on the device (the staff app, before it shows a
+/// page), and only theirs. Any an earlier version kept in clear in `localStorage` move into the
+/// encrypted store.
+pub async fn load_assisted(owner: uuid::Uuid) {
+    ASSISTED.with(|a| a.borrow_mut().clear());
+    let kept = device::get_draft(&assisted_drafts_key(owner))
+        .await
+        .ok()
+        .and_then(|value| value.as_string())
+        .and_then(|text| serde_json::from_str::<BTreeMap<uuid::Uuid, Draft>>(&text).ok())
+        .unwrap_or_default();
+    let mut moved = false;
+    for key in store::keys_with_prefix(ASSISTED_PREFIX) {
+        if let Some(draft) = store::get::<Draft>(&key)
+            && draft.assisted.as_ref().is_some_and(|a| a.owner == owner)
+        {
+            ASSISTED.with(|a| a.borrow_mut().insert(draft.survey.invitation_id, draft));
+            store::remove(&key);
+            moved = true;
+        }
+    }
+    ASSISTED.with(|a| a.borrow_mut().extend(kept));
+    if moved {
+        keep_assisted(owner);
+    }
 }
 
 /// A survey handed over on this phone and not sent yet, for the episode and survey named.
 pub fn assisted_unfinished(episode: uuid::Uuid, instrument: &str) -> Option<Draft> {
-    store::keys_with_prefix(ASSISTED_PREFIX)
-        .iter()
-        .filter_map(|key| store::get::<Draft>(key))
-        .find(|d| {
-            d.sent_at.is_none()
-                && d.survey.instrument.key.as_str() == instrument
-                && d.assisted.as_ref().and_then(|a| a.episode_id) == Some(episode)
-        })
+    ASSISTED.with(|a| {
+        a.borrow()
+            .values()
+            .find(|d| {
+                d.sent_at.is_none()
+                    && d.survey.instrument.key.as_str() == instrument
+                    && d.assisted.as_ref().and_then(|a| a.episode_id) == Some(episode)
+            })
+            .cloned()
+    })
 }
 
 /// Forgets a handed-over survey (sent, or given up by the specialist).
 pub fn forget_assisted(draft: &Draft) {
-    store::remove(&assisted_key(draft.survey.invitation_id));
+    let removed = ASSISTED.with(|a| a.borrow_mut().remove(&draft.survey.invitation_id));
+    if let Some(owner) = removed.and_then(|d| d.assisted.map(|a| a.owner)) {
+        keep_assisted(owner);
+    }
 }
 
-/// Logging out of a shared phone: no handed-over survey of anyone's stays.
+/// Logging out of a shared phone: no handed-over survey of anyone's stays (in memory; on the
+/// device they go with the person's other drafts and key).
 pub fn forget_all_assisted() {
+    ASSISTED.with(|a| a.borrow_mut().clear());
     for key in store::keys_with_prefix(ASSISTED_PREFIX) {
         store::remove(&key);
     }

@@ -23,6 +23,7 @@ mod pwa;
 mod pwa_admin;
 mod pwa_dashboard;
 mod pwa_field;
+mod pwa_field_privacy;
 mod pwa_outcomes;
 mod pwa_participant;
 mod pwa_phone;

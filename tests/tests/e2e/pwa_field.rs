@@ -17,7 +17,7 @@ use crate::pwa_staff::{
 };
 
 /// Waits until the always-visible count says `n` things wait.
-async fn waiting_is(b: &Browser, n: u64) {
+pub(crate) async fn waiting_is(b: &Browser, n: u64) {
     wait_until(
         b,
         &format!("{n} waiting"),
@@ -290,7 +290,8 @@ async fn the_caseload_says_when_the_phone_is_ready_for_offline_use() {
 async fn a_client_never_opened_online_shows_their_sessions_offline_and_the_next_starts_at_their_stage()
  {
     let s = setup().await;
-    s.app
+    let sam_id = s
+        .app
         .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
         .await;
     let sam = s.app.login("sam@v.example.org").await.access_token;
@@ -330,11 +331,15 @@ async fn a_client_never_opened_online_shows_their_sessions_offline_and_the_next_
     b.wait_for_text("#offline-ready", "Ready for offline use")
         .await
         .unwrap();
-    wait_until(
-        &b,
+    // The cache is kept encrypted in IndexedDB: read through the page's own outbox code.
+    let cached_sessions = format!(
+        "const text = await self.soundingsOutbox.getCaseload('{sam_id}'); \
+         return text ? (JSON.parse(text).records || []).length : 0"
+    );
+    wait::until(
         "the client's sessions to be on the phone",
-        "(JSON.parse(localStorage.getItem('soundings-staff-cache') || '{}').records || []).length === 2",
         Duration::from_secs(20),
+        || async { (b.eval_async(&cached_sessions).await.unwrap() == json!(2)).then_some(()) },
     )
     .await;
 

@@ -26,7 +26,8 @@ async fn answer(b: &Browser, value: u8) {
 async fn a_client_answers_on_the_specialists_phone_offline_and_each_answer_reaches_the_server_once()
 {
     let s = setup().await;
-    s.app
+    let sam_id = s
+        .app
         .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
         .await;
     let sam = s.app.login("sam@v.example.org").await.access_token;
@@ -91,6 +92,20 @@ async fn a_client_answers_on_the_specialists_phone_offline_and_each_answer_reach
         answer(&b, value).await;
     }
     heading(&b, "Check your answers").await;
+    // The answers so far are kept on the phone encrypted with Sam's key, never in clear.
+    let handed_over = format!(
+        "const text = await self.soundingsOutbox.getDraft('assisted:{sam_id}'); \
+         return text ? Object.keys(JSON.parse(text)).length : 0"
+    );
+    assert_eq!(b.eval_async(&handed_over).await.unwrap(), json!(1));
+    let in_clear = b
+        .eval(
+            "return Object.entries(localStorage)\
+             .some(([k, v]) => k.startsWith('soundings.assisted.') || v.includes('JS-0077'))",
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_clear, json!(false));
     click(&b, "main button.button").await;
     heading(&b, "Thank you").await;
     let expected = domain::swemwbs::metric_for_raw(25).unwrap().to_string();
@@ -213,12 +228,6 @@ async fn a_client_answers_on_the_specialists_phone_offline_and_each_answer_reach
     assert_eq!(satisfaction.comment.as_deref(), Some("Sam helped me a lot"));
 
     // Nothing of the client's answers stays on the phone once sent.
-    let left = b
-        .eval(
-            "return Object.keys(localStorage).filter(k => k.startsWith('soundings.assisted.')).length",
-        )
-        .await
-        .unwrap();
-    assert_eq!(left, json!(0));
+    assert_eq!(b.eval_async(&handed_over).await.unwrap(), json!(0));
     b.close().await.unwrap();
 }

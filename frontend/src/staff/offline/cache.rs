@@ -1,7 +1,8 @@
 //! What a specialist needs in the field with no signal, kept on the device for the person logged
 //! in: their caseload (participants, episodes and their journeys), the survey wording, and what
 //! they recorded here (sessions, scores, journey steps) until the server has it. Nothing else is
-//! cached (DESIGN §8), and logging out removes it.
+//! cached (DESIGN §8), and logging out removes it. It is kept in IndexedDB encrypted with the
+//! person's own key (`outbox-core.js`), never in `localStorage`.
 
 use std::collections::HashSet;
 
@@ -13,14 +14,17 @@ use domain::journey::{Job, Referral};
 use domain::kpi::Timing;
 use domain::records::{Episode, NewSession, Participant, SessionRecord};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::journey::LocalChange;
 use super::sessions::LocalEdit;
+use crate::offline::outbox;
 use crate::store;
 
-const KEY: &str = "soundings-staff-cache";
+/// Where an earlier version kept the cache in clear; removed when found.
+const OLD_KEY: &str = "soundings-staff-cache";
 
 /// A SWEMWBS form completed on this device, with the score shown to the person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,15 +174,23 @@ fn done_by_server(known: &EpisodeForms) -> impl Iterator<Item = Answered> {
     .map(|(_, what)| what)
 }
 
-/// The cache as a signal, saved on every change.
+/// The cache as a signal, saved on every change. Reading it from the device takes a moment
+/// (it is decrypted): until then it is not [`ready`](Caseload::ready), and the app shows no
+/// page and fetches nothing, so nothing is written over the stored copy before it is read.
 #[derive(Debug, Clone, Copy)]
-pub struct Caseload(RwSignal<Cache>);
+pub struct Caseload(RwSignal<Cache>, RwSignal<bool>);
 
 impl Caseload {
     pub fn provide(owner: Option<Uuid>) -> Caseload {
-        let caseload = Caseload(RwSignal::new(stored(owner)));
+        let caseload = Caseload(RwSignal::new(Cache::default()), RwSignal::new(false));
+        caseload.reset(owner);
         provide_context(caseload);
         caseload
+    }
+
+    /// Whether the stored copy has been read.
+    pub fn ready(self) -> bool {
+        self.1.get()
     }
 
     pub fn with<R>(self, f: impl FnOnce(&Cache) -> R) -> R {
@@ -191,29 +203,76 @@ impl Caseload {
 
     pub fn update(self, f: impl FnOnce(&mut Cache)) {
         self.0.update(f);
-        self.0.with_untracked(|c| store::set(KEY, c));
+        let Some((owner, text)) = self.0.with_untracked(|c| {
+            let owner = c.owner?;
+            match serde_json::to_string(c) {
+                Ok(text) => Some((owner.to_string(), text)),
+                Err(error) => {
+                    log::warn!("could not encode the caseload: {error}");
+                    None
+                }
+            }
+        }) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Err(error) = outbox::put_caseload(&owner, &text).await {
+                log::warn!("could not keep the caseload on the device: {error}");
+            }
+        });
     }
 
-    /// A new person logged in: their own (empty until fetched) cache.
+    /// The person logged in (a new one, or the one found at start): their own cache as this
+    /// device kept it (empty until fetched); anyone else's is never read.
     pub fn reset(self, owner: Option<Uuid>) {
-        self.0.set(stored(owner));
-    }
-
-    /// Logging out: nothing of this person's stays on the device.
-    pub fn purge(self) {
-        store::remove(KEY);
-        self.0.set(Cache::default());
-    }
-}
-
-/// `owner`'s cache as this device kept it; anyone else's is never read.
-fn stored(owner: Option<Uuid>) -> Cache {
-    store::get::<Cache>(KEY)
-        .filter(|c| c.owner.is_some() && c.owner == owner)
-        .unwrap_or(Cache {
+        // An earlier version kept it in clear in `localStorage`: moved into the encrypted store
+        // (for its own person only), never left there.
+        let old = store::get::<Cache>(OLD_KEY).filter(|c| c.owner.is_some() && c.owner == owner);
+        store::remove(OLD_KEY);
+        self.0.set(Cache {
             owner,
             ..Cache::default()
-        })
+        });
+        let Some(id) = owner else {
+            self.1.set(true);
+            return;
+        };
+        self.1.set(false);
+        spawn_local(async move {
+            let stored = match outbox::get_caseload(&id.to_string()).await {
+                Ok(text) => text.and_then(|text| match serde_json::from_str::<Cache>(&text) {
+                    Ok(cache) => Some(cache),
+                    Err(error) => {
+                        log::warn!("ignoring an unreadable cached caseload: {error}");
+                        None
+                    }
+                }),
+                Err(error) => {
+                    log::warn!("could not read the cached caseload: {error}");
+                    None
+                }
+            };
+            crate::survey::load_assisted(id).await;
+            // Another login may have come meanwhile: its own read decides then.
+            if self.0.with_untracked(|c| c.owner) != Some(id) {
+                return;
+            }
+            match (stored.filter(|c| c.owner == Some(id)), old) {
+                (Some(cache), _) => self.0.set(cache),
+                (None, Some(old)) => self.update(|c| *c = old),
+                (None, None) => {}
+            }
+            self.1.set(true);
+        });
+    }
+
+    /// Logging out: the signal forgets this person (what is on the device goes with the rest of
+    /// their things, [`outbox::forget_owner`]).
+    pub fn purge(self) {
+        store::remove(OLD_KEY);
+        self.0.set(Cache::default());
+        self.1.set(true);
+    }
 }
 
 pub fn use_caseload() -> Caseload {

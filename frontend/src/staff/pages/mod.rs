@@ -1,4 +1,5 @@
-//! The staff app's pages, one file each (the client page, the dashboard and the admin screens: a folder each).
+//! The staff app's pages, one file each (the client page, the dashboard, the outbox and the
+//! admin screens: a folder each).
 
 pub mod admin;
 pub mod assisted;

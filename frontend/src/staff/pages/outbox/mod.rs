@@ -1,7 +1,10 @@
 //! The outbox page: every record this person made on the device that the server does not have
 //! yet, what the server refused and why, edits it kept as conflicts to resolve, when it last took
 //! records, and a button to send now.
-//! Logging out is here too, because it removes what waits (after saying so).
+//! Logging out is here too, because it removes what waits (after saying so), and the backup file
+//! of what waits ([`backup`]).
+
+mod backup;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -51,6 +54,7 @@ pub fn OutboxPage() -> impl IntoView {
             hint=trs(|t| t.staff_outbox_conflicts_hint)
             item=|r| view! { <ConflictItem record=r /> }.into_any()
         />
+        <backup::Backup />
         <Logout unsent />
     }
 }
@@ -191,15 +195,17 @@ fn Logout(unsent: Signal<usize>) -> impl IntoView {
     }
 }
 
-/// Removes this person's records and cache from the phone, and ends the login on the server.
+/// Removes this person's records, drafts, cache and key from the phone, and ends the login on
+/// the server.
 async fn log_out(auth: Auth, caseload: Caseload) {
     let Some(login) = auth.login() else { return };
     let owner = login.staff.id.to_string();
-    if let Err(error) = stored::remove_owner(&owner).await {
-        log::warn!("could not clear the outbox: {error}");
-    }
+    // Logged out here first, so nothing fetched meanwhile is saved again under this person.
+    auth.set(None);
     caseload.purge();
     crate::survey::forget_all_assisted();
+    if let Err(error) = stored::forget_owner(&owner).await {
+        log::warn!("could not clear the outbox: {error}");
+    }
     api::logout(&login.refresh_token).await;
-    auth.set(None);
 }
