@@ -188,3 +188,30 @@ pub fn Link(
         </a>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Route;
+    use uuid::Uuid;
+
+    #[test]
+    fn admin_addresses_open_their_page_and_say_who_may_open_it() {
+        let id = Uuid::from_u128(7);
+        for route in [
+            Route::AdminStaff,
+            Route::AdminStaffMember(id),
+            Route::AdminTeams,
+            Route::AdminAudit,
+            Route::AdminSettings,
+        ] {
+            assert_eq!(Route::parse(&route.path()), route);
+            // Each is either for admins alone or read by managers too, never both or neither.
+            assert_ne!(route.admin_only(), route.managers_read(), "{route:?}");
+        }
+        assert!(Route::AdminAudit.admin_only());
+        assert!(Route::AdminStaffMember(id).admin_only());
+        assert!(Route::AdminSettings.managers_read());
+        assert_eq!(Route::parse("/staff/admin/staff/nope"), Route::AdminStaff);
+        assert!(!Route::Dashboard.admin_only() && !Route::Dashboard.managers_read());
+    }
+}
