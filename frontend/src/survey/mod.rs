@@ -11,7 +11,6 @@ mod question;
 mod read_aloud;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use domain::records::ExchangeResponse;
 use leptos::prelude::*;
@@ -27,11 +26,11 @@ const DRAFT_PREFIX: &str = "soundings.survey.";
 const ASSISTED_PREFIX: &str = "soundings.assisted.";
 
 thread_local! {
-    /// Surveys handed over on a specialist's phone and not sent yet, by invitation: kept apart,
+    /// Surveys handed over on a specialist's phone and not sent yet: kept apart,
     /// so the participant app's start page on the same phone never lists them. On the device
     /// they are one draft encrypted with the specialist's key ([`assisted_drafts_key`]), which
     /// logging out removes.
-    static ASSISTED: RefCell<BTreeMap<uuid::Uuid, Draft>> = const { RefCell::new(BTreeMap::new()) };
+    static ASSISTED: RefCell<Vec<Draft>> = const { RefCell::new(Vec::new()) };
 }
 const LINKS_KEY: &str = "soundings.links";
 
@@ -91,12 +90,13 @@ pub fn unfinished() -> Vec<Draft> {
 fn save(draft: &Draft) {
     match &draft.assisted {
         Some(assisted) => {
-            let owner = assisted.owner;
+            let id = draft.survey.invitation_id;
             ASSISTED.with(|a| {
-                a.borrow_mut()
-                    .insert(draft.survey.invitation_id, draft.clone())
+                let mut a = a.borrow_mut();
+                a.retain(|d| d.survey.invitation_id != id);
+                a.push(draft.clone());
             });
-            keep_assisted(owner);
+            keep_assisted(assisted.owner);
         }
         None => store::set(&draft_key(draft.survey.invitation_id), draft),
     }
@@ -109,11 +109,11 @@ fn assisted_drafts_key(owner: uuid::Uuid) -> String {
 
 /// Keeps `owner`'s handed-over surveys on the device, encrypted with their key.
 fn keep_assisted(owner: uuid::Uuid) {
-    let mine: BTreeMap<uuid::Uuid, Draft> = ASSISTED.with(|a| {
+    let mine: Vec<Draft> = ASSISTED.with(|a| {
         a.borrow()
             .iter()
-            .filter(|(_, d)| d.assisted.as_ref().is_some_and(|x| x.owner == owner))
-            .map(|(id, d)| (*id, d.clone()))
+            .filter(|d| d.assisted.as_ref().is_some_and(|x| x.owner == owner))
+            .cloned()
             .collect()
     });
     let text = match serde_json::to_string(&mine) {
@@ -136,24 +136,23 @@ fn keep_assisted(owner: uuid::Uuid) {
 /// page), and only theirs. Any an earlier version kept in clear in `localStorage` move into the
 /// encrypted store.
 pub async fn load_assisted(owner: uuid::Uuid) {
-    ASSISTED.with(|a| a.borrow_mut().clear());
     let kept = device::get_draft(&assisted_drafts_key(owner))
         .await
         .ok()
         .and_then(|value| value.as_string())
-        .and_then(|text| serde_json::from_str::<BTreeMap<uuid::Uuid, Draft>>(&text).ok())
+        .and_then(|text| serde_json::from_str::<Vec<Draft>>(&text).ok())
         .unwrap_or_default();
+    ASSISTED.with(|a| *a.borrow_mut() = kept);
     let mut moved = false;
     for key in store::keys_with_prefix(ASSISTED_PREFIX) {
         if let Some(draft) = store::get::<Draft>(&key)
             && draft.assisted.as_ref().is_some_and(|a| a.owner == owner)
         {
-            ASSISTED.with(|a| a.borrow_mut().insert(draft.survey.invitation_id, draft));
+            ASSISTED.with(|a| a.borrow_mut().push(draft));
             store::remove(&key);
             moved = true;
         }
     }
-    ASSISTED.with(|a| a.borrow_mut().extend(kept));
     if moved {
         keep_assisted(owner);
     }
@@ -163,7 +162,7 @@ pub async fn load_assisted(owner: uuid::Uuid) {
 pub fn assisted_unfinished(episode: uuid::Uuid, instrument: &str) -> Option<Draft> {
     ASSISTED.with(|a| {
         a.borrow()
-            .values()
+            .iter()
             .find(|d| {
                 d.sent_at.is_none()
                     && d.survey.instrument.key.as_str() == instrument
@@ -175,9 +174,10 @@ pub fn assisted_unfinished(episode: uuid::Uuid, instrument: &str) -> Option<Draf
 
 /// Forgets a handed-over survey (sent, or given up by the specialist).
 pub fn forget_assisted(draft: &Draft) {
-    let removed = ASSISTED.with(|a| a.borrow_mut().remove(&draft.survey.invitation_id));
-    if let Some(owner) = removed.and_then(|d| d.assisted.map(|a| a.owner)) {
-        keep_assisted(owner);
+    let id = draft.survey.invitation_id;
+    ASSISTED.with(|a| a.borrow_mut().retain(|d| d.survey.invitation_id != id));
+    if let Some(assisted) = &draft.assisted {
+        keep_assisted(assisted.owner);
     }
 }
 
