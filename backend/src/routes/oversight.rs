@@ -326,11 +326,17 @@ pub async fn report_csv(
 /// The XLSX file's media type.
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// A workbook, for the API document: the body is bytes, not JSON.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct Workbook(Vec<u8>);
+
 #[utoipa::path(
     tag = "oversight",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, description = "The report as an XLSX workbook, one sheet per section (Key messages, KPIs, Wellbeing, Coverage, Satisfaction, Outcomes, Equality, Actions, Comments, Methods); numbers as numbers, dates as dates (docs/formats.md). Each download is in the audit trail.", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "The report as an XLSX workbook, one sheet per section (Key messages, KPIs, Wellbeing, Coverage, Satisfaction, Outcomes, Equality, Actions, Comments, Methods); numbers as numbers, dates as dates (docs/formats.md). Each download is in the audit trail.", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Workbook), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[get("/reports/{id}/xlsx")]
 #[tracing::instrument(skip_all, err(level = "debug"))]

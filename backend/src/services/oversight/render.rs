@@ -391,3 +391,35 @@ pub fn audit_csv(rows: Vec<audit_entry::Model>) -> Result<Vec<u8>> {
         .map_err(|e| anyhow::anyhow!("finishing the CSV: {e}"))?;
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sections_interval_reads_as_one_column_and_its_words_are_escaped() {
+        let mut sheet = Sheet::new("KPIs", &["Figure", "Value", "95% low", "95% high", "RAG"]);
+        sheet.push(vec![
+            "KPI <A>".into(),
+            Cell::Number(45.5),
+            Cell::Number(40.0),
+            Cell::Number(51.25),
+            "Green".into(),
+        ]);
+        sheet.push(vec!["KPI B".into(), Cell::Empty, Cell::Empty, Cell::Empty]);
+        let html = section_table(&sheet);
+        assert!(html.contains(
+            "<th scope=\"col\">Value</th><th scope=\"col\">95% interval</th><th scope=\"col\">RAG</th>"
+        ));
+        assert!(html.contains(
+            "<th scope=\"row\">KPI &lt;A&gt;</th><td class=\"n\">45.50</td><td class=\"n\">40.00 to 51.25</td><td>Green</td>"
+        ));
+        assert!(
+            html.contains("<th scope=\"row\">KPI B</th><td></td><td class=\"n\">-</td><td></td>")
+        );
+        assert_eq!(
+            section_table(&Sheet::new("Actions", &["Done on"])),
+            "<p>None in this period.</p>"
+        );
+    }
+}
