@@ -2432,7 +2432,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
     let client = |r: &str| {
         clients
             .iter()
-            .find(|c| c["Reference"].to_string() == r)
+            .find(|c| c["Reference"] == r)
             .unwrap()
     };
     let ada = client("ADA");
@@ -2574,7 +2574,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
     let a = xlsx::records(&sheets, "KPI A cohort");
     assert_eq!(a.len() as u64, o["kpi_a"]["rate"]["n"].as_u64().unwrap());
     let yes = |rows: &[std::collections::HashMap<String, Data>], col: &str, v: &str| {
-        rows.iter().filter(|r| r[col].to_string() == v).count() as u64
+        rows.iter().filter(|r| r[col] == v).count() as u64
     };
     assert_eq!(
         yes(&a, "Counted as into paid work", "yes"),
@@ -2590,7 +2590,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
     );
     let eve = a
         .iter()
-        .find(|r| r["Reference"].to_string() == "EVE")
+        .find(|r| r["Reference"] == "EVE")
         .unwrap();
     assert_eq!(eve["Counted as into paid work"].to_string(), "no");
     let b = xlsx::records(&sheets, "KPI B episodes");
@@ -2600,7 +2600,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
     // ADA: 3 March − 13 January = 49 days = 7.0 weeks.
     let ada_b = b
         .iter()
-        .find(|r| r["Reference"].to_string() == "ADA")
+        .find(|r| r["Reference"] == "ADA")
         .unwrap();
     assert_eq!(xlsx::number(&ada_b["Weeks"]), Some(7.0));
     let e = xlsx::records(&sheets, "KPI E cohort");
