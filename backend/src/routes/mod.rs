@@ -442,16 +442,19 @@ fn ensure_json_body<B: MessageBody + 'static>(
 }
 
 /// Hardening headers on every response. The CSP allows only our own scripts (and wasm),
-/// styles and connections; `/api` answers are never cached by the browser or proxies.
+/// styles and connections, and one inline style sheet: the printable report's, by its hash,
+/// which the staff app opens from a `blob:` URL that keeps this policy; `/api` answers are
+/// never cached by the browser or proxies.
 pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' {}; \
+         img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
+         worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+        crate::services::oversight::print_style_source()
+    );
     actix_web::middleware::DefaultHeaders::new()
-        .add((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-             img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
-             worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
-             form-action 'self'; frame-ancestors 'none'",
-        ))
+        .add((header::CONTENT_SECURITY_POLICY, csp))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "no-referrer"))

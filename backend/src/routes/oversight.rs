@@ -323,9 +323,6 @@ pub async fn report_csv(
         .body(bytes))
 }
 
-/// The XLSX file's media type.
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// A workbook, for the API document: the body is bytes, not JSON.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
@@ -358,7 +355,7 @@ pub async fn report_xlsx(
     )
     .await?;
     Ok(HttpResponse::Ok()
-        .content_type(XLSX)
+        .content_type(crate::xlsx::CONTENT_TYPE)
         .insert_header((
             "Content-Disposition",
             format!(

@@ -2429,12 +2429,7 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
             "ADA", "BEN", "CAT", "DAN", "EVE", "FAY", "GUS", "HAL", "IVY", "JON"
         ]
     );
-    let client = |r: &str| {
-        clients
-            .iter()
-            .find(|c| c["Reference"] == r)
-            .unwrap()
-    };
+    let client = |r: &str| clients.iter().find(|c| c["Reference"] == r).unwrap();
     let ada = client("ADA");
     // Dates are dates, numbers are numbers.
     assert!(
@@ -2588,20 +2583,14 @@ async fn the_seqf_audit_workbook_lists_the_clients_and_every_kpi_as_the_api_give
         ),
         o["kpi_a"]["still_early"].as_u64().unwrap()
     );
-    let eve = a
-        .iter()
-        .find(|r| r["Reference"] == "EVE")
-        .unwrap();
+    let eve = a.iter().find(|r| r["Reference"] == "EVE").unwrap();
     assert_eq!(eve["Counted as into paid work"].to_string(), "no");
     let b = xlsx::records(&sheets, "KPI B episodes");
     let mut b_refs: Vec<String> = b.iter().map(|r| r["Reference"].to_string()).collect();
     b_refs.sort();
     assert_eq!(b_refs, ["ADA", "BEN", "CAT", "DAN", "FAY", "GUS", "IVY"]);
     // ADA: 3 March − 13 January = 49 days = 7.0 weeks.
-    let ada_b = b
-        .iter()
-        .find(|r| r["Reference"] == "ADA")
-        .unwrap();
+    let ada_b = b.iter().find(|r| r["Reference"] == "ADA").unwrap();
     assert_eq!(xlsx::number(&ada_b["Weeks"]), Some(7.0));
     let e = xlsx::records(&sheets, "KPI E cohort");
     assert_eq!(

@@ -25,7 +25,14 @@ fn figure(v: &Value) -> String {
 }
 
 /// A jobseeker's or employer's satisfaction answer, entered by the manager.
-async fn answer(s: &Setup, token: &str, kind: &str, instrument: &str, rating: u8, at: &str) {
+pub(crate) async fn answer(
+    s: &Setup,
+    token: &str,
+    kind: &str,
+    instrument: &str,
+    rating: u8,
+    at: &str,
+) {
     let person = id_of(
         &s.app
             .create(
@@ -91,14 +98,14 @@ async fn wellbeing_pair(s: &Setup, token: &str, start_raw: u8, end_raw: u8) {
     }
 }
 
-async fn api(s: &Setup, token: &str, path: &str) -> Value {
+pub(crate) async fn api(s: &Setup, token: &str, path: &str) -> Value {
     let res = s.app.get(path, Some(token)).await;
     assert_eq!(res.status(), 200, "{path}");
     res.json().await.unwrap()
 }
 
 /// Chooses `value` in the select `select` (the option is clicked, as a person does).
-async fn choose(b: &Browser, select: &str, value: &str) {
+pub(crate) async fn choose(b: &Browser, select: &str, value: &str) {
     click(b, &format!("{select} option[value='{value}']")).await;
 }
 

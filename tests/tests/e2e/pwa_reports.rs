@@ -6,47 +6,16 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use soundings_tests::browser::Browser;
-use soundings_tests::{body, id_of, wait};
-use uuid::Uuid;
+use soundings_tests::wait;
 
-use crate::pwa_staff::{Setup, assert_accessible, click, fill, heading, log_in, setup, shots};
+use crate::pwa_dashboard::{answer, api, choose};
+use crate::pwa_staff::{assert_accessible, click, fill, heading, log_in, setup, shots};
 
 /// FY 2025-26 Q1: April to June 2025.
 const FIRST: &str = "2025-04-01";
 const LAST: &str = "2025-06-30";
-
-/// A jobseeker's satisfaction answer, entered by `token`.
-async fn answer(s: &Setup, token: &str, rating: u8, at: &str) {
-    let person = id_of(
-        &s.app
-            .create(
-                "/api/participants",
-                token,
-                &body::participant("jobseeker", &format!("JS-{}", Uuid::new_v4())),
-            )
-            .await,
-    );
-    let response = body::satisfaction(
-        person,
-        "jobseeker_satisfaction",
-        rating,
-        at,
-        body::completion("self", "none", "own_device"),
-    );
-    s.app.create("/api/responses", token, &response).await;
-}
-
-async fn api(s: &Setup, token: &str, path: &str) -> Value {
-    let res = s.app.get(path, Some(token)).await;
-    assert_eq!(res.status(), 200, "{path}");
-    res.json().await.unwrap()
-}
-
-async fn choose(b: &Browser, select: &str, value: &str) {
-    click(b, &format!("{select} option[value='{value}']")).await;
-}
 
 /// The text of the page, whatever window is current.
 async fn page_text(b: &Browser) -> String {
@@ -74,7 +43,15 @@ async fn a_manager_publishes_a_quarters_report_with_two_key_messages_and_a_grade
         (4, "2025-05-13T10:00:00Z"),
         (5, "2025-06-10T10:00:00Z"),
     ] {
-        answer(&s, &manager, rating, at).await;
+        answer(
+            &s,
+            &manager,
+            "jobseeker",
+            "jobseeker_satisfaction",
+            rating,
+            at,
+        )
+        .await;
     }
     let kpi_d = api(
         &s,

@@ -7,7 +7,9 @@ mod render;
 mod sections;
 
 use content::ReportAsk;
-pub use render::{audit_csv, report_csv, report_html, report_page_csp, report_xlsx};
+pub use render::{
+    audit_csv, print_style_source, report_csv, report_html, report_page_csp, report_xlsx,
+};
 
 use crate::{
     ApiError, Result,

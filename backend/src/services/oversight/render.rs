@@ -212,15 +212,23 @@ tr,li{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-grou
 .grade{font-weight:bold;border:2px solid #111;padding:.1rem .5rem}\
 @media print{body{padding:0;max-width:none}section+section{break-before:page;page-break-before:always}}";
 
-/// The printable page's own Content-Security-Policy: nothing but its one inline style sheet
-/// (the server-wide policy allows no inline style).
-pub fn report_page_csp() -> String {
+/// The printable page's style sheet as a CSP source (`'sha256-…'`). The server-wide policy
+/// allows it too (`routes::security_headers`): the staff app opens the page from a `blob:` URL
+/// (it is fetched with the login's token), and such a page keeps the app's policy, not its own.
+pub fn print_style_source() -> String {
     use base64::Engine as _;
     use sha2::Digest as _;
     let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(PRINT_CSS));
+    format!("'sha256-{hash}'")
+}
+
+/// The printable page's own Content-Security-Policy: nothing but its one inline style sheet
+/// (the server-wide policy allows no other inline style).
+pub fn report_page_csp() -> String {
     format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; base-uri 'none'; form-action 'none'; \
-         frame-ancestors 'none'"
+        "default-src 'none'; style-src {}; base-uri 'none'; form-action 'none'; \
+         frame-ancestors 'none'",
+        print_style_source()
     )
 }
 

@@ -5,6 +5,7 @@ pub mod checked;
 pub mod form;
 pub mod nav;
 pub mod not_found;
+pub mod report_tab;
 pub mod voice;
 
 use leptos::prelude::*;

@@ -16,6 +16,7 @@ use crate::load::load;
 use crate::staff::api::{self, Publish};
 use crate::staff::auth::{Auth, use_auth};
 use crate::staff::components::form::{Field, radios};
+use crate::staff::components::report_tab::open_report;
 use crate::staff::pages::dashboard::filters::{PeriodChoice, Picker};
 use crate::staff::text::{trs, trs_owned};
 use crate::staff::time::{date, local_date};
@@ -388,35 +389,7 @@ fn ReportItem(report: PublishedReport, auth: Auth) -> impl IntoView {
         .map(|g| grade_label(i18n.s(), g.grade.as_str()));
     let open = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
-        // Opened now, while the click still counts as the person's, so no popup blocker stops
-        // it; filled once the page has come with the token.
-        let tab = window()
-            .open_with_url_and_target("", "_blank")
-            .ok()
-            .flatten();
-        spawn_local(async move {
-            match api::report_page(auth, &format!("/api/reports/{id}/print")).await {
-                Ok(page) => {
-                    problem.set(false);
-                    let address = crate::device::object_url(&page);
-                    match tab {
-                        Some(tab) => {
-                            if let Err(error) = tab.location().set_href(&address) {
-                                log::warn!("report not shown: {error:?}");
-                            }
-                        }
-                        None => crate::device::save_file(&page, "soundings-report.html"),
-                    }
-                }
-                Err(error) => {
-                    log::warn!("report not fetched: {error}");
-                    if let Some(tab) = tab {
-                        let _ = tab.close();
-                    }
-                    problem.set(true);
-                }
-            }
-        });
+        open_report(auth, format!("/api/reports/{id}/print"), problem);
     };
     let download = move |kind: &'static str| {
         spawn_local(async move {

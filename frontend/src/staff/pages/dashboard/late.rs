@@ -3,12 +3,12 @@
 //! published, the live figures here differ from it and the page says by how many records.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::Shown;
 use crate::i18n::{fill, long_date, use_i18n};
 use crate::staff::api::{self, LateArrivals};
 use crate::staff::auth::use_auth;
+use crate::staff::components::report_tab::open_report;
 use crate::staff::time::local_date;
 
 /// One line per published report of the period; nothing when there is none. A report takes no
@@ -59,36 +59,7 @@ fn Report(report: LateArrivals) -> impl IntoView {
         let url = print_url.clone();
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
-            // Opened now, while the click still counts as the person's, so no popup blocker
-            // stops it; filled once the page has come with the token.
-            let tab = window()
-                .open_with_url_and_target("", "_blank")
-                .ok()
-                .flatten();
-            let url = url.clone();
-            spawn_local(async move {
-                match api::report_page(auth, &url).await {
-                    Ok(page) => {
-                        problem.set(false);
-                        let address = crate::device::object_url(&page);
-                        match tab {
-                            Some(tab) => {
-                                if let Err(error) = tab.location().set_href(&address) {
-                                    log::warn!("report not shown: {error:?}");
-                                }
-                            }
-                            None => crate::device::save_file(&page, "soundings-report.html"),
-                        }
-                    }
-                    Err(error) => {
-                        log::warn!("report not fetched: {error}");
-                        if let Some(tab) = tab {
-                            let _ = tab.close();
-                        }
-                        problem.set(true);
-                    }
-                }
-            });
+            open_report(auth, url.clone(), problem);
         }
     };
     let link_text = move || {
