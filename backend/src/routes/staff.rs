@@ -1,5 +1,6 @@
 //! Staff accounts: managers can see who works here; only admins add, change or deactivate.
 
+use crate::services::audit;
 use crate::{
     ApiError, Result,
     auth::{self, AdminUser, ManagerUser},
@@ -8,7 +9,7 @@ use crate::{
     repo::{self, staff::StaffChanges},
     state::AppState,
 };
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::{
     Email, ErrorBody, Role,
     org::{NewStaff, Staff, UpdateStaff},
@@ -65,6 +66,7 @@ pub async fn list_staff(
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_staff(
     state: web::Data<AppState>,
+    req: HttpRequest,
     AdminUser(admin): AdminUser,
     body: ApiJson<NewStaff>,
 ) -> Result<HttpResponse> {
@@ -72,8 +74,9 @@ pub async fn create_staff(
     let new = body;
     ensure_team_in_org(&state, admin.organisation_id, new.team_id).await?;
     let password_hash = auth::hash_password(new.password.expose().to_owned()).await?;
+    let txn = state.db.begin().await?;
     let staff = repo::staff::create(
-        &state.db,
+        &txn,
         repo::staff::NewStaff {
             organisation_id: admin.organisation_id,
             team_id: new.team_id,
@@ -91,6 +94,16 @@ pub async fn create_staff(
             e.into()
         }
     })?;
+    audit::log_change(
+        &txn,
+        &audit::staff_actor(&admin, &req),
+        "create",
+        "staff",
+        staff.id,
+        format!("role={}", new.role),
+    )
+    .await?;
+    txn.commit().await?;
     tracing::info!(staff_id = %staff.id, role = %new.role, "staff account created");
     Ok(HttpResponse::Created().json(Staff::try_from(staff)?))
 }
@@ -129,6 +142,7 @@ pub async fn get_staff(
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn update_staff(
     state: web::Data<AppState>,
+    req: HttpRequest,
     AdminUser(admin): AdminUser,
     id: web::Path<Uuid>,
     body: ApiJson<UpdateStaff>,
@@ -158,6 +172,7 @@ pub async fn update_staff(
         None => None,
     };
     let ends_sessions = password_hash.is_some() || change.active == Some(false);
+    let detail = change_detail(&change);
     let new_team = change.team_id.filter(|t| *t != staff.team_id);
     let txn = state.db.begin().await?;
     let staff = repo::staff::update(
@@ -187,9 +202,40 @@ pub async fn update_staff(
         .await?;
         tracing::info!(staff_id = %staff.id, moved, "caseload moved to the new team");
     }
+    audit::log_change(
+        &txn,
+        &audit::staff_actor(&admin, &req),
+        "update",
+        "staff",
+        staff.id,
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(staff_id = %staff.id, ends_sessions, "staff account updated");
     Ok(web::Json(staff.try_into()?))
+}
+
+/// What a change did, for the audit trail: the new role, team id and state, and whether the
+/// name or password changed (never the name or password itself).
+fn change_detail(change: &UpdateStaff) -> String {
+    let mut parts = Vec::new();
+    if change.name.is_some() {
+        parts.push("name changed".to_owned());
+    }
+    if let Some(role) = change.role {
+        parts.push(format!("role={role}"));
+    }
+    if let Some(team) = change.team_id {
+        parts.push(team.map_or_else(|| "team=none".to_owned(), |t| format!("team={t}")));
+    }
+    if let Some(active) = change.active {
+        parts.push(format!("active={active}"));
+    }
+    if change.password.is_some() {
+        parts.push("password reset".to_owned());
+    }
+    parts.join("; ")
 }
 
 async fn ensure_team_in_org(state: &AppState, org: Uuid, team: Option<Uuid>) -> Result<()> {

@@ -1,5 +1,6 @@
 //! Teams: every staff member can list them (dashboards filter by team); admins manage them.
 
+use crate::services::audit;
 use crate::{
     ApiError, Result,
     auth::{AdminUser, StaffUser},
@@ -8,11 +9,12 @@ use crate::{
     repo,
     state::AppState,
 };
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::{
     ErrorBody,
     org::{NewTeam, Team, UpdateTeam},
 };
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 impl From<team::Model> for Team {
@@ -54,13 +56,18 @@ pub async fn list_teams(
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_team(
     state: web::Data<AppState>,
+    req: HttpRequest,
     AdminUser(admin): AdminUser,
     body: ApiJson<NewTeam>,
 ) -> Result<HttpResponse> {
     let body = body.into_inner()?;
-    let team = repo::teams::create(&state.db, admin.organisation_id, body.name.as_str())
+    let txn = state.db.begin().await?;
+    let team = repo::teams::create(&txn, admin.organisation_id, body.name.as_str())
         .await
         .map_err(duplicate_name)?;
+    let actor = audit::staff_actor(&admin, &req);
+    audit::log_change(&txn, &actor, "create", "team", team.id, String::new()).await?;
+    txn.commit().await?;
     tracing::info!(team_id = %team.id, "team created");
     Ok(HttpResponse::Created().json(Team::from(team)))
 }
@@ -100,6 +107,7 @@ pub async fn get_team(
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn update_team(
     state: web::Data<AppState>,
+    req: HttpRequest,
     AdminUser(admin): AdminUser,
     id: web::Path<Uuid>,
     body: ApiJson<UpdateTeam>,
@@ -108,9 +116,21 @@ pub async fn update_team(
     let team = repo::teams::get(&state.db, admin.organisation_id, *id)
         .await?
         .ok_or(ApiError::NotFound("no such team"))?;
-    let team = repo::teams::rename(&state.db, team, body.name.as_str())
+    let txn = state.db.begin().await?;
+    let team = repo::teams::rename(&txn, team, body.name.as_str())
         .await
         .map_err(duplicate_name)?;
+    let actor = audit::staff_actor(&admin, &req);
+    audit::log_change(
+        &txn,
+        &actor,
+        "update",
+        "team",
+        team.id,
+        "renamed".to_owned(),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(web::Json(team.into()))
 }
 

@@ -18,6 +18,32 @@ pub fn staff_actor(user: &StaffUser, req: &HttpRequest) -> Actor {
     }
 }
 
+/// Records a change to an account or a team (`entity` `staff` or `team`), with what changed in
+/// `detail`: the names of the fields and the new role or state, never a name, email or
+/// password. Run it in the change's own transaction, so neither lands without the other.
+pub async fn log_change(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Uuid,
+    detail: String,
+) -> crate::Result<()> {
+    audit::record(
+        db,
+        actor,
+        Event {
+            action,
+            entity,
+            entity_id: Some(entity_id),
+            participant_id: None,
+            detail,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Records one event. A failure to write the trail fails the request: data must not be read
 /// without the read being recorded.
 pub async fn log(

@@ -181,3 +181,103 @@ async fn roles_decide_who_may_look_and_who_may_change() {
     // Anonymous callers get nothing.
     assert_eq!(app.get("/api/teams", None).await.status(), 401);
 }
+
+/// Every change to an account or a team is in the audit trail, saying who, what and what
+/// changed, never a name, email or password; a refused change writes nothing.
+#[tokio::test]
+async fn account_and_team_changes_are_in_the_audit_trail_without_names_or_passwords() {
+    let app = TestApp::spawn().await;
+    app.create_org("Org A", "admin@a.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    let me: serde_json::Value = app
+        .get("/api/auth/me", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let team: Team = app
+        .post("/api/teams", Some(&admin), &json!({"name": "North"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .patch(
+            &format!("/api/teams/{}", team.id),
+            Some(&admin),
+            &json!({"name": "North East"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let sam: Staff = app
+        .post(
+            "/api/staff",
+            Some(&admin),
+            &json!({"name":"Sam Smith","email":"sam@a.example.org","role":"specialist","team_id":team.id,"password":"sam's long password"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    for change in [
+        json!({"role": "manager"}),
+        json!({"active": false}),
+        json!({"password": "a brand new long password"}),
+    ] {
+        let res = app
+            .patch(&format!("/api/staff/{}", sam.id), Some(&admin), &change)
+            .await;
+        assert_eq!(res.status(), 200, "{change}");
+    }
+    // Refused: nothing written for it.
+    let res = app
+        .patch(
+            &format!("/api/staff/{}", sam.id),
+            Some(&admin),
+            &json!({"role": "boss"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+
+    let trail: Vec<serde_json::Value> = app
+        .get("/api/audit", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let of = |entity: &str| -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = trail
+            .iter()
+            .filter(|e| e["entity"] == entity)
+            .map(|e| {
+                assert_eq!(e["actor_id"], me["id"], "{e}");
+                (
+                    e["action"].as_str().unwrap().to_owned(),
+                    e["detail"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        rows.reverse(); // oldest first
+        rows
+    };
+    assert_eq!(
+        of("team"),
+        [
+            ("create".to_owned(), String::new()),
+            ("update".to_owned(), "renamed".to_owned())
+        ]
+    );
+    assert_eq!(
+        of("staff"),
+        [
+            ("create".to_owned(), "role=specialist".to_owned()),
+            ("update".to_owned(), "role=manager".to_owned()),
+            ("update".to_owned(), "active=false".to_owned()),
+            ("update".to_owned(), "password reset".to_owned()),
+        ]
+    );
+    let text = serde_json::to_string(&trail).unwrap();
+    for private in ["Sam Smith", "sam@a.example.org", "long password", "North"] {
+        assert!(!text.contains(private), "{private} in the audit trail");
+    }
+}
