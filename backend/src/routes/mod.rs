@@ -162,6 +162,30 @@ impl Modify for ErrorResponses {
     }
 }
 
+/// A file to download: its media type, the name a browser saves it as, and its bytes.
+pub(crate) fn attachment(
+    content_type: &str,
+    name: &str,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body)
+}
+
+/// The media type of the CSV files the API writes.
+pub(crate) const CSV: &str = "text/csv; charset=utf-8";
+
+/// An XLSX workbook, for the API document: the body is bytes, not JSON.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct Workbook(Vec<u8>);
+
 /// Every documented route. Handlers live in one file per feature.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(

@@ -3,6 +3,7 @@
 //! outcome settings. Managers and admins only: these figures are built on people's journeys.
 
 use super::kpi::{date_param, uuid_param};
+use super::{Workbook, attachment};
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
@@ -245,7 +246,7 @@ pub async fn equality(
     security(("bearer" = [])),
     params(OutcomeQuery),
     responses(
-        (status = 200, description = "The workbook (docs/formats.md)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 200, description = "The workbook (docs/formats.md)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Workbook),
         (status = 400, body = ErrorBody),
         (status = 403, body = ErrorBody)
     )
@@ -284,16 +285,8 @@ pub async fn seqf_workbook(
     )
     .await?;
     tracing::info!(bytes = bytes.len(), "SEQF audit workbook made");
-    Ok(HttpResponse::Ok()
-        .content_type(crate::xlsx::CONTENT_TYPE)
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"seqf-workbook-{}-to-{}.xlsx\"",
-                a.period.first, a.period.last
-            ),
-        ))
-        .body(bytes))
+    let name = format!("seqf-workbook-{}-to-{}.xlsx", a.period.first, a.period.last);
+    Ok(attachment(crate::xlsx::CONTENT_TYPE, &name, bytes))
 }
 
 #[utoipa::path(

@@ -1,10 +1,11 @@
 //! What oversight needs: the audit trail (admins), the safeguarding "needs attention" list,
 //! frozen published reports and the records that arrived after them (managers).
 
+use super::{CSV, Workbook, attachment};
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
-    auth::{AdminUser, ManagerUser},
+    auth::{AdminUser, ManagerUser, StaffUser},
     entities::audit_entry,
     json::ApiJson,
     repo,
@@ -101,10 +102,7 @@ pub async fn export_audit(
     )
     .await?;
     let bytes = oversight::audit_csv(rows)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"audit.csv\""))
-        .body(bytes))
+    Ok(attachment(CSV, "audit.csv", bytes))
 }
 
 #[utoipa::path(
@@ -306,28 +304,30 @@ pub async fn report_csv(
     ManagerUser(user): ManagerUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
-    let r = oversight::report(&state.db, user.organisation_id, *id).await?;
-    let bytes = oversight::report_csv(&r)?;
+    let r = exported_report(&state, &req, &user, *id).await?;
+    Ok(attachment(CSV, "report.csv", oversight::report_csv(&r)?))
+}
+
+/// A published report of the user's organisation, read for a download: the download is
+/// recorded in the audit trail.
+async fn exported_report(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &StaffUser,
+    id: Uuid,
+) -> Result<PublishedReport> {
+    let r = oversight::report(&state.db, user.organisation_id, id).await?;
     log(
         &state.db,
-        &staff_actor(&user, &req),
+        &staff_actor(user, req),
         "export",
         "report",
         Some(r.id),
         None,
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"report.csv\""))
-        .body(bytes))
+    Ok(r)
 }
-
-/// A workbook, for the API document: the body is bytes, not JSON.
-#[derive(utoipa::ToSchema)]
-#[schema(value_type = String, format = Binary)]
-#[allow(dead_code)]
-pub struct Workbook(Vec<u8>);
 
 #[utoipa::path(
     tag = "oversight",
@@ -343,27 +343,16 @@ pub async fn report_xlsx(
     ManagerUser(user): ManagerUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
-    let r = oversight::report(&state.db, user.organisation_id, *id).await?;
-    let bytes = oversight::report_xlsx(&r)?;
-    log(
-        &state.db,
-        &staff_actor(&user, &req),
-        "export",
-        "report",
-        Some(r.id),
-        None,
-    )
-    .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(crate::xlsx::CONTENT_TYPE)
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"report-{}-to-{}.xlsx\"",
-                r.snapshot.period.first, r.snapshot.period.last
-            ),
-        ))
-        .body(bytes))
+    let r = exported_report(&state, &req, &user, *id).await?;
+    let name = format!(
+        "report-{}-to-{}.xlsx",
+        r.snapshot.period.first, r.snapshot.period.last
+    );
+    Ok(attachment(
+        crate::xlsx::CONTENT_TYPE,
+        &name,
+        oversight::report_xlsx(&r)?,
+    ))
 }
 
 #[utoipa::path(

@@ -1,6 +1,7 @@
 //! The audit spreadsheet: export episodes and responses as CSV (managers), and import them
 //! (admins). Formats: docs/formats.md.
 
+use super::{CSV, attachment};
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
@@ -11,16 +12,6 @@ use crate::{
 use actix_web::{HttpResponse, get, post, web};
 use domain::ErrorBody;
 use serde::Deserialize;
-
-fn csv_file(name: &str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(body)
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -60,7 +51,7 @@ pub async fn export_episodes(
     };
     crate::services::audit::log(&state.db, &actor, "export", entity, None, None).await?;
     tracing::info!(equality, "episodes exported");
-    Ok(csv_file("episodes.csv", csv))
+    Ok(attachment(CSV, "episodes.csv", csv))
 }
 
 #[utoipa::path(
@@ -79,7 +70,7 @@ pub async fn export_responses(
     let actor = crate::services::audit::staff_actor(&user, &req);
     crate::services::audit::log(&state.db, &actor, "export", "responses_csv", None, None).await?;
     tracing::info!("responses exported");
-    Ok(csv_file("responses.csv", csv))
+    Ok(attachment(CSV, "responses.csv", csv))
 }
 
 #[utoipa::path(
