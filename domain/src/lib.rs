@@ -3,6 +3,7 @@
 
 pub mod attribution;
 pub mod auth;
+pub mod commissioning;
 pub mod completion;
 pub mod coverage;
 pub mod dates;

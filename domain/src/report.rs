@@ -4,7 +4,8 @@
 use crate::Hundredths;
 use crate::feedback::{ActionAudience, BilingualText};
 use crate::kpi::interval::Interval;
-use crate::outcomes::{Benchmark, Rag, rag};
+use crate::kpi::{SatisfactionKpi, WellbeingKpi};
+use crate::outcomes::{Benchmark, Judged, OutcomeFigures, Rag, rag};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -67,6 +68,166 @@ pub fn benchmark_words(b: Benchmark, unit: &str) -> String {
         Benchmark::AtLeast { value } => format!("at least {value}{unit}"),
         Benchmark::AtMost { value } => format!("at most {value}{unit}"),
         Benchmark::Between { low, high } => format!("between {low}{unit} and {high}{unit}"),
+    }
+}
+
+/// A figure judged first by its benchmark, else by the organisation's target.
+fn judged_by(j: &Judged) -> Option<Benchmark> {
+    j.benchmark.or(j.target)
+}
+
+fn line(
+    name: &str,
+    unit: &'static str,
+    value: Option<Hundredths>,
+    interval: Option<Interval>,
+    benchmark: Option<Benchmark>,
+) -> Headline {
+    Headline {
+        name: name.to_owned(),
+        unit,
+        value,
+        interval,
+        benchmark,
+    }
+}
+
+/// A period's headline figures, in the order a report lists them: KPIs A to E, wellbeing
+/// change, referrals that start and starters into paid work. Without outcome figures (a report
+/// published before they existed) only KPIs C, D and wellbeing.
+pub fn headlines(
+    kpi_c: &SatisfactionKpi,
+    kpi_d: &SatisfactionKpi,
+    wellbeing: &WellbeingKpi,
+    outcomes: Option<&OutcomeFigures>,
+) -> Vec<Headline> {
+    let mut out = Vec::new();
+    if let Some(o) = outcomes {
+        out.push(line(
+            "KPI A (vocational profiles into paid work)",
+            "%",
+            o.kpi_a.rate.percent,
+            o.kpi_a.rate.interval,
+            judged_by(&o.kpi_a.judged),
+        ));
+        out.push(line(
+            "KPI B (weeks to a first paid job)",
+            " weeks",
+            o.kpi_b.weeks.mean,
+            o.kpi_b.weeks.interval,
+            None,
+        ));
+    }
+    out.push(line(
+        "KPI C (employer satisfaction, 1 to 5)",
+        "",
+        kpi_c.mean,
+        kpi_c.mean_interval,
+        None,
+    ));
+    out.push(line(
+        "KPI D (jobseeker satisfaction, 1 to 5)",
+        "",
+        kpi_d.mean,
+        kpi_d.mean_interval,
+        None,
+    ));
+    if let Some(o) = outcomes {
+        out.push(line(
+            "KPI E (still in paid work)",
+            "%",
+            o.kpi_e.rate.percent,
+            o.kpi_e.rate.interval,
+            judged_by(&o.kpi_e.judged),
+        ));
+    }
+    out.push(line(
+        "Wellbeing change (SWEMWBS)",
+        " points",
+        wellbeing.mean_change,
+        wellbeing.mean_change_interval,
+        None,
+    ));
+    if let Some(o) = outcomes {
+        out.push(line(
+            "Referrals that start",
+            "%",
+            o.access.percent,
+            o.access.interval,
+            judged_by(&o.access_judged),
+        ));
+        out.push(line(
+            "Starters into paid work",
+            "%",
+            o.into_paid_work.percent,
+            o.into_paid_work.interval,
+            judged_by(&o.into_paid_work_judged),
+        ));
+    }
+    out
+}
+
+/// The headline figures a commissioner reads first (seed 002's questions): the report's
+/// headlines, then the cost per participant and per job outcome in pounds.
+pub fn commissioner_headlines(
+    kpi_c: &SatisfactionKpi,
+    kpi_d: &SatisfactionKpi,
+    wellbeing: &WellbeingKpi,
+    outcomes: Option<&OutcomeFigures>,
+) -> Vec<HeadlineFigure> {
+    let mut out: Vec<HeadlineFigure> = headlines(kpi_c, kpi_d, wellbeing, outcomes)
+        .iter()
+        .map(Headline::figure)
+        .collect();
+    if let Some(o) = outcomes {
+        let cost = o.cost.as_ref();
+        out.push(
+            line(
+                "Cost per participant (£)",
+                "",
+                cost.and_then(|c| c.per_participant),
+                None,
+                cost.and_then(|c| judged_by(&c.per_participant_judged)),
+            )
+            .figure(),
+        );
+        out.push(
+            line(
+                "Cost per job outcome (£)",
+                "",
+                cost.and_then(|c| c.per_job_outcome),
+                None,
+                cost.and_then(|c| judged_by(&c.per_job_outcome_judged)),
+            )
+            .figure(),
+        );
+    }
+    out
+}
+
+/// A headline figure as the API sends it: its value, unit and the RAG word against the
+/// benchmark (or target) it is judged by, with that benchmark in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeadlineFigure {
+    pub name: String,
+    /// Written after the value: "%", " weeks", " points" or nothing.
+    pub unit: String,
+    pub value: Option<Hundredths>,
+    pub rag: Option<Rag>,
+    /// "at least 40.00%", where the figure is judged.
+    pub benchmark: Option<String>,
+}
+
+impl Headline {
+    pub fn figure(&self) -> HeadlineFigure {
+        HeadlineFigure {
+            name: self.name.clone(),
+            unit: self.unit.to_owned(),
+            value: self.value,
+            rag: self.value.zip(self.benchmark).map(|(v, b)| rag(v, b)),
+            benchmark: self.benchmark.map(|b| benchmark_words(b, self.unit)),
+        }
     }
 }
 

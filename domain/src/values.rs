@@ -19,6 +19,9 @@ pub enum Role {
     Admin,
     Manager,
     Specialist,
+    /// Read-only, outside the service: sees the published reports of the organisations that
+    /// share with them and their headline trend, never personal data (DESIGN §7).
+    Commissioner,
 }
 
 impl Role {
@@ -27,6 +30,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Manager => "manager",
             Role::Specialist => "specialist",
+            Role::Commissioner => "commissioner",
         }
     }
 
@@ -35,10 +39,18 @@ impl Role {
             "admin" => Ok(Role::Admin),
             "manager" => Ok(Role::Manager),
             "specialist" => Ok(Role::Specialist),
+            "commissioner" => Ok(Role::Commissioner),
             other => Err(err(format!(
-                "unknown role {other:?}: expected admin, manager or specialist"
+                "unknown role {other:?}: expected admin, manager, specialist or commissioner"
             ))),
         }
+    }
+}
+
+impl Role {
+    /// Whether this is a member of the service's own staff (not a commissioner outside it).
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Commissioner)
     }
 }
 

@@ -11,7 +11,7 @@ use domain::{
     feedback::Action,
     instrument::Audience,
     kpi::{SatisfactionKpi, WellbeingKpi},
-    outcomes::{EqualityDimension, Judged, OutcomeFigures},
+    outcomes::{EqualityDimension, OutcomeFigures},
     period::Period,
     privacy::{ReportPreview, ReportSnapshot, SNAPSHOT_SHAPE},
     report::{Headline, ReportAction, ReportGrade, proposed_messages},
@@ -186,78 +186,8 @@ pub fn previous_period(p: Period) -> Option<Period> {
     Some(Period { first, last })
 }
 
-/// A figure judged first by its benchmark, else by the organisation's target.
-fn judged_by(j: &Judged) -> Option<domain::outcomes::Benchmark> {
-    j.benchmark.or(j.target)
-}
-
 fn as_headlines(h: &Headlines) -> Vec<Headline> {
-    let o = &h.outcomes;
-    let line = |name: &str, unit, value, interval, benchmark| Headline {
-        name: name.to_owned(),
-        unit,
-        value,
-        interval,
-        benchmark,
-    };
-    vec![
-        line(
-            "KPI A (vocational profiles into paid work)",
-            "%",
-            o.kpi_a.rate.percent,
-            o.kpi_a.rate.interval,
-            judged_by(&o.kpi_a.judged),
-        ),
-        line(
-            "KPI B (weeks to a first paid job)",
-            " weeks",
-            o.kpi_b.weeks.mean,
-            o.kpi_b.weeks.interval,
-            None,
-        ),
-        line(
-            "KPI C (employer satisfaction, 1 to 5)",
-            "",
-            h.kpi_c.mean,
-            h.kpi_c.mean_interval,
-            None,
-        ),
-        line(
-            "KPI D (jobseeker satisfaction, 1 to 5)",
-            "",
-            h.kpi_d.mean,
-            h.kpi_d.mean_interval,
-            None,
-        ),
-        line(
-            "KPI E (still in paid work)",
-            "%",
-            o.kpi_e.rate.percent,
-            o.kpi_e.rate.interval,
-            judged_by(&o.kpi_e.judged),
-        ),
-        line(
-            "Wellbeing change (SWEMWBS)",
-            " points",
-            h.wellbeing.mean_change,
-            h.wellbeing.mean_change_interval,
-            None,
-        ),
-        line(
-            "Referrals that start",
-            "%",
-            o.access.percent,
-            o.access.interval,
-            judged_by(&o.access_judged),
-        ),
-        line(
-            "Starters into paid work",
-            "%",
-            o.into_paid_work.percent,
-            o.into_paid_work.interval,
-            judged_by(&o.into_paid_work_judged),
-        ),
-    ]
+    domain::report::headlines(&h.kpi_c, &h.kpi_d, &h.wellbeing, Some(&h.outcomes))
 }
 
 /// The report of `ask` as it would be published now (nothing stored), with drafts of key
