@@ -26,6 +26,20 @@ pub fn utc_today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
+/// The instant a calendar day starts in the organisation's time zone (its first existing
+/// moment, should a clock change skip midnight).
+pub fn start_of_day(time_zone: &str, day: NaiveDate) -> DateTime<Utc> {
+    use chrono::{Duration, TimeZone};
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(DEFAULT_TIME_ZONE);
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    (0..=3)
+        .find_map(|h| {
+            tz.from_local_datetime(&(midnight + Duration::hours(h)))
+                .earliest()
+        })
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
 /// Today in the organisation's time zone.
 pub fn today(time_zone: &str) -> NaiveDate {
     local_date(time_zone, Utc::now())
@@ -45,6 +59,27 @@ mod tests {
         assert_eq!(d, NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
         let winter = local_date("Europe/London", at("2026-12-31T23:30:00Z"));
         assert_eq!(winter, NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight() {
+        let summer = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert_eq!(
+            start_of_day("Europe/London", summer),
+            at("2026-06-30T23:00:00Z")
+        );
+        let winter = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(
+            start_of_day("Europe/London", winter),
+            at("2026-12-01T00:00:00Z")
+        );
+        // Midnight does not exist in Santiago on the day clocks go forward (6 Sept 2026):
+        // the day starts at 01:00 local, 04:00 UTC.
+        let skipped = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        assert_eq!(
+            start_of_day("America/Santiago", skipped),
+            at("2026-09-06T04:00:00Z")
+        );
     }
 
     #[test]

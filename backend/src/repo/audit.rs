@@ -68,20 +68,45 @@ pub async fn record_all<'a>(
     Ok(())
 }
 
+/// What an audit search asks for; every filter given must hold.
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub participant: Option<Uuid>,
+    pub staff: Option<Uuid>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    /// At or after this instant.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Before this instant.
+    pub before: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Newest first, at most `limit`.
 #[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
 pub async fn search(
     db: &impl ConnectionTrait,
     org: Uuid,
-    participant: Option<Uuid>,
-    staff: Option<Uuid>,
+    f: &AuditFilter,
     limit: u64,
 ) -> Result<Vec<audit_entry::Model>, DbErr> {
     let mut q = audit_entry::Entity::find().filter(audit_entry::Column::OrganisationId.eq(org));
-    if let Some(p) = participant {
+    if let Some(p) = f.participant {
         q = q.filter(audit_entry::Column::ParticipantId.eq(p));
     }
-    if let Some(s) = staff {
+    if let Some(s) = f.staff {
         q = q.filter(audit_entry::Column::ActorId.eq(s));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_entry::Column::Action.eq(a.as_str()));
+    }
+    if let Some(e) = &f.entity {
+        q = q.filter(audit_entry::Column::Entity.eq(e.as_str()));
+    }
+    if let Some(t) = f.since {
+        q = q.filter(audit_entry::Column::At.gte(t));
+    }
+    if let Some(t) = f.before {
+        q = q.filter(audit_entry::Column::At.lt(t));
     }
     q.order_by_desc(audit_entry::Column::Id)
         .limit(limit)

@@ -1,6 +1,7 @@
 //! What oversight needs: the audit trail (admins), the safeguarding "needs attention" list,
 //! frozen published reports and the records that arrived after them (managers).
 
+use super::kpi::date_param;
 use super::{CSV, Workbook, attachment};
 use crate::json::ApiQuery;
 use crate::{
@@ -48,8 +49,76 @@ impl From<audit_entry::Model> for AuditEntry {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Entries about this participant.
     pub participant_id: Option<Uuid>,
+    /// Entries of what this staff member did.
     pub staff_id: Option<Uuid>,
+    /// What was done: `read`, `export`, `create`, `update`, `erase`, `share`... (lower case
+    /// letters and `_`, up to 32).
+    pub action: Option<String>,
+    /// What it was done to: `participant`, `report`, `staff`, `commissioner`...
+    pub entity: Option<String>,
+    /// First day (YYYY-MM-DD, the organisation's time zone), included.
+    #[param(value_type = Option<NaiveDate>)]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD, the organisation's time zone), included; on or after `from`.
+    #[param(value_type = Option<NaiveDate>)]
+    pub to: Option<String>,
+}
+
+/// A word of the trail's vocabulary (`read`, `commissioner`): lower case letters and `_`.
+fn trail_word(name: &'static str, v: &Option<String>) -> Result<Option<String>> {
+    match v.as_deref() {
+        None => Ok(None),
+        Some(w)
+            if (1..=32).contains(&w.len())
+                && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') =>
+        {
+            Ok(Some(w.to_owned()))
+        }
+        Some(_) => Err(ApiError::invalid(
+            name,
+            "a word of lower case letters and _ (up to 32), like read or export",
+        )),
+    }
+}
+
+impl AuditQuery {
+    /// The filters, with the days read in the organisation's time zone.
+    async fn filter(&self, state: &AppState, org: Uuid) -> Result<repo::audit::AuditFilter> {
+        let from = self
+            .from
+            .is_some()
+            .then(|| date_param("from", &self.from))
+            .transpose()?;
+        let to = self
+            .to
+            .is_some()
+            .then(|| date_param("to", &self.to))
+            .transpose()?;
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            return Err(ApiError::invalid("to", "the last day is before the first"));
+        }
+        let tz = match (from, to) {
+            (None, None) => String::new(),
+            _ => repo::orgs::get(&state.db, org)
+                .await?
+                .map(|o| o.time_zone)
+                .unwrap_or_default(),
+        };
+        Ok(repo::audit::AuditFilter {
+            participant: self.participant_id,
+            staff: self.staff_id,
+            action: trail_word("action", &self.action)?,
+            entity: trail_word("entity", &self.entity)?,
+            since: from.map(|d| crate::time::start_of_day(&tz, d)),
+            before: to
+                .and_then(|d| d.succ_opt())
+                .map(|d| crate::time::start_of_day(&tz, d)),
+        })
+    }
 }
 
 const AUDIT_LIMIT: u64 = 10_000;
@@ -68,14 +137,8 @@ pub async fn search_audit(
     q: ApiQuery<AuditQuery>,
 ) -> Result<web::Json<Vec<AuditEntry>>> {
     let q = q.into_inner()?;
-    let rows = repo::audit::search(
-        &state.db,
-        admin.organisation_id,
-        q.participant_id,
-        q.staff_id,
-        AUDIT_LIMIT,
-    )
-    .await?;
+    let filter = q.filter(&state, admin.organisation_id).await?;
+    let rows = repo::audit::search(&state.db, admin.organisation_id, &filter, AUDIT_LIMIT).await?;
     Ok(web::Json(rows.into_iter().map(AuditEntry::from).collect()))
 }
 
@@ -93,14 +156,8 @@ pub async fn export_audit(
     q: ApiQuery<AuditQuery>,
 ) -> Result<HttpResponse> {
     let q = q.into_inner()?;
-    let rows = repo::audit::search(
-        &state.db,
-        admin.organisation_id,
-        q.participant_id,
-        q.staff_id,
-        AUDIT_LIMIT,
-    )
-    .await?;
+    let filter = q.filter(&state, admin.organisation_id).await?;
+    let rows = repo::audit::search(&state.db, admin.organisation_id, &filter, AUDIT_LIMIT).await?;
     let bytes = oversight::audit_csv(rows)?;
     Ok(attachment(CSV, "audit.csv", bytes))
 }
@@ -192,12 +249,6 @@ pub struct LateQuery {
     pub last: Option<String>,
 }
 
-fn date_param(name: &'static str, v: Option<&str>) -> Result<NaiveDate> {
-    let v = v.ok_or_else(|| ApiError::invalid(name, "required: a date like 2026-04-01"))?;
-    v.parse()
-        .map_err(|_| ApiError::invalid(name, format!("{v:?} is not a date like 2026-04-01")))
-}
-
 #[utoipa::path(
     tag = "oversight",
     security(("bearer" = [])),
@@ -212,8 +263,8 @@ pub async fn late_arrivals(
     q: ApiQuery<LateQuery>,
 ) -> Result<web::Json<Vec<LateArrivals>>> {
     let q = q.into_inner()?;
-    let first = date_param("first", q.first.as_deref())?;
-    let last = date_param("last", q.last.as_deref())?;
+    let first = date_param("first", &q.first)?;
+    let last = date_param("last", &q.last)?;
     let period = Period::new(first, last).map_err(|e| ApiError::invalid("last", e.0))?;
     Ok(web::Json(
         oversight::late_arrivals(&state.db, user.organisation_id, period).await?,
@@ -253,12 +304,12 @@ pub async fn preview_report(
     q: ApiQuery<PreviewQuery>,
 ) -> Result<web::Json<ReportPreview>> {
     let q = q.into_inner()?;
-    let first = date_param("first", q.first.as_deref())?;
-    let last = date_param("last", q.last.as_deref())?;
+    let first = date_param("first", &q.first)?;
+    let last = date_param("last", &q.last)?;
     let as_of = q
         .as_of
-        .as_deref()
-        .map(|v| date_param("as_of", Some(v)))
+        .is_some()
+        .then(|| date_param("as_of", &q.as_of))
         .transpose()?;
     let period = Period::new(first, last).map_err(|e| ApiError::invalid("last", e.0))?;
     if (last - first).num_days() > MAX_PREVIEW_DAYS {

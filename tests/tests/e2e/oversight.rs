@@ -119,6 +119,121 @@ async fn reads_changes_and_refusals_of_personal_data_are_in_the_audit_trail() {
     );
 }
 
+/// Moves an audit entry to another instant (the trail has no route that changes it).
+async fn backdate_entry(app: &TestApp, id: i64, at: &str) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use soundings::entities::audit_entry;
+    let at = chrono::DateTime::parse_from_rfc3339(at)
+        .unwrap()
+        .with_timezone(&Utc);
+    audit_entry::Entity::update_many()
+        .col_expr(audit_entry::Column::At, Expr::value(at))
+        .filter(audit_entry::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_audit_trail_filters_by_action_entity_and_local_days_and_its_csv_follows() {
+    let o = org().await;
+    let p = id_of(
+        &o.app
+            .create(
+                "/api/participants",
+                &o.sam,
+                &body::participant("jobseeker", "JS-1"),
+            )
+            .await,
+    );
+    o.app
+        .get(&format!("/api/participants/{p}"), Some(&o.manager))
+        .await;
+    o.app
+        .post("/api/teams", Some(&o.admin), &json!({"name": "East"}))
+        .await;
+    let all = audit(&o, "").await;
+    let id_of_entry = |action: &str, entity: &str| {
+        all.iter()
+            .find(|e| e["action"] == action && e["entity"] == entity)
+            .unwrap_or_else(|| panic!("no {action} {entity} in {all:?}"))["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let read = id_of_entry("read", "participant");
+    let created = id_of_entry("create", "participant");
+    let team = id_of_entry("create", "team");
+
+    let reads = audit(&o, "action=read").await;
+    assert!(!reads.is_empty());
+    assert!(reads.iter().all(|e| e["action"] == "read"), "{reads:?}");
+    let teams = audit(&o, "entity=team").await;
+    assert_eq!(teams.len(), 1);
+    assert_eq!(teams[0]["id"], team);
+    let both = audit(&o, "action=create&entity=participant").await;
+    assert_eq!(
+        both.iter()
+            .map(|e| e["id"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        [created]
+    );
+
+    // Days are the organisation's (Europe/London): 23:30 UTC on 30 June is 1 July there.
+    backdate_entry(&o.app, read, "2026-06-30T23:30:00Z").await;
+    backdate_entry(&o.app, created, "2026-06-30T22:30:00Z").await;
+    let ids = |entries: Vec<Value>| -> Vec<i64> {
+        entries.iter().map(|e| e["id"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(
+        ids(audit(&o, "from=2026-07-01&to=2026-07-01").await),
+        [read]
+    );
+    assert_eq!(
+        ids(audit(&o, "from=2026-06-30&to=2026-06-30").await),
+        [created]
+    );
+    // Newest first.
+    let mut two_days = vec![read, created];
+    two_days.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(
+        ids(audit(&o, "from=2026-06-30&to=2026-07-01").await),
+        two_days
+    );
+    assert_eq!(ids(audit(&o, "to=2026-06-30").await), [created]);
+    let from_july = ids(audit(&o, "from=2026-07-01").await);
+    assert!(
+        from_july.contains(&read) && from_july.contains(&team) && !from_july.contains(&created)
+    );
+    // The CSV holds exactly the entries the same filters give.
+    let res = o
+        .app
+        .get("/api/audit.csv?action=create&entity=team", Some(&o.admin))
+        .await;
+    assert_eq!(res.status(), 200);
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].starts_with(&format!("{team},")), "{csv}");
+
+    // Bad filters are named; nothing is read with them.
+    for (query, field) in [
+        ("action=READ", "action"),
+        ("action=", "action"),
+        ("entity=team;drop", "entity"),
+        (&*format!("entity={}", "a".repeat(33)), "entity"),
+        ("from=2026-13-01", "from"),
+        ("to=yesterday", "to"),
+        ("from=2026-07-02&to=2026-07-01", "to"),
+        ("staff_id=nope", "staff_id"),
+    ] {
+        for path in ["/api/audit", "/api/audit.csv"] {
+            let res = o.app.get(&format!("{path}?{query}"), Some(&o.admin)).await;
+            assert_eq!(res.status(), 400, "{path}?{query}");
+            assert_eq!(error_body(res).await["field"], field, "{path}?{query}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_audit_trail_has_no_route_that_changes_it() {
     let o = org().await;
