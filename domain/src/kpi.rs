@@ -250,6 +250,61 @@ pub fn satisfaction_of_tallies(
     }
 }
 
+/// One rating item of a satisfaction survey other than the overall one (its sub-items: being
+/// listened to, the match, the support...), over the responses a KPI counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemMean {
+    pub key: String,
+    /// The item's words in English, as the survey asks it.
+    pub label: String,
+    /// Counted responses that answered it (a skipped item is not in its n).
+    pub n: u64,
+    pub mean: Option<Hundredths>,
+    /// 95% interval of the mean; absent when n < 2.
+    pub mean_interval: Option<Interval>,
+    pub small_sample: bool,
+}
+
+/// A satisfaction survey's sub-items over the responses behind its KPI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SatisfactionItems {
+    /// `employer_satisfaction` (KPI C) or `jobseeker_satisfaction` (KPI D).
+    pub instrument: String,
+    pub items: Vec<ItemMean>,
+}
+
+/// The mean of every rating item but the overall one, over `answers` (each response's ratings
+/// in the order of `items`, as stored). An answer outside 1 to 5 or missing is not counted.
+pub fn item_means(
+    items: &[crate::instrument::Item],
+    answers: &[Vec<Option<u8>>],
+    small_number: u64,
+) -> Vec<ItemMean> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| !item.overall)
+        .map(|(i, item)| {
+            let mut sums = Sums::default();
+            for rating in answers.iter().filter_map(|a| a.get(i).copied().flatten()) {
+                if (1..=5).contains(&rating) {
+                    sums.push(i64::from(rating) * 100);
+                }
+            }
+            ItemMean {
+                key: item.key.clone(),
+                label: item.text.get("en").cloned().unwrap_or_default(),
+                n: sums.n,
+                mean: sums.mean(),
+                mean_interval: sums.interval(),
+                small_sample: sums.n < small_number,
+            }
+        })
+        .collect()
+}
+
 crate::completion::wire_enum!(
     /// When in an episode a SWEMWBS form was asked.
     Timing { Start = "start", Review = "review", End = "end" }

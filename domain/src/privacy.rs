@@ -158,6 +158,10 @@ pub struct ReportSnapshot {
     /// Every equality dimension's split, small groups suppressed (never the working view).
     #[serde(default)]
     pub equality: Vec<EqualityFigures>,
+    /// The sub-items of the employer and jobseeker surveys over the responses KPIs C and D
+    /// counted.
+    #[serde(default)]
+    pub satisfaction_items: Vec<crate::kpi::SatisfactionItems>,
     /// "You said, we did" actions published in the period.
     #[serde(default)]
     pub actions: Vec<ReportAction>,

@@ -68,6 +68,29 @@ pub async fn versions_answered(
     Ok(out)
 }
 
+/// The stored ratings of these responses of the organisation (unreadable ones left out),
+/// a few hundred ids to a statement.
+#[tracing::instrument(skip_all, fields(%org, n = ids.len()), err(level = "debug"))]
+pub async fn answers_of(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<Vec<Option<u8>>>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<String> = response::Entity::find()
+            .select_only()
+            .column(response::Column::Answers)
+            .filter(response::Column::OrganisationId.eq(org))
+            .filter(response::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows.iter().filter_map(|a| serde_json::from_str(a).ok()));
+    }
+    Ok(out)
+}
+
 /// The organisation's reports whose period shares at least one day with `first..=last`,
 /// newest first.
 #[tracing::instrument(skip_all, fields(%org, %first, %last), err(level = "debug"))]

@@ -17,7 +17,7 @@ use crate::{
     state::AppState,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use domain::{
     ErrorBody,
     period::Period,

@@ -634,3 +634,50 @@ fn counted_answers_give_the_same_figure_as_the_answers_one_by_one() {
     assert_eq!(one_by_one.overall_not_answered, 1);
     assert_eq!(one_by_one.response_ids.len(), 4);
 }
+
+fn item(key: &str, overall: bool) -> crate::instrument::Item {
+    crate::instrument::Item {
+        key: key.to_owned(),
+        overall,
+        text: [("en".to_owned(), format!("About {key}"))].into(),
+        easy_read: None,
+        picture: None,
+    }
+}
+
+#[test]
+fn sub_items_are_each_rating_item_but_the_overall_one_with_skips_and_bad_values_left_out() {
+    let items = [
+        item("overall", true),
+        item("listened", false),
+        item("match", false),
+    ];
+    let answers = vec![
+        vec![Some(5), Some(4), Some(2)],
+        vec![Some(3), None, Some(4)],
+        vec![Some(4), Some(2), Some(9)],
+        // A shorter answer list (an older version) counts for the items it has.
+        vec![Some(1), Some(5)],
+    ];
+    let means = item_means(&items, &answers, 3);
+    assert_eq!(means.len(), 2);
+    let listened = &means[0];
+    assert_eq!(
+        (listened.key.as_str(), listened.label.as_str()),
+        ("listened", "About listened")
+    );
+    // 4, 2 and 5: 11 / 3 = 3.666… → 3.67.
+    assert_eq!((listened.n, listened.mean), (3, Some(Hundredths(367))));
+    assert!(!listened.small_sample);
+    assert!(listened.mean_interval.is_some());
+    // 2 and 4 (9 is no rating): 3.00 over 2, a small sample.
+    let matched = &means[1];
+    assert_eq!((matched.n, matched.mean), (2, Some(Hundredths(300))));
+    assert!(matched.small_sample);
+    // Nobody answered: no mean, no interval.
+    let none = item_means(&items, &[], 3);
+    assert_eq!(
+        (none[0].n, none[0].mean, none[0].mean_interval),
+        (0, None, None)
+    );
+}

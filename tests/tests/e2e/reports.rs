@@ -656,3 +656,132 @@ async fn an_action_published_in_the_period_is_in_the_report_and_its_xlsx_with_re
     assert_eq!(r[5], "Roedd hi'n rhy hir cyn clywed yn ôl.");
     assert_eq!(r[6], Data::Empty);
 }
+
+/// The report holds each survey's sub-items over exactly the responses its KPI counted: a
+/// proxy's answer and a skipped item are not in them; the XLSX and the printable page show
+/// them.
+#[tokio::test]
+async fn a_report_holds_the_satisfaction_sub_items_of_the_responses_its_kpis_counted() {
+    use soundings_tests::{body, id_of};
+    let w = world().await;
+    let person = |reference: &'static str, kind: &'static str| {
+        let w = &w;
+        async move {
+            id_of(
+                &w.app
+                    .create(
+                        "/api/participants",
+                        &w.sam,
+                        &body::participant(kind, reference),
+                    )
+                    .await,
+            )
+        }
+    };
+    let (a, b, c, shop) = (
+        person("JS-A", "jobseeker").await,
+        person("JS-B", "jobseeker").await,
+        person("JS-C", "jobseeker").await,
+        person("EMP-SHOP", "employer").await,
+    );
+    let answer = |p, instrument: &str, answers: Value, respondent: &str| {
+        let mut r = body::satisfaction(
+            p,
+            instrument,
+            5,
+            "2025-08-01T10:00:00Z",
+            body::completion(respondent, "none", "staff_device"),
+        );
+        r["answers"] = answers;
+        r
+    };
+    for r in [
+        answer(a, "jobseeker_satisfaction", json!([5, 4, 2, 3, 5]), "self"),
+        answer(
+            b,
+            "jobseeker_satisfaction",
+            json!([3, 2, null, 5, 4]),
+            "self",
+        ),
+        // Someone answered for the person: not in KPI D, so not in its sub-items.
+        answer(c, "jobseeker_satisfaction", json!([1, 1, 1, 1, 1]), "proxy"),
+        answer(
+            shop,
+            "employer_satisfaction",
+            json!([4, 5, 3, 5, 1]),
+            "self",
+        ),
+    ] {
+        w.app.create("/api/responses", &w.sam, &r).await;
+    }
+    let report = publish_quarter(&w).await;
+    let items = report["snapshot"]["satisfaction_items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["instrument"], "employer_satisfaction");
+    assert_eq!(items[1]["instrument"], "jobseeker_satisfaction");
+    let figures = |i: usize| -> Vec<(u64, Value)> {
+        items[i]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|it| (it["n"].as_u64().unwrap(), it["mean"].clone()))
+            .collect()
+    };
+    // Jobseekers: (4, 2), (2), (3, 5), (5, 4).
+    assert_eq!(
+        figures(1),
+        [
+            (2, json!(3.0)),
+            (1, json!(2.0)),
+            (2, json!(4.0)),
+            (2, json!(4.5))
+        ]
+    );
+    assert_eq!(
+        figures(0),
+        [
+            (1, json!(5.0)),
+            (1, json!(3.0)),
+            (1, json!(5.0)),
+            (1, json!(1.0))
+        ]
+    );
+    assert_eq!(report["snapshot"]["kpi_d"]["n"], 2);
+    let label = items[1]["items"][0]["label"].as_str().unwrap().to_owned();
+    assert!(!label.is_empty());
+
+    // The Satisfaction sheet has a row per item, its mean a number.
+    let id = report["id"].as_str().unwrap();
+    let bytes = w
+        .app
+        .get(&format!("/api/reports/{id}/xlsx"), Some(&w.manager))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("Satisfaction").unwrap();
+    let wanted = format!("Item: {label}");
+    let found = sheet
+        .rows()
+        .find(|r| r[0] == "Jobseeker (KPI D)" && r[1] == wanted.as_str())
+        .unwrap_or_else(|| panic!("no row {wanted:?}"));
+    assert_eq!(found[2].as_f64(), Some(2.0));
+    assert_eq!(found[3].as_f64(), Some(3.0));
+    let page = w
+        .app
+        .get(&format!("/api/reports/{id}/print"), Some(&w.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&html_escape(&wanted)), "{wanted}");
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}

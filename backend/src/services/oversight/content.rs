@@ -9,8 +9,8 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use domain::{
     attribution::Attribution,
     feedback::Action,
-    instrument::Audience,
-    kpi::{SatisfactionKpi, WellbeingKpi},
+    instrument::{Audience, InstrumentKey},
+    kpi::{SatisfactionItems, SatisfactionKpi, WellbeingKpi},
     outcomes::{EqualityDimension, OutcomeFigures},
     period::Period,
     privacy::{ReportPreview, ReportSnapshot, SNAPSHOT_SHAPE},
@@ -113,6 +113,24 @@ pub async fn snapshot(
     };
     let caseload =
         outcome_reports::caseload(db, &on_the_day.outcomes(&all), &outcome_settings).await?;
+    let satisfaction_items = vec![
+        sub_items(
+            db,
+            ask.org,
+            InstrumentKey::EmployerSatisfaction,
+            &h.kpi_c,
+            small,
+        )
+        .await?,
+        sub_items(
+            db,
+            ask.org,
+            InstrumentKey::JobseekerSatisfaction,
+            &h.kpi_d,
+            small,
+        )
+        .await?,
+    ];
     Ok(ReportSnapshot {
         period: ask.period,
         rule_version: domain::kpi::RULE_VERSION.to_owned(),
@@ -134,7 +152,27 @@ pub async fn snapshot(
         outcomes: Some(h.outcomes),
         caseload: Some(caseload),
         equality,
+        satisfaction_items,
         actions: actions_published_in(db, ask).await?,
+    })
+}
+
+/// A satisfaction survey's sub-items over exactly the responses its KPI counted, read by the
+/// newest version's items (versions keep their items' places).
+async fn sub_items(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    key: InstrumentKey,
+    kpi: &SatisfactionKpi,
+    small_number: u64,
+) -> Result<SatisfactionItems> {
+    let definition = repo::instruments::latest(db, key.as_str())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("instrument {} missing", key.as_str()))?;
+    let answers = repo::published_reports::answers_of(db, org, &kpi.response_ids).await?;
+    Ok(SatisfactionItems {
+        instrument: key.as_str().to_owned(),
+        items: domain::kpi::item_means(&definition.items, &answers, small_number),
     })
 }
 

@@ -272,9 +272,9 @@ fn satisfaction(s: &ReportSnapshot) -> Sheet {
             "Small sample",
         ],
     );
-    for (survey, k) in [
-        ("Employer (KPI C)", &s.kpi_c),
-        ("Jobseeker (KPI D)", &s.kpi_d),
+    for (survey, k, key) in [
+        ("Employer (KPI C)", &s.kpi_c, "employer_satisfaction"),
+        ("Jobseeker (KPI D)", &s.kpi_d, "jobseeker_satisfaction"),
     ] {
         sheet.push(vec![
             survey.into(),
@@ -290,6 +290,22 @@ fn satisfaction(s: &ReportSnapshot) -> Sheet {
                 survey.into(),
                 format!("Rated {}", rating + 1).into(),
                 (*count).into(),
+            ]);
+        }
+        for item in s
+            .satisfaction_items
+            .iter()
+            .filter(|i| i.instrument == key)
+            .flat_map(|i| &i.items)
+        {
+            sheet.push(vec![
+                survey.into(),
+                format!("Item: {}", item.label).into(),
+                item.n.into(),
+                num(item.mean),
+                low(item.mean_interval),
+                high(item.mean_interval),
+                yes_no(item.small_sample),
             ]);
         }
         for (kind, splits) in [("Support", &k.by_support), ("Channel", &k.by_channel)] {
