@@ -126,13 +126,7 @@ pub async fn invite_commissioner(
         },
     )
     .await
-    .map_err(|e| {
-        if repo::is_unique_violation(&e) {
-            ApiError::conflict("email", "this email already has a Soundings account")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(super::staff::email_taken)?;
     let share = repo::commissioners::share(&txn, person.id, org, admin.id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("a new account has no share yet"))?;

@@ -31,6 +31,16 @@ impl TryFrom<entity::Model> for Staff {
     }
 }
 
+/// A new account's address clashing with another's: one email, one login (staff or
+/// commissioner).
+pub(super) fn email_taken(e: sea_orm::DbErr) -> ApiError {
+    if repo::is_unique_violation(&e) {
+        ApiError::conflict("email", "this email already has a Soundings account")
+    } else {
+        e.into()
+    }
+}
+
 /// Staff roles are admin, manager and specialist; a commissioner is someone outside the
 /// service, shared with through `POST /api/commissioners`, never made from a staff account.
 fn refuse_commissioner(role: Role) -> Result<()> {
@@ -101,13 +111,7 @@ pub async fn create_staff(
         },
     )
     .await
-    .map_err(|e| {
-        if repo::is_unique_violation(&e) {
-            ApiError::conflict("email", "this email already has a Soundings account")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(email_taken)?;
     audit::log_change(
         &txn,
         &audit::staff_actor(&admin, &req),
