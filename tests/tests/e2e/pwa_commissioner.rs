@@ -189,6 +189,7 @@ async fn pwa_an_admin_shares_the_reports_and_the_commissioner_reads_them_without
 
     // A new address without a name is refused beside the name, and nobody is shared with.
     fill(&admin, "#comm-email", COMMISSIONER).await;
+    fill(&admin, "#comm-password", PASSWORD).await;
     click(&admin, "#comm-share").await;
     admin
         .wait_for_text("#comm-name-error", "Enter their name")
@@ -213,7 +214,7 @@ async fn pwa_an_admin_shares_the_reports_and_the_commissioner_reads_them_without
     fill(&admin, "#comm-password", PASSWORD).await;
     click(&admin, "#comm-share").await;
     admin
-        .wait_for_text("#comm-saved", "Account made for Ceri Council")
+        .wait_for_text("#comm-invited", "Account made for Ceri Council")
         .await
         .unwrap();
     admin
@@ -338,7 +339,10 @@ async fn pwa_an_admin_shares_the_reports_and_the_commissioner_reads_them_without
     assert!(text.contains("Green"), "{text}");
     assert!(text.contains(&mean), "KPI D's mean {mean}: {text}");
     let html = page_html(&b).await;
-    assert!(!html.contains(REFERENCE), "the printable page names {REFERENCE}");
+    assert!(
+        !html.contains(REFERENCE),
+        "the printable page names {REFERENCE}"
+    );
     b.close().await.unwrap();
 }
 
@@ -356,9 +360,12 @@ async fn pwa_a_commissioner_opens_only_their_page_and_staff_cannot_open_theirs()
     // The commissioner: nothing shared yet is said in a sentence; every staff page is refused.
     let b = logged_in(&s, COMMISSIONER).await;
     heading(&b, "Reports shared with you").await;
-    b.wait_for_text("#shared-none", "No organisation shares its reports with you yet")
-        .await
-        .unwrap();
+    b.wait_for_text(
+        "#shared-none",
+        "No organisation shares its reports with you yet",
+    )
+    .await
+    .unwrap();
     assert_accessible(&b, "the commissioner's page, empty").await;
     for path in [
         "/staff/dashboard",
@@ -432,7 +439,10 @@ async fn pwa_an_admin_stops_sharing_after_a_confirmation() {
     // Asked first; Cancel keeps it.
     click(&admin, ".comm-stop").await;
     admin
-        .wait_for_text(".admin-confirm", "Stop sharing your reports with Ceri Council?")
+        .wait_for_text(
+            ".admin-confirm",
+            "Stop sharing your reports with Ceri Council?",
+        )
         .await
         .unwrap();
     wait_until(
@@ -463,7 +473,7 @@ async fn pwa_an_admin_stops_sharing_after_a_confirmation() {
     click(&admin, ".comm-stop").await;
     click(&admin, ".comm-confirm").await;
     admin
-        .wait_for_text("#comm-saved", "no longer shared with Ceri Council")
+        .wait_for_text("#comm-stopped", "no longer shared with Ceri Council")
         .await
         .unwrap();
     admin
@@ -472,10 +482,7 @@ async fn pwa_an_admin_stops_sharing_after_a_confirmation() {
         .unwrap();
     assert_eq!(get(&s, &s.admin, "/api/commissioners").await, json!([]));
     let ceri = s.app.login(COMMISSIONER).await.access_token;
-    assert_eq!(
-        get(&s, &ceri, "/api/commissioner/reports").await,
-        json!([])
-    );
+    assert_eq!(get(&s, &ceri, "/api/commissioner/reports").await, json!([]));
     admin.close().await.unwrap();
 }
 

@@ -24,7 +24,10 @@ use crate::staff::time::{date, local_date};
 pub fn CommissionersPage() -> impl IntoView {
     let auth = use_auth();
     let reload = RwSignal::new(0u32);
-    let saved = RwSignal::new(None::<String>);
+    let notes = Notes {
+        stopped: RwSignal::new(None),
+        invited: RwSignal::new(None),
+    };
     let list = load(move || {
         reload.track();
         async move { api::commissioners(auth).await }
@@ -32,9 +35,9 @@ pub fn CommissionersPage() -> impl IntoView {
     view! {
         <PageHeading text=trs_owned(|t| t.staff_comm_title) />
         <p class="lead">{trs(|t| t.staff_comm_lead)}</p>
-        {saved_note(saved, "comm-saved")}
         <section class="admin-section" aria-labelledby="comm-list-title">
             <h2 id="comm-list-title" tabindex="-1">{trs(|t| t.staff_comm_list)}</h2>
+            {saved_note(notes.stopped, "comm-stopped")}
             {move || match list.get() {
                 None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
                 Some(Err(error)) => {
@@ -49,14 +52,29 @@ pub fn CommissionersPage() -> impl IntoView {
                     <ul class="plain-list comm-list" id="comm-list">
                         {list
                             .into_iter()
-                            .map(|c| view! { <CommissionerItem commissioner=c reload saved /> })
+                            .map(|c| view! { <CommissionerItem commissioner=c reload notes /> })
                             .collect_view()}
                     </ul>
                 }
                 .into_any(),
             }}
         </section>
-        <Invite reload saved />
+        <Invite reload notes />
+    }
+}
+
+/// What was done, said beside where it was done: a sharing stopped by the list, a new one
+/// under the form.
+#[derive(Debug, Clone, Copy)]
+struct Notes {
+    stopped: RwSignal<Option<String>>,
+    invited: RwSignal<Option<String>>,
+}
+
+impl Notes {
+    fn clear(self) {
+        self.stopped.set(None);
+        self.invited.set(None);
     }
 }
 
@@ -78,7 +96,7 @@ fn focus_soon(id: String) {
 fn CommissionerItem(
     commissioner: Commissioner,
     reload: RwSignal<u32>,
-    saved: RwSignal<Option<String>>,
+    notes: Notes,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
@@ -117,7 +135,8 @@ fn CommissionerItem(
             match api::stop_sharing(auth, id).await {
                 Ok(()) => {
                     let t = i18n.s();
-                    saved.set(Some(fill(
+                    notes.clear();
+                    notes.stopped.set(Some(fill(
                         t.staff_comm_stopped,
                         &[("name", &name.get_value())],
                     )));
@@ -129,7 +148,8 @@ fn CommissionerItem(
                     failed.set(true);
                 }
             }
-            busy.set(false);
+            // This item is gone once the list is read again.
+            busy.try_set(false);
         });
     };
     let since = date(local_date(commissioner.shared_at));
@@ -183,7 +203,7 @@ fn CommissionerItem(
 /// Sharing the reports with a commissioner: a new address makes their account with a first
 /// password the admin passes on; an address that is already a commissioner's only gains access.
 #[component]
-fn Invite(reload: RwSignal<u32>, saved: RwSignal<Option<String>>) -> impl IntoView {
+fn Invite(reload: RwSignal<u32>, notes: Notes) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let problem = Problem::new();
@@ -197,7 +217,7 @@ fn Invite(reload: RwSignal<u32>, saved: RwSignal<Option<String>>) -> impl IntoVi
             return;
         }
         let t = i18n.s();
-        saved.set(None);
+        notes.clear();
         let Ok(checked_email) = Email::parse(email.get_untracked().trim()) else {
             return problem.set(t.staff_admin_email_invalid, "comm-email");
         };
@@ -233,13 +253,15 @@ fn Invite(reload: RwSignal<u32>, saved: RwSignal<Option<String>>) -> impl IntoVi
         spawn_local(async move {
             let t = i18n.s();
             match api::invite_commissioner(auth, &body).await {
-                Ok(invited) => {
-                    let text = match invited {
+                Ok(how) => {
+                    let text = match how {
                         Invited::NewAccount => t.staff_comm_invited,
                         Invited::Existing => t.staff_comm_invited_existing,
                     };
                     let who = checked_name.map_or(shown_email.clone(), |n| n.as_str().to_owned());
-                    saved.set(Some(fill(text, &[("name", &who), ("email", &shown_email)])));
+                    notes
+                        .invited
+                        .set(Some(fill(text, &[("name", &who), ("email", &shown_email)])));
                     email.set(String::new());
                     name.set(String::new());
                     password.set(String::new());
@@ -279,6 +301,7 @@ fn Invite(reload: RwSignal<u32>, saved: RwSignal<Option<String>>) -> impl IntoVi
                     {trs(|t| t.staff_comm_share)}
                 </button>
             </form>
+            {saved_note(notes.invited, "comm-invited")}
         </section>
     }
 }
