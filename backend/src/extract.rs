@@ -2,7 +2,10 @@
 //! an anonymous caller, and every query it makes is scoped by `user.organisation_id`.
 
 use crate::{
-    auth::{AdminUser, InvitationHolder, ManagerUser, StaffUser},
+    auth::{
+        AdminUser, CommissionerUser, InvitationHolder, ManagerUser, ReportReader, SignedIn,
+        StaffUser,
+    },
     error::ApiError,
     repo,
     state::AppState,
@@ -19,7 +22,8 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
-impl FromRequest for StaffUser {
+/// Anyone logged in (staff or commissioner), as the database knows them now.
+impl FromRequest for SignedIn {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -40,12 +44,69 @@ impl FromRequest for StaffUser {
                 ))?;
             let role = Role::parse(&staff.role)
                 .map_err(|e| anyhow::anyhow!("stored role is invalid: {e}"))?;
-            Ok(StaffUser {
+            Ok(SignedIn(StaffUser {
                 id: staff.id,
                 organisation_id: staff.organisation_id,
                 role,
                 team_id: staff.team_id,
-            })
+            }))
+        })
+    }
+}
+
+const COMMISSIONERS_READ_REPORTS: &str =
+    "a commissioner reads the reports shared with them, nothing else";
+
+/// A member of the organisation's staff: never a commissioner.
+impl FromRequest for StaffUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let SignedIn(user) = user.await?;
+            if user.role.is_staff() {
+                Ok(user)
+            } else {
+                Err(ApiError::Forbidden(COMMISSIONERS_READ_REPORTS))
+            }
+        })
+    }
+}
+
+impl FromRequest for CommissionerUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let SignedIn(user) = user.await?;
+            if user.role == Role::Commissioner {
+                Ok(CommissionerUser(user))
+            } else {
+                Err(ApiError::Forbidden("only a commissioner has this page"))
+            }
+        })
+    }
+}
+
+impl FromRequest for ReportReader {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let SignedIn(user) = user.await?;
+            if user.role == Role::Commissioner || user.is_at_least(Role::Manager) {
+                Ok(ReportReader(user))
+            } else {
+                Err(ApiError::Forbidden(
+                    "only a manager, an admin or a commissioner it is shared with can read a report",
+                ))
+            }
         })
     }
 }

@@ -16,6 +16,7 @@ mod m20261203_100001_index_response_arrival;
 mod m20261203_200001_index_response_episode_forms;
 mod m20261204_000001_create_journey;
 mod m20261205_000001_add_mail_optout_address;
+mod m20261206_000001_create_commissioner_share;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_200001_index_response_episode_forms::Migration),
             Box::new(m20261204_000001_create_journey::Migration),
             Box::new(m20261205_000001_add_mail_optout_address::Migration),
+            Box::new(m20261206_000001_create_commissioner_share::Migration),
         ]
     }
 }

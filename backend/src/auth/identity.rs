@@ -22,11 +22,27 @@ impl StaffUser {
 
 fn rank(role: Role) -> u8 {
     match role {
+        // Outside the service: below every member of staff (and refused by `StaffUser`).
+        Role::Commissioner => 0,
         Role::Specialist => 1,
         Role::Manager => 2,
         Role::Admin => 3,
     }
 }
+
+/// Anyone logged in with an email and password: a member of staff or a commissioner. Only for
+/// what both may do ("who am I").
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub StaffUser);
+
+/// A commissioner: reads the published reports of the organisations that share with them.
+#[derive(Debug, Clone)]
+pub struct CommissionerUser(pub StaffUser);
+
+/// Who may read a published report: a manager or admin of its organisation, or a commissioner
+/// it is shared with (each route checks which, by `role`).
+#[derive(Debug, Clone)]
+pub struct ReportReader(pub StaffUser);
 
 /// A staff member with at least the admin role.
 #[derive(Debug, Clone)]

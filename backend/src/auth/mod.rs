@@ -5,7 +5,9 @@ mod identity;
 mod jwt;
 mod password;
 
-pub use identity::{AdminUser, InvitationHolder, ManagerUser, StaffUser};
+pub use identity::{
+    AdminUser, CommissionerUser, InvitationHolder, ManagerUser, ReportReader, SignedIn, StaffUser,
+};
 pub use jwt::{AccessClaims, JwtKeys, PARTICIPANT, ParticipantClaims, STAFF_ACCESS};
 pub use password::{LoginTurns, NoLoginTurn, hash_password, verify_password};
 

@@ -62,6 +62,13 @@ pub const DEMO_STAFF: &[(&str, &str, Role, Option<usize>)] = &[
         Role::Specialist,
         Some(1),
     ),
+    // Outside the service: the demo organisation shares its published reports with them.
+    (
+        "commissioner@demo.example.org",
+        "Casey Commissioner",
+        Role::Commissioner,
+        None,
+    ),
 ];
 
 const MONTHS: i64 = 18;
@@ -86,6 +93,7 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
     }
     let mut specialists = Vec::new();
     let mut admin = None;
+    let mut commissioners = Vec::new();
     for (email, name, role, team) in DEMO_STAFF {
         let team_id = team.and_then(|i| teams.get(i).copied());
         let s = repo::staff::create(
@@ -104,9 +112,13 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
             Role::Specialist => specialists.push((s.id, team_id)),
             Role::Admin => admin = Some(s.id),
             Role::Manager => {}
+            Role::Commissioner => commissioners.push(s.id),
         }
     }
     let admin = admin.ok_or_else(|| anyhow::anyhow!("the demo has no admin"))?;
+    for c in commissioners {
+        repo::commissioners::share(&txn, c, org.id, admin).await?;
+    }
     settings(&txn, org.id, admin, now).await?;
     let instruments = [
         repo::instruments::latest(&txn, InstrumentKey::JobseekerSatisfaction.as_str()).await?,

@@ -3,6 +3,7 @@
 
 pub mod attention_handled;
 pub mod audit_entry;
+pub mod commissioner_share;
 pub mod consent;
 pub mod episode;
 pub mod episode_holder;

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod attention;
 pub mod audit;
+pub mod commissioners;
 pub mod erasure;
 pub mod holders;
 pub mod instruments;

@@ -75,6 +75,11 @@ pub async fn find_signed_in(
         .await
 }
 
+fn is_staff() -> sea_orm::sea_query::SimpleExpr {
+    staff::Column::Role.ne(domain::Role::Commissioner.as_str())
+}
+
+/// A member of the organisation's own staff (never a commissioner's account).
 #[tracing::instrument(skip_all, fields(%org, %id), err(level = "debug"))]
 pub async fn get(
     db: &impl ConnectionTrait,
@@ -83,14 +88,18 @@ pub async fn get(
 ) -> Result<Option<staff::Model>, DbErr> {
     staff::Entity::find_by_id(id)
         .filter(staff::Column::OrganisationId.eq(org))
+        .filter(is_staff())
         .one(db)
         .await
 }
 
+/// The organisation's own staff: not the commissioners whose accounts it made
+/// (`repo::commissioners`), who never hold a caseload, a team or a role here.
 #[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
 pub async fn list(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<staff::Model>, DbErr> {
     staff::Entity::find()
         .filter(staff::Column::OrganisationId.eq(org))
+        .filter(is_staff())
         .order_by_asc(staff::Column::Name)
         .all(db)
         .await

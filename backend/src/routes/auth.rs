@@ -3,7 +3,7 @@
 use crate::services::throttle::{Slowdown, Throttle};
 use crate::{
     ApiError, Result,
-    auth::{self, AccessClaims, StaffUser},
+    auth::{self, AccessClaims, SignedIn},
     entities::staff,
     json::ApiJson,
     repo,
@@ -192,9 +192,11 @@ pub async fn logout(
 )]
 #[get("/auth/me")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn me(state: web::Data<AppState>, user: StaffUser) -> Result<web::Json<Me>> {
-    let staff = repo::staff::get(&state.db, user.organisation_id, user.id)
+pub async fn me(state: web::Data<AppState>, SignedIn(user): SignedIn) -> Result<web::Json<Me>> {
+    // Staff or a commissioner (whose account `repo::staff::get` never returns).
+    let staff = repo::staff::find_by_id(&state.db, user.id)
         .await?
+        .filter(|s| s.organisation_id == user.organisation_id)
         .ok_or(ApiError::Unauthorized(SESSION_OVER))?;
     Ok(web::Json(me_of(&state.db, &staff).await?))
 }

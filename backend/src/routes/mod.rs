@@ -4,6 +4,7 @@
 
 mod actions;
 mod auth;
+mod commissioners;
 mod health;
 mod journey;
 mod kpi;
@@ -57,6 +58,7 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
         (name = "feedback", description = "\"You said, we did\" actions (managers) and wellbeing prompts (staff)"),
         (name = "results", description = "Results for participants and employers through a purpose-limited results link"),
         (name = "mail", description = "The email queue, email settings, and unsubscribing"),
+        (name = "commissioners", description = "Sharing published reports with commissioners (admins), and what a commissioner reads"),
     )
 )]
 pub struct ApiDoc;
@@ -208,6 +210,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(staff::create_staff)
             .service(staff::get_staff)
             .service(staff::update_staff)
+            .service(commissioners::list_commissioners)
+            .service(commissioners::invite_commissioner)
+            .service(commissioners::stop_sharing)
+            .service(commissioners::shared_reports)
             .service(records::create_participant)
             .service(records::list_participants)
             .service(records::get_participant)

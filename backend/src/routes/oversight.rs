@@ -5,7 +5,7 @@ use super::{CSV, Workbook, attachment};
 use crate::json::ApiQuery;
 use crate::{
     ApiError, Result,
-    auth::{AdminUser, ManagerUser, StaffUser},
+    auth::{AdminUser, ManagerUser, ReportReader, StaffUser},
     entities::audit_entry,
     json::ApiJson,
     repo,
@@ -282,11 +282,11 @@ pub async fn preview_report(
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get_report(
     state: web::Data<AppState>,
-    ManagerUser(user): ManagerUser,
+    ReportReader(user): ReportReader,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<PublishedReport>> {
     Ok(web::Json(
-        oversight::report(&state.db, user.organisation_id, *id).await?,
+        oversight::readable_report(&state.db, &user, *id).await?,
     ))
 }
 
@@ -301,22 +301,22 @@ pub async fn get_report(
 pub async fn report_csv(
     state: web::Data<AppState>,
     req: HttpRequest,
-    ManagerUser(user): ManagerUser,
+    ReportReader(user): ReportReader,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
     let r = exported_report(&state, &req, &user, *id).await?;
     Ok(attachment(CSV, "report.csv", oversight::report_csv(&r)?))
 }
 
-/// A published report of the user's organisation, read for a download: the download is
-/// recorded in the audit trail.
+/// A published report the user may read (`oversight::readable_report`), read for a download:
+/// the download is recorded in the audit trail.
 async fn exported_report(
     state: &AppState,
     req: &HttpRequest,
     user: &StaffUser,
     id: Uuid,
 ) -> Result<PublishedReport> {
-    let r = oversight::report(&state.db, user.organisation_id, id).await?;
+    let r = oversight::readable_report(&state.db, user, id).await?;
     log(
         &state.db,
         &staff_actor(user, req),
@@ -340,7 +340,7 @@ async fn exported_report(
 pub async fn report_xlsx(
     state: web::Data<AppState>,
     req: HttpRequest,
-    ManagerUser(user): ManagerUser,
+    ReportReader(user): ReportReader,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
     let r = exported_report(&state, &req, &user, *id).await?;
@@ -365,10 +365,10 @@ pub async fn report_xlsx(
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn report_page(
     state: web::Data<AppState>,
-    ManagerUser(user): ManagerUser,
+    ReportReader(user): ReportReader,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
-    let r = oversight::report(&state.db, user.organisation_id, *id).await?;
+    let r = oversight::readable_report(&state.db, &user, *id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         // Set here, so the server-wide policy (no inline style) is not added over it.

@@ -31,6 +31,19 @@ impl TryFrom<entity::Model> for Staff {
     }
 }
 
+/// Staff roles are admin, manager and specialist; a commissioner is someone outside the
+/// service, shared with through `POST /api/commissioners`, never made from a staff account.
+fn refuse_commissioner(role: Role) -> Result<()> {
+    if role.is_staff() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "role",
+            "a staff role is admin, manager or specialist; share reports with a commissioner through /api/commissioners",
+        ))
+    }
+}
+
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
@@ -72,6 +85,7 @@ pub async fn create_staff(
 ) -> Result<HttpResponse> {
     let body = body.into_inner()?;
     let new = body;
+    refuse_commissioner(new.role)?;
     ensure_team_in_org(&state, admin.organisation_id, new.team_id).await?;
     let password_hash = auth::hash_password(new.password.expose().to_owned()).await?;
     let txn = state.db.begin().await?;
@@ -163,6 +177,9 @@ pub async fn update_staff(
                 "you cannot deactivate yourself",
             ));
         }
+    }
+    if let Some(role) = change.role {
+        refuse_commissioner(role)?;
     }
     if let Some(team) = change.team_id {
         ensure_team_in_org(&state, admin.organisation_id, team).await?;

@@ -15,9 +15,15 @@ enum Who {
     Participant,
     /// A results link's holder (`POST /api/results/open`).
     Reader,
+    /// Anyone logged in with an email and password: staff and commissioners.
+    SignedIn,
     Staff,
     Manager,
     Admin,
+    /// Only a commissioner.
+    Commissioner,
+    /// A manager or admin of the report's organisation, or a commissioner it shares with.
+    ReportReader,
 }
 
 /// Whether an `{id}` in the path names a record on a specialist's caseload (another specialist
@@ -52,7 +58,7 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/results/actions", Reader, NoId),
     ("GET", "/api/results/wellbeing", Reader, NoId),
     ("GET", "/api/results/wellbeing/{id}", Reader, NoId),
-    ("GET", "/api/auth/me", Staff, NoId),
+    ("GET", "/api/auth/me", SignedIn, NoId),
     ("GET", "/api/teams", Staff, NoId),
     ("GET", "/api/teams/{id}", Staff, Organisation),
     ("GET", "/api/instruments", Staff, NoId),
@@ -99,10 +105,10 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/reports", Manager, NoId),
     ("GET", "/api/reports/late", Manager, NoId),
     ("GET", "/api/reports/preview", Manager, NoId),
-    ("GET", "/api/reports/{id}", Manager, Organisation),
-    ("GET", "/api/reports/{id}/csv", Manager, Organisation),
-    ("GET", "/api/reports/{id}/xlsx", Manager, Organisation),
-    ("GET", "/api/reports/{id}/print", Manager, Organisation),
+    ("GET", "/api/reports/{id}", ReportReader, Organisation),
+    ("GET", "/api/reports/{id}/csv", ReportReader, Organisation),
+    ("GET", "/api/reports/{id}/xlsx", ReportReader, Organisation),
+    ("GET", "/api/reports/{id}/print", ReportReader, Organisation),
     ("GET", "/api/export/episodes.csv", Manager, NoId),
     ("GET", "/api/export/responses.csv", Manager, NoId),
     ("POST", "/api/teams", Admin, NoId),
@@ -147,6 +153,10 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("GET", "/api/outcomes/workbook.xlsx", Manager, NoId),
     ("GET", "/api/settings/outcomes", Manager, NoId),
     ("PUT", "/api/settings/outcomes", Admin, NoId),
+    ("GET", "/api/commissioners", Admin, NoId),
+    ("POST", "/api/commissioners", Admin, NoId),
+    ("DELETE", "/api/commissioners/{id}", Admin, Organisation),
+    ("GET", "/api/commissioner/reports", Commissioner, NoId),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +170,8 @@ enum Caller {
     Manager,
     Admin,
     OtherOrgManager,
+    /// A commissioner Org A shares its reports with.
+    Commissioner,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -177,8 +189,22 @@ fn expect(caller: Caller, who: Who, scope: Scope) -> Expect {
         C::Admin => Some(3),
         _ => None,
     };
+    if caller == C::Commissioner {
+        // Outside the service: their own page, the reports shared with them, who they are.
+        return match who {
+            Public | SignedIn | Commissioner | ReportReader => Expect::Allowed,
+            Participant | Reader => Expect::Denied(401),
+            Staff | Manager | Admin => Expect::Denied(403),
+        };
+    }
     let needed = match who {
         Public => return Expect::Allowed,
+        Commissioner => {
+            return match staff_rank(caller) {
+                Some(_) => Expect::Denied(403),
+                None => Expect::Denied(401),
+            };
+        }
         Participant => {
             return match (caller, scope) {
                 (C::Employer, Sent) => Expect::Denied(404),
@@ -192,8 +218,8 @@ fn expect(caller: Caller, who: Who, scope: Scope) -> Expect {
                 _ => Expect::Denied(401),
             };
         }
-        Staff => 1,
-        Manager => 2,
+        SignedIn | Staff => 1,
+        Manager | ReportReader => 2,
         Admin => 3,
     };
     let Some(rank) = staff_rank(caller) else {
@@ -226,6 +252,8 @@ struct Ids {
     /// A referral Sam holds, and a job on his episode.
     referral: Uuid,
     job: Uuid,
+    /// The commissioner Org A shares with.
+    commissioner: Uuid,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -255,6 +283,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.referral
     } else if path.starts_with("/api/jobs/") {
         ids.job
+    } else if path.starts_with("/api/commissioners/") {
+        ids.commissioner
     } else {
         ids.response
     };
@@ -448,6 +478,16 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         .await
         .unwrap();
     let reader = opened["access_token"].as_str().unwrap().to_owned();
+    let commissioner = id_of(
+        &app.create(
+            "/api/commissioners",
+            &admin,
+            &json!({"email": "casey@council.example.gov.uk", "name": "Casey",
+                    "password": soundings_tests::PASSWORD}),
+        )
+        .await,
+    );
+    let commissioner_token = app.login("casey@council.example.gov.uk").await.access_token;
     let action = id_of(
         &app.create(
             "/api/actions",
@@ -471,6 +511,7 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
         session,
         referral,
         job,
+        commissioner,
     };
 
     // The policy covers exactly the documented routes.
@@ -501,11 +542,12 @@ async fn every_route_allows_and_denies_exactly_whom_the_policy_says() {
     );
 
     // Destructive callers last, so every caller meets the records as set up.
-    let callers: [(Caller, Option<&str>); 9] = [
+    let callers: [(Caller, Option<&str>); 10] = [
         (Caller::Anonymous, None),
         (Caller::Jobseeker, Some(&jobseeker)),
         (Caller::Employer, Some(&employer_token)),
         (Caller::Reader, Some(&reader)),
+        (Caller::Commissioner, Some(&commissioner_token)),
         (Caller::OtherSpecialist, Some(&jo)),
         (Caller::OtherOrgManager, Some(&other_manager)),
         (Caller::Specialist, Some(&sam)),

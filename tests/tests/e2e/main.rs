@@ -7,6 +7,7 @@ mod authz;
 mod bad_input;
 mod busy;
 mod caseload_forms;
+mod commissioners;
 mod crash;
 mod demo;
 mod evidence;

@@ -20,6 +20,7 @@ use crate::{
 };
 use chrono::{NaiveDate, Utc};
 use domain::{
+    commissioning::SharedReport,
     instrument::InstrumentKey,
     period::Period,
     privacy::{AttentionItem, LateArrivals, PublishReport, PublishedReport, ReportPreview},
@@ -275,6 +276,49 @@ pub async fn report(db: &impl ConnectionTrait, org: Uuid, id: Uuid) -> Result<Pu
         .await?
         .ok_or(ApiError::NotFound("no such report"))?;
     report_view(found)
+}
+
+/// A published report as `reader` may read it: for a manager or admin, their organisation's
+/// whole report; for a commissioner, a report of an organisation that shares with them, as it
+/// leaves the service (`ReportSnapshot::shared`: nothing about one person). Any other report
+/// is "no such report", as another organisation's is to staff.
+pub async fn readable_report(
+    db: &impl ConnectionTrait,
+    reader: &StaffUser,
+    id: Uuid,
+) -> Result<PublishedReport> {
+    if reader.role.is_staff() {
+        return report(db, reader.organisation_id, id).await;
+    }
+    let found = repo::commissioners::report(db, reader.id, id)
+        .await?
+        .ok_or(ApiError::NotFound("no such report"))?;
+    let mut r = report_view(found)?;
+    r.snapshot = r.snapshot.shared();
+    Ok(r)
+}
+
+/// The published reports of every organisation sharing with the commissioner, newest first,
+/// as their list shows them: whose, the grade, key messages and headline figures.
+pub async fn shared_reports(
+    db: &impl ConnectionTrait,
+    commissioner: &StaffUser,
+) -> Result<Vec<SharedReport>> {
+    let orgs = repo::commissioners::organisations(db, commissioner.id).await?;
+    let ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
+    repo::commissioners::reports_of(db, &ids)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let org = m.organisation_id;
+            let name = orgs
+                .iter()
+                .find(|o| o.id == org)
+                .map(|o| o.name.clone())
+                .unwrap_or_default();
+            Ok(SharedReport::of(&report_view(m)?, org, name))
+        })
+        .collect()
 }
 
 /// Newest first.
