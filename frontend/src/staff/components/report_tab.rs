@@ -79,8 +79,12 @@ pub fn ReportLinks(
         });
     };
     // The buttons' words are the same for every report; the hidden words say which one.
-    let about = about.map(|a| view! { <span class="visually-hidden">" (" {a} ")"</span> });
-    let (open_about, xlsx_about, csv_about) = (about.clone(), about.clone(), about);
+    let hidden = move || {
+        about
+            .clone()
+            .map(|a| view! { <span class="visually-hidden">" (" {a} ")"</span> })
+    };
+    let (open_about, xlsx_about, csv_about) = (hidden(), hidden(), hidden());
     view! {
         <div class="button-group">
             <a class="button button-secondary report-open" href=format!("/api/reports/{id}/print") on:click=open>
