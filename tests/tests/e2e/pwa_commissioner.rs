@@ -509,6 +509,9 @@ async fn pwa_the_commissioner_s_page_reads_in_welsh_on_a_tablet() {
         .await
         .unwrap();
     b.wait_for_text(".shared-grade", "Gwyrdd").await.unwrap();
+    b.wait_for_text(".shared-latest .headline-name", "Boddhad ceiswyr gwaith")
+        .await
+        .unwrap();
     fits(&b, "the commissioner's page in Welsh on a tablet").await;
     assert_accessible(&b, "the commissioner's page in Welsh").await;
     shots(&b, "commissioner-cy").await;

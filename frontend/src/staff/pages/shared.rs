@@ -26,25 +26,30 @@ use crate::staff::time::{date, local_date};
 #[component]
 pub fn SharedPage() -> impl IntoView {
     let auth = use_auth();
+    let i18n = use_i18n();
     let reports = load(move || async move { api::shared_reports(auth).await });
     view! {
         <PageHeading text=trs_owned(|t| t.staff_shared_title) />
         <p class="lead">{trs(|t| t.staff_shared_lead)}</p>
-        {move || match reports.get() {
-            None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
-            Some(Err(error)) => {
-                log::warn!("shared reports not fetched: {error}");
-                view! { <p class="error-message" role="alert">{trs(|t| t.staff_reports_failed)}</p> }
-                    .into_any()
+        // Drawn again in the other language when the person switches.
+        {move || {
+            let _language = i18n.lang();
+            match reports.get() {
+                None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
+                Some(Err(error)) => {
+                    log::warn!("shared reports not fetched: {error}");
+                    view! { <p class="error-message" role="alert">{trs(|t| t.staff_reports_failed)}</p> }
+                        .into_any()
+                }
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p id="shared-none">{trs(|t| t.staff_shared_none)}</p> }.into_any()
+                }
+                Some(Ok(list)) => by_organisation(list)
+                    .into_iter()
+                    .map(|reports| view! { <Organisation reports /> })
+                    .collect_view()
+                    .into_any(),
             }
-            Some(Ok(list)) if list.is_empty() => {
-                view! { <p id="shared-none">{trs(|t| t.staff_shared_none)}</p> }.into_any()
-            }
-            Some(Ok(list)) => by_organisation(list)
-                .into_iter()
-                .map(|reports| view! { <Organisation reports /> })
-                .collect_view()
-                .into_any(),
         }}
     }
 }

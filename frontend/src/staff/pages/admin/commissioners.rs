@@ -23,6 +23,7 @@ use crate::staff::time::{date, local_date};
 #[component]
 pub fn CommissionersPage() -> impl IntoView {
     let auth = use_auth();
+    let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
     let notes = Notes {
         stopped: RwSignal::new(None),
@@ -38,25 +39,29 @@ pub fn CommissionersPage() -> impl IntoView {
         <section class="admin-section" aria-labelledby="comm-list-title">
             <h2 id="comm-list-title" tabindex="-1">{trs(|t| t.staff_comm_list)}</h2>
             {saved_note(notes.stopped, "comm-stopped")}
-            {move || match list.get() {
-                None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
-                Some(Err(error)) => {
-                    log::warn!("commissioners not fetched: {error}");
-                    view! { <p class="error-message" role="alert">{trs(|t| t.staff_admin_load_failed)}</p> }
-                        .into_any()
+            // Drawn again in the other language when the person switches.
+            {move || {
+                let _language = i18n.lang();
+                match list.get() {
+                    None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
+                    Some(Err(error)) => {
+                        log::warn!("commissioners not fetched: {error}");
+                        view! { <p class="error-message" role="alert">{trs(|t| t.staff_admin_load_failed)}</p> }
+                            .into_any()
+                    }
+                    Some(Ok(list)) if list.is_empty() => {
+                        view! { <p id="comm-none">{trs(|t| t.staff_comm_none)}</p> }.into_any()
+                    }
+                    Some(Ok(list)) => view! {
+                        <ul class="plain-list comm-list" id="comm-list">
+                            {list
+                                .into_iter()
+                                .map(|c| view! { <CommissionerItem commissioner=c reload notes /> })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
                 }
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p id="comm-none">{trs(|t| t.staff_comm_none)}</p> }.into_any()
-                }
-                Some(Ok(list)) => view! {
-                    <ul class="plain-list comm-list" id="comm-list">
-                        {list
-                            .into_iter()
-                            .map(|c| view! { <CommissionerItem commissioner=c reload notes /> })
-                            .collect_view()}
-                    </ul>
-                }
-                .into_any(),
             }}
         </section>
         <Invite reload notes />
