@@ -14,14 +14,15 @@ use soundings_tests::{PASSWORD, body, id_of, wait};
 
 use crate::pwa_dashboard::answer;
 use crate::pwa_staff::{
-    Setup, assert_accessible, click, fill, heading, log_in, setup, shots, wait_until,
+    Setup, assert_accessible, click, fill, heading, log_in, setup, shot_of, shots, wait_until,
 };
 
 const ADMIN: &str = "admin@v.example.org";
 const MANAGER: &str = "manager@v.example.org";
 const COMMISSIONER: &str = "ceri@council.example.org";
-/// A participant's reference: it must never reach a commissioner.
+/// Participants' references: they must never reach a commissioner.
 const REFERENCE: &str = "JS-1";
+const SUPPORTED: &str = "JS-2";
 
 /// FY 2025-26 Q1: April to June 2025.
 const FIRST: &str = "2025-04-01";
@@ -114,6 +115,48 @@ async fn manager_with_answers(s: &Setup) -> String {
     manager
 }
 
+/// Seed 002's money questions get answers: `SUPPORTED` is supported by Sam from April and
+/// starts a paid job in May, and the admin records the quarter's contract value, so the report
+/// has a cost per participant and per job outcome.
+async fn supported_into_a_job_with_a_contract_value(s: &Setup) {
+    s.app
+        .create_staff_direct(s.org, "sam@v.example.org", domain::Role::Specialist)
+        .await;
+    let sam = s.app.login("sam@v.example.org").await.access_token;
+    let person = id_of(
+        &s.app
+            .create(
+                "/api/participants",
+                &sam,
+                &body::participant("jobseeker", SUPPORTED),
+            )
+            .await,
+    );
+    let episode = id_of(
+        &s.app
+            .create(
+                "/api/episodes",
+                &sam,
+                &body::episode(person, "2025-04-07", None),
+            )
+            .await,
+    );
+    s.app
+        .create(
+            "/api/jobs",
+            &sam,
+            &body::job(episode, "2025-05-12", "new_job", true),
+        )
+        .await;
+    let mut settings = get(s, &s.admin, "/api/settings/outcomes").await;
+    settings["contract_values"] = json!([{"first": FIRST, "last": LAST, "amount": 15000.0}]);
+    let res = s
+        .app
+        .put("/api/settings/outcomes", Some(&s.admin), &settings)
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
 /// The manager publishes the quarter's report, graded Green with two key messages.
 async fn publish(s: &Setup, manager: &str) -> Value {
     s.app
@@ -174,6 +217,7 @@ async fn pwa_an_admin_shares_the_reports_and_the_commissioner_reads_them_without
 {
     let s = setup().await;
     let manager = manager_with_answers(&s).await;
+    supported_into_a_job_with_a_contract_value(&s).await;
 
     // The admin opens Commissioners from the menu: nobody shares yet.
     let admin = logged_in(&s, ADMIN).await;
@@ -299,6 +343,20 @@ async fn pwa_an_admin_shares_the_reports_and_the_commissioner_reads_them_without
     b.wait_for_text(".shared-latest .headline-list", &mean)
         .await
         .unwrap();
+    // The money, in pounds, judged against seed 002's figures with the word beside the colour.
+    let cost = report["headlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "Cost per job outcome (£)")
+        .expect("the cost per job outcome among the headlines");
+    assert!(cost["value"].is_number(), "a cost per job outcome: {cost}");
+    let cost_card = ".shared-latest .headline[data-name='Cost per job outcome (£)']";
+    b.wait_for_text(cost_card, "£").await.unwrap();
+    if let Some(rag) = cost["rag"].as_str() {
+        let word = format!("{}{}", rag[..1].to_uppercase(), &rag[1..]);
+        b.wait_for_text(cost_card, &word).await.unwrap();
+    }
     // The trend has one column per report and a row per figure.
     let trend = b
         .eval(
@@ -311,11 +369,15 @@ async fn pwa_an_admin_shares_the_reports_and_the_commissioner_reads_them_without
     fits(&b, "the commissioner's page").await;
     assert_accessible(&b, "the commissioner's page").await;
     shots(&b, "commissioner").await;
+    shot_of(&b, "commissioner-figures", ".shared-latest .headline-list").await;
+    shot_of(&b, "commissioner-trend", ".trend-table").await;
 
     // Nobody's reference anywhere in the page.
-    let text = page_text(&b).await;
-    assert!(!text.contains(REFERENCE), "{text}");
-    assert!(!page_html(&b).await.contains(REFERENCE));
+    let (text, html) = (page_text(&b).await, page_html(&b).await);
+    for reference in [REFERENCE, SUPPORTED] {
+        assert!(!text.contains(reference), "{reference} in {text}");
+        assert!(!html.contains(reference), "{reference} in the page's HTML");
+    }
 
     // The printable page opens, with the messages and the grade, and without the reference.
     let before = b.client.windows().await.unwrap();
@@ -339,10 +401,12 @@ async fn pwa_an_admin_shares_the_reports_and_the_commissioner_reads_them_without
     assert!(text.contains("Green"), "{text}");
     assert!(text.contains(&mean), "KPI D's mean {mean}: {text}");
     let html = page_html(&b).await;
-    assert!(
-        !html.contains(REFERENCE),
-        "the printable page names {REFERENCE}"
-    );
+    for reference in [REFERENCE, SUPPORTED] {
+        assert!(
+            !html.contains(reference),
+            "the printable page names {reference}"
+        );
+    }
     b.close().await.unwrap();
 }
 
