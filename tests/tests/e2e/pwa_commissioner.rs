@@ -3,7 +3,8 @@
 //! on the reports shared with them, reading the grade, the key messages and the headline figures
 //! the API gives, with the printable page, and nothing about any one person. A commissioner
 //! opens nothing else; a specialist or a manager cannot open their page or the admin's screen;
-//! the admin stops sharing after a confirmation; and the page reads in Welsh on a tablet.
+//! an address that already reads another service's reports needs nothing but itself; the admin
+//! stops sharing after a confirmation; and the page reads in Welsh on a tablet.
 
 use std::time::Duration;
 
@@ -488,17 +489,48 @@ async fn pwa_a_commissioner_opens_only_their_page_and_staff_cannot_open_theirs()
 }
 
 #[tokio::test]
-async fn pwa_an_admin_stops_sharing_after_a_confirmation() {
+async fn pwa_an_admin_shares_with_a_commissioner_of_another_service_and_stops_after_a_confirmation()
+{
     let s = setup().await;
-    share(&s, COMMISSIONER, "Ceri Council").await;
+    // Ceri already reads another service's reports, with their own password.
+    s.app
+        .create_org("Afon Jobs", "admin@afon.example.org")
+        .await;
+    let afon = s.app.login("admin@afon.example.org").await.access_token;
+    let res = s
+        .app
+        .post(
+            "/api/commissioners",
+            Some(&afon),
+            &json!({"email": COMMISSIONER, "name": "Ceri Council", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    // The address alone is enough: Ceri gains these reports and keeps their name and password.
     let admin = logged_in(&s, ADMIN).await;
     heading(&admin, "Dashboard").await;
     click(&admin, "nav a[href='/staff/admin/commissioners']").await;
     heading(&admin, "Commissioners").await;
     admin
+        .wait_for_text("#comm-existing-hint", "keep their own name and password")
+        .await
+        .unwrap();
+    fill(&admin, "#comm-email", COMMISSIONER).await;
+    click(&admin, "#comm-share").await;
+    admin
+        .wait_for_text("#comm-invited", "already had a commissioner's account")
+        .await
+        .unwrap();
+    admin
         .wait_for_text("#comm-list", "Ceri Council")
         .await
         .unwrap();
+    assert_eq!(
+        s.app.login_response(COMMISSIONER, PASSWORD).await.status(),
+        200,
+        "their own password still works"
+    );
 
     // Asked first; Cancel keeps it.
     click(&admin, ".comm-stop").await;
