@@ -314,6 +314,24 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_figure_carries_its_rag_word_and_benchmark_in_words_only_when_judged() {
+        let judged = h("KPI A", Some(3999), None, at_least(40)).figure();
+        assert_eq!(judged.rag, Some(Rag::Amber));
+        assert_eq!(judged.benchmark.as_deref(), Some("at least 40.00%"));
+        assert_eq!(judged.unit, "%");
+        let met = h("KPI A", Some(4000), None, at_least(40)).figure();
+        assert_eq!(met.rag, Some(Rag::Green));
+        // No value: nothing to judge, the benchmark still said.
+        let empty = h("KPI A", None, None, at_least(40)).figure();
+        assert_eq!(empty.rag, None);
+        assert_eq!(empty.benchmark.as_deref(), Some("at least 40.00%"));
+        // Not judged at all.
+        let plain = h("KPI D", Some(420), None, None).figure();
+        assert_eq!((plain.rag, plain.benchmark), (None, None));
+        assert_eq!(plain.value, Some(Hundredths(420)));
+    }
+
+    #[test]
     fn a_figure_crossing_its_benchmark_either_way_is_proposed_first() {
         let now = [
             h("Access", Some(6500), None, at_least(70)),

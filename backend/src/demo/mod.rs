@@ -15,7 +15,7 @@ use crate::{
     services::capture::body_hash,
     time::local_date,
 };
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::{
     Role,
     instrument::{Audience, InstrumentDefinition, InstrumentKey, InstrumentKind},
@@ -94,6 +94,7 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
     let mut specialists = Vec::new();
     let mut admin = None;
     let mut commissioners = Vec::new();
+    let mut manager = None;
     for (email, name, role, team) in DEMO_STAFF {
         let team_id = team.and_then(|i| teams.get(i).copied());
         let s = repo::staff::create(
@@ -111,7 +112,7 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
         match role {
             Role::Specialist => specialists.push((s.id, team_id)),
             Role::Admin => admin = Some(s.id),
-            Role::Manager => {}
+            Role::Manager => manager = Some(s.id),
             Role::Commissioner => commissioners.push(s.id),
         }
     }
@@ -142,9 +143,46 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
     let sam = specialists.first().copied();
     g.open_invitations(&txn, sam, [&jobseeker, &employer, &swemwbs])
         .await?;
+    let manager = auth::StaffUser {
+        id: manager.ok_or_else(|| anyhow::anyhow!("the demo has no manager"))?,
+        organisation_id: org.id,
+        role: Role::Manager,
+        team_id: None,
+    };
+    published_quarters(&txn, &manager, now.date_naive()).await?;
     txn.commit().await?;
     tracing::info!("demo organisation seeded");
     Ok(true)
+}
+
+/// The manager has published the reports of the last two whole quarters (read as of the day
+/// after each ends), so the commissioner's page and the reports list show something.
+async fn published_quarters(
+    db: &impl ConnectionTrait,
+    manager: &auth::StaffUser,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let this_quarter = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1)
+        .ok_or_else(|| anyhow::anyhow!("a quarter's first day"))?;
+    for back in [6u32, 3] {
+        let first = this_quarter - chrono::Months::new(back);
+        let last = first + chrono::Months::new(3) - Duration::days(1);
+        let request: domain::privacy::PublishReport = serde_json::from_value(serde_json::json!({
+            "period": {"first": first, "last": last},
+            "title": format!("Quarter from {}", first.format("%B %Y")),
+            "as_of": last + Duration::days(1),
+            "key_messages": [
+                "Most jobseekers we supported rated the service well.",
+                "We are following up employers we have not heard from."
+            ],
+            "grade": "amber",
+            "grade_reason": "Satisfaction held up; some outcome figures are short of their benchmarks.",
+        }))?;
+        crate::services::oversight::publish_report(db, manager, request)
+            .await
+            .map_err(|e| anyhow::anyhow!("publishing a demo report: {e:?}"))?;
+    }
+    Ok(())
 }
 
 /// The demo's settings: the SWEMWBS licence held, the default thresholds, and outcome settings

@@ -90,6 +90,16 @@ async fn invite(app: &TestApp, admin: &str, body: Value) -> reqwest::Response {
     app.post("/api/commissioners", Some(admin), &body).await
 }
 
+async fn stop_sharing(app: &TestApp, admin: &str, id: Uuid) -> reqwest::Response {
+    app.send::<()>(
+        reqwest::Method::DELETE,
+        &format!("/api/commissioners/{id}"),
+        Some(admin),
+        None,
+    )
+    .await
+}
+
 async fn ok_json(res: reqwest::Response) -> Value {
     let status = res.status();
     let v: Value = res.json().await.unwrap();
@@ -164,7 +174,7 @@ async fn a_commissioner_reads_the_shared_report_and_its_headlines_and_nothing_ab
     // The headlines are the report's own figures: one rating of 4; 14 → 24 raw is a
     // metric change the report computed.
     assert_eq!(headline(shared, "KPI D")["value"], s["kpi_d"]["mean"]);
-    assert_eq!(headline(shared, "KPI D")["value"], "4.00");
+    assert_eq!(headline(shared, "KPI D")["value"], json!(4.0));
     assert_eq!(
         headline(shared, "Wellbeing change")["value"],
         s["wellbeing"]["mean_change"]
@@ -280,15 +290,7 @@ async fn a_commissioner_sees_only_organisations_that_share_until_they_stop() {
     }
 
     // Org A stops: its reports are gone from the commissioner's list and page.
-    let stop = |admin: &str| {
-        app.send::<()>(
-            reqwest::Method::DELETE,
-            &format!("/api/commissioners/{casey}"),
-            Some(admin),
-            None,
-        )
-    };
-    assert_eq!(stop(&a.admin).await.status(), 204);
+    assert_eq!(stop_sharing(&app, &a.admin, casey).await.status(), 204);
     assert_eq!(titles(ok_json(reports().await).await), ["B's quarter"]);
     let res = app
         .get(&format!("/api/reports/{report_a}"), Some(&token))
@@ -298,7 +300,7 @@ async fn a_commissioner_sees_only_organisations_that_share_until_they_stop() {
         ok_json(app.get("/api/commissioners", Some(&a.admin)).await).await,
         json!([])
     );
-    assert_eq!(stop(&a.admin).await.status(), 404);
+    assert_eq!(stop_sharing(&app, &a.admin, casey).await.status(), 404);
 
     // Sharing, stopping and every report the commissioner downloaded are in the audit trail.
     let audit = ok_json(app.get("/api/audit", Some(&a.admin)).await).await;
@@ -350,7 +352,7 @@ async fn a_commissioner_is_never_staff() {
     ] {
         let res = app.get(path, Some(&token)).await;
         assert_eq!(res.status(), 403, "{path}");
-        assert_eq!(error_body(res).await["code"], "forbidden", "{path}");
+        assert_eq!(error_body(res).await["error"], "forbidden", "{path}");
     }
     // Not listed, changed or made as staff.
     let staff = ok_json(app.get("/api/staff", Some(&a.admin)).await).await;
@@ -472,14 +474,7 @@ async fn bad_invitations_are_refused_naming_the_field_and_nothing_is_stored() {
         )
         .await;
     assert!(res.status().is_client_error());
-    let res = app
-        .send::<()>(
-            reqwest::Method::DELETE,
-            &format!("/api/commissioners/{}", Uuid::new_v4()),
-            Some(&a.admin),
-            None,
-        )
-        .await;
+    let res = stop_sharing(&app, &a.admin, Uuid::new_v4()).await;
     assert_eq!(res.status(), 404);
     assert_eq!(app.count_rows("staff").await, accounts);
     assert_eq!(app.count_rows("commissioner_share").await, 0);
