@@ -400,6 +400,50 @@ pub async fn report_page(auth: Auth, print_url: &str) -> Result<web_sys::Blob, A
     blob(auth, print_url, "text/html").await
 }
 
+/// The published reports of every organisation that shares with this commissioner, newest
+/// first.
+pub async fn shared_reports(
+    auth: Auth,
+) -> Result<Vec<domain::commissioning::SharedReport>, ApiError> {
+    get_json(auth, "/api/commissioner/reports").await
+}
+
+/// The commissioners the organisation shares its reports with (admins).
+pub async fn commissioners(
+    auth: Auth,
+) -> Result<Vec<domain::commissioning::Commissioner>, ApiError> {
+    get_json(auth, "/api/commissioners").await
+}
+
+/// How an invitation went: a new commissioner's account, or an existing one that now reads
+/// this organisation's reports too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invited {
+    NewAccount,
+    Existing,
+}
+
+/// Shares the organisation's reports with a commissioner (admins): `name` and `password` make
+/// the account of an address that has none.
+pub async fn invite_commissioner(
+    auth: Auth,
+    body: &serde_json::Value,
+) -> Result<Invited, ApiError> {
+    let response = authed(auth, Some(body), || Request::post("/api/commissioners")).await?;
+    Ok(if response.status() == 201 {
+        Invited::NewAccount
+    } else {
+        Invited::Existing
+    })
+}
+
+/// Stops sharing the organisation's reports with a commissioner (admins).
+pub async fn stop_sharing(auth: Auth, id: uuid::Uuid) -> Result<(), ApiError> {
+    let url = format!("/api/commissioners/{id}");
+    authed::<()>(auth, None, || Request::delete(&url)).await?;
+    Ok(())
+}
+
 pub async fn attention(auth: Auth) -> Result<Vec<AttentionItem>, ApiError> {
     get_json(auth, "/api/attention").await
 }

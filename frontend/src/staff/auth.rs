@@ -92,6 +92,15 @@ impl Auth {
             .with(|l| l.as_ref().is_some_and(|l| l.staff.role == Role::Admin))
     }
 
+    /// A commissioner: outside the service, reading the reports shared with them and nothing
+    /// else.
+    pub fn is_commissioner(self) -> bool {
+        self.login.with(|l| {
+            l.as_ref()
+                .is_some_and(|l| l.staff.role == Role::Commissioner)
+        })
+    }
+
     pub fn access_token(self) -> Option<String> {
         self.login
             .with_untracked(|l| l.as_ref().map(|l| l.access_token.clone()))

@@ -1,6 +1,7 @@
 //! The staff app: specialists' field work (caseload, new clients, sessions, assisted surveys,
 //! invitations, the outbox) that keeps working with no signal, managers' dashboard and
-//! needs-attention list, and admins' screens (staff, teams, audit trail, settings). A second
+//! needs-attention list, admins' screens (staff, teams, audit trail, settings, commissioners),
+//! and a commissioner's page of the reports shared with them. A second
 //! binary (`src/bin/staff.rs`) served under `/staff`. This file is the app's shell: what it
 //! provides to every page, and which page each address shows.
 
@@ -27,7 +28,7 @@ use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
     admin, assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
-    reports, session_form, swemwbs,
+    reports, session_form, shared, swemwbs,
 };
 use route::{Route, Router};
 
@@ -58,7 +59,9 @@ pub fn StaffApp() -> impl IntoView {
     Effect::new(move || {
         let _ = outbox.synced();
         // Not before the device's copy is read, which the fetch would otherwise overwrite.
-        if caseload.ready() && auth.me_untracked().is_some() {
+        // A commissioner has no caseload (the API refuses them one).
+        let staff = auth.me_untracked().is_some_and(|m| m.role.is_staff());
+        if caseload.ready() && staff {
             offline::fetch::caseload(auth, caseload);
         }
     });
@@ -67,6 +70,13 @@ pub fn StaffApp() -> impl IntoView {
     let logged_in = Memo::new(move |_| auth.me().map(|m| m.id));
     let is_manager = Memo::new(move |_| auth.is_manager());
     let is_admin = Memo::new(move |_| auth.is_admin());
+    let is_commissioner = Memo::new(move |_| auth.is_commissioner());
+    // The app's own start (`/staff/`) is a commissioner's page for a commissioner.
+    Effect::new(move || {
+        if is_commissioner.get() && router.route() == Route::Caseload {
+            router.replace(Route::Shared);
+        }
+    });
 
     view! {
         <a href="#main" class="skip-link">{tr(|t| t.skip_to_content)}</a>
@@ -82,7 +92,10 @@ pub fn StaffApp() -> impl IntoView {
         </header>
         <Show when=move || logged_in.get().is_some() && !handed_over.0.get()>
             <StaffNav />
-            <SyncStatus />
+            // A commissioner records nothing on the device: nothing waits to be sent.
+            <Show when=move || !is_commissioner.get()>
+                <SyncStatus />
+            </Show>
         </Show>
         <main id="main" class="content staff-content" tabindex="-1">
             {move || {
@@ -93,17 +106,37 @@ pub fn StaffApp() -> impl IntoView {
                 if !caseload.ready() {
                     return ().into_any();
                 }
-                page(router.route(), is_manager, is_admin)
+                let access = Access { manager: is_manager, admin: is_admin, commissioner: is_commissioner };
+                page(router.route(), access)
             }}
         </main>
     }
 }
 
+/// What the person logged in may open.
+#[derive(Clone, Copy)]
+struct Access {
+    manager: Memo<bool>,
+    admin: Memo<bool>,
+    commissioner: Memo<bool>,
+}
+
 /// The page an address shows. Managers' pages show anyone else their caseload; the admin
-/// screens tell anyone the API would refuse that they have no access.
-fn page(route: Route, is_manager: Memo<bool>, is_admin: Memo<bool>) -> AnyView {
-    let refused =
-        (route.admin_only() && !is_admin.get()) || (route.managers_read() && !is_manager.get());
+/// screens tell anyone the API would refuse that they have no access. A commissioner (outside
+/// the service) opens their own page and nothing else.
+fn page(route: Route, access: Access) -> AnyView {
+    let is_manager = access.manager;
+    if access.commissioner.get() {
+        return match route {
+            Route::Shared => view! { <shared::SharedPage /> }.into_any(),
+            // The app's start: moved to their page at once (the effect in `StaffApp`).
+            Route::Caseload => ().into_any(),
+            _ => view! { <admin::NoAccess /> }.into_any(),
+        };
+    }
+    let refused = (route.admin_only() && !access.admin.get())
+        || (route.managers_read() && !is_manager.get())
+        || route.commissioners_only();
     if refused {
         return view! { <admin::NoAccess /> }.into_any();
     }
@@ -138,5 +171,9 @@ fn page(route: Route, is_manager: Memo<bool>, is_admin: Memo<bool>) -> AnyView {
         Route::AdminTeams => view! { <admin::teams::TeamsPage /> }.into_any(),
         Route::AdminAudit => view! { <admin::audit::AuditPage /> }.into_any(),
         Route::AdminSettings => view! { <admin::settings::SettingsPage /> }.into_any(),
+        Route::AdminCommissioners => {
+            view! { <admin::commissioners::CommissionersPage /> }.into_any()
+        }
+        Route::Shared => view! { <admin::NoAccess /> }.into_any(),
     }
 }

@@ -30,18 +30,31 @@ pub enum Route {
     Attention,
     /// The quality reports: publish one, and the published ones.
     Reports,
+    /// A commissioner's home: the reports of the organisations that share with them.
+    Shared,
     /// The admin screens: staff accounts (and one account), teams, the audit trail, settings.
     AdminStaff,
     AdminStaffMember(Uuid),
     AdminTeams,
     AdminAudit,
     AdminSettings,
+    /// The commissioners the organisation shares its reports with (admins).
+    AdminCommissioners,
 }
 
 impl Route {
-    /// Whether only admins may open the page: the audit trail and changing an account.
+    /// Whether only admins may open the page: the audit trail, changing an account and
+    /// sharing reports with commissioners.
     pub fn admin_only(&self) -> bool {
-        matches!(self, Route::AdminStaffMember(_) | Route::AdminAudit)
+        matches!(
+            self,
+            Route::AdminStaffMember(_) | Route::AdminAudit | Route::AdminCommissioners
+        )
+    }
+
+    /// Whether only a commissioner may open the page (the API answers no one else there).
+    pub fn commissioners_only(&self) -> bool {
+        matches!(self, Route::Shared)
     }
 
     /// Whether managers may read the page (as the API lets them) and admins change it.
@@ -71,11 +84,13 @@ impl Route {
             Route::Dashboard => "/staff/dashboard".to_owned(),
             Route::Attention => "/staff/attention".to_owned(),
             Route::Reports => "/staff/reports".to_owned(),
+            Route::Shared => "/staff/shared".to_owned(),
             Route::AdminStaff => "/staff/admin/staff".to_owned(),
             Route::AdminStaffMember(id) => format!("/staff/admin/staff/{id}"),
             Route::AdminTeams => "/staff/admin/teams".to_owned(),
             Route::AdminAudit => "/staff/admin/audit".to_owned(),
             Route::AdminSettings => "/staff/admin/settings".to_owned(),
+            Route::AdminCommissioners => "/staff/admin/commissioners".to_owned(),
         }
     }
 
@@ -106,11 +121,13 @@ impl Route {
             ["dashboard"] => Route::Dashboard,
             ["attention"] => Route::Attention,
             ["reports"] => Route::Reports,
+            ["shared"] => Route::Shared,
             ["admin", "staff"] => Route::AdminStaff,
             ["admin", "staff", x] => id(x).map_or(Route::AdminStaff, Route::AdminStaffMember),
             ["admin", "teams"] => Route::AdminTeams,
             ["admin", "audit"] => Route::AdminAudit,
             ["admin", "settings"] => Route::AdminSettings,
+            ["admin", "commissioners"] => Route::AdminCommissioners,
             _ => Route::Caseload,
         }
     }
@@ -146,6 +163,21 @@ impl Router {
         }
         self.0.set(route);
         window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    /// Shows `route` in place of the current page, without a new history entry (Back does
+    /// not return to the address it replaces).
+    pub fn replace(self, route: Route) {
+        if let Ok(history) = window().history()
+            && let Err(error) = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&route.path()),
+            )
+        {
+            log::warn!("could not change the address: {error:?}");
+        }
+        self.0.set(route);
     }
 
     pub fn route(self) -> Route {
@@ -203,6 +235,7 @@ mod tests {
             Route::AdminTeams,
             Route::AdminAudit,
             Route::AdminSettings,
+            Route::AdminCommissioners,
         ] {
             assert_eq!(Route::parse(&route.path()), route);
             // Each is either for admins alone or read by managers too, never both or neither.
@@ -213,5 +246,14 @@ mod tests {
         assert!(Route::AdminSettings.managers_read());
         assert_eq!(Route::parse("/staff/admin/staff/nope"), Route::AdminStaff);
         assert!(!Route::Dashboard.admin_only() && !Route::Dashboard.managers_read());
+        assert!(Route::AdminCommissioners.admin_only());
+    }
+
+    #[test]
+    fn a_commissioner_s_page_has_its_own_address_and_is_theirs_alone() {
+        assert_eq!(Route::parse(&Route::Shared.path()), Route::Shared);
+        assert!(Route::Shared.commissioners_only());
+        assert!(!Route::Shared.admin_only() && !Route::Shared.managers_read());
+        assert!(!Route::Reports.commissioners_only());
     }
 }

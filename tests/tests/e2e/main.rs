@@ -22,6 +22,7 @@ mod privacy;
 mod proxies;
 mod pwa;
 mod pwa_admin;
+mod pwa_commissioner;
 mod pwa_dashboard;
 mod pwa_field;
 mod pwa_field_privacy;

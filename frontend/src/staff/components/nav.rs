@@ -1,17 +1,63 @@
-//! On every page while logged in: the menu of pages (with an Admin section for managers and admins), and how many of this person's records wait
-//! and when the server last took some.
+//! On every page while logged in: the menu of pages (with an Admin section for managers and
+//! admins; a commissioner's has only their page and signing out), and how many of this
+//! person's records wait and when the server last took some.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::i18n::{I18n, fill, use_i18n};
 use crate::offline::{Outbox, use_outbox};
 use crate::staff::auth::use_auth;
+use crate::staff::offline::use_caseload;
+use crate::staff::pages::outbox::log_out;
 use crate::staff::route::{Route, use_router};
 use crate::staff::text::trs;
 use crate::staff::time::time_of;
 
 #[component]
 pub fn StaffNav() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Show when=move || auth.is_commissioner() fallback=|| view! { <ServiceNav /> }>
+            <CommissionerNav />
+        </Show>
+    }
+}
+
+/// A commissioner's menu: their page, and signing out (nothing of theirs waits on the device).
+#[component]
+fn CommissionerNav() -> impl IntoView {
+    let auth = use_auth();
+    let caseload = use_caseload();
+    let busy = RwSignal::new(false);
+    let sign_out = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            log_out(auth, caseload).await;
+            busy.set(false);
+        });
+    };
+    view! {
+        <nav class="staff-nav" aria-label=trs(|t| t.staff_nav_label)>
+            <ul class="staff-nav-list">
+                <NavItem route=Route::Shared label=trs(|t| t.staff_nav_shared) />
+            </ul>
+            <p class="staff-who">
+                {move || auth.me().map(|m| m.name).unwrap_or_default()}
+            </p>
+            <button type="button" class="button button-secondary nav-sign-out" id="sign-out" on:click=sign_out>
+                {trs(|t| t.staff_logout)}
+            </button>
+        </nav>
+    }
+}
+
+/// The menu of the service's own staff.
+#[component]
+fn ServiceNav() -> impl IntoView {
     let auth = use_auth();
     view! {
         <nav class="staff-nav" aria-label=trs(|t| t.staff_nav_label)>
@@ -35,6 +81,9 @@ pub fn StaffNav() -> impl IntoView {
                             <NavItem route=Route::AdminAudit label=trs(|t| t.staff_nav_admin_audit) />
                         </Show>
                         <NavItem route=Route::AdminSettings label=trs(|t| t.staff_nav_admin_settings) />
+                        <Show when=move || auth.is_admin()>
+                            <NavItem route=Route::AdminCommissioners label=trs(|t| t.staff_nav_admin_commissioners) />
+                        </Show>
                     </ul>
                 </div>
             </Show>

@@ -39,18 +39,16 @@ pub fn LoginPage() -> impl IntoView {
         spawn_local(async move {
             match api::login(email.get_untracked().trim(), &password.get_untracked()).await {
                 Ok(tokens) => {
-                    let manager = matches!(
-                        tokens.staff.role,
-                        domain::Role::Manager | domain::Role::Admin
-                    );
+                    // Each lands on the page they come for.
+                    let home = match tokens.staff.role {
+                        domain::Role::Manager | domain::Role::Admin => Route::Dashboard,
+                        domain::Role::Specialist => Route::Caseload,
+                        domain::Role::Commissioner => Route::Shared,
+                    };
                     caseload.reset(Some(tokens.staff.id));
                     error.set(None);
                     auth.set(Some(tokens.into()));
-                    router.go(if manager {
-                        Route::Dashboard
-                    } else {
-                        Route::Caseload
-                    });
+                    router.go(home);
                 }
                 Err(e) => error.set(Some(refusal(i18n.s(), &e))),
             }

@@ -14,4 +14,5 @@ pub mod new_client;
 pub mod outbox;
 pub mod reports;
 pub mod session_form;
+pub mod shared;
 pub mod swemwbs;

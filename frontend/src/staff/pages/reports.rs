@@ -14,9 +14,9 @@ use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::load::load;
 use crate::staff::api::{self, Publish};
-use crate::staff::auth::{Auth, use_auth};
+use crate::staff::auth::use_auth;
 use crate::staff::components::form::{Field, radios};
-use crate::staff::components::report_tab::open_report;
+use crate::staff::components::report_tab::ReportLinks;
 use crate::staff::pages::dashboard::filters::{PeriodChoice, Picker};
 use crate::staff::text::{trs, trs_owned};
 use crate::staff::time::{date, local_date};
@@ -358,7 +358,7 @@ fn ReportList(published: RwSignal<u32>) -> impl IntoView {
                 }
                 Some(Ok(list)) => view! {
                     <ul class="plain-list report-list">
-                        {list.into_iter().map(|r| view! { <ReportItem report=r auth /> }).collect_view()}
+                        {list.into_iter().map(|r| view! { <ReportItem report=r /> }).collect_view()}
                     </ul>
                 }
                 .into_any(),
@@ -369,9 +369,8 @@ fn ReportList(published: RwSignal<u32>) -> impl IntoView {
 
 /// One published report: its title and period, its printable page and its files.
 #[component]
-fn ReportItem(report: PublishedReport, auth: Auth) -> impl IntoView {
+fn ReportItem(report: PublishedReport) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = RwSignal::new(false);
     let id: Uuid = report.id;
     let period = report.snapshot.period;
     let when = fill(
@@ -387,53 +386,18 @@ fn ReportItem(report: PublishedReport, auth: Auth) -> impl IntoView {
         .grade
         .as_ref()
         .map(|g| grade_label(i18n.s(), g.grade.as_str()));
-    let open = move |ev: leptos::ev::MouseEvent| {
-        ev.prevent_default();
-        open_report(auth, format!("/api/reports/{id}/print"), problem);
-    };
-    let download = move |kind: &'static str| {
-        spawn_local(async move {
-            match api::report_file(auth, id, kind).await {
-                Ok(file) => {
-                    problem.set(false);
-                    let name = format!(
-                        "soundings-report-{}-to-{}.{kind}",
-                        period.first, period.last
-                    );
-                    crate::device::save_file(&file, &name);
-                }
-                Err(error) => {
-                    log::warn!("report file not fetched: {error}");
-                    problem.set(true);
-                }
-            }
-        });
-    };
     view! {
         <li class="report-item" data-id=id.to_string()>
             <h3>{report.title.clone()}</h3>
             <p class="hint">{when}</p>
             {grade.map(|g| view! { <p class="report-grade">{trs(|t| t.staff_reports_grade)}": "<strong>{g}</strong></p> })}
-            <div class="button-group">
-                <a class="button button-secondary report-open" href=format!("/api/reports/{id}/print") on:click=open>
-                    {trs(|t| t.staff_reports_open)}
-                </a>
-                <button type="button" class="button button-secondary report-xlsx" on:click=move |_| download("xlsx")>
-                    {trs(|t| t.staff_reports_xlsx)}
-                </button>
-                <button type="button" class="button button-secondary report-csv" on:click=move |_| download("csv")>
-                    {trs(|t| t.staff_reports_csv)}
-                </button>
-            </div>
-            {move || problem.get().then(|| view! {
-                <p class="error-message" role="alert">{trs(|t| t.staff_reports_failed)}</p>
-            })}
+            <ReportLinks id period />
         </li>
     }
 }
 
 /// The grade in the quality framework's words.
-fn grade_label(t: &'static StaffMessages, grade: &str) -> &'static str {
+pub fn grade_label(t: &'static StaffMessages, grade: &str) -> &'static str {
     match grade {
         "outstanding" => t.staff_grade_outstanding,
         "green" => t.staff_grade_green,

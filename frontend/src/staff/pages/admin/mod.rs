@@ -3,6 +3,7 @@
 //! would refuse sees at their addresses.
 
 pub mod audit;
+pub mod commissioners;
 pub mod outcomes;
 pub mod settings;
 pub mod staff;
@@ -13,19 +14,25 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::components::PageHeading;
 use crate::i18n::StaffMessages;
+use crate::staff::auth::use_auth;
 use crate::staff::components::checked::Problem;
 use crate::staff::route::{Link, Route};
 use crate::staff::text::{trs, trs_owned};
 
-/// An admin screen opened by someone who is not an admin: a clear answer and nothing else.
+/// A page opened by someone whose role does not include it: a clear answer and nothing else,
+/// and the way back to their own page.
 #[component]
 pub fn NoAccess() -> impl IntoView {
+    let auth = use_auth();
+    let back = if auth.is_commissioner() {
+        view! { <Link route=Route::Shared>{trs(|t| t.staff_back_to_shared)}</Link> }.into_any()
+    } else {
+        view! { <Link route=Route::Caseload>{trs(|t| t.staff_back_to_caseload)}</Link> }.into_any()
+    };
     view! {
         <PageHeading text=trs_owned(|t| t.staff_admin_no_access) />
         <p id="no-access">{trs(|t| t.staff_admin_no_access_lead)}</p>
-        <p>
-            <Link route=Route::Caseload>{trs(|t| t.staff_back_to_caseload)}</Link>
-        </p>
+        <p>{back}</p>
     }
 }
 

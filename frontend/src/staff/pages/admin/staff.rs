@@ -25,9 +25,12 @@ pub fn role_label(t: &'static StaffMessages, role: Role) -> &'static str {
         Role::Admin => t.staff_admin_role_admin,
         Role::Manager => t.staff_admin_role_manager,
         Role::Specialist => t.staff_admin_role_specialist,
+        Role::Commissioner => t.staff_admin_role_commissioner,
     }
 }
 
+/// The roles a staff account can have: a commissioner is outside the service, and is invited
+/// on the Commissioners screen instead.
 fn role_options(t: &'static StaffMessages) -> Vec<(&'static str, &'static str)> {
     [Role::Specialist, Role::Manager, Role::Admin]
         .into_iter()

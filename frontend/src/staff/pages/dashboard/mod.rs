@@ -21,6 +21,8 @@ mod trends;
 
 /// The bands table, shown again with the outcome settings.
 pub(crate) use outcomes::judge::Unit;
+/// Figures in their units and RAG words, as a commissioner's page shows them too.
+pub(crate) use outcomes::judge::{amount, rag_word};
 pub(crate) use outcomes::kpis::BandsTable;
 
 use std::future::Future;

@@ -197,7 +197,7 @@ fn Logout(unsent: Signal<usize>) -> impl IntoView {
 
 /// Removes this person's records, drafts, cache and key from the phone, and ends the login on
 /// the server.
-async fn log_out(auth: Auth, caseload: Caseload) {
+pub(crate) async fn log_out(auth: Auth, caseload: Caseload) {
     let Some(login) = auth.login() else { return };
     let owner = login.staff.id.to_string();
     // Logged out here first, so nothing fetched meanwhile is saved again under this person.
