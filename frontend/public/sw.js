@@ -41,6 +41,7 @@ const SHELL = [
 const STAFF_SHELL = [
   "/staff/index.html",
   "/staff.js",
+  "/outbox-staff.js",
   "/staff.css",
   "/staff-manifest.webmanifest",
   "/pkg/soundings_staff.js",
