@@ -51,6 +51,10 @@ pub struct ReportAction {
 /// One headline figure of a period, as the drafting rule compares it with the period before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Headline {
+    /// A stable name for programs: `kpi_a`, `kpi_b`, `kpi_c`, `kpi_d`, `kpi_e`,
+    /// `wellbeing_change`, `access`, `into_paid_work`, `cost_per_participant`,
+    /// `cost_per_job_outcome`.
+    pub key: &'static str,
     /// What it is called in a sentence: "KPI A (paid job starts)".
     pub name: String,
     /// Written after a value: "%" or " weeks" or "".
@@ -77,13 +81,14 @@ fn judged_by(j: &Judged) -> Option<Benchmark> {
 }
 
 fn line(
-    name: &str,
+    (key, name): (&'static str, &str),
     unit: &'static str,
     value: Option<Hundredths>,
     interval: Option<Interval>,
     benchmark: Option<Benchmark>,
 ) -> Headline {
     Headline {
+        key,
         name: name.to_owned(),
         unit,
         value,
@@ -104,14 +109,14 @@ pub fn headlines(
     let mut out = Vec::new();
     if let Some(o) = outcomes {
         out.push(line(
-            "KPI A (vocational profiles into paid work)",
+            ("kpi_a", "KPI A (vocational profiles into paid work)"),
             "%",
             o.kpi_a.rate.percent,
             o.kpi_a.rate.interval,
             judged_by(&o.kpi_a.judged),
         ));
         out.push(line(
-            "KPI B (weeks to a first paid job)",
+            ("kpi_b", "KPI B (weeks to a first paid job)"),
             " weeks",
             o.kpi_b.weeks.mean,
             o.kpi_b.weeks.interval,
@@ -119,14 +124,14 @@ pub fn headlines(
         ));
     }
     out.push(line(
-        "KPI C (employer satisfaction, 1 to 5)",
+        ("kpi_c", "KPI C (employer satisfaction, 1 to 5)"),
         "",
         kpi_c.mean,
         kpi_c.mean_interval,
         None,
     ));
     out.push(line(
-        "KPI D (jobseeker satisfaction, 1 to 5)",
+        ("kpi_d", "KPI D (jobseeker satisfaction, 1 to 5)"),
         "",
         kpi_d.mean,
         kpi_d.mean_interval,
@@ -134,7 +139,7 @@ pub fn headlines(
     ));
     if let Some(o) = outcomes {
         out.push(line(
-            "KPI E (still in paid work)",
+            ("kpi_e", "KPI E (still in paid work)"),
             "%",
             o.kpi_e.rate.percent,
             o.kpi_e.rate.interval,
@@ -142,7 +147,7 @@ pub fn headlines(
         ));
     }
     out.push(line(
-        "Wellbeing change (SWEMWBS)",
+        ("wellbeing_change", "Wellbeing change (SWEMWBS)"),
         " points",
         wellbeing.mean_change,
         wellbeing.mean_change_interval,
@@ -150,14 +155,14 @@ pub fn headlines(
     ));
     if let Some(o) = outcomes {
         out.push(line(
-            "Referrals that start",
+            ("access", "Referrals that start"),
             "%",
             o.access.percent,
             o.access.interval,
             judged_by(&o.access_judged),
         ));
         out.push(line(
-            "Starters into paid work",
+            ("into_paid_work", "Starters into paid work"),
             "%",
             o.into_paid_work.percent,
             o.into_paid_work.interval,
@@ -183,7 +188,7 @@ pub fn commissioner_headlines(
         let cost = o.cost.as_ref();
         out.push(
             line(
-                "Cost per participant (£)",
+                ("cost_per_participant", "Cost per participant (£)"),
                 "",
                 cost.and_then(|c| c.per_participant),
                 None,
@@ -193,7 +198,7 @@ pub fn commissioner_headlines(
         );
         out.push(
             line(
-                "Cost per job outcome (£)",
+                ("cost_per_job_outcome", "Cost per job outcome (£)"),
                 "",
                 cost.and_then(|c| c.per_job_outcome),
                 None,
@@ -210,6 +215,8 @@ pub fn commissioner_headlines(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeadlineFigure {
+    /// Stable, for programs (`Headline::key`); `name` is the English words.
+    pub key: String,
     pub name: String,
     /// Written after the value: "%", " weeks", " points" or nothing.
     pub unit: String,
@@ -217,16 +224,20 @@ pub struct HeadlineFigure {
     pub rag: Option<Rag>,
     /// "at least 40.00%", where the figure is judged.
     pub benchmark: Option<String>,
+    /// The same benchmark (or target) as numbers, to be written in another language.
+    pub judged_by: Option<Benchmark>,
 }
 
 impl Headline {
     pub fn figure(&self) -> HeadlineFigure {
         HeadlineFigure {
+            key: self.key.to_owned(),
             name: self.name.clone(),
             unit: self.unit.to_owned(),
             value: self.value,
             rag: self.value.zip(self.benchmark).map(|(v, b)| rag(v, b)),
             benchmark: self.benchmark.map(|b| benchmark_words(b, self.unit)),
+            judged_by: self.benchmark,
         }
     }
 }
@@ -296,6 +307,7 @@ mod tests {
         benchmark: Option<Benchmark>,
     ) -> Headline {
         Headline {
+            key: "test",
             name: name.to_owned(),
             unit: "%",
             value: value.map(Hundredths),

@@ -171,6 +171,28 @@ async fn a_commissioner_reads_the_shared_report_and_its_headlines_and_nothing_ab
         shared["key_messages"],
         json!(["Wellbeing rose for the people we supported."])
     );
+    // Each figure has a stable key for programs (the names are English words).
+    let keys: Vec<&str> = shared["headlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "kpi_a",
+            "kpi_b",
+            "kpi_c",
+            "kpi_d",
+            "kpi_e",
+            "wellbeing_change",
+            "access",
+            "into_paid_work",
+            "cost_per_participant",
+            "cost_per_job_outcome"
+        ]
+    );
     // The headlines are the report's own figures: one rating of 4; 14 → 24 raw is a
     // metric change the report computed.
     assert_eq!(headline(shared, "KPI D")["value"], s["kpi_d"]["mean"]);

@@ -6,7 +6,7 @@
 
 use domain::Hundredths;
 use domain::commissioning::SharedReport;
-use domain::outcomes::Rag;
+use domain::outcomes::{Benchmark, Rag};
 use domain::report::HeadlineFigure;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -159,7 +159,10 @@ fn headline(t: &'static StaffMessages, f: &HeadlineFigure) -> impl IntoView + us
         || t.staff_shared_no_figure.to_owned(),
         |v| figure_text(t, f, v),
     );
-    let asks = f.benchmark.as_deref().map(|b| benchmark_text(t, f, b));
+    let asks = f
+        .judged_by
+        .map(|b| benchmark_text(t, f, b))
+        .or_else(|| f.benchmark.clone());
     let judged = match (f.rag, asks) {
         (Some(rag), Some(asks)) => Some(
             view! {
@@ -184,10 +187,11 @@ fn headline(t: &'static StaffMessages, f: &HeadlineFigure) -> impl IntoView + us
         <li
             class="headline"
             data-name=f.name.clone()
+            data-key=f.key.clone()
             data-value=f.value.map(|v| v.to_string()).unwrap_or_default()
             data-rag=f.rag.map(|r| r.as_str()).unwrap_or_default()
         >
-            <p class="headline-name">{figure_name(t, &f.name)}</p>
+            <p class="headline-name">{figure_name(t, &f.key, &f.name)}</p>
             <p class="headline-value">{value}</p>
             {judged}
         </li>
@@ -220,12 +224,13 @@ fn Trend(reports: Vec<SharedReport>) -> impl IntoView {
     let labelled_by = caption.clone();
     let mut oldest_first = reports;
     oldest_first.reverse();
-    // Every figure any report holds, in the order the newest lists them.
-    let mut names: Vec<String> = Vec::new();
+    // Every figure any report holds (by key, with its English name should the app not know
+    // it), in the order the newest lists them.
+    let mut names: Vec<(String, String)> = Vec::new();
     for report in oldest_first.iter().rev() {
         for f in &report.headlines {
-            if !names.contains(&f.name) {
-                names.push(f.name.clone());
+            if !names.iter().any(|(key, _)| key == &f.key) {
+                names.push((f.key.clone(), f.name.clone()));
             }
         }
     }
@@ -244,11 +249,11 @@ fn Trend(reports: Vec<SharedReport>) -> impl IntoView {
         .collect_view();
     let rows = names
         .iter()
-        .map(|name| {
+        .map(|(key, name)| {
             let cells = oldest_first
                 .iter()
                 .map(|r| {
-                    let figure = r.headlines.iter().find(|f| &f.name == name);
+                    let figure = r.headlines.iter().find(|f| &f.key == key);
                     let text = figure
                         .and_then(|f| f.value.map(|v| figure_text(t, f, v)))
                         .unwrap_or_else(|| t.staff_shared_no_figure.to_owned());
@@ -259,8 +264,8 @@ fn Trend(reports: Vec<SharedReport>) -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <tr data-name=name.clone()>
-                    <th scope="row">{figure_name(t, name)}</th>
+                <tr data-name=name.clone() data-key=key.clone()>
+                    <th scope="row">{figure_name(t, key, name)}</th>
                     {cells}
                 </tr>
             }
@@ -311,28 +316,28 @@ fn SharedItem(report: SharedReport) -> impl IntoView {
     }
 }
 
-/// A headline figure's name in the person's language; a figure this app does not know yet
-/// keeps the server's words.
-fn figure_name(t: &'static StaffMessages, name: &str) -> String {
-    let known = match name {
-        "KPI A (vocational profiles into paid work)" => t.staff_kpi_a,
-        "KPI B (weeks to a first paid job)" => t.staff_kpi_b,
-        "KPI C (employer satisfaction, 1 to 5)" => t.staff_shared_kpi_c,
-        "KPI D (jobseeker satisfaction, 1 to 5)" => t.staff_shared_kpi_d,
-        "KPI E (still in paid work)" => t.staff_kpi_e,
-        "Wellbeing change (SWEMWBS)" => t.staff_wellbeing,
-        "Referrals that start" => t.staff_shared_access,
-        "Starters into paid work" => t.staff_shared_into_paid_work,
-        "Cost per participant (£)" => t.staff_shared_cost_participant,
-        "Cost per job outcome (£)" => t.staff_shared_cost_job,
-        other => return other.to_owned(),
+/// A headline figure's name in the person's language, by its key; a figure this app does not
+/// know yet keeps the server's words.
+fn figure_name(t: &'static StaffMessages, key: &str, name: &str) -> String {
+    let known = match key {
+        "kpi_a" => t.staff_kpi_a,
+        "kpi_b" => t.staff_kpi_b,
+        "kpi_c" => t.staff_shared_kpi_c,
+        "kpi_d" => t.staff_shared_kpi_d,
+        "kpi_e" => t.staff_kpi_e,
+        "wellbeing_change" => t.staff_wellbeing,
+        "access" => t.staff_shared_access,
+        "into_paid_work" => t.staff_shared_into_paid_work,
+        "cost_per_participant" => t.staff_shared_cost_participant,
+        "cost_per_job_outcome" => t.staff_shared_cost_job,
+        _ => return name.to_owned(),
     };
     known.to_owned()
 }
 
-/// Whether a figure is in pounds (the server names them so: "Cost per job outcome (£)").
+/// Whether a figure is in pounds: the costs.
 fn in_pounds(f: &HeadlineFigure) -> bool {
-    f.name.ends_with("(£)")
+    f.key.starts_with("cost_")
 }
 
 /// A figure's value in its unit: "42.50%", "12.30 weeks", "£8,217.00".
@@ -353,42 +358,17 @@ fn with_unit(t: &'static StaffMessages, number: &str, unit: &str) -> String {
     }
 }
 
-/// The server's benchmark words ("at least 40.00%", "between 4500.00 and 6500.00") in the
-/// person's language, with pounds written as pounds; words of another shape stay as they are.
-fn benchmark_text(t: &'static StaffMessages, f: &HeadlineFigure, words: &str) -> String {
-    let value = |text: &str| -> String {
-        let number = text.strip_suffix(f.unit.as_str()).unwrap_or(text);
-        match (in_pounds(f), hundredths(number)) {
-            (true, Some(v)) => amount(t, v, Unit::Pounds),
-            _ => with_unit(t, number, &f.unit),
-        }
-    };
-    if let Some(v) = words.strip_prefix("at least ") {
-        fill(t.staff_at_least, &[("v", &value(v))])
-    } else if let Some(v) = words.strip_prefix("at most ") {
-        fill(t.staff_at_most, &[("v", &value(v))])
-    } else if let Some((low, high)) = words
-        .strip_prefix("between ")
-        .and_then(|r| r.split_once(" and "))
-    {
-        fill(
+/// The benchmark (or target) a figure is judged by, in the person's language, pounds as pounds.
+fn benchmark_text(t: &'static StaffMessages, f: &HeadlineFigure, b: Benchmark) -> String {
+    let value = |v: Hundredths| figure_text(t, f, v);
+    match b {
+        Benchmark::AtLeast { value: v } => fill(t.staff_at_least, &[("v", &value(v))]),
+        Benchmark::AtMost { value: v } => fill(t.staff_at_most, &[("v", &value(v))]),
+        Benchmark::Between { low, high } => fill(
             t.staff_between,
             &[("low", &value(low)), ("high", &value(high))],
-        )
-    } else {
-        words.to_owned()
+        ),
     }
-}
-
-/// "4500.00" (as the server writes a figure) as hundredths.
-fn hundredths(text: &str) -> Option<Hundredths> {
-    let (units, pence) = text.split_once('.').unwrap_or((text, "00"));
-    if pence.len() != 2 || units.starts_with('-') {
-        return None;
-    }
-    let units: i64 = units.parse().ok()?;
-    let pence: i64 = pence.parse().ok()?;
-    Some(Hundredths(units.checked_mul(100)?.checked_add(pence)?))
 }
 
 #[cfg(test)]
@@ -398,13 +378,15 @@ mod tests {
     use chrono::{NaiveDate, TimeZone, Utc};
     use domain::period::Period;
 
-    fn figure(name: &str, unit: &str) -> HeadlineFigure {
+    fn figure(key: &str, unit: &str) -> HeadlineFigure {
         HeadlineFigure {
-            name: name.to_owned(),
+            key: key.to_owned(),
+            name: format!("The figure {key}"),
             unit: unit.to_owned(),
             value: Some(Hundredths(821_700)),
             rag: None,
             benchmark: None,
+            judged_by: None,
         }
     }
 
@@ -412,34 +394,28 @@ mod tests {
     fn benchmarks_are_said_in_the_person_s_language_and_pounds_as_pounds() {
         let en = Lang::En.staff();
         let cy = Lang::Cy.staff();
-        let rate = figure("Starters into paid work", "%");
-        assert_eq!(
-            benchmark_text(en, &rate, "at least 40.00%"),
-            "at least 40.00%"
-        );
-        assert_eq!(
-            benchmark_text(cy, &rate, "at least 40.00%"),
-            "o leiaf 40.00%"
-        );
-        let cost = figure("Cost per participant (£)", "");
-        assert_eq!(
-            benchmark_text(en, &cost, "between 4500.00 and 6500.00"),
-            "£4,500.00 to £6,500.00"
-        );
+        let rate = figure("into_paid_work", "%");
+        let forty = Benchmark::AtLeast {
+            value: Hundredths(4000),
+        };
+        assert_eq!(benchmark_text(en, &rate, forty), "at least 40.00%");
+        assert_eq!(benchmark_text(cy, &rate, forty), "o leiaf 40.00%");
+        let cost = figure("cost_per_participant", "");
+        let range = Benchmark::Between {
+            low: Hundredths(450_000),
+            high: Hundredths(650_000),
+        };
+        assert_eq!(benchmark_text(en, &cost, range), "£4,500.00 to £6,500.00");
         assert_eq!(figure_text(en, &cost, Hundredths(821_700)), "£8,217.00");
-        let weeks = figure("KPI B (weeks to a first paid job)", " weeks");
+        let weeks = figure("kpi_b", " weeks");
         assert_eq!(figure_text(en, &weeks, Hundredths(1230)), "12.30 weeks");
         assert_eq!(
-            benchmark_text(en, &weeks, "somewhere else"),
-            "somewhere else"
-        );
-        assert_eq!(
-            figure_name(cy, "A figure from later"),
+            figure_name(cy, "from_later", "A figure from later"),
             "A figure from later"
         );
-        assert_ne!(
-            figure_name(cy, "Cost per job outcome (£)"),
-            "Cost per job outcome (£)"
+        assert_eq!(
+            figure_name(cy, "cost_per_job_outcome", "Cost per job outcome (£)"),
+            cy.staff_shared_cost_job
         );
     }
 
