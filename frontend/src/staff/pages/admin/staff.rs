@@ -25,6 +25,8 @@ pub fn role_label(t: &'static StaffMessages, role: Role) -> &'static str {
         Role::Admin => t.staff_admin_role_admin,
         Role::Manager => t.staff_admin_role_manager,
         Role::Specialist => t.staff_admin_role_specialist,
+        // Commissioners are never staff: the API never lists one here.
+        Role::Commissioner => role.as_str(),
     }
 }
 
