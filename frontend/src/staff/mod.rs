@@ -26,7 +26,7 @@ use auth::Auth;
 use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
-    admin, assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
+    actions, admin, assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
     reports, session_form, swemwbs,
 };
 use route::{Route, Router};
@@ -138,5 +138,7 @@ fn page(route: Route, is_manager: Memo<bool>, is_admin: Memo<bool>) -> AnyView {
         Route::AdminTeams => view! { <admin::teams::TeamsPage /> }.into_any(),
         Route::AdminAudit => view! { <admin::audit::AuditPage /> }.into_any(),
         Route::AdminSettings => view! { <admin::settings::SettingsPage /> }.into_any(),
+        Route::Actions if is_manager.get() => view! { <actions::ActionsPage /> }.into_any(),
+        Route::Actions => view! { <admin::NoAccess /> }.into_any(),
     }
 }

@@ -36,6 +36,8 @@ pub enum Route {
     AdminTeams,
     AdminAudit,
     AdminSettings,
+    /// "You said, we did": the actions managers write about what people said.
+    Actions,
 }
 
 impl Route {
@@ -76,6 +78,7 @@ impl Route {
             Route::AdminTeams => "/staff/admin/teams".to_owned(),
             Route::AdminAudit => "/staff/admin/audit".to_owned(),
             Route::AdminSettings => "/staff/admin/settings".to_owned(),
+            Route::Actions => "/staff/actions".to_owned(),
         }
     }
 
@@ -111,6 +114,7 @@ impl Route {
             ["admin", "teams"] => Route::AdminTeams,
             ["admin", "audit"] => Route::AdminAudit,
             ["admin", "settings"] => Route::AdminSettings,
+            ["actions"] => Route::Actions,
             _ => Route::Caseload,
         }
     }
