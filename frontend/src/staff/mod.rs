@@ -26,8 +26,8 @@ use auth::Auth;
 use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
-    actions, admin, assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
-    reports, session_form, swemwbs,
+    actions, admin, assisted, attention, caseload, client, dashboard, journey, login, new_client,
+    outbox, reports, session_form, swemwbs,
 };
 use route::{Route, Router};
 

@@ -117,6 +117,7 @@ fn ActionItem(
         spawn_local(async move {
             match api::publish_action(auth, id).await {
                 Ok(outcome) => {
+                    busy.set(false);
                     confirming.set(false);
                     note.set(Some(fill(
                         t.staff_actions_published_note,
@@ -125,6 +126,7 @@ fn ActionItem(
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => {
+                    busy.set(false);
                     log::info!("publish refused: {e}");
                     let easy_read = matches!(&e, ApiError::Refused { body, .. }
                         if body.field.as_deref() == Some("easy_read"));
@@ -137,7 +139,6 @@ fn ActionItem(
                     }));
                 }
             }
-            busy.set(false);
         });
     };
     let edit = {
@@ -148,7 +149,8 @@ fn ActionItem(
                 e.action = Some(action.clone());
                 e.n += 1;
             });
-            focus_form();
+            // Once the form for this action is drawn.
+            request_animation_frame(focus_form);
         }
     };
     let status = move || {
@@ -238,7 +240,10 @@ fn bilingual(en: RwSignal<String>, cy: RwSignal<String>) -> Option<Value> {
 }
 
 fn cy_of(text: &BilingualText) -> String {
-    text.cy.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default()
+    text.cy
+        .as_ref()
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 /// Where each field the server may name is in the form, with what to say there. A field is
@@ -314,14 +319,24 @@ fn ActionForm(
             .map(|r| r.you_said.en.as_str().to_owned())
             .unwrap_or_default()
     });
-    let er_you_said_cy = text(|a| a.easy_read.as_ref().map(|r| cy_of(&r.you_said)).unwrap_or_default());
+    let er_you_said_cy = text(|a| {
+        a.easy_read
+            .as_ref()
+            .map(|r| cy_of(&r.you_said))
+            .unwrap_or_default()
+    });
     let er_we_did_en = text(|a| {
         a.easy_read
             .as_ref()
             .map(|r| r.we_did.en.as_str().to_owned())
             .unwrap_or_default()
     });
-    let er_we_did_cy = text(|a| a.easy_read.as_ref().map(|r| cy_of(&r.we_did)).unwrap_or_default());
+    let er_we_did_cy = text(|a| {
+        a.easy_read
+            .as_ref()
+            .map(|r| cy_of(&r.we_did))
+            .unwrap_or_default()
+    });
     let done_on = RwSignal::new(e.map_or_else(today, |a| a.done_on).to_string());
     let period = e.and_then(|a| a.period).unwrap_or(Period {
         first: today() - chrono::Duration::days(90),
