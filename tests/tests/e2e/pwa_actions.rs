@@ -153,7 +153,8 @@ async fn a_manager_writes_and_publishes_an_action_about_a_comment() {
     );
     assert_eq!(
         action["we_did"],
-        json!({"en": "Every call is now returned within two days."})
+        json!({"en": "Every call is now returned within two days.", "cy": null}),
+        "no Welsh typed, none stored"
     );
     assert_eq!(
         action["easy_read"]["you_said"]["en"],
