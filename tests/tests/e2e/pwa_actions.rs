@@ -74,6 +74,17 @@ async fn a_manager_writes_and_publishes_an_action_about_a_comment() {
         .unwrap();
     assert_accessible(&b, "you said, we did: empty list and the form").await;
 
+    // Nothing written yet: refused beside "You said", with the summary linking there.
+    click(&b, "#act-save").await;
+    b.wait_for_text(".error-summary", "Enter what people said, in English")
+        .await
+        .unwrap();
+    b.wait_for_text("#act-you-said-en-error", "Enter what people said")
+        .await
+        .unwrap();
+    assert_accessible(&b, "you said, we did: the form with an error").await;
+    assert_eq!(api(&s, &manager, "/api/actions").await, json!([]));
+
     // Who it is for, the words in English (and Welsh), Easy Read, and when it was done.
     click(&b, "label[for=act-audience-jobseekers]").await;
     fill(&b, "#act-you-said-en", "We were slow to call back.").await;
