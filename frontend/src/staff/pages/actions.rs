@@ -444,10 +444,14 @@ fn ActionForm(
         });
     };
 
-    let title = if id.is_some() {
-        t.staff_actions_change_title
-    } else {
-        t.staff_actions_new_title
+    let editing_one = id.is_some();
+    let title = move || {
+        let t = i18n.s();
+        if editing_one {
+            t.staff_actions_change_title
+        } else {
+            t.staff_actions_new_title
+        }
     };
     let audiences = [
         ActionAudience::Jobseekers,
