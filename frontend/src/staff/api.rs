@@ -496,3 +496,35 @@ async fn blob(auth: Auth, url: &str, fallback: &str) -> Result<web_sys::Blob, Ap
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|e| ApiError::Body(format!("{e:?}")))
 }
+
+/// "You said, we did": every action of the organisation, drafts too, newest first (managers).
+pub async fn actions(auth: Auth) -> Result<Vec<domain::feedback::Action>, ApiError> {
+    get_json(auth, "/api/actions").await
+}
+
+/// Writes a new action (a draft).
+pub async fn add_action(
+    auth: Auth,
+    body: &serde_json::Value,
+) -> Result<domain::feedback::Action, ApiError> {
+    write_json(auth, || Request::post("/api/actions"), body).await
+}
+
+/// Changes an action: only the fields in `body` change.
+pub async fn change_action(
+    auth: Auth,
+    id: uuid::Uuid,
+    body: &serde_json::Value,
+) -> Result<domain::feedback::Action, ApiError> {
+    let url = format!("/api/actions/{id}");
+    write_json(auth, || Request::patch(&url), body).await
+}
+
+/// Publishes an action: participants see it, and results digests are queued.
+pub async fn publish_action(
+    auth: Auth,
+    id: uuid::Uuid,
+) -> Result<domain::feedback::PublishOutcome, ApiError> {
+    let url = format!("/api/actions/{id}/publish");
+    read(authed::<()>(auth, None, || Request::post(&url)).await?).await
+}

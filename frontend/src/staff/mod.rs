@@ -27,8 +27,8 @@ use auth::Auth;
 use components::nav::{StaffNav, SyncStatus};
 use offline::Caseload;
 use pages::{
-    admin, assisted, attention, caseload, client, dashboard, journey, login, new_client, outbox,
-    reports, session_form, shared, swemwbs,
+    actions, admin, assisted, attention, caseload, client, dashboard, journey, login, new_client,
+    outbox, reports, session_form, shared, swemwbs,
 };
 use route::{Route, Router};
 
@@ -175,5 +175,7 @@ fn page(route: Route, access: Access) -> AnyView {
             view! { <admin::commissioners::CommissionersPage /> }.into_any()
         }
         Route::Shared => view! { <admin::NoAccess /> }.into_any(),
+        Route::Actions if is_manager.get() => view! { <actions::ActionsPage /> }.into_any(),
+        Route::Actions => view! { <admin::NoAccess /> }.into_any(),
     }
 }

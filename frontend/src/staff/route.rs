@@ -40,6 +40,8 @@ pub enum Route {
     AdminSettings,
     /// The commissioners the organisation shares its reports with (admins).
     AdminCommissioners,
+    /// "You said, we did": the actions managers write about what people said.
+    Actions,
 }
 
 impl Route {
@@ -91,6 +93,7 @@ impl Route {
             Route::AdminAudit => "/staff/admin/audit".to_owned(),
             Route::AdminSettings => "/staff/admin/settings".to_owned(),
             Route::AdminCommissioners => "/staff/admin/commissioners".to_owned(),
+            Route::Actions => "/staff/actions".to_owned(),
         }
     }
 
@@ -128,6 +131,7 @@ impl Route {
             ["admin", "audit"] => Route::AdminAudit,
             ["admin", "settings"] => Route::AdminSettings,
             ["admin", "commissioners"] => Route::AdminCommissioners,
+            ["actions"] => Route::Actions,
             _ => Route::Caseload,
         }
     }

@@ -21,6 +21,7 @@ mod oversight;
 mod privacy;
 mod proxies;
 mod pwa;
+mod pwa_actions;
 mod pwa_admin;
 mod pwa_commissioner;
 mod pwa_dashboard;

@@ -66,6 +66,7 @@ fn ServiceNav() -> impl IntoView {
                     <NavItem route=Route::Dashboard label=trs(|t| t.staff_nav_dashboard) />
                     <NavItem route=Route::Attention label=trs(|t| t.staff_nav_attention) />
                     <NavItem route=Route::Reports label=trs(|t| t.staff_nav_reports) />
+                    <NavItem route=Route::Actions label=trs(|t| t.staff_actions_nav) />
                 </Show>
                 <NavItem route=Route::Caseload label=trs(|t| t.staff_nav_caseload) />
                 <NavItem route=Route::Outbox label=trs(|t| t.staff_nav_outbox) />

@@ -1,6 +1,7 @@
 //! The staff app's pages, one file each (the client page, the dashboard, the outbox and the
 //! admin screens: a folder each).
 
+pub mod actions;
 pub mod admin;
 pub mod assisted;
 pub mod attention;
