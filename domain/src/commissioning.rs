@@ -78,12 +78,16 @@ impl ReportSnapshot {
     /// The report as it leaves the service: without anything about one person — the
     /// responses behind KPIs C and D, each episode's wellbeing pair (its scores) and the
     /// caseload per specialist (staff names). What stays is counts, means with their intervals,
-    /// suppressed equality splits and the published actions.
+    /// suppressed equality splits, the published actions, and the quoted comments (which their
+    /// authors agreed to) without the responses they came from.
     pub fn shared(mut self) -> Self {
         self.kpi_c.response_ids.clear();
         self.kpi_d.response_ids.clear();
         self.wellbeing.pairs.clear();
         self.caseload = None;
+        for quote in &mut self.quotes {
+            quote.response_id = None;
+        }
         self
     }
 }

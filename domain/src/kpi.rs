@@ -36,6 +36,9 @@ pub struct RatingComment {
     /// The overall-satisfaction rating (1–5), if the item was answered.
     pub overall: Option<u8>,
     pub comment: Option<String>,
+    /// The person agreed that the typed comment may be quoted in a quality report.
+    #[serde(default)]
+    pub may_quote: bool,
     /// A recorded comment is held (play it from `GET /api/responses/{id}/voice`).
     pub voice_comment: bool,
     pub respondent: Respondent,

@@ -5,7 +5,9 @@ use crate::kpi::{SatisfactionKpi, WellbeingKpi};
 use crate::outcomes::{CaseloadFigures, EqualityFigures, OutcomeFigures};
 use crate::period::Period;
 use crate::records::{FieldError, KeyMessage, LongText};
-use crate::report::{MAX_KEY_MESSAGES, OverallGrade, ReportAction, ReportGrade};
+use crate::report::{
+    MAX_KEY_MESSAGES, MAX_QUOTES, OverallGrade, ReportAction, ReportGrade, ReportQuote,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -71,6 +73,11 @@ pub struct PublishReport {
     /// caseload); default today in the organisation's time zone.
     #[serde(default)]
     pub as_of: Option<NaiveDate>,
+    /// Comments to quote, by response id (at most ten, each answered in the period with a
+    /// typed comment whose author agreed to quotation; `may_quote` in `GET /api/kpi/comments`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub quotes: Vec<Uuid>,
 }
 
 impl PublishReport {
@@ -83,6 +90,26 @@ impl PublishReport {
                     "at most {MAX_KEY_MESSAGES} key messages; {} were sent",
                     self.key_messages.len()
                 ),
+            });
+        }
+        if self.quotes.len() > MAX_QUOTES {
+            return Err(FieldError {
+                field: "quotes",
+                message: format!(
+                    "at most {MAX_QUOTES} comments; {} were chosen",
+                    self.quotes.len()
+                ),
+            });
+        }
+        if let Some(twice) = self
+            .quotes
+            .iter()
+            .enumerate()
+            .find(|(i, id)| self.quotes[..*i].contains(id))
+        {
+            return Err(FieldError {
+                field: "quotes",
+                message: format!("{} is chosen twice", twice.1),
             });
         }
         match (&self.grade, &self.grade_reason) {
@@ -165,6 +192,9 @@ pub struct ReportSnapshot {
     /// "You said, we did" actions published in the period.
     #[serde(default)]
     pub actions: Vec<ReportAction>,
+    /// Comments quoted with their authors' agreement, in the order the manager chose them.
+    #[serde(default)]
+    pub quotes: Vec<ReportQuote>,
 }
 
 /// What a report would hold if published now, and drafts of key messages.
@@ -439,6 +469,27 @@ mod tests {
                 serde_json::json!({"period": period, "key_messages": ["  "]})
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn a_report_quotes_at_most_ten_comments_each_chosen_once() {
+        let period = serde_json::json!({"first": "2026-01-01", "last": "2026-03-31"});
+        let ids: Vec<Uuid> = (1..=11).map(Uuid::from_u128).collect();
+        let ten = publish(serde_json::json!({"period": period, "quotes": ids[..10]}));
+        assert_eq!(ten.check(), Ok(()));
+        assert_eq!(ten.quotes, ids[..10]);
+        let eleven = publish(serde_json::json!({"period": period, "quotes": ids}));
+        assert_eq!(eleven.check().unwrap_err().field, "quotes");
+        let twice =
+            publish(serde_json::json!({"period": period, "quotes": [ids[2], ids[0], ids[2]]}));
+        let refused = twice.check().unwrap_err();
+        assert_eq!(refused.field, "quotes");
+        assert!(refused.message.contains(&ids[2].to_string()));
+        assert!(
+            publish(serde_json::json!({"period": period}))
+                .quotes
+                .is_empty()
         );
     }
 }

@@ -746,6 +746,24 @@ pub struct NewResponse {
     pub answered_at: DateTime<Utc>,
     #[serde(default)]
     pub comment: Option<LongText>,
+    /// The person agreed that their typed comment may be quoted, without their name, in the
+    /// service's quality reports (DESIGN §4a). Only with a comment; false when absent (and
+    /// not written when false, so a record made before it existed hashes as it did).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub may_quote: bool,
+}
+
+impl NewResponse {
+    /// An agreement to quotation needs the words it agrees to.
+    pub fn check_quotation(&self) -> Result<(), FieldError> {
+        if self.may_quote && self.comment.is_none() {
+            return Err(field_err(
+                "may_quote",
+                "agreement to quotation needs a typed comment to quote",
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -812,6 +830,40 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    fn response(extra: serde_json::Value) -> NewResponse {
+        let mut v = serde_json::json!({
+            "id": "00000000-0000-0000-0000-000000000001",
+            "invitation_id": "00000000-0000-0000-0000-000000000002",
+            "answers": [4, 5],
+            "completion": {"respondent": "self", "support": "none", "channel": "own_device",
+                "format": "standard", "language": "en"},
+            "answered_at": "2026-05-01T10:00:00Z",
+        });
+        for (k, val) in extra.as_object().unwrap() {
+            v[k] = val.clone();
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn agreeing_to_be_quoted_needs_a_comment_and_is_not_written_when_absent() {
+        let quoted = response(serde_json::json!({"comment": "Kind staff", "may_quote": true}));
+        assert_eq!(quoted.check_quotation(), Ok(()));
+        let no_words = response(serde_json::json!({"may_quote": true}));
+        assert_eq!(no_words.check_quotation().unwrap_err().field, "may_quote");
+        // A record made before the agreement existed serialises (and so hashes) as it did.
+        let older = response(serde_json::json!({"comment": "Kind staff"}));
+        assert!(!older.may_quote);
+        assert_eq!(older.check_quotation(), Ok(()));
+        assert!(
+            serde_json::to_value(&older)
+                .unwrap()
+                .get("may_quote")
+                .is_none()
+        );
+        assert_eq!(serde_json::to_value(&quoted).unwrap()["may_quote"], true);
     }
 
     #[test]

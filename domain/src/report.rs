@@ -48,6 +48,24 @@ pub struct ReportAction {
     pub published_on: NaiveDate,
 }
 
+/// The most comments one report quotes.
+pub const MAX_QUOTES: usize = 10;
+
+/// A comment the report quotes: its author agreed to quotation, and a manager chose it. Never
+/// the person's name or reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportQuote {
+    /// The response it came from, for the service's own copy; absent from a copy shared with a
+    /// commissioner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_id: Option<Uuid>,
+    /// Whose survey it answered: `employer_satisfaction` or `jobseeker_satisfaction`.
+    pub instrument: String,
+    /// The words, exactly as typed.
+    pub text: String,
+}
+
 /// One headline figure of a period, as the drafting rule compares it with the period before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Headline {

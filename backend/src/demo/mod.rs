@@ -406,18 +406,15 @@ impl Generator {
         } else {
             "standard"
         };
-        // Some answers carry a comment, so managers' comment lists have something to read.
-        let comment = if !swemwbs && self.chance(15) {
-            Some(
-                demo_comment(
-                    def.audience == Audience::Employer,
-                    scored.overall,
-                    self.rng.gen_range(0..2),
-                )
-                .to_owned(),
-            )
+        // Some answers carry a comment, so managers' comment lists have something to read; the
+        // people who answered for themselves with the first wording agreed to be quoted, so a
+        // report has comments to choose from.
+        let (comment, may_quote) = if !swemwbs && self.chance(15) {
+            let wording = self.rng.gen_range(0..2);
+            let text = demo_comment(def.audience == Audience::Employer, scored.overall, wording);
+            (Some(text.to_owned()), wording == 0 && respondent == "self")
         } else {
-            None
+            (None, false)
         };
         let id = Uuid::new_v4();
         let mut am = response::ActiveModel {
@@ -448,6 +445,7 @@ impl Generator {
             team_id: Set(ep.team_id),
             programme: Set(Some(ep.programme.clone())),
             comment: Set(comment),
+            may_quote: Set(may_quote),
             body_hash: Set(body_hash(&id)),
         };
         am.set_scores(&scored);

@@ -32,6 +32,8 @@ pub struct Model {
     pub team_id: Option<Uuid>,
     pub programme: Option<String>,
     pub comment: Option<String>,
+    /// The author agreed that the typed comment may be quoted in a quality report.
+    pub may_quote: bool,
     pub body_hash: String,
 }
 

@@ -385,6 +385,7 @@ pub async fn comments(
             answered_at: r.answered_at,
             answered_on: r.answered_on,
             comment: r.comment,
+            may_quote: r.may_quote,
         });
     }
     Ok(web::Json(out))

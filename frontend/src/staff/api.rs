@@ -370,6 +370,8 @@ pub struct Publish {
     pub key_messages: Vec<String>,
     pub grade: Option<String>,
     pub grade_reason: Option<String>,
+    /// The comments the report quotes, by response id, in the order ticked.
+    pub quotes: Vec<uuid::Uuid>,
 }
 
 /// Publishes (freezes) a report.

@@ -136,6 +136,9 @@ pub fn Check() -> impl IntoView {
                             let comment = draft.with(|d| d.comment.trim().to_owned());
                             if comment.is_empty() { i18n.t().check_none.to_owned() } else { comment }
                         }}
+                        <Show when=move || draft.with(|d| d.may_quote && !d.comment.trim().is_empty())>
+                            <p class="hint quoted">{tr(|t| t.check_quoted)}</p>
+                        </Show>
                     </dd>
                     <dd class="summary-action">
                         <button type="button" class="link-button" on:click=move |_| flow.go(Step::Comment)>

@@ -133,6 +133,19 @@ pub fn Comment() -> impl IntoView {
                 }
             ></textarea>
         </div>
+        <div class="consent-check">
+            <input
+                type="checkbox"
+                id="may-quote"
+                name="may-quote"
+                prop:checked=draft.with_untracked(|d| d.may_quote)
+                on:change=move |ev| {
+                    let agreed = event_target_checked(&ev);
+                    draft.update(|d| d.may_quote = agreed);
+                }
+            />
+            <label for="may-quote">{tr(|t| t.comment_quote)}</label>
+        </div>
         <Show when=device::can_record>
             <section class="voice" aria-labelledby="voice-title">
                 <h2 id="voice-title">{tr(|t| t.voice_title)}</h2>

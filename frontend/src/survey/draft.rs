@@ -69,6 +69,9 @@ pub struct Draft {
     pub response_id: Uuid,
     pub answers: Vec<Option<u8>>,
     pub comment: String,
+    /// The person agreed that their typed comment may be quoted in the service's reports.
+    #[serde(default)]
+    pub may_quote: bool,
     pub voice: Option<Voice>,
     pub easy_read: bool,
     pub read_aloud_used: bool,
@@ -115,6 +118,7 @@ impl Draft {
             response_id: Uuid::new_v4(),
             answers: vec![None; items],
             comment: String::new(),
+            may_quote: false,
             voice: None,
             easy_read,
             read_aloud_used: false,
@@ -267,6 +271,7 @@ impl Draft {
             },
             answered_at,
             comment: LongText::parse(comment).ok(),
+            may_quote: self.may_quote && !comment.is_empty(),
         }
     }
 

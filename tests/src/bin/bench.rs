@@ -96,6 +96,7 @@ fn answer(rng: &mut StdRng, org: Uuid, person: Uuid, day: NaiveDate) -> response
         team_id: Set(None),
         programme: Set(None),
         comment: Set(None),
+        may_quote: Set(false),
         body_hash: Set(String::new()),
     }
 }

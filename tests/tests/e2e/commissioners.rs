@@ -33,6 +33,9 @@ async fn organisation(app: &TestApp, name: &str, domain: &str) -> Org {
 /// A jobseeker `reference` on Sam's caseload through the first quarter of 2026, with a SWEMWBS
 /// pair (14 → 24) and a satisfaction rating of 4: the report then holds one response and one
 /// wellbeing pair about this person. Returns the ids that name them.
+/// The comment `one_person` wrote and agreed to have quoted.
+const QUOTED: &str = "The job club on Tuesdays got me ready for interviews.";
+
 async fn one_person(app: &TestApp, o: &Org, reference: &str) -> Vec<Uuid> {
     app.record_licence(&o.admin).await;
     let p = id_of(
@@ -59,31 +62,35 @@ async fn one_person(app: &TestApp, o: &Org, reference: &str) -> Vec<Uuid> {
         let form = body::swemwbs(p, e, timing, &body::items_for_raw(raw), at, "self");
         ids.push(id_of(&app.create("/api/responses", &o.sam, &form).await));
     }
-    let rating = body::satisfaction(
-        p,
-        "jobseeker_satisfaction",
-        4,
-        "2026-03-01T10:00:00Z",
-        body::completion("self", "none", "staff_device"),
+    // The person agreed that their comment may be quoted.
+    let rating = body::with(
+        body::satisfaction(
+            p,
+            "jobseeker_satisfaction",
+            4,
+            "2026-03-01T10:00:00Z",
+            body::completion("self", "none", "staff_device"),
+        ),
+        json!({"comment": QUOTED, "may_quote": true}),
     );
     ids.push(id_of(&app.create("/api/responses", &o.sam, &rating).await));
     ids
 }
 
+fn publishing(title: &str) -> Value {
+    json!({
+        "period": {"first": "2026-01-01", "last": "2026-03-31"},
+        "title": title,
+        "as_of": "2026-03-31",
+        "key_messages": ["Wellbeing rose for the people we supported."],
+        "grade": "green",
+        "grade_reason": "Every figure met its benchmark.",
+    })
+}
+
 async fn publish(app: &TestApp, manager: &str, title: &str) -> Value {
-    app.create(
-        "/api/reports",
-        manager,
-        &json!({
-            "period": {"first": "2026-01-01", "last": "2026-03-31"},
-            "title": title,
-            "as_of": "2026-03-31",
-            "key_messages": ["Wellbeing rose for the people we supported."],
-            "grade": "green",
-            "grade_reason": "Every figure met its benchmark.",
-        }),
-    )
-    .await
+    app.create("/api/reports", manager, &publishing(title))
+        .await
 }
 
 async fn invite(app: &TestApp, admin: &str, body: Value) -> reqwest::Response {
@@ -127,9 +134,19 @@ async fn a_commissioner_reads_the_shared_report_and_its_headlines_and_nothing_ab
     let app = TestApp::spawn().await;
     let a = organisation(&app, "Org A", "a.example.org").await;
     let person = one_person(&app, &a, "JS-PRIVATE-7").await;
-    let report = publish(&app, &a.manager, "January to March 2026").await;
+    let report = app
+        .create(
+            "/api/reports",
+            &a.manager,
+            &body::with(
+                publishing("January to March 2026"),
+                json!({"quotes": [person[4]]}),
+            ),
+        )
+        .await;
     let id = report["id"].as_str().unwrap();
     let s = &report["snapshot"];
+    assert_eq!(s["quotes"][0]["response_id"], json!(person[4]));
     // The report as the manager has it holds the person's response and wellbeing pair.
     assert_eq!(s["kpi_d"]["response_ids"], json!([person[4]]));
     assert_eq!(s["wellbeing"]["pairs"].as_array().unwrap().len(), 1);
@@ -223,6 +240,11 @@ async fn a_commissioner_reads_the_shared_report_and_its_headlines_and_nothing_ab
     assert_eq!(w["kpi_c"]["response_ids"], json!([]));
     assert_eq!(w["wellbeing"]["pairs"], json!([]));
     assert!(w["caseload"].is_null());
+    // The quoted words leave the service; the response they came from does not.
+    assert_eq!(
+        w["quotes"],
+        json!([{"instrument": "jobseeker_satisfaction", "text": QUOTED}])
+    );
 
     // Every answer a commissioner gets: no reference, no id of the person or their records,
     // no specialist's name.
@@ -237,6 +259,10 @@ async fn a_commissioner_reads_the_shared_report_and_its_headlines_and_nothing_ab
         .await;
     assert_eq!(xlsx.status(), 200);
     seen.push(String::from_utf8_lossy(&xlsx.bytes().await.unwrap()).into_owned());
+    assert!(
+        seen[2].contains(QUOTED),
+        "the printable page quotes the comment"
+    );
     for answer in &seen {
         assert!(!answer.contains("JS-PRIVATE-7"));
         assert!(!answer.contains("sam@a.example.org"));

@@ -372,7 +372,10 @@ async fn the_xlsx_reads_back_with_another_reader_numbers_as_numbers_dates_as_dat
         }
     }
     assert_eq!(equality.height(), groups + 1);
-    assert_eq!(header(&sheet(&mut book, "Comments")), ["Comment"]);
+    assert_eq!(
+        header(&sheet(&mut book, "Comments")),
+        ["Said by", "Comment"]
+    );
     let methods = sheet(&mut book, "Methods");
     assert_eq!(
         row(&methods, "Rule version")[1].to_string(),
@@ -430,7 +433,7 @@ async fn the_printable_page_holds_the_messages_grade_and_figures_and_passes_axe(
         rag[..1].to_uppercase(),
         &rag[1..]
     )));
-    assert!(page.contains("does not record whether a person agreed to be quoted"));
+    assert!(page.contains("A comment is quoted only when the person who wrote it agreed"));
 
     // The same page in a real browser: no accessibility violations.
     let browser = Browser::start().await.unwrap();
@@ -776,6 +779,213 @@ async fn a_report_holds_the_satisfaction_sub_items_of_the_responses_its_kpis_cou
         .await
         .unwrap();
     assert!(page.contains(&html_escape(&wanted)), "{wanted}");
+}
+
+#[tokio::test]
+async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed() {
+    use soundings_tests::{body, id_of};
+    let w = world().await;
+    let person = |reference: &'static str, kind: &'static str| {
+        let w = &w;
+        async move {
+            id_of(
+                &w.app
+                    .create(
+                        "/api/participants",
+                        &w.sam,
+                        &body::participant(kind, reference),
+                    )
+                    .await,
+            )
+        }
+    };
+    let (ana, ben, cai, shop) = (
+        person("JS-ANA", "jobseeker").await,
+        person("JS-BEN", "jobseeker").await,
+        person("JS-CAI", "jobseeker").await,
+        person("EMP-SHOP", "employer").await,
+    );
+    // Answered on the specialist's phone by the people themselves, each choosing.
+    let answer = |p, instrument: &str, at: &str, extra: Value| {
+        body::with(
+            body::satisfaction(
+                p,
+                instrument,
+                4,
+                at,
+                body::completion("self", "none", "staff_device"),
+            ),
+            extra,
+        )
+    };
+    let mut ids = std::collections::HashMap::new();
+    for (name, p, instrument, at, extra) in [
+        (
+            "ana",
+            ana,
+            "jobseeker_satisfaction",
+            "2025-08-01T10:00:00Z",
+            json!({"comment": "My coach <listened> & found me a job I like.", "may_quote": true}),
+        ),
+        (
+            "ben",
+            ben,
+            "jobseeker_satisfaction",
+            "2025-08-02T10:00:00Z",
+            json!({"comment": "Too many forms.", "may_quote": false}),
+        ),
+        (
+            "shop",
+            shop,
+            "employer_satisfaction",
+            "2025-09-03T10:00:00Z",
+            json!({"comment": "Reliable support when we needed it.", "may_quote": true}),
+        ),
+        (
+            "late",
+            cai,
+            "jobseeker_satisfaction",
+            "2025-10-15T10:00:00Z",
+            json!({"comment": "Answered after the quarter.", "may_quote": true}),
+        ),
+    ] {
+        let stored = w
+            .app
+            .create("/api/responses", &w.sam, &answer(p, instrument, at, extra))
+            .await;
+        ids.insert(name, id_of(&stored));
+    }
+    // Agreeing to be quoted with nothing to quote is refused, and nothing is stored.
+    let responses = w.app.count_rows("response").await;
+    let res = w
+        .app
+        .post(
+            "/api/responses",
+            Some(&w.sam),
+            &answer(
+                cai,
+                "jobseeker_satisfaction",
+                "2025-08-05T10:00:00Z",
+                json!({"may_quote": true}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "may_quote");
+    assert_eq!(w.app.count_rows("response").await, responses);
+
+    // The manager's comment list says whose words may be quoted.
+    let comments = w
+        .get_ok(
+            &w.manager,
+            &format!("/api/kpi/comments?first={FIRST}&last={LAST}"),
+        )
+        .await;
+    let may_quote = |id: uuid::Uuid| {
+        comments
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["response_id"] == id.to_string())
+            .map(|c| c["may_quote"].clone())
+    };
+    assert_eq!(may_quote(ids["ana"]), Some(json!(true)));
+    assert_eq!(may_quote(ids["ben"]), Some(json!(false)));
+    assert_eq!(may_quote(ids["shop"]), Some(json!(true)));
+    assert_eq!(may_quote(ids["late"]), None);
+
+    // Only agreed, in-period comments, each once, at most ten; nothing published otherwise.
+    let period = json!({"first": FIRST, "last": LAST});
+    let unknown = uuid::Uuid::new_v4();
+    let eleven: Vec<uuid::Uuid> = (0..11).map(|_| uuid::Uuid::new_v4()).collect();
+    for (quotes, says) in [
+        (json!([ids["ben"]]), "did not agree"),
+        (json!([ids["late"]]), "outside the report's period"),
+        (json!([unknown]), "no such response"),
+        (json!([ids["ana"], ids["shop"], ids["ana"]]), "chosen twice"),
+        (json!(eleven), "at most 10"),
+    ] {
+        let res = w
+            .app
+            .post(
+                "/api/reports",
+                Some(&w.manager),
+                &json!({"period": period, "as_of": AS_OF, "quotes": quotes}),
+            )
+            .await;
+        assert_eq!(res.status(), 400, "{quotes}");
+        let e = error_body(res).await;
+        assert_eq!(e["field"], "quotes", "{quotes}: {e}");
+        assert!(
+            e["message"].as_str().unwrap().contains(says),
+            "{quotes}: {e}"
+        );
+    }
+    assert_eq!(w.get_ok(&w.manager, "/api/reports").await, json!([]));
+
+    // Chosen in this order: the employer first.
+    let report = w
+        .app
+        .create(
+            "/api/reports",
+            &w.manager,
+            &json!({"period": period, "as_of": AS_OF, "quotes": [ids["shop"], ids["ana"]]}),
+        )
+        .await;
+    assert_eq!(
+        report["snapshot"]["quotes"],
+        json!([
+            {"response_id": ids["shop"], "instrument": "employer_satisfaction",
+             "text": "Reliable support when we needed it."},
+            {"response_id": ids["ana"], "instrument": "jobseeker_satisfaction",
+             "text": "My coach <listened> & found me a job I like."},
+        ])
+    );
+    let id = report["id"].as_str().unwrap();
+    let page = w
+        .app
+        .get(&format!("/api/reports/{id}/print"), Some(&w.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<blockquote><p>My coach &lt;listened&gt; &amp; found me a job I like.</p></blockquote><figcaption>A jobseeker</figcaption>"));
+    assert!(page.contains("<blockquote><p>Reliable support when we needed it.</p></blockquote><figcaption>An employer</figcaption>"));
+    assert!(!page.contains("Too many forms") && !page.contains("JS-ANA"));
+    let bytes = w
+        .app
+        .get(&format!("/api/reports/{id}/xlsx"), Some(&w.manager))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("Comments").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["Said by", "Comment"],
+            vec!["An employer", "Reliable support when we needed it."],
+            vec![
+                "A jobseeker",
+                "My coach <listened> & found me a job I like."
+            ],
+        ]
+    );
+    let methods = book.worksheet_range("Methods").unwrap();
+    assert_eq!(row(&methods, "Comments quoted")[2].as_f64(), Some(2.0));
+    let csv = w
+        .app
+        .get(&format!("/api/reports/{id}/csv"), Some(&w.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("Reliable support when we needed it."), "{csv}");
 }
 
 fn html_escape(s: &str) -> String {

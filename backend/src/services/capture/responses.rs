@@ -352,6 +352,8 @@ fn fits_instrument(
     if new.comment.is_some() && def.comment_prompt.is_none() {
         return Err(ApiError::invalid("comment", "this survey takes no comment"));
     }
+    new.check_quotation()
+        .map_err(|e| ApiError::invalid(e.field, e.message))?;
     let swemwbs = def.kind == InstrumentKind::Swemwbs;
     if swemwbs && target.timing.is_none() {
         return Err(ApiError::invalid(
@@ -438,6 +440,7 @@ fn row(
         team_id: Set(holding.and_then(|h| h.team_id)),
         programme: Set(episode.map(|e| e.programme.clone())),
         comment: Set(new.comment.map(String::from)),
+        may_quote: Set(new.may_quote),
         body_hash: Set(hash.to_owned()),
     })
 }

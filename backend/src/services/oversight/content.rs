@@ -14,7 +14,7 @@ use domain::{
     outcomes::{EqualityDimension, OutcomeFigures},
     period::Period,
     privacy::{ReportPreview, ReportSnapshot, SNAPSHOT_SHAPE},
-    report::{Headline, ReportAction, ReportGrade, proposed_messages},
+    report::{Headline, ReportAction, ReportGrade, ReportQuote, proposed_messages},
 };
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
@@ -69,6 +69,7 @@ pub async fn snapshot(
     ask: &ReportAsk<'_>,
     key_messages: Vec<String>,
     grade: Option<ReportGrade>,
+    quotes: Vec<ReportQuote>,
 ) -> Result<ReportSnapshot> {
     let settings = repo::instruments::settings(db, ask.org).await?;
     let (small, threshold) = (settings.small_number(), settings.change_threshold());
@@ -154,6 +155,7 @@ pub async fn snapshot(
         equality,
         satisfaction_items,
         actions: actions_published_in(db, ask).await?,
+        quotes,
     })
 }
 
@@ -174,6 +176,53 @@ async fn sub_items(
         instrument: key.as_str().to_owned(),
         items: domain::kpi::item_means(&definition.items, &answers, small_number),
     })
+}
+
+/// The comments chosen for quotation, in the order chosen, each checked: a response of the
+/// organisation answered in the period to a satisfaction survey, with a typed comment whose
+/// author agreed to quotation. Otherwise `400` naming `quotes` and the response.
+pub async fn quotes(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    period: Period,
+    chosen: &[Uuid],
+) -> Result<Vec<ReportQuote>> {
+    let found = repo::published_reports::comments_to_quote(db, org, chosen).await?;
+    let refuse = |id: &Uuid, why: &str| {
+        crate::ApiError::invalid("quotes", format!("response {id} cannot be quoted: {why}"))
+    };
+    let mut out = Vec::with_capacity(chosen.len());
+    for id in chosen {
+        let Some((_, instrument, answered_on, comment, may_quote)) =
+            found.iter().find(|row| row.0 == *id)
+        else {
+            return Err(refuse(id, "no such response"));
+        };
+        let satisfaction = [
+            InstrumentKey::EmployerSatisfaction,
+            InstrumentKey::JobseekerSatisfaction,
+        ]
+        .iter()
+        .any(|k| k.as_str() == instrument);
+        if !satisfaction {
+            return Err(refuse(id, "only satisfaction survey comments are quoted"));
+        }
+        if !period.contains(*answered_on) {
+            return Err(refuse(id, "it was answered outside the report's period"));
+        }
+        let Some(text) = comment else {
+            return Err(refuse(id, "it has no typed comment"));
+        };
+        if !may_quote {
+            return Err(refuse(id, "its author did not agree to be quoted"));
+        }
+        out.push(ReportQuote {
+            response_id: Some(*id),
+            instrument: instrument.clone(),
+            text: text.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// The "you said, we did" actions published on a day of the period (organisation's time zone),
@@ -247,7 +296,7 @@ pub async fn preview(db: &impl ConnectionTrait, ask: &ReportAsk<'_>) -> Result<R
         },
     )
     .await?;
-    let snapshot = snapshot(db, ask, Vec::new(), None).await?;
+    let snapshot = snapshot(db, ask, Vec::new(), None, Vec::new()).await?;
     let now = Headlines {
         kpi_c: snapshot.kpi_c.clone(),
         kpi_d: snapshot.kpi_d.clone(),

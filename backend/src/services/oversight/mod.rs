@@ -161,7 +161,8 @@ pub async fn publish_report(
         .iter()
         .map(|m| m.as_str().to_owned())
         .collect();
-    let snapshot = content::snapshot(db, &ask, messages, grade).await?;
+    let quotes = content::quotes(db, org_id, period, &request.quotes).await?;
+    let snapshot = content::snapshot(db, &ask, messages, grade, quotes).await?;
     let title = request
         .title
         .map(String::from)

@@ -1,7 +1,7 @@
 //! Published reports and the audit trail as files: a CSV with each figure's calculation
 //! basis, a printable page, the audit trail as CSV.
 
-use super::sections::{NO_QUOTATION_CONSENT, sections};
+use super::sections::{NO_QUOTES, sections};
 use crate::{
     Result,
     entities::audit_entry,
@@ -210,6 +210,8 @@ th,td{border:1px solid #666;padding:.25rem .4rem;text-align:left;vertical-align:
 td.n{text-align:right;font-variant-numeric:tabular-nums}\
 tr,li{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}\
 .grade{font-weight:bold;border:2px solid #111;padding:.1rem .5rem}\
+.quote{margin:1rem 0;break-inside:avoid;page-break-inside:avoid}\
+.quote blockquote{margin:0;padding-left:1rem;border-left:4px solid #666}.quote p{margin:0}\
 @media print{body{padding:0;max-width:none}section+section{break-before:page;page-break-before:always}}";
 
 /// The printable page's style sheet as a CSP source (`'sha256-…'`). The server-wide policy
@@ -314,6 +316,24 @@ fn key_messages_html(s: &ReportSnapshot) -> String {
     format!("{grade}{messages}")
 }
 
+/// The quoted comments as quotations, each with who said it; or why there are none.
+fn quotes_html(s: &ReportSnapshot) -> String {
+    if s.quotes.is_empty() {
+        return format!("<p>{}</p>", html::escape(NO_QUOTES));
+    }
+    s.quotes
+        .iter()
+        .map(|q| {
+            format!(
+                "<figure class=\"quote\"><blockquote><p>{}</p></blockquote>\
+                 <figcaption>{}</figcaption></figure>",
+                html::escape(&q.text),
+                html::escape(super::sections::said_by(&q.instrument)),
+            )
+        })
+        .collect()
+}
+
 /// A printable page of the report: every section, A4, page breaks between sections.
 pub fn report_html(r: &PublishedReport) -> String {
     let s = &r.snapshot;
@@ -324,7 +344,7 @@ pub fn report_html(r: &PublishedReport) -> String {
     // The first section's dates and title are already in the heading and the line under it.
     for (i, sheet) in sections(r).iter().enumerate().skip(1) {
         let content = if sheet.name == "Comments" {
-            format!("<p>{}</p>", html::escape(NO_QUOTATION_CONSENT))
+            quotes_html(s)
         } else {
             section_table(sheet)
         };

@@ -494,9 +494,30 @@ fn actions(s: &ReportSnapshot) -> Sheet {
     sheet
 }
 
-/// Why the comments section is empty: nothing records a person's agreement to be quoted.
-pub const NO_QUOTATION_CONSENT: &str = "No comments are quoted: Soundings does not record whether \
-     a person agreed to be quoted, and a comment is quoted only with that agreement.";
+/// Who a quoted comment's survey asks: its author, in the words of the report.
+pub fn said_by(instrument: &str) -> &'static str {
+    if instrument == domain::instrument::InstrumentKey::EmployerSatisfaction.as_str() {
+        "An employer"
+    } else {
+        "A jobseeker"
+    }
+}
+
+/// What the comments section says when it quotes none.
+pub const NO_QUOTES: &str = "No comments were chosen for quotation. A comment is quoted only \
+     when the person who wrote it agreed to that when they answered.";
+
+/// How comments come to be quoted (the methods appendix).
+const QUOTATION_RULE: &str = "Quoted exactly as typed, only when the person who wrote it agreed \
+     to quotation when they answered, and chosen by the manager who published; never a name";
+
+fn comments(s: &ReportSnapshot) -> Sheet {
+    let mut sheet = Sheet::new("Comments", &["Said by", "Comment"]);
+    for q in &s.quotes {
+        sheet.push(vec![said_by(&q.instrument).into(), q.text.as_str().into()]);
+    }
+    sheet
+}
 
 fn methods(s: &ReportSnapshot) -> Sheet {
     let mut sheet = Sheet::new("Methods", &["Item", "Value", "n"]);
@@ -584,7 +605,11 @@ fn methods(s: &ReportSnapshot) -> Sheet {
             .into(),
         Cell::Empty,
     );
-    line("Comments", NO_QUOTATION_CONSENT.into(), Cell::Empty);
+    line(
+        "Comments quoted",
+        QUOTATION_RULE.into(),
+        s.quotes.len().into(),
+    );
     line("Snapshot shape", s.shape.into(), Cell::Empty);
     sheet
 }
@@ -627,7 +652,7 @@ pub fn sections(r: &PublishedReport) -> Vec<Sheet> {
         outcomes(s),
         equality(s),
         actions(s),
-        Sheet::new("Comments", &["Comment"]),
+        comments(s),
         methods(s),
     ]
 }

@@ -326,6 +326,7 @@ fn record(
         team_id: Set(team),
         programme: Set(c.programme.map(|p| p.as_str().to_owned())),
         comment: Set(None),
+        may_quote: Set(false),
         body_hash: Set(hash),
     };
     am.set_scores(&c.scored);

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod checked;
+pub mod comment_choices;
 pub mod form;
 pub mod nav;
 pub mod not_found;

@@ -9,7 +9,6 @@ use domain::period::Period;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::admin::saved_note;
 use crate::api::ApiError;
@@ -19,6 +18,7 @@ use crate::load::load;
 use crate::staff::api;
 use crate::staff::auth::use_auth;
 use crate::staff::components::checked::{Choice, Input, Problem, ProblemSummary, TextArea};
+use crate::staff::components::comment_choices::CommentChoices;
 use crate::staff::text::{trs, trs_owned};
 use crate::staff::time::{date, local_date, today};
 
@@ -514,7 +514,7 @@ fn ActionForm(
                             Some(Ok(list)) if list.is_empty() => view! {
                                 <p id="act-no-comments">{trs(|t| t.staff_actions_no_comments)}</p>
                             }.into_any(),
-                            Some(Ok(list)) => view! { <CommentChoices list ticked /> }.into_any(),
+                            Some(Ok(list)) => view! { <CommentChoices list ticked prefix="act-comment" /> }.into_any(),
                         }
                     }}
                 </fieldset>
@@ -528,65 +528,5 @@ fn ActionForm(
                 </div>
             </form>
         </section>
-    }
-}
-
-/// The period's comments as checkboxes: rating and words; ticked ones prompted the action.
-#[component]
-fn CommentChoices(list: Vec<RatingComment>, ticked: RwSignal<Vec<Uuid>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let items = list
-        .into_iter()
-        .map(|c| {
-            let rid = c.response_id;
-            let box_id = format!("act-comment-{rid}");
-            let rating = c.overall;
-            let words = c.comment.clone();
-            let voice = c.voice_comment;
-            let on = move || ticked.with(|v| v.contains(&rid));
-            view! {
-                <li class="checkbox action-comment" data-response=rid.to_string()>
-                    <input
-                        type="checkbox"
-                        id=box_id.clone()
-                        value=rid.to_string()
-                        prop:checked=on
-                        on:change=move |ev| {
-                            let yes = event_target_checked(&ev);
-                            ticked.update(|v| {
-                                v.retain(|x| *x != rid);
-                                if yes {
-                                    v.push(rid);
-                                }
-                            });
-                        }
-                    />
-                    <label for=box_id>
-                        <span class="action-rating">
-                            {move || {
-                                let t = i18n.s();
-                                match rating {
-                                    Some(r) => fill(t.staff_actions_rating, &[("n", &r.to_string())]),
-                                    None => t.staff_actions_no_rating.to_owned(),
-                                }
-                            }}
-                            " · "
-                            {date(c.answered_on)}
-                        </span>
-                        " "
-                        <span class="action-comment-text">
-                            {move || match &words {
-                                Some(w) => w.clone(),
-                                None if voice => i18n.s().staff_actions_voice_comment.to_owned(),
-                                None => String::new(),
-                            }}
-                        </span>
-                    </label>
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <ul class="plain-list action-comments" id="act-comments">{items}</ul>
     }
 }

@@ -4,6 +4,7 @@
 //! reports are listed, each opening as its printable page and downloading as XLSX or CSV.
 //! Managers and admins only.
 
+use domain::kpi::RatingComment;
 use domain::privacy::{PublishedReport, ReportPreview};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +16,7 @@ use crate::i18n::{StaffMessages, fill, use_i18n};
 use crate::load::load;
 use crate::staff::api::{self, Publish};
 use crate::staff::auth::use_auth;
+use crate::staff::components::comment_choices::CommentChoices;
 use crate::staff::components::form::{Field, radios};
 use crate::staff::components::report_tab::ReportLinks;
 use crate::staff::pages::dashboard::filters::{PeriodChoice, Picker};
@@ -46,6 +48,7 @@ fn refusal(error: &ApiError, t: &'static StaffMessages) -> (String, &'static str
                 f if f.starts_with("key_messages") => "message-1",
                 "grade" => "grade-outstanding",
                 "grade_reason" => "grade-reason",
+                "quotes" => "quote-comments",
                 _ => "period",
             };
             (body.message.clone(), field)
@@ -68,6 +71,9 @@ fn PublishForm(published: RwSignal<u32>) -> impl IntoView {
     let grade = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let preview = RwSignal::new(None::<Result<ReportPreview, ()>>);
+    // The period's comments whose authors agreed to quotation, and those ticked to quote.
+    let quotable = RwSignal::new(None::<Result<Vec<RatingComment>, ()>>);
+    let quotes = RwSignal::new(Vec::<Uuid>::new());
     let problem = RwSignal::new(None::<(String, &'static str)>);
     let done = RwSignal::new(None::<PublishedReport>);
     let busy = RwSignal::new(false);
@@ -76,6 +82,8 @@ fn PublishForm(published: RwSignal<u32>) -> impl IntoView {
     Effect::new(move || {
         picker.period();
         preview.set(None);
+        quotable.set(None);
+        quotes.set(Vec::new());
         done.set(None);
     });
     let show_figures = move |_| {
@@ -88,6 +96,15 @@ fn PublishForm(published: RwSignal<u32>) -> impl IntoView {
                 log::warn!("report preview not fetched: {error}");
             }
             preview.set(Some(answer.map_err(|_| ())));
+            let comments = api::comments(auth, period, &api::Filters::default()).await;
+            if let Err(error) = &comments {
+                log::warn!("comments not fetched: {error}");
+            }
+            quotable.set(Some(comments.map_err(|_| ()).map(|list| {
+                list.into_iter()
+                    .filter(|c| c.may_quote && c.comment.is_some())
+                    .collect()
+            })));
         });
     };
     // A drafted message goes into the first empty box (shown if it was hidden).
@@ -126,6 +143,7 @@ fn PublishForm(published: RwSignal<u32>) -> impl IntoView {
             key_messages,
             grade: Some(grade.get_untracked()).filter(|g| !g.is_empty()),
             grade_reason: Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty()),
+            quotes: quotes.get_untracked(),
         };
         busy.set(true);
         spawn_local(async move {
@@ -136,6 +154,7 @@ fn PublishForm(published: RwSignal<u32>) -> impl IntoView {
                     shown.set(1);
                     grade.set(String::new());
                     reason.set(String::new());
+                    quotes.set(Vec::new());
                     done.set(Some(report));
                     published.update(|n| *n += 1);
                 }
@@ -203,6 +222,21 @@ fn PublishForm(published: RwSignal<u32>) -> impl IntoView {
                         <p class="error-message" role="alert">{trs(|t| t.staff_reports_failed)}</p>
                     }
                     .into_any(),
+                })}
+                {move || quotable.get().map(|q| view! {
+                    <h3 id="quote-title">{trs(|t| t.staff_reports_quotes)}</h3>
+                    <p class="hint">{trs(|t| t.staff_reports_quotes_hint)}</p>
+                    {match q {
+                        Ok(list) if list.is_empty() => view! {
+                            <p id="quote-none">{trs(|t| t.staff_reports_quotes_none)}</p>
+                        }
+                        .into_any(),
+                        Ok(list) => view! { <CommentChoices list ticked=quotes prefix="quote-comment" /> }.into_any(),
+                        Err(()) => view! {
+                            <p class="error-message" role="alert">{trs(|t| t.staff_reports_failed)}</p>
+                        }
+                        .into_any(),
+                    }}
                 })}
                 <h3>{trs(|t| t.staff_reports_messages)}</h3>
                 <p class="hint">{trs(|t| t.staff_reports_messages_hint)}</p>

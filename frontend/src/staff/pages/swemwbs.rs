@@ -190,6 +190,7 @@ impl Completed {
             },
             answered_at: now(),
             comment: None,
+            may_quote: false,
         };
         // Proxy forms are kept but never scored (DESIGN §3).
         let scored = respondent == Respondent::SelfReport;
