@@ -33,6 +33,19 @@ pub(crate) async fn answer(
     rating: u8,
     at: &str,
 ) {
+    answer_with(s, token, kind, instrument, rating, at, json!({})).await;
+}
+
+/// [`answer`] with more fields (a comment, the agreement to quote it); returns its id.
+pub(crate) async fn answer_with(
+    s: &Setup,
+    token: &str,
+    kind: &str,
+    instrument: &str,
+    rating: u8,
+    at: &str,
+    extra: Value,
+) -> Uuid {
     let person = id_of(
         &s.app
             .create(
@@ -42,19 +55,24 @@ pub(crate) async fn answer(
             )
             .await,
     );
-    s.app
-        .create(
-            "/api/responses",
-            token,
-            &body::satisfaction(
-                person,
-                instrument,
-                rating,
-                at,
-                body::completion("self", "none", "own_device"),
-            ),
-        )
-        .await;
+    id_of(
+        &s.app
+            .create(
+                "/api/responses",
+                token,
+                &body::with(
+                    body::satisfaction(
+                        person,
+                        instrument,
+                        rating,
+                        at,
+                        body::completion("self", "none", "own_device"),
+                    ),
+                    extra,
+                ),
+            )
+            .await,
+    )
 }
 
 /// A jobseeker supported from January to May 2025 with SWEMWBS at both ends.

@@ -309,6 +309,7 @@ async fn a_jobseeker_answers_every_question_by_keyboard_and_the_answer_is_stored
         ("self", "none", "own_device", "standard", "en")
     );
     assert_eq!(r.comment.as_deref(), Some("The job coach was brilliant"));
+    assert!(!r.may_quote, "nobody is quoted without ticking the box");
     let errors = b.console_errors().await.unwrap();
     assert!(errors.is_empty(), "console errors: {errors:?}");
     b.close().await.unwrap();
@@ -520,10 +521,23 @@ async fn answers_given_with_no_signal_wait_on_the_phone_and_reach_the_server_onc
     }
     b.tab_to("#comment").await.unwrap();
     b.press("Sent from a field").await.unwrap();
+    // The person agrees, by keyboard, that these words may be quoted in a report.
+    b.wait_for_text("label[for=may-quote]", "can be quoted in reports")
+        .await
+        .unwrap();
+    b.tab_to("#may-quote").await.unwrap();
+    b.press(" ").await.unwrap();
+    assert!(b.focused_is("#may-quote:checked").await.unwrap());
     b.activate("button.button:not(.button-secondary)")
         .await
         .unwrap();
     heading(&b, "Check your answers").await;
+    b.wait_for_text(
+        ".summary-list .quoted",
+        "You agreed that this comment can be quoted",
+    )
+    .await
+    .unwrap();
     b.activate("button.button").await.unwrap();
     heading(&b, "Thank you").await;
     b.wait_for_text(".delivery", "saved on this phone")
@@ -554,6 +568,10 @@ async fn answers_given_with_no_signal_wait_on_the_phone_and_reach_the_server_onc
         json!([4, 4, 4, 4, 4])
     );
     assert_eq!(stored[0].comment.as_deref(), Some("Sent from a field"));
+    assert!(
+        stored[0].may_quote,
+        "the agreement travelled with the answers"
+    );
 
     // Another sync, and another reload, change nothing: exactly once.
     b.client.refresh().await.unwrap();

@@ -10,8 +10,11 @@ use serde_json::json;
 use soundings_tests::browser::Browser;
 use soundings_tests::wait;
 
-use crate::pwa_dashboard::{answer, api, choose};
+use crate::pwa_dashboard::{answer_with, api, choose};
 use crate::pwa_staff::{assert_accessible, click, fill, heading, log_in, setup, shots};
+
+/// A comment whose author agreed that it may be quoted.
+const QUOTABLE: &str = "My coach helped me write my first CV.";
 
 /// FY 2025-26 Q1: April to June 2025.
 const FIRST: &str = "2025-04-01";
@@ -36,22 +39,34 @@ async fn a_manager_publishes_a_quarters_report_with_two_key_messages_and_a_grade
     let manager = s.app.login("manager@v.example.org").await.access_token;
     // KPI D: the quarter before (January to March) rated 2 and 3; this quarter 5, 4 and 5, so
     // the mean rose by more than its interval and the server drafts a message about it.
-    for (rating, at) in [
-        (2, "2025-02-11T10:00:00Z"),
-        (3, "2025-03-11T10:00:00Z"),
-        (5, "2025-04-08T10:00:00Z"),
-        (4, "2025-05-13T10:00:00Z"),
-        (5, "2025-06-10T10:00:00Z"),
+    // Two of this quarter's answers carry a comment; one author agreed to be quoted.
+    let mut ids = Vec::new();
+    for (rating, at, extra) in [
+        (2, "2025-02-11T10:00:00Z", json!({})),
+        (3, "2025-03-11T10:00:00Z", json!({})),
+        (
+            5,
+            "2025-04-08T10:00:00Z",
+            json!({"comment": QUOTABLE, "may_quote": true}),
+        ),
+        (
+            4,
+            "2025-05-13T10:00:00Z",
+            json!({"comment": "Please call before visiting.", "may_quote": false}),
+        ),
+        (5, "2025-06-10T10:00:00Z", json!({})),
     ] {
-        answer(
+        let id = answer_with(
             &s,
             &manager,
             "jobseeker",
             "jobseeker_satisfaction",
             rating,
             at,
+            extra,
         )
         .await;
+        ids.push(id);
     }
     let kpi_d = api(
         &s,
@@ -84,7 +99,15 @@ async fn a_manager_publishes_a_quarters_report_with_two_key_messages_and_a_grade
         .unwrap();
     let mean = format!("{:.2}", kpi_d["mean"].as_f64().unwrap());
     b.wait_for_text("#report-preview", &mean).await.unwrap();
+    // Only the comment whose author agreed is offered for quotation; the manager ticks it.
+    b.wait_for_text("#quote-comments", QUOTABLE).await.unwrap();
+    let offered = page_text(&b).await;
+    assert!(
+        !offered.contains("Please call before visiting."),
+        "{offered}"
+    );
     assert_accessible(&b, "quality report form with the figures").await;
+    click(&b, &format!("label[for=quote-comment-{}]", ids[2])).await;
     shots(&b, "staff-report-form").await;
 
     // The first drafted message goes into the first box; a second is written by hand.
@@ -146,6 +169,10 @@ async fn a_manager_publishes_a_quarters_report_with_two_key_messages_and_a_grade
     assert_eq!(snapshot["grade"]["grade"], "green");
     assert_eq!(snapshot["kpi_d"]["mean"], kpi_d["mean"]);
     assert_eq!(snapshot["kpi_d"]["n"], kpi_d["n"]);
+    assert_eq!(
+        snapshot["quotes"],
+        json!([{"response_id": ids[2], "instrument": "jobseeker_satisfaction", "text": QUOTABLE}])
+    );
 
     // Listed, with its grade; its printable page opens with the messages, grade and figures.
     b.wait_for_text(".report-item h3", report["title"].as_str().unwrap())
@@ -181,6 +208,8 @@ async fn a_manager_publishes_a_quarters_report_with_two_key_messages_and_a_grade
         text.contains(&mean),
         "KPI D's mean {mean} on the page: {text}"
     );
+    assert!(text.contains(QUOTABLE), "the quoted comment: {text}");
+    assert!(!text.contains("Please call before visiting."), "{text}");
     assert_accessible(&b, "printable report page").await;
     b.close().await.unwrap();
 }
