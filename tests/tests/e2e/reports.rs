@@ -986,6 +986,33 @@ async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed(
         .await
         .unwrap();
     assert!(csv.contains("Reliable support when we needed it."), "{csv}");
+
+    // Ana asks to be erased: her words leave the published report; its figures stay.
+    let res = w
+        .app
+        .post(
+            &format!("/api/participants/{ana}/erase"),
+            Some(&w.admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let after = w.get_ok(&w.manager, &format!("/api/reports/{id}")).await;
+    assert_eq!(
+        after["snapshot"]["quotes"],
+        json!([{"response_id": ids["shop"], "instrument": "employer_satisfaction",
+                "text": "Reliable support when we needed it."}])
+    );
+    assert_eq!(after["snapshot"]["kpi_d"], report["snapshot"]["kpi_d"]);
+    let page = w
+        .app
+        .get(&format!("/api/reports/{id}/print"), Some(&w.manager))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("found me a job"));
+    assert!(page.contains("Reliable support when we needed it."));
 }
 
 fn html_escape(s: &str) -> String {

@@ -7,7 +7,8 @@ use domain::privacy::ErasureReceipt;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 /// Erases one participant's personal data: contact details, equality and accessibility
-/// answers, consent records, comments (typed and recorded) and session notes. Their answers
+/// answers, consent records, comments (typed and recorded, and quoted in published reports)
+/// and session notes. Their answers
 /// stay, anonymous, in figures unless `remove_answers`.
 pub async fn erase(
     db: &DatabaseConnection,
@@ -15,7 +16,7 @@ pub async fn erase(
     remove_answers: bool,
     now: DateTime<Utc>,
 ) -> Result<ErasureReceipt> {
-    let id = p.id;
+    let (id, org) = (p.id, p.organisation_id);
     let txn = db.begin().await?;
     // Write first: on SQLite a transaction that reads and then writes can be refused at once
     // (SQLITE_BUSY_SNAPSHOT) if another writer got in between; writing first takes the lock,
@@ -25,6 +26,8 @@ pub async fn erase(
     repo::erasure::delete_consents(&txn, id).await?;
     // A recording is what the person said, in their own voice: it goes, like a typed comment.
     let voices = repo::voice::delete_of_participant(&txn, id).await?;
+    // A report quoting them keeps its figures but no longer their words.
+    let unquoted = repo::erasure::unquote(&txn, org, id).await?;
     // Emails hold the address and live links; results links open the person's results.
     crate::services::mail::erase_participant(&txn, id).await?;
     let (removed, kept) = if remove_answers {
@@ -37,7 +40,7 @@ pub async fn erase(
         (0, kept)
     };
     txn.commit().await?;
-    tracing::info!(participant_id = %id, removed, kept, voices, "participant erased");
+    tracing::info!(participant_id = %id, removed, kept, voices, unquoted, "participant erased");
     Ok(ErasureReceipt {
         participant_id: id,
         erased_at: now,
