@@ -5,8 +5,9 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnAcquireErr, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
-    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnAcquireErr, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
 use std::time::Duration;
 
@@ -87,15 +88,28 @@ const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(120);
 /// The advisory-lock key for migrations: any fixed number no other code uses ("SOUNDMIG").
 const PG_MIGRATION_LOCK: i64 = 0x534f_554e_444d_4947;
 
-async fn migrate_once(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let txn = match db.get_database_backend() {
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`, waiting in the busy handler up to the busy timeout): a deferred
+/// transaction that reads first and then writes is refused at once, without waiting
+/// (`SQLITE_BUSY_SNAPSHOT`), whenever another writer committed in between, which under
+/// concurrent requests turned a short settings change into a 503. PostgreSQL locks rows, so
+/// there it is a plain `BEGIN`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
         DbBackend::Sqlite => {
             db.begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             })
-            .await?
+            .await
         }
+        _ => db.begin().await,
+    }
+}
+
+async fn migrate_once(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let txn = match db.get_database_backend() {
+        DbBackend::Sqlite => begin_write(db).await?,
         backend => {
             let txn = db.begin().await?;
             txn.execute_raw(Statement::from_string(

@@ -21,9 +21,7 @@ use domain::{
     instrument::{Audience, InstrumentDefinition, InstrumentKey, InstrumentKind},
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, NotSet, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, NotSet, Set};
 use uuid::Uuid;
 
 pub const DEMO_ORGANISATION: &str = "Demo Supported Employment Service";
@@ -85,7 +83,7 @@ pub async fn seed_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
         return Ok(false);
     }
     let hash = auth::hash_password(DEMO_PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let org = repo::orgs::create(&txn, DEMO_ORGANISATION).await?;
     let mut teams = Vec::new();
     for name in ["North team", "South team"] {

@@ -15,7 +15,6 @@ use domain::{
     Email, ErrorBody, Role,
     commissioning::{Commissioner, InviteCommissioner, SharedReport},
 };
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 fn commissioner(person: entity::Model, share: &commissioner_share::Model) -> Result<Commissioner> {
@@ -82,7 +81,7 @@ pub async fn invite_commissioner(
                 "this email belongs to a staff account; a commissioner needs an address of their own",
             ));
         }
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let share = match repo::commissioners::share(&txn, person.id, org, admin.id).await? {
             Some(new) => {
                 audit::log_change(
@@ -113,7 +112,7 @@ pub async fn invite_commissioner(
         )
     })?;
     let password_hash = auth::hash_password(password.expose().to_owned()).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let person = repo::staff::create(
         &txn,
         repo::staff::NewStaff {
@@ -158,7 +157,7 @@ pub async fn stop_sharing(
     AdminUser(admin): AdminUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if !repo::commissioners::unshare(&txn, *id, admin.organisation_id).await? {
         return Err(ApiError::NotFound("no such commissioner"));
     }

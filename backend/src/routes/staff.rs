@@ -14,7 +14,6 @@ use domain::{
     Email, ErrorBody, Role,
     org::{NewStaff, Staff, UpdateStaff},
 };
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 impl TryFrom<entity::Model> for Staff {
@@ -98,7 +97,7 @@ pub async fn create_staff(
     refuse_commissioner(new.role)?;
     ensure_team_in_org(&state, admin.organisation_id, new.team_id).await?;
     let password_hash = auth::hash_password(new.password.expose().to_owned()).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let staff = repo::staff::create(
         &txn,
         repo::staff::NewStaff {
@@ -195,7 +194,7 @@ pub async fn update_staff(
     let ends_sessions = password_hash.is_some() || change.active == Some(false);
     let detail = change_detail(&change);
     let new_team = change.team_id.filter(|t| *t != staff.team_id);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let staff = repo::staff::update(
         &txn,
         staff,

@@ -14,7 +14,6 @@ use domain::{
     ErrorBody,
     org::{NewTeam, Team, UpdateTeam},
 };
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 impl From<team::Model> for Team {
@@ -61,7 +60,7 @@ pub async fn create_team(
     body: ApiJson<NewTeam>,
 ) -> Result<HttpResponse> {
     let body = body.into_inner()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let team = repo::teams::create(&txn, admin.organisation_id, body.name.as_str())
         .await
         .map_err(duplicate_name)?;
@@ -116,7 +115,7 @@ pub async fn update_team(
     let team = repo::teams::get(&state.db, admin.organisation_id, *id)
         .await?
         .ok_or(ApiError::NotFound("no such team"))?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let team = repo::teams::rename(&txn, team, body.name.as_str())
         .await
         .map_err(duplicate_name)?;

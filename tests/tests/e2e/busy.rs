@@ -116,3 +116,59 @@ async fn a_write_that_cannot_get_the_database_in_time_is_refused_503_and_stored_
     assert_eq!(app.count_rows("response").await, 3);
     assert_eq!(app.count_rows("episode").await, 1);
 }
+
+/// Settings changes and other admin writes read, then write, in one transaction. Many at once
+/// (an admin's two tabs, a script, the fuzzer's workers) must each wait their turn for the
+/// write lock and succeed, not be refused busy the moment another writer commits first (a
+/// deferred SQLite transaction that read before the other's commit cannot write after it).
+#[tokio::test]
+async fn concurrent_settings_changes_and_admin_writes_all_succeed_and_are_all_audited() {
+    let app = TestApp::spawn().await;
+    app.create_org("Org A", "admin@a.example.org").await;
+    let admin = app.login("admin@a.example.org").await.access_token;
+    let zones = [
+        "Europe/London",
+        "Europe/Dublin",
+        "America/New_York",
+        "Asia/Tokyo",
+    ];
+    let mut together = tokio::task::JoinSet::new();
+    for i in 0..24_usize {
+        let request = if i % 2 == 0 {
+            app.http
+                .put(app.url("/api/settings/time-zone"))
+                .json(&json!({"time_zone": zones[(i / 2) % zones.len()]}))
+        } else {
+            app.http
+                .post(app.url("/api/teams"))
+                .json(&json!({"name": format!("Team {i}")}))
+        };
+        let request = request.bearer_auth(&admin);
+        together.spawn(async move { (i, request.send().await.unwrap().status().as_u16()) });
+    }
+    let mut statuses = together.join_all().await;
+    statuses.sort();
+    let expected: Vec<(usize, u16)> = (0..24)
+        .map(|i| (i, if i % 2 == 0 { 200 } else { 201 }))
+        .collect();
+    assert_eq!(statuses, expected);
+    let teams: Value = app
+        .get("/api/teams", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(teams.as_array().map(Vec::len), Some(12));
+    let trail: Value = app
+        .get("/api/audit?entity=settings", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let zone_changes = trail.as_array().map(|e| {
+        e.iter()
+            .filter(|x| x["detail"].as_str().unwrap_or("").starts_with("time_zone:"))
+            .count()
+    });
+    assert_eq!(zone_changes, Some(12));
+}

@@ -14,7 +14,7 @@ use domain::{
     journey::{JourneyDates, SupportEndReason, check_journey},
     records::{Episode, NewEpisode, ParticipantKind, Programme},
 };
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
 
 impl TryFrom<episode::Model> for Episode {
@@ -292,7 +292,7 @@ pub async fn update_episode(
     }
     am.updated_at = Set(now);
     // A move is a new entry in the holder history, written with the episode or not at all.
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let updated = am.update(&txn).await?;
     if moved {
         // An episode never moved before has no entry yet: its first holder held it from the

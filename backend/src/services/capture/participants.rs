@@ -210,7 +210,6 @@ pub async fn withdraw_participant(
     user: &StaffUser,
     id: Uuid,
 ) -> Result<Participant> {
-    use sea_orm::TransactionTrait;
     let current = repo::records::visible_participant(&state.db, user, id)
         .await?
         .ok_or(ApiError::NotFound("no such participant on your caseload"))?;
@@ -218,7 +217,7 @@ pub async fn withdraw_participant(
         return current.try_into();
     }
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     repo::records::withdraw_consents(&txn, id, now).await?;
     crate::services::mail::cancel_waiting(&txn, id, crate::services::mail::NoMail::Withdrawn)
         .await?;

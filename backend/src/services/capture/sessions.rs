@@ -14,7 +14,7 @@ use chrono::Utc;
 use domain::records::{
     Keep, NewSession, Session, SessionConflict, SessionEdit, SessionRecord, Stage,
 };
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
 
 impl TryFrom<support_session::Model> for Session {
@@ -120,7 +120,7 @@ pub async fn edit_session(
     }
     edit.check()?;
     edit.check_dates(crate::time::utc_today())?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let fields = SessionFields {
         held_on: edit.held_on,
         duration_minutes: i32::from(edit.duration_minutes),
@@ -232,7 +232,7 @@ pub async fn resolve_session_conflict(
     keep: Keep,
 ) -> Result<SessionRecord> {
     visible_session(state, user, session_id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let e = repo::session_edits::open_conflict(&txn, session_id, edit_id)
         .await?
         .ok_or(ApiError::NotFound("no such conflict on this session"))?;

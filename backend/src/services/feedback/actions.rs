@@ -12,7 +12,7 @@ use domain::{
     instrument::Audience,
     period::Period,
 };
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -188,7 +188,7 @@ pub async fn publish_action(state: &AppState, user: &StaffUser, id: Uuid) -> Res
         ));
     }
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     // Written first, and only if still a draft: of two managers publishing at once, one queues.
     let queued = if repo::actions::publish(&txn, id, user.id, now).await? {
         let links = mail::Links::of(state);

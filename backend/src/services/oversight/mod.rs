@@ -25,7 +25,7 @@ use domain::{
     period::Period,
     privacy::{AttentionItem, LateArrivals, PublishReport, PublishedReport, ReportPreview},
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -250,7 +250,7 @@ pub async fn change_time_zone(
     zone: chrono_tz::Tz,
 ) -> Result<()> {
     let org = actor.organisation_id;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = repo::orgs::time_zone(&txn, org).await?;
     if !repo::orgs::set_time_zone(&txn, org, zone.name()).await? {
         return Err(anyhow::anyhow!("organisation missing").into());
@@ -350,7 +350,7 @@ pub async fn change_outcome_settings(
     settings: &domain::outcomes::OutcomeSettings,
 ) -> Result<()> {
     let org = actor.organisation_id;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut s = repo::instruments::settings(&txn, org).await?;
     let before = s.outcomes();
     s.outcomes = Some(serde_json::to_string(settings).map_err(anyhow::Error::from)?);

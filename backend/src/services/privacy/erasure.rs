@@ -4,7 +4,7 @@
 use crate::{Result, entities::participant, repo};
 use chrono::{DateTime, Utc};
 use domain::privacy::ErasureReceipt;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 /// Erases one participant's personal data: contact details, equality and accessibility
 /// answers, consent records, comments (typed and recorded, and quoted in published reports)
@@ -17,7 +17,7 @@ pub async fn erase(
     now: DateTime<Utc>,
 ) -> Result<ErasureReceipt> {
     let (id, org) = (p.id, p.organisation_id);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Write first: on SQLite a transaction that reads and then writes can be refused at once
     // (SQLITE_BUSY_SNAPSHOT) if another writer got in between; writing first takes the lock,
     // waiting for it if need be.

@@ -10,7 +10,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, Set, TransactionTrait,
+    IntoActiveModel, Set,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -142,7 +142,7 @@ impl<R: Records> Gathered<R> {
             return Err(ApiError::InvalidRows(self.errors));
         }
         let imported = self.imported;
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         repo::transfer::insert_teams(&txn, org, teams).await?;
         repo::transfer::insert_each(&txn, people)
             .await
