@@ -17,6 +17,41 @@ fn period_query() -> String {
     format!("first={FIRST}&last={LAST}&as_of={AS_OF}")
 }
 
+/// A participant of Sam's caseload, by reference.
+async fn person(w: &World, reference: &str, kind: &str) -> uuid::Uuid {
+    soundings_tests::id_of(
+        &w.app
+            .create(
+                "/api/participants",
+                &w.sam,
+                &soundings_tests::body::participant(kind, reference),
+            )
+            .await,
+    )
+}
+
+/// A published report's file (`print`, `csv`), as the manager downloads it.
+async fn report_text(w: &World, id: &str, file: &str) -> String {
+    w.app
+        .get(&format!("/api/reports/{id}/{file}"), Some(&w.manager))
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A published report's XLSX, opened with calamine.
+async fn workbook(w: &World, id: &str) -> Xlsx<Cursor<Vec<u8>>> {
+    let bytes = w
+        .app
+        .get(&format!("/api/reports/{id}/xlsx"), Some(&w.manager))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap()
+}
+
 async fn publish_quarter(w: &World) -> Value {
     w.app
         .create(
@@ -665,27 +700,13 @@ async fn an_action_published_in_the_period_is_in_the_report_and_its_xlsx_with_re
 /// them.
 #[tokio::test]
 async fn a_report_holds_the_satisfaction_sub_items_of_the_responses_its_kpis_counted() {
-    use soundings_tests::{body, id_of};
+    use soundings_tests::body;
     let w = world().await;
-    let person = |reference: &'static str, kind: &'static str| {
-        let w = &w;
-        async move {
-            id_of(
-                &w.app
-                    .create(
-                        "/api/participants",
-                        &w.sam,
-                        &body::participant(kind, reference),
-                    )
-                    .await,
-            )
-        }
-    };
     let (a, b, c, shop) = (
-        person("JS-A", "jobseeker").await,
-        person("JS-B", "jobseeker").await,
-        person("JS-C", "jobseeker").await,
-        person("EMP-SHOP", "employer").await,
+        person(&w, "JS-A", "jobseeker").await,
+        person(&w, "JS-B", "jobseeker").await,
+        person(&w, "JS-C", "jobseeker").await,
+        person(&w, "EMP-SHOP", "employer").await,
     );
     let answer = |p, instrument: &str, answers: Value, respondent: &str| {
         let mut r = body::satisfaction(
@@ -755,14 +776,7 @@ async fn a_report_holds_the_satisfaction_sub_items_of_the_responses_its_kpis_cou
 
     // The Satisfaction sheet has a row per item, its mean a number.
     let id = report["id"].as_str().unwrap();
-    let bytes = w
-        .app
-        .get(&format!("/api/reports/{id}/xlsx"), Some(&w.manager))
-        .await
-        .bytes()
-        .await
-        .unwrap();
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let mut book = workbook(&w, id).await;
     let sheet = book.worksheet_range("Satisfaction").unwrap();
     let wanted = format!("Item: {label}");
     let found = sheet
@@ -771,13 +785,7 @@ async fn a_report_holds_the_satisfaction_sub_items_of_the_responses_its_kpis_cou
         .unwrap_or_else(|| panic!("no row {wanted:?}"));
     assert_eq!(found[2].as_f64(), Some(2.0));
     assert_eq!(found[3].as_f64(), Some(3.0));
-    let page = w
-        .app
-        .get(&format!("/api/reports/{id}/print"), Some(&w.manager))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = report_text(&w, id, "print").await;
     assert!(page.contains(&html_escape(&wanted)), "{wanted}");
 }
 
@@ -785,25 +793,11 @@ async fn a_report_holds_the_satisfaction_sub_items_of_the_responses_its_kpis_cou
 async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed() {
     use soundings_tests::{body, id_of};
     let w = world().await;
-    let person = |reference: &'static str, kind: &'static str| {
-        let w = &w;
-        async move {
-            id_of(
-                &w.app
-                    .create(
-                        "/api/participants",
-                        &w.sam,
-                        &body::participant(kind, reference),
-                    )
-                    .await,
-            )
-        }
-    };
     let (ana, ben, cai, shop) = (
-        person("JS-ANA", "jobseeker").await,
-        person("JS-BEN", "jobseeker").await,
-        person("JS-CAI", "jobseeker").await,
-        person("EMP-SHOP", "employer").await,
+        person(&w, "JS-ANA", "jobseeker").await,
+        person(&w, "JS-BEN", "jobseeker").await,
+        person(&w, "JS-CAI", "jobseeker").await,
+        person(&w, "EMP-SHOP", "employer").await,
     );
     // Answered on the specialist's phone by the people themselves, each choosing.
     let answer = |p, instrument: &str, at: &str, extra: Value| {
@@ -942,24 +936,11 @@ async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed(
         ])
     );
     let id = report["id"].as_str().unwrap();
-    let page = w
-        .app
-        .get(&format!("/api/reports/{id}/print"), Some(&w.manager))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = report_text(&w, id, "print").await;
     assert!(page.contains("<blockquote><p>My coach &lt;listened&gt; &amp; found me a job I like.</p></blockquote><figcaption>A jobseeker</figcaption>"));
     assert!(page.contains("<blockquote><p>Reliable support when we needed it.</p></blockquote><figcaption>An employer</figcaption>"));
     assert!(!page.contains("Too many forms") && !page.contains("JS-ANA"));
-    let bytes = w
-        .app
-        .get(&format!("/api/reports/{id}/xlsx"), Some(&w.manager))
-        .await
-        .bytes()
-        .await
-        .unwrap();
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let mut book = workbook(&w, id).await;
     let sheet = book.worksheet_range("Comments").unwrap();
     let rows: Vec<Vec<String>> = sheet
         .rows()
@@ -978,13 +959,7 @@ async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed(
     );
     let methods = book.worksheet_range("Methods").unwrap();
     assert_eq!(row(&methods, "Comments quoted")[2].as_f64(), Some(2.0));
-    let csv = w
-        .app
-        .get(&format!("/api/reports/{id}/csv"), Some(&w.manager))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = report_text(&w, id, "csv").await;
     assert!(csv.contains("Reliable support when we needed it."), "{csv}");
 
     // Ana asks to be erased: her words leave the published report; its figures stay.
@@ -1004,13 +979,7 @@ async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed(
                 "text": "Reliable support when we needed it."}])
     );
     assert_eq!(after["snapshot"]["kpi_d"], report["snapshot"]["kpi_d"]);
-    let page = w
-        .app
-        .get(&format!("/api/reports/{id}/print"), Some(&w.manager))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = report_text(&w, id, "print").await;
     assert!(!page.contains("found me a job"));
     assert!(page.contains("Reliable support when we needed it."));
 }
