@@ -219,6 +219,27 @@ impl Browser {
         })
     }
 
+    /// Who holds and who waits for the page's Web Locks (`navigator.locks.query()`), with the
+    /// client id of each and the page's own: for a test to say what kept the outbox locked.
+    pub async fn locks_report(&self) -> String {
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            if (!(navigator.locks && navigator.locks.query)) { done("no Web Locks"); return; }
+            navigator.locks.query().then(
+                (q) => done(JSON.stringify({
+                    held: q.held, pending: q.pending,
+                    worker: navigator.serviceWorker && navigator.serviceWorker.controller
+                        ? navigator.serviceWorker.controller.state : null,
+                })),
+                (e) => done("query failed: " + e),
+            );
+        "#;
+        match self.client.execute_async(script, vec![]).await {
+            Ok(v) => v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            Err(e) => format!("locks not read: {e}"),
+        }
+    }
+
     /// Errors the page logged since the last call (Chromium hands each entry out once):
     /// uncaught exceptions, `console.error` (a Rust panic arrives this way) and failed loads
     /// (a 404, or a refused connection while a test has the server stopped).

@@ -91,26 +91,17 @@ pub async fn answers_of(
     Ok(out)
 }
 
-/// What a report needs to decide whether it may quote these responses' comments: id,
-/// instrument, day answered, comment and the author's agreement; only the organisation's.
+/// The organisation's responses of these ids (at most the ten a report may quote), for the
+/// report to decide whether it may quote their comments.
 #[tracing::instrument(skip_all, fields(%org, n = ids.len()), err(level = "debug"))]
 pub async fn comments_to_quote(
     db: &impl ConnectionTrait,
     org: Uuid,
     ids: &[Uuid],
-) -> Result<Vec<(Uuid, String, NaiveDate, Option<String>, bool)>, DbErr> {
+) -> Result<Vec<response::Model>, DbErr> {
     response::Entity::find()
-        .select_only()
-        .columns([
-            response::Column::Id,
-            response::Column::InstrumentKey,
-            response::Column::AnsweredOn,
-            response::Column::Comment,
-            response::Column::MayQuote,
-        ])
         .filter(response::Column::OrganisationId.eq(org))
         .filter(response::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple()
         .all(db)
         .await
 }

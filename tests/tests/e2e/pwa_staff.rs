@@ -120,7 +120,10 @@ pub(crate) async fn syncs_finished(b: &Browser) {
             // out is "not yet", asked again, and said (seen in full-suite runs on a 2-core
             // machine, never when the test runs alone).
             if let Err(e) = b.outbox_after_flushes(None).await {
-                eprintln!("syncs_finished: outbox not read: {e:#}");
+                eprintln!(
+                    "syncs_finished: outbox not read: {e:#}; locks: {}",
+                    b.locks_report().await
+                );
                 return false;
             }
             // "Send now" is disabled while the app syncs, and while it runs again for a sync

@@ -193,9 +193,7 @@ pub async fn quotes(
     };
     let mut out = Vec::with_capacity(chosen.len());
     for id in chosen {
-        let Some((_, instrument, answered_on, comment, may_quote)) =
-            found.iter().find(|row| row.0 == *id)
-        else {
+        let Some(r) = found.iter().find(|r| r.id == *id) else {
             return Err(refuse(id, "no such response"));
         };
         let satisfaction = [
@@ -203,22 +201,22 @@ pub async fn quotes(
             InstrumentKey::JobseekerSatisfaction,
         ]
         .iter()
-        .any(|k| k.as_str() == instrument);
+        .any(|k| k.as_str() == r.instrument_key);
         if !satisfaction {
             return Err(refuse(id, "only satisfaction survey comments are quoted"));
         }
-        if !period.contains(*answered_on) {
+        if !period.contains(r.answered_on) {
             return Err(refuse(id, "it was answered outside the report's period"));
         }
-        let Some(text) = comment else {
+        let Some(text) = &r.comment else {
             return Err(refuse(id, "it has no typed comment"));
         };
-        if !may_quote {
+        if !r.may_quote {
             return Err(refuse(id, "its author did not agree to be quoted"));
         }
         out.push(ReportQuote {
             response_id: Some(*id),
-            instrument: instrument.clone(),
+            instrument: r.instrument_key.clone(),
             text: text.clone(),
         });
     }
