@@ -10,6 +10,8 @@ use domain::feedback::{
 use domain::records::{ExchangeRequest, ExchangeResponse, PublicResults};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 /// A phone on poor signal can leave a request hanging for minutes; past this we call the
 /// server unreachable and let the person carry on offline.
@@ -58,11 +60,43 @@ impl ApiError {
     }
 }
 
-/// Opens an invitation with the token from its link or the short code typed in.
+/// Opens an invitation with the token from its link or the short code typed in. A link's
+/// invitation may already be opening: `boot.js` asks while the app downloads, and that answer
+/// is taken (once) instead of asking again.
 pub async fn open_invitation(request: &ExchangeRequest) -> Result<ExchangeResponse, ApiError> {
-    let builder = Request::post("/api/invitations/open");
-    let response = send(builder, Some(request)).await?;
+    let response = match request.token.as_deref().and_then(early_open) {
+        Some(early) => {
+            answered(
+                JsFuture::from(early)
+                    .await
+                    .and_then(|r| r.dyn_into())
+                    .map(|r: web_sys::Response| Response::from(r))
+                    .map_err(|e| format!("{e:?}")),
+            )
+            .await?
+        }
+        None => send(Request::post("/api/invitations/open"), Some(request)).await?,
+    };
     read(response).await
+}
+
+/// The request `boot.js` made for this link's token, taken so it is used once.
+fn early_open(token: &str) -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("soundingsEarlyOpen");
+    let early = js_sys::Reflect::get(&window, &key).ok()?;
+    let same = js_sys::Reflect::get(&early, &"token".into())
+        .ok()?
+        .as_string()
+        .is_some_and(|t| t == token.trim());
+    if !same {
+        return None;
+    }
+    js_sys::Reflect::delete_property(&window, &key).ok()?;
+    js_sys::Reflect::get(&early, &"response".into())
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// Opens a results link (`#r=`): a token for the reader's results only.
@@ -157,6 +191,12 @@ pub(crate) async fn send<B: Serialize>(
         }
         None => builder.send().await,
     };
+    answered(sent.map_err(|e| e.to_string())).await
+}
+
+/// What a sent request came to: the response when 2xx, else the server's refusal (with its
+/// JSON body when it sent one), or unreachable; the app's signal state follows.
+async fn answered(sent: Result<Response, String>) -> Result<Response, ApiError> {
     let response = match sent {
         Ok(response) => {
             crate::offline::sync::server_reached();
@@ -164,7 +204,7 @@ pub(crate) async fn send<B: Serialize>(
         }
         Err(error) => {
             crate::offline::sync::server_unreachable();
-            return Err(ApiError::Unreachable(error.to_string()));
+            return Err(ApiError::Unreachable(error));
         }
     };
     if response.ok() {
