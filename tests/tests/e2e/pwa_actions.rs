@@ -263,6 +263,11 @@ async fn a_manager_changes_what_was_done_in_a_draft_reached_from_the_dashboard()
     assert_eq!(action["you_said"], draft["you_said"], "what was said stays");
     assert_eq!(action["audience"], "both");
     assert_eq!(action["done_on"], "2025-07-01");
+    assert_eq!(
+        action["period"],
+        json!(null),
+        "no days were chosen, none given"
+    );
     assert_eq!(action["published_at"], json!(null), "still a draft");
     let all = api(&s, &manager, "/api/actions").await;
     assert_eq!(
