@@ -1023,6 +1023,14 @@ pub struct OrganisationSettings {
     pub change_threshold: crate::Hundredths,
     /// The IANA time zone whose calendar dates the figures count by (`answered_on`, "today").
     pub time_zone: String,
+    /// Days after a person's last episode ends before their personal data is erased (30 to
+    /// 3650); `null` keeps it until erased by hand (`PUT /api/settings/privacy`).
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+    /// The "who reads your answers" text in force, by language (`en`, and `cy` if written):
+    /// the organisation's own, else the default every survey shows until an admin writes one.
+    #[serde(default = "crate::privacy::default_readers")]
+    pub readers: crate::instrument::Texts,
 }
 
 /// What participants and employers see of the service's results: a closed period only, and no

@@ -18,12 +18,14 @@ use domain::{
     records::{NoticeText, OrganisationSettings, SwemwbsLicence, TimeZoneSetting},
 };
 
-/// The settings as shown: the stored ones and the organisation's time zone.
+/// The settings as shown: the stored ones (with the privacy settings in force) and the
+/// organisation's time zone.
 async fn view(
     db: &impl sea_orm::ConnectionTrait,
     s: organisation_setting::Model,
 ) -> Result<OrganisationSettings> {
     let time_zone = repo::orgs::time_zone(db, s.organisation_id).await?;
+    let readers = s.readers();
     Ok(OrganisationSettings {
         small_number: s.small_number(),
         change_threshold: s.change_threshold(),
@@ -31,6 +33,8 @@ async fn view(
         swemwbs_licence_reference: s.swemwbs_licence_reference,
         swemwbs_licence_recorded_at: s.swemwbs_licence_recorded_at,
         time_zone,
+        retention_days: s.retention_days.and_then(|d| u32::try_from(d).ok()),
+        readers,
     })
 }
 

@@ -148,28 +148,44 @@ pub async fn rename_team(auth: Auth, id: uuid::Uuid, body: &UpdateTeam) -> Resul
     write_json(auth, || Request::patch(&url), body).await
 }
 
-/// The audit trail's filters, as `GET /api/audit` takes them: who did it, and whose record.
+/// The audit trail's filters, as `GET /api/audit` takes them: who did it, whose record, what
+/// was done to what, and the first and last days (in the organisation's time zone).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilters {
     pub staff_id: Option<uuid::Uuid>,
     pub participant_id: Option<uuid::Uuid>,
+    /// A word of the trail's vocabulary (`update`, `settings`): lower case letters and `_`, so
+    /// nothing in the query needs escaping.
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
 }
 
 impl AuditFilters {
     fn query(&self) -> String {
         let pairs = [
-            ("staff_id", self.staff_id),
-            ("participant_id", self.participant_id),
+            ("staff_id", self.staff_id.map(|v| v.to_string())),
+            ("participant_id", self.participant_id.map(|v| v.to_string())),
+            ("action", self.action.clone()),
+            ("entity", self.entity.clone()),
+            ("from", self.from.map(|d| d.to_string())),
+            ("to", self.to.map(|d| d.to_string())),
         ];
         let set: Vec<String> = pairs
             .iter()
-            .filter_map(|(name, v)| v.map(|v| format!("{name}={v}")))
+            .filter_map(|(name, v)| v.as_ref().map(|v| format!("{name}={v}")))
             .collect();
         if set.is_empty() {
             String::new()
         } else {
             format!("?{}", set.join("&"))
         }
+    }
+
+    /// The address of the entries as CSV (fetched with the login's token, not opened as a link).
+    pub fn csv_path(&self) -> String {
+        format!("/api/audit.csv{}", self.query())
     }
 }
 
@@ -180,7 +196,7 @@ pub async fn audit(auth: Auth, f: &AuditFilters) -> Result<Vec<AuditEntry>, ApiE
 
 /// The same entries as CSV, to save as a file.
 pub async fn audit_csv(auth: Auth, f: &AuditFilters) -> Result<web_sys::Blob, ApiError> {
-    blob(auth, &format!("/api/audit.csv{}", f.query()), "text/csv").await
+    blob(auth, &f.csv_path(), "text/csv").await
 }
 
 pub async fn settings(auth: Auth) -> Result<OrganisationSettings, ApiError> {

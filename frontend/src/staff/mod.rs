@@ -82,8 +82,17 @@ pub fn StaffApp() -> impl IntoView {
         <a href="#main" class="skip-link">{tr(|t| t.skip_to_content)}</a>
         <header class="masthead">
             <p class="app-name">
-                // The person holding the phone sees the app they would see on their own.
-                {move || if handed_over.0.get() { i18n.t().app_name } else { i18n.s().staff_app_name }}
+                // The person holding the phone sees the app they would see on their own; a
+                // commissioner, outside the service, is not told it is the staff's.
+                {move || {
+                    if handed_over.0.get() {
+                        i18n.t().app_name
+                    } else if is_commissioner.get() {
+                        i18n.s().staff_app_name_commissioners
+                    } else {
+                        i18n.s().staff_app_name
+                    }
+                }}
             </p>
             <div class="masthead-tools">
                 <DisplaySettings />

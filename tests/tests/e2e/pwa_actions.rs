@@ -1,15 +1,20 @@
 //! "You said, we did" in headless Chromium: a manager writes an action about one comment made
 //! in the chosen days (ticked among the period's comments), saves it as a draft, publishes it
 //! after the confirmation and is told how many emails were queued; the API then has it
-//! published with exactly that response and the words typed. A specialist cannot reach it.
+//! published with exactly that response and the words typed. A manager reaches it from the
+//! dashboard's comments and changes a draft's "We did" in English and Welsh. A specialist
+//! cannot reach it.
+
+use std::time::Duration;
 
 use serde_json::json;
 use soundings_tests::browser::Browser;
 use soundings_tests::{body, id_of};
 use uuid::Uuid;
 
+use crate::pwa_admin::value_of;
 use crate::pwa_dashboard::api;
-use crate::pwa_staff::{Setup, assert_accessible, click, fill, heading, log_in, setup};
+use crate::pwa_staff::{Setup, assert_accessible, click, fill, heading, log_in, setup, wait_until};
 
 /// A jobseeker's satisfaction answer with a comment, entered by the manager; its response id.
 async fn commented(s: &Setup, token: &str, rating: u8, at: &str, comment: &str) -> Uuid {
@@ -179,6 +184,96 @@ async fn a_manager_writes_and_publishes_an_action_about_a_comment() {
     assert_eq!(
         action["period"],
         json!({"first": "2025-04-01", "last": "2025-06-30"})
+    );
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_manager_changes_what_was_done_in_a_draft_reached_from_the_dashboard() {
+    const EN: &str = "Every call is now returned the same day.";
+    const CY: &str = "Mae pob galwad bellach yn cael ei dychwelyd yr un diwrnod.";
+    let s = setup().await;
+    s.app
+        .create_staff_direct(s.org, "manager@v.example.org", domain::Role::Manager)
+        .await;
+    let manager = s.app.login("manager@v.example.org").await.access_token;
+    let draft = s
+        .app
+        .create(
+            "/api/actions",
+            &manager,
+            &json!({
+                "audience": "both",
+                "you_said": {"en": "It took too long to hear back.",
+                             "cy": "Roedd hi'n rhy hir cyn clywed yn ôl."},
+                "we_did": {"en": "We now call back within two working days."},
+                "done_on": "2025-07-01"
+            }),
+        )
+        .await;
+    let id = id_of(&draft);
+    let item = format!(".action-item[data-action='{id}']");
+
+    // From the comments on the dashboard to the page, and Edit on the draft.
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "manager@v.example.org").await;
+    heading(&b, "Dashboard").await;
+    click(&b, "#comments-actions a[href='/staff/actions']").await;
+    heading(&b, "You said, we did").await;
+    b.wait_for_text(&item, "We now call back within two working days.")
+        .await
+        .unwrap();
+    click(&b, &format!("{item} .action-edit")).await;
+    b.wait_for_text("#action-form-title", "Change an action")
+        .await
+        .unwrap();
+    wait_until(
+        &b,
+        "the focus on the form's heading",
+        "document.activeElement?.id === 'action-form-title'",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(
+        value_of(&b, "act-we-did-en").await,
+        json!("We now call back within two working days.")
+    );
+    assert_eq!(
+        value_of(&b, "act-you-said-cy").await,
+        json!("Roedd hi'n rhy hir cyn clywed yn ôl.")
+    );
+
+    // The new words, in English and Welsh, saved.
+    fill(&b, "#act-we-did-en", EN).await;
+    fill(&b, "#act-we-did-cy", CY).await;
+    assert_accessible(&b, "you said, we did: changing an action").await;
+    click(&b, "#act-save").await;
+    b.wait_for_text("#actions-note", "Action saved")
+        .await
+        .unwrap();
+    b.wait_for_text(&item, EN).await.unwrap();
+    b.wait_for_text("#action-form-title", "Write an action")
+        .await
+        .unwrap();
+    assert_accessible(&b, "you said, we did: a changed action").await;
+
+    let action = api(&s, &manager, &format!("/api/actions/{id}")).await;
+    assert_eq!(action["we_did"], json!({"en": EN, "cy": CY}));
+    assert_eq!(action["you_said"], draft["you_said"], "what was said stays");
+    assert_eq!(action["audience"], "both");
+    assert_eq!(action["done_on"], "2025-07-01");
+    assert_eq!(
+        action["period"],
+        json!(null),
+        "no days were chosen, none given"
+    );
+    assert_eq!(action["published_at"], json!(null), "still a draft");
+    let all = api(&s, &manager, "/api/actions").await;
+    assert_eq!(
+        all.as_array().map(Vec::len),
+        Some(1),
+        "changed, not added: {all}"
     );
     b.close().await.unwrap();
 }

@@ -1,7 +1,8 @@
 //! The admin screens in headless Chromium, as the admin: staff accounts (added, changed,
-//! deactivated, a new password), teams, settings with their refusals beside the field, and the
-//! audit trail with its filters and CSV; in Welsh, on a phone and a tablet, by keyboard; and
-//! what a specialist or a manager gets at their addresses.
+//! deactivated, a new password), teams, settings with their refusals beside the field (keeping
+//! records and who reads the answers among them), and the audit trail with its filters (who,
+//! whose record, action, kind of record, days) and CSV; in Welsh, on a phone and a tablet, by
+//! keyboard; and what a specialist or a manager gets at their addresses.
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use soundings_tests::browser::{Browser, TABLET};
 use soundings_tests::id_of;
 use uuid::Uuid;
 
+use crate::pwa_dashboard::choose;
 use crate::pwa_staff::{
     Setup, assert_accessible, catch_files, click, fill, heading, log_in, saved_text, setup, shots,
     wait_until,
@@ -493,12 +495,13 @@ async fn pwa_a_specialist_cannot_open_the_admin_screens_and_a_manager_only_reads
         .unwrap();
     let disabled = b
         .eval(
-            "return ['time-zone', 'save-zone', 'small-number', 'save-targets', 'add-contract']\
+            "return ['time-zone', 'save-zone', 'small-number', 'save-targets', 'add-contract', \
+             'retention-days', 'readers-en', 'save-readers']\
              .map(id => document.getElementById(id).matches(':disabled'))",
         )
         .await
         .unwrap();
-    assert_eq!(disabled, json!([true, true, true, true, true]));
+    assert_eq!(disabled, json!(vec![true; 8]));
     assert_accessible(&b, "settings, read by a manager").await;
     b.close().await.unwrap();
 }
@@ -606,5 +609,199 @@ async fn pwa_an_admin_sets_the_help_after_a_survey_in_english_and_welsh() {
             "phone": "0800 123 4567"
         })
     );
+    b.close().await.unwrap();
+}
+
+/// The value of a text field or box as the page holds it.
+pub(crate) async fn value_of(b: &Browser, id: &str) -> Value {
+    b.client
+        .execute(
+            "return document.getElementById(arguments[0]).value",
+            vec![json!(id)],
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pwa_an_admin_sets_how_long_records_are_kept_and_who_reads_the_answers() {
+    const EN: &str = "Only our two managers read your answers. Your specialist sees totals only.";
+    const CY: &str = "Dim ond ein dau reolwr sy'n darllen eich atebion. Dim ond cyfansymiau y mae eich arbenigwr yn eu gweld.";
+    let s = setup().await;
+    let b = Browser::start().await.unwrap();
+    admin_opens(&b, &s, "/staff/admin/settings", "Settings").await;
+
+    // Until an admin sets them: records kept until erased, and the default notice shown.
+    let before = api(&s, "/api/settings").await;
+    assert_eq!(before["retention_days"], Value::Null);
+    let default = api(&s, "/api/settings/survey-texts").await["readers"].clone();
+    assert_eq!(before["readers"], default);
+    b.wait_for_text("#retention-title", "Keeping records")
+        .await
+        .unwrap();
+    assert_eq!(value_of(&b, "retention-days").await, json!(""));
+    assert_eq!(value_of(&b, "readers-en").await, default["en"]);
+    assert_eq!(value_of(&b, "readers-cy").await, default["cy"]);
+
+    // Ten days is refused beside the field, and nothing is saved.
+    fill(&b, "#retention-days", "10").await;
+    click(&b, "#save-retention").await;
+    refused_beside(&b, "retention-days", "from 30 to 3650").await;
+    assert_accessible(&b, "keeping records, with an error").await;
+    assert_eq!(api(&s, "/api/settings").await, before);
+
+    // 400 days, then the notice in English and Welsh: each save keeps the other's value.
+    fill(&b, "#retention-days", "400").await;
+    click(&b, "#save-retention").await;
+    b.wait_for_text("#retention-saved", "Saved").await.unwrap();
+    fill(&b, "#readers-en", EN).await;
+    fill(&b, "#readers-cy", CY).await;
+    click(&b, "#save-readers").await;
+    b.wait_for_text("#readers-saved", "Saved").await.unwrap();
+    assert_accessible(&b, "keeping records and who reads the answers, saved").await;
+
+    let after = api(&s, "/api/settings").await;
+    assert_eq!(after["retention_days"], 400);
+    assert_eq!(after["readers"], json!({"en": EN, "cy": CY}));
+    assert_eq!(
+        api(&s, "/api/settings/survey-texts").await["readers"],
+        json!({"en": EN, "cy": CY}),
+        "what a survey shows"
+    );
+
+    // Opened again, the screen shows what was saved.
+    b.goto(&s.proxy.url("/staff/admin/settings")).await.unwrap();
+    heading(&b, "Settings").await;
+    b.wait_for_text("#readers-title", "Who reads your answers")
+        .await
+        .unwrap();
+    assert_eq!(value_of(&b, "retention-days").await, json!("400"));
+    assert_eq!(value_of(&b, "readers-en").await, json!(EN));
+    assert_eq!(value_of(&b, "readers-cy").await, json!(CY));
+    b.close().await.unwrap();
+}
+
+/// The ids of the entries the trail's table shows, top to bottom.
+async fn rows_shown(b: &Browser) -> Value {
+    b.eval("return [...document.querySelectorAll('#audit-table tbody tr')].map(r => Number(r.dataset.id))")
+        .await
+        .unwrap()
+}
+
+/// The ids of the entries the API gives for `query`, newest first.
+async fn entry_ids(s: &Setup, query: &str) -> Value {
+    let list = api(s, &format!("/api/audit?{query}")).await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].clone())
+        .collect()
+}
+
+/// Presses "Show entries" and waits until the table holds as many entries as the API gives.
+async fn shows_as_the_api(b: &Browser, s: &Setup, query: &str) {
+    let ids = entry_ids(s, query).await;
+    click(b, "#audit-show").await;
+    wait_until(
+        b,
+        &format!("the entries of {query}"),
+        &format!(
+            "document.querySelector('#audit-count')?.dataset.n === '{}' && \
+             document.querySelector('#audit-download')?.dataset.path === '/api/audit.csv?{query}'",
+            ids.as_array().unwrap().len()
+        ),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(rows_shown(b).await, ids, "{query}");
+}
+
+#[tokio::test]
+async fn pwa_an_admin_filters_the_audit_trail_by_action_kind_of_record_and_days() {
+    let s = setup().await;
+    // A team made and a specialist put in it; another staff member made through the API.
+    s.app
+        .specialist_in_team(s.org, &s.admin, "sam@v.example.org", "North")
+        .await;
+    s.app
+        .create(
+            "/api/staff",
+            &s.admin,
+            &json!({"name": "Rhian Jones", "email": "rhian@v.example.org",
+                    "role": "manager", "password": "first-password-42"}),
+        )
+        .await;
+    let b = Browser::start().await.unwrap();
+    admin_opens(&b, &s, "/staff/admin/audit", "Audit trail").await;
+    b.client
+        .wait()
+        .for_element(Locator::Css("#audit-table"))
+        .await
+        .unwrap();
+
+    // What was created: the team and Rhian's account, as the API has them.
+    choose(&b, "#audit-action", "create").await;
+    shows_as_the_api(&b, &s, "action=create").await;
+    assert_eq!(
+        entry_ids(&s, "action=create")
+            .await
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    b.wait_for_text("#audit-table", "Team").await.unwrap();
+    b.wait_for_text("#audit-table", "Staff account")
+        .await
+        .unwrap();
+    assert_accessible(&b, "the audit trail, filtered by action").await;
+
+    // Only the team's, and the CSV file carries the same filters.
+    choose(&b, "#audit-entity", "team").await;
+    shows_as_the_api(&b, &s, "action=create&entity=team").await;
+    catch_files(&b).await;
+    click(&b, "#audit-download").await;
+    let downloaded = saved_text(&b).await;
+    let api_csv = s
+        .app
+        .get("/api/audit.csv?action=create&entity=team", Some(&s.admin))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(downloaded, api_csv);
+    assert_eq!(
+        downloaded.lines().count(),
+        2,
+        "a header and the team: {downloaded}"
+    );
+
+    // Days long past: nothing found, said in words; the file asks for the same days.
+    set_date(&b, "audit-first", "2020-01-01").await;
+    set_date(&b, "audit-last", "2020-01-31").await;
+    shows_as_the_api(
+        &b,
+        &s,
+        "action=create&entity=team&from=2020-01-01&to=2020-01-31",
+    )
+    .await;
+    b.wait_for_text("#audit-none", "No entries match these filters")
+        .await
+        .unwrap();
+    assert_accessible(&b, "the audit trail, nothing found").await;
+
+    // The last day before the first is refused beside it, and the shown entries stay.
+    set_date(&b, "audit-first", "2020-02-01").await;
+    click(&b, "#audit-show").await;
+    refused_beside(&b, "audit-last", "same as the first day or after it").await;
+    assert_accessible(&b, "the audit trail, with an error").await;
+    assert!(b.client.find(Locator::Css("#audit-none")).await.is_ok());
+
+    // Any action of any kind again, over days that hold them all: every entry.
+    choose(&b, "#audit-action", "").await;
+    choose(&b, "#audit-entity", "").await;
+    set_date(&b, "audit-first", "2020-01-01").await;
+    set_date(&b, "audit-last", "2099-12-31").await;
+    shows_as_the_api(&b, &s, "from=2020-01-01&to=2099-12-31").await;
+    assert_eq!(rows_shown(&b).await, entry_ids(&s, "").await);
     b.close().await.unwrap();
 }

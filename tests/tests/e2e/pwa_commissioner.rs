@@ -423,8 +423,12 @@ async fn pwa_a_commissioner_opens_only_their_page_and_staff_cannot_open_theirs()
     share(&s, COMMISSIONER, "Ceri Council").await;
 
     // The commissioner: nothing shared yet is said in a sentence; every staff page is refused.
+    // The masthead names the app for them, not for staff.
     let b = logged_in(&s, COMMISSIONER).await;
     heading(&b, "Reports shared with you").await;
+    b.wait_for_text(".masthead .app-name", "Soundings for commissioners")
+        .await
+        .unwrap();
     b.wait_for_text(
         "#shared-none",
         "No organisation shares its reports with you yet",
@@ -456,9 +460,12 @@ async fn pwa_a_commissioner_opens_only_their_page_and_staff_cannot_open_theirs()
     heading(&b, "Log in").await;
     b.close().await.unwrap();
 
-    // A specialist: no link to either, and both addresses refused.
+    // A specialist: the staff's app, no link to either, and both addresses refused.
     let b = logged_in(&s, "sam@v.example.org").await;
     heading(&b, "Caseload").await;
+    b.wait_for_text(".masthead .app-name", "Soundings for staff")
+        .await
+        .unwrap();
     let links = menu_links(&b).await;
     for path in ["/staff/shared", "/staff/admin/commissioners"] {
         assert!(
@@ -598,6 +605,9 @@ async fn pwa_the_commissioner_s_page_reads_in_welsh_on_a_tablet() {
         .unwrap();
     click(&b, ".language-switch").await;
     heading(&b, "Adroddiadau a rennir â chi").await;
+    b.wait_for_text(".masthead .app-name", "Soundings i gomisiynwyr")
+        .await
+        .unwrap();
     b.wait_for_text(".shared-latest h3", "Yr adroddiad diweddaraf")
         .await
         .unwrap();

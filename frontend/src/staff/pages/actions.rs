@@ -344,6 +344,10 @@ fn ActionForm(
     });
     let first = RwSignal::new(period.first.to_string());
     let last = RwSignal::new(period.last.to_string());
+    // The days are the action's own, or were used to find comments: sent then. Otherwise a
+    // change to an action without them leaves it without (a missing field changes nothing),
+    // rather than giving it the 90 days the form proposes.
+    let days_chosen = RwSignal::new(e.is_none_or(|a| a.period.is_some()));
     let ticked = RwSignal::new(e.map(|a| a.response_ids.clone()).unwrap_or_default());
     let comments = RwSignal::new(None::<Result<Vec<RatingComment>, ()>>);
     let loading = RwSignal::new(false);
@@ -360,6 +364,7 @@ fn ActionForm(
             return problem.set(t.staff_actions_period_invalid, "act-first");
         }
         problem.clear();
+        days_chosen.set(true);
         loading.set(true);
         spawn_local(async move {
             let found = api::comments(auth, Period { first: f, last: l }, &api::Filters::default())
@@ -414,7 +419,7 @@ fn ActionForm(
             "we_did": we_did,
             "done_on": done,
         });
-        if let Some(p) = chosen {
+        if let Some(p) = chosen.filter(|_| days_chosen.get_untracked()) {
             body["period"] = json!(p);
         }
         if let Some(r) = easy_read {

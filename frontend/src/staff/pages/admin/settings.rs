@@ -1,8 +1,10 @@
 //! The organisation's settings (admins change them, managers read them), one form per group, each with its own Save: the time
-//! zone, the figures' thresholds, the SWEMWBS licence, email, survey help, and the outcome
-//! settings. A refusal is shown beside the field the server names.
+//! zone, the figures' thresholds, the SWEMWBS licence, email, survey help, keeping records and
+//! who reads the answers, and the outcome settings. A refusal is shown beside the field the
+//! server names.
 
 use domain::feedback::{MailSettings, SurveyHelp};
+use domain::privacy::PrivacySettings;
 use domain::records::{OrganisationSettings, TimeZoneSetting};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,12 +40,17 @@ pub fn SettingsPage() -> impl IntoView {
         {move || match data.get() {
             None => view! { <p role="status">{trs(|t| t.staff_loading)}</p> }.into_any(),
             Some((Ok(settings), Ok(mail), Ok(outcomes), Ok(texts))) => {
+                let settings_privacy = PrivacySettings {
+                    retention_days: settings.retention_days,
+                    readers: Some(settings.readers.clone()),
+                };
                 let forms = view! {
                     <TimeZone settings=settings.clone() problem />
                     <Thresholds settings=settings.clone() problem />
                     <Licence settings problem />
                     <Mail mail problem />
                     <Help help=texts.help problem />
+                    <Privacy settings=settings_privacy problem />
                     <OutcomeSettingsForm settings=outcomes problem />
                 };
                 if admin {
@@ -65,21 +72,25 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// Saves one group: `PUT /api/settings/{path}` with `body`; says so under the form, or shows
-/// the refusal beside its field.
+/// Saves one group: `PUT /api/settings/{path}` with `body`; says so under the form and hands
+/// the server's answer to `then`, or shows the refusal beside its field.
 fn save<T: serde::de::DeserializeOwned + 'static>(
     (auth, t): (Auth, &'static StaffMessages),
     path: &'static str,
     body: serde_json::Value,
     (problem, saved): (Problem, RwSignal<Option<String>>),
     places: Vec<Place>,
+    then: impl FnOnce(T) + 'static,
 ) {
     problem.clear();
     saved.set(None);
     spawn_local(async move {
         let result: Result<T, ApiError> = api::put_setting(auth, path, &body).await;
         match result {
-            Ok(_) => saved.set(Some(t.staff_settings_saved.to_owned())),
+            Ok(answer) => {
+                then(answer);
+                saved.set(Some(t.staff_settings_saved.to_owned()));
+            }
             Err(e) => {
                 let first = places.first().map_or("time-zone", |p| p.1);
                 show_refusal(problem, t, &e, &places, first);
@@ -106,6 +117,7 @@ fn TimeZone(settings: OrganisationSettings, problem: Problem) -> impl IntoView {
             body,
             (problem, saved),
             vec![("time_zone", "time-zone", t.staff_settings_zone_invalid)],
+            drop,
         );
     };
     view! {
@@ -149,7 +161,14 @@ fn Thresholds(settings: OrganisationSettings, problem: Problem) -> impl IntoView
                 t.staff_settings_change_invalid,
             ),
         ];
-        save::<OrganisationSettings>((auth, t), "thresholds", body, (problem, saved), places);
+        save::<OrganisationSettings>(
+            (auth, t),
+            "thresholds",
+            body,
+            (problem, saved),
+            places,
+            drop,
+        );
     };
     view! {
         <section class="admin-section" aria-labelledby="thresholds-title">
@@ -180,7 +199,14 @@ fn Licence(settings: OrganisationSettings, problem: Problem) -> impl IntoView {
             "licence-reference",
             t.staff_settings_licence_reference_invalid,
         )];
-        save::<OrganisationSettings>((auth, t), "swemwbs-licence", body, (problem, saved), places);
+        save::<OrganisationSettings>(
+            (auth, t),
+            "swemwbs-licence",
+            body,
+            (problem, saved),
+            places,
+            drop,
+        );
     };
     view! {
         <section class="admin-section" aria-labelledby="licence-title">
@@ -227,7 +253,7 @@ fn Mail(mail: MailSettings, problem: Problem) -> impl IntoView {
                 t.staff_settings_results_invalid,
             ),
         ];
-        save::<MailSettings>((auth, t), "mail", body, (problem, saved), places);
+        save::<MailSettings>((auth, t), "mail", body, (problem, saved), places, drop);
     };
     view! {
         <section class="admin-section" aria-labelledby="mail-title">
@@ -286,7 +312,7 @@ fn Help(help: SurveyHelp, problem: Problem) -> impl IntoView {
             ("text", "help-en", t.staff_settings_help_text_invalid),
             ("phone", "help-phone", t.staff_settings_help_phone_invalid),
         ];
-        save::<SurveyHelp>((auth, t), "help", body, (problem, saved), places);
+        save::<SurveyHelp>((auth, t), "help", body, (problem, saved), places, drop);
     };
     view! {
         <section class="admin-section" aria-labelledby="help-title">
@@ -299,6 +325,135 @@ fn Help(help: SurveyHelp, problem: Problem) -> impl IntoView {
                 <button type="submit" class="button" id="save-help">{trs(|t| t.staff_settings_save)}</button>
             </form>
             {saved_note(saved, "help-saved")}
+        </section>
+    }
+}
+
+/// Keeping records and who reads the answers. `PUT /api/settings/privacy` sets both at once (one
+/// left out goes back to its default), so each form sends its own field with the other's value
+/// as last saved, and takes both back from the server's answer.
+#[component]
+fn Privacy(settings: PrivacySettings, problem: Problem) -> impl IntoView {
+    let stored = RwSignal::new(settings);
+    view! {
+        <Retention stored problem />
+        <Readers stored problem />
+    }
+}
+
+#[component]
+fn Retention(stored: RwSignal<PrivacySettings>, problem: Problem) -> impl IntoView {
+    let (i18n, auth) = (use_i18n(), use_auth());
+    let days = RwSignal::new(
+        stored
+            .with_untracked(|p| p.retention_days)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    let saved = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = i18n.s();
+        let typed = days.get_untracked().trim().to_owned();
+        // Empty keeps records until erased; the range is the server's to check.
+        let retention_days = if typed.is_empty() {
+            None
+        } else {
+            let Ok(d) = typed.parse::<u32>() else {
+                return problem.set(t.staff_settings_retention_invalid, "retention-days");
+            };
+            Some(d)
+        };
+        let body = json!(PrivacySettings {
+            retention_days,
+            readers: stored.with_untracked(|p| p.readers.clone()),
+        });
+        let places = vec![(
+            "retention_days",
+            "retention-days",
+            t.staff_settings_retention_invalid,
+        )];
+        save::<PrivacySettings>(
+            (auth, t),
+            "privacy",
+            body,
+            (problem, saved),
+            places,
+            move |now| stored.set(now),
+        );
+    };
+    view! {
+        <section class="admin-section" aria-labelledby="retention-title">
+            <h2 id="retention-title">{trs(|t| t.staff_settings_retention_title)}</h2>
+            <p class="hint">{trs(|t| t.staff_settings_retention_lead)}</p>
+            <form class="staff-form" on:submit=submit novalidate>
+                <Input id="retention-days" label=trs(|t| t.staff_settings_retention) hint=trs(|t| t.staff_settings_retention_hint) value=days problem decimal=true />
+                <button type="submit" class="button" id="save-retention">{trs(|t| t.staff_settings_save)}</button>
+            </form>
+            {saved_note(saved, "retention-saved")}
+        </section>
+    }
+}
+
+/// The text in one language of the notice, or empty.
+fn notice_in(p: &PrivacySettings, language: &str) -> String {
+    p.readers
+        .as_ref()
+        .and_then(|r| r.get(language))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The "who reads your answers" notice in English and Welsh; both empty puts back the standard
+/// text, which the boxes then show.
+#[component]
+fn Readers(stored: RwSignal<PrivacySettings>, problem: Problem) -> impl IntoView {
+    let (i18n, auth) = (use_i18n(), use_auth());
+    let english = RwSignal::new(stored.with_untracked(|p| notice_in(p, "en")));
+    let welsh = RwSignal::new(stored.with_untracked(|p| notice_in(p, "cy")));
+    let saved = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = i18n.s();
+        let (en, cy) = (
+            english.get_untracked().trim().to_owned(),
+            welsh.get_untracked().trim().to_owned(),
+        );
+        if en.is_empty() && !cy.is_empty() {
+            return problem.set(t.staff_settings_readers_english_missing, "readers-en");
+        }
+        let readers = (!en.is_empty()).then(|| {
+            [("en", en), ("cy", cy)]
+                .into_iter()
+                .filter(|(_, text)| !text.is_empty())
+                .map(|(language, text)| (language.to_owned(), text))
+                .collect()
+        });
+        let body = json!(PrivacySettings {
+            retention_days: stored.with_untracked(|p| p.retention_days),
+            readers,
+        });
+        let places = vec![
+            ("readers.en", "readers-en", t.staff_settings_readers_invalid),
+            ("readers.cy", "readers-cy", t.staff_settings_readers_invalid),
+        ];
+        let shown = move |now: PrivacySettings| {
+            english.set(notice_in(&now, "en"));
+            welsh.set(notice_in(&now, "cy"));
+            stored.set(now);
+        };
+        save::<PrivacySettings>((auth, t), "privacy", body, (problem, saved), places, shown);
+    };
+    view! {
+        <section class="admin-section" aria-labelledby="readers-title">
+            <h2 id="readers-title">{trs(|t| t.staff_settings_readers_title)}</h2>
+            <p class="hint">{trs(|t| t.staff_settings_readers_lead)}</p>
+            <form class="staff-form" on:submit=submit novalidate>
+                <TextArea id="readers-en" label=trs(|t| t.staff_settings_readers_en) hint=trs(|t| t.staff_settings_readers_en_hint) value=english problem />
+                <TextArea id="readers-cy" label=trs(|t| t.staff_settings_readers_cy) hint=trs(|t| t.staff_settings_readers_cy_hint) value=welsh problem />
+                <button type="submit" class="button" id="save-readers">{trs(|t| t.staff_settings_save)}</button>
+            </form>
+            {saved_note(saved, "readers-saved")}
         </section>
     }
 }

@@ -1,5 +1,5 @@
 //! The comments behind the period's satisfaction ratings, newest first; a recorded one plays
-//! in the page.
+//! in the page; and the way to "You said, we did", to write what was done about them.
 
 use domain::instrument::InstrumentKey;
 use domain::kpi::RatingComment;
@@ -11,6 +11,7 @@ use crate::i18n::{fill, use_i18n};
 use crate::staff::api;
 use crate::staff::auth::use_auth;
 use crate::staff::components::voice::play_voice;
+use crate::staff::route::{Link, Route};
 use crate::staff::text::trs;
 use crate::staff::time::time_at;
 
@@ -42,6 +43,9 @@ fn Comments(list: Vec<RatingComment>) -> impl IntoView {
                 {move || fill(i18n.s().staff_comments_count, &[("n", &count.to_string())])}
             </p>
             {empty.then(|| view! { <p>{trs(|t| t.staff_comments_none)}</p> })}
+            <p id="comments-actions">
+                <Link route=Route::Actions>{trs(|t| t.staff_comments_actions)}</Link>
+            </p>
             <ul class="plain-list comment-list">
                 {list.into_iter().map(|c| view! { <CommentItem comment=c /> }).collect_view()}
             </ul>
