@@ -14,7 +14,9 @@ use uuid::Uuid;
 
 use crate::pwa_admin::value_of;
 use crate::pwa_dashboard::api;
-use crate::pwa_staff::{Setup, assert_accessible, click, fill, heading, log_in, setup, wait_until};
+use crate::pwa_staff::{
+    Setup, assert_accessible, click, fill, heading, log_in, setup, specialist_refused, wait_until,
+};
 
 /// A jobseeker's satisfaction answer with a comment, entered by the manager; its response id.
 async fn commented(s: &Setup, token: &str, rating: u8, at: &str, comment: &str) -> Uuid {
@@ -281,24 +283,7 @@ async fn a_manager_changes_what_was_done_in_a_draft_reached_from_the_dashboard()
 #[tokio::test]
 async fn a_specialist_cannot_open_you_said_we_did() {
     let s = setup().await;
-    s.app
-        .specialist_in_team(s.org, &s.admin, "sam@v.example.org", "North")
-        .await;
-    let b = Browser::start().await.unwrap();
-    b.goto(&s.proxy.url("/staff/")).await.unwrap();
-    log_in(&b, "sam@v.example.org").await;
-    heading(&b, "Caseload").await;
-    let link = b
-        .eval("return document.querySelector(\"a[href='/staff/actions']\") !== null")
-        .await
-        .unwrap();
-    assert_eq!(
-        link,
-        json!(false),
-        "no 'You said, we did' in a specialist's menu"
-    );
-    b.goto(&s.proxy.url("/staff/actions")).await.unwrap();
-    heading(&b, "You do not have access to this page").await;
+    let b = specialist_refused(&s, "/staff/actions").await;
     let form = b
         .eval("return document.getElementById('action-form') !== null")
         .await

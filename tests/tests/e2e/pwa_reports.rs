@@ -11,7 +11,9 @@ use soundings_tests::browser::Browser;
 use soundings_tests::wait;
 
 use crate::pwa_dashboard::{answer_with, api, choose};
-use crate::pwa_staff::{assert_accessible, click, fill, heading, log_in, setup, shots};
+use crate::pwa_staff::{
+    assert_accessible, click, fill, heading, log_in, setup, shots, specialist_refused,
+};
 
 /// A comment whose author agreed that it may be quoted.
 const QUOTABLE: &str = "My coach helped me write my first CV.";
@@ -217,24 +219,7 @@ async fn a_manager_publishes_a_quarters_report_with_two_key_messages_and_a_grade
 #[tokio::test]
 async fn a_specialist_cannot_open_the_quality_reports() {
     let s = setup().await;
-    s.app
-        .specialist_in_team(s.org, &s.admin, "sam@v.example.org", "North")
-        .await;
-    let b = Browser::start().await.unwrap();
-    b.goto(&s.proxy.url("/staff/")).await.unwrap();
-    log_in(&b, "sam@v.example.org").await;
-    heading(&b, "Caseload").await;
-    let link = b
-        .eval("return document.querySelector(\"a[href='/staff/reports']\") !== null")
-        .await
-        .unwrap();
-    assert_eq!(
-        link,
-        json!(false),
-        "no Quality reports in a specialist's menu"
-    );
-    b.goto(&s.proxy.url("/staff/reports")).await.unwrap();
-    heading(&b, "You do not have access to this page").await;
+    let b = specialist_refused(&s, "/staff/reports").await;
     let text = page_text(&b).await;
     assert!(!text.contains("Publish a report"), "{text}");
     let sam = s.app.login("sam@v.example.org").await.access_token;

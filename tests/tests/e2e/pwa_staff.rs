@@ -98,6 +98,28 @@ pub(crate) async fn assert_accessible(b: &Browser, page: &str) {
     );
 }
 
+/// Sam, a specialist of team North, logs in on a new browser: the menu has no link to `path`,
+/// and opening it by address shows the no-access page. The browser is left on that page.
+pub(crate) async fn specialist_refused(s: &Setup, path: &str) -> Browser {
+    s.app
+        .specialist_in_team(s.org, &s.admin, "sam@v.example.org", "North")
+        .await;
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url("/staff/")).await.unwrap();
+    log_in(&b, "sam@v.example.org").await;
+    heading(&b, "Caseload").await;
+    let link = b
+        .eval(&format!(
+            "return document.querySelector(\"a[href='{path}']\") !== null"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(link, json!(false), "{path} in a specialist's menu");
+    b.goto(&s.proxy.url(path)).await.unwrap();
+    heading(&b, "You do not have access to this page").await;
+    b
+}
+
 /// Waits until a JavaScript expression is true in the page.
 pub(crate) async fn wait_until(b: &Browser, what: &str, expression: &str, within: Duration) {
     let script = format!("return !!({expression})");
