@@ -338,6 +338,25 @@ async fn a_survey_s_first_load_stays_within_its_limit() {
     );
 }
 
+/// `boot.js` opens a link's invitation while the app downloads, and the app takes that answer:
+/// the invitation is opened once, not once by each.
+#[tokio::test]
+async fn a_survey_link_opens_its_invitation_once() {
+    require_build();
+    let app = TestApp::spawn().await;
+    let (proxy, link) = survey_link(&app).await;
+    let browser = Browser::start().await.unwrap();
+    open_first_question(&browser, &link).await;
+    browser.close().await.unwrap();
+    let opens: Vec<String> = proxy
+        .requests()
+        .into_iter()
+        .map(|(line, _)| line)
+        .filter(|line| line.starts_with("POST /api/invitations/open "))
+        .collect();
+    assert_eq!(opens.len(), 1, "{opens:?}");
+}
+
 /// The service worker installs from what the page has just downloaded: a first visit asks the
 /// server for each hashed file once, however the worker and the page interleave. What the
 /// worker's script imports (`importScripts`) Chromium asks again for a new worker, whatever the
