@@ -46,4 +46,5 @@ mod tenancy;
 mod throttles;
 mod time_zone;
 mod transfer_journey;
+mod translations;
 mod voice;
