@@ -36,6 +36,7 @@ mod pwa_results;
 mod pwa_staff;
 mod pwa_staff_assisted;
 mod pwa_staff_invite;
+mod pwa_translations;
 mod reports;
 mod sessions;
 mod spreadsheets;
