@@ -53,10 +53,16 @@ pub struct SwemwbsTranslation {
     pub title: TranslatedLine,
     pub instruction: TranslatedInstruction,
     /// The five response labels, for 1 ("None of the time") to 5 ("All of the time").
-    #[cfg_attr(feature = "openapi", schema(min_items = 5, max_items = 5))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Vec<TranslatedLine>, min_items = 5, max_items = 5)
+    )]
     pub labels: Labels,
     /// The seven items, in the scale's order.
-    #[cfg_attr(feature = "openapi", schema(min_items = 7, max_items = 7))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Vec<TranslatedLine>, min_items = 7, max_items = 7)
+    )]
     pub items: Items,
 }
 
@@ -64,8 +70,6 @@ macro_rules! exactly {
     ($(#[$m:meta])* $name:ident, $n:expr, $what:literal) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[cfg_attr(feature = "openapi", schema(value_type = Vec<TranslatedLine>))]
         #[serde(try_from = "Vec<TranslatedLine>", into = "Vec<TranslatedLine>")]
         pub struct $name([TranslatedLine; $n]);
 

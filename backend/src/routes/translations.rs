@@ -87,7 +87,7 @@ pub async fn list_translations(
 #[utoipa::path(
     tag = "settings",
     security(("bearer" = [])),
-    params(("language" = String, Path, description = "`cy` (Welsh): English is the original; any other is refused naming `language`")),
+    params(("language" = String, Path, pattern = "^cy$", description = "`cy` (Welsh): English is the original; any other is refused naming `language`")),
     request_body = SwemwbsTranslation,
     responses(
         (status = 200, description = "Loaded (or the same words from the same source were already loaded); replaces an earlier translation into that language", body = LoadedTranslation),
@@ -155,7 +155,7 @@ pub async fn put_translation(
 #[utoipa::path(
     tag = "settings",
     security(("bearer" = [])),
-    params(("language" = String, Path, description = "`cy` (Welsh)")),
+    params(("language" = String, Path, pattern = "^cy$", description = "`cy` (Welsh); any other is refused naming `language`")),
     responses(
         (status = 204, description = "No translation into that language is loaded now (whether or not one was); SWEMWBS is offered in English only again"),
         (status = 400, description = "Not a language a translation can be loaded for; `field` is `language`", body = ErrorBody),
