@@ -4,7 +4,9 @@
 use crate::entities::instrument_translation;
 use domain::{records::Language, translation::SwemwbsTexts};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, SqliteTransactionMode, Statement,
+    TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -52,6 +54,36 @@ pub async fn of_instrument(
         .order_by_desc(instrument_translation::Column::InstrumentVersion)
         .all(db)
         .await
+}
+
+/// A transaction for changing the organisation's translations, taken one at a time: a change
+/// reads what is stored before writing, so two at once (a double click, two admins) must not
+/// both read "nothing yet". SQLite: the write lock at the start (others wait in its busy
+/// handler). PostgreSQL: the organisation's row locked until commit.
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
+pub async fn begin_change(
+    db: &DatabaseConnection,
+    org: Uuid,
+) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            db.begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+        }
+        backend => {
+            let txn = db.begin().await?;
+            txn.execute_raw(Statement::from_sql_and_values(
+                backend,
+                "SELECT id FROM organisation WHERE id = $1 FOR UPDATE",
+                [org.into()],
+            ))
+            .await?;
+            Ok(txn)
+        }
+    }
 }
 
 /// Whether storing `row` changed anything: loading the same words from the same source again

@@ -21,7 +21,7 @@ use domain::{
         translation_language,
     },
 };
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 const SWEMWBS: InstrumentKey = InstrumentKey::Swemwbs;
@@ -106,7 +106,7 @@ pub async fn put_translation(
 ) -> Result<web::Json<LoadedTranslation>> {
     let language = language_of(&language)?;
     let body = body.into_inner()?;
-    let txn = state.db.begin().await?;
+    let txn = repo::translations::begin_change(&state.db, admin.organisation_id).await?;
     let swemwbs = repo::instruments::latest(&txn, SWEMWBS.as_str())
         .await?
         .ok_or_else(|| anyhow::anyhow!("SWEMWBS is missing; migrations not applied?"))?;
@@ -171,7 +171,7 @@ pub async fn delete_translation(
     language: web::Path<String>,
 ) -> Result<HttpResponse> {
     let language = language_of(&language)?;
-    let txn = state.db.begin().await?;
+    let txn = repo::translations::begin_change(&state.db, admin.organisation_id).await?;
     let removed = repo::translations::remove(
         &txn,
         admin.organisation_id,

@@ -372,6 +372,19 @@ async fn loading_twice_stores_one_a_new_load_replaces_it_and_removing_makes_swem
 }
 
 #[tokio::test]
+async fn two_loads_at_once_store_one_and_are_audited_once() {
+    let w = world().await;
+    let (path, body) = (cy(), welsh());
+    let (a, b) = tokio::join!(
+        w.app.put(&path, Some(&w.admin), &body),
+        w.app.put(&path, Some(&w.admin), &body),
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    assert_eq!(w.app.count_rows("instrument_translation").await, 1);
+    assert_eq!(trail(&w).await.len(), 1);
+}
+
+#[tokio::test]
 async fn a_bad_translation_is_refused_naming_the_field_and_nothing_is_stored() {
     let w = world().await;
     let with = |pointer: &str, value: Value| {
