@@ -23,6 +23,7 @@ pub mod records;
 pub mod report;
 pub mod spreadsheet;
 pub mod swemwbs;
+pub mod translation;
 pub mod values;
 pub mod voice;
 

@@ -78,6 +78,8 @@ macro_rules! bounded_text {
     };
 }
 
+pub(crate) use bounded_text;
+
 bounded_text!(
     /// A pseudonymous participant reference (reports show this, never a name).
     Reference, 1, 64, "reference"

@@ -17,6 +17,7 @@ mod m20261203_200001_index_response_episode_forms;
 mod m20261204_000001_create_journey;
 mod m20261205_000001_add_mail_optout_address;
 mod m20261206_000001_create_commissioner_share;
+mod m20261207_000001_create_instrument_translation;
 mod m20261207_100001_add_response_may_quote;
 
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_create_journey::Migration),
             Box::new(m20261205_000001_add_mail_optout_address::Migration),
             Box::new(m20261206_000001_create_commissioner_share::Migration),
+            Box::new(m20261207_000001_create_instrument_translation::Migration),
             Box::new(m20261207_100001_add_response_may_quote::Migration),
         ]
     }

@@ -9,6 +9,7 @@ pub mod episode;
 pub mod episode_holder;
 pub mod feedback_action;
 pub mod instrument;
+pub mod instrument_translation;
 pub mod invitation;
 pub mod job;
 pub mod login_attempt;

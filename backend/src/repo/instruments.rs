@@ -1,7 +1,7 @@
 //! Instrument definitions and each organisation's settings that govern them.
 
 use crate::entities::{instrument, organisation_setting};
-use domain::instrument::InstrumentDefinition;
+use domain::instrument::{InstrumentDefinition, InstrumentKind};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -58,6 +58,66 @@ pub async fn all_latest(db: &impl ConnectionTrait) -> Result<Vec<InstrumentDefin
             continue;
         }
         out.push(parse(row)?);
+    }
+    Ok(out)
+}
+
+/// `def` as organisation `org` sees it: with the official translations its admin loaded
+/// (SWEMWBS only; DESIGN §3). Every definition given to an organisation's surveys, staff or
+/// response checks comes through here, so "which languages is it offered in" has one answer.
+async fn as_seen_by(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    def: InstrumentDefinition,
+) -> Result<InstrumentDefinition, DbErr> {
+    if def.kind != InstrumentKind::Swemwbs {
+        return Ok(def);
+    }
+    let rows = super::translations::of_version(db, org, def.key.as_str(), def.version).await?;
+    let mut def = def;
+    for row in &rows {
+        let (language, texts) = super::translations::texts_of(row)?;
+        def = def.with_translation(language, &texts);
+    }
+    Ok(def)
+}
+
+/// The newest version of an instrument, as organisation `org` sees it.
+#[tracing::instrument(skip_all, fields(%org, %key), err(level = "debug"))]
+pub async fn latest_for(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    key: &str,
+) -> Result<Option<InstrumentDefinition>, DbErr> {
+    match latest(db, key).await? {
+        Some(def) => Ok(Some(as_seen_by(db, org, def).await?)),
+        None => Ok(None),
+    }
+}
+
+/// One version of an instrument, as organisation `org` sees it.
+#[tracing::instrument(skip_all, fields(%org, %key, version), err(level = "debug"))]
+pub async fn version_for(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    key: &str,
+    version: i32,
+) -> Result<Option<InstrumentDefinition>, DbErr> {
+    match self::version(db, key, version).await? {
+        Some(def) => Ok(Some(as_seen_by(db, org, def).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The newest version of every instrument, as organisation `org` sees them.
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
+pub async fn all_latest_for(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+) -> Result<Vec<InstrumentDefinition>, DbErr> {
+    let mut out = Vec::new();
+    for def in all_latest(db).await? {
+        out.push(as_seen_by(db, org, def).await?);
     }
     Ok(out)
 }

@@ -27,6 +27,7 @@ pub mod teams;
 pub mod throttle;
 pub mod tokens;
 pub mod transfer;
+pub mod translations;
 pub mod voice;
 pub mod wellbeing;
 

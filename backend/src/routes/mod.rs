@@ -18,6 +18,7 @@ mod staff;
 mod surveys;
 mod teams;
 mod transfer;
+mod translations;
 mod voice;
 
 use crate::error::ApiError;
@@ -254,6 +255,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(settings::put_help)
             .service(settings::put_time_zone)
             .service(settings::get_survey_texts)
+            .service(translations::list_translations)
+            .service(translations::put_translation)
+            .service(translations::delete_translation)
             .service(kpi::kpi_c)
             .service(kpi::kpi_d)
             .service(kpi::wellbeing)

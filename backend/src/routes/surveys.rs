@@ -157,10 +157,14 @@ async fn survey_for(state: &AppState, holder: &InvitationHolder) -> Result<Surve
         .await?
         .filter(|i| i.organisation_id == holder.organisation_id)
         .ok_or(ApiError::Unauthorized("open your invitation link again"))?;
-    let instrument: InstrumentDefinition =
-        repo::instruments::version(db, &inv.instrument_key, inv.instrument_version)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("invitation names a missing instrument"))?;
+    let instrument: InstrumentDefinition = repo::instruments::version_for(
+        db,
+        inv.organisation_id,
+        &inv.instrument_key,
+        inv.instrument_version,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("invitation names a missing instrument"))?;
     let participant = repo::records::find_participant_any(db, inv.participant_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("invitation without participant"))?;
@@ -258,15 +262,17 @@ pub async fn create_response(
 #[utoipa::path(
     tag = "surveys",
     security(("bearer" = [])),
-    responses((status = 200, description = "The newest version of each instrument", body = Vec<InstrumentDefinition>))
+    responses((status = 200, description = "The newest version of each instrument, with the official translations the caller's organisation loaded", body = Vec<InstrumentDefinition>))
 )]
 #[get("/instruments")]
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_instruments(
     state: web::Data<AppState>,
-    _user: StaffUser,
+    user: StaffUser,
 ) -> Result<web::Json<Vec<InstrumentDefinition>>> {
-    Ok(web::Json(repo::instruments::all_latest(&state.db).await?))
+    Ok(web::Json(
+        repo::instruments::all_latest_for(&state.db, user.organisation_id).await?,
+    ))
 }
 
 #[utoipa::path(

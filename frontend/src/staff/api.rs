@@ -456,6 +456,20 @@ pub async fn invite_commissioner(
 }
 
 /// Stops sharing the organisation's reports with a commissioner (admins).
+/// SWEMWBS's English original and the official translations the organisation loaded.
+pub async fn swemwbs_translations(
+    auth: Auth,
+) -> Result<domain::translation::SwemwbsTranslations, ApiError> {
+    get_json(auth, "/api/settings/swemwbs-translations").await
+}
+
+/// Removes the official SWEMWBS translation into `language`.
+pub async fn remove_swemwbs_translation(auth: Auth, language: &str) -> Result<(), ApiError> {
+    let url = format!("/api/settings/swemwbs-translations/{language}");
+    authed::<()>(auth, None, || Request::delete(&url)).await?;
+    Ok(())
+}
+
 pub async fn stop_sharing(auth: Auth, id: uuid::Uuid) -> Result<(), ApiError> {
     let url = format!("/api/commissioners/{id}");
     authed::<()>(auth, None, || Request::delete(&url)).await?;

@@ -180,6 +180,7 @@ fn page(route: Route, access: Access) -> AnyView {
         Route::AdminTeams => view! { <admin::teams::TeamsPage /> }.into_any(),
         Route::AdminAudit => view! { <admin::audit::AuditPage /> }.into_any(),
         Route::AdminSettings => view! { <admin::settings::SettingsPage /> }.into_any(),
+        Route::AdminTranslations => view! { <admin::translations::TranslationsPage /> }.into_any(),
         Route::AdminCommissioners => {
             view! { <admin::commissioners::CommissionersPage /> }.into_any()
         }

@@ -38,6 +38,8 @@ pub enum Route {
     AdminTeams,
     AdminAudit,
     AdminSettings,
+    /// SWEMWBS's official translations (admins load them, managers read).
+    AdminTranslations,
     /// The commissioners the organisation shares its reports with (admins).
     AdminCommissioners,
     /// "You said, we did": the actions managers write about what people said.
@@ -63,7 +65,7 @@ impl Route {
     pub fn managers_read(&self) -> bool {
         matches!(
             self,
-            Route::AdminStaff | Route::AdminTeams | Route::AdminSettings
+            Route::AdminStaff | Route::AdminTeams | Route::AdminSettings | Route::AdminTranslations
         )
     }
 
@@ -92,6 +94,7 @@ impl Route {
             Route::AdminTeams => "/staff/admin/teams".to_owned(),
             Route::AdminAudit => "/staff/admin/audit".to_owned(),
             Route::AdminSettings => "/staff/admin/settings".to_owned(),
+            Route::AdminTranslations => "/staff/admin/swemwbs-translations".to_owned(),
             Route::AdminCommissioners => "/staff/admin/commissioners".to_owned(),
             Route::Actions => "/staff/actions".to_owned(),
         }
@@ -130,6 +133,7 @@ impl Route {
             ["admin", "teams"] => Route::AdminTeams,
             ["admin", "audit"] => Route::AdminAudit,
             ["admin", "settings"] => Route::AdminSettings,
+            ["admin", "swemwbs-translations"] => Route::AdminTranslations,
             ["admin", "commissioners"] => Route::AdminCommissioners,
             ["actions"] => Route::Actions,
             _ => Route::Caseload,
@@ -239,6 +243,7 @@ mod tests {
             Route::AdminTeams,
             Route::AdminAudit,
             Route::AdminSettings,
+            Route::AdminTranslations,
             Route::AdminCommissioners,
         ] {
             assert_eq!(Route::parse(&route.path()), route);
@@ -248,6 +253,7 @@ mod tests {
         assert!(Route::AdminAudit.admin_only());
         assert!(Route::AdminStaffMember(id).admin_only());
         assert!(Route::AdminSettings.managers_read());
+        assert!(Route::AdminTranslations.managers_read());
         assert_eq!(Route::parse("/staff/admin/staff/nope"), Route::AdminStaff);
         assert!(!Route::Dashboard.admin_only() && !Route::Dashboard.managers_read());
         assert!(Route::AdminCommissioners.admin_only());

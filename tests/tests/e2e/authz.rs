@@ -119,6 +119,19 @@ const POLICY: &[(&str, &str, Who, Scope)] = &[
     ("PUT", "/api/settings/thresholds", Admin, NoId),
     ("PUT", "/api/settings/privacy", Admin, NoId),
     ("PUT", "/api/settings/time-zone", Admin, NoId),
+    ("GET", "/api/settings/swemwbs-translations", Manager, NoId),
+    (
+        "PUT",
+        "/api/settings/swemwbs-translations/{language}",
+        Admin,
+        NoId,
+    ),
+    (
+        "DELETE",
+        "/api/settings/swemwbs-translations/{language}",
+        Admin,
+        NoId,
+    ),
     ("GET", "/api/audit", Admin, NoId),
     ("GET", "/api/audit.csv", Admin, NoId),
     (
@@ -290,6 +303,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
     };
     let p = path
         .replace("{id}", &id.to_string())
+        .replace("{language}", "cy")
         .replace("{edit_id}", &Uuid::new_v4().to_string());
     if p.starts_with("/api/kpi/") || p == "/api/reports/late" || p == "/api/reports/preview" {
         format!("{p}?first=2026-01-01&last=2026-12-31")

@@ -37,7 +37,7 @@ async fn admin_opens(b: &Browser, s: &Setup, path: &str, title: &str) {
 }
 
 /// The page's heading has the focus (a new page is announced), and nothing scrolls sideways.
-async fn opened_well(b: &Browser, page: &str) {
+pub(crate) async fn opened_well(b: &Browser, page: &str) {
     wait_until(
         b,
         &format!("the focus on the heading of {page}"),
@@ -56,7 +56,7 @@ async fn opened_well(b: &Browser, page: &str) {
 }
 
 /// A failed save: the summary at the top has the focus, and the field shows `message`.
-async fn refused_beside(b: &Browser, field: &str, message: &str) {
+pub(crate) async fn refused_beside(b: &Browser, field: &str, message: &str) {
     b.wait_for_text(&format!("#{field}-error"), message)
         .await
         .unwrap();
@@ -400,7 +400,7 @@ async fn pwa_the_admin_screens_work_in_welsh_on_a_tablet() {
 }
 
 /// The page says there is no access, and shows none of the data of any admin screen.
-async fn no_access(b: &Browser, who: &str, path: &str) {
+pub(crate) async fn no_access(b: &Browser, who: &str, path: &str) {
     heading(b, "You do not have access to this page").await;
     for data in [
         "#staff-table",
@@ -417,7 +417,7 @@ async fn no_access(b: &Browser, who: &str, path: &str) {
 }
 
 /// The admin screens linked from the menu.
-async fn admin_links(b: &Browser) -> Value {
+pub(crate) async fn admin_links(b: &Browser) -> Value {
     b.eval("return [...document.querySelectorAll(\"nav a[href^='/staff/admin']\")].map(a => a.getAttribute('href'))")
         .await
         .unwrap()
@@ -466,7 +466,8 @@ async fn pwa_a_specialist_cannot_open_the_admin_screens_and_a_manager_only_reads
         json!([
             "/staff/admin/staff",
             "/staff/admin/teams",
-            "/staff/admin/settings"
+            "/staff/admin/settings",
+            "/staff/admin/swemwbs-translations"
         ])
     );
     for path in [&every[1], &every[3]] {

@@ -161,7 +161,7 @@ async fn checked_definition(
     {
         return Err(ApiError::invalid("send_email", why.message()));
     }
-    let def = repo::instruments::latest(&state.db, &new.instrument)
+    let def = repo::instruments::latest_for(&state.db, user.organisation_id, &new.instrument)
         .await?
         .ok_or_else(|| ApiError::invalid("instrument", "unknown instrument"))?;
     ensure_licensed(state, user.organisation_id, &def).await?;

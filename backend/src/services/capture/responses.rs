@@ -130,9 +130,14 @@ async fn invited_target(
         .map(|t| stored("timing", t, Timing::parse))
         .transpose()?;
     must_match(new.timing, inv_timing, "timing")?;
-    let definition = repo::instruments::version(db, &inv.instrument_key, inv.instrument_version)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("invitation names a missing instrument"))?;
+    let definition = repo::instruments::version_for(
+        db,
+        inv.organisation_id,
+        &inv.instrument_key,
+        inv.instrument_version,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("invitation names a missing instrument"))?;
     let participant = repo::records::find_participant_any(db, inv.participant_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("invitation names a missing participant"))?;
@@ -161,7 +166,7 @@ async fn named_target(state: &AppState, user: &StaffUser, new: &NewResponse) -> 
         .instrument
         .as_deref()
         .ok_or_else(|| ApiError::invalid("instrument", "name the instrument answered"))?;
-    let definition = repo::instruments::latest(db, key)
+    let definition = repo::instruments::latest_for(db, user.organisation_id, key)
         .await?
         .ok_or_else(|| ApiError::invalid("instrument", "unknown instrument"))?;
     if definition.audience != participant.audience() {

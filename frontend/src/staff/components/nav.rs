@@ -82,6 +82,7 @@ fn ServiceNav() -> impl IntoView {
                             <NavItem route=Route::AdminAudit label=trs(|t| t.staff_nav_admin_audit) />
                         </Show>
                         <NavItem route=Route::AdminSettings label=trs(|t| t.staff_nav_admin_settings) />
+                        <NavItem route=Route::AdminTranslations label=trs(|t| t.staff_set_tr_nav) />
                         <Show when=move || auth.is_admin()>
                             <NavItem route=Route::AdminCommissioners label=trs(|t| t.staff_nav_admin_commissioners) />
                         </Show>

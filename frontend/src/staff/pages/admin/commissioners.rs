@@ -85,7 +85,7 @@ impl Notes {
 
 /// Moves the focus to the element `id` once it is drawn (a confirmation that replaced the
 /// button that had it, or the list after a row went).
-fn focus_soon(id: String) {
+pub(super) fn focus_soon(id: String) {
     request_animation_frame(move || {
         if let Some(element) = document().get_element_by_id(&id)
             && let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element)

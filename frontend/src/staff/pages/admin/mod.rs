@@ -1,5 +1,6 @@
-//! The admin screens: staff accounts, teams, the audit trail and the organisation's settings
-//! (managers read staff, teams and settings, as the API lets them); and what anyone the API
+//! The admin screens: staff accounts, teams, the audit trail, the organisation's settings and
+//! SWEMWBS translations (managers read staff, teams, settings and translations, as the API
+//! lets them); and what anyone the API
 //! would refuse sees at their addresses.
 
 pub mod audit;
@@ -8,6 +9,7 @@ pub mod outcomes;
 pub mod settings;
 pub mod staff;
 pub mod teams;
+pub mod translations;
 
 use leptos::prelude::*;
 
