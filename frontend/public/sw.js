@@ -107,23 +107,31 @@ self.addEventListener("message", (event) => {
   );
 });
 
+// An update deletes the shell caches of the builds before the last one. The last one stays until
+// the next update: its pages open from the cache now, so one may be running when this worker
+// takes over, and it may still ask for its files (`cacheFirst` finds them there).
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
+      // Oldest first: the order the caches were made in.
       const names = await caches.keys();
-      await Promise.all(
-        names
-          .filter(
-            (name) =>
-              (name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE) ||
-              (name.startsWith(CLIPS_PREFIX) && name !== CLIPS_CACHE),
-          )
-          .map((name) => caches.delete(name)),
+      const olderShells = names.filter(
+        (name) => name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE,
       );
+      const stale = [
+        ...olderShells.slice(0, -1),
+        ...names.filter((name) => name.startsWith(CLIPS_PREFIX) && name !== CLIPS_CACHE),
+      ];
+      await Promise.all(stale.map((name) => caches.delete(name)));
       await self.clients.claim();
     })(),
   );
 });
+
+// A content-hashed file (`/boot.<16 hex>.js`): of this build or an earlier one.
+function isHashed(path) {
+  return /\.[0-9a-f]{16}\.[a-z]+$/.test(path);
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -133,8 +141,8 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/health/")) return;
 
   if (request.mode === "navigate") {
-    event.respondWith(networkFirst(request));
-  } else if (SHELL_PATHS.has(url.pathname)) {
+    event.respondWith(shellFirst(request));
+  } else if (SHELL_PATHS.has(url.pathname) || isHashed(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
   } else if (url.pathname.startsWith("/clips/")) {
     event.respondWith(cachedOnUse(request));
@@ -142,9 +150,22 @@ self.addEventListener("fetch", (event) => {
   // Anything else goes to the network as if this worker were not here.
 });
 
-// Pages: the server's answer when it gives one in time, else the cached shell (the app routes
-// on the client, so the shell serves every path).
-async function networkFirst(request) {
+// Pages: this build's shell at once when it is cached. The app routes on the client, so the
+// shell serves every path, and everything it loads is in the same cache: a returning phone starts
+// the app without a round trip, with or without a signal. The browser still asks for `sw.js` on
+// each visit: a new build installs in the background and serves the next page (the page open
+// now keeps its build's files, see `activate`). Before the shell is cached (a first visit, or
+// the staff app on a device that never kept it): the server's answer when it gives one in time,
+// else the cached shell.
+async function shellFirst(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const path = new URL(request.url).pathname;
+  const staff = path === "/staff" || path.startsWith("/staff/");
+  const shell = await cache.match(staff ? "/staff/index.html" : "/");
+  return shell || networkFirst(request, shell);
+}
+
+async function networkFirst(request, shell) {
   const network = fetch(request);
   // Marks a late failure as handled once we have answered from the cache.
   network.catch(() => {});
@@ -160,18 +181,26 @@ async function networkFirst(request) {
   } finally {
     clearTimeout(timer);
   }
-  const cache = await caches.open(SHELL_CACHE);
-  const path = new URL(request.url).pathname;
-  const staff = path === "/staff" || path.startsWith("/staff/");
-  const shell = await cache.match(staff ? "/staff/index.html" : "/");
   // No shell yet (first visit still installing): keep waiting for the network.
   return shell || network;
 }
 
-// Shell files: from this build's cache; the network only if the cache lost them.
+// Shell files: from this build's cache; a page of the build before (opened just before this
+// worker took over) finds its own files in that build's cache, kept until the next build; the
+// network only if the caches lost them.
 async function cacheFirst(request, path) {
   const cache = await caches.open(SHELL_CACHE);
-  return (await cache.match(path)) || fetch(request);
+  const hit = (await cache.match(path)) || (await inShellCaches(path));
+  return hit || fetch(request);
+}
+
+async function inShellCaches(path) {
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(SHELL_PREFIX) || name === SHELL_CACHE) continue;
+    const hit = await (await caches.open(name)).match(path);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 // Clips: from the cache when played before, else from the network, keeping a copy.

@@ -212,22 +212,31 @@ async fn a_missing_file_is_not_found_rather_than_the_page() {
 
 /// A survey link for a new jobseeker, through the proxy; and the proxy.
 async fn survey_link(app: &TestApp) -> (Proxy, String) {
+    let (proxy, mut links) = survey_links(app, 1).await;
+    (proxy, links.remove(0))
+}
+
+/// `count` survey links, each for a new jobseeker of one organisation, through one proxy.
+async fn survey_links(app: &TestApp, count: usize) -> (Proxy, Vec<String>) {
     let org = app.create_org("Valley Works", "admin@v.example.org").await;
     app.create_staff_direct(org, "sam@v.example.org", domain::Role::Specialist)
         .await;
     let sam = app.login("sam@v.example.org").await.access_token;
-    let person = body::participant("jobseeker", &format!("p-{}", Uuid::new_v4().simple()));
-    let person = id_of(&app.create("/api/participants", &sam, &person).await);
-    let episode = body::episode(person, "2026-01-05", None);
-    app.create("/api/episodes", &sam, &episode).await;
-    let invitation = json!({"id": Uuid::new_v4(), "participant_id": person,
-                            "instrument": "jobseeker_satisfaction"});
-    let invitation = app.create("/api/invitations", &sam, &invitation).await;
-    let token = invitation["token"].as_str().unwrap();
     let upstream = app.address.trim_start_matches("http://").to_owned();
     let proxy = Proxy::start(&upstream).await.unwrap();
-    let link = proxy.url(&format!("/#t={token}"));
-    (proxy, link)
+    let mut links = Vec::new();
+    for _ in 0..count {
+        let person = body::participant("jobseeker", &format!("p-{}", Uuid::new_v4().simple()));
+        let person = id_of(&app.create("/api/participants", &sam, &person).await);
+        let episode = body::episode(person, "2026-01-05", None);
+        app.create("/api/episodes", &sam, &episode).await;
+        let invitation = json!({"id": Uuid::new_v4(), "participant_id": person,
+                                "instrument": "jobseeker_satisfaction"});
+        let invitation = app.create("/api/invitations", &sam, &invitation).await;
+        let token = invitation["token"].as_str().unwrap();
+        links.push(proxy.url(&format!("/#t={token}")));
+    }
+    (proxy, links)
 }
 
 /// Opens the link and goes on to the first question, as a person would.
@@ -355,6 +364,50 @@ async fn a_survey_link_opens_its_invitation_once() {
         .filter(|line| line.starts_with("POST /api/invitations/open "))
         .collect();
     assert_eq!(opens.len(), 1, "{opens:?}");
+}
+
+/// A phone that has opened Soundings before opens the next survey link from its service worker:
+/// the page and every file it loads come from the worker's cache at once, so nothing but the
+/// survey and the app's check for a signal (and the browser's check for a new `sw.js`, and the
+/// read-aloud clips the worker keeps in the background) go to the server before the first
+/// question.
+#[tokio::test]
+async fn a_returning_phone_opens_the_next_survey_without_asking_for_the_page() {
+    require_build();
+    let app = TestApp::spawn().await;
+    let (proxy, links) = survey_links(&app, 2).await;
+    let browser = Browser::start().await.unwrap();
+    open_first_question(&browser, &links[0]).await;
+    assert!(browser.service_worker_registered().await.unwrap());
+    browser.goto("about:blank").await.unwrap();
+    let before = proxy.requests().len();
+    open_first_question(&browser, &links[1]).await;
+    browser.close().await.unwrap();
+
+    let second: Vec<String> = proxy.requests()[before..]
+        .iter()
+        .map(|(line, _)| line.clone())
+        .collect();
+    let from_the_server: Vec<&String> = second
+        .iter()
+        .filter(|line| {
+            let path = path_of(line);
+            let server_data = path.starts_with("/api/") || path.starts_with("/health/");
+            !(server_data || path.starts_with("/clips/") || path == "/sw.js")
+        })
+        .collect();
+    assert!(
+        from_the_server.is_empty(),
+        "the second visit asked the server for the page or its files: {second:#?}"
+    );
+    let opens = second
+        .iter()
+        .filter(|line| line.starts_with("POST /api/invitations/open "))
+        .count();
+    assert_eq!(
+        opens, 1,
+        "the second survey was not opened once: {second:#?}"
+    );
 }
 
 /// The service worker installs from what the page has just downloaded: a first visit asks the
