@@ -186,23 +186,22 @@ async fn one_address_cannot_hold_more_than_its_share_of_requests_in_flight() {
     // itself in flight for a moment: on a loaded machine one can be taken in before the last
     // upload, and that upload is the one refused; an upload the server has answered is
     // replaced, so the address does come to hold four.
-    let end = tokio::time::Instant::now() + LONG;
-    let refused = loop {
-        for upload in held.iter_mut() {
-            if answered(upload).await {
-                *upload = slow_upload("192.0.2.66").await;
+    let held = tokio::sync::Mutex::new(held);
+    let (uploads, upload, probe) = (&held, &slow_upload, &from);
+    let refused = wait::until(
+        "the fifth request from the address is refused",
+        LONG,
+        || async move {
+            for held in uploads.lock().await.iter_mut() {
+                if answered(held).await {
+                    *held = upload("192.0.2.66").await;
+                }
             }
-        }
-        let res = from("192.0.2.66").send().await.unwrap();
-        if res.status() == 429 {
-            break res;
-        }
-        assert!(
-            tokio::time::Instant::now() < end,
-            "gave up after {LONG:?} waiting for the fifth request from the address to be refused"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+            let res = probe("192.0.2.66").send().await.unwrap();
+            (res.status() == 429).then_some(res)
+        },
+    )
+    .await;
     assert_eq!(refused.headers()["retry-after"], "1");
     assert_eq!(refused.headers()["connection"], "close");
     let body: serde_json::Value = refused.json().await.unwrap();
