@@ -270,6 +270,21 @@ pub struct StoredResponse {
     pub language: String,
     pub answered_at: DateTime<Utc>,
     pub swemwbs_metric: Option<crate::Hundredths>,
+    /// Whether the person agreed that their comment may be quoted in the service's reports.
+    #[serde(default)]
+    pub may_quote: bool,
+    /// The published reports that quote this comment.
+    #[serde(default)]
+    pub quoted_in: Vec<QuotedIn>,
+}
+
+/// A published report that quotes a person's comment (subject access).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuotedIn {
+    pub report_id: Uuid,
+    pub title: String,
+    pub published_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

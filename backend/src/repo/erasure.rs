@@ -107,42 +107,25 @@ pub async fn unquote(
     participant: Uuid,
 ) -> Result<u64, DbErr> {
     use sea_orm::QuerySelect;
-    let theirs: Vec<String> = response::Entity::find()
+    let theirs: Vec<Uuid> = response::Entity::find()
         .select_only()
         .column(response::Column::Id)
         .filter(response::Column::ParticipantId.eq(participant))
         .into_tuple::<Uuid>()
         .all(db)
-        .await?
-        .iter()
-        .map(Uuid::to_string)
-        .collect();
-    if theirs.is_empty() {
-        return Ok(0);
-    }
+        .await?;
     let mut changed = 0;
-    for report in published_report::Entity::find()
-        .filter(published_report::Column::OrganisationId.eq(org))
-        .all(db)
-        .await?
-    {
+    for (report, _) in super::published_reports::quoting(db, org, &theirs).await? {
         let Ok(mut snapshot) = serde_json::from_str::<serde_json::Value>(&report.snapshot) else {
             continue;
         };
-        let Some(quotes) = snapshot
+        if let Some(quotes) = snapshot
             .get_mut("quotes")
             .and_then(serde_json::Value::as_array_mut)
-        else {
-            continue;
-        };
-        let before = quotes.len();
-        quotes.retain(|q| {
-            q.get("response_id")
-                .and_then(serde_json::Value::as_str)
-                .is_none_or(|id| !theirs.iter().any(|t| t == id))
-        });
-        if quotes.len() == before {
-            continue;
+        {
+            quotes.retain(|q| {
+                super::published_reports::quoted_response(q).is_none_or(|id| !theirs.contains(&id))
+            });
         }
         let mut am: published_report::ActiveModel = report.into();
         am.snapshot = Set(snapshot.to_string());

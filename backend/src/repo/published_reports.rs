@@ -10,6 +10,47 @@ use sea_orm::{
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
+/// The response a quotation in a stored snapshot quotes (`{"response_id", "instrument",
+/// "text"}`; a copy shared outside the service has no id).
+pub fn quoted_response(quote: &serde_json::Value) -> Option<Uuid> {
+    quote
+        .get("response_id")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|id| Uuid::parse_str(id).ok())
+}
+
+/// The organisation's published reports that quote any of `responses`, oldest first, each with
+/// the ones of `responses` it quotes.
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
+pub async fn quoting(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    responses: &[Uuid],
+) -> Result<Vec<(published_report::Model, Vec<Uuid>)>, DbErr> {
+    if responses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let reports = published_report::Entity::find()
+        .filter(published_report::Column::OrganisationId.eq(org))
+        .order_by_asc(published_report::Column::PublishedAt)
+        .all(db)
+        .await?;
+    Ok(reports
+        .into_iter()
+        .filter_map(|report| {
+            let snapshot: serde_json::Value = serde_json::from_str(&report.snapshot).ok()?;
+            let quoted: Vec<Uuid> = snapshot
+                .get("quotes")?
+                .as_array()?
+                .iter()
+                .filter_map(quoted_response)
+                .filter(|id| responses.contains(id))
+                .collect();
+            (!quoted.is_empty()).then_some((report, quoted))
+        })
+        .collect())
+}
+
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn insert(
     db: &impl ConnectionTrait,

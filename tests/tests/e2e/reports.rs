@@ -962,6 +962,37 @@ async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed(
     let csv = report_text(&w, id, "csv").await;
     assert!(csv.contains("Reliable support when we needed it."), "{csv}");
 
+    // Ana asks what is held about her: her answer says she agreed, and which report quotes it;
+    // Ben's says he did not, and no report quotes him.
+    let export = |who: uuid::Uuid| format!("/api/participants/{who}/export");
+    let held = w.get_ok(&w.admin, &export(ana)).await;
+    let answer = &held["responses"][0];
+    assert_eq!(answer["id"], json!(ids["ana"]));
+    assert_eq!(answer["may_quote"], json!(true));
+    assert_eq!(
+        answer["quoted_in"],
+        json!([{"report_id": id, "title": report["title"], "published_at": report["published_at"]}])
+    );
+    let summary = held["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("Comments you agreed we may quote in our reports: 1.")
+            && summary.contains(&format!(
+                "Published reports that quote you: {}.",
+                report["title"].as_str().unwrap()
+            )),
+        "{summary}"
+    );
+    let held = w.get_ok(&w.admin, &export(ben)).await;
+    assert_eq!(held["responses"][0]["may_quote"], json!(false));
+    assert_eq!(held["responses"][0]["quoted_in"], json!([]));
+    assert!(
+        held["summary"]
+            .as_str()
+            .unwrap()
+            .contains("No published report quotes you."),
+        "{held}"
+    );
+
     // Ana asks to be erased: her words leave the published report; its figures stay.
     let res = w
         .app

@@ -8,7 +8,7 @@ use crate::{
 };
 use chrono::Utc;
 use domain::feedback::{MailKind, MailStatus};
-use domain::privacy::{EmailRecord, InvitationRecord, StoredResponse, SubjectAccess};
+use domain::privacy::{EmailRecord, InvitationRecord, QuotedIn, StoredResponse, SubjectAccess};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -35,9 +35,22 @@ pub async fn subject_access(db: &DatabaseConnection, org: Uuid, id: Uuid) -> Res
         .into_iter()
         .map(domain::voice::VoiceComment::from)
         .collect();
+    let response_ids: Vec<Uuid> = responses.iter().map(|r| r.id).collect();
+    let quoting = repo::published_reports::quoting(db, org, &response_ids).await?;
     let responses = responses
         .into_iter()
-        .map(stored_response)
+        .map(|r| {
+            let quoted_in = quoting
+                .iter()
+                .filter(|(_, quoted)| quoted.contains(&r.id))
+                .map(|(report, _)| QuotedIn {
+                    report_id: report.id,
+                    title: report.title.clone(),
+                    published_at: report.published_at,
+                })
+                .collect();
+            stored_response(r, quoted_in)
+        })
         .collect::<Result<_>>()?;
     let participant = p.try_into()?;
     let episode_refs: Vec<(Uuid, Option<Uuid>)> =
@@ -87,6 +100,21 @@ fn all_into<M, T: TryFrom<M, Error = ApiError>>(models: Vec<M>) -> Result<Vec<T>
 /// The same content in plain words: who holds it, the contact details, how many of each.
 fn summary(a: &SubjectAccess) -> String {
     let p = &a.participant;
+    let mut reports: Vec<&QuotedIn> = Vec::new();
+    for report in a.responses.iter().flat_map(|r| &r.quoted_in) {
+        if !reports
+            .iter()
+            .any(|seen| seen.report_id == report.report_id)
+        {
+            reports.push(report);
+        }
+    }
+    let quoted = if reports.is_empty() {
+        "No published report quotes you.".to_owned()
+    } else {
+        let titles: Vec<&str> = reports.iter().map(|r| r.title.as_str()).collect();
+        format!("Published reports that quote you: {}.", titles.join("; "))
+    };
     format!(
         "This is everything {org_name} holds about you in Soundings, on {date}.\n\
          Your reference: {reference}.\n\
@@ -94,6 +122,7 @@ fn summary(a: &SubjectAccess) -> String {
          Consent records: {c}. Referrals: {f}. Support episodes: {e}. Jobs: {j}. \
          Support sessions: {s}.\n\
          Survey invitations: {i}. Survey answers: {r}. Emails: {m}. Voice comments: {v}.\n\
+         Comments you agreed we may quote in our reports: {q}. {quoted}\n\
          The JSON part of this file has every detail.",
         org_name = a.organisation_name,
         date = Utc::now().format("%d %B %Y"),
@@ -110,10 +139,11 @@ fn summary(a: &SubjectAccess) -> String {
         r = a.responses.len(),
         m = a.emails.len(),
         v = a.audio.len(),
+        q = a.responses.iter().filter(|r| r.may_quote).count(),
     )
 }
 
-fn stored_response(r: response::Model) -> Result<StoredResponse> {
+fn stored_response(r: response::Model, quoted_in: Vec<QuotedIn>) -> Result<StoredResponse> {
     Ok(StoredResponse {
         id: r.id,
         instrument: r.instrument_key,
@@ -128,6 +158,8 @@ fn stored_response(r: response::Model) -> Result<StoredResponse> {
         language: r.language,
         answered_at: r.answered_at,
         swemwbs_metric: r.swemwbs_metric.map(|m| domain::Hundredths(i64::from(m))),
+        may_quote: r.may_quote,
+        quoted_in,
     })
 }
 
