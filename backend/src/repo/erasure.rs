@@ -2,7 +2,7 @@
 //! than deleted, and so are the notes, comments and fingerprints that hang off it.
 
 use crate::entities::{
-    attention_handled, consent, episode, participant, published_report, response, support_session,
+    attention_handled, consent, episode, participant, response, support_session,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -95,44 +95,6 @@ pub async fn blank_comments(db: &impl ConnectionTrait, participant: Uuid) -> Res
         .exec(db)
         .await?;
     Ok(r.rows_affected)
-}
-
-/// Takes the participant's words out of the organisation's published reports: a quotation
-/// goes with the comment it quoted (the report's figures stay as published). Returns how many
-/// reports changed.
-#[tracing::instrument(skip_all, fields(%org, %participant), err(level = "debug"))]
-pub async fn unquote(
-    db: &impl ConnectionTrait,
-    org: Uuid,
-    participant: Uuid,
-) -> Result<u64, DbErr> {
-    use sea_orm::QuerySelect;
-    let theirs: Vec<Uuid> = response::Entity::find()
-        .select_only()
-        .column(response::Column::Id)
-        .filter(response::Column::ParticipantId.eq(participant))
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?;
-    let mut changed = 0;
-    for (report, _) in super::published_reports::quoting(db, org, &theirs).await? {
-        let Ok(mut snapshot) = serde_json::from_str::<serde_json::Value>(&report.snapshot) else {
-            continue;
-        };
-        if let Some(quotes) = snapshot
-            .get_mut("quotes")
-            .and_then(serde_json::Value::as_array_mut)
-        {
-            quotes.retain(|q| {
-                super::published_reports::quoted_response(q).is_none_or(|id| !theirs.contains(&id))
-            });
-        }
-        let mut am: published_report::ActiveModel = report.into();
-        am.snapshot = Set(snapshot.to_string());
-        am.update(db).await?;
-        changed += 1;
-    }
-    Ok(changed)
 }
 
 /// Blanks the notes staff wrote on handling the participant's answers; the marks stay.

@@ -5,7 +5,7 @@ use crate::entities::{published_report, response};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -49,6 +49,41 @@ pub async fn quoting(
             (!quoted.is_empty()).then_some((report, quoted))
         })
         .collect())
+}
+
+/// Takes the participant's words out of the organisation's published reports: a quotation
+/// goes with the comment it quoted (the report's figures stay as published). Returns how many
+/// reports changed.
+#[tracing::instrument(skip_all, fields(%org, %participant), err(level = "debug"))]
+pub async fn unquote(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    participant: Uuid,
+) -> Result<u64, DbErr> {
+    let theirs: Vec<Uuid> = response::Entity::find()
+        .select_only()
+        .column(response::Column::Id)
+        .filter(response::Column::ParticipantId.eq(participant))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for (report, _) in quoting(db, org, &theirs).await? {
+        let Ok(mut snapshot) = serde_json::from_str::<serde_json::Value>(&report.snapshot) else {
+            continue;
+        };
+        if let Some(quotes) = snapshot
+            .get_mut("quotes")
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            quotes.retain(|q| quoted_response(q).is_none_or(|id| !theirs.contains(&id)));
+        }
+        let mut am: published_report::ActiveModel = report.into();
+        am.snapshot = Set(snapshot.to_string());
+        am.update(db).await?;
+        changed += 1;
+    }
+    Ok(changed)
 }
 
 #[tracing::instrument(skip_all, err(level = "debug"))]

@@ -2,7 +2,7 @@
 //! Reads take the organisation id; caseload rules are applied here so every caller gets them.
 
 use crate::auth::StaffUser;
-use crate::entities::{consent, episode, participant, support_session};
+use crate::entities::{consent, episode, participant, response, support_session};
 use domain::{Role, attribution::Attribution};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -229,6 +229,21 @@ pub async fn sessions_of_episode(
         .order_by_asc(support_session::Column::CreatedAt)
         .all(db)
         .await
+}
+
+/// The participant no longer agrees that any of their comments may be quoted.
+#[tracing::instrument(skip_all, fields(%participant), err(level = "debug"))]
+pub async fn withdraw_quotation(db: &impl ConnectionTrait, participant: Uuid) -> Result<(), DbErr> {
+    response::Entity::update_many()
+        .col_expr(
+            response::Column::MayQuote,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(response::Column::ParticipantId.eq(participant))
+        .filter(response::Column::MayQuote.eq(true))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Every consent of the participant still in force ends at `at`.

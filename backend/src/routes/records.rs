@@ -352,7 +352,7 @@ pub async fn update_participant(
     tag = "records",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, description = "Consent withdrawn: no more invitations", body = Participant), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "Consent withdrawn: no more invitations, and no more quotation of their words", body = Participant), (status = 404, body = ErrorBody))
 )]
 #[post("/participants/{id}/withdraw")]
 #[tracing::instrument(skip_all, err(level = "debug"))]

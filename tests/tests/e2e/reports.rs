@@ -1013,6 +1013,55 @@ async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed(
     let page = report_text(&w, id, "print").await;
     assert!(!page.contains("found me a job"));
     assert!(page.contains("Reliable support when we needed it."));
+
+    // The employer's contact withdraws consent: their words leave the report too, and they are
+    // neither offered nor accepted for quotation again.
+    let res = w
+        .app
+        .post(
+            &format!("/api/participants/{shop}/withdraw"),
+            Some(&w.admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let after = w.get_ok(&w.manager, &format!("/api/reports/{id}")).await;
+    assert_eq!(after["snapshot"]["quotes"], json!([]));
+    assert_eq!(after["snapshot"]["kpi_c"], report["snapshot"]["kpi_c"]);
+    assert!(
+        !report_text(&w, id, "print")
+            .await
+            .contains("Reliable support")
+    );
+    let comments = w
+        .get_ok(
+            &w.manager,
+            &format!("/api/kpi/comments?first={FIRST}&last={LAST}"),
+        )
+        .await;
+    let shops: Vec<&Value> = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["response_id"] == ids["shop"].to_string())
+        .collect();
+    assert_eq!(shops.len(), 1, "{comments}");
+    assert_eq!(shops[0]["may_quote"], json!(false));
+    let reports = w.app.count_rows("published_report").await;
+    let res = w
+        .app
+        .post(
+            "/api/reports",
+            Some(&w.manager),
+            &json!({"period": period, "as_of": AS_OF, "quotes": [ids["shop"]]}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_body(res).await["field"], "quotes");
+    assert_eq!(w.app.count_rows("published_report").await, reports);
+    let held = w.get_ok(&w.admin, &export(shop)).await;
+    assert_eq!(held["responses"][0]["may_quote"], json!(false));
+    assert_eq!(held["responses"][0]["quoted_in"], json!([]));
 }
 
 fn html_escape(s: &str) -> String {

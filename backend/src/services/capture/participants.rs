@@ -202,8 +202,10 @@ pub async fn update_participant(
     updated.try_into()
 }
 
-/// Withdrawal of consent: no more invitations from now on, and every consent record marked.
-/// Answers already given stay (erasure is a separate request).
+/// Withdrawal of consent: no more invitations from now on, every consent record marked, and
+/// the person's agreement to be quoted ended: their words leave the organisation's published
+/// reports and are not offered for quotation again. Answers already given stay in the figures
+/// (erasure is a separate request).
 #[tracing::instrument(skip_all, fields(%id), err(level = "debug"))]
 pub async fn withdraw_participant(
     state: &AppState,
@@ -219,6 +221,8 @@ pub async fn withdraw_participant(
     let now = Utc::now();
     let txn = crate::db::begin_write(&state.db).await?;
     repo::records::withdraw_consents(&txn, id, now).await?;
+    repo::records::withdraw_quotation(&txn, id).await?;
+    repo::published_reports::unquote(&txn, current.organisation_id, id).await?;
     crate::services::mail::cancel_waiting(&txn, id, crate::services::mail::NoMail::Withdrawn)
         .await?;
     let mut am: participant::ActiveModel = current.into();

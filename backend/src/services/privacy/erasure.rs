@@ -27,7 +27,7 @@ pub async fn erase(
     // A recording is what the person said, in their own voice: it goes, like a typed comment.
     let voices = repo::voice::delete_of_participant(&txn, id).await?;
     // A report quoting them keeps its figures but no longer their words.
-    let unquoted = repo::erasure::unquote(&txn, org, id).await?;
+    let unquoted = repo::published_reports::unquote(&txn, org, id).await?;
     // Emails hold the address and live links; results links open the person's results.
     crate::services::mail::erase_participant(&txn, id).await?;
     let (removed, kept) = if remove_answers {
