@@ -5,8 +5,9 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use soundings_tests::browser::Browser;
+use soundings_tests::browser::{Browser, WAIT};
 use soundings_tests::proxy::Proxy;
+use soundings_tests::wait;
 use soundings_tests::{TestApp, body, id_of, static_dir};
 use uuid::Uuid;
 
@@ -408,6 +409,100 @@ async fn a_returning_phone_opens_the_next_survey_without_asking_for_the_page() {
         opens, 1,
         "the second survey was not opened once: {second:#?}"
     );
+}
+
+/// A release reaches a phone that has the app: the browser finds the changed `sw.js`, the new
+/// build's worker installs and takes over, and the next link opens with it. The build before
+/// keeps its files until the release after (a page of it may still be open and ask for them);
+/// older builds are deleted, so a phone holds at most two.
+#[tokio::test]
+async fn a_release_installs_in_the_background_and_keeps_only_the_build_before() {
+    require_build();
+    // The server serves a copy of the build, which the test then "releases" again.
+    let dist = tempfile::tempdir().unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg("-R")
+        .arg(static_dir().join("."))
+        .arg(dist.path())
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let served = dist.path().to_owned();
+    let app = TestApp::spawn_with(|c| c.static_dir = served).await;
+    let (_proxy, links) = survey_links(&app, 3).await;
+    let worker = dist.path().join("sw.js");
+    let first = build_id(&std::fs::read_to_string(&worker).unwrap());
+    let browser = Browser::start().await.unwrap();
+    open_first_question(&browser, &links[0]).await;
+    assert!(browser.service_worker_registered().await.unwrap());
+    assert_eq!(
+        shell_caches(&browser).await,
+        [format!("soundings-shell-{first}")]
+    );
+
+    let mut builds = vec![first];
+    for (release, link) in links[1..].iter().enumerate() {
+        let old = std::fs::read_to_string(&worker).unwrap();
+        let id = format!("{}r{release}", builds[0]);
+        std::fs::write(&worker, old.replace(builds.last().unwrap(), &id)).unwrap();
+        // The build's compressed copies would still be the old worker.
+        for compressed in ["sw.js.br", "sw.js.gz"] {
+            let _ = std::fs::remove_file(dist.path().join(compressed));
+        }
+        builds.push(id);
+        // The browser looks for a new worker on each visit; asked here so the test need not
+        // wait for its own timing.
+        browser
+            .eval_async(
+                "await (await navigator.serviceWorker.getRegistration()).update(); return true",
+            )
+            .await
+            .unwrap();
+        let current = format!("soundings-shell-{}", builds.last().unwrap());
+        wait::until("the new build's worker to take over", WAIT, || async {
+            let answer = browser
+                .eval_async(
+                    "const r = await navigator.serviceWorker.getRegistration(); \
+                     return !r.installing && !r.waiting && r.active.state === 'activated'",
+                )
+                .await
+                .unwrap();
+            let caches = shell_caches(&browser).await;
+            (answer == json!(true) && caches.contains(&current)).then_some(())
+        })
+        .await;
+        // The next link opens with the new build.
+        browser.goto("about:blank").await.unwrap();
+        open_first_question(&browser, link).await;
+        let kept: Vec<String> = builds
+            .iter()
+            .rev()
+            .take(2)
+            .rev()
+            .map(|id| format!("soundings-shell-{id}"))
+            .collect();
+        assert_eq!(
+            shell_caches(&browser).await,
+            kept,
+            "after release {release}"
+        );
+    }
+    browser.close().await.unwrap();
+}
+
+/// The build id `scripts/build-frontend` wrote into a built `sw.js`.
+fn build_id(worker: &str) -> String {
+    let start = worker.find("const BUILD_ID = \"").unwrap() + "const BUILD_ID = \"".len();
+    worker[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The names of the app's shell caches on this browser, oldest first.
+async fn shell_caches(browser: &Browser) -> Vec<String> {
+    let names = browser
+        .eval_async("return (await caches.keys()).filter((n) => n.startsWith('soundings-shell-'))")
+        .await
+        .unwrap();
+    serde_json::from_value(names).unwrap()
 }
 
 /// The service worker installs from what the page has just downloaded: a first visit asks the
