@@ -69,8 +69,14 @@ self.addEventListener("install", (event) => {
       // Through the HTTP cache on purpose: a hashed file the page has just loaded is taken from
       // it (its name is its content, so it cannot be stale), and the rest (the page, the
       // manifest, pictures) are `no-cache` and so revalidated. addAll is all-or-nothing: a
-      // half-cached shell never becomes active.
-      await cache.addAll(paths);
+      // half-cached shell never becomes active, and is not left behind (an update keeps the
+      // build before by its cache, so an empty one must not pass for it).
+      try {
+        await cache.addAll(paths);
+      } catch (error) {
+        await caches.delete(SHELL_CACHE);
+        throw error;
+      }
       // Each build is cached whole under its own name, so taking over at once cannot mix
       // versions within one cache.
       await self.skipWaiting();
@@ -113,13 +119,21 @@ self.addEventListener("message", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      // Oldest first: the order the caches were made in.
+      // Oldest first: the order the caches were made in. The build before is the newest
+      // older one that is whole (it has its page); any other is stale.
       const names = await caches.keys();
       const olderShells = names.filter(
         (name) => name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE,
       );
+      let before;
+      for (const name of [...olderShells].reverse()) {
+        if (await (await caches.open(name)).match("/")) {
+          before = name;
+          break;
+        }
+      }
       const stale = [
-        ...olderShells.slice(0, -1),
+        ...olderShells.filter((name) => name !== before),
         ...names.filter((name) => name.startsWith(CLIPS_PREFIX) && name !== CLIPS_CACHE),
       ];
       await Promise.all(stale.map((name) => caches.delete(name)));
@@ -140,7 +154,9 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/health/")) return;
 
-  if (request.mode === "navigate") {
+  if (request.mode === "navigate" && !/\.[^/]*$/.test(url.pathname)) {
+    // A page of the app (a file's address, such as a clip opened on its own, is left to the
+    // server, which answers with the file or a 404).
     event.respondWith(shellFirst(request));
   } else if (SHELL_PATHS.has(url.pathname) || isHashed(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
