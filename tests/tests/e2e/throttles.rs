@@ -136,10 +136,6 @@ async fn a_body_that_trickles_in_is_cut_off_and_its_connection_closed() {
     assert_eq!(app.get("/health/live", None).await.status(), 200);
 }
 
-/// Thousands of trickling uploads from one address (issue 20) cannot take every connection:
-/// past the cap on requests in flight per address, that address's next request is refused at
-/// once (429, JSON, connection closed) without its body being read, while another address is
-/// served as usual; when the held requests end, the address is served again.
 /// Whether the server has answered (or closed) a connection: something to read within a moment.
 async fn answered(stream: &tokio::net::TcpStream) -> bool {
     let mut byte = [0u8; 1];
@@ -149,6 +145,10 @@ async fn answered(stream: &tokio::net::TcpStream) -> bool {
         .is_ok()
 }
 
+/// Thousands of trickling uploads from one address (issue 20) cannot take every connection:
+/// past the cap on requests in flight per address, that address's next request is refused at
+/// once (429, JSON, connection closed) without its body being read, while another address is
+/// served as usual; when the held requests end, the address is served again.
 #[tokio::test]
 async fn one_address_cannot_hold_more_than_its_share_of_requests_in_flight() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -202,6 +202,13 @@ async fn one_address_cannot_hold_more_than_its_share_of_requests_in_flight() {
         },
     )
     .await;
+    // The address's four places are the four uploads: none of them was refused.
+    for held in held.lock().await.iter() {
+        assert!(
+            !answered(held).await,
+            "an upload was answered: the cap is not four"
+        );
+    }
     assert_eq!(refused.headers()["retry-after"], "1");
     assert_eq!(refused.headers()["connection"], "close");
     let body: serde_json::Value = refused.json().await.unwrap();
