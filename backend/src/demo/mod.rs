@@ -176,7 +176,7 @@ async fn published_quarters(
             "grade": "amber",
             "grade_reason": "Satisfaction held up; some outcome figures are short of their benchmarks.",
         }))?;
-        crate::services::oversight::publish_report(db, manager, request)
+        crate::services::oversight::publish_report_within(db, manager, request)
             .await
             .map_err(|e| anyhow::anyhow!("publishing a demo report: {e:?}"))?;
     }

@@ -2,10 +2,28 @@
 
 use crate::entities::organisation;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    Set, Statement, sea_query::Expr,
 };
 use uuid::Uuid;
+
+/// Takes the organisation's changes one at a time, inside a transaction from
+/// `db::begin_write`: for a change that reads what is stored before writing (two at once must
+/// not both read the state before the other). SQLite: `begin_write` already holds the write
+/// lock. PostgreSQL: the organisation's row, locked until the transaction ends.
+#[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
+pub async fn lock_changes(db: &impl ConnectionTrait, org: Uuid) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    if backend != DbBackend::Sqlite {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT id FROM organisation WHERE id = $1 FOR UPDATE",
+            [org.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
 
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create(db: &impl ConnectionTrait, name: &str) -> Result<organisation::Model, DbErr> {

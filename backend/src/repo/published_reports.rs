@@ -53,13 +53,15 @@ pub async fn quoting(
 
 /// Takes the participant's words out of the organisation's published reports: a quotation
 /// goes with the comment it quoted (the report's figures stay as published). Returns how many
-/// reports changed.
+/// reports changed. Run in a writing transaction; it takes the organisation's changes one at a
+/// time, so two people removed at once cannot each write back a report holding the other.
 #[tracing::instrument(skip_all, fields(%org, %participant), err(level = "debug"))]
 pub async fn unquote(
     db: &impl ConnectionTrait,
     org: Uuid,
     participant: Uuid,
 ) -> Result<u64, DbErr> {
+    super::orgs::lock_changes(db, org).await?;
     let theirs: Vec<Uuid> = response::Entity::find()
         .select_only()
         .column(response::Column::Id)

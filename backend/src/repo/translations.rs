@@ -4,8 +4,8 @@
 use crate::entities::instrument_translation;
 use domain::{records::Language, translation::SwemwbsTexts};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -55,25 +55,16 @@ pub async fn of_instrument(
         .await
 }
 
-/// A transaction for changing the organisation's translations, taken one at a time: a change
-/// reads what is stored before writing, so two at once (a double click, two admins) must not
-/// both read "nothing yet". SQLite: the write lock at the start (others wait in its busy
-/// handler). PostgreSQL: the organisation's row locked until commit.
+/// A transaction for changing the organisation's translations, taken one at a time
+/// (`orgs::lock_changes`): a change reads what is stored before writing, so two at once (a
+/// double click, two admins) must not both read "nothing yet".
 #[tracing::instrument(skip_all, fields(%org), err(level = "debug"))]
 pub async fn begin_change(
     db: &DatabaseConnection,
     org: Uuid,
 ) -> Result<DatabaseTransaction, DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let backend = db.get_database_backend();
-    if backend != DbBackend::Sqlite {
-        txn.execute_raw(Statement::from_sql_and_values(
-            backend,
-            "SELECT id FROM organisation WHERE id = $1 FOR UPDATE",
-            [org.into()],
-        ))
-        .await?;
-    }
+    super::orgs::lock_changes(&txn, org).await?;
     Ok(txn)
 }
 

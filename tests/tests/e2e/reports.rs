@@ -966,11 +966,11 @@ async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed(
     // Ben's says he did not, and no report quotes him.
     let export = |who: uuid::Uuid| format!("/api/participants/{who}/export");
     let held = w.get_ok(&w.admin, &export(ana)).await;
-    let answer = &held["responses"][0];
-    assert_eq!(answer["id"], json!(ids["ana"]));
-    assert_eq!(answer["may_quote"], json!(true));
+    let anas = &held["responses"][0];
+    assert_eq!(anas["id"], json!(ids["ana"]));
+    assert_eq!(anas["may_quote"], json!(true));
     assert_eq!(
-        answer["quoted_in"],
+        anas["quoted_in"],
         json!([{"report_id": id, "title": report["title"], "published_at": report["published_at"]}])
     );
     let summary = held["summary"].as_str().unwrap();
@@ -1057,11 +1057,45 @@ async fn a_report_quotes_only_the_comments_a_manager_chose_whose_authors_agreed(
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert_eq!(error_body(res).await["field"], "quotes");
+    let e = error_body(res).await;
+    assert_eq!(e["field"], "quotes");
+    assert!(
+        e["message"].as_str().unwrap().contains("did not agree"),
+        "{e}"
+    );
     assert_eq!(w.app.count_rows("published_report").await, reports);
     let held = w.get_ok(&w.admin, &export(shop)).await;
     assert_eq!(held["responses"][0]["may_quote"], json!(false));
     assert_eq!(held["responses"][0]["quoted_in"], json!([]));
+
+    // An answer they gave before withdrawing arrives only now (it waited on a phone): it is
+    // stored, and not as quotable.
+    let late = w
+        .app
+        .create(
+            "/api/responses",
+            &w.sam,
+            &answer(
+                shop,
+                "employer_satisfaction",
+                "2025-09-20T10:00:00Z",
+                json!({"comment": "Sent from the van.", "may_quote": true}),
+            ),
+        )
+        .await;
+    let comments = w
+        .get_ok(
+            &w.manager,
+            &format!("/api/kpi/comments?first={FIRST}&last={LAST}"),
+        )
+        .await;
+    let late = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["response_id"] == late["id"])
+        .cloned();
+    assert_eq!(late.map(|c| c["may_quote"].clone()), Some(json!(false)));
 }
 
 fn html_escape(s: &str) -> String {

@@ -445,7 +445,9 @@ fn row(
         team_id: Set(holding.and_then(|h| h.team_id)),
         programme: Set(episode.map(|e| e.programme.clone())),
         comment: Set(new.comment.map(String::from)),
-        may_quote: Set(new.may_quote),
+        // An answer made before its author withdrew can arrive after (it waited in an outbox):
+        // withdrawal ended their agreement to be quoted, so it is not taken from the answer.
+        may_quote: Set(new.may_quote && target.participant.withdrawn_at.is_none()),
         body_hash: Set(hash.to_owned()),
     })
 }

@@ -132,10 +132,41 @@ pub async fn handle_attention(
 
 /// Freezes the organisation's figures for a period: late data never changes a published report.
 pub async fn publish_report(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     user: &StaffUser,
     request: PublishReport,
 ) -> Result<PublishedReport> {
+    let report = prepare_report(db, user, request).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let stored = store_report(&txn, report).await?;
+    txn.commit().await?;
+    report_view(stored)
+}
+
+/// [`publish_report`] for a caller already in a writing transaction (the demo's seed).
+pub async fn publish_report_within(
+    txn: &impl ConnectionTrait,
+    user: &StaffUser,
+    request: PublishReport,
+) -> Result<PublishedReport> {
+    let report = prepare_report(txn, user, request).await?;
+    report_view(store_report(txn, report).await?)
+}
+
+/// A report computed and ready to store, with the comments it quotes.
+struct ReadyReport {
+    row: published_report::ActiveModel,
+    org: Uuid,
+    period: Period,
+    quotes: Vec<Uuid>,
+}
+
+/// Reads the period's figures into the report to store (nothing written).
+async fn prepare_report(
+    db: &impl ConnectionTrait,
+    user: &StaffUser,
+    request: PublishReport,
+) -> Result<ReadyReport> {
     let org_id = user.organisation_id;
     request.check()?;
     let period = Period::new(request.period.first, request.period.last)
@@ -167,9 +198,8 @@ pub async fn publish_report(
         .title
         .map(String::from)
         .unwrap_or_else(|| format!("{} report, {} to {}", org.name, period.first, period.last));
-    let stored = repo::published_reports::insert(
-        db,
-        published_report::ActiveModel {
+    Ok(ReadyReport {
+        row: published_report::ActiveModel {
             id: Set(Uuid::new_v4()),
             organisation_id: Set(org_id),
             first: Set(period.first),
@@ -179,10 +209,24 @@ pub async fn publish_report(
             published_at: Set(published_at),
             snapshot: Set(serde_json::to_string(&snapshot).map_err(anyhow::Error::from)?),
         },
-    )
-    .await?;
+        org: org_id,
+        period,
+        quotes: request.quotes,
+    })
+}
+
+/// Stores a prepared report in a writing transaction. Its quotations are checked again with the
+/// organisation's changes taken one at a time: a person who withdrew or was erased while the
+/// figures were being read is not quoted.
+async fn store_report(
+    txn: &impl ConnectionTrait,
+    report: ReadyReport,
+) -> Result<published_report::Model> {
+    repo::orgs::lock_changes(txn, report.org).await?;
+    content::quotes(txn, report.org, report.period, &report.quotes).await?;
+    let stored = repo::published_reports::insert(txn, report.row).await?;
     tracing::info!(report_id = %stored.id, "report published");
-    report_view(stored)
+    Ok(stored)
 }
 
 /// The report a period would have if published now (nothing stored), with drafted key messages.

@@ -139,7 +139,11 @@ fn summary(a: &SubjectAccess) -> String {
         r = a.responses.len(),
         m = a.emails.len(),
         v = a.audio.len(),
-        q = a.responses.iter().filter(|r| r.may_quote).count(),
+        q = a
+            .responses
+            .iter()
+            .filter(|r| r.may_quote && r.comment.is_some())
+            .count(),
     )
 }
 
