@@ -57,9 +57,6 @@ const CLIPS_CACHE = CLIPS_PREFIX + BUILD_ID;
 // says the signal is back (background sync), even with the app closed.
 importScripts("/outbox-core.js");
 
-// On poor signal a page load can hang for a long time; after this the cached shell is shown.
-const NAVIGATION_TIMEOUT_MS = 5000;
-
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
@@ -171,34 +168,12 @@ self.addEventListener("fetch", (event) => {
 // the app without a round trip, with or without a signal. The browser still asks for `sw.js` on
 // each visit: a new build installs in the background and serves the next page (the page open
 // now keeps its build's files, see `activate`). Before the shell is cached (a first visit, or
-// the staff app on a device that never kept it): the server's answer when it gives one in time,
-// else the cached shell.
+// the staff app on a device that never kept it) there is nothing to fall back on: the network.
 async function shellFirst(request) {
   const cache = await caches.open(SHELL_CACHE);
   const path = new URL(request.url).pathname;
   const staff = path === "/staff" || path.startsWith("/staff/");
-  const shell = await cache.match(staff ? "/staff/index.html" : "/");
-  return shell || networkFirst(request, shell);
-}
-
-async function networkFirst(request, shell) {
-  const network = fetch(request);
-  // Marks a late failure as handled once we have answered from the cache.
-  network.catch(() => {});
-  let timer;
-  const timeout = new Promise((resolve) => {
-    timer = setTimeout(resolve, NAVIGATION_TIMEOUT_MS);
-  });
-  try {
-    const response = await Promise.race([network, timeout]);
-    if (response) return response;
-  } catch {
-    // Offline or server down: fall back to the shell below.
-  } finally {
-    clearTimeout(timer);
-  }
-  // No shell yet (first visit still installing): keep waiting for the network.
-  return shell || network;
+  return (await cache.match(staff ? "/staff/index.html" : "/")) || fetch(request);
 }
 
 // Shell files: from this build's cache; a page of the build before (opened just before this
