@@ -1,11 +1,11 @@
 // Starts the staff app's wasm (a separate file: the CSP allows no inline script), removing the
 // page's loading line once it runs, or showing why it could not.
-import init from "/pkg/soundings_staff.js";
+import init from "/pkg/staff/soundings_staff.js";
 // After the core outbox (which the app's glue imports through /device.js): the staff part.
 import "/outbox-staff.js";
 
 const loading = document.getElementById("boot-loading");
-init({ module_or_path: "/pkg/soundings_staff_bg.wasm" }).then(
+init({ module_or_path: "/pkg/staff/soundings_staff_bg.wasm" }).then(
   () => loading?.remove(),
   (error) => {
     console.error("Soundings (staff) failed to start", error);

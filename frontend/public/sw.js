@@ -25,6 +25,10 @@ const SHELL = [
   "/manifest.webmanifest",
   "/pkg/soundings_frontend.js",
   "/pkg/soundings_frontend_bg.wasm",
+  // The loader of the app's later pages, and those pages (src/later.rs): the chunks wasm-split
+  // cut, listed here by scripts/build-frontend, so every page is here with no signal.
+  "/pkg/__wasm_split.js",
+  /* __SOUNDINGS_CHUNKS__ */
   "/icons/icon-192.png",
   "/icons/icon-512.png",
   "/icons/maskable-192.png",
@@ -44,8 +48,10 @@ const STAFF_SHELL = [
   "/outbox-staff.js",
   "/staff.css",
   "/staff-manifest.webmanifest",
-  "/pkg/soundings_staff.js",
-  "/pkg/soundings_staff_bg.wasm",
+  "/pkg/staff/soundings_staff.js",
+  "/pkg/staff/soundings_staff_bg.wasm",
+  "/pkg/staff/__wasm_split.js",
+  /* __SOUNDINGS_STAFF_CHUNKS__ */
 ];
 const SHELL_PATHS = new Set([...SHELL, ...STAFF_SHELL]);
 // Read-aloud clips are many and each person needs few: cached when first played (or fetched

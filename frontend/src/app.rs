@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::components::{DisplaySettings, LanguageSwitch, OutboxStatus, ServiceStatus};
 use crate::i18n::{I18n, Lang, tr};
+use crate::later;
 use crate::link::{Link, take_link};
 use crate::offline::{self, Outbox};
 use crate::pages::{
@@ -176,7 +177,7 @@ pub fn App() -> impl IntoView {
         <OutboxStatus />
         <main id="main" class="content" tabindex="-1">
             {move || match screen.get() {
-                Screen::Start(entry) => view! { <StartPage entry /> }.into_any(),
+                Screen::Start(entry) => later::page(move || start_page(entry.clone())).into_any(),
                 Screen::Opening => {
                     view! {
                         <p class="opening" role="status">
@@ -186,10 +187,43 @@ pub fn App() -> impl IntoView {
                         .into_any()
                 }
                 Screen::Survey(draft) => view! { <SurveyFlow draft /> }.into_any(),
-                Screen::Results(session) => view! { <ResultsPage session /> }.into_any(),
-                Screen::Unsubscribed => view! { <UnsubscribedPage /> }.into_any(),
-                Screen::Problem(problem) => view! { <ProblemPage problem /> }.into_any(),
+                Screen::Results(session) => {
+                    later::page(move || results_page(session.clone())).into_any()
+                }
+                Screen::Unsubscribed => later::page(unsubscribed_page).into_any(),
+                Screen::Problem(problem) => {
+                    later::page(move || problem_page(problem.clone())).into_any()
+                }
             }}
         </main>
     }
 }
+
+// The pages a survey link does not need, kept out of its first download (see `later`).
+later::split_page!(
+    other_pages,
+    fn start_page(entry: CodeEntry) -> AnyView {
+        view! { <StartPage entry /> }.into_any()
+    }
+);
+
+later::split_page!(
+    other_pages,
+    fn results_page(session: ResultsSession) -> AnyView {
+        view! { <ResultsPage session /> }.into_any()
+    }
+);
+
+later::split_page!(
+    other_pages,
+    fn unsubscribed_page() -> AnyView {
+        view! { <UnsubscribedPage /> }.into_any()
+    }
+);
+
+later::split_page!(
+    other_pages,
+    fn problem_page(problem: Problem) -> AnyView {
+        view! { <ProblemPage problem /> }.into_any()
+    }
+);

@@ -6,6 +6,7 @@ mod app;
 mod components;
 mod device;
 pub mod i18n;
+mod later;
 mod link;
 mod load;
 mod offline;

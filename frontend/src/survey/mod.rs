@@ -18,7 +18,7 @@ use wasm_bindgen::JsValue;
 
 pub use draft::{Assisted, Draft, Step, text};
 
-use crate::{device, store};
+use crate::{device, later, store};
 
 const DRAFT_PREFIX: &str = "soundings.survey.";
 /// Where an earlier version kept surveys handed over on a specialist's phone, in clear; moved
@@ -278,11 +278,50 @@ pub fn SurveyFlow(draft: RwSignal<Draft>) -> impl IntoView {
         let _ = history.replace_state(&JsValue::from_str(&state), "");
     }
 
+    // Once a question shows (not before: the first question waits for nothing else), the pages
+    // after the questions are fetched while the person answers, so they are here if the signal
+    // goes before the service worker has kept them.
+    Effect::new(move |fetched: Option<bool>| {
+        let fetched = fetched.unwrap_or(false);
+        if fetched || step.get() == Step::Intro {
+            return fetched;
+        }
+        leptos::task::spawn_local(async {
+            if fetch_survey_end().await.is_err() {
+                log::warn!("the survey's last pages could not be fetched yet");
+            }
+        });
+        true
+    });
+
     move || match step.get() {
         Step::Intro => view! { <intro::Intro /> }.into_any(),
         Step::Question(index) => view! { <question::Question index /> }.into_any(),
-        Step::Comment => view! { <comment::Comment /> }.into_any(),
-        Step::Check => view! { <check::Check /> }.into_any(),
-        Step::Done => view! { <done::Done /> }.into_any(),
+        Step::Comment => later::page(comment_page).into_any(),
+        Step::Check => later::page(check_page).into_any(),
+        Step::Done => later::page(done_page).into_any(),
     }
 }
+
+// The pages after the questions, in a chunk of their own (see `later`).
+later::split_page!(
+    survey_end,
+    fetch = fetch_survey_end,
+    fn comment_page() -> AnyView {
+        view! { <comment::Comment /> }.into_any()
+    }
+);
+
+later::split_page!(
+    survey_end,
+    fn check_page() -> AnyView {
+        view! { <check::Check /> }.into_any()
+    }
+);
+
+later::split_page!(
+    survey_end,
+    fn done_page() -> AnyView {
+        view! { <done::Done /> }.into_any()
+    }
+);

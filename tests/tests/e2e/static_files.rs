@@ -14,12 +14,12 @@ use uuid::Uuid;
 /// What a survey's first load should send at most (issue 19): everything until the first
 /// question can be answered, as the server sends it to a browser that takes brotli.
 const FIRST_LOAD_TARGET: u64 = 160 * 1024;
-/// What it may send today, which the check enforces: the build of 2026-12-03 after the phone
-/// layout work (230.8 KB, the wasm 196 KB of it; it was 224.8 KB before the bar of actions,
-/// the refused-code message, offline clips and the install hint) and ~2% to spare, so the first
-/// load cannot grow while the wasm is being made smaller. Lower it to `FIRST_LOAD_TARGET` when
-/// the build gets there (docs/performance.md).
-const FIRST_LOAD_LIMIT: u64 = 236 * 1024;
+/// What it may send today, which the check enforces: the build of 2026-12-04, once the pages
+/// after the questions and those a survey link never shows were cut into chunks fetched later
+/// (195.8 KB, the wasm 157 KB of it; 230.8 KB before), and ~2% to spare, so the first load cannot
+/// grow while the wasm is being made smaller. Lower it to `FIRST_LOAD_TARGET` when the build
+/// gets there (docs/performance.md).
+const FIRST_LOAD_LIMIT: u64 = 200 * 1024;
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 fn require_build() {
@@ -288,6 +288,13 @@ fn path_of(line: &str) -> &str {
     target.split('?').next().unwrap_or_default()
 }
 
+/// The pages after the questions and those a survey link does not need, cut out of the main
+/// wasm (frontend/src/later.rs): the app asks for them once a question shows.
+fn is_later_page(path: &str) -> bool {
+    path.strip_prefix("/pkg/")
+        .is_some_and(|file| file.starts_with("split_") || file.starts_with("chunk_"))
+}
+
 /// The size check (`scripts/check-size` runs this alone and shows its table): what the server
 /// sends a phone from opening a survey link until the first question can be answered: the page
 /// and every request it makes, headers included, counted at the proxy between Chromium (which
@@ -307,7 +314,7 @@ async fn a_survey_s_first_load_stays_within_its_limit() {
 
     let requests = proxy.requests();
     let mut counted = vec![false; requests.len()];
-    for path in &page {
+    for path in page.iter().filter(|path| !is_later_page(path)) {
         if let Some(i) = requests.iter().position(|(line, _)| path_of(line) == path) {
             counted[i] = true;
         }
@@ -323,7 +330,7 @@ async fn a_survey_s_first_load_stays_within_its_limit() {
     }
     table.push_str(&format!(
         "{total:>9}  in all: {:.1} KB (the limit is {} KB, the target {} KB: {})\n\
-         Then the service worker:\n",
+         Then the later pages (asked for once a question shows) and the service worker:\n",
         total as f64 / 1024.0,
         FIRST_LOAD_LIMIT / 1024,
         FIRST_LOAD_TARGET / 1024,
