@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 use send_wrapper::SendWrapper;
 
-use crate::i18n::tr;
+use crate::components::PageHeading;
+use crate::i18n::{tr, tr_owned};
 
 /// Marks `fn name(args) -> AnyView` as the entry of chunk `chunk`: calling it returns a future
 /// of `Result<AnyView, SplitLoaderError>` that fetches the chunk first when it is not loaded.
@@ -49,8 +50,9 @@ where
                 Err(error) => {
                     log::warn!("a page could not be fetched: {error}");
                     view! {
-                        <div class="notice" role="alert">
-                            <p>{tr(|t| t.page_not_loaded)}</p>
+                        <section class="problem" data-problem="not-loaded">
+                            <PageHeading text=tr_owned(|t| t.page_not_loaded_title) />
+                            <p class="lead">{tr(|t| t.page_not_loaded)}</p>
                             <button
                                 type="button"
                                 class="button"
@@ -58,7 +60,7 @@ where
                             >
                                 {tr(|t| t.try_again)}
                             </button>
-                        </div>
+                        </section>
                     }
                     .into_any()
                 }

@@ -12,7 +12,8 @@
 //!
 //! It can also lose one answer: the request reaches the server whole, and the connection is
 //! dropped as the server's answer starts back (a signal lost at the worst moment), so a test
-//! can show that the retry stores nothing twice.
+//! can show that the retry stores nothing twice; or lose every answer to one kind of request
+//! for a while (a file the phone cannot fetch).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -26,6 +27,8 @@ use tokio::task::AbortHandle;
 #[derive(Default)]
 struct Dropping {
     request: std::sync::Mutex<Option<Vec<u8>>>,
+    /// Requests whose answers are all lost until [`Proxy::answer_all`] (not one-shot).
+    refused: std::sync::Mutex<Option<Vec<u8>>>,
     dropped: AtomicUsize,
     /// The first line of each request (`GET /app.css HTTP/1.1`) and the bytes of its answer.
     seen: std::sync::Mutex<Vec<(String, usize)>>,
@@ -104,6 +107,21 @@ impl Proxy {
         }
     }
 
+    /// Every request whose first line starts with `start` reaches the server, and its answer
+    /// never reaches the browser, until [`Proxy::answer_all`]: a file the phone cannot fetch.
+    pub fn refuse_answers_to(&self, start: &str) {
+        if let Ok(mut refused) = self.dropping.refused.lock() {
+            *refused = Some(start.as_bytes().to_vec());
+        }
+    }
+
+    /// Ends [`Proxy::refuse_answers_to`].
+    pub fn answer_all(&self) {
+        if let Ok(mut refused) = self.dropping.refused.lock() {
+            *refused = None;
+        }
+    }
+
     /// How many answers were lost so far.
     pub fn dropped_answers(&self) -> usize {
         self.dropping.dropped.load(Ordering::SeqCst)
@@ -155,6 +173,14 @@ async fn forward(client: TcpStream, server: TcpStream, dropping: Arc<Dropping>) 
                     .is_some_and(|start| buf[..n].starts_with(start))
             {
                 *request = None;
+                marked.store(true, Ordering::SeqCst);
+                dropping.dropped.fetch_add(1, Ordering::SeqCst);
+            }
+            if let Ok(refused) = dropping.refused.lock()
+                && refused
+                    .as_ref()
+                    .is_some_and(|start| buf[..n].starts_with(start))
+            {
                 marked.store(true, Ordering::SeqCst);
                 dropping.dropped.fetch_add(1, Ordering::SeqCst);
             }

@@ -720,6 +720,53 @@ async fn a_voice_comment_is_recorded_played_back_and_sent_with_the_answers() {
     b.close().await.unwrap();
 }
 
+/// The pages after the questions come in a chunk of their own (frontend/src/later.rs). On a
+/// first visit whose signal fails before that chunk arrived (here: the chunk never answers, so
+/// neither the app's early fetch nor the service worker gets it), the comment page says so, the
+/// answers stay, and Try again shows the page once the signal is back.
+#[tokio::test]
+async fn a_page_the_phone_could_not_fetch_says_so_and_comes_with_try_again() {
+    let s = setup().await;
+    let (p, e) = participant(&s, "jobseeker", "en", json!({})).await;
+    let (inv, token, _) = invite(&s, p, e, "jobseeker_satisfaction").await;
+    s.proxy.refuse_answers_to("GET /pkg/split_survey_end.");
+    let b = Browser::start().await.unwrap();
+    b.goto(&s.proxy.url(&format!("/#t={token}"))).await.unwrap();
+    heading(&b, "Your views on our support").await;
+    b.activate("button.button").await.unwrap();
+    for value in [5u8, 4, 3, 4, 5] {
+        answer_by_keyboard(&b, value).await;
+    }
+    b.wait_for_text("[data-problem=not-loaded] h1", "This page did not load")
+        .await
+        .unwrap();
+    assert!(b.focused_is("[data-problem=not-loaded] h1").await.unwrap());
+    assert!(s.proxy.dropped_answers() >= 1);
+    assert_accessible(&b, "a page that did not load").await;
+
+    s.proxy.answer_all();
+    b.activate("[data-problem=not-loaded] button")
+        .await
+        .unwrap();
+    b.wait_for_text("label[for=may-quote]", "can be quoted in reports")
+        .await
+        .unwrap();
+    b.tab_to("#comment").await.unwrap();
+    b.press("Fetched on the second try").await.unwrap();
+    b.activate("button.button:not(.button-secondary)")
+        .await
+        .unwrap();
+    heading(&b, "Check your answers").await;
+    b.activate("button.button").await.unwrap();
+    heading(&b, "Thank you").await;
+    let stored = wait_for_responses(&s.app, inv, 1).await;
+    assert_eq!(
+        stored[0].comment.as_deref(),
+        Some("Fetched on the second try")
+    );
+    b.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn links_that_cannot_open_show_a_clear_friendly_page() {
     let s = setup().await;
