@@ -191,9 +191,7 @@ pub fn App() -> impl IntoView {
                     later::page(move || results_page(session.clone())).into_any()
                 }
                 Screen::Unsubscribed => later::page(unsubscribed_page).into_any(),
-                Screen::Problem(problem) => {
-                    later::page(move || problem_page(problem.clone())).into_any()
-                }
+                Screen::Problem(problem) => view! { <ProblemPage problem /> }.into_any(),
             }}
         </main>
     }
@@ -218,12 +216,5 @@ later::split_page!(
     other_pages,
     fn unsubscribed_page() -> AnyView {
         view! { <UnsubscribedPage /> }.into_any()
-    }
-);
-
-later::split_page!(
-    other_pages,
-    fn problem_page(problem: Problem) -> AnyView {
-        view! { <ProblemPage problem /> }.into_any()
     }
 );

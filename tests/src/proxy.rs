@@ -28,7 +28,7 @@ use tokio::task::AbortHandle;
 struct Dropping {
     request: std::sync::Mutex<Option<Vec<u8>>>,
     /// Requests whose answers are all lost until [`Proxy::answer_all`] (not one-shot).
-    refused: std::sync::Mutex<Option<Vec<u8>>>,
+    refused: std::sync::Mutex<Vec<Vec<u8>>>,
     dropped: AtomicUsize,
     /// The first line of each request (`GET /app.css HTTP/1.1`) and the bytes of its answer.
     seen: std::sync::Mutex<Vec<(String, usize)>>,
@@ -107,18 +107,19 @@ impl Proxy {
         }
     }
 
-    /// Every request whose first line starts with `start` reaches the server, and its answer
-    /// never reaches the browser, until [`Proxy::answer_all`]: a file the phone cannot fetch.
+    /// Every request whose first line starts with `start` (one more kind at each call) reaches
+    /// the server, and its answer never reaches the browser, until [`Proxy::answer_all`]: a file
+    /// the phone cannot fetch.
     pub fn refuse_answers_to(&self, start: &str) {
         if let Ok(mut refused) = self.dropping.refused.lock() {
-            *refused = Some(start.as_bytes().to_vec());
+            refused.push(start.as_bytes().to_vec());
         }
     }
 
     /// Ends [`Proxy::refuse_answers_to`].
     pub fn answer_all(&self) {
         if let Ok(mut refused) = self.dropping.refused.lock() {
-            *refused = None;
+            refused.clear();
         }
     }
 
@@ -177,9 +178,7 @@ async fn forward(client: TcpStream, server: TcpStream, dropping: Arc<Dropping>) 
                 dropping.dropped.fetch_add(1, Ordering::SeqCst);
             }
             if let Ok(refused) = dropping.refused.lock()
-                && refused
-                    .as_ref()
-                    .is_some_and(|start| buf[..n].starts_with(start))
+                && refused.iter().any(|start| buf[..n].starts_with(start))
             {
                 marked.store(true, Ordering::SeqCst);
                 dropping.dropped.fetch_add(1, Ordering::SeqCst);

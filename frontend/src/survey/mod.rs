@@ -280,18 +280,18 @@ pub fn SurveyFlow(draft: RwSignal<Draft>) -> impl IntoView {
 
     // Once a question shows (not before: the first question waits for nothing else), the pages
     // after the questions are fetched while the person answers, so they are here if the signal
-    // goes before the service worker has kept them.
-    Effect::new(move |fetched: Option<bool>| {
-        let fetched = fetched.unwrap_or(false);
-        if fetched || step.get() == Step::Intro {
-            return fetched;
+    // goes before the service worker has kept them; tried again at each page until they are.
+    let end_fetched = StoredValue::new(false);
+    Effect::new(move || {
+        if step.get() == Step::Intro || end_fetched.get_value() {
+            return;
         }
-        leptos::task::spawn_local(async {
-            if fetch_survey_end().await.is_err() {
-                log::warn!("the survey's last pages could not be fetched yet");
+        leptos::task::spawn_local(async move {
+            match fetch_survey_end().await {
+                Ok(()) => end_fetched.set_value(true),
+                Err(_) => log::warn!("the survey's last pages could not be fetched yet"),
             }
         });
-        true
     });
 
     move || match step.get() {
