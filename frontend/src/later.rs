@@ -34,18 +34,23 @@ macro_rules! split_page {
 }
 pub(crate) use split_page;
 
-/// Shows the page `load` gives once its chunk is here; says so, with a button to try again,
-/// when the chunk cannot be fetched.
+/// Shows the page `load` gives once its chunk is here, and "Opening…" while it is fetched (a
+/// chunk already here arrives before the browser paints, so that line never flashes); says so,
+/// with a button to try again, when the chunk cannot be fetched.
 pub fn page<F>(load: impl Fn() -> F + Send + Sync + 'static) -> impl IntoView
 where
     F: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
 {
     let attempt = RwSignal::new(0u32);
-    move || {
+    let waiting = RwSignal::new(true);
+    let page = move || {
         attempt.track();
+        waiting.set(true);
         let loading = SendWrapper::new(load());
         Suspend::new(async move {
-            match loading.await {
+            let result = loading.await;
+            waiting.set(false);
+            match result {
                 Ok(page) => page,
                 Err(error) => {
                     log::warn!("a page could not be fetched: {error}");
@@ -66,5 +71,13 @@ where
                 }
             }
         })
+    };
+    view! {
+        <Show when=move || waiting.get()>
+            <p class="opening" role="status">
+                {tr(|t| t.opening)}
+            </p>
+        </Show>
+        {page}
     }
 }
