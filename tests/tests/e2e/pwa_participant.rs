@@ -787,16 +787,19 @@ async fn with_no_service_worker_a_signal_lost_half_way_still_reaches_the_last_pa
     b.goto(&s.proxy.url(&format!("/#t={token}"))).await.unwrap();
     heading(&b, "Your views on our support").await;
     b.activate("button.button").await.unwrap();
-    let fetched = |path: &str| {
-        s.proxy
-            .requests()
-            .iter()
-            .any(|(line, bytes)| line.starts_with(path) && *bytes > 0)
-    };
+    // Whole, as the browser's timing entries say (an entry is written when the last byte
+    // arrives): a chunk cut off half-way would be no use.
+    let fetched = r#"
+        return ["/pkg/split_survey_end.", "/pkg/chunk_"].every((path) =>
+            performance.getEntriesByType("resource").some(
+                (e) => new URL(e.name).pathname.startsWith(path) && e.responseEnd > 0,
+            ),
+        );
+    "#;
     wait::until(
         "the survey's last pages to be fetched once a question shows",
         Duration::from_secs(20),
-        || async { fetched("GET /pkg/split_survey_end.") && fetched("GET /pkg/chunk_") },
+        || async { b.eval(fetched).await.unwrap() == json!(true) },
     )
     .await;
     s.proxy.cut().await;
