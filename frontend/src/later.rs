@@ -2,9 +2,10 @@
 //! wasm, and the pages after them (comment, check, thank-you) and those a survey link never
 //! needs (the code entry, results, unsubscribe) in chunks of their own, cut off by
 //! `wasm-split` at build time (scripts/build-frontend) at the functions marked with
-//! [`split_page!`]. The problem pages stay in the main wasm: "No signal" must show without one. A chunk is fetched the first time one of its pages shows (the service worker
-//! keeps every chunk, so it is there offline), and a survey asks for its remaining pages as soon
-//! as its first question shows ([`fetch_survey_end`]), so losing the signal half-way loses
+//! [`split_page!`]. The problem pages stay in the main wasm: "No signal" must show without one.
+//! A chunk is fetched the first time one of its pages shows (the service worker keeps every
+//! chunk, so it is there offline), and a survey asks for its remaining pages as soon as its
+//! first question shows (`survey::fetch_survey_end`), so losing the signal half-way loses
 //! nothing. If a chunk cannot be fetched, the page says so and offers to try again.
 
 use std::future::Future;
