@@ -744,6 +744,7 @@ async fn a_page_the_phone_could_not_fetch_says_so_and_comes_with_try_again() {
         .unwrap();
     assert!(b.focused_is("[data-problem=not-loaded] h1").await.unwrap());
     assert_accessible(&b, "a page that did not load").await;
+    shot(&b, "participant-page-not-loaded").await;
 
     s.proxy.answer_all();
     b.activate("[data-problem=not-loaded] button")
